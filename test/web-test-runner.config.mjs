@@ -1,0 +1,36 @@
+// Widget tests: real headless Chromium with fake media devices; TypeScript compiled by esbuild on the fly.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { findChromium } from './chromium.mjs';
+
+const executablePath = findChromium();
+
+export default {
+  rootDir: new URL('..', import.meta.url).pathname,
+  files: ['widget/**/*.test.ts', 'test/widget/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 240_000,
+  testFramework: { config: { timeout: 20_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'widget/tsconfig.json' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        args: [
+          '--no-sandbox',
+          '--headless=new',
+          '--use-fake-ui-for-media-stream',
+          '--use-fake-device-for-media-stream',
+          '--autoplay-policy=no-user-gesture-required',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-gpu',
+          '--js-flags=--expose-gc',
+        ],
+      },
+    }),
+  ],
+};

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN, call, createTenant, expectError, ORIGIN, tenantHeaders } from './helpers.ts';
+
+describe('tenant key and origin', () => {
+  it('serves an allowed origin with CORS headers for that origin only', async () => {
+    const t = await createTenant();
+    const res = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(res.headers.get('vary')).toContain('Origin');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a foreign origin without CORS headers', async () => {
+    const t = await createTenant();
+    const res = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://evil.example.net') });
+    await expectError(res, 403, 'origin_not_allowed');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a look-alike origin (suffix, port, scheme)', async () => {
+    const t = await createTenant();
+    for (const origin of ['https://studio.example.com.evil.net', 'https://studio.example.com:8443', 'http://studio.example.com', 'null']) {
+      await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, origin) }), 403, 'origin_not_allowed');
+    }
+  });
+
+  it('refuses a missing origin, but accepts a same-origin browser GET', async () => {
+    const t = await createTenant({ allowedOrigins: ['https://vb.test'] });
+    await expectError(await call('/v1/bootstrap', { headers: { 'X-Voice-Buddy-Key': t.publishableKey } }), 403, 'origin_not_allowed');
+    const sameOrigin = await call(`/v1/bootstrap?key=${t.publishableKey}`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    expect(sameOrigin.status).toBe(200);
+  });
+
+  it('matches wildcard subdomains only where written so', async () => {
+    const t = await createTenant({ allowedOrigins: ['https://*.partner.example'] });
+    expect((await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://shop.partner.example') })).status).toBe(200);
+    expect((await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://a.b.partner.example') })).status).toBe(200);
+    await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://partner.example') }), 403, 'origin_not_allowed');
+    await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'http://shop.partner.example') }), 403, 'origin_not_allowed');
+  });
+
+  it('answers preflight for an allowed origin and refuses a foreign one', async () => {
+    const t = await createTenant();
+    const ok = await call(`/v1/realtime/session?key=${t.publishableKey}`, {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-voice-buddy-key' },
+    });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(ok.headers.get('access-control-allow-headers')).toContain('X-Voice-Buddy-Key');
+    const noKey = await call('/v1/realtime/session', { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' } });
+    expect(noKey.status).toBe(204);
+    const foreign = await call(`/v1/realtime/session?key=${t.publishableKey}`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example.net', 'Access-Control-Request-Method': 'POST' },
+    });
+    await expectError(foreign, 403, 'origin_not_allowed');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses an unknown or missing key with 401', async () => {
+    await expectError(await call('/v1/bootstrap', { headers: tenantHeaders('pk_nobody') }), 401, 'unknown_key');
+    await expectError(await call('/v1/bootstrap', { headers: { Origin: ORIGIN } }), 401, 'unknown_key');
+  });
+
+  it('does not take the key from the query string on a POST', async () => {
+    const t = await createTenant();
+    const res = await call(`/v1/realtime/session?key=${t.publishableKey}`, {
+      method: 'POST',
+      headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+      body: '{"mode":"webrtc"}',
+    });
+    await expectError(res, 401, 'unknown_key');
+  });
+
+  it('refuses a suspended tenant with 403 and serves it again when reactivated', async () => {
+    const t = await createTenant();
+    const put = (status: string) =>
+      call(`/admin/tenants/${t.id}`, { method: 'PUT', headers: { ...ADMIN, 'Content-Type': 'application/json' }, body: JSON.stringify({ status }) });
+    expect((await put('suspended')).status).toBe(200);
+    await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }), 403, 'tenant_suspended');
+    expect((await put('active')).status).toBe(200);
+    expect((await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) })).status).toBe(200);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After and RateLimit headers past the tenant requests per minute', async () => {
+    const t = await createTenant({ limits: { requestsPerMinute: 3 } });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'CF-Connecting-IP': '203.0.113.7' }) });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    await expectError(last!, 429, 'rate_limited');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last!.headers.get('ratelimit-policy')).toBe('3;w=60');
+    expect(last!.headers.get('ratelimit')).toMatch(/^limit=3, remaining=0, reset=\d+$/);
+    // Another visitor of the same site is not held back.
+    const other = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'CF-Connecting-IP': '203.0.113.8' }) });
+    expect(other.status).toBe(200);
+  });
+});
+
+describe('bootstrap', () => {
+  it('returns the public config with an ETag and 304 on If-None-Match', async () => {
+    const t = await createTenant({ branding: { name: 'Ink & Iron', primaryColor: '#112233', greeting: 'Hi! What shall we design?' } });
+    const res = await call('/v1/bootstrap?uid=visitor-1', { headers: tenantHeaders(t.publishableKey) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      tenant: { id: t.id },
+      branding: { name: 'Ink & Iron', primaryColor: '#112233', greeting: 'Hi! What shall we design?' },
+      modes: ['webrtc', 'websocket', 'text'],
+      defaultMode: 'webrtc',
+      models: ['gpt-realtime', 'gpt-realtime-mini'],
+      sandbox: false,
+      flags: {},
+    });
+    expect(JSON.stringify(body)).not.toContain('persona');
+    const etag = res.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    const again = await call('/v1/bootstrap?uid=visitor-1', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'If-None-Match': etag }) });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+  });
+
+  it('changes its ETag when the tenant changes', async () => {
+    const t = await createTenant();
+    const first = (await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) })).headers.get('etag');
+    await call(`/admin/tenants/${t.id}`, {
+      method: 'PUT',
+      headers: { ...ADMIN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ branding: { greeting: 'Welcome back' } }),
+    });
+    const second = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'If-None-Match': first! }) });
+    expect(second.status).toBe(200);
+    expect(second.headers.get('etag')).not.toBe(first);
+  });
+
+  it('says sandbox and prefers a mode that works without an OpenAI key', async () => {
+    const t = await createTenant();
+    const res = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }, { OPENAI_API_KEY: '' });
+    const body = (await res.json()) as { sandbox: boolean; defaultMode: string };
+    expect(body.sandbox).toBe(true);
+    expect(body.defaultMode).toBe('websocket');
+  });
+});

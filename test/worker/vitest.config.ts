@@ -1,0 +1,40 @@
+// Worker tests run inside workerd (the Workers runtime) with real D1 and Durable Objects. The third-party providers
+// are local fake servers started here in Node; the Worker reaches them over loopback through its *_BASE_URL settings.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+// @ts-expect-error plain JS module without types
+import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export default defineConfig(async () => {
+  mkdirSync(`${root}/dist`, { recursive: true }); // the assets directory named in wrangler.toml
+  const migrations = await readD1Migrations(`${root}/worker/migrations`);
+  const openai = await startFakeOpenAI({ unref: true });
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: `${root}/wrangler.toml` },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: 'test-admin-token',
+            OPENAI_API_KEY: FAKE_OPENAI_KEY,
+            OPENAI_BASE_URL: openai.url,
+            TICKET_SECRET: 'test-ticket-secret',
+            UPSTREAM_TIMEOUT_MS: '1500',
+          },
+        },
+      }),
+    ],
+    test: {
+      root,
+      include: ['test/worker/**/*.test.ts'],
+      setupFiles: ['test/worker/setup.ts'],
+      fileParallelism: false,
+      testTimeout: 30_000,
+    },
+  };
+});

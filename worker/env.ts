@@ -1,0 +1,29 @@
+import type { TenantLimits } from './limits/tenant-limits.ts';
+import type { RateLimiter } from './limits/rate-limiter.ts';
+import type { Tenant } from './tenants/model.ts';
+
+/** Bindings and secrets of the Worker (wrangler.toml, .dev.vars). */
+export interface Env {
+  DB: D1Database;
+  LIMITS: DurableObjectNamespace<TenantLimits>;
+  RATE: DurableObjectNamespace<RateLimiter>;
+  ASSETS?: Fetcher;
+  ADMIN_TOKEN?: string;
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  AKOOL_API_KEY?: string;
+  AKOOL_BASE_URL?: string;
+  ELEVENLABS_API_KEY?: string;
+  ELEVENLABS_BASE_URL?: string;
+  TICKET_SECRET?: string;
+  /** Milliseconds before an upstream provider call is abandoned (tests shorten it). */
+  UPSTREAM_TIMEOUT_MS?: string;
+}
+
+export interface Variables {
+  requestId: string;
+  tenant: Tenant;
+  origin: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Variables };

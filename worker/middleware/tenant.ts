@@ -1,0 +1,55 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Env } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { listTenants, getTenantByKey } from '../tenants/store.ts';
+import { preflightResponse, setCorsHeaders } from './cors.ts';
+import { originAllowed, requestOrigin } from './origins.ts';
+
+// A preflight carries no custom headers, so without a `key` in the URL it cannot name its tenant: it is answered
+// for an origin that some active tenant allows, and the real request is then checked against its own tenant.
+let allOrigins: { origins: string[]; at: number } | null = null;
+async function anyTenantAllows(env: Env, origin: string): Promise<boolean> {
+  if (!allOrigins || Date.now() - allOrigins.at > 5_000) {
+    const tenants = await listTenants(env);
+    allOrigins = { origins: tenants.filter((t) => t.status === 'active').flatMap((t) => t.allowedOrigins), at: Date.now() };
+  }
+  return originAllowed(origin, allOrigins.origins);
+}
+
+function publishableKey(req: Request): string | null {
+  const header = req.headers.get('x-voice-buddy-key');
+  if (header) return header;
+  const isGetLike = req.method === 'GET' || req.method === 'HEAD' || req.headers.get('upgrade')?.toLowerCase() === 'websocket';
+  return isGetLike ? new URL(req.url).searchParams.get('key') : null;
+}
+
+/** Resolves the tenant from its publishable key and enforces its Origin allowlist; answers CORS preflights. */
+export const tenantAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const req = c.req.raw;
+  const origin = requestOrigin(req);
+
+  if (req.method === 'OPTIONS') {
+    const key = new URL(req.url).searchParams.get('key');
+    const tenant = key ? await getTenantByKey(c.env, key) : null;
+    const allowed = origin && (tenant ? originAllowed(origin, tenant.allowedOrigins) : await anyTenantAllows(c.env, origin));
+    if (!allowed) throw new ApiError(403, 'origin_not_allowed', `Origin ${origin ?? '(none)'} may not call this API`);
+    return preflightResponse(origin, c.get('requestId'));
+  }
+
+  const key = publishableKey(req);
+  if (!key) throw new ApiError(401, 'unknown_key', 'Send the publishable key in the X-Voice-Buddy-Key header');
+  const tenant = await getTenantByKey(c.env, key);
+  if (!tenant) throw new ApiError(401, 'unknown_key', 'Unknown publishable key');
+  if (!origin || !originAllowed(origin, tenant.allowedOrigins)) {
+    throw new ApiError(
+      403,
+      'origin_not_allowed',
+      origin ? `Origin ${origin} is not on this site's allowlist` : 'Requests must come from a page on an allowed origin',
+    );
+  }
+  setCorsHeaders(c, origin);
+  if (tenant.status === 'suspended') throw new ApiError(403, 'tenant_suspended', 'This voice assistant is not available right now');
+  c.set('tenant', tenant);
+  c.set('origin', origin);
+  await next();
+});

@@ -1,0 +1,49 @@
+import { ApiError } from '../errors.ts';
+import type { Env } from '../env.ts';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function upstreamTimeout(env: Env): number {
+  const ms = Number(env.UPSTREAM_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
+}
+
+/**
+ * Calls a provider with a timeout and maps its failures onto our error codes. The provider's body is never passed
+ * through: it may echo request details, and its wording is not ours to show.
+ */
+export async function callProvider(provider: string, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    const name = (e as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw new ApiError(504, 'provider_timeout', `${provider} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+    }
+    throw new ApiError(502, 'provider_unreachable', `${provider} could not be reached`);
+  }
+  if (res.ok) return res;
+  await res.body?.cancel().catch(() => {});
+  throw providerError(provider, res);
+}
+
+export function providerError(provider: string, res: Response): ApiError {
+  if (res.status === 401 || res.status === 403) {
+    return new ApiError(502, 'provider_auth_failed', `${provider} refused the server's credentials; the site owner must check its API key`);
+  }
+  if (res.status === 429) {
+    const retry = retryAfterSeconds(res.headers.get('retry-after'));
+    return new ApiError(503, 'provider_busy', `${provider} is busy right now; try again in ${retry} s`, undefined, { 'Retry-After': String(retry) });
+  }
+  if (res.status >= 500) return new ApiError(502, 'provider_error', `${provider} had an internal error (${res.status})`);
+  return new ApiError(502, 'provider_rejected', `${provider} rejected the request (${res.status})`);
+}
+
+function retryAfterSeconds(value: string | null): number {
+  const n = Number(value);
+  if (Number.isFinite(n) && n >= 0) return Math.min(3600, Math.ceil(n));
+  const date = value ? Date.parse(value) : NaN;
+  if (Number.isFinite(date)) return Math.max(1, Math.min(3600, Math.ceil((date - Date.now()) / 1000)));
+  return 5;
+}

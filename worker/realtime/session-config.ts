@@ -1,0 +1,39 @@
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import { EXTRACT_KEYWORDS_TOOL, KEYWORD_INSTRUCTIONS } from '../../widget/keywords/tool.ts';
+import type { Mode, Tenant } from '../tenants/model.ts';
+
+export const VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
+
+const BASE_INSTRUCTIONS =
+  'You are a friendly design assistant embedded on a website. Keep spoken answers short (one to three sentences), ' +
+  'ask one question at a time, and help the visitor shape their idea.';
+
+export function instructionsFor(tenant: Tenant): string {
+  return [BASE_INSTRUCTIONS, tenant.persona.trim(), KEYWORD_INSTRUCTIONS].filter(Boolean).join('\n\n');
+}
+
+/**
+ * The whole session configuration is built here, never taken from a client: instructions and tools are the tenant's.
+ * webrtc: hands-free with semantic VAD; websocket: push-to-talk (manual turns); text: text in and out.
+ */
+export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: string; voice: string }): RealtimeSessionCreateRequest {
+  const textOnly = opts.mode === 'text';
+  return {
+    type: 'realtime',
+    model: opts.model,
+    instructions: instructionsFor(tenant),
+    output_modalities: textOnly ? ['text'] : ['audio'],
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        noise_reduction: { type: 'near_field' },
+        transcription: { model: 'gpt-4o-mini-transcribe' },
+        turn_detection:
+          opts.mode === 'webrtc' ? { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true } : null,
+      },
+      output: { format: { type: 'audio/pcm', rate: 24000 }, voice: opts.voice },
+    },
+    tools: [EXTRACT_KEYWORDS_TOOL],
+    tool_choice: 'auto',
+  };
+}

@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { validate } from '../../body.ts';
+import type { AppEnv } from '../../env.ts';
+import { ApiError } from '../../errors.ts';
+import { limitsStub } from '../../limits/quota.ts';
+import { utcMonth } from '../../limits/month.ts';
+import { getTenant, listTenants } from '../../tenants/store.ts';
+
+const UsageQuery = v.strictObject({
+  tenant: v.optional(v.pipe(v.string(), v.maxLength(63))),
+  month: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'))),
+});
+
+export const adminUsage = new Hono<AppEnv>().get('/', async (c) => {
+  const query = validate(UsageQuery, c.req.query());
+  const month = query.month ?? utcMonth();
+  const tenants = query.tenant ? [await getTenant(c.env, query.tenant)] : await listTenants(c.env);
+  if (tenants[0] === null) throw new ApiError(404, 'not_found', `Tenant "${query.tenant}" not found`);
+  const rows = await Promise.all(
+    tenants.map(async (t) => {
+      const used = await limitsStub(c.env, t!.id).usage(month);
+      return {
+        tenant: t!.id,
+        month,
+        voiceSessions: { used: used.voice_session, limit: t!.limits.voiceSessionsPerMonth },
+        avatarSessions: { used: used.avatar_session, limit: t!.limits.avatarSessionsPerMonth },
+        generations: { used: used.generation, limit: t!.limits.generationsPerMonth },
+      };
+    }),
+  );
+  return c.json({ month, usage: rows });
+});

@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { parseJson } from '../body.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { withQuota } from '../limits/quota.ts';
+import { createClientSecret, isSandbox, openaiBase } from '../providers/openai.ts';
+import { buildSessionConfig, VOICES } from '../realtime/session-config.ts';
+import { signTicket, TICKET_TTL_S } from '../realtime/ticket.ts';
+import { MODES } from '../tenants/model.ts';
+
+const SessionRequest = v.strictObject({
+  mode: v.picklist(MODES, 'must be "webrtc", "websocket" or "text"'),
+  model: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  voice: v.optional(v.picklist(VOICES, `must be one of ${VOICES.join(', ')}`)),
+  uid: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, or . _ : -'))),
+});
+
+export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
+  const tenant = c.get('tenant');
+  const body = await parseJson(c, SessionRequest);
+  if (!tenant.allowedModes.includes(body.mode)) {
+    throw new ApiError(400, 'mode_not_allowed', `Mode "${body.mode}" is not enabled for this site`);
+  }
+  const model = body.model ?? tenant.defaultModel;
+  if (!tenant.allowedModels.includes(model)) {
+    throw new ApiError(400, 'model_not_allowed', `Model "${model}" is not enabled for this site; use one of ${tenant.allowedModels.join(', ')}`);
+  }
+  const voice = body.voice ?? tenant.voice;
+  const sessionId = crypto.randomUUID();
+  const record = (mode: string) =>
+    c.executionCtx.waitUntil(
+      c.env.DB.prepare('INSERT INTO sessions (id, tenant_id, mode, model, uid) VALUES (?, ?, ?, ?, ?)')
+        .bind(sessionId, tenant.id, mode, model, body.uid ?? null)
+        .run()
+        .catch((e: Error) => console.error('session record failed', { sessionId, error: e.message })),
+    );
+
+  if (body.mode === 'webrtc') {
+    if (isSandbox(c.env)) {
+      // No key to mint with: the widget moves to the relay, whose sandbox responder needs no key.
+      return c.json({ mode: 'sandbox', requestedMode: 'webrtc', sessionId, reason: 'Voice needs an OpenAI key on the server; running the sandbox.' }, 201);
+    }
+    const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice });
+    const secret = await withQuota(c.env, tenant, 'voice_session', () => createClientSecret(c.env, session));
+    record('webrtc');
+    return c.json(
+      {
+        mode: 'webrtc',
+        sessionId,
+        clientSecret: { value: secret.value, expiresAt: secret.expiresAt },
+        model,
+        callsUrl: `${openaiBase(c.env)}/v1/realtime/calls`,
+        session: { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: ['extract_keywords'] },
+      },
+      201,
+    );
+  }
+
+  // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
+  const exp = Math.floor(Date.now() / 1000) + TICKET_TTL_S;
+  const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
+    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode as 'websocket' | 'text', model, voice, uid: body.uid ?? null, sid: sessionId, exp }),
+  );
+  record(body.mode);
+  const wsUrl = new URL('/v1/realtime/ws', c.req.url);
+  wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+  wsUrl.searchParams.set('key', tenant.publishableKey);
+  wsUrl.searchParams.set('ticket', ticket);
+  return c.json({ mode: body.mode, sessionId, ticket, wsUrl: wsUrl.toString(), expiresAt: exp, model, sandbox: isSandbox(c.env) }, 201);
+});
