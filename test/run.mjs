@@ -8,7 +8,7 @@ process.env.WRANGLER_SEND_METRICS = 'false';
 process.env.CHROME_PATH = ensureChromium();
 
 // Steps join this list as their parts land.
-const ENABLED = ["typecheck", "lint", "worker"];
+const ENABLED = ["typecheck", "lint", "build", "worker", "widget", "e2e", "keywords", "docs"];
 const only = process.argv.slice(2);
 const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
@@ -18,6 +18,7 @@ const steps = [
   ['widget', 'npm', ['run', '--silent', 'test:widget']],
   ['e2e', 'node', ['--test', '--test-concurrency=1', 'test/e2e/']],
   ['keywords', 'npm', ['run', '--silent', 'eval:keywords']],
+  ['docs', 'node', ['test/docs.mjs', '--check']],
 ].filter(([name]) => ENABLED.includes(name)).filter(([name]) => only.length === 0 || only.includes(name));
 
 const results = [];

@@ -2,8 +2,10 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { findChromium } from './chromium.mjs';
+import { fakeRelayPlugin } from './fakes/relay-plugin.js';
 
 const executablePath = findChromium();
+const relay = fakeRelayPlugin();
 
 export default {
   rootDir: new URL('..', import.meta.url).pathname,
@@ -12,7 +14,11 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 240_000,
   testFramework: { config: { timeout: 20_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'widget/tsconfig.json' })],
+  // nanostores' development build reads process.env.NODE_ENV, as bundlers define it.
+  testRunnerHtml: (testFramework) => `<!doctype html><html><head><script>window.process = { env: { NODE_ENV: 'development' } };</script></head>
+    <body><script type="module" src="${testFramework}"></script></body></html>`,
+  middleware: [relay.middleware, relay.middlewareSse],
+  plugins: [relay, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'widget/tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

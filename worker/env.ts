@@ -18,6 +18,8 @@ export interface Env {
   TICKET_SECRET?: string;
   /** Milliseconds before an upstream provider call is abandoned (tests shorten it). */
   UPSTREAM_TIMEOUT_MS?: string;
+  /** Milliseconds an avatar session may take to become ready before it is closed (default 15000, at most 60000). */
+  AVATAR_READY_TIMEOUT_MS?: string;
 }
 
 export interface Variables {

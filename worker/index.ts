@@ -1,15 +1,22 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { AppEnv } from './env.ts';
+import { sweepAvatarSessions } from './avatar/sweep.ts';
+import type { AppEnv, Env } from './env.ts';
 import { ApiError, errorResponse, notFound } from './errors.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
 import { tenantAuth } from './middleware/tenant.ts';
+import { adminFlags } from './routes/admin/flags.ts';
 import { adminTenants } from './routes/admin/tenants.ts';
 import { adminUsage } from './routes/admin/usage.ts';
+import { avatar } from './routes/avatar.ts';
 import { bootstrap } from './routes/bootstrap.ts';
+import { generationCallbacks, generations } from './routes/generations.ts';
+import { handoff } from './routes/handoff.ts';
 import { realtime } from './routes/realtime.ts';
+import { relay } from './routes/relay.ts';
+import { voicePing } from './routes/voice-ping.ts';
 
 export { TenantLimits } from './limits/tenant-limits.ts';
 export { RateLimiter } from './limits/rate-limiter.ts';
@@ -18,17 +25,45 @@ const v1 = new Hono<AppEnv>()
   .use(tenantAuth)
   .use(rateLimit)
   .route('/bootstrap', bootstrap)
-  .route('/realtime', realtime);
+  .route('/realtime', realtime)
+  .route('/realtime', relay)
+  .route('/handoff', handoff)
+  .route('/generations', generations)
+  .route('/avatar', avatar);
 
 const admin = new Hono<AppEnv>()
   .use(adminAuth)
   .route('/tenants', adminTenants)
-  .route('/usage', adminUsage);
+  .route('/usage', adminUsage)
+  .route('/flags', adminFlags);
+
+/** Headers of the admin console's page and script: nothing but this origin, never framed, no referrer. */
+const CONSOLE_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+
+/** The console is static (dist/admin/): the page needs no token, every API call it makes does. */
+async function adminConsole(c: Context<AppEnv>): Promise<Response> {
+  if (!c.env.ASSETS) throw notFound();
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const res = new Response(asset.body, asset);
+  for (const [name, value] of Object.entries(CONSOLE_HEADERS)) res.headers.set(name, value);
+  return res;
+}
 
 export const app = new Hono<AppEnv>()
   .use(requestId)
   .get('/health', (c) => c.json({ ok: true }))
+  // Before v1: the ping is for admins (admin token on that route only), not behind a tenant's key.
+  .route('/v1/voice', voicePing)
+  // Signed with the tenant's webhook secret instead of key and Origin; mounted first so tenantAuth never runs for it.
+  .route('/v1/generations', generationCallbacks)
   .route('/v1', v1)
+  // Before the admin API and its token check; any other /admin path stays an API path (401/404 JSON).
+  .on('GET', ['/admin', '/admin/', '/admin/console.js'], adminConsole)
   .route('/admin', admin);
 
 app.notFound((c) => errorResponse(c, notFound()));
@@ -44,4 +79,10 @@ app.onError((err, c) => {
   return errorResponse(c, new ApiError(500, 'internal_error', 'Something went wrong on our side'));
 });
 
-export default app;
+/** Cron trigger (wrangler.toml): closes avatar sessions nobody closed. */
+export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+  const result = await sweepAvatarSessions(env, controller.scheduledTime);
+  if (result.ended || result.failed) console.log('avatar sweep', result);
+}
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -39,7 +39,7 @@ describe('POST /v1/realtime/session (webrtc)', () => {
     };
     expect(session.type).toBe('realtime');
     expect(session.instructions).toContain('Ink & Iron');
-    expect(session.tools.map((tool) => tool.name)).toEqual(['extract_keywords']);
+    expect(session.tools.map((tool) => tool.name)).toEqual(['extract_keywords', 'generate_concepts']);
     expect(Object.keys(session.tools[0]!.parameters.properties)).toEqual(
       expect.arrayContaining(['subject', 'elements', 'style', 'colors', 'placement', 'size', 'mood', 'lettering', 'exclude']),
     );

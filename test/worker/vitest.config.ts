@@ -6,6 +6,12 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-worker
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain JS module without types
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
+// @ts-expect-error plain JS module without types
+import { FAKE_ELEVENLABS_KEY, startFakeElevenLabs } from '../fakes/elevenlabs.js';
+// @ts-expect-error plain JS module without types
+import { startWebhookReceiver } from '../fakes/webhook-receiver.js';
+// @ts-expect-error plain JS module without types
+import { FAKE_AKOOL_KEY, startFakeAkool } from '../fakes/akool.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -13,6 +19,9 @@ export default defineConfig(async () => {
   mkdirSync(`${root}/dist`, { recursive: true }); // the assets directory named in wrangler.toml
   const migrations = await readD1Migrations(`${root}/worker/migrations`);
   const openai = await startFakeOpenAI({ unref: true });
+  const elevenlabs = await startFakeElevenLabs({ unref: true });
+  const webhookReceiver = await startWebhookReceiver({ unref: true });
+  const akool = await startFakeAkool({ unref: true });
   return {
     plugins: [
       cloudflareTest({
@@ -23,8 +32,14 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: 'test-admin-token',
             OPENAI_API_KEY: FAKE_OPENAI_KEY,
             OPENAI_BASE_URL: openai.url,
+            ELEVENLABS_API_KEY: FAKE_ELEVENLABS_KEY,
+            ELEVENLABS_BASE_URL: elevenlabs.url,
+            AKOOL_API_KEY: FAKE_AKOOL_KEY,
+            AKOOL_BASE_URL: akool.url,
             TICKET_SECRET: 'test-ticket-secret',
             UPSTREAM_TIMEOUT_MS: '1500',
+            // A tenant's image service (test/fakes/webhook-receiver.js) for the handoff webhook tests.
+            WEBHOOK_RECEIVER_URL: webhookReceiver.url,
           },
         },
       }),

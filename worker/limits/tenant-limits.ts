@@ -21,6 +21,7 @@ export class TenantLimits extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS usage (
       month TEXT NOT NULL, kind TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (month, kind))`);
+    this.sql.exec('CREATE TABLE IF NOT EXISTS used_tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)');
   }
 
   private used(month: string, kind: UsageKind): number {
@@ -45,6 +46,16 @@ export class TenantLimits extends DurableObject<Env> {
   release(kind: UsageKind, month: string, amount = 1): number {
     this.sql.exec('UPDATE usage SET used = MAX(0, used - ?) WHERE month = ? AND kind = ?', amount, month, kind);
     return this.used(month, kind);
+  }
+
+  /**
+   * Marks a relay ticket used; false when it already was. Rows are pruned a minute after expiry: by then the
+   * signature check refuses the ticket anyway, and the margin covers clock skew between this object and the Worker.
+   */
+  redeemTicket(jti: string, exp: number, now: number = Math.floor(Date.now() / 1000)): boolean {
+    this.sql.exec('DELETE FROM used_tickets WHERE exp < ?', now - 60);
+    const inserted = this.sql.exec('INSERT INTO used_tickets (jti, exp) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING jti', jti, exp);
+    return inserted.toArray().length === 1;
   }
 
   usage(month: string = utcMonth()): Record<UsageKind, number> {

@@ -20,7 +20,10 @@ function publishableKey(req: Request): string | null {
   const header = req.headers.get('x-voice-buddy-key');
   if (header) return header;
   const isGetLike = req.method === 'GET' || req.method === 'HEAD' || req.headers.get('upgrade')?.toLowerCase() === 'websocket';
-  return isGetLike ? new URL(req.url).searchParams.get('key') : null;
+  // navigator.sendBeacon cannot set headers, so the avatar's unload beacon names its tenant in the URL (Origin is
+  // still checked: browsers send it on every POST).
+  const isBeacon = req.method === 'POST' && /\/avatar\/session\/[^/]+\/close$/.test(new URL(req.url).pathname);
+  return isGetLike || isBeacon ? new URL(req.url).searchParams.get('key') : null;
 }
 
 /** Resolves the tenant from its publishable key and enforces its Origin allowlist; answers CORS preflights. */

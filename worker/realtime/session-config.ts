@@ -1,5 +1,5 @@
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
-import { EXTRACT_KEYWORDS_TOOL, KEYWORD_INSTRUCTIONS } from '../../widget/keywords/tool.ts';
+import { EXTRACT_KEYWORDS_TOOL, GENERATE_CONCEPTS_TOOL, KEYWORD_INSTRUCTIONS } from '../../widget/keywords/tool.ts';
 import type { Mode, Tenant } from '../tenants/model.ts';
 
 export const VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
@@ -33,7 +33,7 @@ export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: st
       },
       output: { format: { type: 'audio/pcm', rate: 24000 }, voice: opts.voice },
     },
-    tools: [EXTRACT_KEYWORDS_TOOL],
+    tools: [EXTRACT_KEYWORDS_TOOL, GENERATE_CONCEPTS_TOOL],
     tool_choice: 'auto',
   };
 }

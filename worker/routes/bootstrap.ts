@@ -1,17 +1,28 @@
 import { Hono } from 'hono';
+import type { BootstrapResponse, FlagResult } from '../api-types.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { isSandbox } from '../providers/openai.ts';
+import * as v from 'valibot';
+import { validate } from '../body.ts';
+import { MODE_FLAGS, UidSchema } from '../flags/enforce.ts';
+import { evaluateFlags } from '../flags/evaluate.ts';
+import { listFlags } from '../flags/store.ts';
 import type { Mode, Tenant } from '../tenants/model.ts';
 
 const MODE_PREFERENCE: Mode[] = ['webrtc', 'websocket', 'text'];
 
-/** The best mode this tenant allows that works now: with no OpenAI key only the relay's sandbox responder answers. */
-export function defaultMode(tenant: Tenant, env: Env): Mode {
-  const usable = MODE_PREFERENCE.filter((m) => tenant.allowedModes.includes(m) && !(isSandbox(env) && m === 'webrtc'));
-  return usable[0] ?? tenant.allowedModes[0] ?? 'text';
+/** The modes this tenant allows whose feature flag is on for this unit, best first. */
+export function availableModes(tenant: Tenant, flags: Record<string, FlagResult>): Mode[] {
+  return MODE_PREFERENCE.filter((m) => tenant.allowedModes.includes(m) && flags[MODE_FLAGS[m]]?.enabled !== false);
 }
 
-export function publicConfig(tenant: Tenant, env: Env) {
+/** The best available mode that works now: with no OpenAI key only the relay's sandbox responder answers. */
+export function defaultMode(modes: Mode[], env: Env): Mode {
+  return modes.find((m) => !(isSandbox(env) && m === 'webrtc')) ?? modes[0] ?? 'text';
+}
+
+export function publicConfig(tenant: Tenant, env: Env, flags: Record<string, FlagResult>): BootstrapResponse {
+  const modes = availableModes(tenant, flags);
   return {
     tenant: { id: tenant.id, name: tenant.name },
     branding: {
@@ -21,16 +32,16 @@ export function publicConfig(tenant: Tenant, env: Env) {
       logoUrl: tenant.branding.logoUrl ?? null,
       greeting: tenant.branding.greeting ?? null,
     },
-    modes: tenant.allowedModes,
-    defaultMode: defaultMode(tenant, env),
+    modes,
+    defaultMode: defaultMode(modes, env),
     models: tenant.allowedModels,
     defaultModel: tenant.defaultModel,
     voice: tenant.voice,
     sandbox: isSandbox(env),
-    avatar: { available: Boolean(env.AKOOL_API_KEY) && tenant.settings.avatar?.enabled === true },
+    avatar: { available: Boolean(env.AKOOL_API_KEY) && tenant.settings.avatar?.enabled === true && flags.avatar?.enabled !== false },
+    flags,
   };
 }
-export type PublicConfig = ReturnType<typeof publicConfig>;
 
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(body));
@@ -38,9 +49,15 @@ async function etagOf(body: string): Promise<string> {
   return `"${hex}"`;
 }
 
+const BootstrapQuery = v.object({ uid: v.optional(UidSchema) });
+
 export const bootstrap = new Hono<AppEnv>().get('/', async (c) => {
   const tenant = c.get('tenant');
-  const body = JSON.stringify({ ...publicConfig(tenant, c.env), flags: {} });
+  // Flags are evaluated for the unit (uid, else tenant), so the body, and with it the ETag, follows every flag change
+  // that changes what this unit gets.
+  const { uid } = validate(BootstrapQuery, c.req.query());
+  const flags = evaluateFlags(await listFlags(c.env), { tenantId: tenant.id, uid: uid ?? null });
+  const body = JSON.stringify(publicConfig(tenant, c.env, flags));
   const etag = await etagOf(body);
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');

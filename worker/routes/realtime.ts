@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { parseJson } from '../body.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { MODE_FLAGS, requireFlag } from '../flags/enforce.ts';
 import { withQuota } from '../limits/quota.ts';
 import { createClientSecret, isSandbox, openaiBase } from '../providers/openai.ts';
 import { buildSessionConfig, VOICES } from '../realtime/session-config.ts';
@@ -22,6 +23,7 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
   if (!tenant.allowedModes.includes(body.mode)) {
     throw new ApiError(400, 'mode_not_allowed', `Mode "${body.mode}" is not enabled for this site`);
   }
+  await requireFlag(c, MODE_FLAGS[body.mode], body.uid);
   const model = body.model ?? tenant.defaultModel;
   if (!tenant.allowedModels.includes(model)) {
     throw new ApiError(400, 'model_not_allowed', `Model "${model}" is not enabled for this site; use one of ${tenant.allowedModels.join(', ')}`);
@@ -51,7 +53,7 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
         clientSecret: { value: secret.value, expiresAt: secret.expiresAt },
         model,
         callsUrl: `${openaiBase(c.env)}/v1/realtime/calls`,
-        session: { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: ['extract_keywords'] },
+        session: { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: (session.tools ?? []).map((t) => ('name' in t ? t.name : undefined)).filter((n): n is string => Boolean(n)) },
       },
       201,
     );

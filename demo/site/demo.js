@@ -1,0 +1,37 @@
+// The demo page's event log: shows what <voice-buddy> tells its host page.
+const snippet = document.getElementById('snippet');
+snippet.textContent = `<script src="${location.origin}/voice-buddy.iife.js" async></script>\n<voice-buddy key="pk_demo"></voice-buddy>`;
+
+const log = document.getElementById('event-log');
+const EVENTS = ['voice-buddy-status-change', 'voice-buddy-transcript', 'voice-buddy-error', 'voice-buddy-keywords', 'voice-buddy-handoff', 'voice-buddy-concept', 'voice-buddy-avatar'];
+
+function describe(type, detail) {
+  if (type === 'voice-buddy-transcript') {
+    const e = detail.entry;
+    return `${e.kind}${e.final ? '' : ' (partial)'}: ${e.text.slice(0, 80)}`;
+  }
+  return JSON.stringify(detail).slice(0, 160);
+}
+
+let lastPartial = null;
+for (const type of EVENTS) {
+  document.addEventListener(type, (event) => {
+    const source = event.target?.id ?? 'widget';
+    // Streaming deltas update one line instead of flooding the log.
+    const key = type === 'voice-buddy-transcript' ? `${source}:${event.detail.entry.id}` : null;
+    let li = key && lastPartial?.dataset.key === key ? lastPartial : null;
+    if (!li) {
+      li = document.createElement('li');
+      li.dataset.key = key ?? '';
+      log.prepend(li);
+      while (log.children.length > 200) log.lastElementChild.remove();
+    }
+    lastPartial = key ? li : null;
+    li.dataset.type = type;
+    li.textContent = `${new Date().toLocaleTimeString()} · ${source} · ${type.replace('voice-buddy-', '')} · ${describe(type, event.detail)}`;
+  });
+}
+document.getElementById('clear-log').addEventListener('click', () => {
+  log.textContent = '';
+  lastPartial = null;
+});

@@ -1,0 +1,134 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { WebRtcTransport } from '../../widget/realtime/webrtc.ts';
+import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
+import { FakeBackend, openAIError, workerError } from './fakes/backend.ts';
+import { connected, mount, part, recordErrors } from './helpers.ts';
+
+/** Replaces getUserMedia with one that fails as the browser does, for the length of a test. */
+function failGetUserMedia(name: string) {
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('refused', name));
+  return () => {
+    navigator.mediaDevices.getUserMedia = original;
+  };
+}
+
+async function connectAndExpectError(el: VoiceBuddy, code: string) {
+  const errors = recordErrors(el);
+  await el.connect();
+  await waitUntil(() => errors.length > 0, `no error event for ${code}`);
+  expect(errors[0]!.code).to.equal(code);
+  expect(el.status).to.equal('error');
+  await el.updateComplete;
+  const box = part(el, 'error')!;
+  expect(box.getAttribute('role')).to.equal('alert');
+  expect(box.textContent).to.contain(errors[0]!.message);
+  return errors[0]!;
+}
+
+describe('errors a visitor can act on', () => {
+  let backend: FakeBackend;
+  beforeEach(() => {
+    backend = new FakeBackend().install();
+  });
+  afterEach(() => backend.uninstall());
+
+  it('microphone permission denied: explains how to re-allow, offers retry, and retry works', async () => {
+    const restore = failGetUserMedia('NotAllowedError');
+    const el = await mount();
+    let err;
+    try {
+      err = await connectAndExpectError(el, 'mic_permission_denied');
+    } finally {
+      restore();
+    }
+    expect(err.message).to.match(/address bar/);
+    expect(err.message).to.match(/Retry/);
+    expect(backend.count('/v1/realtime/session')).to.equal(0);
+    part<HTMLButtonElement>(el, 'retry-button')!.click();
+    await waitUntil(() => el.status === 'listening', 'retry did not connect');
+    el.disconnect();
+  });
+
+  it('no microphone and microphone busy have their own messages', async () => {
+    let restore = failGetUserMedia('NotFoundError');
+    const el = await mount();
+    try {
+      const e = await connectAndExpectError(el, 'mic_not_found');
+      expect(e.message).to.match(/No microphone/);
+    } finally {
+      restore();
+    }
+    restore = failGetUserMedia('NotReadableError');
+    try {
+      const e = await connectAndExpectError(el, 'mic_busy');
+      expect(e.message).to.match(/another app/);
+    } finally {
+      restore();
+    }
+  });
+
+  it('an SDP error body is shown, never parsed as SDP', async () => {
+    backend.config = { ...backend.config, modes: ['webrtc'] }; // hands-free only: no fallback to hide the error
+    backend.callsReplies.push(openAIError(400, 'Invalid SDP offer: m-line missing'));
+    const el = await mount();
+    const e = await connectAndExpectError(el, 'sdp_error');
+    expect(e.message).to.contain('Invalid SDP offer');
+    // Nothing is left open after the failure.
+    expect(backend.peers).to.have.length(0);
+  });
+
+  it('a bootstrap failure is reported with the server code, and retry loads it again', async () => {
+    backend.bootstrapReply = workerError(403, 'origin_not_allowed', 'Origin https://x is not on this site\'s allowlist');
+    const errors = recordErrors(document);
+    const el = await mount();
+    expect(errors.map((e) => e.code)).to.include('origin_not_allowed');
+    expect(el.status).to.equal('error');
+    await el.updateComplete;
+    expect(part(el, 'error')!.textContent).to.contain('not enabled on this website');
+    // Not retryable: a misconfigured site does not fix itself.
+    expect(part(el, 'retry-button')).to.equal(null);
+
+    backend.bootstrapReply = () => Promise.reject(new TypeError('Failed to fetch')) as never;
+    const el2 = await mount();
+    expect(el2.store.$error.get()!.code).to.equal('bootstrap_failed');
+    backend.bootstrapReply = null;
+    part<HTMLButtonElement>(el2, 'retry-button')!.click();
+    await waitUntil(() => el2.store.$config.get() !== null, 'retry did not load the config');
+    expect(el2.store.$error.get()).to.equal(null);
+  });
+
+  it('an expired key gets one fresh key; a second refusal is reported as key_expired', async () => {
+    backend.config = { ...backend.config, modes: ['webrtc'] }; // hands-free only: no fallback to hide the error
+    backend.callsReplies.push(openAIError(401, 'Ephemeral key expired'));
+    const el = await mount();
+    await connected(el);
+    expect(backend.count('/v1/realtime/session')).to.equal(2);
+    el.disconnect();
+
+    backend.callsReplies.push(openAIError(401, 'Ephemeral key expired'), openAIError(401, 'Ephemeral key expired'));
+    const e = await connectAndExpectError(el, 'key_expired');
+    expect(e.message).to.match(/expired/);
+  });
+
+  it('quota and rate limits from the Worker are explained', async () => {
+    backend.sessionReplies.push(workerError(402, 'quota_exceeded', 'This site has used all 100 voice sessions for 2026-11'));
+    const el = await mount();
+    const e = await connectAndExpectError(el, 'quota_exceeded');
+    expect(e.message).to.match(/limit for this month/);
+  });
+
+  it('ICE that never connects times out as datachannel_timeout with nothing left open', async () => {
+    backend.config = { ...backend.config, modes: ['webrtc'] }; // hands-free only: no fallback to hide the error
+    backend.blockIce = true;
+    const previous = WebRtcTransport.openTimeoutMs;
+    WebRtcTransport.openTimeoutMs = 600;
+    try {
+      const el = await mount();
+      await connectAndExpectError(el, 'datachannel_timeout');
+      expect(el.store.$level.get()).to.equal(0);
+    } finally {
+      WebRtcTransport.openTimeoutMs = previous;
+    }
+  });
+});

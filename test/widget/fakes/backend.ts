@@ -1,0 +1,152 @@
+import type { BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
+import { FakeOpenAIPeer } from './openai-peer.ts';
+
+export const API = 'https://api.voice-buddy.test';
+export const OPENAI = 'https://fake-openai.test';
+
+export const baseConfig = (over: Partial<BootstrapResponse> = {}): BootstrapResponse => ({
+  tenant: { id: 'studio', name: 'Ink & Iron' },
+  branding: { name: 'Ink & Iron', primaryColor: '#1f2937', accentColor: null, logoUrl: null, greeting: 'Hi! What shall we design?' },
+  modes: ['webrtc', 'websocket', 'text'],
+  defaultMode: 'webrtc',
+  models: ['gpt-realtime', 'gpt-realtime-mini'],
+  defaultModel: 'gpt-realtime',
+  voice: 'marin',
+  sandbox: false,
+  avatar: { available: false },
+  flags: {},
+  ...over,
+});
+
+type Reply = Response | (() => Response | Promise<Response>);
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+
+/**
+ * Stands in for the voice-buddy Worker and for OpenAI's /v1/realtime/calls inside the page, by routing `fetch`.
+ * The Worker itself is tested in workerd and end to end; here the widget is under test.
+ */
+export class FakeBackend {
+  readonly peers: FakeOpenAIPeer[] = [];
+  readonly requests: Array<{ url: string; method: string; headers: Headers; body: string }> = [];
+  config: BootstrapResponse = baseConfig();
+  bootstrapReply: Reply | null = null;
+  /** Scripted answers for the next session requests, then the default grant. */
+  sessionReplies: Reply[] = [];
+  /** Scripted answers for the next calls (SDP) requests, then a real answer from a new fake peer. */
+  callsReplies: Reply[] = [];
+  expiresInSeconds = 600;
+  /** The next fake peers never complete ICE. */
+  blockIce = false;
+  /** Scripted answers for the next handoff requests, then a generation streamed by the test runner's fake SSE. */
+  handoffReplies: Reply[] = [];
+  /** Query options of that stream: { drop: '2' } or { fail: '1' }. */
+  sseOptions: Record<string, string> = {};
+  /** Answer hands-free requests as a server without an OpenAI key does. */
+  sandbox = false;
+  private original = window.fetch;
+
+  install(): this {
+    this.original = window.fetch;
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = new Request(input, init);
+      const url = new URL(req.url);
+      if (url.origin !== API && url.origin !== OPENAI) return this.original.call(window, input, init);
+      const body = req.method === 'GET' ? '' : await req.clone().text();
+      this.requests.push({ url: req.url, method: req.method, headers: req.headers, body });
+      return this.route(req, url, body);
+    };
+    return this;
+  }
+
+  uninstall(): void {
+    window.fetch = this.original;
+    for (const p of this.peers) p.close();
+  }
+
+  /** Steers the fake relay served by the test runner (test/fakes/relay-plugin.js). */
+  static async relay(action: 'behaviour' | 'reset' | 'drop', body: unknown = {}): Promise<void> {
+    await fetch(`/__fake-relay/${action}`, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  static async relayLog(): Promise<Array<{ received: Array<{ type: string; [k: string]: unknown }>; closed: boolean }>> {
+    const res = await fetch('/__fake-relay/log');
+    return ((await res.json()) as { connections: Array<{ received: Array<{ type: string }>; closed: boolean }> }).connections;
+  }
+
+  get latestPeer(): FakeOpenAIPeer {
+    const peer = this.peers.at(-1);
+    if (!peer) throw new Error('no peer yet');
+    return peer;
+  }
+
+  count(path: string): number {
+    return this.requests.filter((r) => new URL(r.url).pathname === path).length;
+  }
+
+  private async route(req: Request, url: URL, body: string): Promise<Response> {
+    if (url.origin === API && !req.headers.get('x-voice-buddy-key')) {
+      return json({ error: { code: 'unknown_key', message: 'Send the key', requestId: 'r' } }, 401);
+    }
+    if (url.pathname === '/v1/bootstrap') {
+      if (this.bootstrapReply) return typeof this.bootstrapReply === 'function' ? this.bootstrapReply() : this.bootstrapReply.clone();
+      return json(this.config, 200, { ETag: '"cfg"' });
+    }
+    if (url.pathname === '/v1/realtime/session') {
+      const scripted = this.sessionReplies.shift();
+      if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
+      const mode = (JSON.parse(body) as { mode: string }).mode;
+      const grant: SessionResponse = {
+        mode: 'webrtc',
+        sessionId: crypto.randomUUID(),
+        clientSecret: { value: `ek_test_${this.requests.length}`, expiresAt: Math.floor(Date.now() / 1000) + this.expiresInSeconds },
+        model: 'gpt-realtime',
+        callsUrl: `${OPENAI}/v1/realtime/calls`,
+        session: { model: 'gpt-realtime', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] },
+      };
+      if (mode === 'websocket' || mode === 'text') {
+        const relay: SessionResponse = {
+          mode,
+          sessionId: crypto.randomUUID(),
+          ticket: `ticket-${this.requests.length}`,
+          wsUrl: `ws://${location.host}/fake-relay?mode=${mode}&ticket=ticket-${this.requests.length}`,
+          expiresAt: Math.floor(Date.now() / 1000) + 60,
+          model: 'gpt-realtime',
+          sandbox: this.sandbox,
+        };
+        return json(relay, 201);
+      }
+      if (this.sandbox) return json({ mode: 'sandbox', requestedMode: 'webrtc', sessionId: crypto.randomUUID(), reason: 'no key' }, 201);
+      return json(grant, 201);
+    }
+    if (url.pathname === '/v1/handoff') {
+      const scripted = this.handoffReplies.shift();
+      if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
+      const id = `gen-${crypto.randomUUID()}`;
+      const events = new URL('/__fake-sse', location.href);
+      events.searchParams.set('id', id);
+      for (const [k, v] of Object.entries(this.sseOptions)) events.searchParams.set(k, v);
+      return json({ generationId: id, eventsUrl: events.toString(), statusUrl: `${API}/v1/generations/${id}`, target: 'sandbox' }, 202);
+    }
+    if (url.origin === OPENAI && url.pathname === '/v1/realtime/calls') {
+      const scripted = this.callsReplies.shift();
+      if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
+      if (!/^Bearer ek_/.test(req.headers.get('authorization') ?? '')) {
+        return json({ error: { message: 'Missing bearer or basic authentication in header', type: 'invalid_request_error', code: null } }, 401);
+      }
+      if (req.headers.get('content-type') !== 'application/sdp') {
+        return json({ error: { message: 'Unsupported content type', type: 'invalid_request_error' } }, 400);
+      }
+      const peer = new FakeOpenAIPeer();
+      peer.blockIce = this.blockIce;
+      this.peers.push(peer);
+      const answer = await peer.answer(body);
+      setTimeout(() => void peer.opened().then(() => peer.send({ type: 'session.created', session: { type: 'realtime', id: 'sess_1', object: 'realtime.session', model: 'gpt-realtime' } } as Record<string, unknown>)), 0);
+      return new Response(answer, { status: 201, headers: { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/rtc_${this.peers.length}` } });
+    }
+    return json({ error: { code: 'not_found', message: `No route ${url.pathname}`, requestId: 'r' } }, 404);
+  }
+}
+
+export const openAIError = (status: number, message: string) => json({ error: { message, type: 'invalid_request_error', code: null, param: null } }, status);
+export const workerError = (status: number, code: string, message: string) => json({ error: { code, message, requestId: 'req-1' } }, status);

@@ -1,0 +1,35 @@
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import '../../widget/voice-buddy.ts';
+import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
+import { API } from './fakes/backend.ts';
+
+export async function mount(template = html`<voice-buddy key="pk_test" api-base=${API}></voice-buddy>`): Promise<VoiceBuddy> {
+  const el = await fixture<VoiceBuddy>(template);
+  await waitUntil(() => el.store.$config.get() || el.store.$error.get(), 'bootstrap did not finish', { timeout: 5000 });
+  return el;
+}
+
+export const shadow = (el: Element) => el.shadowRoot!;
+export const part = <T extends Element = HTMLElement>(el: Element, name: string): T | null => shadow(el).querySelector<T>(`[part~="${name}"]`);
+
+export function transcriptTexts(el: VoiceBuddy, kind?: string): string[] {
+  return el.transcript.filter((e) => !kind || e.kind === kind).map((e) => e.text);
+}
+
+/** Records every status the element reports. */
+export function recordStatuses(el: VoiceBuddy): string[] {
+  const seen: string[] = [el.status];
+  el.addEventListener('voice-buddy-status-change', (e) => seen.push(e.detail.status));
+  return seen;
+}
+
+export function recordErrors(el: EventTarget): Array<{ code: string; message: string }> {
+  const errors: Array<{ code: string; message: string }> = [];
+  el.addEventListener('voice-buddy-error', (e) => errors.push((e as CustomEvent<{ code: string; message: string }>).detail));
+  return errors;
+}
+
+export async function connected(el: VoiceBuddy): Promise<void> {
+  await el.connect();
+  await waitUntil(() => el.status === 'listening', `expected listening, got ${el.status}`, { timeout: 8000 });
+}

@@ -1,0 +1,217 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
+import { FakeBackend, workerError } from './fakes/backend.ts';
+import type { FakeOpenAIPeer } from './fakes/openai-peer.ts';
+import { connected, mount, part, transcriptTexts } from './helpers.ts';
+
+const chips = (el: VoiceBuddy) => part(el, 'keywords')!.shadowRoot!;
+const chipTexts = (el: VoiceBuddy) => [...chips(el).querySelectorAll('[part~="chip"] > span')].map((c) => c.textContent!.trim());
+const gallery = (el: VoiceBuddy) => part(el, 'gallery')!.shadowRoot!;
+
+function callTool(peer: FakeOpenAIPeer, name: string, args: unknown, callId = `call_${Math.random().toString(36).slice(2, 8)}`) {
+  const argsText = typeof args === 'string' ? args : JSON.stringify(args);
+  peer.send({ type: 'response.function_call_arguments.delta', response_id: 'resp_t', item_id: 'item_fc', output_index: 0, call_id: callId, delta: argsText });
+  peer.send({ type: 'response.function_call_arguments.done', response_id: 'resp_t', item_id: 'item_fc', output_index: 0, call_id: callId, name, arguments: argsText });
+  return callId;
+}
+
+async function outputFor(peer: FakeOpenAIPeer, callId: string) {
+  await waitUntil(() => peer.received.some((e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId), `no function_call_output for ${callId}`);
+  const event = peer.received.find((e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId) as { item: { type: string; output: string } };
+  expect(event.item.type).to.equal('function_call_output');
+  return JSON.parse(event.item.output) as { keywords?: Record<string, unknown>; error?: string; started?: boolean };
+}
+
+describe('keywords: extract, show, edit, hand off', () => {
+  let backend: FakeBackend;
+  beforeEach(() => {
+    backend = new FakeBackend().install();
+  });
+  afterEach(() => backend.uninstall());
+
+  it('normalises and merges an extract_keywords call, shows chips and answers with the merged set', async () => {
+    const el = await mount();
+    const events: unknown[] = [];
+    el.addEventListener('voice-buddy-keywords', (e) => events.push(e.detail));
+    await connected(el);
+    const peer = backend.latestPeer;
+    const first = callTool(peer, 'extract_keywords', { subject: ['Wolves'], elements: ['roses', 'moons'], style: ['old school'], colors: ['colour'], placement: 'bicep', size: null, mood: [], lettering: null, exclude: [] });
+    const out = await outputFor(peer, first);
+    expect(out.keywords).to.deep.include({ subject: ['wolf'], style: ['traditional'], colors: ['full-color'], placement: 'upper-arm' });
+    expect(out.keywords!.elements).to.have.members(['rose', 'moon']);
+    const types = peer.received.map((e) => e.type);
+    expect(types.lastIndexOf('conversation.item.create')).to.be.lessThan(types.lastIndexOf('response.create'));
+    await el.updateComplete;
+    await waitUntil(() => chipTexts(el).includes('wolf'), 'no chips');
+    expect(chipTexts(el)).to.include.members(['wolf', 'rose', 'moon', 'traditional', 'full-color', 'upper-arm']);
+    expect(transcriptTexts(el, 'tool').at(-1)).to.contain('wolf');
+
+    // A later statement wins; an exclusion removes.
+    const second = callTool(peer, 'extract_keywords', { subject: ['wolf'], elements: [], style: [], colors: ['black and grey'], placement: 'forearm', size: 'small', mood: [], lettering: null, exclude: ['roses'] });
+    const merged = (await outputFor(peer, second)).keywords!;
+    expect(merged.placement).to.equal('forearm');
+    expect(merged.colors).to.deep.equal(['black-and-grey']);
+    expect(merged.elements).to.deep.equal(['moon']);
+    expect(merged.exclude).to.deep.equal(['rose']);
+    expect(events).to.have.length(2);
+    expect((events[1] as { source: string }).source).to.equal('model');
+    el.disconnect();
+  });
+
+  it('answers bad JSON with a tool output that says so, and keeps going', async () => {
+    const el = await mount();
+    await connected(el);
+    const peer = backend.latestPeer;
+    const out = await outputFor(peer, callTool(peer, 'extract_keywords', '{"subject": ["wolf"'));
+    expect(out.error).to.match(/not valid JSON/);
+    expect(el.status).to.equal('listening');
+    const ok = await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['rose'] }));
+    expect(ok.keywords!.subject).to.deep.equal(['rose']);
+    el.disconnect();
+  });
+
+  it('chip edits go back to the model as a conversation item', async () => {
+    const el = await mount();
+    const events: Array<{ source: string; keywords: { subject: string[]; colors: string[]; placement: string | null; exclude: string[] } }> = [];
+    el.addEventListener('voice-buddy-keywords', (e) => events.push(e.detail as never));
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], style: ['fine-line'] }));
+    await waitUntil(() => chipTexts(el).includes('fine-line'));
+    const removeStyle = [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove style fine-line')!;
+    const before = peer.received.length;
+    removeStyle.click();
+    await waitUntil(() => !chipTexts(el).includes('fine-line'), 'chip not removed');
+    await waitUntil(() => peer.received.length > before);
+    const edit = peer.received.at(-1) as { type: string; item: { role: string; content: Array<{ text: string }> } };
+    expect(edit.type).to.equal('conversation.item.create');
+    expect(edit.item.role).to.equal('user');
+    expect(edit.item.content[0]!.text).to.contain('removed "fine-line"');
+    expect(peer.received.slice(before).map((e) => e.type)).not.to.include('response.create');
+
+    const input = chips(el).querySelector<HTMLInputElement>('[part~="add-input"]')!;
+    input.value = 'no red, on my calf';
+    input.form!.requestSubmit();
+    await waitUntil(() => events.at(-1)?.keywords.placement === 'calf', 'typed keyword not applied');
+    expect(events.at(-1)!.source).to.equal('visitor');
+    expect(events.at(-1)!.keywords.exclude).to.include('red');
+    input.value = 'zorblax';
+    input.form!.requestSubmit();
+    await waitUntil(() => chipTexts(el).includes('zorblax'), 'unknown words become a motif');
+    el.disconnect();
+  });
+
+  it('Generate hands off, shows progress and a keyboard-navigable gallery, and fires events', async () => {
+    const el = await mount();
+    const handoffs: unknown[] = [];
+    const concepts: unknown[] = [];
+    el.addEventListener('voice-buddy-handoff', (e) => handoffs.push(e.detail));
+    el.addEventListener('voice-buddy-concept', (e) => concepts.push(e.detail));
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], placement: 'forearm', style: ['fine-line'] }));
+    await el.updateComplete;
+    const generate = () => chips(el).querySelector<HTMLButtonElement>('[part~="generate-button"]')!;
+    await waitUntil(() => generate() && !generate().disabled, 'Generate stays disabled');
+    generate().click();
+    await waitUntil(() => gallery(el).querySelector('[part~="progress"]'), 'no progress bar');
+    await waitUntil(() => gallery(el).querySelectorAll('[part~="concept"]').length === 3, 'concepts did not arrive', { timeout: 5000 });
+    await waitUntil(() => el.store.$generations.get()[0]!.status === 'done');
+    const request = backend.requests.find((r) => r.url.endsWith('/v1/handoff'))!;
+    const body = JSON.parse(request.body) as { keywords: { subject: string[] }; sessionId: string; uid: string };
+    expect(body.keywords.subject).to.deep.equal(['wolf']);
+    expect(body.sessionId).to.be.a('string');
+    expect(body.uid).to.match(/^v_/);
+    expect(handoffs).to.have.length(1);
+    expect(concepts).to.have.length(3);
+    const thumbs = [...gallery(el).querySelectorAll<HTMLButtonElement>('[part~="concept"]')];
+    expect(thumbs[0]!.querySelector('img')!.alt).to.contain('wolf');
+    thumbs[0]!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    expect(gallery(el).activeElement).to.equal(thumbs[1]);
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => gallery(el).querySelector('dialog[open]'), 'viewer did not open');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !gallery(el).querySelector('dialog[open]'), 'viewer did not close');
+    await expect(el).to.be.accessible();
+    el.disconnect();
+  });
+
+  it('the stream resumes after a drop and gets every concept once', async () => {
+    backend.sseOptions = { drop: '3' };
+    const el = await mount();
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['rose'] }));
+    const out = await outputFor(peer, callTool(peer, 'generate_concepts', { reason: 'yes, show me' }));
+    expect(out.started).to.equal(true);
+    await waitUntil(() => el.store.$generations.get()[0]?.status === 'done', 'generation never finished', { timeout: 6000 });
+    expect(el.store.$generations.get()[0]!.concepts.map((c) => c.index)).to.deep.equal([0, 1, 2]);
+    const log = (await (await fetch('/__fake-sse/log')).json()) as Array<{ id: string; lastEventId: number }>;
+    const mine = log.filter((l) => l.id === el.store.$generations.get()[0]!.id);
+    expect(mine.map((l) => l.lastEventId)).to.deep.equal([0, 3]);
+    el.disconnect();
+  });
+
+  it('refining starts a new generation and keeps the earlier one', async () => {
+    const el = await mount();
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['rose'] }));
+    await outputFor(peer, callTool(peer, 'generate_concepts', {}));
+    await waitUntil(() => el.store.$generations.get()[0]?.status === 'done', 'first never finished', { timeout: 6000 });
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['rose'], mood: ['bold'] }));
+    await outputFor(peer, callTool(peer, 'generate_concepts', { reason: 'make it bolder' }));
+    await waitUntil(() => el.store.$generations.get().length === 2 && el.store.$generations.get()[1]!.status === 'done', 'second never finished', { timeout: 6000 });
+    const [a, b] = el.store.$generations.get();
+    expect(a!.keywords.mood).to.deep.equal([]);
+    expect(b!.keywords.mood).to.deep.equal(['bold']);
+    expect(gallery(el).querySelectorAll('[part~="generation"]')).to.have.length(2);
+    el.disconnect();
+  });
+
+  it('the host page can take over the handoff', async () => {
+    const el = await mount();
+    el.addEventListener('voice-buddy-handoff', (e) => e.preventDefault());
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['anchor'] }));
+    await outputFor(peer, callTool(peer, 'generate_concepts', {}));
+    expect(backend.count('/v1/handoff')).to.equal(0);
+    expect(el.store.$generations.get()).to.have.length(0);
+    el.disconnect();
+  });
+
+  it('shows a generation error and reports it', async () => {
+    backend.sseOptions = { fail: '1' };
+    const el = await mount();
+    const errors: string[] = [];
+    el.addEventListener('voice-buddy-error', (e) => errors.push(e.detail.code));
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['anchor'] }));
+    await outputFor(peer, callTool(peer, 'generate_concepts', {}));
+    await waitUntil(() => errors.includes('generation_failed'), 'no error event', { timeout: 5000 });
+    await waitUntil(() => gallery(el).querySelector('[role="alert"]'));
+    expect(gallery(el).querySelector('[role="alert"]')!.textContent).to.contain('gave up');
+    backend.handoffReplies.push(workerError(402, 'quota_exceeded', 'used up'));
+    await outputFor(peer, callTool(peer, 'generate_concepts', {}));
+    await waitUntil(() => errors.includes('quota_exceeded'));
+    el.disconnect();
+  });
+
+  it('with keywords.handoff off there is no Generate button', async () => {
+    backend.config = { ...backend.config, flags: { 'keywords.handoff': { enabled: false, reason: 'DISABLED' } } };
+    const el = await mount();
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'] }));
+    await waitUntil(() => chipTexts(el).includes('wolf'));
+    expect(chips(el).querySelector('[part~="generate-button"]')).to.equal(null);
+    const out = await outputFor(peer, callTool(peer, 'generate_concepts', {}));
+    expect(out.started).to.equal(false);
+    expect(backend.count('/v1/handoff')).to.equal(0);
+    el.disconnect();
+  });
+});

@@ -1,0 +1,53 @@
+import type { ApiErrorBody, BootstrapResponse, HandoffRequest, HandoffResponse, SessionRequest, SessionResponse } from '../../worker/api-types.ts';
+import { fromServerError, WidgetError } from './errors.ts';
+
+/** Talks to the voice-buddy Worker. `fetch` is looked up on each call so a host page's instrumentation still applies. */
+export class ApiClient {
+  constructor(
+    readonly base: string,
+    private readonly key: string,
+  ) {}
+
+  private url(path: string): string {
+    return new URL(path, this.base.endsWith('/') ? this.base : `${this.base}/`).toString();
+  }
+
+  private async request<T>(path: string, init: RequestInit, networkCode: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), { ...init, headers: { 'X-Voice-Buddy-Key': this.key, ...init.headers }, credentials: 'omit' });
+    } catch (cause) {
+      throw new WidgetError(networkCode, 'The assistant could not be reached. Check your connection and try again.', { cause });
+    }
+    if (res.ok) return (await res.json()) as T;
+    let body: Partial<ApiErrorBody> | null = null;
+    try {
+      body = (await res.json()) as ApiErrorBody;
+    } catch {
+      /* not our error shape: a proxy or an outage page */
+    }
+    const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+    if (body?.error?.code) throw fromServerError(body.error.code, body.error.message ?? 'Request failed', retryAfter);
+    throw new WidgetError(networkCode, `The assistant is not available right now (HTTP ${res.status}). Please try again.`);
+  }
+
+  bootstrap(uid: string): Promise<BootstrapResponse> {
+    return this.request<BootstrapResponse>(`v1/bootstrap?uid=${encodeURIComponent(uid)}`, { method: 'GET' }, 'bootstrap_failed');
+  }
+
+  createSession(body: SessionRequest): Promise<SessionResponse> {
+    return this.request<SessionResponse>(
+      'v1/realtime/session',
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      'session_failed',
+    );
+  }
+
+  handoff(body: HandoffRequest): Promise<HandoffResponse> {
+    return this.request<HandoffResponse>(
+      'v1/handoff',
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      'handoff_failed',
+    );
+  }
+}

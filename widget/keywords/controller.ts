@@ -1,0 +1,205 @@
+import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
+import type { ApiClient } from '../api/client.ts';
+import { WidgetError } from '../api/errors.ts';
+import { loadKeywordTools } from '../lazy.ts';
+import type { RealtimeSession } from '../realtime/session.ts';
+import type { Concept, SessionStore } from '../state/session-store.ts';
+import type { Keywords } from './types.ts';
+
+export type KeywordField = keyof Keywords;
+const LIST_FIELDS = ['subject', 'elements', 'style', 'colors', 'mood', 'exclude'] as const;
+
+export interface KeywordsHost {
+  api: () => ApiClient | null;
+  session: () => RealtimeSession | null;
+  sessionId: () => string | null;
+  uid: () => string;
+  handoffEnabled: () => boolean;
+  /** Dispatches a widget event; returns false when a listener called preventDefault(). */
+  emit: (type: string, detail: unknown, cancelable?: boolean) => boolean;
+  onError: (error: WidgetError) => void;
+}
+
+/** A short, readable summary of keywords for the transcript and for the model. */
+export function describeKeywords(k: Keywords): string {
+  const parts = [
+    ...k.subject,
+    ...k.elements.map((e) => `with ${e}`),
+    ...k.style,
+    ...k.colors,
+    k.placement && `on the ${k.placement}`,
+    k.size,
+    ...k.mood,
+    k.lettering && `lettering "${k.lettering}"`,
+    ...k.exclude.map((e) => `no ${e}`),
+  ].filter(Boolean);
+  return parts.join(' · ') || 'nothing yet';
+}
+
+/**
+ * The keyword side of a conversation: answers the model's function calls, keeps the chips, sends the visitor's chip
+ * edits back to the model, and runs the handoff to image generation with its progress stream.
+ */
+export class KeywordsController {
+  private readonly streams = new Set<EventSource>();
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly host: KeywordsHost,
+  ) {}
+
+  private set(keywords: Keywords, source: 'model' | 'visitor') {
+    this.store.$keywords.set(keywords);
+    this.host.emit('voice-buddy-keywords', { keywords, source });
+  }
+
+  /** Returns true when it handled the call. */
+  async handleCall(call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession): Promise<boolean> {
+    if (call.name === 'extract_keywords') {
+      await this.onExtract(call, session);
+      return true;
+    }
+    if (call.name === 'generate_concepts') {
+      const started = await this.generate('voice');
+      session.answerFunctionCall(call.call_id, started ? { started: true } : { started: false, reason: this.whyNotGenerate() });
+      return true;
+    }
+    session.answerFunctionCall(call.call_id, { error: `Unknown function ${call.name}` });
+    return false;
+  }
+
+  private async onExtract(call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession) {
+    const tools = await loadKeywordTools();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(call.arguments);
+    } catch {
+      // Never a crash: the model hears what went wrong and can call again.
+      session.answerFunctionCall(call.call_id, { error: 'The arguments were not valid JSON; call extract_keywords again with a JSON object.' });
+      return;
+    }
+    const update = tools.normaliseKeywords(parsed);
+    const merged = tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), update);
+    this.set(merged, 'model');
+    this.store.setText(`tool-${call.call_id}`, 'tool', `Design notes: ${describeKeywords(merged)}`);
+    session.answerFunctionCall(call.call_id, { keywords: merged });
+  }
+
+  /** The visitor removed a chip. */
+  async remove(field: KeywordField, value: string): Promise<void> {
+    const tools = await loadKeywordTools();
+    const current = this.store.$keywords.get() ?? tools.emptyKeywords();
+    const next: Keywords = { ...current };
+    if ((LIST_FIELDS as readonly string[]).includes(field)) {
+      (next[field] as string[]) = (current[field] as string[]).filter((v) => v !== value);
+    } else {
+      (next[field] as string | null) = null;
+    }
+    this.set(next, 'visitor');
+    this.tellModel(`I removed "${value}" from ${field}.`, next);
+  }
+
+  /** The visitor typed a keyword (or a phrase: "no red", "on my calf"). */
+  async add(text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    const tools = await loadKeywordTools();
+    const current = this.store.$keywords.get() ?? tools.emptyKeywords();
+    let update = tools.extractKeywords(trimmed);
+    const empty = LIST_FIELDS.every((f) => update[f].length === 0) && !update.placement && !update.size && !update.lettering;
+    // Something the lexicon does not know is still a motif the visitor wants.
+    if (empty) update = tools.normaliseKeywords({ elements: [trimmed.toLowerCase()] });
+    const next = tools.mergeKeywords(current, update);
+    this.set(next, 'visitor');
+    this.tellModel(`I added "${trimmed}".`, next);
+  }
+
+  /** Edits go back to the model as a conversation item, so the assistant knows without being asked to reply. */
+  private tellModel(change: string, keywords: Keywords) {
+    this.host.session()?.send({
+      type: 'conversation.item.create',
+      item: {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: `[Edited the design keywords] ${change} The current keywords are: ${JSON.stringify(keywords)}` }],
+      },
+    });
+  }
+
+  canGenerate(): boolean {
+    const k = this.store.$keywords.get();
+    return Boolean(k && (k.subject.length || k.elements.length) && this.host.handoffEnabled());
+  }
+
+  private whyNotGenerate(): string {
+    if (!this.host.handoffEnabled()) return 'Generating concepts is switched off on this site.';
+    return 'The idea needs at least a subject before concepts can be drawn.';
+  }
+
+  /**
+   * Hands the keywords to image generation. The host page may take over instead (cart, booking): it calls
+   * preventDefault() on `voice-buddy-handoff`.
+   */
+  async generate(trigger: 'button' | 'voice' = 'button'): Promise<boolean> {
+    const keywords = this.store.$keywords.get();
+    const api = this.host.api();
+    if (!keywords || !api || !this.canGenerate()) return false;
+    const proceed = this.host.emit('voice-buddy-handoff', { keywords, sessionId: this.host.sessionId(), trigger }, true);
+    if (!proceed) return true;
+    const local = `pending-${Date.now()}`;
+    this.store.$generations.set([...this.store.$generations.get(), { id: local, keywords, status: 'starting', percent: 0, stage: 'starting', concepts: [] }]);
+    try {
+      const res = await api.handoff({ keywords, sessionId: this.host.sessionId(), uid: this.host.uid() });
+      this.store.updateGeneration(local, () => ({ id: res.generationId, status: 'queued' }));
+      this.follow(res.generationId, res.eventsUrl);
+      return true;
+    } catch (err) {
+      const error = err instanceof WidgetError ? err : new WidgetError('handoff_failed', 'Could not start the concepts. Please try again.');
+      this.store.updateGeneration(local, () => ({ status: 'error', error: error.message }));
+      this.host.onError(error);
+      return false;
+    }
+  }
+
+  /** Follows a generation's events; EventSource resumes by itself from the last event id after a drop. */
+  private follow(id: string, url: string) {
+    const es = new EventSource(url);
+    this.streams.add(es);
+    const data = (e: Event) => JSON.parse((e as MessageEvent<string>).data) as Record<string, unknown>;
+    const end = () => {
+      es.close();
+      this.streams.delete(es);
+    };
+    es.addEventListener('queued', () => this.store.updateGeneration(id, () => ({ status: 'queued', stage: 'queued' })));
+    es.addEventListener('progress', (e) => {
+      const d = data(e);
+      this.store.updateGeneration(id, () => ({ status: 'running', percent: Number(d.percent) || 0, stage: String(d.stage ?? '') }));
+    });
+    es.addEventListener('concept', (e) => {
+      const concept = data(e) as unknown as Concept;
+      this.store.updateGeneration(id, (g) => ({ concepts: [...g.concepts.filter((c) => c.index !== concept.index), concept].sort((a, b) => a.index - b.index) }));
+      this.host.emit('voice-buddy-concept', { generationId: id, concept });
+    });
+    es.addEventListener('done', () => {
+      this.store.updateGeneration(id, () => ({ status: 'done', percent: 100, stage: 'done' }));
+      end();
+    });
+    es.addEventListener('error', (e) => {
+      if (!(e instanceof MessageEvent)) {
+        // A dropped stream: EventSource reconnects unless the server ended it.
+        if (es.readyState === EventSource.CLOSED) end();
+        return;
+      }
+      const d = data(e);
+      const message = String(d.message ?? 'The concepts could not be drawn.');
+      this.store.updateGeneration(id, () => ({ status: 'error', error: message }));
+      this.host.onError(new WidgetError(String(d.code ?? 'generation_failed'), message));
+      end();
+    });
+  }
+
+  dispose(): void {
+    for (const es of this.streams) es.close();
+    this.streams.clear();
+  }
+}

@@ -1,0 +1,73 @@
+import { ContextConsumer } from '@lit/context';
+import { css, html, LitElement, nothing } from 'lit';
+import { defineOnce } from '../../define.ts';
+import { sessionContext } from '../../state/context.ts';
+import type { Status } from '../../state/session-store.ts';
+import { StoreController } from '../../state/store-controller.ts';
+
+export const STATUS_LABELS: Record<Status, string> = {
+  idle: 'Ready',
+  connecting: 'Connecting…',
+  listening: 'Listening',
+  thinking: 'Thinking…',
+  speaking: 'Speaking',
+  reconnecting: 'Reconnecting…',
+  fallback: 'Switching…',
+  error: 'Problem',
+};
+
+const fmt = new Intl.NumberFormat();
+
+/**
+ * Shows the conversation state, the tokens used and the remaining rate limits of one <voice-buddy>.
+ * @csspart pill - the pill
+ * @csspart usage - tokens used and rate limits
+ */
+export class VoiceBuddyStatusPill extends LitElement {
+  static override styles = css`
+    :host { display: inline-flex; min-width: 0; }
+    .pill {
+      display: inline-flex; align-items: center; gap: 0.4em; padding: 0.2em 0.7em; border-radius: 999px;
+      background: var(--_pill-bg); color: var(--_fg); font-size: 0.8em; white-space: nowrap; max-width: 100%;
+    }
+    .dot { inline-size: 0.55em; block-size: 0.55em; border-radius: 50%; background: var(--_muted); flex: none; }
+    [data-status='listening'] .dot { background: #16a34a; }
+    [data-status='speaking'] .dot { background: var(--_accent); }
+    [data-status='thinking'] .dot, [data-status='connecting'] .dot, [data-status='reconnecting'] .dot, [data-status='fallback'] .dot { background: #d97706; }
+    [data-status='error'] .dot { background: #dc2626; }
+    .usage { color: var(--_muted); overflow: hidden; text-overflow: ellipsis; }
+  `;
+
+  private readonly session = new ContextConsumer(this, {
+    context: sessionContext,
+    subscribe: true,
+    callback: () => this.stores.resubscribe(),
+  });
+  private readonly stores = new StoreController(this, () => {
+    const s = this.session.value;
+    return s ? [s.$status, s.$usage, s.$rateLimits] : [];
+  });
+
+  override render() {
+    const s = this.session.value;
+    if (!s) return nothing;
+    const status = s.$status.get();
+    const usage = s.$usage.get();
+    const limits = s.$rateLimits.get();
+    const parts: string[] = [];
+    if (usage.totalTokens > 0) parts.push(`${fmt.format(usage.totalTokens)} tokens`);
+    for (const l of limits) parts.push(`${l.name} ${fmt.format(l.remaining)}/${fmt.format(l.limit)} left`);
+    return html`<span class="pill" part="pill" data-status=${status}>
+      <span class="dot" aria-hidden="true"></span><span class="label">${STATUS_LABELS[status]}</span>
+      ${parts.length ? html`<span class="usage" part="usage">· ${parts.join(' · ')}</span>` : nothing}
+    </span>`;
+  }
+}
+
+defineOnce('voice-buddy-status-pill', VoiceBuddyStatusPill);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voice-buddy-status-pill': VoiceBuddyStatusPill;
+  }
+}

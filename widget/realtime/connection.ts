@@ -1,0 +1,303 @@
+import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
+import type { SessionResponse } from '../../worker/api-types.ts';
+import type { ApiClient } from '../api/client.ts';
+import { WidgetError } from '../api/errors.ts';
+import { AudioOutput } from '../controllers/audio-output.ts';
+import { LevelMeter } from '../controllers/level-meter.ts';
+import { Microphone } from '../controllers/mic.ts';
+import type { Mode, SessionStore, Status } from '../state/session-store.ts';
+import { openLive, type Live, type PttAudio } from './live.ts';
+import type { RealtimeSession } from './session.ts';
+
+export interface ConnectionOptions {
+  api: ApiClient;
+  store: SessionStore;
+  /** Element the level meter watches for visibility. */
+  host: Element;
+  uid: () => string;
+  model: () => string | undefined;
+  voice: () => string | undefined;
+  /** Modes the site offers now (bootstrap modes with their flags on), in the widget's terms. */
+  allowedModes: () => readonly Mode[];
+  pttAudio: (onChunk: (base64: string) => void) => PttAudio;
+  onError: (error: WidgetError) => void;
+  onStatusReason?: (status: Status, reason: string) => void;
+  onFunctionCall?: (call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession) => void;
+}
+
+/** A prewarmed key is used only while it has at least this long to live. */
+const KEY_MARGIN_S = 30;
+const MAX_PREWARM_REFRESHES = 3;
+export const MAX_RECONNECTS = 3;
+const NEXT_MODE: Record<Mode, Mode | null> = { 'hands-free': 'push-to-talk', 'push-to-talk': 'text', text: null };
+const MODE_NAMES: Record<Mode, string> = { 'hands-free': 'hands-free voice', 'push-to-talk': 'push-to-talk', text: 'typing' };
+/** Failures that belong to the visitor, the site or its limits: another mode would fail the same way. */
+const NO_FALLBACK = new Set([
+  'mic_permission_denied', 'mic_not_found', 'mic_busy', 'mic_unavailable', 'insecure_context', 'unknown_key', 'origin_not_allowed',
+  'tenant_suspended', 'quota_exceeded', 'rate_limited', 'session_time_limit', 'session_size_limit', 'too_fast', 'bad_event',
+]);
+
+/**
+ * Owns one conversation: microphone, key or ticket, transport, protocol session, audio and level meter. It falls
+ * back to the next mode when one cannot connect, reconnects a dropped session with backoff, and releases all of it
+ * in `disconnect()`.
+ */
+export class VoiceConnection {
+  /** Reconnect backoff base; a page (or a test) may change it. */
+  static backoffBaseMs = 500;
+  private readonly mic = new Microphone();
+  private readonly audio: AudioOutput;
+  private readonly meter: LevelMeter;
+  private live: Live | null = null;
+  private prewarmed: Promise<SessionResponse> | null = null;
+  private prewarmedAt = 0;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshes = 0;
+  /** Bumped on every connect/disconnect, so work that was overtaken stops where it is. */
+  private generation = 0;
+
+  constructor(private readonly opts: ConnectionOptions) {
+    this.audio = new AudioOutput((blocked) => opts.store.$needsAudioUnlock.set(blocked));
+    this.meter = new LevelMeter(opts.host, (level) => opts.store.$level.set(level));
+  }
+
+  get active(): boolean {
+    return this.live !== null;
+  }
+
+  get currentSession(): RealtimeSession | null {
+    return this.live?.session ?? null;
+  }
+
+  get currentLive(): Live | null {
+    return this.live;
+  }
+
+  private setStatus(status: Status, reason?: string) {
+    if (reason) this.opts.onStatusReason?.(status, reason);
+    this.opts.store.$status.set(status);
+  }
+
+  private requestWebRtc(): Promise<SessionResponse> {
+    return this.opts.api.createSession({ mode: 'webrtc', uid: this.opts.uid(), model: this.opts.model(), voice: this.opts.voice() });
+  }
+
+  /**
+   * Fetches the hands-free key ahead of the click (hover or focus on Start) and refreshes it before it expires, a
+   * bounded number of times: each key counts as a voice session against the site's monthly limit.
+   */
+  prewarm(): void {
+    if (this.active || this.opts.store.$mode.get() !== 'hands-free' || this.prewarmed) return;
+    const grant = this.requestWebRtc();
+    this.prewarmed = grant;
+    this.prewarmedAt = Date.now();
+    grant.then(
+      (g) => {
+        if (g.mode !== 'webrtc' || this.prewarmed !== grant) return;
+        const ms = (g.clientSecret.expiresAt - KEY_MARGIN_S) * 1000 - Date.now();
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => {
+          if (this.prewarmed !== grant) return;
+          this.prewarmed = null;
+          if (this.refreshes++ < MAX_PREWARM_REFRESHES && document.visibilityState === 'visible') this.prewarm();
+        }, Math.max(1000, ms));
+      },
+      () => {
+        if (this.prewarmed === grant) this.prewarmed = null; // the click asks again and shows the error
+      },
+    );
+  }
+
+  get prewarmAgeMs(): number | null {
+    return this.prewarmed ? Date.now() - this.prewarmedAt : null;
+  }
+
+  private async takeGrant(): Promise<SessionResponse> {
+    const pending = this.prewarmed;
+    this.prewarmed = null;
+    clearTimeout(this.refreshTimer);
+    if (pending) {
+      try {
+        const g = await pending;
+        if (g.mode !== 'webrtc' || g.clientSecret.expiresAt - KEY_MARGIN_S > Date.now() / 1000) return g;
+      } catch {
+        /* fall through to a fresh request */
+      }
+    }
+    return this.requestWebRtc();
+  }
+
+  private async open(mode: Mode, gen: number): Promise<Live> {
+    const { store } = this.opts;
+    return openLive(mode, {
+      api: this.opts.api,
+      store,
+      uid: this.opts.uid(),
+      model: this.opts.model(),
+      voice: this.opts.voice(),
+      grant: mode === 'hands-free' ? () => this.takeGrant() : undefined,
+      mic: async () => {
+        if (store.$micPermission.get() === 'prompt' && !this.mic.current) {
+          store.addNotice('Your browser will ask to use the microphone so the assistant can hear you. Nothing is sent until you connect.');
+        }
+        const stream = await this.mic.open();
+        this.mic.setMuted(store.$muted.get());
+        return stream;
+      },
+      playRemote: (stream) => this.audio.play(stream),
+      pttAudio: () => this.opts.pttAudio((audio) => this.live?.session.send({ type: 'input_audio_buffer.append', audio })),
+      onStatus: (s) => {
+        if (gen === this.generation && this.live) this.setStatus(s);
+      },
+      onFunctionCall: (call) => this.live && this.opts.onFunctionCall?.(call, this.live.session),
+      onServerError: (code, message) => this.opts.onError(new WidgetError(code, message, { retryable: true })),
+      onClosed: (error) => {
+        if (gen === this.generation) void this.recover(error);
+      },
+      onAudioBlocked: () => store.$needsAudioUnlock.set(true),
+    });
+  }
+
+  /** Starts in the current mode, stepping down the fallback chain while a mode cannot connect. */
+  async connect(): Promise<void> {
+    if (this.active) return;
+    const gen = ++this.generation;
+    this.opts.store.$error.set(null);
+    this.opts.store.$fallback.set(null);
+    this.setStatus('connecting');
+    await this.connectFrom(this.opts.store.$mode.get(), gen, null);
+  }
+
+  private async connectFrom(start: Mode, gen: number, firstFailure: { mode: Mode; error: WidgetError } | null): Promise<void> {
+    const { store } = this.opts;
+    let mode: Mode | null = start;
+    let origin = firstFailure;
+    while (mode) {
+      try {
+        const live = await this.open(mode, gen);
+        if (gen !== this.generation) return live.release();
+        this.live = live;
+        if (mode !== 'text' && this.mic.current) this.meter.start(this.mic.current);
+        this.setStatus('listening');
+        return;
+      } catch (err) {
+        if (gen !== this.generation) return;
+        const error = err instanceof WidgetError ? err : new WidgetError('connection_failed', 'Could not connect. Please try again.', { cause: err });
+        const next = this.nextMode(mode, error);
+        if (!next) {
+          if (mode !== 'text') this.releaseMedia();
+          return this.fail(error);
+        }
+        origin ??= { mode, error };
+        // The host page hears about every failure, also the ones the widget works around.
+        this.opts.onError(error);
+        store.$fallback.set({ from: origin.mode, reason: origin.error.code });
+        store.addNotice(`${capitalise(MODE_NAMES[mode])} could not connect (${error.message.replace(/\.$/, '')}). Switching to ${MODE_NAMES[next]}.`, 'warning');
+        this.setStatus('fallback', error.code);
+        if (next === 'text') this.releaseMedia();
+        store.$mode.set(next);
+        mode = next;
+        this.setStatus('connecting');
+      }
+    }
+  }
+
+  private nextMode(mode: Mode, error: WidgetError): Mode | null {
+    if (NO_FALLBACK.has(error.code)) return null;
+    let next = NEXT_MODE[mode];
+    while (next && !this.opts.allowedModes().includes(next)) next = NEXT_MODE[next];
+    return next;
+  }
+
+  /** A live session dropped: reconnect the same mode with fresh credentials, then fall back. The transcript stays. */
+  private async recover(error: WidgetError): Promise<void> {
+    const gen = ++this.generation;
+    const mode = this.live?.mode ?? this.opts.store.$mode.get();
+    this.live?.release();
+    this.live = null;
+    if (!error.retryable || NO_FALLBACK.has(error.code)) {
+      this.releaseMedia();
+      return this.fail(error);
+    }
+    for (let attempt = 1; attempt <= MAX_RECONNECTS; attempt++) {
+      this.setStatus('reconnecting', `${error.code} (attempt ${attempt} of ${MAX_RECONNECTS})`);
+      const base = VoiceConnection.backoffBaseMs * 2 ** (attempt - 1);
+      await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
+      if (gen !== this.generation) return;
+      this.setStatus('connecting');
+      try {
+        const live = await this.open(mode, gen);
+        if (gen !== this.generation) return live.release();
+        this.live = live;
+        this.opts.store.addNotice('Reconnected.');
+        this.setStatus('listening');
+        return;
+      } catch (err) {
+        if (gen !== this.generation) return;
+        if (err instanceof WidgetError && NO_FALLBACK.has(err.code)) {
+          this.releaseMedia();
+          return this.fail(err);
+        }
+      }
+    }
+    const next = this.nextMode(mode, error);
+    if (!next) {
+      this.releaseMedia();
+      return this.fail(error);
+    }
+    this.opts.store.addNotice(`Could not reconnect ${MODE_NAMES[mode]}. Switching to ${MODE_NAMES[next]}.`, 'warning');
+    this.opts.store.$fallback.set({ from: mode, reason: error.code });
+    this.setStatus('fallback', error.code);
+    if (next === 'text') this.releaseMedia();
+    this.opts.store.$mode.set(next);
+    this.setStatus('connecting');
+    await this.connectFrom(next, gen, { mode, error });
+  }
+
+  private fail(error: WidgetError) {
+    this.opts.store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
+    this.opts.store.addNotice(error.message, 'error');
+    this.setStatus('error', error.code);
+    this.opts.onError(error);
+  }
+
+  sendText(text: string): boolean {
+    if (!this.live) return false;
+    this.live.session.sendText(text);
+    return true;
+  }
+
+  setMuted(muted: boolean): void {
+    this.opts.store.$muted.set(muted);
+    this.mic.setMuted(muted);
+  }
+
+  unlockAudio(): Promise<void> {
+    return this.audio.unlock();
+  }
+
+  private releaseMedia() {
+    this.meter.stop();
+    this.audio.stop();
+    this.mic.close();
+    this.opts.store.$level.set(0);
+  }
+
+  disconnect(): void {
+    this.generation++;
+    this.live?.release();
+    this.live = null;
+    this.releaseMedia();
+    this.opts.store.$error.set(null);
+    this.setStatus('idle');
+  }
+
+  /** Everything, including a prewarmed key's refresh timer: for when the element leaves the page. */
+  dispose(): void {
+    this.disconnect();
+    this.prewarmed = null;
+    clearTimeout(this.refreshTimer);
+  }
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

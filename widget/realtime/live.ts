@@ -1,0 +1,121 @@
+import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
+import type { RelaySessionResponse, SessionResponse } from '../../worker/api-types.ts';
+import type { ApiClient } from '../api/client.ts';
+import { WidgetError } from '../api/errors.ts';
+import type { Mode, SessionStore, Status } from '../state/session-store.ts';
+import { PushToTalk } from './ptt.ts';
+import { RelayTransport } from './relay.ts';
+import { RealtimeSession, type AudioSink } from './session.ts';
+import type { RealtimeTransport } from './transport.ts';
+import { WebRtcTransport } from './webrtc.ts';
+
+/** Push-to-talk audio: capture (paused between presses) and playback; closed with the live session. */
+export interface PttAudio {
+  capture: { start(stream: MediaStream, opts?: { paused?: boolean }): Promise<void>; resume(): void; pause(): Promise<void>; stop(): void };
+  player: AudioSink & { start(): Promise<void>; close(): void };
+}
+
+/** One open conversation in one mode. `release()` closes what it opened; the microphone belongs to the caller. */
+export interface Live {
+  mode: Mode;
+  sessionId: string;
+  session: RealtimeSession;
+  transport: RealtimeTransport;
+  ptt: PushToTalk | null;
+  release(): void;
+}
+
+export interface OpenOptions {
+  api: ApiClient;
+  store: SessionStore;
+  uid: string;
+  model?: string;
+  voice?: string;
+  mic: () => Promise<MediaStream>;
+  /** A prewarmed hands-free grant, if there is one. */
+  grant?: () => Promise<SessionResponse>;
+  playRemote: (stream: MediaStream) => void;
+  pttAudio: () => PttAudio;
+  onStatus: (status: Status) => void;
+  onFunctionCall: (call: ResponseFunctionCallArgumentsDoneEvent) => void;
+  onServerError: (code: string, message: string) => void;
+  onClosed: (error: WidgetError) => void;
+  onAudioBlocked: () => void;
+}
+
+const API_MODE = { 'hands-free': 'webrtc', 'push-to-talk': 'websocket', text: 'text' } as const;
+
+function relayGrant(g: SessionResponse, mode: Mode): RelaySessionResponse {
+  if (g.mode === 'websocket' || g.mode === 'text') return g;
+  throw new WidgetError('unexpected_grant', `The server answered ${g.mode} for ${mode}.`);
+}
+
+/** Opens a conversation in `mode`. Anything opened before a failure is closed again before it throws. */
+export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
+  const request = () => o.api.createSession({ mode: API_MODE[mode], uid: o.uid, model: o.model, voice: o.voice });
+  const cleanups: Array<() => void> = [];
+  const release = () => {
+    for (const fn of cleanups.splice(0).reverse()) fn();
+  };
+  const hooks = (audio?: AudioSink) => ({
+    audio,
+    onStatus: o.onStatus,
+    onFunctionCall: (call: ResponseFunctionCallArgumentsDoneEvent) => o.onFunctionCall(call),
+    onServerError: o.onServerError,
+  });
+  try {
+    if (mode === 'hands-free') {
+      const mic = await o.mic();
+      let grant = await (o.grant ?? request)();
+      if (grant.mode === 'sandbox') {
+        throw new WidgetError('webrtc_unavailable', 'Hands-free voice needs the voice service, which is not set up on this server.', { retryable: false });
+      }
+      if (grant.mode !== 'webrtc') throw new WidgetError('unexpected_grant', `The server answered ${grant.mode} for hands-free.`);
+      const open = async (g: typeof grant & { mode: 'webrtc' }) => {
+        const transport = new WebRtcTransport({ callsUrl: g.callsUrl, clientSecret: g.clientSecret.value, mic, onRemoteStream: o.playRemote });
+        const session = new RealtimeSession(o.store, transport, hooks());
+        cleanups.push(() => session.dispose(), () => transport.close());
+        await transport.connect();
+        return { transport, session };
+      };
+      let opened;
+      try {
+        opened = await open(grant);
+      } catch (err) {
+        // A key that expired between minting and use gets one fresh key.
+        if (!(err instanceof WidgetError && err.code === 'key_expired')) throw err;
+        release();
+        grant = await request();
+        if (grant.mode !== 'webrtc') throw err;
+        opened = await open(grant);
+      }
+      opened.transport.on('closed', ({ error }) => o.onClosed(error ?? new WidgetError('connection_lost', 'The voice connection closed.')));
+      return { mode, sessionId: grant.sessionId, ...opened, ptt: null, release };
+    }
+
+    const mic = mode === 'push-to-talk' ? await o.mic() : null;
+    const grant = relayGrant(await request(), mode);
+    const transport = new RelayTransport(mode === 'text' ? 'text' : 'websocket', grant.wsUrl);
+    cleanups.push(() => transport.close());
+    let audio: PttAudio | null = null;
+    if (mic) {
+      audio = o.pttAudio();
+      const a = audio;
+      cleanups.push(() => a.capture.stop(), () => a.player.close());
+    }
+    const session = new RealtimeSession(o.store, transport, hooks(audio?.player));
+    cleanups.push(() => session.dispose());
+    await transport.connect();
+    let ptt: PushToTalk | null = null;
+    if (audio && mic) {
+      await audio.capture.start(mic, { paused: true });
+      await audio.player.start().catch(() => o.onAudioBlocked());
+      ptt = new PushToTalk(session, audio.capture);
+    }
+    transport.on('closed', ({ error }) => o.onClosed(error ?? new WidgetError('connection_lost', 'The connection closed.')));
+    return { mode, sessionId: grant.sessionId, session, transport, ptt, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}

@@ -1,0 +1,145 @@
+import { WidgetError } from '../api/errors.ts';
+import { Emitter } from './emitter.ts';
+import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport, TransportEvents } from './transport.ts';
+
+export interface WebRtcOptions {
+  callsUrl: string;
+  clientSecret: string;
+  /** The visitor's microphone; owned by the caller and never stopped here. */
+  mic: MediaStream;
+  onRemoteStream: (stream: MediaStream) => void;
+  /** How long the `oai-events` channel may take to open before the connection counts as failed. */
+  dataChannelTimeoutMs?: number;
+}
+
+/** Reads OpenAI's error body (never parsed as SDP) into a message a person can act on. */
+async function sdpError(res: Response): Promise<WidgetError> {
+  let detail = '';
+  try {
+    const body = (await res.json()) as { error?: { message?: string; code?: string } };
+    detail = body.error?.message ?? '';
+  } catch {
+    /* not JSON */
+  }
+  if (res.status === 401 || res.status === 403) {
+    return new WidgetError('key_expired', 'The voice connection key expired before it could be used. Please try again.', { retryable: true });
+  }
+  const suffix = detail ? ` (${detail.slice(0, 160)})` : '';
+  return new WidgetError('sdp_error', `The voice service refused the connection${suffix}. Please try again.`, { retryable: true });
+}
+
+/** Hands-free voice over WebRTC: the mic track goes up, the model's audio comes down, events on `oai-events`. */
+export class WebRtcTransport implements RealtimeTransport {
+  /** How long ICE and the data channel may take; a page (or a test) may change it. */
+  static openTimeoutMs = 8000;
+  readonly kind = 'webrtc' as const;
+  private readonly emitter = new Emitter<TransportEvents>();
+  private pc: RTCPeerConnection | null = null;
+  private channel: RTCDataChannel | null = null;
+  private closedByUs = false;
+
+  constructor(private readonly opts: WebRtcOptions) {}
+
+  on<K extends keyof TransportEvents>(type: K, listener: (payload: TransportEvents[K]) => void) {
+    return this.emitter.on(type, listener);
+  }
+
+  async connect(): Promise<void> {
+    const pc = (this.pc = new RTCPeerConnection());
+    pc.ontrack = (e) => this.opts.onRemoteStream(e.streams[0] ?? new MediaStream([e.track]));
+    for (const track of this.opts.mic.getAudioTracks()) pc.addTrack(track, this.opts.mic);
+    const channel = (this.channel = pc.createDataChannel('oai-events'));
+    channel.onmessage = (e) => {
+      let event: RealtimeServerEvent;
+      try {
+        event = JSON.parse(String(e.data)) as RealtimeServerEvent;
+      } catch {
+        return; // a malformed frame is dropped, not fatal
+      }
+      this.emitter.emit('event', event);
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed' && !this.closedByUs) {
+        this.fail(new WidgetError('connection_failed', 'The voice connection dropped.', { retryable: true }));
+      }
+    };
+    channel.onclose = () => {
+      if (!this.closedByUs) this.fail(new WidgetError('connection_lost', 'The voice connection closed.', { retryable: true }));
+    };
+
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    let res: Response;
+    try {
+      res = await fetch(this.opts.callsUrl, {
+        method: 'POST',
+        body: offer.sdp ?? '',
+        headers: { Authorization: `Bearer ${this.opts.clientSecret}`, 'Content-Type': 'application/sdp' },
+      });
+    } catch (cause) {
+      throw new WidgetError('connection_failed', 'The voice service could not be reached.', { cause });
+    }
+    if (!res.ok) throw await sdpError(res);
+    const answer = await res.text();
+    if (!answer.startsWith('v=')) throw new WidgetError('sdp_error', 'The voice service sent an answer that is not a session description.');
+    if (this.closedByUs) return;
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await this.channelOpen(channel, this.opts.dataChannelTimeoutMs ?? WebRtcTransport.openTimeoutMs);
+  }
+
+  private channelOpen(channel: RTCDataChannel, timeoutMs: number): Promise<void> {
+    if (channel.readyState === 'open') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new WidgetError('datachannel_timeout', 'The voice connection did not open in time.'));
+      }, timeoutMs);
+      const onOpen = () => {
+        cleanup();
+        resolve();
+      };
+      const onClose = () => {
+        cleanup();
+        reject(new WidgetError('connection_failed', 'The voice connection closed while opening.'));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        channel.removeEventListener('open', onOpen);
+        channel.removeEventListener('close', onClose);
+      };
+      channel.addEventListener('open', onOpen);
+      channel.addEventListener('close', onClose);
+    });
+  }
+
+  send(event: RealtimeClientEvent): void {
+    if (this.channel?.readyState === 'open') this.channel.send(JSON.stringify(event));
+  }
+
+  private fail(error: WidgetError) {
+    if (this.closedByUs) return;
+    this.release();
+    this.emitter.emit('closed', { error });
+    this.emitter.clear();
+  }
+
+  private release() {
+    this.closedByUs = true;
+    const { pc, channel } = this;
+    this.pc = null;
+    this.channel = null;
+    if (channel) {
+      channel.onmessage = channel.onclose = null;
+      channel.close();
+    }
+    if (pc) {
+      pc.ontrack = pc.onconnectionstatechange = null;
+      pc.close();
+    }
+  }
+
+  close(): void {
+    this.release();
+    this.emitter.clear();
+  }
+}

@@ -1,0 +1,140 @@
+import { atom, type ReadableAtom } from 'nanostores';
+import type { BootstrapResponse } from '../../worker/api-types.ts';
+import type { Keywords } from '../keywords/types.ts';
+
+export type Status = 'idle' | 'connecting' | 'listening' | 'thinking' | 'speaking' | 'reconnecting' | 'fallback' | 'error';
+export type Mode = 'hands-free' | 'push-to-talk' | 'text';
+export type EntryKind = 'user' | 'assistant' | 'tool' | 'notice';
+
+export interface TranscriptEntry {
+  id: string;
+  kind: EntryKind;
+  text: string;
+  /** False while deltas are still arriving. */
+  final: boolean;
+  at: number;
+  tone?: 'info' | 'warning' | 'error';
+}
+
+export interface Usage {
+  responses: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  audioInputTokens: number;
+  audioOutputTokens: number;
+  cachedTokens: number;
+}
+
+export interface RateLimit {
+  name: string;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface Concept {
+  index: number;
+  imageUrl: string;
+  alt: string;
+}
+
+export interface Generation {
+  id: string;
+  keywords: Keywords;
+  status: 'starting' | 'queued' | 'running' | 'done' | 'error';
+  percent: number;
+  stage: string;
+  concepts: Concept[];
+  error?: string;
+}
+
+export const emptyUsage = (): Usage => ({
+  responses: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, audioInputTokens: 0, audioOutputTokens: 0, cachedTokens: 0,
+});
+
+/**
+ * Everything one <voice-buddy> knows, as nanostores created per element instance (never module singletons):
+ * two widgets on one page share nothing. Elements only render these; the connection writes them.
+ */
+export function createSessionStore() {
+  const $status = atom<Status>('idle');
+  const $transcript = atom<readonly TranscriptEntry[]>([]);
+  const $usage = atom<Usage>(emptyUsage());
+  const $rateLimits = atom<readonly RateLimit[]>([]);
+  const $config = atom<BootstrapResponse | null>(null);
+  const $error = atom<ErrorInfo | null>(null);
+  const $muted = atom(false);
+  const $micPermission = atom<PermissionState | 'unknown'>('unknown');
+  const $needsAudioUnlock = atom(false);
+  const $mode = atom<Mode>('hands-free');
+  /** Microphone input level 0..1, updated by the level meter while listening. */
+  const $level = atom(0);
+  /** Set when the widget stepped down from a better mode, so it can offer to try that mode again. */
+  const $fallback = atom<{ from: Mode; reason: string } | null>(null);
+  /** The design keywords of the current idea (null until the first extraction). */
+  const $keywords = atom<Keywords | null>(null);
+  /** Concept generations, oldest first; refining starts a new one and keeps the earlier ones. */
+  const $generations = atom<readonly Generation[]>([]);
+
+  let noticeSeq = 0;
+
+  function upsert(id: string, kind: EntryKind, update: (previous: TranscriptEntry | undefined) => Partial<TranscriptEntry>) {
+    const list = $transcript.get();
+    const index = list.findIndex((e) => e.id === id);
+    const previous = index >= 0 ? list[index] : undefined;
+    const next: TranscriptEntry = { id, kind, text: '', final: false, at: Date.now(), ...previous, ...update(previous) };
+    $transcript.set(index >= 0 ? list.map((e, i) => (i === index ? next : e)) : [...list, next]);
+    return next;
+  }
+
+  return {
+    $status,
+    $transcript,
+    $usage,
+    $rateLimits,
+    $config,
+    $error,
+    $muted,
+    $micPermission,
+    $needsAudioUnlock,
+    $mode,
+    $level,
+    $fallback,
+    $keywords,
+    $generations,
+    updateGeneration(id: string, update: (g: Generation) => Partial<Generation>) {
+      $generations.set($generations.get().map((g) => (g.id === id ? { ...g, ...update(g) } : g)));
+    },
+    appendDelta(id: string, kind: EntryKind, delta: string) {
+      return upsert(id, kind, (prev) => ({ text: (prev?.text ?? '') + delta, final: false }));
+    },
+    setText(id: string, kind: EntryKind, text: string, final = true) {
+      return upsert(id, kind, () => ({ text, final }));
+    },
+    addNotice(text: string, tone: TranscriptEntry['tone'] = 'info') {
+      return upsert(`notice-${++noticeSeq}`, 'notice', () => ({ text, final: true, tone }));
+    },
+    addUsage(u: Partial<Usage>) {
+      const cur = $usage.get();
+      $usage.set({
+        responses: cur.responses + 1,
+        inputTokens: cur.inputTokens + (u.inputTokens ?? 0),
+        outputTokens: cur.outputTokens + (u.outputTokens ?? 0),
+        totalTokens: cur.totalTokens + (u.totalTokens ?? 0),
+        audioInputTokens: cur.audioInputTokens + (u.audioInputTokens ?? 0),
+        audioOutputTokens: cur.audioOutputTokens + (u.audioOutputTokens ?? 0),
+        cachedTokens: cur.cachedTokens + (u.cachedTokens ?? 0),
+      });
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
+export type { ReadableAtom };

@@ -1,0 +1,575 @@
+import { ContextProvider } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { BootstrapResponse } from '../worker/api-types.ts';
+import { ApiClient } from './api/client.ts';
+import { WidgetError } from './api/errors.ts';
+import { MODES, oneOf, PLACEMENTS, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
+import { workletUrl } from './controllers/audio-worklet-url.ts';
+import { watchMicPermission } from './controllers/mic.ts';
+import { PcmCapture } from './controllers/pcm-capture.ts';
+import { PcmPlayer } from './controllers/pcm-player.ts';
+import { KeywordsController, type KeywordField } from './keywords/controller.ts';
+import type { Keywords } from './keywords/types.ts';
+import './parts/concept-gallery/concept-gallery.ts';
+import './parts/keyword-chips/keyword-chips.ts';
+import type { ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.ts';
+import './parts/status-pill/status-pill.ts';
+import { STATUS_LABELS } from './parts/status-pill/status-pill.ts';
+import './parts/transcript/transcript.ts';
+import { VoiceConnection } from './realtime/connection.ts';
+import { sessionContext } from './state/context.ts';
+import { createSessionStore, type Concept, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
+import { StoreController } from './state/store-controller.ts';
+import { styles } from './voice-buddy.styles.ts';
+
+export interface StatusChangeDetail {
+  status: Status;
+  previous: Status;
+  /** Why, for `reconnecting`, `fallback` and `error`: an error code (and the attempt when reconnecting). */
+  reason?: string;
+  /** The mode in use after this change. */
+  mode: Mode;
+}
+export interface TranscriptDetail {
+  entry: TranscriptEntry;
+  transcript: readonly TranscriptEntry[];
+}
+export interface ErrorDetail {
+  code: string;
+  message: string;
+}
+export interface KeywordsDetail {
+  keywords: Keywords;
+  /** Who changed them: the model's extract_keywords call, or the visitor editing chips. */
+  source: 'model' | 'visitor';
+}
+export interface HandoffDetail {
+  keywords: Keywords;
+  sessionId: string | null;
+  trigger: 'button' | 'voice';
+}
+export interface ConceptDetail {
+  generationId: string;
+  concept: Concept;
+}
+
+const API_MODE_TO_MODE = { webrtc: 'hands-free', websocket: 'push-to-talk', text: 'text' } as const;
+const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to-talk': 'Push to talk', text: 'Text' };
+
+/**
+ * An embeddable voice assistant: talk (or type) with an AI about a design idea.
+ *
+ * @summary Voice assistant widget.
+ * @tag voice-buddy
+ *
+ * @attr key - Publishable key of the site (`pk_...`). Required.
+ * @attr api-base - Base URL of the voice-buddy API. Default: the origin the script was loaded from.
+ * @attr mode - `hands-free` | `push-to-talk` | `text`. Default: the site's default mode.
+ * @attr model - Realtime model, one the site allows. Default: the site's default model.
+ * @attr voice - Voice of the assistant. Default: the site's voice.
+ * @attr variant - `inline` (in the page flow) | `floating` (a launcher bubble that opens a panel). Default `inline`.
+ * @attr placement - Corner of the floating variant: `bottom-right` | `bottom-left` | `top-right` | `top-left`. Default `bottom-right`.
+ * @attr theme - `light` | `dark` | `auto` (follows the visitor's system). Default `light`.
+ * @attr lang - Language of the widget's text, a BCP 47 tag. Default: the page's language.
+ * @attr user-id - Stable id of the visitor for rollouts; otherwise a random id kept in localStorage.
+ * @attr greeting - First message shown before the conversation starts. Default: the site's greeting.
+ * @attr accent - Accent colour (any CSS colour); overrides the site's branding and `--voice-buddy-accent`.
+ * @attr open - Floating variant: whether the panel is open.
+ *
+ * @fires voice-buddy-status-change - `{ status, previous, mode, reason? }` whenever the conversation state changes (`idle`, `connecting`, `listening`, `thinking`, `speaking`, `reconnecting`, `fallback`, `error`); `reason` says why for `reconnecting`, `fallback` and `error`.
+ * @fires voice-buddy-transcript - `{ entry, transcript }` whenever a message is added or grows.
+ * @fires voice-buddy-error - `{ code, message }` when something fails; `message` is written for the visitor.
+ * @fires voice-buddy-keywords - `{ keywords, source }` with the whole set of design keywords on every change.
+ * @fires voice-buddy-handoff - `{ keywords, sessionId, trigger }` before concepts are requested; cancelable: call `preventDefault()` to take over (cart, booking) instead.
+ * @fires voice-buddy-concept - `{ generationId, concept: { index, imageUrl, alt } }` for each concept as it arrives.
+ *
+ * @csspart launcher - Floating variant: the round button that opens the panel
+ * @csspart panel - The widget's card
+ * @csspart header - Top bar with logo, name and status
+ * @csspart logo - The site's logo
+ * @csspart title - The assistant's name
+ * @csspart status - The status pill element
+ * @csspart transcript - The conversation element
+ * @csspart keywords - The design keyword chips (inner parts: group, chip, chip-remove, add-input, generate-button)
+ * @csspart gallery - Generations with progress and concepts (inner parts: generation, progress, concept, viewer)
+ * @csspart error - The error box with its retry button
+ * @csspart retry-button - Retry in the error box
+ * @csspart controls - The row of buttons
+ * @csspart connect-button - Start / end the conversation
+ * @csspart mute-button - Mute the microphone
+ * @csspart level-meter - Live microphone level
+ * @csspart sound-button - "Tap to turn on sound" when the browser blocked autoplay
+ * @csspart text-form - The text input row
+ * @csspart text-input - The text input
+ * @csspart send-button - Send typed text
+ * @csspart talk-button - Push-to-talk: hold while speaking (also the Space key while the widget has focus)
+ * @csspart type-instead-button - After a microphone error: switch to typing
+ * @csspart fallback-notice - Shown after falling back to a simpler mode
+ * @csspart upgrade-button - Try the better mode again
+ * @csspart settings - Row with the mode and model pickers
+ * @csspart mode-select - Mode picker
+ * @csspart model-select - Model picker
+ *
+ * @cssprop --voice-buddy-accent - Accent colour (buttons, visitor messages). Default: the site's brand colour, else #4f46e5.
+ * @cssprop --voice-buddy-accent-contrast - Text on the accent colour. Default #ffffff.
+ * @cssprop --voice-buddy-bg - Panel background.
+ * @cssprop --voice-buddy-fg - Text colour.
+ * @cssprop --voice-buddy-muted - Secondary text.
+ * @cssprop --voice-buddy-border - Borders.
+ * @cssprop --voice-buddy-pill-bg - Status pill and meter track.
+ * @cssprop --voice-buddy-user-bg - Visitor message background. Default: the accent.
+ * @cssprop --voice-buddy-user-fg - Visitor message text.
+ * @cssprop --voice-buddy-assistant-bg - Assistant message background.
+ * @cssprop --voice-buddy-radius - Corner radius. Default 14px.
+ * @cssprop --voice-buddy-font - Font family. Default: the system UI font.
+ * @cssprop --voice-buddy-font-size - Base font size. Default 15px.
+ * @cssprop --voice-buddy-width - Panel width. Default 100% inline, min(380px, 100vw - 40px) floating.
+ * @cssprop --voice-buddy-height - Panel height. Default 480px inline, min(560px, 100vh - 120px) floating.
+ * @cssprop --voice-buddy-shadow - Panel shadow.
+ * @cssprop --voice-buddy-offset - Floating variant: distance from the corner. Default 20px.
+ * @cssprop --voice-buddy-z-index - Floating variant: stacking order. Default 2147483000.
+ */
+export class VoiceBuddy extends LitElement {
+  static override styles = styles;
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: false };
+
+  static override properties = {
+    key: { type: String },
+    apiBase: { type: String, attribute: 'api-base' },
+    mode: { type: String },
+    model: { type: String },
+    voice: { type: String },
+    variant: { type: String, reflect: true },
+    placement: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    lang: { type: String },
+    userId: { type: String, attribute: 'user-id' },
+    greeting: { type: String },
+    accent: { type: String },
+    open: { type: Boolean, reflect: true },
+  };
+
+  declare key: string | null;
+  declare apiBase: string | null;
+  declare mode: string | null;
+  declare model: string | null;
+  declare voice: string | null;
+  declare variant: string;
+  declare placement: string | null;
+  declare theme: string;
+  declare lang: string;
+  declare userId: string | null;
+  declare greeting: string | null;
+  declare accent: string | null;
+  declare open: boolean;
+
+  /**
+   * This instance's state; shared with the sub-elements through context, with nothing else.
+   * @internal
+   */
+  readonly store = createSessionStore();
+  private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
+  private readonly stores = new StoreController(this, () => [
+    this.store.$status, this.store.$config, this.store.$error, this.store.$muted, this.store.$needsAudioUnlock, this.store.$mode,
+    this.store.$fallback, this.store.$keywords,
+  ]);
+  private connection: VoiceConnection | null = null;
+  private keywords: KeywordsController | null = null;
+  private api: ApiClient | null = null;
+  private bootstrapFor = '';
+  private cleanups: Array<() => void> = [];
+  private announcement = '';
+  private lastTranscript: readonly TranscriptEntry[] = [];
+  private statusReason: string | undefined;
+  private talkPointer: number | null = null;
+
+  constructor() {
+    super();
+    this.key = this.apiBase = this.mode = this.model = this.voice = this.placement = this.userId = this.greeting = this.accent = null;
+    this.variant = 'inline';
+    this.theme = 'light';
+    this.open = false;
+  }
+
+  /** Current conversation state. */
+  get status(): Status {
+    return this.store.$status.get();
+  }
+
+  /** The conversation so far. */
+  get transcript(): readonly TranscriptEntry[] {
+    return this.store.$transcript.get();
+  }
+
+  /** Tokens used in this conversation. */
+  get usage(): Usage {
+    return this.store.$usage.get();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    let previous = this.store.$status.get();
+    this.cleanups.push(
+      this.store.$status.listen((status) => {
+        const detail: StatusChangeDetail = { status, previous, mode: this.store.$mode.get() };
+        if (this.statusReason) detail.reason = this.statusReason;
+        this.statusReason = undefined;
+        previous = status;
+        this.announce(STATUS_LABELS[status]);
+        this.emit('voice-buddy-status-change', detail);
+      }),
+      this.store.$transcript.listen((transcript) => {
+        const before = new Set(this.lastTranscript);
+        this.lastTranscript = transcript;
+        for (const entry of transcript) {
+          if (before.has(entry)) continue;
+          this.emit('voice-buddy-transcript', { entry, transcript } satisfies TranscriptDetail);
+          if (entry.final && entry.kind === 'assistant') this.announce(`Assistant: ${entry.text}`);
+        }
+      }),
+      watchMicPermission((state) => this.store.$micPermission.set(state)),
+      // The meter moves every frame: it writes one CSS variable instead of re-rendering the element.
+      this.store.$level.listen((level) => {
+        this.renderRoot.querySelector<HTMLElement>('.meter > span')?.style.setProperty('--_level', level.toFixed(3));
+      }),
+    );
+    void this.loadBootstrap();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const off of this.cleanups) off();
+    this.cleanups = [];
+    this.connection?.dispose();
+    this.connection = null;
+    this.keywords?.dispose();
+    this.keywords = null;
+    this.bootstrapFor = '';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('variant')) this.variant = oneOf('variant', this.variant, VARIANTS, 'inline');
+    if (changed.has('placement') && this.placement !== null) this.placement = oneOf('placement', this.placement, PLACEMENTS, 'bottom-right');
+    if (changed.has('theme')) this.theme = oneOf('theme', this.theme, THEMES, 'light');
+    if ((changed.has('key') || changed.has('apiBase')) && this.isConnected) void this.loadBootstrap();
+    if (changed.has('mode')) this.applyMode();
+  }
+
+  /** Returns false when a listener cancelled a cancelable event. */
+  private emit<T>(type: string, detail: T, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  private announce(text: string) {
+    this.announcement = text;
+    this.requestUpdate();
+  }
+
+  private get visitorId(): string {
+    return validId('user-id', this.userId) ?? storedVisitorId();
+  }
+
+  /**
+   * The modes the site offers now, in the widget's terms (bootstrap leaves out modes whose flag is off).
+   * @internal
+   */
+  get allowedModes(): Mode[] {
+    const config = this.store.$config.get();
+    return config ? config.modes.map((m) => API_MODE_TO_MODE[m]) : [...MODES];
+  }
+
+  private applyMode() {
+    const config = this.store.$config.get();
+    const fallback: Mode = config ? API_MODE_TO_MODE[config.defaultMode] : 'hands-free';
+    const wanted = oneOf('mode', this.mode, MODES, fallback);
+    this.store.$mode.set(this.allowedModes.includes(wanted) ? wanted : fallback);
+  }
+
+  /** Switches mode (or model) and reconnects when live; the transcript stays. */
+  private async switchTo(change: { mode?: Mode; model?: string }) {
+    const wasLive = this.connection?.active || this.store.$status.get() === 'error';
+    if (change.model) this.model = change.model;
+    if (change.mode) this.store.$mode.set(change.mode);
+    this.store.$fallback.set(null);
+    if (!wasLive) return;
+    this.connection?.disconnect();
+    await this.connect();
+  }
+
+  private readonly onTalkDown = (e: PointerEvent) => {
+    if (e.button !== 0 || this.talkPointer !== null) return;
+    e.preventDefault();
+    this.talkPointer = e.pointerId;
+    try {
+      // Keeps the release even when the finger slides off the button.
+      (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+    } catch {
+      /* a pointer the browser does not track (synthetic) cannot be captured */
+    }
+    this.talk('press');
+  };
+
+  private readonly onTalkUp = (e: PointerEvent) => {
+    if (e.pointerId !== this.talkPointer) return;
+    this.talkPointer = null;
+    this.talk(e.type === 'pointerup' ? 'release' : 'cancel');
+  };
+
+  private talk(action: 'press' | 'release' | 'cancel') {
+    const ptt = this.connection?.currentLive?.ptt;
+    if (!ptt) return;
+    if (action === 'press') ptt.press();
+    else void (action === 'release' ? ptt.release() : ptt.cancel()).then(() => this.requestUpdate());
+    this.requestUpdate();
+  }
+
+  private async loadBootstrap(): Promise<void> {
+    const key = validKey('key', this.key);
+    const base = validUrl('api-base', this.apiBase) ?? SCRIPT_ORIGIN;
+    const id = `${base}|${key}`;
+    if (!key || id === this.bootstrapFor) {
+      if (!key && this.key === null) this.store.$config.set(null);
+      return;
+    }
+    this.bootstrapFor = id;
+    this.connection?.dispose();
+    this.keywords?.dispose();
+    const api = (this.api = new ApiClient(base, key));
+    this.keywords = new KeywordsController(this.store, {
+      api: () => this.api,
+      session: () => this.connection?.currentSession ?? null,
+      sessionId: () => this.connection?.currentLive?.sessionId ?? null,
+      uid: () => this.visitorId,
+      handoffEnabled: () => this.store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
+      emit: (type, detail, cancelable) => this.emit(type, detail, cancelable),
+      onError: (e) => this.reportError(e),
+    });
+    this.connection = new VoiceConnection({
+      api,
+      store: this.store,
+      host: this,
+      uid: () => this.visitorId,
+      model: () => this.model ?? undefined,
+      voice: () => this.voice ?? undefined,
+      allowedModes: () => this.allowedModes,
+      pttAudio: (onChunk) => {
+        const url = workletUrl(SCRIPT_URL);
+        return { capture: new PcmCapture({ workletUrl: url, onChunk }), player: new PcmPlayer({ workletUrl: url }) };
+      },
+      onStatusReason: (_status, reason) => (this.statusReason = reason),
+      onFunctionCall: (call, session) => void this.keywords?.handleCall(call, session),
+      onError: (e) => this.reportError(e),
+    });
+    try {
+      const config: BootstrapResponse = await api.bootstrap(this.visitorId);
+      if (this.api !== api) return;
+      this.store.$config.set(config);
+      this.applyMode();
+    } catch (err) {
+      if (this.api !== api) return;
+      this.bootstrapFor = '';
+      const error = err instanceof WidgetError ? err : new WidgetError('bootstrap_failed', 'The assistant could not start. Please try again.');
+      if (error.code === 'bootstrap_failed' && new URL(base).origin !== location.origin) {
+        // A refused origin gets no CORS headers, so the page cannot read why; tell the site owner where to look.
+        console.warn(`<voice-buddy>: could not reach ${base}. If the console shows a CORS error, add ${location.origin} to this site's allowed origins.`);
+      }
+      this.store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
+      this.store.$status.set('error');
+      this.reportError(error);
+    }
+  }
+
+  private reportError(error: WidgetError) {
+    this.emit('voice-buddy-error', { code: error.code, message: error.message } satisfies ErrorDetail);
+  }
+
+  /** Starts the conversation in the current mode. Resolves when connected or failed (see `status`). */
+  async connect(): Promise<void> {
+    if (!this.store.$config.get()) await this.loadBootstrap();
+    if (!this.store.$config.get()) return;
+    await this.connection?.connect();
+  }
+
+  /** Ends the conversation and releases the microphone and the connection. The transcript stays. */
+  disconnect(): void {
+    this.connection?.disconnect();
+  }
+
+  /** Sends a typed message; connects first when needed. Returns false when it could not be sent. */
+  async sendText(text: string): Promise<boolean> {
+    const trimmed = text.trim();
+    if (!trimmed) return false;
+    if (!this.connection?.active) await this.connect();
+    return this.connection?.sendText(trimmed) ?? false;
+  }
+
+  private async retry() {
+    this.store.$error.set(null);
+    if (!this.store.$config.get()) {
+      this.bootstrapFor = '';
+      await this.loadBootstrap();
+      return;
+    }
+    await this.connect();
+  }
+
+  private toggleOpen(open = !this.open) {
+    this.open = open;
+    void this.updateComplete.then(() => {
+      const target = open ? this.renderRoot.querySelector<HTMLElement>('[part~="connect-button"]') : this.renderRoot.querySelector<HTMLElement>('.launcher');
+      target?.focus();
+    });
+  }
+
+  private isSpaceForTalk(e: KeyboardEvent): boolean {
+    if (e.key !== ' ' || !this.connection?.currentLive?.ptt) return false;
+    const target = e.composedPath()[0] as HTMLElement | undefined;
+    if (!target) return false;
+    if (target.matches('input, textarea, select, [contenteditable]')) return false;
+    // Space on another button keeps its native meaning (press that button).
+    return !(target.matches('button') && !target.matches('[part~="talk-button"]'));
+  }
+
+  private onKeydown(e: KeyboardEvent) {
+    if (e.key === 'Escape' && this.variant === 'floating' && this.open) {
+      e.stopPropagation();
+      this.toggleOpen(false);
+      return;
+    }
+    if (this.isSpaceForTalk(e)) {
+      e.preventDefault();
+      if (!e.repeat) this.talk('press');
+    }
+  }
+
+  private onKeyup(e: KeyboardEvent) {
+    if (this.isSpaceForTalk(e)) {
+      e.preventDefault();
+      this.talk('release');
+    }
+  }
+
+  private onSubmit(e: SubmitEvent) {
+    e.preventDefault();
+    const input = (e.currentTarget as HTMLFormElement).querySelector('input');
+    if (!input?.value.trim()) return;
+    const text = input.value;
+    input.value = '';
+    void this.sendText(text);
+  }
+
+  override render() {
+    const s = this.store;
+    const config = s.$config.get();
+    const status = s.$status.get();
+    const error = s.$error.get();
+    const live = status !== 'idle' && status !== 'error';
+    const mode = s.$mode.get();
+    const fallback = s.$fallback.get();
+    const ptt = this.connection?.currentLive?.ptt ?? null;
+    const modes = this.allowedModes;
+    const models = config?.models ?? [];
+    const micError = error && error.code.startsWith('mic_');
+    const name = config?.branding.name ?? 'Voice assistant';
+    const greeting = this.greeting ?? config?.branding.greeting ?? 'Press Start to talk about your idea.';
+    const accent = validColor('accent', this.accent);
+    const rootStyle = [config?.branding.primaryColor ? `--_brand-accent:${config.branding.primaryColor}` : '', accent ? `--_attr-accent:${accent}` : ''].join(';');
+    const floating = this.variant === 'floating';
+    const panelId = 'voice-buddy-panel';
+    const lang = validLang('lang', this.lang) ?? undefined;
+
+    const panel = html`<section class="panel" part="panel" id=${panelId} aria-label=${`${name} voice assistant`} ?hidden=${floating && !this.open}>
+      <header part="header">
+        ${config?.branding.logoUrl ? html`<img part="logo" src=${config.branding.logoUrl} alt="" />` : nothing}
+        <h2 class="title" part="title">${name}</h2>
+        <voice-buddy-status-pill part="status"></voice-buddy-status-pill>
+      </header>
+      <voice-buddy-transcript part="transcript" .placeholder=${greeting}></voice-buddy-transcript>
+      <div class="design" @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void this.keywords?.remove(e.detail.field as KeywordField, e.detail.value)}
+        @vb-chip-add=${(e: CustomEvent<string>) => void this.keywords?.add(e.detail)} @vb-generate=${() => void this.keywords?.generate('button')}>
+        <voice-buddy-keyword-chips part="keywords" ?can-generate=${this.keywords?.canGenerate() ?? false}
+          ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
+        <voice-buddy-concept-gallery part="gallery"></voice-buddy-concept-gallery>
+      </div>
+      ${error
+        ? html`<div class="error" part="error" role="alert">${error.message}${error.retryable
+            ? html`<button part="retry-button" @click=${this.retry}>Retry</button>`
+            : nothing}${micError && modes.includes('text')
+            ? html`<button part="type-instead-button" @click=${() => this.switchTo({ mode: 'text' })}>Type instead</button>`
+            : nothing}</div>`
+        : nothing}
+      ${fallback && live
+        ? html`<div class="offer" part="fallback-notice">Using ${MODE_LABELS[mode].toLowerCase()}.
+            <button part="upgrade-button" @click=${() => this.switchTo({ mode: fallback.from })}>Try ${MODE_LABELS[fallback.from].toLowerCase()} again</button></div>`
+        : nothing}
+      <div class="controls" part="controls">
+        <button
+          part="connect-button"
+          class=${live ? 'danger' : 'primary'}
+          ?disabled=${!config && !error}
+          @pointerenter=${() => this.connection?.prewarm()}
+          @focus=${() => this.connection?.prewarm()}
+          @click=${() => (live ? this.disconnect() : void this.connect())}
+        >${live ? 'End conversation' : mode === 'text' ? 'Start chatting' : 'Start talking'}</button>
+        ${ptt
+          ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
+              aria-describedby="talk-hint"
+              @pointerdown=${this.onTalkDown} @pointerup=${this.onTalkUp} @pointercancel=${this.onTalkUp}
+              @contextmenu=${(e: Event) => e.preventDefault()}>${ptt.pressed ? 'Listening… release to send' : 'Hold to talk'}</button>
+              <span id="talk-hint" class="sr-only">Press and hold, or hold the Space key, while you speak.</span>`
+          : nothing}
+        ${live && mode !== 'text'
+          ? html`<button part="mute-button" aria-pressed=${s.$muted.get() ? 'true' : 'false'} @click=${() => this.connection?.setMuted(!s.$muted.get())}>
+                ${s.$muted.get() ? 'Unmute' : 'Mute'}
+              </button>
+              <div class="meter" part="level-meter" role="img" aria-label="Microphone level"><span></span></div>`
+          : nothing}
+        ${s.$needsAudioUnlock.get()
+          ? html`<button part="sound-button" class="primary" @click=${() => this.connection?.unlockAudio()}>Tap to turn on sound</button>`
+          : nothing}
+      </div>
+      ${live || mode === 'text'
+        ? html`<form part="text-form" @submit=${this.onSubmit}>
+            <input part="text-input" type="text" aria-label="Type a message" placeholder="Type a message…" autocomplete="off" />
+            <button part="send-button" type="submit">Send</button>
+          </form>`
+        : nothing}
+      <div class="settings" part="settings">
+        ${modes.length > 1
+          ? html`<label>Mode <select part="mode-select" .value=${mode} @change=${(e: Event) => this.switchTo({ mode: (e.target as HTMLSelectElement).value as Mode })}>
+              ${modes.map((m) => html`<option value=${m} ?selected=${m === mode}>${MODE_LABELS[m]}</option>`)}
+            </select></label>`
+          : nothing}
+        ${models.length > 1
+          ? html`<label>Model <select part="model-select" @change=${(e: Event) => this.switchTo({ model: (e.target as HTMLSelectElement).value })}>
+              ${models.map((m) => html`<option value=${m} ?selected=${m === (this.model ?? config?.defaultModel)}>${m}</option>`)}
+            </select></label>`
+          : nothing}
+      </div>
+    </section>`;
+
+    return html`<div class="root" style=${rootStyle} lang=${lang ?? nothing} @keydown=${this.onKeydown} @keyup=${this.onKeyup}>
+      ${floating
+        ? html`<button class="launcher" part="launcher" aria-expanded=${this.open ? 'true' : 'false'} aria-controls=${panelId}
+            aria-label=${this.open ? `Close ${name}` : `Open ${name}`} @click=${() => this.toggleOpen()}>
+            <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+              ${this.open ? html`<path d="M6 6l12 12M18 6L6 18" />` : html`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`}
+            </svg>
+          </button>`
+        : nothing}
+      ${panel}
+      <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'voice-buddy-status-change': CustomEvent<StatusChangeDetail>;
+    'voice-buddy-transcript': CustomEvent<TranscriptDetail>;
+    'voice-buddy-error': CustomEvent<ErrorDetail>;
+    'voice-buddy-keywords': CustomEvent<KeywordsDetail>;
+    'voice-buddy-handoff': CustomEvent<HandoffDetail>;
+    'voice-buddy-concept': CustomEvent<ConceptDetail>;
+  }
+}

@@ -1,0 +1,96 @@
+// Shapes of the public API, shared by the Worker and the widget. Types only: the widget never imports Worker code.
+import type { Keywords } from '../widget/keywords/types.ts';
+
+export type ApiMode = 'webrtc' | 'websocket' | 'text';
+
+export interface FlagResult {
+  enabled: boolean;
+  reason: 'DISABLED' | 'TARGET_MATCH' | 'PREREQUISITE_FAILED' | 'SPLIT' | 'DEFAULT';
+}
+
+export interface BootstrapResponse {
+  tenant: { id: string; name: string };
+  branding: { name: string; primaryColor: string | null; accentColor: string | null; logoUrl: string | null; greeting: string | null };
+  modes: ApiMode[];
+  defaultMode: ApiMode;
+  models: string[];
+  defaultModel: string;
+  voice: string;
+  sandbox: boolean;
+  avatar: { available: boolean };
+  flags: Record<string, FlagResult>;
+}
+
+export interface SessionRequest {
+  mode: ApiMode;
+  model?: string;
+  voice?: string;
+  uid?: string;
+}
+
+export interface WebRtcSessionResponse {
+  mode: 'webrtc';
+  sessionId: string;
+  clientSecret: { value: string; expiresAt: number };
+  model: string;
+  callsUrl: string;
+  session: { model: string; voice: string; outputModalities?: string[]; turnDetection: string; tools: string[] };
+}
+
+export interface SandboxSessionResponse {
+  mode: 'sandbox';
+  requestedMode: ApiMode;
+  sessionId: string;
+  reason: string;
+}
+
+export interface RelaySessionResponse {
+  mode: 'websocket' | 'text';
+  sessionId: string;
+  ticket: string;
+  wsUrl: string;
+  expiresAt: number;
+  model: string;
+  sandbox: boolean;
+}
+
+export type SessionResponse = WebRtcSessionResponse | SandboxSessionResponse | RelaySessionResponse;
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; requestId: string; details?: unknown };
+}
+
+export interface HandoffRequest {
+  keywords: Keywords;
+  sessionId?: string | null;
+  uid?: string;
+}
+
+export interface HandoffResponse {
+  generationId: string;
+  eventsUrl: string;
+  statusUrl: string;
+  target: 'sandbox' | 'webhook' | 'openai-images';
+}
+
+export interface AvatarSessionRequest {
+  avatarId?: string;
+  quality?: 'high' | 'medium' | 'low';
+  uid?: string;
+}
+
+/** POST /v1/avatar/session (201): join Agora with these; `expiresAt` is Unix seconds (Akool ends the session then). */
+export interface AvatarSessionResponse {
+  sessionId: string;
+  agora: { appId: string; channel: string; token: string; uid: number };
+  expiresAt: number;
+}
+
+/** DELETE /v1/avatar/session/:id (200) and the unload beacon POST .../close (202). */
+export interface AvatarCloseResponse {
+  sessionId: string;
+  status: 'creating' | 'ready' | 'ended' | 'failed';
+  endedAt: string | null;
+  endReason: string | null;
+  durationSeconds: number | null;
+}

@@ -1,0 +1,92 @@
+import type { RealtimeClientEvent, RealtimeErrorEvent } from 'openai/resources/realtime/realtime';
+
+// The relay owns the model's instructions and tools (see session-config.ts). A browser may steer the conversation
+// and the audio, never what the model is told to be: so client events pass through an allowlist, and the two events
+// that can carry settings (session.update, response.create) are checked field by field against allowlists too, so a
+// field OpenAI adds later is refused until someone decides it is harmless.
+
+const PASS_THROUGH = new Set([
+  'input_audio_buffer.append',
+  'input_audio_buffer.commit',
+  'input_audio_buffer.clear',
+  'response.cancel',
+  'conversation.item.truncate',
+]);
+
+/** session.update may touch these; never instructions, tools, tool_choice, prompt or model. */
+const SESSION_KEYS = new Set(['type', 'audio', 'output_modalities', 'max_output_tokens', 'truncation', 'include']);
+/** response.create may carry these; instructions, tools, tool_choice, prompt and input would override the tenant's. */
+const RESPONSE_KEYS = new Set(['output_modalities', 'max_output_tokens', 'metadata', 'audio', 'conversation']);
+
+export interface Refusal {
+  code: string;
+  message: string;
+  param: string | null;
+}
+
+export type Verdict =
+  | { kind: 'forward'; event: RealtimeClientEvent }
+  /** Not a Realtime event at all: the client is broken, the session ends (close code 4005). */
+  | { kind: 'malformed'; reason: string }
+  /** A well-formed event the relay will not pass on: an error event goes back, the session goes on. */
+  | { kind: 'refused'; refusal: Refusal; eventId: string | null };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function firstKeyOutside(obj: Record<string, unknown>, allowed: Set<string>): string | undefined {
+  return Object.keys(obj).find((k) => !allowed.has(k));
+}
+
+export function checkClientEvent(text: string): Verdict {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: 'malformed', reason: 'event is not JSON' };
+  }
+  if (!isObject(parsed) || typeof parsed.type !== 'string') return { kind: 'malformed', reason: 'event has no type' };
+  const eventId = typeof parsed.event_id === 'string' ? parsed.event_id : null;
+  const refuse = (code: string, message: string, param: string | null = null): Verdict => ({ kind: 'refused', refusal: { code, message, param }, eventId });
+  const event = parsed as unknown as RealtimeClientEvent;
+
+  if (PASS_THROUGH.has(parsed.type)) return { kind: 'forward', event };
+  switch (parsed.type) {
+    case 'conversation.item.create': {
+      const item = parsed.item;
+      if (!isObject(item)) return refuse('item_not_allowed', 'conversation.item.create needs an item', 'item');
+      if (item.type === 'message' && item.role === 'user') return { kind: 'forward', event };
+      if (item.type === 'function_call_output') return { kind: 'forward', event };
+      return refuse('item_not_allowed', 'Only user messages and function_call_output items may be added to the conversation', 'item.type');
+    }
+    case 'response.create': {
+      const response = parsed.response;
+      if (response === undefined) return { kind: 'forward', event };
+      if (!isObject(response)) return refuse('response_override_refused', 'response must be an object', 'response');
+      const key = firstKeyOutside(response, RESPONSE_KEYS);
+      if (key) return refuse('response_override_refused', `response.${key} is set by the site and cannot be overridden`, `response.${key}`);
+      return { kind: 'forward', event };
+    }
+    case 'session.update': {
+      const session = parsed.session;
+      if (!isObject(session)) return refuse('session_update_refused', 'session.update needs a session object', 'session');
+      const key = firstKeyOutside(session, SESSION_KEYS);
+      if (key) return refuse('session_update_refused', `session.${key} is set by the site and cannot be changed`, `session.${key}`);
+      return { kind: 'forward', event };
+    }
+    default:
+      return refuse('event_not_allowed', `Client event '${parsed.type.slice(0, 64)}' is not allowed through this relay`, 'type');
+  }
+}
+
+/** An `error` server event in the GA shape, for the relay's own refusals and failures. */
+export function errorEvent(
+  refusal: Refusal,
+  eventId: string | null = null,
+  type: 'invalid_request_error' | 'server_error' = 'invalid_request_error',
+): RealtimeErrorEvent {
+  return {
+    type: 'error',
+    event_id: `event_relay_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`,
+    error: { type, code: refusal.code, message: refusal.message, param: refusal.param, event_id: eventId },
+  };
+}
