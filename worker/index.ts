@@ -82,7 +82,7 @@ app.onError((err, c) => {
 /** Cron trigger (wrangler.toml): closes avatar sessions nobody closed. */
 export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const result = await sweepAvatarSessions(env, controller.scheduledTime);
-  if (result.ended || result.failed) console.log('avatar sweep', result);
+  if (result.ended || result.closed || result.failed) console.log('avatar sweep', result);
 }
 
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -21,7 +21,9 @@ export async function startPageServer(outdir) {
     splitting: true,
     format: 'esm',
     target: 'es2022',
-    minify: true,
+    // Minified like the real build, but names kept so long-animation-frame entries can name the functions.
+    minifyWhitespace: true,
+    minifySyntax: true,
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'error',
   });

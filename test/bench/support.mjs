@@ -1,7 +1,7 @@
 // Shared by the benchmark sections: one context that starts what a section asks for (wrangler dev instances, the
 // fake OpenAI server, Chromium, the page server) at most once, and stops all of it (by PID) at the end.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,8 +65,25 @@ export function runCommand(cmd, args, { timeoutMs = 120_000 } = {}) {
   });
 }
 
+/**
+ * prepareDatabase() (demo/local.mjs) leaves its seed file in a vb-seed-* temp dir; the ones for our ports are ours
+ * (the seed names the port in the tenant's origins), so they go too.
+ */
+function removeSeedDirs(ports) {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('vb-seed-'))) {
+    const dir = join(tmpdir(), name);
+    try {
+      const seed = readFileSync(join(dir, 'seed.sql'), 'utf8');
+      if ([...ports].some((p) => seed.includes(`"http://127.0.0.1:${p}"`))) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* not a seed dir we can read */
+    }
+  }
+}
+
 export function createContext() {
-  const cleanups = [];
+  const ports = new Set();
+  const cleanups = [{ what: 'remove our seed files', fn: () => removeSeedDirs(ports) }];
   const memo = new Map();
   const once = (key, make) => {
     if (!memo.has(key)) memo.set(key, make());
@@ -77,6 +94,9 @@ export function createContext() {
   const ctx = {
     defer,
 
+    /** A port a Worker of ours listens on (for the seed-file cleanup). */
+    ownPort: (port) => ports.add(port),
+
     /** A temporary directory removed at the end. */
     tempDir(prefix) {
       const dir = mkdtempSync(join(tmpdir(), `vb-bench-${prefix}-`));
@@ -84,20 +104,21 @@ export function createContext() {
       return dir;
     },
 
-    /** Bundles a TypeScript module for Node with esbuild and imports it. */
-    async importTs(relativePath) {
-      const outfile = join(ctx.tempDir('node-bundle'), 'module.mjs');
-      await build({
-        entryPoints: [join(ROOT, relativePath)],
-        outfile,
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        logLevel: 'error',
-      });
-      return import(pathToFileURL(outfile).href);
-    },
+    /** Bundles a TypeScript module for Node with esbuild and imports it (once per path). */
+    importTs: (relativePath) =>
+      once(`ts:${relativePath}`, async () => {
+        const outfile = join(ctx.tempDir('node-bundle'), 'module.mjs');
+        await build({
+          entryPoints: [join(ROOT, relativePath)],
+          outfile,
+          bundle: true,
+          format: 'esm',
+          platform: 'node',
+          target: 'node20',
+          logLevel: 'error',
+        });
+        return import(pathToFileURL(outfile).href);
+      }),
 
     /** A Worker (wrangler dev, sandbox mode, own state) with the demo tenant's limits raised. */
     sandboxWorker: () => once('sandbox', () => ctx.startWorker({}, 'sandbox')),
@@ -120,6 +141,7 @@ export function createContext() {
     async startWorker(vars, label) {
       const started = Date.now();
       const worker = await startWorker(vars);
+      ports.add(worker.port);
       defer(`stop wrangler dev (${label}, pid ${worker.pid})`, () => worker.dispose());
       console.log(`  [harness] wrangler dev (${label}) pid ${worker.pid} on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       await raiseDemoLimits(worker);

@@ -1,7 +1,7 @@
 // Issue 2, the Worker: /v1/bootstrap against the trivial /health of the same `wrangler dev` (sandbox), and the
 // session endpoint's own latency on top of a fake OpenAI that answers after a known, fixed delay.
 import { FAKE_OPENAI_KEY } from '../fakes/openai.js';
-import { measureLoad } from './load.mjs';
+import { compareLoads } from './load.mjs';
 import { median, ms, num, percentile, summaryRow, table } from './report.mjs';
 import { tenantHeaders } from './support.mjs';
 
@@ -19,12 +19,14 @@ async function throughput(ctx) {
   const probe = await fetch(`${worker.url}/v1/bootstrap?uid=x`, { headers });
   if (probe.status !== 200) throw new Error(`GET /v1/bootstrap answered ${probe.status}: ${await probe.text()}`);
 
-  const health = await measureLoad({ url: `${worker.url}/health`, connections: CONNECTIONS, seconds: SECONDS });
-  const bootstrap = await measureLoad({ url: `${worker.url}/v1/bootstrap?uid=x`, headers, connections: CONNECTIONS, seconds: SECONDS });
+  const [health, bootstrap] = await compareLoads([{ url: `${worker.url}/health` }, { url: `${worker.url}/v1/bootstrap?uid=x`, headers }], {
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+  });
   const ratio = bootstrap.rps / health.rps;
   const row = (name, r) => [name, num(r.rps), num(r.p50, 1), num(r.p99, 1), num(r.ok), num(r.non2xx), num(r.errors)];
   table(
-    `Throughput at ${CONNECTIONS} connections, wrangler dev (sandbox), ${SECONDS} s each after 1 s warm-up (autocannon)`,
+    `Throughput at ${CONNECTIONS} connections, wrangler dev (sandbox), ${SECONDS} s each after 1 s warm-up, in 1 s slices taking turns (autocannon)`,
     ['route', '>req/s (2xx)', '>p50 ms', '>p99 ms', '>requests', '>non-2xx', '>errors'],
     [row('GET /health (trivial)', health), row('GET /v1/bootstrap?uid=x', bootstrap), ['ratio bootstrap / health', num(ratio, 2), '', '', '', '', '']],
     [

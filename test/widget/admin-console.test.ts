@@ -240,7 +240,7 @@ describe('<vb-admin-app> admin console', () => {
     await signIn(app);
     await flagsLoaded(app);
     const tenants = await openTab(app, 'tenants', 'vb-admin-tenants', 'nav button');
-    [...tenants.shadowRoot!.querySelectorAll('nav button')].find((b) => text(b).includes('acme'))!.click();
+    [...tenants.shadowRoot!.querySelectorAll<HTMLButtonElement>('nav button')].find((b) => text(b).includes('acme'))!.click();
     await waitUntil(() => tenants.shadowRoot!.querySelector('#t-origins'));
     await expect(app).to.be.accessible();
 
@@ -280,6 +280,8 @@ describe('<vb-admin-app> admin console', () => {
     expect(text(demo.querySelector('[data-metric="voiceSessions"]'))).to.contain('Voice sessions: 3 of 100 (3%)');
     expect(text(demo.querySelector('[data-metric="avatarSessions"]'))).to.contain('10 of 10 (100%)').and.to.contain('limit reached');
     expect(text(demo.querySelector('[data-metric="generations"]'))).to.contain('0 of 50 (0%)');
+    expect(text(demo.querySelector('[data-metric="avatarMinutes"]'))).to.equal('Avatar minutes: 42');
+    expect(text(demo.querySelector('[data-metric="avatarCostUsd"]'))).to.contain('4.20');
     expect(demo.querySelector('[data-metric="voiceSessions"] svg rect + rect')!.getAttribute('width')).to.equal('3.00');
     await expect(app).to.be.accessible();
 

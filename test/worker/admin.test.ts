@@ -109,6 +109,8 @@ describe('admin tenants', () => {
           month: '2026-03',
           voiceSessions: { used: 0, limit: 1000 },
           avatarSessions: { used: 0, limit: 100 },
+          avatarMinutes: 0,
+          avatarCostUsd: 0,
           generations: { used: 0, limit: 500 },
         },
       ],

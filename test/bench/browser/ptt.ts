@@ -6,6 +6,21 @@ import { installBackend, mountWidget, part, statusReached } from './common.ts';
 const longTasks: PerformanceEntry[] = [];
 new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
 
+// Long animation frames name the scripts that ran in them (not in TypeScript's DOM types yet).
+interface ScriptTiming {
+  invoker: string;
+  sourceURL: string;
+  sourceFunctionName: string;
+  duration: number;
+}
+interface LongFrame extends PerformanceEntry {
+  scripts: ScriptTiming[];
+}
+const longFrames: LongFrame[] = [];
+if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+  new PerformanceObserver((list) => longFrames.push(...(list.getEntries() as LongFrame[]))).observe({ type: 'long-animation-frame', buffered: true });
+}
+
 let el: VoiceBuddy | null = null;
 
 function ready(): VoiceBuddy {
@@ -36,13 +51,22 @@ const bench = {
   status: () => ready().status,
   replies: () => ready().transcript.filter((e) => e.kind === 'assistant' && e.final).length,
 
-  longTasks(from: number, to: number): { count: number; longest: number; total: number; before: number } {
+  longTasks(from: number, to: number): { count: number; longest: number; total: number; before: number; scripts: string[] } {
     const inside = longTasks.filter((t) => t.startTime >= from && t.startTime < to);
+    // The scripts that ran longest inside long animation frames of the window: where the time went, if it was ours.
+    const scripts = longFrames
+      .filter((f) => f.startTime >= from && f.startTime < to)
+      .flatMap((f) => f.scripts)
+      .filter((s) => s.duration >= 20)
+      .sort((a, b) => b.duration - a.duration)
+      .slice(0, 3)
+      .map((s) => `${Math.round(s.duration)} ms ${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} (${new URL(s.sourceURL || location.href).pathname})`);
     return {
       count: inside.length,
       longest: Math.max(0, ...inside.map((t) => t.duration)),
       total: inside.reduce((a, t) => a + t.duration, 0),
       before: longTasks.filter((t) => t.startTime < from).length,
+      scripts,
     };
   },
 

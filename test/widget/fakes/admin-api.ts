@@ -79,7 +79,7 @@ export class FakeAdminApi {
   history: FlagHistoryEntry[] = [];
   tenants: AdminTenant[] = [tenant('demo', 'Ink & Iron'), tenant('acme', 'Acme Studio')];
   usage: Record<string, Partial<UsageRow>> = {
-    demo: { voiceSessions: { used: 3, limit: 100 }, avatarSessions: { used: 10, limit: 10 }, generations: { used: 0, limit: 50 } },
+    demo: { voiceSessions: { used: 3, limit: 100 }, avatarSessions: { used: 10, limit: 10 }, avatarMinutes: 42, avatarCostUsd: 4.2, generations: { used: 0, limit: 50 } },
   };
   ping: PingReport = {
     status: 'ok',
@@ -118,7 +118,7 @@ export class FakeAdminApi {
 
   private async handle(req: Request, url: URL): Promise<Response> {
     const text = req.method === 'GET' ? '' : await req.text();
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -176,6 +176,8 @@ export class FakeAdminApi {
         month,
         voiceSessions: { used: 0, limit: t.limits.voiceSessionsPerMonth },
         avatarSessions: { used: 0, limit: t.limits.avatarSessionsPerMonth },
+        avatarMinutes: 0,
+        avatarCostUsd: 0,
         generations: { used: 0, limit: t.limits.generationsPerMonth },
         ...this.usage[t.id],
       }));

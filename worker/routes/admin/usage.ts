@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { avatarUsageByTenant } from '../../avatar/store.ts';
 import { validate } from '../../body.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
@@ -17,6 +18,7 @@ export const adminUsage = new Hono<AppEnv>().get('/', async (c) => {
   const month = query.month ?? utcMonth();
   const tenants = query.tenant ? [await getTenant(c.env, query.tenant)] : await listTenants(c.env);
   if (tenants[0] === null) throw new ApiError(404, 'not_found', `Tenant "${query.tenant}" not found`);
+  const avatar = await avatarUsageByTenant(c.env, month, query.tenant);
   const rows = await Promise.all(
     tenants.map(async (t) => {
       const used = await limitsStub(c.env, t!.id).usage(month);
@@ -25,6 +27,9 @@ export const adminUsage = new Hono<AppEnv>().get('/', async (c) => {
         month,
         voiceSessions: { used: used.voice_session, limit: t!.limits.voiceSessionsPerMonth },
         avatarSessions: { used: used.avatar_session, limit: t!.limits.avatarSessionsPerMonth },
+        // Ended sessions only, per started minute; the cost is an estimate at the tenant's configured rate.
+        avatarMinutes: avatar.get(t!.id)?.minutes ?? 0,
+        avatarCostUsd: avatar.get(t!.id)?.costUsd ?? 0,
         generations: { used: used.generation, limit: t!.limits.generationsPerMonth },
       };
     }),

@@ -1,0 +1,146 @@
+// Issue 3, the widget: bundle sizes from dist/, click-to-connected against the in-page fake OpenAI peer with and
+// without prewarm, and the JS heap across connect/disconnect cycles after forced GC (DevTools protocol).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { kib, median, ms, num, percentile, summaryRow, table } from './report.mjs';
+import { ROOT } from './support.mjs';
+
+export const title = 'Widget (issue 3)';
+
+const IIFE_BUDGET = 30 * 1024;
+const CONNECTS = 20;
+const RTTS = [0, 50];
+const CYCLES = 10;
+const HEAP_TARGET = 1024 * 1024;
+
+export function sizeOf(relative) {
+  const path = join(ROOT, relative);
+  if (!statSync(path, { throwIfNoEntry: false })) return null;
+  const bytes = readFileSync(path);
+  return {
+    file: relative,
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+export const chunkFiles = () => {
+  const dir = join(ROOT, 'dist/chunks');
+  return statSync(dir, { throwIfNoEntry: false }) ? readdirSync(dir).filter((f) => f.endsWith('.js')).sort().map((f) => `dist/chunks/${f}`) : [];
+};
+
+function sizes() {
+  const files = [
+    ['dist/voice-buddy.js', 'start-up (ES module)'],
+    ['dist/voice-buddy.iife.js', 'start-up (classic <script>)'],
+    ...chunkFiles().map((f) => [f, 'lazy chunk, on demand']),
+    ['dist/voice-buddy-audio.worklet.js', 'push-to-talk only, on demand'],
+  ];
+  const rows = [];
+  let iife = null;
+  for (const [file, when] of files) {
+    const s = sizeOf(file);
+    if (!s) {
+      rows.push([file, when, 'missing', '', '', '']);
+      continue;
+    }
+    if (file.endsWith('.iife.js')) iife = s;
+    rows.push([file, when, num(s.raw), num(s.gzip), kib(s.gzip), num(s.brotli)]);
+  }
+  table('Bundle sizes (dist/, as built by npm run build)', ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'], rows, [
+    `Budget: IIFE <= 30 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
+  ]);
+  return iife
+    ? [summaryRow('widget', 'IIFE gzip', kib(iife.gzip), '<= 30 KB', iife.gzip <= IIFE_BUDGET)]
+    : [summaryRow('widget', 'IIFE gzip', 'missing', '<= 30 KB', false)];
+}
+
+async function connectTimes(ctx) {
+  const server = await ctx.pageServer();
+  const rows = [];
+  const medians = {};
+  for (const rtt of RTTS) {
+    const page = await ctx.newPage(server.url('connect'));
+    try {
+      await page.evaluate((r) => window.benchConnect.setup(r), rtt);
+      // One untimed connect first: the first one also compiles code and opens the fake camera/mic device.
+      await page.evaluate(() => window.benchConnect.connectOnce(false));
+      const times = { cold: [], warm: [] };
+      // Alternating, so drift over the run affects both alike.
+      for (let i = 0; i < CONNECTS; i++) {
+        times.cold.push(await page.evaluate(() => window.benchConnect.connectOnce(false)));
+        times.warm.push(await page.evaluate(() => window.benchConnect.connectOnce(true)));
+      }
+      if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors.join('; ')}`);
+      medians[rtt] = { cold: median(times.cold), warm: median(times.warm) };
+      const label = rtt ? `+${rtt} ms round trip per request` : 'no added latency';
+      rows.push([label, 'without prewarm', num(median(times.cold), 1), num(percentile(times.cold, 95), 1), num(Math.min(...times.cold), 1)]);
+      rows.push([label, 'with prewarm (hover, key fetched, then click)', num(median(times.warm), 1), num(percentile(times.warm, 95), 1), num(Math.min(...times.warm), 1)]);
+      rows.push([label, 'saved by prewarm (median)', num(median(times.cold) - median(times.warm), 1), '', '']);
+    } finally {
+      await page.close();
+    }
+  }
+  table(
+    `Click-to-connected, hands-free (WebRTC to the in-page fake OpenAI peer over loopback), median of ${CONNECTS} each`,
+    ['network', 'case', '>median ms', '>p95 ms', '>min ms'],
+    rows,
+    [
+      'From button.click() to status "listening" (session key, microphone, SDP offer/answer, ICE, data channel open).',
+      'The fake Worker API and OpenAI /calls answer inside the page; the second run delays each of those requests by a',
+      'simulated round trip, which is what prewarm saves. No target in issue 3.',
+    ],
+  );
+  const base = medians[RTTS.at(-1)] ?? medians[0];
+  return [
+    summaryRow('widget', `click-to-connected, no prewarm (+${RTTS.at(-1)} ms RTT)`, ms(base.cold)),
+    summaryRow('widget', `click-to-connected, prewarm (+${RTTS.at(-1)} ms RTT)`, ms(base.warm)),
+  ];
+}
+
+async function heap(ctx) {
+  const server = await ctx.pageServer();
+  const page = await ctx.newPage(server.url('connect'));
+  try {
+    const cdp = await page.createCDPSession();
+    const usage = async () => {
+      // Twice: the first collection can leave what finalizers freed for the second.
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    await page.evaluate(() => window.benchConnect.setup(0));
+    const mounted = await usage();
+    await page.evaluate(() => window.benchConnect.cycle(0));
+    const warm = await usage();
+    for (let i = 1; i <= CYCLES; i++) await page.evaluate((n) => window.benchConnect.cycle(n), i);
+    const after = await usage();
+    const entries = await page.evaluate(() => window.benchConnect.transcriptLength());
+    if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors.join('; ')}`);
+    const growth = after - warm;
+    table(
+      `JS heap (used), forced GC through CDP before each reading; ${CYCLES} connect / turn / disconnect cycles`,
+      ['reading', '>used heap', '>bytes'],
+      [
+        ['after mount (bootstrap done)', kib(mounted), num(mounted)],
+        ['after 1 warm-up cycle (baseline)', kib(warm), num(warm)],
+        [`after ${CYCLES} more cycles`, kib(after), num(after)],
+        [`growth over ${CYCLES} cycles (vs baseline)`, kib(growth), num(growth)],
+        ['growth including the warm-up cycle (vs mount)', kib(after - mounted), num(after - mounted)],
+      ],
+      [
+        `Target: <= 1 MB growth. Each cycle plays one full turn; the transcript is kept by design (${entries} entries at the end).`,
+        'The fake peer and the request log are dropped after each cycle, so what remains is the widget\'s.',
+      ],
+    );
+    return [summaryRow('widget', `heap growth, ${CYCLES} connect/disconnect cycles`, kib(growth), '<= 1 MB', growth <= HEAP_TARGET)];
+  } finally {
+    await page.close();
+  }
+}
+
+export async function run(ctx) {
+  return [...sizes(), ...(await connectTimes(ctx)), ...(await heap(ctx))];
+}

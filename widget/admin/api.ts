@@ -1,0 +1,221 @@
+// Typed client of the admin API. Types only come from the Worker (never its code or schema library), so the
+// console breaks at compile time when a response shape changes.
+import type { FlagConfig } from '../../worker/flags/evaluate.ts';
+import type { Tenant, TenantPatch } from '../../worker/tenants/model.ts';
+
+export type { FlagConfig, TenantPatch };
+
+/** A tenant as `GET /admin/tenants` shows it: secrets inside settings are masked. */
+export type AdminTenant = Tenant;
+
+/** One entry of `POST /admin/flags/bulk`'s `changes`. */
+export interface FlagChange {
+  key: string;
+  create?: boolean;
+  description?: string;
+  enabled?: boolean;
+  rollout?: number;
+  tenants?: string[];
+  prerequisites?: string[];
+}
+
+export interface FlagHistoryEntry {
+  id: number;
+  key: string;
+  batch: string;
+  actor: string;
+  at: string;
+  before: FlagConfig | null;
+  after: FlagConfig | null;
+  note: string;
+  rollbackOf: number | null;
+}
+
+export interface FlagWriteResult {
+  flags: FlagConfig[];
+  history: FlagHistoryEntry[];
+}
+
+export interface HistoryPage {
+  entries: FlagHistoryEntry[];
+  nextCursor: string | null;
+}
+
+export interface UsageCount {
+  used: number;
+  limit: number | null;
+}
+
+export interface UsageRow {
+  tenant: string;
+  month?: string;
+  voiceSessions: UsageCount;
+  avatarSessions: UsageCount;
+  generations: UsageCount;
+  /** Minutes of ended avatar sessions (per started minute) and their estimated cost at the tenant's rate. */
+  avatarMinutes?: number;
+  avatarCostUsd?: number;
+}
+
+export interface UsageReport {
+  month: string;
+  usage: UsageRow[];
+}
+
+export type ProviderHealth =
+  | { status: 'ok'; provider: string; synthTime?: number; audioSize?: number; contentType?: string; mintTime?: number }
+  | { status: 'sandbox'; provider: string; message: string }
+  | { status: 'error'; provider: string; code: string; message: string };
+
+export interface PingReport {
+  status: 'ok' | 'degraded';
+  checkedAt: string;
+  tts: ProviderHealth;
+  openai: ProviderHealth;
+  [provider: string]: unknown;
+}
+
+/** `details` of `invalid_request`: one entry a problem, `path` dotted from the body's root. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** The Worker's one error shape, `{ error: { code, message, requestId, details } }`, as a thrown value. */
+export class AdminApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId: string | null = null,
+    readonly details: unknown = undefined,
+  ) {
+    super(message);
+    this.name = 'AdminApiError';
+  }
+
+  /** The field problems of an `invalid_request`, or none. */
+  get problems(): FieldProblem[] {
+    if (!Array.isArray(this.details)) return [];
+    return this.details.filter(
+      (d): d is FieldProblem => typeof d === 'object' && d !== null && typeof (d as FieldProblem).path === 'string' && typeof (d as FieldProblem).message === 'string',
+    );
+  }
+}
+
+export interface AdminClientOptions {
+  token: string;
+  actor?: string;
+  baseUrl?: string;
+  /** Called for every 401 before the error is thrown: the token is no good any more. */
+  onUnauthorized?: (error: AdminApiError) => void;
+}
+
+export class AdminClient {
+  readonly baseUrl: string;
+
+  constructor(private readonly options: AdminClientOptions) {
+    this.baseUrl = options.baseUrl ?? location.origin;
+  }
+
+  listFlags() {
+    return this.request<{ flags: FlagConfig[] }>('GET', '/admin/flags');
+  }
+
+  bulkFlags(changes: FlagChange[], note: string) {
+    return this.request<FlagWriteResult>('POST', '/admin/flags/bulk', { changes, note });
+  }
+
+  flagHistory(query: { key?: string; limit?: number; cursor?: string | null } = {}) {
+    const params = new URLSearchParams();
+    if (query.key) params.set('key', query.key);
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    const qs = params.toString();
+    return this.request<HistoryPage>('GET', `/admin/flags/history${qs ? `?${qs}` : ''}`);
+  }
+
+  rollback(historyId: number, note?: string) {
+    return this.request<FlagWriteResult>('POST', '/admin/flags/rollback', note ? { historyId, note } : { historyId });
+  }
+
+  listTenants() {
+    return this.request<{ tenants: AdminTenant[] }>('GET', '/admin/tenants');
+  }
+
+  updateTenant(id: string, patch: TenantPatch) {
+    return this.request<{ tenant: AdminTenant }>('PUT', `/admin/tenants/${encodeURIComponent(id)}`, patch);
+  }
+
+  usage(month?: string) {
+    return this.request<UsageReport>('GET', `/admin/usage${month ? `?month=${encodeURIComponent(month)}` : ''}`);
+  }
+
+  ping() {
+    return this.request<PingReport>('GET', '/v1/voice/ping');
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' };
+    const actor = this.options.actor?.trim();
+    if (actor) headers['X-Admin-Actor'] = actor;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      // Looked up on each call, not captured: a test (or an extension) may replace fetch after this module loads.
+      res = await globalThis.fetch(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch {
+      throw new AdminApiError(0, 'network_error', 'The server could not be reached. Check your connection and try again.');
+    }
+    const text = await res.text();
+    let data: unknown = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: reported below with the status.
+    }
+    if (res.ok) return data as T;
+    const error = toError(res, data);
+    if (error.status === 401) this.options.onUnauthorized?.(error);
+    throw error;
+  }
+}
+
+function toError(res: Response, data: unknown): AdminApiError {
+  const e = (data as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | null)?.error;
+  if (e && typeof e.code === 'string') {
+    return new AdminApiError(
+      res.status,
+      e.code,
+      typeof e.message === 'string' ? e.message : `Request failed (${res.status})`,
+      typeof e.requestId === 'string' ? e.requestId : res.headers.get('X-Request-Id'),
+      e.details,
+    );
+  }
+  return new AdminApiError(res.status, `http_${res.status}`, `Request failed with HTTP ${res.status}`, res.headers.get('X-Request-Id'));
+}
+
+/** A message for people: the API's own message, with the request id to quote when asking for help. */
+export function describeError(e: unknown): string {
+  if (e instanceof AdminApiError) return e.requestId ? `${e.message} (request ${e.requestId})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Panels report save results through this event; the console speaks them in its one live region. */
+export const ANNOUNCE_EVENT = 'vb-admin-announce';
+
+export function announce(from: EventTarget, message: string): void {
+  from.dispatchEvent(new CustomEvent<string>(ANNOUNCE_EVENT, { detail: message, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'vb-admin-announce': CustomEvent<string>;
+  }
+}

@@ -1,0 +1,129 @@
+import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { defineOnce } from '../define.ts';
+import { describeError, type AdminClient, type UsageCount, type UsageReport, type UsageRow } from './api.ts';
+import { adminStyles } from './styles.ts';
+
+/** The current calendar month in UTC, as the limits count it. */
+export const utcMonth = (d = new Date()) => d.toISOString().slice(0, 7);
+
+const METRICS: Array<['voiceSessions' | 'avatarSessions' | 'generations', string]> = [
+  ['voiceSessions', 'Voice sessions'],
+  ['avatarSessions', 'Avatar sessions'],
+  ['generations', 'Generations'],
+];
+
+const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const usd = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
+
+/** Monthly usage per tenant as bars; every bar has its numbers written beside it (the bar itself is decoration). */
+export class AdminUsagePanel extends LitElement {
+  static override styles = adminStyles;
+  static override properties = {
+    client: { attribute: false },
+    month: { state: true },
+    report: { state: true },
+    loading: { state: true },
+    error: { state: true },
+  };
+
+  declare client: AdminClient | null;
+  declare month: string;
+  declare report: UsageReport | null;
+  declare loading: boolean;
+  declare error: string;
+
+  constructor() {
+    super();
+    this.client = null;
+    this.month = utcMonth();
+    this.report = null;
+    this.loading = false;
+    this.error = '';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client') && this.client) void this.load();
+  }
+
+  async load(): Promise<void> {
+    if (!this.client) return;
+    this.loading = true;
+    this.error = '';
+    try {
+      this.report = await this.client.usage(this.month || undefined);
+    } catch (e) {
+      this.error = `Could not load the usage: ${describeError(e)}`;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private pick(e: Event): void {
+    const value = (e.target as HTMLInputElement).value;
+    if (!/^\d{4}-\d{2}$/.test(value) || value === this.month) return;
+    this.month = value;
+    void this.load();
+  }
+
+  protected override render() {
+    return html`
+      <h2>Usage</h2>
+      <div class="inline">
+        <label for="usage-month">Month (UTC)</label>
+        <input type="month" id="usage-month" .value=${this.month} max=${utcMonth()} @change=${this.pick} />
+        <button type="button" ?disabled=${this.loading} @click=${() => this.load()}>Refresh</button>
+      </div>
+      ${this.error ? html`<div class="banner" role="alert">${this.error}</div>` : nothing}
+      <div aria-busy=${this.loading ? 'true' : 'false'}>
+        ${this.report
+          ? this.report.usage.length
+            ? this.report.usage.map((row) => this.renderTenant(row))
+            : html`<p>No tenants.</p>`
+          : this.loading
+            ? html`<p>Loading usage…</p>`
+            : nothing}
+      </div>
+    `;
+  }
+
+  private renderTenant(row: UsageRow) {
+    const headingId = `usage-${row.tenant}`;
+    return html`
+      <section class="card" aria-labelledby=${headingId} data-tenant=${row.tenant}>
+        <h3 id=${headingId}>${row.tenant}</h3>
+        <ul class="plain">
+          ${METRICS.map(([key, label]) => (row[key] ? this.renderBar(key, label, row[key]) : nothing))}
+        </ul>
+        ${typeof row.avatarMinutes === 'number'
+          ? html`<p data-metric="avatarMinutes"><strong>Avatar minutes</strong>: ${number.format(row.avatarMinutes)}</p>`
+          : nothing}
+        ${typeof row.avatarCostUsd === 'number'
+          ? html`<p data-metric="avatarCostUsd"><strong>Avatar cost</strong>: ${usd.format(row.avatarCostUsd)} (estimate)</p>`
+          : nothing}
+      </section>
+    `;
+  }
+
+  private renderBar(key: string, label: string, { used, limit }: UsageCount) {
+    const share = limit === null ? 0 : limit === 0 ? (used > 0 ? 1 : 0) : Math.min(1, used / limit);
+    const full = limit !== null && used >= limit;
+    const text = limit === null ? `${number.format(used)} used (no limit)` : `${number.format(used)} of ${number.format(limit)} (${Math.round(share * 100)}%)`;
+    return html`
+      <li class="field" data-metric=${key}>
+        <span><strong>${label}</strong>: <span class="value">${text}</span>${full ? html` <span class="badge status-error">limit reached</span>` : nothing}</span>
+        <svg width="100%" height="12" viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+          ${svg`<rect x="0" y="0" width="100" height="12" rx="2" fill="#e3e7eb"></rect>
+            <rect x="0" y="0" width=${(share * 100).toFixed(2)} height="12" rx="2" fill=${full ? '#b3261e' : share >= 0.8 ? '#8a5300' : '#0b5cad'}></rect>`}
+        </svg>
+      </li>
+    `;
+  }
+}
+
+defineOnce('vb-admin-usage', AdminUsagePanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vb-admin-usage': AdminUsagePanel;
+  }
+}
