@@ -3,6 +3,7 @@
 // dist/ is what the Worker serves as static assets.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 
 const LAZY = fileURLToPath(new URL('widget/lazy.ts', import.meta.url));
@@ -35,6 +36,20 @@ function audioWorklet(): Plugin {
   };
 }
 
+/** Vite leaves whitespace in ES library output; the widget ships to browsers as is, so minify it fully. */
+function minifyEsOutput(): Plugin {
+  return {
+    name: 'voice-buddy-minify-es',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        file.code = (await transform(file.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const iife = mode === 'iife';
   return {
@@ -45,7 +60,7 @@ export default defineConfig(({ mode }) => {
       // A classic script has no import.meta; the widget reads document.currentScript instead.
       ...(iife ? { 'import.meta.url': 'undefined' } : {}),
     },
-    plugins: iife ? [lazyByUrl()] : [audioWorklet()],
+    plugins: iife ? [lazyByUrl()] : [audioWorklet(), minifyEsOutput()],
     build: {
       target: 'es2022',
       outDir: 'dist',

@@ -119,3 +119,30 @@ describe('admin tenants', () => {
     await expectError(await call('/admin/usage?tenant=nobody-here', { headers: ADMIN }), 404, 'not_found');
   });
 });
+
+describe('admin console page', () => {
+  const assets = {
+    fetch: async (req: Request) =>
+      new URL(req.url).pathname.endsWith('.js')
+        ? new Response('export {};', { headers: { 'Content-Type': 'text/javascript' } })
+        : new Response('<!doctype html><vb-admin-app></vb-admin-app>', { headers: { 'Content-Type': 'text/html' } }),
+  } as unknown as Fetcher;
+
+  it('serves the page and its script without a token, with strict security headers', async () => {
+    for (const path of ['/admin/', '/admin/console.js']) {
+      const res = await call(path, {}, { ASSETS: assets });
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('keeps every admin API path behind the token, and answers JSON 404 without static assets', async () => {
+    await expectError(await call('/admin/tenants', {}, { ASSETS: assets }), 401, 'unauthorized');
+    await expectError(await call('/admin/index.html', {}, { ASSETS: assets }), 401, 'unauthorized');
+    await expectError(await call('/admin/', {}, { ASSETS: undefined }), 404, 'not_found');
+  });
+});
