@@ -1,5 +1,6 @@
 // Shapes of the public API, shared by the Worker and the widget. Types only: the widget never imports Worker code.
 import type { Keywords } from '../widget/keywords/types.ts';
+import type { FlagConfig } from './flags/evaluate.ts';
 
 export type ApiMode = 'webrtc' | 'websocket' | 'text';
 
@@ -93,4 +94,29 @@ export interface AvatarCloseResponse {
   endedAt: string | null;
   endReason: string | null;
   durationSeconds: number | null;
+}
+
+// Feature-flag admin API (worker/routes/admin/flags.ts), shared with the admin console.
+export type { FlagConfig };
+export interface FlagChange {
+  key: string;
+  /** Adds a new flag (off and at 0% unless the change says otherwise); `description` is then required. */
+  create?: boolean;
+  description?: string;
+  enabled?: boolean;
+  rollout?: number;
+  tenants?: string[];
+  prerequisites?: string[];
+}
+
+export interface FlagHistoryEntry {
+  id: number;
+  key: string;
+  batch: string;
+  actor: string;
+  at: string;
+  before: FlagConfig | null;
+  after: FlagConfig | null;
+  note: string;
+  rollbackOf: number | null;
 }

@@ -74,30 +74,48 @@ export function imageRequestProblem(body) {
   return null;
 }
 
-async function imagesGenerations(req, res, url, state, apiKey) {
+/**
+ * What every OpenAI POST endpoint does first: log the request, play a scripted failure if one is queued, check the
+ * bearer key and the JSON body as the API does. Returns { body, scripted } to go on, or null once it has answered.
+ */
+async function checkedJsonRequest(req, res, url, state, queue, apiKey) {
   const raw = await readBody(req);
   const auth = req.headers.authorization ?? '';
   const entry = { path: url.pathname, authScheme: auth.split(' ')[0] ?? '', keyOk: auth === `Bearer ${apiKey}`, body: null };
   state.log.push(entry);
-  const scripted = state.imageQueue.shift();
+  const scripted = queue.shift();
   if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
   if (scripted?.status && scripted.status !== 200) {
     const headers = scripted.retryAfter ? { 'retry-after': String(scripted.retryAfter) } : {};
     const type = scripted.status === 401 ? 'invalid_request_error' : scripted.status === 429 ? 'rate_limit_error' : 'server_error';
-    return openaiError(res, scripted.status, type, `Scripted failure ${scripted.status}: sk-proj-secret-like-text`, null, headers);
+    openaiError(res, scripted.status, type, `Scripted failure ${scripted.status}: sk-proj-secret-like-text`, null, headers);
+    return null;
   }
-  if (!auth.startsWith('Bearer ')) return openaiError(res, 401, 'invalid_request_error', "You didn't provide an API key.");
-  if (auth !== `Bearer ${apiKey}`) return openaiError(res, 401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key');
+  if (!auth.startsWith('Bearer ')) {
+    openaiError(res, 401, 'invalid_request_error', "You didn't provide an API key.");
+    return null;
+  }
+  if (auth !== `Bearer ${apiKey}`) {
+    openaiError(res, 401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key');
+    return null;
+  }
   if (!(req.headers['content-type'] ?? '').includes('application/json')) {
-    return openaiError(res, 400, 'invalid_request_error', 'Content-Type must be application/json');
+    openaiError(res, 400, 'invalid_request_error', 'Content-Type must be application/json');
+    return null;
   }
-  let body;
   try {
-    body = JSON.parse(raw);
+    entry.body = JSON.parse(raw);
   } catch {
-    return openaiError(res, 400, 'invalid_request_error', 'We could not parse the JSON body of your request.');
+    openaiError(res, 400, 'invalid_request_error', 'We could not parse the JSON body of your request.');
+    return null;
   }
-  entry.body = body;
+  return { body: entry.body, scripted };
+}
+
+async function imagesGenerations(req, res, url, state, apiKey) {
+  const checked = await checkedJsonRequest(req, res, url, state, state.imageQueue, apiKey);
+  if (!checked) return;
+  const { body, scripted } = checked;
   const problem = imageRequestProblem(body);
   if (problem?.startsWith('model_not_found:')) return openaiError(res, 404, 'invalid_request_error', problem.slice(16), 'model_not_found');
   if (problem) return openaiError(res, 400, 'invalid_request_error', problem);
@@ -146,29 +164,9 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
         return json(res, 200, { requests: state.log, realtime: state.realtime.connections.map((c) => c.summary()) });
       }
       if (url.pathname === '/v1/realtime/client_secrets' && req.method === 'POST') {
-        const raw = await readBody(req);
-        const auth = req.headers.authorization ?? '';
-        const entry = { path: url.pathname, authScheme: auth.split(' ')[0] ?? '', keyOk: auth === `Bearer ${apiKey}`, body: null };
-        state.log.push(entry);
-        const scripted = state.queue.shift();
-        if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
-        if (scripted?.status && scripted.status !== 200) {
-          const headers = scripted.retryAfter ? { 'retry-after': String(scripted.retryAfter) } : {};
-          const type = scripted.status === 401 ? 'invalid_request_error' : scripted.status === 429 ? 'rate_limit_error' : 'server_error';
-          return openaiError(res, scripted.status, type, `Scripted failure ${scripted.status}: sk-proj-secret-like-text`, null, headers);
-        }
-        if (!auth.startsWith('Bearer ')) return openaiError(res, 401, 'invalid_request_error', "You didn't provide an API key.");
-        if (auth !== `Bearer ${apiKey}`) return openaiError(res, 401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key');
-        if (!(req.headers['content-type'] ?? '').includes('application/json')) {
-          return openaiError(res, 400, 'invalid_request_error', 'Content-Type must be application/json');
-        }
-        let body;
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          return openaiError(res, 400, 'invalid_request_error', 'We could not parse the JSON body of your request.');
-        }
-        entry.body = body;
+        const checked = await checkedJsonRequest(req, res, url, state, state.queue, apiKey);
+        if (!checked) return;
+        const { body } = checked;
         const seconds = body.expires_after?.seconds ?? 600;
         if (body.expires_after && (body.expires_after.anchor !== 'created_at' || seconds < 10 || seconds > 7200)) {
           return openaiError(res, 400, 'invalid_request_error', "Invalid 'expires_after'");

@@ -1,5 +1,6 @@
 // Typed client of the admin API. Types only come from the Worker (never its code or schema library), so the
 // console breaks at compile time when a response shape changes.
+import type { FlagChange, FlagHistoryEntry } from '../../worker/api-types.ts';
 import type { FlagConfig } from '../../worker/flags/evaluate.ts';
 import type { Tenant, TenantPatch } from '../../worker/tenants/model.ts';
 
@@ -8,28 +9,7 @@ export type { FlagConfig, TenantPatch };
 /** A tenant as `GET /admin/tenants` shows it: secrets inside settings are masked. */
 export type AdminTenant = Tenant;
 
-/** One entry of `POST /admin/flags/bulk`'s `changes`. */
-export interface FlagChange {
-  key: string;
-  create?: boolean;
-  description?: string;
-  enabled?: boolean;
-  rollout?: number;
-  tenants?: string[];
-  prerequisites?: string[];
-}
-
-export interface FlagHistoryEntry {
-  id: number;
-  key: string;
-  batch: string;
-  actor: string;
-  at: string;
-  before: FlagConfig | null;
-  after: FlagConfig | null;
-  note: string;
-  rollbackOf: number | null;
-}
+export type { FlagChange, FlagHistoryEntry };
 
 export interface FlagWriteResult {
   flags: FlagConfig[];

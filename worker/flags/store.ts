@@ -1,3 +1,4 @@
+import type { FlagChange, FlagHistoryEntry } from '../api-types.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { findCycle, type FlagConfig } from './evaluate.ts';
@@ -64,28 +65,7 @@ export async function readFlags(env: Env, gen = generation): Promise<FlagConfig[
   return flags;
 }
 
-export interface FlagChange {
-  key: string;
-  /** Adds a new flag (off and at 0% unless the change says otherwise); `description` is then required. */
-  create?: boolean;
-  description?: string;
-  enabled?: boolean;
-  rollout?: number;
-  tenants?: string[];
-  prerequisites?: string[];
-}
-
-export interface FlagHistoryEntry {
-  id: number;
-  key: string;
-  batch: string;
-  actor: string;
-  at: string;
-  before: FlagConfig | null;
-  after: FlagConfig | null;
-  note: string;
-  rollbackOf: number | null;
-}
+export type { FlagChange, FlagHistoryEntry };
 
 interface HistoryRow {
   id: number;
