@@ -42,18 +42,30 @@ export async function measureLoad({ url, headers = {}, connections = 50, seconds
 }
 
 /**
- * Measures several routes side by side: each warmed up, then `seconds` each in slices of about a second, taking
- * turns A B, B A, A B ... so that bursts of other work on a shared machine fall on all of them alike.
+ * Measures several targets side by side: each warmed up, then `seconds` each in slices of about a second, taking
+ * turns A B, B A, A B ... so that bursts of other work on a shared machine fall on all of them alike. A target's
+ * optional `enter()` runs (unmeasured) whenever the turn passes to it, e.g. to switch the server's state.
  * Returns one result per target, in order.
  */
 export async function compareLoads(targets, { connections = 50, seconds = 5, warmupSeconds = 1, sliceSeconds = 1 } = {}) {
   for (const t of targets) checkTarget(t.url);
-  for (const t of targets) if (warmupSeconds > 0) await runOnce({ ...t, connections }, warmupSeconds);
+  let current = -1;
+  const turnTo = async (i) => {
+    if (current !== i) await targets[i].enter?.();
+    current = i;
+  };
+  for (const i of targets.keys()) {
+    await turnTo(i);
+    if (warmupSeconds > 0) await runOnce({ ...targets[i], connections }, warmupSeconds);
+  }
   const parts = targets.map(() => []);
   const rounds = Math.max(1, Math.round(seconds / sliceSeconds));
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? [...targets.keys()].reverse() : [...targets.keys()];
-    for (const i of order) parts[i].push(await runOnce({ ...targets[i], connections }, seconds / rounds));
+    const order = round % 2 ? [...targets.keys()] : [...targets.keys()].reverse();
+    for (const i of order) {
+      await turnTo(i);
+      parts[i].push(await runOnce({ ...targets[i], connections }, seconds / rounds));
+    }
   }
   return parts.map(combine);
 }
