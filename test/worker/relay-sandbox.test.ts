@@ -119,3 +119,42 @@ describe('sandbox responder (no OpenAI key)', () => {
     client.close();
   });
 });
+
+describe('sandbox responder: concepts on request', () => {
+  const calls = (t: Awaited<ReturnType<typeof turn>>) => t.of('response.function_call_arguments.done').map((e) => e.name);
+
+  it('offers concepts once the brief is clear, and a plain "yes" then asks the widget to draw them', async () => {
+    const t = await createTenant();
+    const { client } = await openRelay(t.publishableKey, 'text', SANDBOX);
+    let from = client.events.length;
+    say(client, 'a small black and grey fine-line wolf on my forearm');
+    const brief = await turn(client, from);
+    expect(brief.text).toMatch(/shall I draw some concepts\?$/);
+    expect(calls(brief)).toEqual(['extract_keywords']);
+    from = client.events.length;
+    say(client, 'yes please');
+    const go = await turn(client, from);
+    expect(go.text).toMatch(/drawing concepts of wolf/);
+    expect(calls(go)).toEqual(['generate_concepts']);
+    client.close();
+  });
+
+  it('"make it bolder" updates the keywords and asks for a new version; "yes" without an offer does not', async () => {
+    const t = await createTenant();
+    const { client } = await openRelay(t.publishableKey, 'text', SANDBOX);
+    let from = client.events.length;
+    say(client, 'a rose');
+    const first = await turn(client, from);
+    expect(first.text).not.toMatch(/draw some concepts/);
+    from = client.events.length;
+    say(client, 'yes');
+    expect(calls(await turn(client, from))).not.toContain('generate_concepts');
+    from = client.events.length;
+    say(client, 'make it bolder');
+    const refine = await turn(client, from);
+    expect(calls(refine)).toEqual(['extract_keywords', 'generate_concepts']);
+    const keywords = JSON.parse(refine.of('response.function_call_arguments.done')[0]!.arguments as string) as { mood: string[] };
+    expect(keywords.mood).toContain('bold');
+    client.close();
+  });
+});

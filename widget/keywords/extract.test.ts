@@ -220,4 +220,9 @@ describe('extractKeywords', () => {
       expect(extractKeywords('a cartoon octopus').mood).to.deep.equal(['playful']);
     });
   });
+
+  it('reads a refinement by its comparative as the mood ("make it bolder", "a bit darker")', () => {
+    expect(extractKeywords('make it bolder').mood).to.deep.equal(['bold']);
+    expect(extractKeywords('can it be a bit darker and softer').mood).to.have.members(['dark', 'soft']);
+  });
 });

@@ -192,6 +192,10 @@ const MOOD_ALIASES: Record<string, string> = {
   'bad ass': 'badass', 'light hearted': 'lighthearted', 'free spirited': 'free-spirited',
   'free spirit': 'free-spirited', peacefull: 'peaceful', spiritually: 'spiritual', meaningfull: 'meaningful', dreamlike: 'dreamy',
   otherworldly: 'ethereal',
+  // Refinements ("make it bolder") name the mood by its comparative.
+  bolder: 'bold', darker: 'dark', softer: 'soft', gentler: 'gentle', wilder: 'wild', fiercer: 'fierce', edgier: 'edgy',
+  spookier: 'spooky', creepier: 'creepy', cuter: 'cute', calmer: 'calm', moodier: 'moody', subtler: 'subtle',
+  happier: 'happy', stronger: 'strong', dreamier: 'dreamy', grittier: 'gritty',
   // A cartoon reads as playful to an artist even when nobody says "playful".
   cartoon: 'playful', cartoony: 'playful', cartoonish: 'playful', cartoonlike: 'playful',
 };

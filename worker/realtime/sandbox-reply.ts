@@ -76,7 +76,7 @@ export function replyTo(before: Keywords, now: Keywords): string {
   else if (!isEmpty(now)) ack = "I didn't catch anything new there.";
   const next = QUESTIONS.find(([field]) => missing(now, field));
   if (!next) {
-    return `${ack} That makes a clear brief: ${summary(now)}. Anything to add, like lettering or a mood, or shall I pass it on?`.trim();
+    return `${ack} That makes a clear brief: ${summary(now)}. Anything to add, like lettering or a mood, or shall I draw some concepts?`.trim();
   }
   if (isEmpty(now)) return `Tell me about your idea. ${next[1]}`;
   return `${ack} ${next[1]}`.trim();
@@ -85,4 +85,19 @@ export function replyTo(before: Keywords, now: Keywords): string {
 /** After the widget answered the keyword call: a short, natural follow-up. */
 export function afterToolOutput(now: Keywords): string {
   return isEmpty(now) ? 'Whenever you are ready, tell me what you have in mind.' : `Saved to your brief: ${summary(now)}.`;
+}
+
+/** The reply offers to draw concepts: a plain "yes" to it means go. */
+export const offersConcepts = (reply: string) => reply.endsWith('shall I draw some concepts?');
+
+const GO = /\b(generate|draw (it|them|some|me|a few)|sketch (it|them|some)|show me (it|them|the (concepts?|designs?|sketch(es)?)|some (concepts?|designs?|ideas))|let'?s see (it|them|some)|go ahead|do it|make (it|them) (more |a bit |bit )?\w+|bolder|darker|lighter|smaller|bigger)\b/i;
+const YES = /^\s*(yes|yeah|yep|sure|ok(ay)?|please( do)?|go( for it)?|sounds good|perfect)\b/i;
+
+/** Whether the visitor asked for concepts (or a new version of them), given whether the assistant just offered. */
+export function wantsConcepts(text: string, offered: boolean): boolean {
+  return GO.test(text) || (offered && YES.test(text));
+}
+
+export function drawingReply(now: Keywords): string {
+  return `On it: drawing concepts of ${summary(now)}. They will appear below in a moment.`;
 }

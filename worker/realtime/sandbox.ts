@@ -12,7 +12,7 @@ import type {
 import { extractKeywords } from '../../widget/keywords/extract.ts';
 import { mergeKeywords } from '../../widget/keywords/merge.ts';
 import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
-import { afterToolOutput, isEmpty, replyTo, VOICE_NEEDS_KEY } from './sandbox-reply.ts';
+import { afterToolOutput, drawingReply, isEmpty, offersConcepts, replyTo, VOICE_NEEDS_KEY, wantsConcepts } from './sandbox-reply.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type ServerEventBody = DistributiveOmit<RealtimeServerEvent, 'event_id'>;
@@ -44,6 +44,9 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
   private heardAudio = false;
   private heardText = false;
   private toolOutputPending = false;
+  /** The visitor asked for concepts in this turn; and whether the last reply offered them (so "yes" means go). */
+  private conceptsWanted = false;
+  private offered = false;
   private transcriptChars = 0;
   private active: ActiveResponse | null = null;
 
@@ -175,6 +178,7 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
       if (text) {
         this.keywords = mergeKeywords(this.keywords, extractKeywords(text));
         this.heardText = true;
+        if (wantsConcepts(text, this.offered)) this.conceptsWanted = true;
       }
     } else if (item.type === 'function_call_output') {
       this.toolOutputPending = true;
@@ -186,20 +190,23 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     const audio = modalities.includes('audio');
     let text: string;
     let call: Keywords | null = null;
+    let generate = false;
     if (this.heardAudio && !this.heardText) text = VOICE_NEEDS_KEY;
     else if (this.toolOutputPending && !this.heardText) text = afterToolOutput(this.keywords);
     else {
-      text = replyTo(this.keywordsAtLastReply, this.keywords);
+      generate = this.conceptsWanted && this.keywords.subject.length + this.keywords.elements.length > 0;
+      text = generate ? drawingReply(this.keywords) : replyTo(this.keywordsAtLastReply, this.keywords);
       if (!isEmpty(this.keywords) && JSON.stringify(this.keywords) !== this.lastCalled) call = this.keywords;
     }
-    this.heardAudio = this.heardText = this.toolOutputPending = false;
+    this.heardAudio = this.heardText = this.toolOutputPending = this.conceptsWanted = false;
+    this.offered = offersConcepts(text);
     this.keywordsAtLastReply = this.keywords;
     if (call) this.lastCalled = JSON.stringify(call);
-    this.stream(text, audio, call);
+    this.stream(text, audio, call, generate);
   }
 
-  /** Streams one response: a message item with text or transcript deltas, then maybe the keyword call. */
-  private stream(text: string, audio: boolean, call: Keywords | null) {
+  /** Streams one response: a message item with text or transcript deltas, then maybe the keyword and draw calls. */
+  private stream(text: string, audio: boolean, call: Keywords | null, generate = false) {
     const response: ActiveResponse = { id: newId('resp'), cancelled: false };
     this.active = response;
     const response_id = response.id;
@@ -225,23 +232,28 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     const output: ConversationItem[] = [message('completed', text)];
 
     let args = '';
-    if (call) {
-      args = JSON.stringify(call);
+    const calls: Array<[name: string, argsText: string]> = [];
+    if (call) calls.push(['extract_keywords', JSON.stringify(call)]);
+    if (generate) calls.push(['generate_concepts', JSON.stringify({ reason: 'The visitor asked for concepts.' })]);
+    calls.forEach(([name, a], n) => {
+      args += a;
+      const output_index = n + 1;
       const callItemId = newId('item');
       const callId = newId('call');
-      const fn = (status: 'in_progress' | 'completed', a: string): ConversationItem => ({
-        id: callItemId, object: 'realtime.item', type: 'function_call', status, call_id: callId, name: 'extract_keywords', arguments: a,
+      const fn = (status: 'in_progress' | 'completed', value: string): ConversationItem => ({
+        id: callItemId, object: 'realtime.item', type: 'function_call', status, call_id: callId, name, arguments: value,
       });
-      const at = { response_id, item_id: callItemId, output_index: 1, call_id: callId };
-      steps.push({ type: 'response.output_item.added', response_id, output_index: 1, item: fn('in_progress', '') });
-      steps.push({ type: 'conversation.item.added', previous_item_id: msgId, item: fn('in_progress', '') });
-      for (const chunk of args.match(/.{1,48}/g) ?? []) steps.push({ type: 'response.function_call_arguments.delta', ...at, delta: chunk });
-      steps.push({ type: 'response.function_call_arguments.done', ...at, name: 'extract_keywords', arguments: args });
-      steps.push({ type: 'response.output_item.done', response_id, output_index: 1, item: fn('completed', args) });
-      steps.push({ type: 'conversation.item.done', previous_item_id: msgId, item: fn('completed', args) });
-      output.push(fn('completed', args));
+      const at = { response_id, item_id: callItemId, output_index, call_id: callId };
+      const after = this.lastItemId;
+      steps.push({ type: 'response.output_item.added', response_id, output_index, item: fn('in_progress', '') });
+      steps.push({ type: 'conversation.item.added', previous_item_id: after, item: fn('in_progress', '') });
+      for (const chunk of a.match(/.{1,48}/g) ?? []) steps.push({ type: 'response.function_call_arguments.delta', ...at, delta: chunk });
+      steps.push({ type: 'response.function_call_arguments.done', ...at, name, arguments: a });
+      steps.push({ type: 'response.output_item.done', response_id, output_index, item: fn('completed', a) });
+      steps.push({ type: 'conversation.item.done', previous_item_id: after, item: fn('completed', a) });
+      output.push(fn('completed', a));
       this.lastItemId = callItemId;
-    }
+    });
 
     const usage = this.usage(text.length + args.length);
     this.emit({ type: 'response.created', response: { id: response_id, object: 'realtime.response', status: 'in_progress', output: [], output_modalities: audio ? ['audio'] : ['text'] } });
