@@ -61,8 +61,12 @@ async function openOpenAI(env: Env, model: string): Promise<Opened> {
   return { ok: true, socket: ws };
 }
 
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
+const NON_ASCII = /[^\x00-\x7f]/;
 const textBytes = (s: string): number => {
-  // UTF-8 length without allocating a copy of a large audio event.
+  // Audio events are base64 (ASCII): a native scan settles them without a per-character loop in JavaScript.
+  if (!NON_ASCII.test(s)) return s.length;
+  // UTF-8 length without allocating a copy of the event.
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
