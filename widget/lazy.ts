@@ -1,3 +1,4 @@
 // Lazily loaded parts of the widget. The ES build turns these into chunks next to the script; the IIFE build
 // replaces this module with lazy.iife.ts, which loads the same chunks by URL.
 export const loadKeywordTools = () => import('./keywords/keywords.lazy.ts');
+export const loadAvatar = () => import('./avatar/avatar.lazy.ts');

@@ -3,6 +3,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { BootstrapResponse } from '../worker/api-types.ts';
 import { ApiClient } from './api/client.ts';
 import { WidgetError } from './api/errors.ts';
+import { AVATAR_QUALITIES, AvatarHost, type AvatarDetail, type AvatarQualitySetting } from './avatar/host.ts';
 import { MODES, oneOf, PLACEMENTS, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
 import { workletUrl } from './controllers/audio-worklet-url.ts';
 import { watchMicPermission } from './controllers/mic.ts';
@@ -75,6 +76,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @attr greeting - First message shown before the conversation starts. Default: the site's greeting.
  * @attr accent - Accent colour (any CSS colour); overrides the site's branding and `--voice-buddy-accent`.
  * @attr open - Floating variant: whether the panel is open.
+ * @attr avatar - `on` | `off`: show the talking avatar while a conversation runs, when the site offers it (the visitor switches it with the avatar button or Alt+V). Default `off`.
  *
  * @fires voice-buddy-status-change - `{ status, previous, mode, reason? }` whenever the conversation state changes (`idle`, `connecting`, `listening`, `thinking`, `speaking`, `reconnecting`, `fallback`, `error`); `reason` says why for `reconnecting`, `fallback` and `error`.
  * @fires voice-buddy-transcript - `{ entry, transcript }` whenever a message is added or grows.
@@ -82,6 +84,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @fires voice-buddy-keywords - `{ keywords, source }` with the whole set of design keywords on every change.
  * @fires voice-buddy-handoff - `{ keywords, sessionId, trigger }` before concepts are requested; cancelable: call `preventDefault()` to take over (cart, booking) instead.
  * @fires voice-buddy-concept - `{ generationId, concept: { index, imageUrl, alt } }` for each concept as it arrives.
+ * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed', quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality.
  *
  * @csspart launcher - Floating variant: the round button that opens the panel
  * @csspart panel - The widget's card
@@ -89,6 +92,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart logo - The site's logo
  * @csspart title - The assistant's name
  * @csspart status - The status pill element
+ * @csspart avatar - The talking avatar's video with its status overlay (shown while the avatar runs)
  * @csspart transcript - The conversation element
  * @csspart keywords - The design keyword chips (inner parts: group, chip, chip-remove, add-input, generate-button)
  * @csspart gallery - Generations with progress and concepts (inner parts: generation, progress, concept, viewer)
@@ -99,6 +103,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart mute-button - Mute the microphone
  * @csspart level-meter - Live microphone level
  * @csspart sound-button - "Tap to turn on sound" when the browser blocked autoplay
+ * @csspart avatar-button - Turns the talking avatar on or off (also Alt+V); shown when the site offers the avatar
  * @csspart text-form - The text input row
  * @csspart text-input - The text input
  * @csspart send-button - Send typed text
@@ -109,6 +114,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart settings - Row with the mode and model pickers
  * @csspart mode-select - Mode picker
  * @csspart model-select - Model picker
+ * @csspart avatar-quality - The avatar's video quality: auto, high, medium, low (Alt+Q steps through them); shown while the avatar is on
  *
  * @cssprop --voice-buddy-accent - Accent colour (buttons, visitor messages). Default: the site's brand colour, else #4f46e5.
  * @cssprop --voice-buddy-accent-contrast - Text on the accent colour. Default #ffffff.
@@ -147,6 +153,7 @@ export class VoiceBuddy extends LitElement {
     greeting: { type: String },
     accent: { type: String },
     open: { type: Boolean, reflect: true },
+    avatar: { type: String },
   };
 
   declare key: string | null;
@@ -162,6 +169,7 @@ export class VoiceBuddy extends LitElement {
   declare greeting: string | null;
   declare accent: string | null;
   declare open: boolean;
+  declare avatar: string | null;
 
   /**
    * This instance's state; shared with the sub-elements through context, with nothing else.
@@ -182,10 +190,20 @@ export class VoiceBuddy extends LitElement {
   private lastTranscript: readonly TranscriptEntry[] = [];
   private statusReason: string | undefined;
   private talkPointer: number | null = null;
+  private readonly avatarHost = new AvatarHost({
+    store: this.store,
+    api: () => this.api,
+    uid: () => this.visitorId,
+    container: () => this.renderRoot.querySelector('[part~="avatar"]'),
+    muteModel: (muted) => this.connection?.setOutputMuted(muted),
+    emit: (detail) => this.emit('voice-buddy-avatar', detail),
+    onError: (code, message) => this.emit('voice-buddy-error', { code, message } satisfies ErrorDetail),
+    update: () => this.requestUpdate(),
+  });
 
   constructor() {
     super();
-    this.key = this.apiBase = this.mode = this.model = this.voice = this.placement = this.userId = this.greeting = this.accent = null;
+    this.key = this.apiBase = this.mode = this.model = this.voice = this.placement = this.userId = this.greeting = this.accent = this.avatar = null;
     this.variant = 'inline';
     this.theme = 'light';
     this.open = false;
@@ -217,6 +235,7 @@ export class VoiceBuddy extends LitElement {
         previous = status;
         this.announce(STATUS_LABELS[status]);
         this.emit('voice-buddy-status-change', detail);
+        this.avatarHost.sync();
       }),
       this.store.$transcript.listen((transcript) => {
         const before = new Set(this.lastTranscript);
@@ -240,6 +259,7 @@ export class VoiceBuddy extends LitElement {
     super.disconnectedCallback();
     for (const off of this.cleanups) off();
     this.cleanups = [];
+    void this.avatarHost.stop();
     this.connection?.dispose();
     this.connection = null;
     this.keywords?.dispose();
@@ -253,6 +273,7 @@ export class VoiceBuddy extends LitElement {
     if (changed.has('theme')) this.theme = oneOf('theme', this.theme, THEMES, 'light');
     if ((changed.has('key') || changed.has('apiBase')) && this.isConnected) void this.loadBootstrap();
     if (changed.has('mode')) this.applyMode();
+    if (changed.has('avatar')) this.avatarHost.toggle(oneOf('avatar', this.avatar, ['on', 'off'], 'off') === 'on');
   }
 
   /** Returns false when a listener cancelled a cancelable event. */
@@ -318,8 +339,10 @@ export class VoiceBuddy extends LitElement {
   private talk(action: 'press' | 'release' | 'cancel') {
     const ptt = this.connection?.currentLive?.ptt;
     if (!ptt) return;
-    if (action === 'press') ptt.press();
-    else void (action === 'release' ? ptt.release() : ptt.cancel()).then(() => this.requestUpdate());
+    if (action === 'press') {
+      this.avatarHost.bargeIn(); // the avatar stops talking when the visitor starts
+      ptt.press();
+    } else void (action === 'release' ? ptt.release() : ptt.cancel()).then(() => this.requestUpdate());
     this.requestUpdate();
   }
 
@@ -358,6 +381,7 @@ export class VoiceBuddy extends LitElement {
       },
       onStatusReason: (_status, reason) => (this.statusReason = reason),
       onFunctionCall: (call, session) => void this.keywords?.handleCall(call, session),
+      onServerEvent: (e) => this.avatarHost.onEvent(e),
       onError: (e) => this.reportError(e),
     });
     try {
@@ -400,6 +424,7 @@ export class VoiceBuddy extends LitElement {
     const trimmed = text.trim();
     if (!trimmed) return false;
     if (!this.connection?.active) await this.connect();
+    this.avatarHost.bargeIn();
     return this.connection?.sendText(trimmed) ?? false;
   }
 
@@ -440,6 +465,17 @@ export class VoiceBuddy extends LitElement {
       e.preventDefault();
       if (!e.repeat) this.talk('press');
     }
+    // e.code: Alt+letter types a symbol on macOS, so e.key is not the letter there.
+    const avatar = this.avatarHost;
+    if (e.altKey && avatar.available && (e.code === 'KeyV' || (e.code === 'KeyQ' && avatar.wanted))) {
+      e.preventDefault();
+      if (e.code === 'KeyV') avatar.toggle();
+      else {
+        const next = AVATAR_QUALITIES[(AVATAR_QUALITIES.indexOf(avatar.quality) + 1) % AVATAR_QUALITIES.length]!;
+        avatar.setQuality(next);
+        this.announce(`Avatar quality: ${next}`);
+      }
+    }
   }
 
   private onKeyup(e: KeyboardEvent) {
@@ -477,6 +513,8 @@ export class VoiceBuddy extends LitElement {
     const floating = this.variant === 'floating';
     const panelId = 'voice-buddy-panel';
     const lang = validLang('lang', this.lang) ?? undefined;
+    const avatar = this.avatarHost;
+    const avatarOffered = avatar.available;
 
     const panel = html`<section class="panel" part="panel" id=${panelId} aria-label=${`${name} voice assistant`} ?hidden=${floating && !this.open}>
       <header part="header">
@@ -484,6 +522,7 @@ export class VoiceBuddy extends LitElement {
         <h2 class="title" part="title">${name}</h2>
         <voice-buddy-status-pill part="status"></voice-buddy-status-pill>
       </header>
+      <div part="avatar" ?hidden=${!avatar.handle}></div>
       <voice-buddy-transcript part="transcript" .placeholder=${greeting}></voice-buddy-transcript>
       <div class="design" @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void this.keywords?.remove(e.detail.field as KeywordField, e.detail.value)}
         @vb-chip-add=${(e: CustomEvent<string>) => void this.keywords?.add(e.detail)} @vb-generate=${() => void this.keywords?.generate('button')}>
@@ -524,6 +563,10 @@ export class VoiceBuddy extends LitElement {
               </button>
               <div class="meter" part="level-meter" role="img" aria-label="Microphone level"><span></span></div>`
           : nothing}
+        ${avatarOffered
+          ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V" title="Talking avatar (Alt+V)"
+              @click=${() => avatar.toggle()}>Avatar</button>`
+          : nothing}
         ${s.$needsAudioUnlock.get()
           ? html`<button part="sound-button" class="primary" @click=${() => this.connection?.unlockAudio()}>Tap to turn on sound</button>`
           : nothing}
@@ -543,6 +586,11 @@ export class VoiceBuddy extends LitElement {
         ${models.length > 1
           ? html`<label>Model <select part="model-select" @change=${(e: Event) => this.switchTo({ model: (e.target as HTMLSelectElement).value })}>
               ${models.map((m) => html`<option value=${m} ?selected=${m === (this.model ?? config?.defaultModel)}>${m}</option>`)}
+            </select></label>`
+          : nothing}
+        ${avatarOffered && avatar.wanted
+          ? html`<label>Avatar quality <select part="avatar-quality" aria-keyshortcuts="Alt+Q" @change=${(e: Event) => avatar.setQuality((e.target as HTMLSelectElement).value as AvatarQualitySetting)}>
+              ${AVATAR_QUALITIES.map((q) => html`<option value=${q} ?selected=${q === avatar.quality}>${q}</option>`)}
             </select></label>`
           : nothing}
       </div>
@@ -571,5 +619,6 @@ declare global {
     'voice-buddy-keywords': CustomEvent<KeywordsDetail>;
     'voice-buddy-handoff': CustomEvent<HandoffDetail>;
     'voice-buddy-concept': CustomEvent<ConceptDetail>;
+    'voice-buddy-avatar': CustomEvent<AvatarDetail>;
   }
 }

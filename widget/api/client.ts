@@ -1,4 +1,6 @@
-import type { ApiErrorBody, BootstrapResponse, HandoffRequest, HandoffResponse, SessionRequest, SessionResponse } from '../../worker/api-types.ts';
+import type {
+  ApiErrorBody, AvatarCloseResponse, AvatarSessionRequest, AvatarSessionResponse, BootstrapResponse, HandoffRequest, HandoffResponse, SessionRequest, SessionResponse,
+} from '../../worker/api-types.ts';
 import { fromServerError, WidgetError } from './errors.ts';
 
 /** Talks to the voice-buddy Worker. `fetch` is looked up on each call so a host page's instrumentation still applies. */
@@ -41,6 +43,19 @@ export class ApiClient {
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
       'session_failed',
     );
+  }
+
+  createAvatarSession(body: AvatarSessionRequest): Promise<AvatarSessionResponse> {
+    return this.request('v1/avatar/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }, 'avatar_session_failed');
+  }
+
+  closeAvatarSession(id: string): Promise<AvatarCloseResponse> {
+    return this.request(`v1/avatar/session/${encodeURIComponent(id)}`, { method: 'DELETE' }, 'avatar_close_failed');
+  }
+
+  /** For `navigator.sendBeacon` on page unload, which cannot send headers: the key goes in the query. */
+  avatarCloseUrl(id: string): string {
+    return `${this.url(`v1/avatar/session/${encodeURIComponent(id)}/close`)}?key=${encodeURIComponent(this.key)}`;
   }
 
   handoff(body: HandoffRequest): Promise<HandoffResponse> {

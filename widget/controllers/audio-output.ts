@@ -4,6 +4,7 @@
  */
 export class AudioOutput {
   private audio: HTMLAudioElement | null = null;
+  private muted = false;
 
   constructor(private readonly onBlocked: (blocked: boolean) => void) {}
 
@@ -11,6 +12,7 @@ export class AudioOutput {
     this.stop();
     const audio = (this.audio = new Audio());
     audio.autoplay = true;
+    audio.muted = this.muted;
     audio.srcObject = stream;
     audio.play().then(
       () => this.onBlocked(false),
@@ -28,6 +30,12 @@ export class AudioOutput {
     } catch {
       this.onBlocked(true);
     }
+  }
+
+  /** Silences the model's voice while the avatar speaks for it; the setting carries over to the next stream. */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    if (this.audio) this.audio.muted = muted;
   }
 
   get element(): HTMLAudioElement | null {

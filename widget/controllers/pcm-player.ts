@@ -30,6 +30,9 @@ export class PcmPlayer {
   private opening: Promise<AudioContext> | null = null;
   private ctx: AudioContext | null = null;
   private node: AudioWorkletNode | null = null;
+  /** Between the worklet and the speakers, so the avatar can silence the model's voice without touching its clock. */
+  private gain: GainNode | null = null;
+  private muted = false;
   private run = 0;
   private backlog: PushMessage[] = [];
   private readonly idle = new Set<() => void>();
@@ -95,7 +98,8 @@ export class PcmPlayer {
         processorOptions: { epoch: this.epoch, prebufferMs: this.opts.prebufferMs ?? 60 },
       });
       node.port.onmessage = (e: MessageEvent<PlayedMessage>) => this.onMessage(e.data);
-      node.connect(ctx.destination);
+      const gain = (this.gain = new GainNode(ctx, { gain: this.muted ? 0 : 1 }));
+      node.connect(gain).connect(ctx.destination);
       for (const msg of this.backlog) node.port.postMessage(msg);
       this.backlog = [];
       this.ctx = ctx;
@@ -105,6 +109,12 @@ export class PcmPlayer {
       if (run === this.run) this.close();
       throw err;
     }
+  }
+
+  /** Silences playback (the avatar speaks instead) while the position keeps counting; carries over to a reopen. */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    if (this.gain) this.gain.gain.value = muted ? 0 : 1;
   }
 
   enqueue(itemId: string, base64: string): void {
@@ -171,6 +181,8 @@ export class PcmPlayer {
       this.node.port.onmessage = null;
       this.node.disconnect();
       this.node = null;
+      this.gain?.disconnect();
+      this.gain = null;
     }
     if (this.opening) this.engine.release();
     this.opening = null;

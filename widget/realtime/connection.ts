@@ -8,6 +8,7 @@ import { Microphone } from '../controllers/mic.ts';
 import type { Mode, SessionStore, Status } from '../state/session-store.ts';
 import { openLive, type Live, type PttAudio } from './live.ts';
 import type { RealtimeSession } from './session.ts';
+import type { RealtimeServerEvent } from './transport.ts';
 
 export interface ConnectionOptions {
   api: ApiClient;
@@ -23,6 +24,8 @@ export interface ConnectionOptions {
   onError: (error: WidgetError) => void;
   onStatusReason?: (status: Status, reason: string) => void;
   onFunctionCall?: (call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession) => void;
+  /** Every server event of the live session, after the session has handled it (the avatar follows the transcript). */
+  onServerEvent?: (event: RealtimeServerEvent) => void;
 }
 
 /** A prewarmed key is used only while it has at least this long to live. */
@@ -53,6 +56,9 @@ export class VoiceConnection {
   private prewarmedAt = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshes = 0;
+  /** The model's voice is silenced while the avatar speaks for it; kept across reconnects and mode changes. */
+  private outputMuted = false;
+  private player: PttAudio['player'] | null = null;
   /** Bumped on every connect/disconnect, so work that was overtaken stops where it is. */
   private generation = 0;
 
@@ -129,7 +135,7 @@ export class VoiceConnection {
 
   private async open(mode: Mode, gen: number): Promise<Live> {
     const { store } = this.opts;
-    return openLive(mode, {
+    const live = await openLive(mode, {
       api: this.opts.api,
       store,
       uid: this.opts.uid(),
@@ -145,7 +151,12 @@ export class VoiceConnection {
         return stream;
       },
       playRemote: (stream) => this.audio.play(stream),
-      pttAudio: () => this.opts.pttAudio((audio) => this.live?.session.send({ type: 'input_audio_buffer.append', audio })),
+      pttAudio: () => {
+        const audio = this.opts.pttAudio((chunk) => this.live?.session.send({ type: 'input_audio_buffer.append', audio: chunk }));
+        this.player = audio.player;
+        audio.player.setMuted?.(this.outputMuted);
+        return audio;
+      },
       onStatus: (s) => {
         if (gen === this.generation && this.live) this.setStatus(s);
       },
@@ -156,6 +167,8 @@ export class VoiceConnection {
       },
       onAudioBlocked: () => store.$needsAudioUnlock.set(true),
     });
+    live.transport.on('event', (event) => this.opts.onServerEvent?.(event));
+    return live;
   }
 
   /** Starts in the current mode, stepping down the fallback chain while a mode cannot connect. */
@@ -270,6 +283,13 @@ export class VoiceConnection {
   setMuted(muted: boolean): void {
     this.opts.store.$muted.set(muted);
     this.mic.setMuted(muted);
+  }
+
+  /** Silences (or restores) the model's own voice, in every mode: the avatar speaks instead. */
+  setOutputMuted(muted: boolean): void {
+    this.outputMuted = muted;
+    this.audio.setMuted(muted);
+    this.player?.setMuted?.(muted);
   }
 
   unlockAudio(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
+import type { AvatarSessionResponse, BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
 import { FakeOpenAIPeer } from './openai-peer.ts';
 
 export const API = 'https://api.voice-buddy.test';
@@ -44,6 +44,10 @@ export class FakeBackend {
   sseOptions: Record<string, string> = {};
   /** Answer hands-free requests as a server without an OpenAI key does. */
   sandbox = false;
+  /** Scripted answers for the next POST /v1/avatar/session, then a new session. */
+  avatarReplies: Reply[] = [];
+  /** Every avatar session created, and whether it was closed (DELETE, or the unload beacon's POST .../close). */
+  readonly avatarSessions = new Map<string, { closedBy: 'delete' | 'beacon' | null }>();
   private original = window.fetch;
 
   install(): this {
@@ -85,7 +89,8 @@ export class FakeBackend {
   }
 
   private async route(req: Request, url: URL, body: string): Promise<Response> {
-    if (url.origin === API && !req.headers.get('x-voice-buddy-key')) {
+    // The unload beacon cannot send headers: its key is in the query.
+    if (url.origin === API && !req.headers.get('x-voice-buddy-key') && !(url.pathname.endsWith('/close') && url.searchParams.get('key'))) {
       return json({ error: { code: 'unknown_key', message: 'Send the key', requestId: 'r' } }, 401);
     }
     if (url.pathname === '/v1/bootstrap') {
@@ -118,6 +123,27 @@ export class FakeBackend {
       }
       if (this.sandbox) return json({ mode: 'sandbox', requestedMode: 'webrtc', sessionId: crypto.randomUUID(), reason: 'no key' }, 201);
       return json(grant, 201);
+    }
+    if (url.pathname === '/v1/avatar/session' && req.method === 'POST') {
+      const scripted = this.avatarReplies.shift();
+      if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
+      const sessionId = `av_${this.avatarSessions.size + 1}`;
+      this.avatarSessions.set(sessionId, { closedBy: null });
+      const session: AvatarSessionResponse = {
+        sessionId,
+        agora: { appId: 'agora-app-id', channel: `channel_${sessionId}`, token: `token_${sessionId}`, uid: 1001 },
+        expiresAt: Math.floor(Date.now() / 1000) + 600,
+      };
+      return json(session, 201);
+    }
+    const avatarClose = /^\/v1\/avatar\/session\/([^/]+)(\/close)?$/.exec(url.pathname);
+    if (avatarClose && (req.method === 'DELETE' || (avatarClose[2] && req.method === 'POST'))) {
+      const sessionId = decodeURIComponent(avatarClose[1]!);
+      const session = this.avatarSessions.get(sessionId);
+      if (!session) return json({ error: { code: 'not_found', message: 'No such avatar session', requestId: 'r' } }, 404);
+      session.closedBy ??= avatarClose[2] ? 'beacon' : 'delete';
+      const closed = { sessionId, status: 'ended', endedAt: new Date().toISOString(), endReason: 'client', durationSeconds: 1 };
+      return json(closed, avatarClose[2] ? 202 : 200);
     }
     if (url.pathname === '/v1/handoff') {
       const scripted = this.handoffReplies.shift();

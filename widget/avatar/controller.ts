@@ -1,0 +1,447 @@
+import type { AvatarCloseResponse, AvatarSessionRequest, AvatarSessionResponse } from '../../worker/api-types.ts';
+import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import { browserBudgetReader, checkBudget, type BudgetReading } from './budget.ts';
+import { describe, failure, fallbackMessage, REFUSED, within } from './failures.ts';
+import type { AvatarRtc, AvatarRtcEvents, MediaKind, RemoteTrack, RemoteUser } from './rtc.ts';
+import { AvatarSpeech, type Activity } from './speech.ts';
+import { AvatarStateMachine, type AvatarState, type AvatarStateChange } from './state-machine.ts';
+import { AvatarView } from './view.ts';
+
+export type AvatarQuality = 'high' | 'medium' | 'low';
+export type AvatarQualitySetting = 'auto' | AvatarQuality;
+
+/** The Worker's avatar routes: the widget's ApiClient. Failures arrive as objects with `code` and `message`. */
+export interface AvatarApi {
+  createAvatarSession(body: AvatarSessionRequest): Promise<AvatarSessionResponse>;
+  closeAvatarSession(sessionId: string): Promise<AvatarCloseResponse | unknown>;
+  /** The unload beacon's URL, key included (`sendBeacon` cannot send headers). */
+  avatarCloseUrl(sessionId: string): string;
+}
+
+export interface AvatarEvents {
+  started: Record<string, never>;
+  /** The avatar ended without being asked to; the conversation goes on with the model's own voice. */
+  fallback: { reason: string; message: string };
+  'quality-changed': { quality: AvatarQuality };
+  state: AvatarStateChange;
+  error: { code: string; message: string };
+}
+
+export interface AvatarOptions {
+  /** The element's `part="avatar"`: the video and its overlays are rendered here, and removed at the end. */
+  container: HTMLElement;
+  api: AvatarApi;
+  uid: string;
+  quality?: AvatarQualitySetting;
+  /** Silences the model's own voice while the avatar speaks for it (true), or brings it back (false). */
+  muteModel: (muted: boolean) => void;
+  notice: (text: string, tone: 'info' | 'warning' | 'error') => void;
+  createRtc: () => AvatarRtc | Promise<AvatarRtc>;
+  // Tuning: the defaults are the product's; tests shorten them.
+  maxAttempts?: number;
+  backoffMs?: readonly number[];
+  /** From the moment the session exists: the SDK (downloading since the request) and the join must be done. */
+  joinTimeoutMs?: number;
+  /** After the join, how long the avatar may take to publish its audio. */
+  publishTimeoutMs?: number;
+  leaveTimeoutMs?: number;
+  checkIntervalMs?: number;
+  /** Invalid state transitions throw (tests) instead of being logged. */
+  strict?: boolean;
+  readBudget?: () => BudgetReading;
+}
+
+export interface AvatarHandle {
+  readonly state: AvatarState;
+  readonly quality: AvatarQuality;
+  setQuality(quality: AvatarQualitySetting): void;
+  /** Releases everything: listeners, tracks, the Agora channel, then the session at the Worker. */
+  stop(): Promise<void>;
+  onTranscriptDelta(delta: string): void;
+  onResponseDone(): void;
+  onBargeIn(): void;
+  /** Routes the live session's server events to the three above. */
+  onServerEvent(event: RealtimeServerEvent): void;
+  on<K extends keyof AvatarEvents>(type: K, listener: (payload: AvatarEvents[K]) => void): () => void;
+}
+
+const LOWER: Record<AvatarQuality, AvatarQuality | null> = { high: 'medium', medium: 'low', low: null };
+const LIVE = new Set<AvatarState>(['ready', 'thinking', 'speaking', 'degraded']);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One avatar session from start to release: budget check, session at the Worker (with retries), Agora join, the
+ * transcript spoken through stream messages, quality and health checks, and a teardown that never leaves a session
+ * open. Whatever fails ends in `off` with a notice and the model's voice back; the conversation is never touched.
+ */
+export class AvatarController implements AvatarHandle {
+  private readonly machine: AvatarStateMachine;
+  private readonly view: AvatarView;
+  private readonly readBudget: () => BudgetReading;
+  private readonly listeners = new Map<keyof AvatarEvents, Set<(payload: never) => void>>();
+  private rtc: AvatarRtc | null = null;
+  private rtcOffs: Array<() => void> = [];
+  private session: AvatarSessionResponse | null = null;
+  private speech: AvatarSpeech | null = null;
+  private avatar: RemoteUser | null = null;
+  private readonly tracks = new Map<MediaKind, RemoteTrack>();
+  private audioArrived: (() => void) | null = null;
+  private current: AvatarQuality;
+  private activity: Activity = 'ready';
+  /** Why the avatar is degraded now ('network', 'reconnecting'), or null. */
+  private weak: string | null = null;
+  private poorReports = 0;
+  private startHeapMb: number | undefined;
+  private interval: ReturnType<typeof setInterval> | undefined;
+  private errorText = '';
+  private ended = false;
+  private ending: Promise<void> | null = null;
+
+  constructor(private readonly o: AvatarOptions) {
+    this.machine = new AvatarStateMachine({ strict: o.strict ?? false });
+    this.view = new AvatarView(o.container);
+    this.readBudget = o.readBudget ?? browserBudgetReader(() => this.view.video);
+    const quality = o.quality ?? 'auto';
+    this.current = quality === 'auto' ? 'high' : quality;
+    this.machine.subscribe((change) => {
+      const text = change.to === 'error' ? this.errorText : change.reason === 'reconnecting' ? 'Reconnecting the avatar…' : undefined;
+      this.view.show(change.to, text);
+      this.emit('state', change);
+    });
+    this.run().catch((error: unknown) => {
+      void this.fail('avatar_failed', '');
+      // A bug (an invalid transition in strict mode) must fail the test that caused it, not vanish.
+      if (o.strict) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      } else console.error('avatar:', error);
+    });
+  }
+
+  get state(): AvatarState {
+    return this.machine.state;
+  }
+
+  get quality(): AvatarQuality {
+    return this.current;
+  }
+
+  on<K extends keyof AvatarEvents>(type: K, listener: (payload: AvatarEvents[K]) => void): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  private emit<K extends keyof AvatarEvents>(type: K, payload: AvatarEvents[K]): void {
+    for (const listener of [...(this.listeners.get(type) ?? [])]) (listener as (p: AvatarEvents[K]) => void)(payload);
+  }
+
+  // --- start ------------------------------------------------------------------------------------------------------
+
+  private async run(): Promise<void> {
+    await null; // the caller subscribes to events first
+    if (this.ended) return;
+    this.machine.transition('checking');
+    const verdict = checkBudget(this.readBudget());
+    if (!verdict.ok) return this.fail('performance_budget', verdict.message);
+    // The SDK chunk downloads while the Worker creates the session (which can take seconds at Akool).
+    const rtcReady = Promise.resolve().then(this.o.createRtc);
+    rtcReady.catch(() => {});
+    const session = await this.createSession();
+    if (!session) return;
+    this.session = session;
+    this.machine.transition('connecting');
+    window.addEventListener('pagehide', this.onPageHide);
+    const audio = new Promise<void>((resolve) => (this.audioArrived = resolve));
+    const joined = rtcReady.then(
+      (rtc) => {
+        if (this.ended) throw failure('avatar_stopped');
+        this.rtc = rtc;
+        this.listen(rtc);
+        const { appId, channel, token, uid } = session.agora;
+        return rtc.join(appId, channel, token, uid);
+      },
+      (error: unknown) => {
+        throw failure('avatar_sdk_failed', error);
+      },
+    );
+    try {
+      // One deadline for the SDK and the join, not retried: the SDK retries its own gateway requests, and a join
+      // that fails here (no route to Agora, a firewall, a connection too slow to fetch the SDK) fails again.
+      await within(joined, this.o.joinTimeoutMs ?? 2500, 'avatar_join_timeout');
+      if (this.ended) return;
+      await within(audio, this.o.publishTimeoutMs ?? 5000, 'avatar_not_published');
+    } catch (error) {
+      if (this.ended) return;
+      const { code } = describe(error, 'avatar_join_failed');
+      if (!code.startsWith('avatar_') || code === 'avatar_sdk_failed') console.warn('avatar: could not join', error);
+      return this.fail(code.startsWith('avatar_') ? code : 'avatar_join_failed', '');
+    }
+    if (!this.ended) this.goLive();
+  }
+
+  /** At most `maxAttempts` (3), waiting 1 s then 2 s between them; a refusal stops at once. */
+  private async createSession(): Promise<AvatarSessionResponse | null> {
+    const attempts = this.o.maxAttempts ?? 3;
+    const backoff = this.o.backoffMs ?? [1000, 2000, 3000];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const session = await this.o.api.createAvatarSession({ quality: this.current, uid: this.o.uid });
+        if (!this.ended) return session;
+        void this.closeSession(session.sessionId); // turned off while it was being created
+        return null;
+      } catch (error) {
+        if (this.ended) return null;
+        const { code, message } = describe(error, 'avatar_session_failed');
+        if (REFUSED.has(code) || attempt >= attempts) {
+          void this.fail(code, message);
+          return null;
+        }
+        await sleep(backoff[Math.min(attempt, backoff.length) - 1] ?? 0);
+        if (this.ended) return null;
+      }
+    }
+  }
+
+  private listen(rtc: AvatarRtc): void {
+    const on = <K extends keyof AvatarRtcEvents>(event: K, listener: AvatarRtcEvents[K]) => {
+      rtc.on(event, listener);
+      this.rtcOffs.push(() => rtc.off(event, listener));
+    };
+    on('user-published', this.onPublished);
+    on('user-left', this.onUserLeft);
+    on('connection-state-change', this.onConnectionState);
+    on('network-quality', this.onNetworkQuality);
+    on('exception', this.onException);
+    on('token-privilege-will-expire', this.onTokenWillExpire);
+    on('token-privilege-did-expire', this.onTokenExpired);
+    on('stream-message', this.onStreamMessage);
+  }
+
+  private goLive(): void {
+    this.machine.transition('ready');
+    this.startHeapMb = this.readBudget().heapMb;
+    this.speech = new AvatarSpeech(
+      (bytes) => this.rtc?.sendStreamMessage(bytes, false),
+      (activity) => {
+        this.activity = activity;
+        this.syncState();
+      },
+    );
+    this.o.muteModel(true);
+    this.applyQuality();
+    this.interval = setInterval(() => this.check(), this.o.checkIntervalMs ?? 10_000);
+    this.emit('started', {});
+  }
+
+  // --- the conversation: before the avatar is live, the model's own voice speaks ----------------------------------
+
+  onTranscriptDelta(delta: string): void {
+    this.speech?.onTranscriptDelta(delta);
+  }
+
+  onResponseDone(): void {
+    this.speech?.onResponseDone();
+  }
+
+  onBargeIn(): void {
+    this.speech?.onBargeIn();
+  }
+
+  onServerEvent(event: RealtimeServerEvent): void {
+    this.speech?.onServerEvent(event);
+  }
+
+  /** The state shows the worse of what the avatar does and how its connection is. */
+  private syncState(): void {
+    if (this.ended || !LIVE.has(this.machine.state)) return;
+    const target = this.weak ? 'degraded' : this.activity;
+    if (target !== this.machine.state) this.machine.transition(target, this.weak ?? undefined);
+  }
+
+  private setWeak(reason: string | null): void {
+    if (reason === this.weak) return;
+    this.weak = reason;
+    if (reason && this.machine.state === 'degraded') this.machine.transition('degraded', reason);
+    else this.syncState();
+  }
+
+  // --- quality and health -------------------------------------------------------------------------------------------
+
+  setQuality(quality: AvatarQualitySetting): void {
+    const next = quality === 'auto' ? 'high' : quality;
+    if (next === this.current) return;
+    this.current = next;
+    this.applyQuality();
+    this.emit('quality-changed', { quality: next });
+  }
+
+  /**
+   * Akool decides what the avatar publishes; a subscriber can only ask for Agora's low stream (there when the
+   * publisher sends dual streams, else the SDK keeps the high one) or drop the video. Medium and low both ask for
+   * the low stream; below low is audio only.
+   */
+  private applyQuality(): void {
+    const rtc = this.rtc;
+    const user = this.avatar;
+    if (!rtc || !user || !this.speech) return;
+    rtc.setRemoteVideoStreamType(user.uid, this.current === 'high' ? 0 : 1).catch((error: unknown) => console.warn('avatar: stream type', error));
+  }
+
+  /** Every `checkIntervalMs` (10 s) while live: over budget or a weak network lowers the quality one step. */
+  private check(): void {
+    if (!this.speech || this.ended) return;
+    const verdict = checkBudget(this.readBudget(), this.startHeapMb);
+    const weakNetwork = this.poorReports >= 3;
+    if (verdict.ok && !weakNetwork) return;
+    this.poorReports = 0;
+    const reason = weakNetwork ? 'network_quality' : 'performance_budget';
+    const why = weakNetwork || verdict.ok ? 'The connection is weak.' : verdict.message;
+    const next = LOWER[this.current];
+    if (!next) {
+      void this.fail(reason, why, true);
+      return;
+    }
+    this.current = next;
+    this.applyQuality();
+    this.o.notice(`${why} Lowering the avatar’s video quality to ${next}.`, 'warning');
+    this.emit('quality-changed', { quality: next });
+  }
+
+  /** Poor is 4 or worse (0 is unknown); it takes 3 reports in a row (6 s), and one better report resets it. */
+  private readonly onNetworkQuality: AvatarRtcEvents['network-quality'] = ({ downlinkNetworkQuality: q }) => {
+    if (q === 0) return;
+    if (q >= 4) {
+      if (++this.poorReports >= 3 && !this.weak) this.setWeak('network');
+    } else {
+      this.poorReports = 0;
+      if (this.weak === 'network') this.setWeak(null);
+    }
+  };
+
+  // --- Agora's events -------------------------------------------------------------------------------------------------
+
+  private readonly onPublished: AvatarRtcEvents['user-published'] = (user, mediaType) => {
+    if (mediaType === 'datachannel' || (this.avatar && this.avatar.uid !== user.uid)) return;
+    this.avatar = user;
+    void this.subscribe(user, mediaType);
+  };
+
+  private async subscribe(user: RemoteUser, kind: MediaKind): Promise<void> {
+    const rtc = this.rtc;
+    if (!rtc) return;
+    // After an await, a released controller (or a new client) owns nothing here: leave() ends the track.
+    const keep = (track: RemoteTrack) => {
+      if (this.ended || this.rtc !== rtc) return false;
+      this.tracks.get(kind)?.stop();
+      this.tracks.set(kind, track);
+      return true;
+    };
+    try {
+      if (kind === 'video') {
+        const track = await rtc.subscribe(user, 'video');
+        if (!keep(track)) return;
+        track.play(this.view.videoSlot);
+        this.applyQuality();
+      } else {
+        const track = await rtc.subscribe(user, 'audio');
+        if (!keep(track)) return;
+        track.play();
+        this.audioArrived?.();
+      }
+    } catch (error) {
+      console.warn(`avatar: could not subscribe to ${kind}`, error);
+      // Without its voice the avatar is of no use; without its video it still speaks.
+      if (kind === 'audio' && !this.ended) void this.fail('avatar_not_published', '');
+    }
+  }
+
+  private readonly onUserLeft: AvatarRtcEvents['user-left'] = (user) => {
+    if (user.uid === this.avatar?.uid) void this.fail('avatar_left', '');
+  };
+
+  private readonly onConnectionState: AvatarRtcEvents['connection-state-change'] = (current, _previous, reason) => {
+    if (!this.speech) return; // before live, the join's own result decides
+    if (current === 'RECONNECTING') this.setWeak('reconnecting');
+    else if (current === 'CONNECTED' && this.weak === 'reconnecting') this.setWeak(null);
+    else if (current === 'DISCONNECTED' && reason !== 'LEAVE') void this.fail('avatar_connection_lost', '');
+  };
+
+  private readonly onException: AvatarRtcEvents['exception'] = (event) => console.warn(`avatar: Agora ${event.code} ${event.msg}`);
+  /** Akool mints the token for the session's length; there is nothing to renew it with. */
+  private readonly onTokenWillExpire = () => console.info('avatar: the Agora token expires soon; the session ends with it');
+  private readonly onTokenExpired = () => void this.fail('avatar_token_expired', '');
+  /** Akool answers commands over the same channel; nothing here depends on the answers. */
+  private readonly onStreamMessage: AvatarRtcEvents['stream-message'] = () => {};
+
+  // --- the end --------------------------------------------------------------------------------------------------------
+
+  stop(): Promise<void> {
+    if (this.ended) return this.ending ?? Promise.resolve();
+    this.ended = true;
+    this.o.muteModel(false);
+    if (this.machine.state === 'checking') this.machine.transition('off', 'stopped');
+    return (this.ending = this.release());
+  }
+
+  private fail(code: string, detail: string, audioOnly = false): Promise<void> {
+    if (this.ended) return this.ending ?? Promise.resolve();
+    this.ended = true;
+    // First, before anything slow: the model's voice is back within the sentence.
+    this.o.muteModel(false);
+    if (audioOnly && this.rtc && this.avatar) this.rtc.unsubscribe(this.avatar, 'video').catch(() => {});
+    const message = fallbackMessage(code, detail);
+    this.errorText = message;
+    const refused = this.machine.state === 'checking' && (REFUSED.has(code) || code === 'performance_budget');
+    if (this.machine.state !== 'off') this.machine.transition(refused ? 'off' : 'error', code);
+    this.o.notice(message, 'warning');
+    this.emit('error', { code, message });
+    this.emit('fallback', { reason: code, message });
+    return (this.ending = this.release());
+  }
+
+  /** The page is going away: the beacon closes the session even if the DELETE below never gets out. */
+  private readonly onPageHide = () => {
+    const session = this.session;
+    this.session = null;
+    if (session) navigator.sendBeacon(this.o.api.avatarCloseUrl(session.sessionId));
+    void this.stop();
+  };
+
+  /** In order: listeners, queue, tracks, leave(), then the Worker's DELETE. Never throws. */
+  private async release(): Promise<void> {
+    clearInterval(this.interval);
+    window.removeEventListener('pagehide', this.onPageHide);
+    for (const off of this.rtcOffs.splice(0)) off();
+    this.speech?.dispose();
+    this.speech = null;
+    this.audioArrived = null;
+    for (const track of this.tracks.values()) track.stop();
+    this.tracks.clear();
+    const rtc = this.rtc;
+    this.rtc = null;
+    if (rtc) await within(rtc.leave(), this.o.leaveTimeoutMs ?? 3000, 'avatar_leave_timeout').catch((error: unknown) => console.warn('avatar: leave', error));
+    const session = this.session;
+    this.session = null;
+    if (session) await this.closeSession(session.sessionId);
+    this.view.destroy();
+    const state = this.machine.state;
+    if (state === 'error' && !session) this.machine.transition('off');
+    else if (state !== 'off') {
+      if (state !== 'closed') this.machine.transition('closed');
+      this.machine.transition('off');
+    }
+  }
+
+  private async closeSession(sessionId: string): Promise<void> {
+    try {
+      await this.o.api.closeAvatarSession(sessionId);
+    } catch {
+      // The Worker's cron closes what is left open; the beacon is a cheaper second try.
+      navigator.sendBeacon(this.o.api.avatarCloseUrl(sessionId));
+    }
+  }
+}

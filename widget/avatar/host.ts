@@ -1,0 +1,126 @@
+import type { ApiClient } from '../api/client.ts';
+import { loadAvatar } from '../lazy.ts';
+import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import type { SessionStore } from '../state/session-store.ts';
+import type { AvatarDetail, AvatarHandle, AvatarQualitySetting, StartAvatarOptions } from './avatar.lazy.ts';
+
+export type { AvatarDetail, AvatarQualitySetting };
+
+export const AVATAR_QUALITIES: readonly AvatarQualitySetting[] = ['auto', 'high', 'medium', 'low'];
+
+export interface AvatarHostOptions {
+  store: SessionStore;
+  api: () => ApiClient | null;
+  uid: () => string;
+  /** The element's `part="avatar"`. */
+  container: () => HTMLElement | null;
+  muteModel: (muted: boolean) => void;
+  emit: (detail: AvatarDetail) => void;
+  onError: (code: string, message: string) => void;
+  update: () => void;
+}
+
+/**
+ * The main bundle's side of the avatar: the visitor's switch and quality, and the link to the conversation. The
+ * avatar itself (and Agora) lives in a lazy chunk, loaded the first time it starts; this file must stay small.
+ * The avatar runs only while a conversation does: a session costs the site a unit and Akool credits.
+ */
+export class AvatarHost {
+  /** Applied to every avatar the page starts; tests inject a fake Agora client and short timings. */
+  static overrides: Partial<StartAvatarOptions> = {};
+  /** The visitor (or `avatar="on"`) wants the avatar. A failure clears it, so it does not restart in a loop. */
+  wanted = false;
+  quality: AvatarQualitySetting = 'auto';
+  handle: AvatarHandle | null = null;
+  private active = false;
+  private run = 0;
+
+  constructor(private readonly o: AvatarHostOptions) {}
+
+  /** Bootstrap says the server, the tenant and the `avatar` flag allow it. */
+  get available(): boolean {
+    const config = this.o.store.$config.get();
+    return !!config?.avatar.available && config.flags.avatar?.enabled !== false;
+  }
+
+  toggle(on = !this.wanted): void {
+    this.wanted = on;
+    this.sync();
+    this.o.update();
+  }
+
+  setQuality(quality: AvatarQualitySetting): void {
+    this.quality = quality;
+    this.handle?.setQuality(quality);
+    this.o.update();
+  }
+
+  /** Called on every status change. */
+  sync(): void {
+    const status = this.o.store.$status.get();
+    if (!this.wanted || !this.available || status === 'idle' || status === 'error') void this.stop();
+    else if (!this.active && (status === 'listening' || status === 'thinking' || status === 'speaking')) void this.start();
+  }
+
+  private async start(): Promise<void> {
+    const run = ++this.run;
+    this.active = true;
+    const api = this.o.api();
+    const container = this.o.container();
+    try {
+      const { startAvatar } = await loadAvatar();
+      if (run !== this.run) return;
+      if (!api || !container) return void (this.active = false);
+      const handle = (this.handle = startAvatar({
+        container,
+        uid: this.o.uid(),
+        quality: this.quality,
+        api,
+        muteModel: this.o.muteModel,
+        notice: (text, tone) => this.o.store.addNotice(text, tone),
+        bridge: {
+          event: (detail) => {
+            if (detail.type === 'fallback') this.wanted = false;
+            this.o.emit(detail);
+          },
+          error: this.o.onError,
+          state: (state) => {
+            if (state === 'off' && this.handle === handle) {
+              this.handle = null;
+              this.active = false;
+            }
+            this.o.update();
+          },
+        },
+        ...AvatarHost.overrides,
+      }));
+      this.o.update();
+    } catch {
+      // The chunk did not load (offline, blocked by the page's CSP): the conversation goes on without it.
+      if (run !== this.run) return;
+      this.active = this.wanted = false;
+      this.o.store.addNotice('The avatar could not be loaded.', 'warning');
+      this.o.update();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.active) return;
+    this.run++;
+    this.active = false;
+    const handle = this.handle;
+    this.handle = null;
+    this.o.update();
+    await handle?.stop();
+  }
+
+  /** The live session's server events: the assistant's transcript is what the avatar says. */
+  onEvent(e: RealtimeServerEvent): void {
+    this.handle?.onServerEvent(e);
+  }
+
+  /** The visitor presses to talk or sends text: the avatar stops mid-sentence (speech is seen in `onEvent`). */
+  bargeIn(): void {
+    this.handle?.onBargeIn();
+  }
+}
