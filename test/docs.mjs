@@ -16,7 +16,7 @@ const END = '<!-- widget-reference:end -->';
 function analyze() {
   // The analyzer takes --outdir relative to its working directory.
   const out = mkdtempSync(join(ROOT, 'node_modules/.cache-cem-'));
-  const res = spawnSync(join(ROOT, 'node_modules/.bin/cem'), ['analyze', '--litelement', '--globs', 'widget/voice-buddy.element.ts', '--outdir', relative(ROOT, out)], {
+  const res = spawnSync(join(ROOT, 'node_modules/.bin/cem'), ['analyze', '--config', 'test/cem.config.mjs', '--litelement', '--globs', 'widget/voice-buddy.element.ts', '--outdir', relative(ROOT, out)], {
     cwd: ROOT,
     encoding: 'utf8',
   });

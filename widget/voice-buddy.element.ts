@@ -6,7 +6,7 @@ import { WidgetError } from './api/errors.ts';
 import { AVATAR_QUALITIES, AvatarHost, type AvatarDetail, type AvatarQualitySetting } from './avatar/host.ts';
 import { MODES, oneOf, PLACEMENTS, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
 import { workletUrl } from './controllers/audio-worklet-url.ts';
-import { watchMicPermission } from './controllers/mic.ts';
+import { micPermissionLabel, watchMicPermission } from './controllers/mic.ts';
 import { PcmCapture } from './controllers/pcm-capture.ts';
 import { PcmPlayer } from './controllers/pcm-player.ts';
 import { KeywordsController, type KeywordField } from './keywords/controller.ts';
@@ -112,6 +112,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart fallback-notice - Shown after falling back to a simpler mode
  * @csspart upgrade-button - Try the better mode again
  * @csspart settings - Row with the mode and model pickers
+ * @csspart mic-permission - The microphone permission as the browser reports it (allowed, will ask, blocked with how to re-allow); in voice modes where the Permissions API exists
  * @csspart mode-select - Mode picker
  * @csspart model-select - Model picker
  * @csspart avatar-quality - The avatar's video quality: auto, high, medium, low (Alt+Q steps through them); shown while the avatar is on
@@ -179,7 +180,7 @@ export class VoiceBuddy extends LitElement {
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
   private readonly stores = new StoreController(this, () => [
     this.store.$status, this.store.$config, this.store.$error, this.store.$muted, this.store.$needsAudioUnlock, this.store.$mode,
-    this.store.$fallback, this.store.$keywords,
+    this.store.$fallback, this.store.$keywords, this.store.$micPermission,
   ]);
   private connection: VoiceConnection | null = null;
   private keywords: KeywordsController | null = null;
@@ -190,6 +191,8 @@ export class VoiceBuddy extends LitElement {
   private lastTranscript: readonly TranscriptEntry[] = [];
   private statusReason: string | undefined;
   private talkPointer: number | null = null;
+  /** A push-to-talk turn held with the Space key: its keyup may never come when focus leaves, so that ends it. */
+  private spaceHeld = false;
   private readonly avatarHost = new AvatarHost({
     store: this.store,
     api: () => this.api,
@@ -247,6 +250,10 @@ export class VoiceBuddy extends LitElement {
         }
       }),
       watchMicPermission((state) => this.store.$micPermission.set(state)),
+      (() => {
+        window.addEventListener('blur', this.onFocusLost);
+        return () => window.removeEventListener('blur', this.onFocusLost);
+      })(),
       // The meter moves every frame: it writes one CSS variable instead of re-rendering the element.
       this.store.$level.listen((level) => {
         this.renderRoot.querySelector<HTMLElement>('.meter > span')?.style.setProperty('--_level', level.toFixed(3));
@@ -463,7 +470,10 @@ export class VoiceBuddy extends LitElement {
     }
     if (this.isSpaceForTalk(e)) {
       e.preventDefault();
-      if (!e.repeat) this.talk('press');
+      if (!e.repeat) {
+        this.spaceHeld = true;
+        this.talk('press');
+      }
     }
     // e.code: Alt+letter types a symbol on macOS, so e.key is not the letter there.
     const avatar = this.avatarHost;
@@ -479,11 +489,22 @@ export class VoiceBuddy extends LitElement {
   }
 
   private onKeyup(e: KeyboardEvent) {
-    if (this.isSpaceForTalk(e)) {
+    // The turn Space started ends with its keyup wherever focus went inside the widget meanwhile.
+    if (e.key === ' ' && (this.spaceHeld || this.isSpaceForTalk(e))) {
       e.preventDefault();
+      this.spaceHeld = false;
       this.talk('release');
     }
   }
+
+  /** Focus left the widget (or the window) while Space was held: the turn ends as if the key came up. */
+  private readonly onFocusLost = (e: FocusEvent) => {
+    if (!this.spaceHeld) return;
+    const next = e.relatedTarget as Node | null;
+    if (e.type === 'focusout' && next && (this.contains(next) || this.renderRoot.contains(next))) return;
+    this.spaceHeld = false;
+    this.talk('release');
+  };
 
   private onSubmit(e: SubmitEvent) {
     e.preventDefault();
@@ -515,6 +536,8 @@ export class VoiceBuddy extends LitElement {
     const lang = validLang('lang', this.lang) ?? undefined;
     const avatar = this.avatarHost;
     const avatarOffered = avatar.available;
+    const micState = s.$micPermission.get();
+    const micLabel = mode === 'text' ? null : micPermissionLabel(micState);
 
     const panel = html`<section class="panel" part="panel" id=${panelId} aria-label=${`${name} voice assistant`} ?hidden=${floating && !this.open}>
       <header part="header">
@@ -578,6 +601,7 @@ export class VoiceBuddy extends LitElement {
           </form>`
         : nothing}
       <div class="settings" part="settings">
+        ${micLabel ? html`<span part="mic-permission" data-state=${micState}>${micLabel}</span>` : nothing}
         ${modes.length > 1
           ? html`<label>Mode <select part="mode-select" .value=${mode} @change=${(e: Event) => this.switchTo({ mode: (e.target as HTMLSelectElement).value as Mode })}>
               ${modes.map((m) => html`<option value=${m} ?selected=${m === mode}>${MODE_LABELS[m]}</option>`)}
@@ -596,7 +620,7 @@ export class VoiceBuddy extends LitElement {
       </div>
     </section>`;
 
-    return html`<div class="root" style=${rootStyle} lang=${lang ?? nothing} @keydown=${this.onKeydown} @keyup=${this.onKeyup}>
+    return html`<div class="root" style=${rootStyle} lang=${lang ?? nothing} @keydown=${this.onKeydown} @keyup=${this.onKeyup} @focusout=${this.onFocusLost}>
       ${floating
         ? html`<button class="launcher" part="launcher" aria-expanded=${this.open ? 'true' : 'false'} aria-controls=${panelId}
             aria-label=${this.open ? `Close ${name}` : `Open ${name}`} @click=${() => this.toggleOpen()}>

@@ -131,4 +131,36 @@ describe('errors a visitor can act on', () => {
       WebRtcTransport.openTimeoutMs = previous;
     }
   });
+
+  it('shows the microphone permission the browser reports, and follows its changes', async () => {
+    // A PermissionStatus as Chromium hands it out: an EventTarget whose state changes with a change event.
+    const status = Object.assign(new EventTarget(), { state: 'prompt' as PermissionState, name: 'microphone', onchange: null });
+    const permissions = navigator.permissions;
+    const original = permissions.query.bind(permissions);
+    permissions.query = ((d: PermissionDescriptor) =>
+      d.name === ('microphone' as PermissionName) ? Promise.resolve(status as unknown as PermissionStatus) : original(d)) as typeof permissions.query;
+    try {
+      const el = await mount();
+      await waitUntil(() => part(el, 'mic-permission') !== null, 'no permission state shown');
+      expect(part(el, 'mic-permission')!.textContent).to.match(/will ask/);
+      status.state = 'denied';
+      status.dispatchEvent(new Event('change'));
+      await waitUntil(() => /blocked/.test(part(el, 'mic-permission')!.textContent ?? ''), 'a change was not followed');
+      expect(part(el, 'mic-permission')!.textContent).to.match(/address bar/);
+      expect(part(el, 'mic-permission')!.dataset['state']).to.equal('denied');
+      status.state = 'granted';
+      status.dispatchEvent(new Event('change'));
+      await waitUntil(() => /allowed/.test(part(el, 'mic-permission')!.textContent ?? ''), 'granted was not shown');
+      // Text mode needs no microphone, so it says nothing about it.
+      el.setAttribute('mode', 'text');
+      await waitUntil(() => part(el, 'mic-permission') === null, 'text mode still shows the microphone');
+      // Removing the element stops listening to the permission.
+      el.remove();
+      status.state = 'prompt';
+      status.dispatchEvent(new Event('change'));
+      expect(el.store.$micPermission.get()).to.equal('granted');
+    } finally {
+      permissions.query = original;
+    }
+  });
 });

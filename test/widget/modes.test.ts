@@ -107,6 +107,32 @@ describe('push-to-talk, text and the fallback chain', () => {
     el.disconnect();
   });
 
+  it('a Space turn ends when focus leaves the widget, so the microphone is never left open', async () => {
+    const el = await mountMode('push-to-talk');
+    await el.connect();
+    await liveIn(el, 'push-to-talk');
+    const outside = document.createElement('button');
+    outside.textContent = 'elsewhere';
+    document.body.append(outside);
+    try {
+      part<HTMLButtonElement>(el, 'talk-button')!.focus();
+      await sendKeys({ down: ' ' });
+      await el.updateComplete;
+      expect(part(el, 'talk-button')!.getAttribute('aria-pressed')).to.equal('true');
+      await sleep(400);
+      outside.focus(); // Tab away or a click elsewhere: the keyup lands outside the widget
+      await waitUntil(async () => (await receivedTypes()).includes('response.create'), 'the held turn was not ended');
+      await el.updateComplete;
+      expect(part(el, 'talk-button')!.getAttribute('aria-pressed')).to.equal('false');
+      await sendKeys({ up: ' ' });
+      await sleep(100);
+      expect((await receivedTypes()).filter((t) => t === 'input_audio_buffer.commit')).to.have.length(1);
+    } finally {
+      outside.remove();
+      el.disconnect();
+    }
+  });
+
   it('barge-in truncates the reply at the audio actually played', async () => {
     await FakeBackend.relay('behaviour', { stepMs: 40, reply: 'This is a rather long answer about wolves that keeps going for a while so it can be interrupted.' });
     const el = await mountMode('push-to-talk');

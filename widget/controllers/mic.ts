@@ -17,6 +17,20 @@ const REALLOW: Record<string, string> = {
   other: "open this site's permissions in your browser, allow the microphone, then press Retry.",
 };
 
+/** What the Permissions API says about the microphone, in words for the visitor; null when the browser does not say. */
+export function micPermissionLabel(state: PermissionState | 'unknown'): string | null {
+  switch (state) {
+    case 'granted':
+      return 'Microphone allowed';
+    case 'prompt':
+      return 'Your browser will ask for the microphone when you start';
+    case 'denied':
+      return `Microphone blocked: to talk, ${REALLOW[browserName()]}`;
+    default:
+      return null;
+  }
+}
+
 /** Turns getUserMedia's failures into distinct codes with next steps. */
 export function micError(err: unknown): WidgetError {
   const name = (err as { name?: string })?.name ?? '';
