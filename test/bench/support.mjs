@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ROOT } from '../../demo/local.mjs';
-import { launchBrowser, startWorker } from '../e2e/support.mjs';
+import { Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { prepareDatabase, ROOT } from '../../demo/local.mjs';
+import { ADMIN_TOKEN, freePort, launchBrowser, startWorker } from '../e2e/support.mjs';
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
 import { startPageServer } from './page-server.mjs';
 
@@ -81,6 +83,52 @@ function removeSeedDirs(ports) {
   }
 }
 
+/**
+ * The same Worker in workerd through Miniflare, without what only `wrangler dev` puts in front of it (its proxy
+ * Worker and the static-assets router): the runtime path a request takes in production, minus Cloudflare's edge.
+ * Bundled by esbuild the way wrangler bundles it; D1 migrated and seeded as for wrangler dev.
+ */
+async function startRuntimeWorker(vars, scratch) {
+  const port = await freePort();
+  const persistTo = join(scratch, 'state');
+  prepareDatabase({ port, persistTo, quiet: true });
+  const scriptPath = join(scratch, 'worker.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'worker/index.ts')],
+    outfile: scriptPath,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    external: ['cloudflare:*', 'node:*'],
+    logLevel: 'error',
+  });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'));
+  delete workerOptions.assets;
+  const mf = new Miniflare({
+    ...workerOptions,
+    modules: true,
+    modulesRoot: scratch,
+    scriptPath,
+    bindings: { ...workerOptions.bindings, ADMIN_TOKEN, OPENAI_API_KEY: '', AKOOL_API_KEY: '', ELEVENLABS_API_KEY: '', TICKET_SECRET: 'bench-ticket-secret', ...vars },
+    d1Persist: join(persistTo, 'v3/d1'),
+    durableObjectsPersist: join(persistTo, 'v3/do'),
+    host: '127.0.0.1',
+    port,
+  });
+  await mf.ready;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    origin: url,
+    admin: (path, init = {}) =>
+      fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...init.headers } }),
+    dispose: () => mf.dispose(),
+  };
+}
+
 export function createContext() {
   const ports = new Set();
   const cleanups = [{ what: 'remove our seed files', fn: () => removeSeedDirs(ports) }];
@@ -136,6 +184,19 @@ export function createContext() {
       once('upstream', async () => {
         const fake = await ctx.fakeOpenAI();
         return ctx.startWorker({ OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: fake.url }, 'upstream: fake OpenAI');
+      }),
+
+    /** The upstream Worker's twin in workerd via Miniflare, without wrangler dev's proxy (see startRuntimeWorker). */
+    runtimeUpstreamWorker: () =>
+      once('runtime-upstream', async () => {
+        const fake = await ctx.fakeOpenAI();
+        const started = Date.now();
+        const worker = await startRuntimeWorker({ OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: fake.url }, ctx.tempDir('runtime'));
+        ports.add(worker.port);
+        defer('stop the Miniflare Worker', () => worker.dispose());
+        console.log(`  [harness] workerd via Miniflare (upstream: fake OpenAI) on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        await raiseDemoLimits(worker);
+        return worker;
       }),
 
     async startWorker(vars, label) {
