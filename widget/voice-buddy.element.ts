@@ -1,5 +1,5 @@
 import { ContextProvider } from '@lit/context';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import type { BootstrapResponse } from '../worker/api-types.ts';
 import { ApiClient } from './api/client.ts';
 import { WidgetError } from './api/errors.ts';
@@ -625,7 +625,7 @@ export class VoiceBuddy extends LitElement {
         ? html`<button class="launcher" part="launcher" aria-expanded=${this.open ? 'true' : 'false'} aria-controls=${panelId}
             aria-label=${this.open ? `Close ${name}` : `Open ${name}`} @click=${() => this.toggleOpen()}>
             <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
-              ${this.open ? html`<path d="M6 6l12 12M18 6L6 18" />` : html`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`}
+              ${this.open ? svg`<path d="M6 6l12 12M18 6L6 18" />` : svg`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`}
             </svg>
           </button>`
         : nothing}

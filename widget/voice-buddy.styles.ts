@@ -67,9 +67,9 @@ export const styles = css`
   :host([variant='floating']) .root { display: flex; flex-direction: column; align-items: flex-end; }
   .panel[hidden] { display: none; }
 
-  header { display: flex; align-items: center; gap: 0.5em; padding: 0.6em 0.75em; border-block-end: 1px solid var(--_border); }
+  header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35em 0.5em; padding: 0.6em 0.75em; border-block-end: 1px solid var(--_border); }
   header img { inline-size: 28px; block-size: 28px; border-radius: 6px; object-fit: cover; }
-  .title { font-weight: 600; flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; margin: 0; font-size: 1em; }
+  .title { font-weight: 600; flex: 1 1 8em; min-width: min(8em, 100%); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; margin: 0; font-size: 1em; }
   voice-buddy-transcript { flex: 1; }
   .design { max-block-size: 45%; overflow-y: auto; flex: none; }
   .design:empty { display: none; }

@@ -61,6 +61,10 @@ describe('<voice-buddy> element', () => {
     const launcher = part<HTMLButtonElement>(el, 'launcher')!;
     expect(part(el, 'panel')!.hidden).to.equal(true);
     expect(launcher.getAttribute('aria-expanded')).to.equal('false');
+    // The icon is drawn: its path is an SVG element with a size, not an unknown HTML element.
+    const icon = launcher.querySelector('path')!;
+    expect(icon.namespaceURI).to.equal('http://www.w3.org/2000/svg');
+    expect((icon as SVGPathElement).getBBox().width).to.be.greaterThan(0);
     launcher.focus();
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;

@@ -45,5 +45,7 @@ describe('transcript scrolling', () => {
     const kinds = [...shadow.querySelectorAll('[part~="message"]')].map((m) => m.getAttribute('part'));
     expect(kinds).to.deep.equal(['message message-user', 'message message-assistant', 'message message-tool', 'message message-notice']);
     expect(shadow.querySelector('[part~="message-user"]')!.textContent).to.contain('You:');
+    // Messages keep the visitor's line breaks (pre-wrap), so the markup must add no whitespace of its own.
+    for (const m of shadow.querySelectorAll('[part~="message"]')) expect(m.textContent, m.getAttribute('part')!).to.match(/^\S.*\S$/s);
   });
 });

@@ -92,9 +92,8 @@ export class VoiceBuddyTranscript extends LitElement {
         ${repeat(
           entries,
           (e) => e.id,
-          (e) => html`<li class="msg ${e.kind} ${e.final ? '' : 'partial'}" part="message message-${e.kind}" data-kind=${e.kind} data-tone=${e.tone ?? nothing}>
-            <span class="who">${WHO[e.kind]}: </span>${e.text}
-          </li>`,
+          (e) => html`<li class="msg ${e.kind} ${e.final ? '' : 'partial'}" part="message message-${e.kind}" data-kind=${e.kind} data-tone=${e.tone ?? nothing}
+            ><span class="who">${WHO[e.kind]}: </span>${e.text}</li>`,
         )}
       </ol>
       ${this.unseen ? html`<button class="jump" part="jump-button" @click=${this.jumpToLatest}>New messages ↓</button>` : nothing}
