@@ -279,7 +279,13 @@ export class VoiceBuddy extends LitElement {
     if (changed.has('placement') && this.placement !== null) this.placement = oneOf('placement', this.placement, PLACEMENTS, 'bottom-right');
     if (changed.has('theme')) this.theme = oneOf('theme', this.theme, THEMES, 'light');
     if ((changed.has('key') || changed.has('apiBase')) && this.isConnected) void this.loadBootstrap();
-    if (changed.has('mode')) this.applyMode();
+    if (changed.has('mode')) {
+      const before = this.store.$mode.get();
+      this.applyMode();
+      const after = this.store.$mode.get();
+      // A page that changes the attribute during a conversation gets the same switch as the mode picker.
+      if (changed.get('mode') !== undefined && after !== before && this.connection?.active) void this.switchTo({ mode: after });
+    }
     if (changed.has('avatar')) this.avatarHost.toggle(oneOf('avatar', this.avatar, ['on', 'off'], 'off') === 'on');
   }
 
@@ -416,6 +422,8 @@ export class VoiceBuddy extends LitElement {
 
   /** Starts the conversation in the current mode. Resolves when connected or failed (see `status`). */
   async connect(): Promise<void> {
+    // Attributes set just before (el.setAttribute('mode', 'text'); el.connect()) take effect first.
+    if (this.isUpdatePending) await this.updateComplete;
     if (!this.store.$config.get()) await this.loadBootstrap();
     if (!this.store.$config.get()) return;
     await this.connection?.connect();

@@ -104,6 +104,7 @@ describe('keywords: extract, show, edit, hand off', () => {
 
   it('Generate hands off, shows progress and a keyboard-navigable gallery, and fires events', async () => {
     const el = await mount();
+    el.style.width = '380px'; // a widget's usual width, so the design area must scroll to show the concepts
     const handoffs: unknown[] = [];
     const concepts: unknown[] = [];
     el.addEventListener('voice-buddy-handoff', (e) => handoffs.push(e.detail));
@@ -118,6 +119,14 @@ describe('keywords: extract, show, edit, hand off', () => {
     await waitUntil(() => gallery(el).querySelector('[part~="progress"]'), 'no progress bar');
     await waitUntil(() => gallery(el).querySelectorAll('[part~="concept"]').length === 3, 'concepts did not arrive', { timeout: 5000 });
     await waitUntil(() => el.store.$generations.get()[0]!.status === 'done');
+    // The design area scrolls inside the widget; the new concepts are brought into it, and the page stays put.
+    const design = part(el, 'gallery')!.parentElement!;
+    expect(design.scrollHeight, 'the design area overflows in this test').to.be.greaterThan(design.clientHeight);
+    const shown = gallery(el).querySelector('[part~="concept"]')!.getBoundingClientRect();
+    const box = design.getBoundingClientRect();
+    expect(shown.top, 'the first concept is in view').to.be.at.least(box.top - 1);
+    expect(shown.bottom, 'the first concept is in view').to.be.at.most(box.bottom + 1);
+    expect(window.scrollY).to.equal(0);
     const request = backend.requests.find((r) => r.url.endsWith('/v1/handoff'))!;
     const body = JSON.parse(request.body) as { keywords: { subject: string[] }; sessionId: string; uid: string };
     expect(body.keywords.subject).to.deep.equal(['wolf']);

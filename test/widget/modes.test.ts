@@ -53,6 +53,23 @@ describe('push-to-talk, text and the fallback chain', () => {
     }
   });
 
+  it('the mode attribute: set just before connect() it applies, changed while live it switches and keeps the transcript', async () => {
+    const el = await mountMode('push-to-talk');
+    el.setAttribute('mode', 'text');
+    await el.connect();
+    await liveIn(el, 'text');
+    expect(part(el, 'talk-button'), 'no push-to-talk button in text mode').to.equal(null);
+    expect(backend.requests.filter((r) => r.url.endsWith('/v1/realtime/session')).map((r) => JSON.parse(r.body).mode)).to.deep.equal(['text']);
+    await el.sendText('A fine-line wolf');
+    await waitUntil(() => el.transcript.some((e) => e.kind === 'assistant' && e.final), 'no assistant reply');
+    el.setAttribute('mode', 'push-to-talk');
+    await liveIn(el, 'push-to-talk');
+    await waitUntil(() => part(el, 'talk-button') !== null, 'no push-to-talk button after the switch');
+    expect(transcriptTexts(el, 'user')).to.deep.equal(['A fine-line wolf']);
+    expect(backend.requests.filter((r) => r.url.endsWith('/v1/realtime/session')).map((r) => JSON.parse(r.body).mode)).to.deep.equal(['text', 'websocket']);
+    el.disconnect();
+  });
+
   it('push-to-talk: press clears, holding sends audio, release commits and asks for a response', async () => {
     const el = await mountMode('push-to-talk');
     await el.connect();

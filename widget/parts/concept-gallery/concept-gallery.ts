@@ -87,6 +87,25 @@ export class VoiceBuddyConceptGallery extends LitElement {
     </section>`;
   }
 
+  /** The newest generation and whether its concepts had arrived, as last brought into view. */
+  private shown = '';
+
+  /**
+   * A new generation, and again its first concepts, are brought into view inside the widget's scrolling design area
+   * (never by scrollIntoView, which would scroll the host page too).
+   */
+  protected override updated(): void {
+    const generations = this.session.value?.$generations.get() ?? [];
+    const newest = generations.at(-1);
+    const key = newest ? `${newest.id}:${newest.concepts.length > 0}` : '';
+    if (key === this.shown) return;
+    this.shown = key;
+    const box = this.parentElement;
+    const section = this.renderRoot.querySelector<HTMLElement>('[part~="generation"]');
+    if (!newest || !box || !section || box.scrollHeight <= box.clientHeight) return;
+    box.scrollTop += section.getBoundingClientRect().top - box.getBoundingClientRect().top;
+  }
+
   override render() {
     const generations = this.session.value?.$generations.get() ?? [];
     if (!generations.length) return nothing;
