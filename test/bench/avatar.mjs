@@ -91,8 +91,8 @@ async function messageQueue(ctx) {
   return [summaryRow('avatar', 'sentence end -> stream message p95 (streamed)', ms(percentile(streamed.fromEnd, 95)), `<= ${SENTENCE_TARGET_MS} ms`, percentile(streamed.fromEnd, 95) <= SENTENCE_TARGET_MS)];
 }
 
-async function pageLoad(ctx) {
-  const worker = await ctx.sandboxWorker();
+/** Loads the demo page until the network is idle; returns what it fetched and whether the avatar was offered. */
+async function loadDemo(ctx, worker) {
   const page = await ctx.newPage();
   const loaded = [];
   page.on('requestfinished', async (req) => {
@@ -104,31 +104,59 @@ async function pageLoad(ctx) {
       /* a body the browser did not keep */
     }
   });
+  let offered;
   try {
     await page.goto(`${worker.url}/`, { waitUntil: 'networkidle0', timeout: 30_000 });
     await page.waitForFunction(() => Boolean(document.querySelector('#inline-widget')?.store?.$config.get()), { timeout: 15_000 });
     await sleep(500);
+    offered = await page.evaluate(() => Boolean(document.querySelector('#inline-widget').shadowRoot.querySelector('[part~="avatar-button"]')));
     if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors.join('; ')}`);
   } finally {
     await page.close();
   }
   const local = loaded.filter((r) => r.url.origin === worker.origin);
   const scripts = local.filter((r) => r.type === 'script');
-  const agora = loaded.filter((r) => /agora|akool|avatar/i.test(r.url.pathname));
-  const scriptBytes = scripts.reduce((n, r) => n + (r.bytes ?? 0), 0);
-  const allBytes = local.reduce((n, r) => n + (r.bytes ?? 0), 0);
+  return {
+    local,
+    offered,
+    agora: loaded.filter((r) => /agora|akool|avatar/i.test(r.url.pathname)),
+    scriptBytes: scripts.reduce((n, r) => n + (r.bytes ?? 0), 0),
+    scriptNames: scripts.map((r) => r.url.pathname).sort().join(' '),
+    allBytes: local.reduce((n, r) => n + (r.bytes ?? 0), 0),
+  };
+}
+
+async function setAvatarFlag(worker, enabled) {
+  const res = await worker.admin('/admin/flags/bulk', {
+    method: 'POST',
+    headers: { 'X-Admin-Actor': 'bench' },
+    body: JSON.stringify({ changes: [{ key: 'avatar', enabled }], note: `bench: avatar ${enabled ? 'offered' : 'off'}` }),
+  });
+  if (!res.ok) throw new Error(`setting the avatar flag failed: ${res.status} ${await res.text()}`);
+}
+
+async function pageLoad(ctx) {
+  // Avatars set up (an Akool key; nothing reaches Akool unless a visitor turns the avatar on), so the widget offers it.
+  const worker = await ctx.startWorker({ AKOOL_API_KEY: 'bench-akool-key-never-used', AKOOL_BASE_URL: 'http://127.0.0.1:9' }, 'sandbox, avatars set up');
+  await setAvatarFlag(worker, true);
+  const on = await loadDemo(ctx, worker);
+  await setAvatarFlag(worker, false);
+  const off = await loadDemo(ctx, worker);
+  if (!on.offered || off.offered) throw new Error(`expected the avatar offered with its flag on only (on: ${on.offered}, off: ${off.offered})`);
+  const same = on.scriptBytes === off.scriptBytes && on.scriptNames === off.scriptNames;
   const gzipOf = (path) => sizeOf(`dist${path}`)?.gzip;
   table(
-    'Demo page (wrangler dev, sandbox) loaded in Chromium until the network is idle, avatar not turned on',
+    'Demo page (wrangler dev, sandbox, avatars set up) loaded in Chromium until the network is idle: avatar offered but not turned on',
     ['request', 'type', '>bytes', '>gzip -9 (dist)'],
     [
-      ...local.map((r) => [r.url.pathname + r.url.search.replace(/key=[^&]+/, 'key=…'), r.type, num(r.bytes), r.type === 'script' ? num(gzipOf(r.url.pathname)) : '']),
-      ['scripts, total', '', num(scriptBytes), ''],
-      ['everything, total', '', num(allBytes), ''],
+      ...on.local.map((r) => [r.url.pathname + r.url.search.replace(/key=[^&]+/, 'key=…'), r.type, num(r.bytes), r.type === 'script' ? num(gzipOf(r.url.pathname)) : '']),
+      ['scripts, total', '', num(on.scriptBytes), ''],
+      ['everything, total', '', num(on.allBytes), ''],
+      ['scripts, total, same page with the avatar flag off', '', num(off.scriptBytes), ''],
     ],
     [
-      `Agora / avatar requests before the avatar is turned on: ${agora.length ? agora.map((r) => r.url.pathname).join(', ') : 'none'}.`,
-      'A page without any avatar code would load the same scripts; the avatar may add bytes only once it is turned on.',
+      `Agora / avatar requests before the avatar is turned on: ${on.agora.length ? on.agora.map((r) => r.url.pathname).join(', ') : 'none'}.`,
+      `Scripts with the avatar offered and with it switched off by its flag: ${same ? 'the same files and bytes' : `DIFFERENT (${on.scriptNames} vs ${off.scriptNames})`}.`,
     ],
   );
   const startup = ['dist/voice-buddy.js', 'dist/voice-buddy.iife.js'].map((f) => {
@@ -153,8 +181,8 @@ async function pageLoad(ctx) {
     ],
   );
   return [
-    summaryRow('avatar', 'Agora requests before the avatar is on', String(agora.length), '0', agora.length === 0),
-    summaryRow('avatar', 'script bytes before the avatar is on', `${num(scriptBytes)} (${kib(scriptBytes)})`, 'same as without avatar'),
+    summaryRow('avatar', 'Agora requests before the avatar is on', String(on.agora.length), '0', on.agora.length === 0),
+    summaryRow('avatar', 'script bytes, avatar offered but off / flag off', `${num(on.scriptBytes)} / ${num(off.scriptBytes)}`, 'equal', same),
     summaryRow('avatar', 'Agora chunk (gzip)', agoraChunks.length ? kib(agoraChunks.reduce((n, f) => n + sizeOf(f).gzip, 0)) : 'not built yet'),
   ];
 }
