@@ -2,7 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { WebRtcTransport } from '../../widget/realtime/webrtc.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { FakeBackend, openAIError, workerError } from './fakes/backend.ts';
-import { connected, mount, part, recordErrors } from './helpers.ts';
+import { connected, mount, part, recordErrors, transcriptTexts } from './helpers.ts';
 
 /** Replaces getUserMedia with one that fails as the browser does, for the length of a test. */
 function failGetUserMedia(name: string) {
@@ -23,6 +23,7 @@ async function connectAndExpectError(el: VoiceBuddy, code: string) {
   const box = part(el, 'error')!;
   expect(box.getAttribute('role')).to.equal('alert');
   expect(box.textContent).to.contain(errors[0]!.message);
+  expect(transcriptTexts(el, 'notice'), 'the error is shown once, in its box').not.to.include(errors[0]!.message);
   return errors[0]!;
 }
 

@@ -268,8 +268,8 @@ export class VoiceConnection {
   }
 
   private fail(error: WidgetError) {
+    // Shown once, in the error box (role=alert) with its actions; not repeated in the transcript.
     this.opts.store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
-    this.opts.store.addNotice(error.message, 'error');
     this.setStatus('error', error.code);
     this.opts.onError(error);
   }
