@@ -3,7 +3,7 @@
 // emptied, switched between the two states through the admin API while the load takes turns.
 import { join } from 'node:path';
 import { prepareDatabase, startWrangler } from '../../demo/local.mjs';
-import { ADMIN_TOKEN, freePort } from '../e2e/support.mjs';
+import { adminFetch, freePort, SANDBOX_VARS } from '../e2e/support.mjs';
 import { compareLoads } from './load.mjs';
 import { num, summaryRow, table } from './report.mjs';
 import { raiseDemoLimits, ROOT, runCommand, sleep, tenantHeaders } from './support.mjs';
@@ -78,30 +78,20 @@ async function startFlaglessWorker(ctx) {
   prepareDatabase({ port, persistTo, quiet: true });
   await runCommand(join(ROOT, 'node_modules/.bin/wrangler'), ['d1', 'execute', 'voice-buddy', '--local', '--persist-to', persistTo, '--command', 'DELETE FROM flags']);
   const started = Date.now();
-  const server = await startWrangler({
-    port,
-    persistTo,
-    quiet: true,
-    vars: { ADMIN_TOKEN, OPENAI_API_KEY: '', AKOOL_API_KEY: '', ELEVENLABS_API_KEY: '', TICKET_SECRET: 'bench-ticket-secret' },
-  });
+  const server = await startWrangler({ port, persistTo, quiet: true, vars: SANDBOX_VARS });
   ctx.defer(`stop wrangler dev (flags, pid ${server.pid})`, () => server.stop());
   console.log(`  [harness] wrangler dev (flags) pid ${server.pid} on ${server.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const admin = adminFetch(server.url);
   const worker = {
     ...server,
     origin: server.url,
     admin: async (path, body) => {
-      const res = await fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'X-Admin-Actor': 'bench' },
-        body: JSON.stringify(body),
-      });
+      const res = await admin(path, { method: 'POST', headers: { 'X-Admin-Actor': 'bench' }, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
       return res.json();
     },
   };
-  await raiseDemoLimits({
-    admin: (path, init) => fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...init.headers } }),
-  });
+  await raiseDemoLimits({ admin });
   return worker;
 }
 

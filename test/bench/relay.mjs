@@ -103,8 +103,8 @@ async function openRelay(worker) {
 async function overhead(ctx) {
   const fake = await ctx.fakeOpenAI();
   const paths = [
-    { name: 'through the relay (wrangler dev)', worker: await ctx.upstreamWorker() },
-    { name: 'through the relay (workerd, no dev proxy)', worker: await ctx.runtimeUpstreamWorker() },
+    { name: 'through the relay (wrangler dev)', short: 'wrangler dev', worker: await ctx.upstreamWorker() },
+    { name: 'through the relay (workerd, no dev proxy)', short: 'workerd, no dev proxy', worker: await ctx.runtimeUpstreamWorker() },
   ];
   const rows = [];
   const ratios = paths.map(() => ({}));
@@ -151,11 +151,10 @@ async function overhead(ctx) {
   );
   const worst = LATENCIES.at(-1);
   const value = (r) => `${num(r.total, 2)} (p50 ${num(r.p50, 2)})`;
-  const where = (path) => path.name.replace('through the relay (', '').replace(')', '');
   // At 0 ms the direct path is a bare loopback socket (about 0.1 ms), so that ratio is context, not a target.
   return paths.flatMap((path, k) => [
-    summaryRow('relay', `relay / direct, fake latency ${worst} ms, ${where(path)}`, value(ratios[k][worst]), '<= 1.2', ratios[k][worst].total <= 1.2),
-    summaryRow('relay', `relay / direct, 0 ms (local hops only), ${where(path)}`, value(ratios[k][0])),
+    summaryRow('relay', `relay / direct, fake latency ${worst} ms, ${path.short}`, value(ratios[k][worst]), '<= 1.2', ratios[k][worst].total <= 1.2),
+    summaryRow('relay', `relay / direct, 0 ms (local hops only), ${path.short}`, value(ratios[k][0])),
   ]);
 }
 

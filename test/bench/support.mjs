@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import { prepareDatabase, ROOT } from '../../demo/local.mjs';
-import { ADMIN_TOKEN, freePort, launchBrowser, startWorker } from '../e2e/support.mjs';
+import { adminFetch, freePort, launchBrowser, SANDBOX_VARS, startWorker } from '../e2e/support.mjs';
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
 import { startPageServer } from './page-server.mjs';
 
@@ -111,7 +111,7 @@ async function startRuntimeWorker(vars, scratch) {
     modules: true,
     modulesRoot: scratch,
     scriptPath,
-    bindings: { ...workerOptions.bindings, ADMIN_TOKEN, OPENAI_API_KEY: '', AKOOL_API_KEY: '', ELEVENLABS_API_KEY: '', TICKET_SECRET: 'bench-ticket-secret', ...vars },
+    bindings: { ...workerOptions.bindings, ...SANDBOX_VARS, ...vars },
     d1Persist: join(persistTo, 'v3/d1'),
     durableObjectsPersist: join(persistTo, 'v3/do'),
     host: '127.0.0.1',
@@ -119,14 +119,7 @@ async function startRuntimeWorker(vars, scratch) {
   });
   await mf.ready;
   const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    port,
-    origin: url,
-    admin: (path, init = {}) =>
-      fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...init.headers } }),
-    dispose: () => mf.dispose(),
-  };
+  return { url, port, origin: url, admin: adminFetch(url), dispose: () => mf.dispose() };
 }
 
 export function createContext() {

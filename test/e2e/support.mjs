@@ -10,6 +10,13 @@ import { findChromium } from '../chromium.mjs';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
+/** What every test Worker runs with: our admin token and empty provider keys (sandbox, whatever .dev.vars says). */
+export const SANDBOX_VARS = { ADMIN_TOKEN, OPENAI_API_KEY: '', AKOOL_API_KEY: '', ELEVENLABS_API_KEY: '', TICKET_SECRET: 'e2e-ticket-secret' };
+
+/** fetch() to a test Worker's admin API with the admin token. */
+export const adminFetch = (url) => (path, init = {}) =>
+  fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...init.headers } });
+
 export const freePort = () =>
   new Promise((resolve, reject) => {
     const srv = createServer();
@@ -26,23 +33,12 @@ export async function startWorker(vars = {}) {
   const port = await freePort();
   const persistTo = mkdtempSync(join(tmpdir(), 'vb-e2e-'));
   prepareDatabase({ port, persistTo, quiet: true });
-  // Empty provider keys: sandbox mode, whatever a developer's .dev.vars says.
-  const server = await startWrangler({
-    port,
-    persistTo,
-    quiet: true,
-    vars: { ADMIN_TOKEN, OPENAI_API_KEY: '', AKOOL_API_KEY: '', ELEVENLABS_API_KEY: '', TICKET_SECRET: 'e2e-ticket-secret', ...vars },
-  });
+  const server = await startWrangler({ port, persistTo, quiet: true, vars: { ...SANDBOX_VARS, ...vars } });
   return {
     ...server,
     port,
     origin: `http://127.0.0.1:${port}`,
-    admin(path, init = {}) {
-      return fetch(`${server.url}${path}`, {
-        ...init,
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...init.headers },
-      });
-    },
+    admin: adminFetch(server.url),
     async dispose() {
       await server.stop();
       rmSync(persistTo, { recursive: true, force: true });

@@ -57,10 +57,9 @@ export interface AvatarHandle {
   setQuality(quality: AvatarQualitySetting): void;
   /** Releases everything: listeners, tracks, the Agora channel, then the session at the Worker. */
   stop(): Promise<void>;
-  onTranscriptDelta(delta: string): void;
-  onResponseDone(): void;
+  /** The visitor presses to talk or types: the avatar stops mid-sentence and its queue empties. */
   onBargeIn(): void;
-  /** Routes the live session's server events to the three above. */
+  /** The live session's server events: the assistant's transcript is what the avatar says; speech starting interrupts it. */
   onServerEvent(event: RealtimeServerEvent): void;
   on<K extends keyof AvatarEvents>(type: K, listener: (payload: AvatarEvents[K]) => void): () => void;
 }
@@ -218,7 +217,6 @@ export class AvatarController implements AvatarHandle {
     on('exception', this.onException);
     on('token-privilege-will-expire', this.onTokenWillExpire);
     on('token-privilege-did-expire', this.onTokenExpired);
-    on('stream-message', this.onStreamMessage);
   }
 
   private goLive(): void {
@@ -238,14 +236,6 @@ export class AvatarController implements AvatarHandle {
   }
 
   // --- the conversation: before the avatar is live, the model's own voice speaks ----------------------------------
-
-  onTranscriptDelta(delta: string): void {
-    this.speech?.onTranscriptDelta(delta);
-  }
-
-  onResponseDone(): void {
-    this.speech?.onResponseDone();
-  }
 
   onBargeIn(): void {
     this.speech?.onBargeIn();
@@ -374,8 +364,6 @@ export class AvatarController implements AvatarHandle {
   /** Akool mints the token for the session's length; there is nothing to renew it with. */
   private readonly onTokenWillExpire = () => console.info('avatar: the Agora token expires soon; the session ends with it');
   private readonly onTokenExpired = () => void this.fail('avatar_token_expired', '');
-  /** Akool answers commands over the same channel; nothing here depends on the answers. */
-  private readonly onStreamMessage: AvatarRtcEvents['stream-message'] = () => {};
 
   // --- the end --------------------------------------------------------------------------------------------------------
 

@@ -49,7 +49,6 @@ export interface AvatarRtcEvents {
   exception: (event: { code: number; msg: string; uid: UID }) => void;
   'token-privilege-will-expire': () => void;
   'token-privilege-did-expire': () => void;
-  'stream-message': (uid: UID, payload: Uint8Array) => void;
 }
 
 export interface AvatarRtc {

@@ -41,14 +41,14 @@ export class AvatarSpeech {
   }
 
   /** A sentence is sent the moment it ends, while the model is still writing the next. */
-  onTranscriptDelta(delta: string): void {
+  private onTranscriptDelta(delta: string): void {
     this.responseDone = false;
     if (this.activity === 'ready') this.set('thinking');
     this.queue.pushDelta(delta);
   }
 
   /** The end of the response flushes what is left. */
-  onResponseDone(): void {
+  private onResponseDone(): void {
     this.queue.endResponse();
     this.responseDone = true;
     this.scheduleIdle();

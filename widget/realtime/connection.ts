@@ -154,7 +154,7 @@ export class VoiceConnection {
       pttAudio: () => {
         const audio = this.opts.pttAudio((chunk) => this.live?.session.send({ type: 'input_audio_buffer.append', audio: chunk }));
         this.player = audio.player;
-        audio.player.setMuted?.(this.outputMuted);
+        audio.player.setMuted(this.outputMuted);
         return audio;
       },
       onStatus: (s) => {
@@ -289,7 +289,7 @@ export class VoiceConnection {
   setOutputMuted(muted: boolean): void {
     this.outputMuted = muted;
     this.audio.setMuted(muted);
-    this.player?.setMuted?.(muted);
+    this.player?.setMuted(muted);
   }
 
   unlockAudio(): Promise<void> {

@@ -12,7 +12,7 @@ import { WebRtcTransport } from './webrtc.ts';
 /** Push-to-talk audio: capture (paused between presses) and playback; closed with the live session. */
 export interface PttAudio {
   capture: { start(stream: MediaStream, opts?: { paused?: boolean }): Promise<void>; resume(): void; pause(): Promise<void>; stop(): void };
-  player: AudioSink & { start(): Promise<void>; close(): void; setMuted?(muted: boolean): void };
+  player: AudioSink & { start(): Promise<void>; close(): void; setMuted(muted: boolean): void };
 }
 
 /** One open conversation in one mode. `release()` closes what it opened; the microphone belongs to the caller. */
