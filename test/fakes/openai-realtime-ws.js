@@ -41,6 +41,7 @@ export function attachRealtimeSocket(ws, { model, state }) {
   const addItem = (item) => {
     const previous_item_id = conn.lastItemId;
     conn.lastItemId = item.id;
+    conn.lastItemType = item.type;
     send({ type: 'conversation.item.added', previous_item_id, item });
     send({ type: 'conversation.item.done', previous_item_id, item });
   };
@@ -142,7 +143,8 @@ export function attachRealtimeSocket(ws, { model, state }) {
     steps.push(() => send({ type: 'response.content_part.done', ...where, part: textOnly ? { type: 'text', text: reply } : { type: 'audio', transcript: reply } }));
     steps.push(() => send({ type: 'response.output_item.done', response_id: responseId, output_index: 0, item: message('completed', reply) }));
     steps.push(() => send({ type: 'conversation.item.done', previous_item_id: previous, item: message('completed', reply) }));
-    if (behaviour.functionCall) {
+    // A model calls the tool about what the visitor said, not again about its own tool's answer.
+    if (behaviour.functionCall && conn.lastItemType !== 'function_call_output') {
       const callId = id('call');
       const callItemId = id('item');
       const args = JSON.stringify(behaviour.functionCall);

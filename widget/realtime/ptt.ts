@@ -45,7 +45,7 @@ export class PushToTalk {
       return false;
     }
     this.session.send({ type: 'input_audio_buffer.commit' });
-    this.session.send({ type: 'response.create' });
+    this.session.requestResponse({ user: true });
     return true;
   }
 

@@ -1,5 +1,7 @@
 import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
 import type { SessionStore, Status } from '../state/session-store.ts';
+import { ResponseGate } from './responses.ts';
+import { announcesClose, realtimeErrorMessage } from './server-errors.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport } from './transport.ts';
 
 /** Where WebSocket audio is played; it knows how much of each item was actually heard. */
@@ -15,7 +17,7 @@ export interface SessionHooks {
   audio?: AudioSink;
   /** A completed function call; the answer goes back through `answerFunctionCall`. */
   onFunctionCall?: (call: ResponseFunctionCallArgumentsDoneEvent) => void;
-  /** A server `error` event (the session goes on). */
+  /** A server `error` event the visitor should hear about (the session goes on); `message` is written for people. */
   onServerError?: (code: string, message: string) => void;
   /** Status changes the session decides (listening, thinking, speaking). */
   onStatus?: (status: Status) => void;
@@ -23,30 +25,37 @@ export interface SessionHooks {
 
 /**
  * The conversation protocol on top of any transport: turns server events into transcript, status, usage and rate
- * limits, and sends the client events of barge-in, text turns and function-call answers.
+ * limits, and sends the client events of barge-in, text turns and function-call answers. Every `response.create`
+ * goes through one gate, so there is never a second response while one is in progress.
  */
 export class RealtimeSession {
-  /** Whether the model is producing or playing a reply that a visitor could interrupt. */
-  private responding = false;
   private speaking = false;
   private readonly offs: Array<() => void>;
+  private readonly responses: ResponseGate;
 
   constructor(
     private readonly store: SessionStore,
     private readonly transport: RealtimeTransport,
     private readonly hooks: SessionHooks = {},
   ) {
+    this.responses = new ResponseGate((event) => this.transport.send(event));
     this.offs = [
       transport.on('event', (e) => this.handle(e)),
       hooks.audio?.onIdle(() => {
         this.speaking = false;
-        if (!this.responding) this.status('listening');
+        if (!this.responses.responding) this.status('listening');
       }) ?? (() => {}),
     ];
   }
 
+  /** Whether the model is producing or playing a reply that a visitor could interrupt. */
   get busy(): boolean {
-    return this.responding || this.speaking;
+    return this.responses.responding || this.speaking;
+  }
+
+  /** Asks the model to answer, once the response in progress (if any) has ended. */
+  requestResponse(opts: { user?: boolean } = {}): void {
+    this.responses.request(opts);
   }
 
   send(event: RealtimeClientEvent): void {
@@ -64,7 +73,7 @@ export class RealtimeSession {
         this.status('listening');
         break;
       case 'input_audio_buffer.speech_started':
-        if (this.speaking || this.responding) this.bargeIn();
+        if (this.busy) this.bargeIn();
         this.status('listening');
         break;
       case 'input_audio_buffer.speech_stopped':
@@ -80,7 +89,7 @@ export class RealtimeSession {
         s.setText(event.item_id, 'user', '(not understood)');
         break;
       case 'response.created':
-        this.responding = true;
+        this.responses.created();
         this.status('thinking');
         break;
       case 'response.output_audio.delta':
@@ -109,13 +118,13 @@ export class RealtimeSession {
       case 'output_audio_buffer.stopped':
       case 'output_audio_buffer.cleared':
         this.speaking = false;
-        if (!this.responding) this.status('listening');
+        if (!this.responses.responding) this.status('listening');
         break;
       case 'response.function_call_arguments.done':
+        this.responses.called(event.call_id);
         this.hooks.onFunctionCall?.(event);
         break;
       case 'response.done': {
-        this.responding = false;
         const u = event.response.usage;
         if (u) {
           s.addUsage({
@@ -128,6 +137,8 @@ export class RealtimeSession {
           });
         }
         if (!this.speaking) this.status('listening');
+        // Last: the gate may send the held response.create, whose events follow this one.
+        this.responses.done();
         break;
       }
       case 'rate_limits.updated':
@@ -141,11 +152,14 @@ export class RealtimeSession {
         );
         break;
       case 'error': {
-        const { code, message } = event.error;
-        // Cancelling when nothing is playing is harmless; do not alarm the visitor about it.
-        if (code === 'response_cancel_not_active') break;
-        s.addNotice(message || 'The assistant reported a problem.', 'warning');
-        this.hooks.onServerError?.(code ?? 'server_error', message);
+        // Ordering races (a cancel that came too late, a response the server had already started) are settled by
+        // the gate; the visitor never hears of them.
+        if (this.responses.error(event)) break;
+        const code = event.error.code ?? event.error.type ?? 'server_error';
+        if (announcesClose(code)) break;
+        const message = realtimeErrorMessage(code);
+        s.addNotice(message, 'warning');
+        this.hooks.onServerError?.(code, message);
         break;
       }
       default:
@@ -158,9 +172,8 @@ export class RealtimeSession {
    * WebRTC: the server drops its unplayed audio. WebSocket: we played it, so we say how much was heard.
    */
   bargeIn(): void {
-    this.responding = false;
     this.speaking = false;
-    this.send({ type: 'response.cancel' });
+    this.responses.cancel();
     if (this.transport.kind === 'webrtc') {
       this.send({ type: 'output_audio_buffer.clear' });
     } else if (this.hooks.audio) {
@@ -172,14 +185,16 @@ export class RealtimeSession {
   sendText(text: string): void {
     const id = `local-${crypto.getRandomValues(new Uint32Array(2)).join('')}`.slice(0, 32);
     this.store.setText(id, 'user', text);
-    if (this.responding || this.speaking) this.bargeIn();
+    if (this.busy) this.bargeIn();
     this.send({ type: 'conversation.item.create', item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
-    this.send({ type: 'response.create' });
+    this.requestResponse({ user: true });
   }
 
+  /** The output goes at once; the follow-up response waits for the end of the response that made the call. */
   answerFunctionCall(callId: string, output: unknown, respond = true): void {
     this.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(output) } });
-    if (respond) this.send({ type: 'response.create' });
+    this.responses.answered(callId);
+    if (respond) this.requestResponse();
   }
 
   dispose(): void {

@@ -3,10 +3,17 @@ import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/
 /** Every peer connection and audio context the fake makes, so leak checks can leave them out. */
 export const fakeOwned = new Set<object>();
 
+type ServerEvent = RealtimeServerEvent | Record<string, unknown>;
+
 /**
  * OpenAI's side of a WebRTC call, in the page: answers the SDP offer POSTed to /v1/realtime/calls, opens
  * `oai-events`, sends the model's audio as a real track, plays scripted GA server events and records what the
  * widget sends. The two RTCPeerConnections meet over loopback.
+ *
+ * It keeps the API's response rules: one response at a time (a `response.create` while one is in progress gets
+ * `conversation_already_has_active_response`), `response.cancel` with nothing to cancel gets
+ * `response_cancel_not_active`, and an accepted `response.create` starts a response (`reply` says what is in it).
+ * Whatever it refused is in `refused`, so a test can require that nothing was.
  */
 export class FakeOpenAIPeer {
   pc: RTCPeerConnection | null = null;
@@ -18,6 +25,16 @@ export class FakeOpenAIPeer {
   /** When set, neither side learns the other's ICE candidates, so the connection never comes up (an ICE failure). */
   blockIce = false;
   private eventSeq = 0;
+  private responseSeq = 0;
+  /** The response in progress, as this side announced it (response.created sent, response.done not yet). */
+  activeResponse: string | null = null;
+  private cancelled = new Set<string>();
+  /** Client events the real API would have refused, with the code it answers. */
+  readonly refused: Array<{ type: string; code: string }> = [];
+  /** The body of a response the widget asked for (between response.created and response.done); default: nothing. */
+  reply: (responseId: string) => ServerEvent[] = () => [];
+  /** Pause between the events of a reply. */
+  replyGapMs = 5;
 
   async answer(offerSdp: string): Promise<string> {
     const pc = (this.pc = new RTCPeerConnection());
@@ -35,6 +52,7 @@ export class FakeOpenAIPeer {
         const event = JSON.parse(String(m.data)) as RealtimeClientEvent;
         this.received.push(event);
         this.receivedWaiters = this.receivedWaiters.filter((w) => (w.type === event.type ? (w.resolve(event), false) : true));
+        this.handle(event);
       };
       const opened = () => {
         for (const resolve of this.openWaiters.splice(0)) resolve();
@@ -71,8 +89,44 @@ export class FakeOpenAIPeer {
 
   private pending: string[] = [];
 
+  private refuse(event: RealtimeClientEvent, code: string, message: string) {
+    this.refused.push({ type: event.type, code });
+    this.send({ type: 'error', error: { type: 'invalid_request_error', code, message, param: null, event_id: event.event_id ?? null } });
+  }
+
+  /** What the API does with the client events that start and stop responses. */
+  private handle(event: RealtimeClientEvent) {
+    if (event.type === 'response.create') {
+      if (this.activeResponse) {
+        return this.refuse(event, 'conversation_already_has_active_response', `Conversation already has an active response in progress: ${this.activeResponse}. Wait until the response is finished before creating a new one.`);
+      }
+      const id = `resp_auto_${++this.responseSeq}`;
+      this.send({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress', output: [] } });
+      void (async () => {
+        for (const e of this.reply(id)) {
+          await new Promise((r) => setTimeout(r, this.replyGapMs));
+          if (this.activeResponse !== id) return; // cancelled
+          this.send(e);
+        }
+        await new Promise((r) => setTimeout(r, this.replyGapMs));
+        if (this.activeResponse === id) this.send({ type: 'response.done', response: { id, object: 'realtime.response', status: 'completed', output: [] } });
+      })();
+    } else if (event.type === 'response.cancel') {
+      if (!this.activeResponse) return this.refuse(event, 'response_cancel_not_active', 'Cancellation failed: no active response found.');
+      const id = this.activeResponse;
+      this.cancelled.add(id);
+      this.send({ type: 'response.done', response: { id, object: 'realtime.response', status: 'cancelled', status_details: { type: 'cancelled', reason: 'client_cancelled' }, output: [] } });
+    }
+  }
+
   /** Sends now, or as soon as our side of `oai-events` is open (the widget's side can open first). */
-  send(event: RealtimeServerEvent | Record<string, unknown>): void {
+  send(event: ServerEvent): void {
+    const response = (event as { response?: { id?: string } }).response;
+    if (event.type === 'response.created') this.activeResponse = response?.id ?? 'resp_unknown';
+    if (event.type === 'response.done') {
+      if (this.activeResponse !== response?.id && this.cancelled.has(response?.id ?? '')) return; // already ended by the cancel
+      this.activeResponse = null;
+    }
     const text = JSON.stringify({ event_id: `event_${++this.eventSeq}`, ...event });
     if (this.channel?.readyState === 'open') this.channel.send(text);
     else {
@@ -84,7 +138,7 @@ export class FakeOpenAIPeer {
   }
 
   /** Sends events one by one with a pause, as the API streams them. */
-  async play(events: Array<RealtimeServerEvent | Record<string, unknown>>, gapMs = 5): Promise<void> {
+  async play(events: ServerEvent[], gapMs = 5): Promise<void> {
     for (const e of events) {
       this.send(e);
       await new Promise((r) => setTimeout(r, gapMs));
@@ -131,4 +185,31 @@ export function turnEvents(opts: { userItem?: string; assistantItem?: string; re
     { type: 'output_audio_buffer.stopped', response_id: responseId },
     { type: 'rate_limits.updated', rate_limits: [{ name: 'requests', limit: 1000, remaining: 998, reset_seconds: 60 }, { name: 'tokens', limit: 50000, remaining: 49679, reset_seconds: 60 }] },
   ];
+}
+
+/**
+ * One response in which the model calls tools, as the API streams it: each call's `function_call_arguments.done`
+ * comes inside the response, before its `response.done` (which `done: false` leaves out, for the test to send).
+ */
+export function toolCallResponse(calls: Array<{ name: string; args: unknown; callId?: string }>, opts: { responseId?: string; done?: boolean } = {}) {
+  const response_id = opts.responseId ?? `resp_tools_${Math.random().toString(36).slice(2, 8)}`;
+  const events: Array<Record<string, unknown>> = [
+    { type: 'response.created', response: { id: response_id, object: 'realtime.response', status: 'in_progress', output: [] } },
+  ];
+  const output: unknown[] = [];
+  calls.forEach((c, output_index) => {
+    const call_id = c.callId ?? `call_${Math.random().toString(36).slice(2, 8)}`;
+    const item_id = `item_fc_${call_id}`;
+    const args = typeof c.args === 'string' ? c.args : JSON.stringify(c.args);
+    const item = (status: string, a: string) => ({ id: item_id, object: 'realtime.item', type: 'function_call', status, call_id, name: c.name, arguments: a });
+    events.push(
+      { type: 'response.output_item.added', response_id, output_index, item: item('in_progress', '') },
+      { type: 'response.function_call_arguments.delta', response_id, item_id, output_index, call_id, delta: args },
+      { type: 'response.function_call_arguments.done', response_id, item_id, output_index, call_id, name: c.name, arguments: args },
+      { type: 'response.output_item.done', response_id, output_index, item: item('completed', args) },
+    );
+    output.push(item('completed', args));
+  });
+  const done = { type: 'response.done', response: { id: response_id, object: 'realtime.response', status: 'completed', output, usage } };
+  return { responseId: response_id, events: opts.done === false ? events : [...events, done], done };
 }
