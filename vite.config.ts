@@ -1,13 +1,27 @@
 // Builds the widget: `vite build` -> dist/voice-buddy.js (ES module, code-split lazy chunks) and copies the demo
-// site (demo/site) into dist/; `vite build --mode iife` -> dist/voice-buddy.iife.js for a classic <script> tag.
+// site (demo/site) into dist/; `vite build --mode iife` -> dist/voice-buddy.iife.js for a classic <script> tag, then
+// the pinned copies (dist/v/<version>/, dist/v/<major>/) and the assets' headers (dist/_headers).
 // dist/ is what the Worker serves as static assets.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
+import { assetHeaders, WIDGET_FILES } from './worker/assets/policy.ts';
 
 const LAZY = fileURLToPath(new URL('widget/lazy.ts', import.meta.url));
 const LAZY_IIFE = fileURLToPath(new URL('widget/lazy.iife.ts', import.meta.url));
+const WORKLET_SOURCE = fileURLToPath(new URL('widget/voice-buddy-audio.worklet.js', import.meta.url));
+const DIST = fileURLToPath(new URL('dist/', import.meta.url));
+/** Where the ES build records its lazy chunks' hashed names for the IIFE build (never served: see .assetsignore). */
+const CHUNK_MAP = `${DIST}.vite/lazy-chunks.json`;
+const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { version: string };
+
+const hash = (bytes: string | Buffer, length = 10) => createHash('sha256').update(bytes).digest('base64url').slice(0, length);
+
+/** The worklet's content-hashed name, the same in both builds: it can then be cached for a year. */
+const workletSource = readFileSync(WORKLET_SOURCE, 'utf8');
+const WORKLET_FILE = `chunks/voice-buddy-audio.worklet-${hash(workletSource)}.js`;
 
 /** The IIFE cannot split itself: its lazy imports load the ES build's self-contained chunks by URL instead. */
 function lazyByUrl(): Plugin {
@@ -22,16 +36,23 @@ function lazyByUrl(): Plugin {
   };
 }
 
-/** The audio worklet is a plain file next to the widget script (no blob: URL, so strict CSP pages work). */
-function audioWorklet(): Plugin {
+/**
+ * The audio worklet is a plain file next to the widget script (no blob: URL, so strict CSP pages work), and the
+ * names of the lazy chunks are written down for the IIFE build, which loads them by URL.
+ */
+function esAssets(): Plugin {
   return {
-    name: 'voice-buddy-audio-worklet',
-    generateBundle() {
-      this.emitFile({
-        type: 'asset',
-        fileName: 'voice-buddy-audio.worklet.js',
-        source: readFileSync(fileURLToPath(new URL('widget/voice-buddy-audio.worklet.js', import.meta.url)), 'utf8'),
-      });
+    name: 'voice-buddy-es-assets',
+    generateBundle(_options, bundle) {
+      this.emitFile({ type: 'asset', fileName: WORKLET_FILE, source: workletSource });
+      const chunks: Record<string, string> = {};
+      for (const file of Object.values(bundle)) {
+        if (file.type === 'chunk' && file.isDynamicEntry && file.facadeModuleId) {
+          const name = /([\w.-]+)\.ts$/.exec(file.facadeModuleId)?.[1];
+          if (name) chunks[name] = file.fileName;
+        }
+      }
+      this.emitFile({ type: 'asset', fileName: '.vite/lazy-chunks.json', source: JSON.stringify(chunks, null, 2) });
     },
   };
 }
@@ -50,17 +71,45 @@ function minifyEsOutput(): Plugin {
   };
 }
 
+/**
+ * After the last widget build: every widget file again under /v/<version>/ (never changes: cached for a year) and
+ * /v/<major>/ (moves with each release), the headers of all static assets, and the loader's integrity hash.
+ */
+function releaseFiles(): Plugin {
+  return {
+    name: 'voice-buddy-release-files',
+    apply: 'build',
+    closeBundle() {
+      const major = version.split('.')[0]!;
+      for (const dir of [version, major]) {
+        const target = `${DIST}v/${dir}/`;
+        rmSync(target, { recursive: true, force: true });
+        mkdirSync(target, { recursive: true });
+        for (const file of WIDGET_FILES) if (existsSync(DIST + file)) cpSync(DIST + file, target + file, { recursive: true });
+      }
+      writeFileSync(`${DIST}_headers`, assetHeaders(version));
+      writeFileSync(`${DIST}.assetsignore`, '.vite\n');
+      const integrity = `sha384-${createHash('sha384').update(readFileSync(`${DIST}voice-buddy.iife.js`)).digest('base64')}`;
+      writeFileSync(`${DIST}.vite/release.json`, JSON.stringify({ version, major, integrity }, null, 2));
+      console.log(`\nvoice-buddy ${version}: /v/${version}/voice-buddy.iife.js  integrity="${integrity}"  (moving: /v/${major}/)`);
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const iife = mode === 'iife';
+  const chunks = iife ? (JSON.parse(readFileSync(CHUNK_MAP, 'utf8')) as Record<string, string>) : {};
   return {
     publicDir: iife ? false : 'demo/site',
     define: {
       // Library mode leaves process.env alone, but nanostores reads it: a page has no `process`.
       'process.env.NODE_ENV': JSON.stringify('production'),
+      // What the widget loads after start-up, by content-hashed name (widget/assets.ts).
+      __VB_ASSETS__: JSON.stringify({ worklet: WORKLET_FILE, chunks }),
       // A classic script has no import.meta; the widget reads document.currentScript instead.
       ...(iife ? { 'import.meta.url': 'undefined' } : {}),
     },
-    plugins: iife ? [lazyByUrl()] : [audioWorklet(), minifyEsOutput()],
+    plugins: iife ? [lazyByUrl(), releaseFiles()] : [esAssets(), minifyEsOutput()],
     build: {
       target: 'es2022',
       outDir: 'dist',
@@ -75,8 +124,8 @@ export default defineConfig(({ mode }) => {
         fileName: () => (iife ? 'voice-buddy.iife.js' : 'voice-buddy.js'),
       },
       rollupOptions: {
-        // Stable chunk names: the IIFE build loads them by name.
-        output: iife ? {} : { chunkFileNames: 'chunks/voice-buddy-[name].js' },
+        // Content-hashed chunk names: the files never change, so a CDN and browsers keep them for a year.
+        output: iife ? {} : { chunkFileNames: 'chunks/voice-buddy-[name]-[hash].js' },
       },
     },
   };

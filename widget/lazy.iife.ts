@@ -1,10 +1,15 @@
 // The IIFE build's lazy loader: a classic script cannot split itself, so it loads the ES build's chunks, which are
-// self-contained, from next to itself (dist/chunks/).
+// self-contained, from next to itself (dist/chunks/, by the hashed names the ES build recorded).
+import { ASSET_FILES } from './assets.ts';
 import { SCRIPT_URL } from './attributes.ts';
 import type * as Avatar from './avatar/avatar.lazy.ts';
 import type * as KeywordTools from './keywords/keywords.lazy.ts';
 
-const chunk = <T>(name: string): Promise<T> => import(/* @vite-ignore */ new URL(`chunks/voice-buddy-${name}.js`, SCRIPT_URL).href) as Promise<T>;
+const chunk = <T>(name: string): Promise<T> => {
+  const file = ASSET_FILES.chunks[name];
+  if (!file) return Promise.reject(new Error(`voice-buddy: the build has no chunk "${name}"`));
+  return import(/* @vite-ignore */ new URL(file, SCRIPT_URL).href) as Promise<T>;
+};
 
 export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords.lazy');
 export const loadAvatar = () => chunk<typeof Avatar>('avatar.lazy');

@@ -4,7 +4,7 @@ import type { BootstrapResponse } from '../worker/api-types.ts';
 import { ApiClient } from './api/client.ts';
 import { WidgetError } from './api/errors.ts';
 import { AVATAR_QUALITIES, AvatarHost, type AvatarDetail, type AvatarQualitySetting } from './avatar/host.ts';
-import { MODES, oneOf, PLACEMENTS, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
+import { MODES, oneOf, PLACEMENTS, warnOnce, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
 import { workletUrl } from './controllers/audio-worklet-url.ts';
 import { micPermissionLabel, watchMicPermission } from './controllers/mic.ts';
 import { PcmCapture } from './controllers/pcm-capture.ts';
@@ -13,7 +13,7 @@ import { KeywordsController, type KeywordField } from './keywords/controller.ts'
 import type { Keywords } from './keywords/types.ts';
 import './parts/concept-gallery/concept-gallery.ts';
 import './parts/keyword-chips/keyword-chips.ts';
-import type { ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.ts';
+import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.ts';
 import './parts/status-pill/status-pill.ts';
 import { STATUS_LABELS } from './parts/status-pill/status-pill.ts';
 import './parts/transcript/transcript.ts';
@@ -55,6 +55,7 @@ export interface ConceptDetail {
 }
 
 const API_MODE_TO_MODE = { webrtc: 'hands-free', websocket: 'push-to-talk', text: 'text' } as const;
+const MODE_TO_API_MODE = { 'hands-free': 'webrtc', 'push-to-talk': 'websocket', text: 'text' } as const;
 const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to-talk': 'Push to talk', text: 'Text' };
 
 /**
@@ -94,7 +95,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart status - The status pill element
  * @csspart avatar - The talking avatar's video with its status overlay (shown while the avatar runs)
  * @csspart transcript - The conversation element
- * @csspart keywords - The design keyword chips (inner parts: group, chip, chip-remove, add-input, generate-button)
+ * @csspart keywords - The design keyword chips (inner parts: group, chip, chip-edit, chip-input, chip-remove, add-input, generate-button)
  * @csspart gallery - Generations with progress and concepts (inner parts: generation, progress, concept, viewer)
  * @csspart error - The error box with its retry button
  * @csspart retry-button - Retry in the error box
@@ -114,6 +115,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart settings - Row with the mode and model pickers
  * @csspart mic-permission - The microphone permission as the browser reports it (allowed, will ask, blocked with how to re-allow); in voice modes where the Permissions API exists
  * @csspart mode-select - Mode picker
+ * @csspart sandbox-notice - Sandbox mode (no OpenAI key on the server): why the voice modes are disabled
  * @csspart model-select - Model picker
  * @csspart avatar-quality - The avatar's video quality: auto, high, medium, low (Alt+Q steps through them); shown while the avatar is on
  *
@@ -303,19 +305,28 @@ export class VoiceBuddy extends LitElement {
     return validId('user-id', this.userId) ?? storedVisitorId();
   }
 
+  /** The modes the site offers, in the widget's terms (bootstrap leaves out modes whose flag is off). */
+  private get offeredModes(): Mode[] {
+    const config = this.store.$config.get();
+    return config ? config.modes.map((m) => API_MODE_TO_MODE[m]) : [...MODES];
+  }
+
   /**
-   * The modes the site offers now, in the widget's terms (bootstrap leaves out modes whose flag is off).
+   * The offered modes that work on this server now (a sandbox server cannot understand speech).
    * @internal
    */
   get allowedModes(): Mode[] {
-    const config = this.store.$config.get();
-    return config ? config.modes.map((m) => API_MODE_TO_MODE[m]) : [...MODES];
+    const unavailable = this.store.$config.get()?.unavailableModes ?? {};
+    return this.offeredModes.filter((m) => !unavailable[MODE_TO_API_MODE[m]]);
   }
 
   private applyMode() {
     const config = this.store.$config.get();
     const fallback: Mode = config ? API_MODE_TO_MODE[config.defaultMode] : 'hands-free';
     const wanted = oneOf('mode', this.mode, MODES, fallback);
+    if (config && this.offeredModes.includes(wanted) && !this.allowedModes.includes(wanted)) {
+      warnOnce('mode', wanted, `a mode this server can run: voice needs an OpenAI key on the server (sandbox mode), so "${fallback}" is used`);
+    }
     this.store.$mode.set(this.allowedModes.includes(wanted) ? wanted : fallback);
   }
 
@@ -533,6 +544,8 @@ export class VoiceBuddy extends LitElement {
     const fallback = s.$fallback.get();
     const ptt = this.connection?.currentLive?.ptt ?? null;
     const modes = this.allowedModes;
+    const offered = this.offeredModes;
+    const voiceOff = offered.some((m) => m !== 'text' && !modes.includes(m));
     const models = config?.models ?? [];
     const micError = error && error.code.startsWith('mic_');
     const name = config?.branding.name ?? 'Voice assistant';
@@ -556,6 +569,7 @@ export class VoiceBuddy extends LitElement {
       <div part="avatar" ?hidden=${!avatar.handle}></div>
       <voice-buddy-transcript part="transcript" .placeholder=${greeting}></voice-buddy-transcript>
       <div class="design" @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void this.keywords?.remove(e.detail.field as KeywordField, e.detail.value)}
+        @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void this.keywords?.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
         @vb-chip-add=${(e: CustomEvent<string>) => void this.keywords?.add(e.detail)} @vb-generate=${() => void this.keywords?.generate('button')}>
         <voice-buddy-keyword-chips part="keywords" ?can-generate=${this.keywords?.canGenerate() ?? false}
           ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
@@ -610,11 +624,12 @@ export class VoiceBuddy extends LitElement {
         : nothing}
       <div class="settings" part="settings">
         ${micLabel ? html`<span part="mic-permission" data-state=${micState}>${micLabel}</span>` : nothing}
-        ${modes.length > 1
+        ${offered.length > 1
           ? html`<label>Mode <select part="mode-select" .value=${mode} @change=${(e: Event) => this.switchTo({ mode: (e.target as HTMLSelectElement).value as Mode })}>
-              ${modes.map((m) => html`<option value=${m} ?selected=${m === mode}>${MODE_LABELS[m]}</option>`)}
+              ${offered.map((m) => html`<option value=${m} ?selected=${m === mode} ?disabled=${!modes.includes(m)}>${MODE_LABELS[m]}${modes.includes(m) ? '' : ' (needs a provider key)'}</option>`)}
             </select></label>`
           : nothing}
+        ${voiceOff ? html`<span part="sandbox-notice">Voice needs an OpenAI key on the server; this one runs in sandbox mode, so type your idea.</span>` : nothing}
         ${models.length > 1
           ? html`<label>Model <select part="model-select" @change=${(e: Event) => this.switchTo({ model: (e.target as HTMLSelectElement).value })}>
               ${models.map((m) => html`<option value=${m} ?selected=${m === (this.model ?? config?.defaultModel)}>${m}</option>`)}

@@ -59,12 +59,12 @@ export const styles = css`
   :host([variant='floating']) .panel {
     inline-size: var(--voice-buddy-width, min(380px, calc(100vw - 40px)));
     block-size: var(--voice-buddy-height, min(560px, calc(100vh - 120px)));
-    box-shadow: var(--voice-buddy-shadow, 0 12px 40px rgb(0 0 0 / 0.18)); margin-block-end: 12px;
+    box-shadow: var(--voice-buddy-shadow, 0 12px 40px rgb(0 0 0 / 0.18));
   }
-  :host([variant='floating'][placement^='top']) .panel { margin-block: 12px 0; }
-  :host([variant='floating'][placement^='top']) .root { display: flex; flex-direction: column-reverse; }
+  /* The launcher is the item nearest its corner, so it never moves: the panel opens beside it, away from the corner. */
+  :host([variant='floating']) .root { display: flex; flex-direction: column-reverse; align-items: flex-end; gap: 12px; }
+  :host([variant='floating'][placement^='top']) .root { flex-direction: column; }
   :host([variant='floating'][placement$='left']) .root { align-items: flex-start; }
-  :host([variant='floating']) .root { display: flex; flex-direction: column; align-items: flex-end; }
   .panel[hidden] { display: none; }
 
   header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35em 0.5em; padding: 0.6em 0.75em; border-block-end: 1px solid var(--_border); }

@@ -12,7 +12,14 @@ export interface FlagResult {
 export interface BootstrapResponse {
   tenant: { id: string; name: string };
   branding: { name: string; primaryColor: string | null; accentColor: string | null; logoUrl: string | null; greeting: string | null };
+  /** Modes the site offers this visitor (tenant settings and flags), best first. */
   modes: ApiMode[];
+  /**
+   * Modes of `modes` that cannot work on this server now, with why: `needs_provider_key` when the server has no
+   * OpenAI key (sandbox), so nothing can understand speech. The widget shows them disabled with the reason.
+   */
+  unavailableModes: Partial<Record<ApiMode, 'needs_provider_key'>>;
+  /** The best mode of `modes` that works now. */
   defaultMode: ApiMode;
   models: string[];
   defaultModel: string;

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { PUBLIC_ASSET_HEADERS } from './assets/policy.ts';
 import { sweepAvatarSessions } from './avatar/sweep.ts';
 import type { AppEnv, Env } from './env.ts';
 import { ApiError, errorResponse, notFound } from './errors.ts';
@@ -43,6 +44,7 @@ const CONSOLE_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
+  'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
 /** The console is static (dist/admin/): the page needs no token, every API call it makes does. */
@@ -50,6 +52,8 @@ async function adminConsole(c: Context<AppEnv>): Promise<Response> {
   if (!c.env.ASSETS) throw notFound();
   const asset = await c.env.ASSETS.fetch(c.req.raw);
   const res = new Response(asset.body, asset);
+  // dist/_headers opens every static file to any origin; the console is for this origin only.
+  for (const name of Object.keys(PUBLIC_ASSET_HEADERS)) res.headers.delete(name);
   for (const [name, value] of Object.entries(CONSOLE_HEADERS)) res.headers.set(name, value);
   return res;
 }
@@ -66,7 +70,18 @@ export const app = new Hono<AppEnv>()
   .on('GET', ['/admin', '/admin/', '/admin/console.js'], adminConsole)
   .route('/admin', admin);
 
-app.notFound((c) => errorResponse(c, notFound()));
+/** Paths the API answers; anything else that reaches the Worker is a static file the asset server did not have. */
+const API_PATH = /^\/(v1|admin|health)(\/|$)/;
+
+app.notFound((c) => {
+  const res = errorResponse(c, notFound(API_PATH.test(c.req.path) ? 'Route' : 'File'));
+  // A missing widget file (an old chunk after a deploy) must still be readable cross-origin, so the page can see why.
+  if (!API_PATH.test(c.req.path)) {
+    for (const [name, value] of Object.entries(PUBLIC_ASSET_HEADERS)) res.headers.set(name, value);
+    res.headers.set('Cache-Control', 'no-cache');
+  }
+  return res;
+});
 
 app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);

@@ -2,6 +2,14 @@
 const snippet = document.getElementById('snippet');
 snippet.textContent = `<script src="${location.origin}/voice-buddy.iife.js" async></script>\n<voice-buddy key="pk_demo"></voice-buddy>`;
 
+// One sentence about sandbox mode, when the server says it runs in it.
+fetch('/v1/bootstrap?key=pk_demo')
+  .then((res) => (res.ok ? res.json() : null))
+  .then((config) => {
+    if (config?.sandbox) document.getElementById('sandbox-note').hidden = false;
+  })
+  .catch(() => {});
+
 const log = document.getElementById('event-log');
 const EVENTS = ['voice-buddy-status-change', 'voice-buddy-transcript', 'voice-buddy-error', 'voice-buddy-keywords', 'voice-buddy-handoff', 'voice-buddy-concept', 'voice-buddy-avatar'];
 

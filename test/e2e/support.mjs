@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: a `wrangler dev` of our own on a free port with its own local state, and a
 // headless Chromium with fake media devices. Everything started here is stopped here, by PID.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,4 +66,70 @@ export async function until(page, fn, arg, message, timeout = 15_000) {
   } catch (e) {
     throw new Error(`${message}: ${e.message}`, { cause: e });
   }
+}
+
+/** Every file of the built widget, relative to dist/: loaders, chunks, and their pinned copies under v/. */
+export function widgetFiles() {
+  const dist = join(ROOT, 'dist');
+  const walk = (dir) => readdirSync(join(dist, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  return ['voice-buddy.iife.js', 'voice-buddy.js', ...walk('chunks'), ...walk('v')];
+}
+
+/**
+ * A partner's page on its own port (another origin than the Worker), with the README's two lines and a tenant that
+ * allows it. Query: `variant`, `placement` (attributes of the element), `coep=1` (the page is cross-origin isolated:
+ * COOP same-origin and COEP require-corp, so every file it embeds must carry CORP or CORS).
+ */
+export async function startPartnerSite(worker, { id, key, branding = {}, settings, attributes = '' }) {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url, origin);
+    const attrs = ['variant', 'placement'].filter((a) => url.searchParams.has(a)).map((a) => `${a}="${url.searchParams.get(a)}"`);
+    const headers = { 'Content-Type': 'text/html; charset=utf-8' };
+    if (url.searchParams.get('coep') === '1') Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+    res.writeHead(200, headers);
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Partner store</title></head><body><h1>Partner store</h1><p>Our products.</p>
+<script src="${worker.url}/voice-buddy.iife.js" async></script>
+<voice-buddy key="${key}" ${[attributes, ...attrs].join(' ')}></voice-buddy>
+</body></html>`);
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const created = await worker.admin('/admin/tenants', {
+    method: 'POST',
+    body: JSON.stringify({ id, name: branding.name ?? id, publishableKey: key, allowedOrigins: [origin], branding, ...(settings ? { settings } : {}) }),
+  });
+  if (created.status !== 201) throw new Error(`partner tenant: ${created.status} ${await created.text()}`);
+  return { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/**
+ * What a page showed that a clean run must not: console errors, uncaught errors, failed or refused requests and
+ * `voice-buddy-error` events. `loaded` lists the URLs fetched successfully.
+ */
+export function watch(page) {
+  const consoleErrors = [];
+  const failed = [];
+  const loaded = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => (r.status() >= 400 ? failed.push(`${r.url()}: HTTP ${r.status()}`) : loaded.push(r.url())));
+  void page.evaluateOnNewDocument(() => {
+    window.__vbErrors = [];
+    document.addEventListener('voice-buddy-error', (e) => window.__vbErrors.push(e.detail));
+  });
+  return {
+    loaded,
+    /** Files the browser would not load from `origin` (a CORS or CORP refusal, a failed request to it). */
+    blocked: (origin) => [
+      ...consoleErrors.filter((t) => /CORS policy|Cross-Origin-Resource-Policy|ERR_BLOCKED_BY/i.test(t)),
+      ...failed.filter((f) => f.startsWith(`${origin}/`)),
+    ],
+    async problems() {
+      const events = await page.evaluate(() => window.__vbErrors ?? []).catch(() => []);
+      return [...consoleErrors, ...failed, ...events.map((d) => `voice-buddy-error ${d.code}: ${d.message}`)];
+    },
+  };
 }

@@ -1,12 +1,13 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { briefJson } from '../../widget/keywords/brief.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { FakeBackend, workerError } from './fakes/backend.ts';
 import type { FakeOpenAIPeer } from './fakes/openai-peer.ts';
 import { connected, mount, part, transcriptTexts } from './helpers.ts';
 
 const chips = (el: VoiceBuddy) => part(el, 'keywords')!.shadowRoot!;
-const chipTexts = (el: VoiceBuddy) => [...chips(el).querySelectorAll('[part~="chip"] > span')].map((c) => c.textContent!.trim());
+const chipTexts = (el: VoiceBuddy) => [...chips(el).querySelectorAll('[part~="chip-edit"]')].map((c) => c.textContent!.trim());
 const gallery = (el: VoiceBuddy) => part(el, 'gallery')!.shadowRoot!;
 
 function callTool(peer: FakeOpenAIPeer, name: string, args: unknown, callId = `call_${Math.random().toString(36).slice(2, 8)}`) {
@@ -71,7 +72,7 @@ describe('keywords: extract, show, edit, hand off', () => {
     el.disconnect();
   });
 
-  it('chip edits go back to the model as a conversation item', async () => {
+  it('chip edits go back to the model as data: one system item with the whole brief, no reply asked', async () => {
     const el = await mount();
     const events: Array<{ source: string; keywords: { subject: string[]; colors: string[]; placement: string | null; exclude: string[] } }> = [];
     el.addEventListener('voice-buddy-keywords', (e) => events.push(e.detail as never));
@@ -84,10 +85,14 @@ describe('keywords: extract, show, edit, hand off', () => {
     removeStyle.click();
     await waitUntil(() => !chipTexts(el).includes('fine-line'), 'chip not removed');
     await waitUntil(() => peer.received.length > before);
-    const edit = peer.received.at(-1) as { type: string; item: { role: string; content: Array<{ text: string }> } };
+    const edit = peer.received.at(-1) as { type: string; item: { type: string; role: string; content: Array<{ type: string; text: string }> } };
     expect(edit.type).to.equal('conversation.item.create');
-    expect(edit.item.role).to.equal('user');
-    expect(edit.item.content[0]!.text).to.contain('removed "fine-line"');
+    expect(edit.item).to.include({ type: 'message', role: 'system' });
+    expect(edit.item.content).to.have.length(1);
+    expect(edit.item.content[0]!.type).to.equal('input_text');
+    const brief = briefJson(edit.item.content[0]!.text) as { subject: string[]; style: string[] };
+    expect(brief.subject).to.deep.equal(['wolf']);
+    expect(brief.style).to.deep.equal([]);
     expect(peer.received.slice(before).map((e) => e.type)).not.to.include('response.create');
 
     const input = chips(el).querySelector<HTMLInputElement>('[part~="add-input"]')!;
@@ -99,6 +104,42 @@ describe('keywords: extract, show, edit, hand off', () => {
     input.value = 'zorblax';
     input.form!.requestSubmit();
     await waitUntil(() => chipTexts(el).includes('zorblax'), 'unknown words become a motif');
+    el.disconnect();
+  });
+
+  it('edits a chip in place: Enter saves into the same field, Escape cancels, focus stays on the chips', async () => {
+    const el = await mount();
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], style: ['fine-line'], placement: 'forearm' }));
+    await waitUntil(() => chipTexts(el).includes('forearm'));
+    const chip = (text: string) => [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-edit"]')].find((b) => b.textContent === text);
+    const editInput = () => chips(el).querySelector<HTMLInputElement>('[part~="chip-input"]');
+
+    chip('forearm')!.click();
+    await waitUntil(() => editInput() !== null, 'no edit field');
+    expect(chips(el).activeElement).to.equal(editInput());
+    editInput()!.value = 'calf';
+    editInput()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    await waitUntil(() => el.store.$keywords.get()?.placement === 'calf', 'placement not edited');
+    await waitUntil(() => chips(el).activeElement === chip('calf'), 'focus did not go back to the chip');
+
+    // A style typed into a style chip is read as a style; "Fine Line" is normalised.
+    chip('fine-line')!.click();
+    await waitUntil(() => editInput() !== null);
+    editInput()!.value = 'Japanese';
+    editInput()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    await waitUntil(() => el.store.$keywords.get()?.style.join() === 'japanese', 'style not edited');
+
+    // Escape keeps the chip as it was, and the panel does not close.
+    const sent = peer.received.length;
+    chip('wolf')!.click();
+    await waitUntil(() => editInput() !== null);
+    editInput()!.value = 'bear';
+    editInput()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await waitUntil(() => editInput() === null);
+    expect(el.store.$keywords.get()!.subject).to.deep.equal(['wolf']);
+    expect(peer.received.length).to.equal(sent);
     el.disconnect();
   });
 

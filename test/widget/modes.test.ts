@@ -2,7 +2,7 @@ import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { VoiceConnection } from '../../widget/realtime/connection.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
-import { API, FakeBackend, openAIError } from './fakes/backend.ts';
+import { API, baseConfig, FakeBackend, openAIError } from './fakes/backend.ts';
 import { mount, part, recordStatuses, transcriptTexts } from './helpers.ts';
 import { trackResources } from './resources.ts';
 
@@ -30,6 +30,37 @@ describe('push-to-talk, text and the fallback chain', () => {
   afterEach(() => {
     backend.uninstall();
     VoiceConnection.backoffBaseMs = backoff;
+  });
+
+  it('sandbox server: starts in text, shows the voice modes disabled with the reason, and a voice mode attribute warns once', async () => {
+    backend.config = baseConfig({ sandbox: true, unavailableModes: { webrtc: 'needs_provider_key', websocket: 'needs_provider_key' }, defaultMode: 'text' });
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    try {
+      for (const mode of ['', 'push-to-talk', 'push-to-talk']) {
+        const el = mode ? await mountMode(mode) : await mount();
+        expect(el.store.$mode.get()).to.equal('text');
+        expect(part(el, 'connect-button')!.textContent!.trim()).to.equal('Start chatting');
+        expect(part(el, 'text-input'), 'the text box is there at once').to.exist;
+        const options = [...part<HTMLSelectElement>(el, 'mode-select')!.options].map((o) => [o.value, o.disabled, o.textContent!.trim()]);
+        expect(options).to.deep.equal([
+          ['hands-free', true, 'Hands-free (needs a provider key)'],
+          ['push-to-talk', true, 'Push to talk (needs a provider key)'],
+          ['text', false, 'Text'],
+        ]);
+        expect(part(el, 'sandbox-notice')!.textContent).to.match(/OpenAI key/);
+        expect(el.allowedModes).to.deep.equal(['text']);
+      }
+      expect(warnings.filter((w) => w.includes('mode="push-to-talk"'))).to.have.length(1);
+    } finally {
+      console.warn = warn;
+    }
+    // With a key, nothing is disabled and there is no notice.
+    backend.config = baseConfig();
+    const el = await mount();
+    expect([...part<HTMLSelectElement>(el, 'mode-select')!.options].some((o) => o.disabled)).to.equal(false);
+    expect(part(el, 'sandbox-notice')).to.equal(null);
   });
 
   it('text mode: a typed idea gets a streamed reply, with no microphone at all', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../worker/env.ts';
+import { briefItem } from '../../widget/keywords/brief.ts';
 import { createTenant } from './helpers.ts';
 import { newTicket, openRelay, type RelayClient, type ServerEvent } from './relay-client.ts';
 
@@ -155,6 +156,32 @@ describe('sandbox responder: concepts on request', () => {
     expect(calls(refine)).toEqual(['extract_keywords', 'generate_concepts']);
     const keywords = JSON.parse(refine.of('response.function_call_arguments.done')[0]!.arguments as string) as { mood: string[] };
     expect(keywords.mood).toContain('bold');
+    client.close();
+  });
+
+  it("takes the visitor's brief as the truth: what they removed stays out and their exclusions stay excluded", async () => {
+    const t = await createTenant();
+    const { client } = await openRelay(t.publishableKey, 'text', SANDBOX);
+    let from = client.events.length;
+    say(client, 'a fine-line wolf howling at the moon on my forearm, black and grey');
+    const first = await turn(client, from);
+    const seen = JSON.parse(first.call!.arguments as string) as { elements: string[] };
+    expect(seen.elements).toContain('moon');
+    // The widget answered the call; then the visitor removed the moon and excluded red, as chip edits.
+    client.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: first.call!.call_id, output: '{}' } });
+    const edited = { ...seen, elements: [], exclude: ['red'] };
+    client.send({ type: 'conversation.item.create', item: briefItem(edited as never) });
+    from = client.events.length;
+    say(client, 'make it bolder');
+    const refine = await turn(client, from);
+    expect(calls(refine)).toEqual(['extract_keywords', 'generate_concepts']);
+    const now = JSON.parse(refine.of('response.function_call_arguments.done')[0]!.arguments as string) as { elements: string[]; colors: string[]; exclude: string[]; mood: string[] };
+    expect(now.elements).not.toContain('moon');
+    expect(now.exclude).toContain('red');
+    expect(now.colors).not.toContain('red');
+    expect(now.mood).toContain('bold');
+    // The brief itself asks for no reply: nothing was said about the chip edits.
+    expect(refine.text).not.toMatch(/red/);
     client.close();
   });
 });

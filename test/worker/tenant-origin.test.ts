@@ -141,11 +141,35 @@ describe('bootstrap', () => {
     expect(second.headers.get('etag')).not.toBe(first);
   });
 
-  it('says sandbox and prefers a mode that works without an OpenAI key', async () => {
+  it('says sandbox, marks voice as needing a provider key and defaults to text when the server has no OpenAI key', async () => {
     const t = await createTenant();
     const res = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }, { OPENAI_API_KEY: '' });
-    const body = (await res.json()) as { sandbox: boolean; defaultMode: string };
+    const body = (await res.json()) as { sandbox: boolean; modes: string[]; unavailableModes: Record<string, string>; defaultMode: string };
     expect(body.sandbox).toBe(true);
-    expect(body.defaultMode).toBe('websocket');
+    expect(body.modes).toEqual(['webrtc', 'websocket', 'text']);
+    expect(body.unavailableModes).toEqual({ webrtc: 'needs_provider_key', websocket: 'needs_provider_key' });
+    expect(body.defaultMode).toBe('text');
+    const keyed = (await (await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) })).json()) as typeof body;
+    expect(keyed).toMatchObject({ sandbox: false, unavailableModes: {}, defaultMode: 'webrtc' });
+  });
+});
+
+describe('static files the Worker answers itself', () => {
+  it('answers a missing widget file with a 404 any page can read, and API paths with their own CORS', async () => {
+    const res = await call('/chunks/voice-buddy-keywords.lazy-gone.js', { headers: { Origin: 'https://partner.example' } });
+    await expectError(res.clone(), 404, 'not_found');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    const api = await call('/v1/nowhere', { headers: { Origin: 'https://partner.example' } });
+    expect(api.status).not.toBe(200);
+    expect(api.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('keeps the admin console on its own origin although every other static file is public', async () => {
+    const assets = { fetch: async () => new Response('export {};', { headers: { 'Content-Type': 'text/javascript', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' } }) } as unknown as Fetcher;
+    const res = await call('/admin/console.js', {}, { ASSETS: assets });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
   });
 });

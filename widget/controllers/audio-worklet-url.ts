@@ -1,12 +1,13 @@
 import { WidgetError } from '../api/errors.ts';
+import { ASSET_FILES } from '../assets.ts';
 
 /**
- * Where the audio worklet module lives: next to the widget script, so pages with a strict Content-Security-Policy
+ * Where the audio worklet module lives: next to the widget script (by its hashed name in a build), so pages with a strict Content-Security-Policy
  * (no blob: or data: workers) can still load it. `scriptUrl` is the widget script's own URL (`import.meta.url` in the
  * ES module build, `document.currentScript.src` in the IIFE build).
  */
 export function workletUrl(scriptUrl: string): string {
-  return new URL('voice-buddy-audio.worklet.js', scriptUrl).href;
+  return new URL(ASSET_FILES.worklet, scriptUrl).href;
 }
 
 /**

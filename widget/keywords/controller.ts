@@ -4,6 +4,7 @@ import { WidgetError } from '../api/errors.ts';
 import { loadKeywordTools } from '../lazy.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
+import { briefItem } from './brief.ts';
 import type { Keywords } from './types.ts';
 
 export type KeywordField = keyof Keywords;
@@ -18,6 +19,15 @@ export interface KeywordsHost {
   /** Dispatches a widget event; returns false when a listener called preventDefault(). */
   emit: (type: string, detail: unknown, cancelable?: boolean) => boolean;
   onError: (error: WidgetError) => void;
+}
+
+const isEmpty = (k: Keywords) => LIST_FIELDS.every((f) => k[f].length === 0) && !k.placement && !k.size && !k.lettering;
+
+function without(current: Keywords, field: KeywordField, value: string): Keywords {
+  const next: Keywords = { ...current };
+  if ((LIST_FIELDS as readonly string[]).includes(field)) (next[field] as string[]) = (current[field] as string[]).filter((v) => v !== value);
+  else (next[field] as string | null) = null;
+  return next;
 }
 
 /** A short, readable summary of keywords for the transcript and for the model. */
@@ -88,15 +98,7 @@ export class KeywordsController {
   /** The visitor removed a chip. */
   async remove(field: KeywordField, value: string): Promise<void> {
     const tools = await loadKeywordTools();
-    const current = this.store.$keywords.get() ?? tools.emptyKeywords();
-    const next: Keywords = { ...current };
-    if ((LIST_FIELDS as readonly string[]).includes(field)) {
-      (next[field] as string[]) = (current[field] as string[]).filter((v) => v !== value);
-    } else {
-      (next[field] as string | null) = null;
-    }
-    this.set(next, 'visitor');
-    this.tellModel(`I removed "${value}" from ${field}.`, next);
+    this.edited(without(this.store.$keywords.get() ?? tools.emptyKeywords(), field, value));
   }
 
   /** The visitor typed a keyword (or a phrase: "no red", "on my calf"). */
@@ -104,26 +106,36 @@ export class KeywordsController {
     const trimmed = text.trim();
     if (!trimmed) return;
     const tools = await loadKeywordTools();
-    const current = this.store.$keywords.get() ?? tools.emptyKeywords();
-    let update = tools.extractKeywords(trimmed);
-    const empty = LIST_FIELDS.every((f) => update[f].length === 0) && !update.placement && !update.size && !update.lettering;
-    // Something the lexicon does not know is still a motif the visitor wants.
-    if (empty) update = tools.normaliseKeywords({ elements: [trimmed.toLowerCase()] });
-    const next = tools.mergeKeywords(current, update);
-    this.set(next, 'visitor');
-    this.tellModel(`I added "${trimmed}".`, next);
+    this.edited(tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), await this.read(trimmed)));
   }
 
-  /** Edits go back to the model as a conversation item, so the assistant knows without being asked to reply. */
-  private tellModel(change: string, keywords: Keywords) {
-    this.host.session()?.send({
-      type: 'conversation.item.create',
-      item: {
-        type: 'message',
-        role: 'user',
-        content: [{ type: 'input_text', text: `[Edited the design keywords] ${change} The current keywords are: ${JSON.stringify(keywords)}` }],
-      },
-    });
+  /** The visitor rewrote a chip in place: the old value goes, the new one is read as belonging to the same field. */
+  async edit(field: KeywordField, from: string, to: string): Promise<void> {
+    const trimmed = to.trim();
+    if (trimmed === from) return;
+    const tools = await loadKeywordTools();
+    const current = without(this.store.$keywords.get() ?? tools.emptyKeywords(), field, from);
+    if (!trimmed) return this.edited(current);
+    const raw = (LIST_FIELDS as readonly string[]).includes(field) ? { [field]: [trimmed] } : { [field]: trimmed };
+    const inField = tools.normaliseKeywords(raw);
+    const update = isEmpty(inField) ? await this.read(trimmed) : inField;
+    this.edited(tools.mergeKeywords(current, update));
+  }
+
+  /** What a typed phrase says; something the lexicon does not know is still a motif the visitor wants. */
+  private async read(text: string): Promise<Keywords> {
+    const tools = await loadKeywordTools();
+    const update = tools.extractKeywords(text);
+    return isEmpty(update) ? tools.normaliseKeywords({ elements: [text.toLowerCase()] }) : update;
+  }
+
+  /**
+   * A visitor's edit is the new truth: shown at once, and sent to the model as the whole brief in one system item
+   * (data, not a sentence it would have to re-read), so the assistant knows without being asked to reply.
+   */
+  private edited(keywords: Keywords) {
+    this.set(keywords, 'visitor');
+    this.host.session()?.send({ type: 'conversation.item.create', item: briefItem(keywords) });
   }
 
   canGenerate(): boolean {

@@ -1,4 +1,7 @@
 import type { RealtimeClientEvent, RealtimeErrorEvent } from 'openai/resources/realtime/realtime';
+import * as v from 'valibot';
+import { briefItem, briefJson } from '../../widget/keywords/brief.ts';
+import { KeywordsSchema, tidyKeywords } from '../keywords.ts';
 
 // The relay owns the model's instructions and tools (see session-config.ts). A browser may steer the conversation
 // and the audio, never what the model is told to be: so client events pass through an allowlist, and the two events
@@ -25,7 +28,8 @@ export interface Refusal {
 }
 
 export type Verdict =
-  | { kind: 'forward'; event: RealtimeClientEvent }
+  /** `rewritten`: the event to send instead of the client's text (the relay rebuilt it). */
+  | { kind: 'forward'; event: RealtimeClientEvent; rewritten?: string }
   /** Not a Realtime event at all: the client is broken, the session ends (close code 4005). */
   | { kind: 'malformed'; reason: string }
   /** A well-formed event the relay will not pass on: an error event goes back, the session goes on. */
@@ -56,7 +60,8 @@ export function checkClientEvent(text: string): Verdict {
       if (!isObject(item)) return refuse('item_not_allowed', 'conversation.item.create needs an item', 'item');
       if (item.type === 'message' && item.role === 'user') return { kind: 'forward', event };
       if (item.type === 'function_call_output') return { kind: 'forward', event };
-      return refuse('item_not_allowed', 'Only user messages and function_call_output items may be added to the conversation', 'item.type');
+      if (item.type === 'message' && item.role === 'system') return designBrief(parsed, item, refuse);
+      return refuse('item_not_allowed', 'Only user messages, function_call_output items and design briefs may be added to the conversation', 'item.type');
     }
     case 'response.create': {
       const response = parsed.response;
@@ -76,6 +81,22 @@ export function checkClientEvent(text: string): Verdict {
     default:
       return refuse('event_not_allowed', `Client event '${parsed.type.slice(0, 64)}' is not allowed through this relay`, 'type');
   }
+}
+
+/**
+ * The one system item a client may add: the visitor's design brief (widget/keywords/brief.ts). It is rebuilt from
+ * its validated JSON, so no instruction can ride along in its text; anything else in a system item is refused.
+ */
+function designBrief(event: Record<string, unknown>, item: Record<string, unknown>, refuse: (code: string, message: string, param?: string | null) => Verdict): Verdict {
+  const content = Array.isArray(item.content) && item.content.length === 1 ? (item.content[0] as unknown) : null;
+  const text = isObject(content) && content.type === 'input_text' && typeof content.text === 'string' ? content.text : '';
+  const brief = v.safeParse(KeywordsSchema, briefJson(text));
+  if (!brief.success) return refuse('item_not_allowed', 'A system item may only carry a design brief with valid keywords', 'item.content');
+  const id = typeof item.id === 'string' && /^[\w-]{1,32}$/.test(item.id) ? { id: item.id } : {};
+  const rebuilt: RealtimeClientEvent = { type: 'conversation.item.create', item: { ...id, ...briefItem(tidyKeywords(brief.output)) } };
+  if (typeof event.event_id === 'string') rebuilt.event_id = event.event_id;
+  if (typeof event.previous_item_id === 'string') rebuilt.previous_item_id = event.previous_item_id;
+  return { kind: 'forward', event: rebuilt, rewritten: JSON.stringify(rebuilt) };
 }
 
 /** An `error` server event in the GA shape, for the relay's own refusals and failures. */

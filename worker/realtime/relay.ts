@@ -166,9 +166,10 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
       stats.refused++;
       return sendClient(JSON.stringify(errorEvent(verdict.refusal, verdict.eventId)));
     }
-    if (!upstream) return void queue.push(msg.data);
+    const data = verdict.rewritten ?? msg.data;
+    if (!upstream) return void queue.push(data);
     try {
-      upstream.send(msg.data);
+      upstream.send(data);
     } catch {
       /* the upstream is gone; its close event ends the session */
     }

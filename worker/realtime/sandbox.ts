@@ -9,8 +9,10 @@ import type {
   RealtimeServerEvent,
   RealtimeSessionCreateRequest,
 } from 'openai/resources/realtime/realtime';
+import { briefJson } from '../../widget/keywords/brief.ts';
 import { extractKeywords } from '../../widget/keywords/extract.ts';
 import { mergeKeywords } from '../../widget/keywords/merge.ts';
+import { normaliseKeywords } from '../../widget/keywords/normalise.ts';
 import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
 import { afterToolOutput, drawingReply, isEmpty, offersConcepts, replyTo, VOICE_NEEDS_KEY, wantsConcepts } from './sandbox-reply.ts';
 
@@ -182,6 +184,15 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
       }
     } else if (item.type === 'function_call_output') {
       this.toolOutputPending = true;
+    } else if (item.type === 'message' && item.role === 'system') {
+      // The visitor's own edit of the brief (the relay let only a valid one through): it replaces what the sandbox
+      // gathered, as the model is told to, and needs no reply or keyword call of its own.
+      const text = item.content.map((c) => (c.type === 'input_text' ? (c.text ?? '') : '')).join('');
+      const brief = briefJson(text);
+      if (brief !== undefined) {
+        this.keywords = this.keywordsAtLastReply = normaliseKeywords(brief as Partial<Keywords>);
+        this.lastCalled = JSON.stringify(this.keywords);
+      }
     }
     this.addItem({ ...item, id, object: 'realtime.item', status: 'completed' } as ConversationItem & { id: string });
   }

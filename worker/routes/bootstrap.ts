@@ -16,9 +16,19 @@ export function availableModes(tenant: Tenant, flags: Record<string, FlagResult>
   return MODE_PREFERENCE.filter((m) => tenant.allowedModes.includes(m) && flags[MODE_FLAGS[m]]?.enabled !== false);
 }
 
-/** The best available mode that works now: with no OpenAI key only the relay's sandbox responder answers. */
+/**
+ * Modes that cannot work on this server now. With no OpenAI key only the relay's sandbox responder answers, and it
+ * cannot understand speech: voice would only ever come back "(not understood)".
+ */
+export function unavailableModes(modes: Mode[], env: Env): BootstrapResponse['unavailableModes'] {
+  if (!isSandbox(env)) return {};
+  return Object.fromEntries(modes.filter((m) => m !== 'text').map((m) => [m, 'needs_provider_key' as const]));
+}
+
+/** The best available mode that works now. */
 export function defaultMode(modes: Mode[], env: Env): Mode {
-  return modes.find((m) => !(isSandbox(env) && m === 'webrtc')) ?? modes[0] ?? 'text';
+  const unavailable = unavailableModes(modes, env);
+  return modes.find((m) => !unavailable[m]) ?? modes[0] ?? 'text';
 }
 
 export function publicConfig(tenant: Tenant, env: Env, flags: Record<string, FlagResult>): BootstrapResponse {
@@ -33,6 +43,7 @@ export function publicConfig(tenant: Tenant, env: Env, flags: Record<string, Fla
       greeting: tenant.branding.greeting ?? null,
     },
     modes,
+    unavailableModes: unavailableModes(modes, env),
     defaultMode: defaultMode(modes, env),
     models: tenant.allowedModels,
     defaultModel: tenant.defaultModel,

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import type { Keywords } from '../../widget/keywords/types.ts';
 import { parseJson } from '../body.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -8,30 +7,9 @@ import { requireFlag, UidSchema } from '../flags/enforce.ts';
 import { runGeneration, resolveTarget } from '../handoff/dispatch.ts';
 import { buildPrompt } from '../handoff/prompt.ts';
 import { createGeneration } from '../handoff/store.ts';
+import { KeywordsSchema, tidyKeywords } from '../keywords.ts';
 import { consumeQuota } from '../limits/quota.ts';
 import { utcMonth } from '../limits/month.ts';
-
-// Bounds keep a prompt, a webhook body and an SVG card small whatever a client sends.
-const term = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(60), v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'));
-const terms = v.optional(v.pipe(v.array(term), v.maxLength(12, 'must have at most 12 entries')), []);
-const single = (max: number) =>
-  v.optional(
-    v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(max), v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'))),
-    null,
-  );
-
-/** The shape of `Keywords` (widget/keywords/types.ts); a missing list counts as empty, a missing value as null. */
-export const KeywordsSchema = v.strictObject({
-  subject: terms,
-  elements: terms,
-  style: terms,
-  colors: terms,
-  placement: single(40),
-  size: single(40),
-  mood: terms,
-  lettering: single(80),
-  exclude: terms,
-});
 
 const HandoffRequest = v.strictObject({
   keywords: KeywordsSchema,
@@ -39,35 +17,11 @@ const HandoffRequest = v.strictObject({
   uid: v.optional(UidSchema),
 });
 
-const dedupe = (items: string[]) => {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-};
-
-function tidy(k: v.InferOutput<typeof KeywordsSchema>): Keywords {
-  return {
-    subject: dedupe(k.subject),
-    elements: dedupe(k.elements),
-    style: dedupe(k.style),
-    colors: dedupe(k.colors),
-    placement: k.placement || null,
-    size: k.size || null,
-    mood: dedupe(k.mood),
-    lettering: k.lettering || null,
-    exclude: dedupe(k.exclude),
-  };
-}
-
 export const handoff = new Hono<AppEnv>().post('/', async (c) => {
   const tenant = c.get('tenant');
   const body = await parseJson(c, HandoffRequest);
   await requireFlag(c, 'keywords.handoff', body.uid);
-  const keywords = tidy(body.keywords);
+  const keywords = tidyKeywords(body.keywords);
   if (keywords.subject.length === 0 && keywords.elements.length === 0) {
     throw new ApiError(400, 'keywords_incomplete', 'Say what the design should show (a subject or an element) before generating');
   }

@@ -8,6 +8,7 @@ export const baseConfig = (over: Partial<BootstrapResponse> = {}): BootstrapResp
   tenant: { id: 'studio', name: 'Ink & Iron' },
   branding: { name: 'Ink & Iron', primaryColor: '#1f2937', accentColor: null, logoUrl: null, greeting: 'Hi! What shall we design?' },
   modes: ['webrtc', 'websocket', 'text'],
+  unavailableModes: {},
   defaultMode: 'webrtc',
   models: ['gpt-realtime', 'gpt-realtime-mini'],
   defaultModel: 'gpt-realtime',

@@ -15,15 +15,24 @@ export interface ChipRemoveDetail {
   field: keyof Keywords;
   value: string;
 }
+export interface ChipEditDetail {
+  field: keyof Keywords;
+  from: string;
+  to: string;
+}
 
 /**
- * The design keywords as chips grouped by field; the visitor can remove a chip, type one in, and ask for concepts.
+ * The design keywords as chips grouped by field; the visitor can edit a chip in place (Enter saves, Escape cancels),
+ * remove one, type one in, and ask for concepts.
  * @csspart group - one field's chips
  * @csspart chip - a keyword
+ * @csspart chip-edit - a chip's text: activate it to edit the keyword
+ * @csspart chip-input - the input that replaces a chip's text while it is edited
  * @csspart chip-remove - a chip's remove button
  * @csspart add-input - input to type a keyword
  * @csspart generate-button - hands the keywords to image generation
  * @fires vb-chip-remove - internal: `{ field, value }`
+ * @fires vb-chip-edit - internal: `{ field, from, to }`
  * @fires vb-chip-add - internal: the typed text
  * @fires vb-generate - internal
  */
@@ -36,6 +45,8 @@ export class VoiceBuddyKeywordChips extends LitElement {
     ul { display: contents; list-style: none; }
     .chip { display: inline-flex; align-items: center; gap: 0.2em; border-radius: 999px; padding: 0.1em 0.25em 0.1em 0.6em; background: var(--_pill-bg); }
     .chip button { border: 0; background: transparent; color: var(--_muted); cursor: pointer; font: inherit; border-radius: 50%; padding: 0 0.35em; }
+    .chip .text { color: inherit; border-radius: 999px; padding: 0; cursor: text; }
+    .chip input { inline-size: 9em; padding: 0 0.4em; border-radius: 999px; }
     .chip button:focus-visible, input:focus-visible, .gen:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
     form { display: flex; gap: 0.4em; }
     input { flex: 1; min-width: 0; font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 999px; padding: 0.3em 0.7em; }
@@ -44,9 +55,17 @@ export class VoiceBuddyKeywordChips extends LitElement {
     .add { font: inherit; border: 1px solid var(--_border); border-radius: 999px; background: transparent; color: var(--_fg); padding: 0.3em 0.7em; cursor: pointer; }
   `;
 
-  static override properties = { canGenerate: { type: Boolean, attribute: 'can-generate' }, allowGenerate: { type: Boolean, attribute: 'allow-generate' } };
+  static override properties = {
+    canGenerate: { type: Boolean, attribute: 'can-generate' },
+    allowGenerate: { type: Boolean, attribute: 'allow-generate' },
+    editing: { state: true },
+  };
   declare canGenerate: boolean;
   declare allowGenerate: boolean;
+  /** The chip being edited in place. */
+  declare editing: { field: keyof Keywords; value: string } | null;
+  /** Where focus goes after an edit ends by key; `keywords` is the set before the edit, to wait for the new one. */
+  private refocus: { field: keyof Keywords; text: string; keywords: Keywords | null | undefined } | null = null;
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
   private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$keywords] : []));
@@ -55,6 +74,7 @@ export class VoiceBuddyKeywordChips extends LitElement {
     super();
     this.canGenerate = false;
     this.allowGenerate = true;
+    this.editing = null;
   }
 
   private send(type: string, detail?: unknown) {
@@ -67,6 +87,51 @@ export class VoiceBuddyKeywordChips extends LitElement {
     if (!input.value.trim()) return;
     this.send('vb-chip-add', input.value);
     input.value = '';
+  }
+
+  private async startEdit(field: keyof Keywords, value: string) {
+    this.editing = { field, value };
+    await this.updateComplete;
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="chip-input"]');
+    input?.focus();
+    input?.select();
+  }
+
+  private onEditKey(e: KeyboardEvent, field: keyof Keywords, from: string) {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      this.finishEdit(field, from, (e.target as HTMLInputElement).value);
+    } else if (e.key === 'Escape') {
+      // Escape ends the edit, not the floating panel.
+      e.preventDefault();
+      e.stopPropagation();
+      this.finishEdit(field, from, from);
+    }
+  }
+
+  /**
+   * Saves (Enter, leaving the field) or cancels (Escape: `to` is the old value). After a key, focus goes back to the
+   * chip; after a click elsewhere it stays where the visitor put it.
+   */
+  private finishEdit(field: keyof Keywords, from: string, to: string, refocus = true) {
+    if (!this.editing || this.editing.field !== field || this.editing.value !== from) return;
+    this.editing = null;
+    const changed = to.trim() !== from;
+    if (changed) this.send('vb-chip-edit', { field, from, to } satisfies ChipEditDetail);
+    if (refocus) this.refocus = { field, text: changed ? to.trim() : from, keywords: changed ? this.session.value?.$keywords.get() : undefined };
+  }
+
+  /** After an edit by key, focus lands on the edited chip once the keywords show the edit (the text may be normalised). */
+  protected override updated(): void {
+    const wanted = this.refocus;
+    const keywords = this.session.value?.$keywords.get();
+    if (!wanted || (wanted.keywords !== undefined && keywords === wanted.keywords)) return;
+    this.refocus = null;
+    const label = FIELDS.find(([f]) => f === wanted.field)?.[1] ?? '';
+    const inField = [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~="group"][aria-label="${label}"] [part~="chip-edit"]`)];
+    const simple = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, '');
+    const target = inField.find((c) => simple(c.textContent ?? '') === simple(wanted.text)) ?? inField[0] ?? this.renderRoot.querySelector<HTMLElement>('[part~="add-input"]');
+    target?.focus();
   }
 
   override render() {
@@ -83,8 +148,12 @@ export class VoiceBuddyKeywordChips extends LitElement {
           <span class="label" aria-hidden="true">${g.label}</span>
           <ul>
             ${g.values.map(
-              (v) => html`<li class="chip" part="chip"><span>${v}</span><button part="chip-remove" aria-label=${`Remove ${g.label.toLowerCase()} ${v}`}
-                  @click=${() => this.send('vb-chip-remove', { field: g.field, value: v } satisfies ChipRemoveDetail)}>×</button></li>`,
+              (v) => this.editing?.field === g.field && this.editing.value === v
+                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${v} aria-label=${`Edit ${g.label.toLowerCase()} ${v}`}
+                    @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)} @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)} /></li>`
+                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${`${v}: edit ${g.label.toLowerCase()}`}
+                    @click=${() => this.startEdit(g.field, v)}>${v}</button><button part="chip-remove" aria-label=${`Remove ${g.label.toLowerCase()} ${v}`}
+                    @click=${() => this.send('vb-chip-remove', { field: g.field, value: v } satisfies ChipRemoveDetail)}>×</button></li>`,
             )}
           </ul>
         </div>`,

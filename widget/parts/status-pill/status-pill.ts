@@ -27,15 +27,17 @@ export class VoiceBuddyStatusPill extends LitElement {
   static override styles = css`
     :host { display: inline-flex; min-width: 0; }
     .pill {
-      display: inline-flex; align-items: center; gap: 0.4em; padding: 0.2em 0.7em; border-radius: 999px;
-      background: var(--_pill-bg); color: var(--_fg); font-size: 0.8em; white-space: nowrap; max-width: 100%;
+      display: inline-flex; flex-wrap: wrap; align-items: center; gap: 0 0.4em; padding: 0.2em 0.7em; border-radius: 0.9em;
+      background: var(--_pill-bg); color: var(--_fg); font-size: 0.8em; max-width: 100%;
     }
+    .label { white-space: nowrap; }
     .dot { inline-size: 0.55em; block-size: 0.55em; border-radius: 50%; background: var(--_muted); flex: none; }
     [data-status='listening'] .dot { background: #16a34a; }
     [data-status='speaking'] .dot { background: var(--_accent); }
     [data-status='thinking'] .dot, [data-status='connecting'] .dot, [data-status='reconnecting'] .dot, [data-status='fallback'] .dot { background: #d97706; }
     [data-status='error'] .dot { background: #dc2626; }
-    .usage { color: var(--_muted); overflow: hidden; text-overflow: ellipsis; }
+    /* On a narrow panel the figures wrap under the state instead of being cut off. */
+    .usage { color: var(--_muted); overflow-wrap: anywhere; }
   `;
 
   private readonly session = new ContextConsumer(this, {
