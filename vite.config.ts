@@ -47,10 +47,9 @@ function esAssets(): Plugin {
       this.emitFile({ type: 'asset', fileName: WORKLET_FILE, source: workletSource });
       const chunks: Record<string, string> = {};
       for (const file of Object.values(bundle)) {
-        if (file.type === 'chunk' && file.isDynamicEntry && file.facadeModuleId) {
-          const name = /([\w.-]+)\.ts$/.exec(file.facadeModuleId)?.[1];
-          if (name) chunks[name] = file.fileName;
-        }
+        // Only the *.lazy.ts entries of widget/lazy.ts: the chunks they import in turn (Agora) load by relative URL.
+        const name = file.type === 'chunk' && file.isDynamicEntry ? /([\w-]+\.lazy)\.ts$/.exec(file.facadeModuleId ?? '')?.[1] : undefined;
+        if (name) chunks[name] = file.fileName;
       }
       this.emitFile({ type: 'asset', fileName: '.vite/lazy-chunks.json', source: JSON.stringify(chunks, null, 2) });
     },
@@ -90,7 +89,7 @@ function releaseFiles(): Plugin {
       writeFileSync(`${DIST}_headers`, assetHeaders(version));
       writeFileSync(`${DIST}.assetsignore`, '.vite\n');
       const integrity = `sha384-${createHash('sha384').update(readFileSync(`${DIST}voice-buddy.iife.js`)).digest('base64')}`;
-      writeFileSync(`${DIST}.vite/release.json`, JSON.stringify({ version, major, integrity }, null, 2));
+      writeFileSync(`${DIST}release.json`, JSON.stringify({ version, major, integrity }, null, 2));
       console.log(`\nvoice-buddy ${version}: /v/${version}/voice-buddy.iife.js  integrity="${integrity}"  (moving: /v/${major}/)`);
     },
   };

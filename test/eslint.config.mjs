@@ -12,7 +12,7 @@ export default tseslint.config(
         setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly',
         Headers: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly',
         WebSocket: 'readonly', Buffer: 'readonly', performance: 'readonly', crypto: 'readonly', globalThis: 'readonly',
-        document: 'readonly', window: 'readonly', Event: 'readonly', location: 'readonly', localStorage: 'readonly', customElements: 'readonly', navigator: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly',
+        document: 'readonly', window: 'readonly', Event: 'readonly', location: 'readonly', localStorage: 'readonly', customElements: 'readonly', navigator: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', URLSearchParams: 'readonly',
       },
     },
     rules: {

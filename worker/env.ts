@@ -8,6 +8,8 @@ export interface Env {
   LIMITS: DurableObjectNamespace<TenantLimits>;
   RATE: DurableObjectNamespace<RateLimiter>;
   ASSETS?: Fetcher;
+  /** Every widget release deployed so far, under v/<version>/ and v/<major>/ (worker/routes/releases.ts). */
+  WIDGET_RELEASES?: R2Bucket;
   ADMIN_TOKEN?: string;
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;

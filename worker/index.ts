@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { fileNotFound } from './assets/not-found.ts';
 import { PUBLIC_ASSET_HEADERS } from './assets/policy.ts';
 import { sweepAvatarSessions } from './avatar/sweep.ts';
 import type { AppEnv, Env } from './env.ts';
@@ -17,6 +18,7 @@ import { generationCallbacks, generations } from './routes/generations.ts';
 import { handoff } from './routes/handoff.ts';
 import { realtime } from './routes/realtime.ts';
 import { relay } from './routes/relay.ts';
+import { releases } from './routes/releases.ts';
 import { voicePing } from './routes/voice-ping.ts';
 
 export { TenantLimits } from './limits/tenant-limits.ts';
@@ -68,20 +70,14 @@ export const app = new Hono<AppEnv>()
   .route('/v1', v1)
   // Before the admin API and its token check; any other /admin path stays an API path (401/404 JSON).
   .on('GET', ['/admin', '/admin/', '/admin/console.js'], adminConsole)
-  .route('/admin', admin);
+  .route('/admin', admin)
+  // Widget releases no longer among the static assets (the current ones never reach the Worker).
+  .route('/v', releases);
 
 /** Paths the API answers; anything else that reaches the Worker is a static file the asset server did not have. */
 const API_PATH = /^\/(v1|admin|health)(\/|$)/;
 
-app.notFound((c) => {
-  const res = errorResponse(c, notFound(API_PATH.test(c.req.path) ? 'Route' : 'File'));
-  // A missing widget file (an old chunk after a deploy) must still be readable cross-origin, so the page can see why.
-  if (!API_PATH.test(c.req.path)) {
-    for (const [name, value] of Object.entries(PUBLIC_ASSET_HEADERS)) res.headers.set(name, value);
-    res.headers.set('Cache-Control', 'no-cache');
-  }
-  return res;
-});
+app.notFound((c) => (API_PATH.test(c.req.path) ? errorResponse(c, notFound()) : fileNotFound(c)));
 
 app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);

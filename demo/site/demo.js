@@ -1,6 +1,17 @@
 // The demo page's event log: shows what <voice-buddy> tells its host page.
 const snippet = document.getElementById('snippet');
-snippet.textContent = `<script src="${location.origin}/voice-buddy.iife.js" async></script>\n<voice-buddy key="pk_demo"></voice-buddy>`;
+const embed = (src, extra = '') => `<script src="${location.origin}${src}"${extra} async></script>\n<voice-buddy key="pk_demo"></voice-buddy>`;
+snippet.textContent = embed('/voice-buddy.iife.js');
+// The pinned embeds of this release, with its integrity hash (written by the build).
+fetch('/release.json')
+  .then((res) => (res.ok ? res.json() : null))
+  .then((release) => {
+    if (!release) return;
+    document.getElementById('snippet-pinned').textContent = embed(`/v/${release.version}/voice-buddy.iife.js`, ` integrity="${release.integrity}" crossorigin="anonymous"`);
+    document.getElementById('snippet-major').textContent = embed(`/v/${release.major}/voice-buddy.iife.js`);
+    document.getElementById('pinned').hidden = false;
+  })
+  .catch(() => {});
 
 // One sentence about sandbox mode, when the server says it runs in it.
 fetch('/v1/bootstrap?key=pk_demo')

@@ -35,8 +35,7 @@ function sizes() {
   const files = [
     ['dist/voice-buddy.js', 'start-up (ES module)'],
     ['dist/voice-buddy.iife.js', 'start-up (classic <script>)'],
-    ...chunkFiles().map((f) => [f, 'lazy chunk, on demand']),
-    ['dist/voice-buddy-audio.worklet.js', 'push-to-talk only, on demand'],
+    ...chunkFiles().map((f) => [f, f.includes('audio.worklet') ? 'push-to-talk only, on demand' : 'lazy chunk, on demand']),
   ];
   const rows = [];
   let iife = null;

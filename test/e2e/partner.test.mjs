@@ -2,10 +2,18 @@
 // README's two lines, in Chromium against `wrangler dev`. Every file the widget loads after start-up (lazy chunks,
 // the audio worklet, the Agora chunk) is a CORS request from there. The same-origin run is demo.test.mjs.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FAKE_AKOOL_KEY, startFakeAkool } from '../fakes/akool.js';
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
+import { publishRelease } from '../../demo/publish-release.mjs';
+import { ROOT } from '../../demo/local.mjs';
 import { launchBrowser, startPartnerSite, startWorker, until, watch, widgetFiles } from './support.mjs';
+
+const release = () => JSON.parse(readFileSync(join(ROOT, 'dist/release.json'), 'utf8'));
+/** A release older than the one built: deployed before, so it lives only in R2 now (published under this name). */
+const OLD = '0.9.0';
 
 const chips = (selector) => `voice-buddy >>> voice-buddy-keyword-chips >>> ${selector}`;
 const keywords = (page) => page.evaluate(() => document.querySelector('voice-buddy').store.$keywords.get());
@@ -26,7 +34,7 @@ describe('a partner page on another origin, sandbox server (no provider keys)', 
   let browser;
   let site;
   before(async () => {
-    worker = await startWorker();
+    worker = await startWorker({}, { prepare: (persistTo) => publishRelease({ persistTo, as: OLD, quiet: true }) });
     browser = await launchBrowser();
     site = await startPartnerSite(worker, { id: 'partner', key: 'pk_partner', branding: { name: 'Partner Ink', primaryColor: '#1f2937' } });
   });
@@ -149,6 +157,38 @@ describe('a partner page on another origin, sandbox server (no provider keys)', 
     const console_ = await fetch(`${worker.url}/admin/console.js`);
     assert.equal(console_.headers.get('access-control-allow-origin'), null);
     assert.equal(console_.headers.get('cross-origin-resource-policy'), 'same-origin');
+  });
+
+  it('loads a pinned version with its integrity hash, and a release that later deploys left only in R2', async () => {
+    const { version, integrity } = release();
+    for (const [src, sri] of [[`/v/${version}/voice-buddy.iife.js`, integrity], [`/v/${OLD}/voice-buddy.iife.js`, null]]) {
+      const page = await browser.newPage();
+      const seen = watch(page);
+      const query = new URLSearchParams({ src, ...(sri ? { integrity: sri } : {}) });
+      await page.goto(`${site.url}?${query}`);
+      await until(page, () => document.querySelector('voice-buddy')?.store?.$config.get(), null, `${src} did not start`);
+      await say(page, 'a small rose on my wrist');
+      await until(page, () => document.querySelector('voice-buddy').store.$keywords.get()?.subject.includes('rose'), null, `${src}: no keyword chips`);
+      const base = src.replace(/voice-buddy\.iife\.js$/, 'chunks/');
+      assert.ok(seen.loaded.some((u) => u.startsWith(`${worker.url}${base}voice-buddy-keywords.lazy-`)), `${src} loaded its chunks elsewhere:\n${seen.loaded.join('\n')}`);
+      assert.deepEqual(await seen.problems(), []);
+      await page.close();
+    }
+    // The old release comes from R2 through the Worker, with the same headers as the static files.
+    const old = await fetch(`${worker.url}/v/${OLD}/voice-buddy.iife.js`, { headers: { Origin: site.origin } });
+    assert.equal(old.status, 200);
+    assert.equal(await old.text(), readFileSync(join(ROOT, `dist/v/${version}/voice-buddy.iife.js`), 'utf8'));
+    assert.equal(old.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal(old.headers.get('access-control-allow-origin'), '*');
+    assert.equal(old.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    const again = await fetch(`${worker.url}/v/${OLD}/voice-buddy.iife.js`, { headers: { 'If-None-Match': old.headers.get('etag') } });
+    assert.equal(again.status, 304);
+    assert.equal(again.headers.get('cross-origin-resource-policy'), 'cross-origin');
+    for (const path of [`/v/${OLD}/nothing.js`, '/v/0.0.1/voice-buddy.iife.js', `/v/${OLD}/..%2F..%2Fwrangler.toml`]) {
+      const missing = await fetch(`${worker.url}${path}`);
+      assert.equal(missing.status, 404, path);
+      assert.equal(missing.headers.get('access-control-allow-origin'), '*', path);
+    }
   });
 
   it('fits a phone: nothing wider than the screen, the floating launcher stays in its corner in all four placements', async () => {

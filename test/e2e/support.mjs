@@ -28,12 +28,16 @@ export const freePort = () =>
     });
   });
 
-/** A Worker on its own port and local D1/Durable Objects, serving the built widget and demo. */
-export async function startWorker(vars = {}) {
+/**
+ * A Worker on its own port and local D1/Durable Objects, serving the built widget and demo. `prepare(persistTo)` runs
+ * before it starts, on its local storage (e.g. to publish a release into its R2).
+ */
+export async function startWorker(vars = {}, { prepare } = {}) {
   if (!existsSync(join(ROOT, 'dist/voice-buddy.iife.js'))) buildWidget({ quiet: true });
   const port = await freePort();
   const persistTo = mkdtempSync(join(tmpdir(), 'vb-e2e-'));
   prepareDatabase({ port, persistTo, quiet: true });
+  prepare?.(persistTo);
   const server = await startWrangler({ port, persistTo, quiet: true, vars: { ...SANDBOX_VARS, ...vars } });
   return {
     ...server,
@@ -86,12 +90,16 @@ export async function startPartnerSite(worker, { id, key, branding = {}, setting
   const server = createHttpServer((req, res) => {
     const url = new URL(req.url, origin);
     const attrs = ['variant', 'placement'].filter((a) => url.searchParams.has(a)).map((a) => `${a}="${url.searchParams.get(a)}"`);
+    // `src`: another path of the script on the Worker (a pinned version); `integrity`: its SRI hash.
+    const src = `${worker.url}${url.searchParams.get('src') ?? '/voice-buddy.iife.js'}`;
+    const sri = url.searchParams.get('integrity');
+    const script = sri ? `<script src="${src}" integrity="${sri}" crossorigin="anonymous" async></script>` : `<script src="${src}" async></script>`;
     const headers = { 'Content-Type': 'text/html; charset=utf-8' };
     if (url.searchParams.get('coep') === '1') Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
     res.writeHead(200, headers);
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Partner store</title></head><body><h1>Partner store</h1><p>Our products.</p>
-<script src="${worker.url}/voice-buddy.iife.js" async></script>
+${script}
 <voice-buddy key="${key}" ${[attributes, ...attrs].join(' ')}></voice-buddy>
 </body></html>`);
   });
@@ -114,7 +122,12 @@ export function watch(page) {
   const loaded = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    const error = r.failure()?.errorText;
+    // The widget closes a generation's event stream after its `done`: the browser reports that as aborted.
+    if (r.resourceType() === 'eventsource' && error === 'net::ERR_ABORTED') return;
+    failed.push(`${r.url()}: ${error}`);
+  });
   page.on('response', (r) => (r.status() >= 400 ? failed.push(`${r.url()}: HTTP ${r.status()}`) : loaded.push(r.url())));
   void page.evaluateOnNewDocument(() => {
     window.__vbErrors = [];

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, call, createTenant, expectError, ORIGIN, tenantHeaders } from './helpers.ts';
 
@@ -163,6 +164,32 @@ describe('static files the Worker answers itself', () => {
     const api = await call('/v1/nowhere', { headers: { Origin: 'https://partner.example' } });
     expect(api.status).not.toBe(200);
     expect(api.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('serves earlier widget releases from R2 with the static files\' headers: immutable versions, a moving major', async () => {
+    await env.WIDGET_RELEASES!.put('v/0.8.1/voice-buddy.iife.js', 'console.log("0.8.1")');
+    await env.WIDGET_RELEASES!.put('v/0/voice-buddy.iife.js', 'console.log("0.x")');
+    await env.WIDGET_RELEASES!.put('v/0/chunks/voice-buddy-keywords.lazy-abc.js', 'export {}');
+    const pinned = await call('/v/0.8.1/voice-buddy.iife.js');
+    expect(pinned.status).toBe(200);
+    expect(await pinned.text()).toBe('console.log("0.8.1")');
+    expect(Object.fromEntries([...pinned.headers].filter(([k]) => /cache|access|cross|content-type/.test(k)))).toEqual({
+      'access-control-allow-origin': '*', 'cache-control': 'public, max-age=31536000, immutable',
+      'content-type': 'text/javascript; charset=utf-8', 'cross-origin-resource-policy': 'cross-origin', 'x-content-type-options': 'nosniff',
+    });
+    const revalidated = await call('/v/0.8.1/voice-buddy.iife.js', { headers: { 'If-None-Match': pinned.headers.get('etag')! } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('access-control-allow-origin')).toBe('*');
+    const head = await call('/v/0.8.1/voice-buddy.iife.js', { method: 'HEAD' });
+    expect([head.status, await head.text()]).toEqual([200, '']);
+    expect((await call('/v/0/voice-buddy.iife.js')).headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    expect((await call('/v/0/chunks/voice-buddy-keywords.lazy-abc.js')).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const path of ['/v/0.8.1/other.js', '/v/0.8.2/voice-buddy.iife.js', '/v/latest/voice-buddy.iife.js', '/v/0.8.1/a/../../x.js']) {
+      const res = await call(path);
+      await expectError(res.clone(), 404, 'not_found');
+      expect(res.headers.get('access-control-allow-origin'), path).toBe('*');
+    }
+    expect((await call('/v/0.8.1/voice-buddy.iife.js', {}, { WIDGET_RELEASES: undefined })).status).toBe(404);
   });
 
   it('keeps the admin console on its own origin although every other static file is public', async () => {

@@ -4,11 +4,12 @@ import { WidgetError } from '../api/errors.ts';
 import { loadKeywordTools } from '../lazy.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
-import { briefItem } from './brief.ts';
+import type * as Tools from './keywords.lazy.ts';
 import type { Keywords } from './types.ts';
 
+type KeywordTools = typeof Tools;
+
 export type KeywordField = keyof Keywords;
-const LIST_FIELDS = ['subject', 'elements', 'style', 'colors', 'mood', 'exclude'] as const;
 
 export interface KeywordsHost {
   api: () => ApiClient | null;
@@ -19,15 +20,6 @@ export interface KeywordsHost {
   /** Dispatches a widget event; returns false when a listener called preventDefault(). */
   emit: (type: string, detail: unknown, cancelable?: boolean) => boolean;
   onError: (error: WidgetError) => void;
-}
-
-const isEmpty = (k: Keywords) => LIST_FIELDS.every((f) => k[f].length === 0) && !k.placement && !k.size && !k.lettering;
-
-function without(current: Keywords, field: KeywordField, value: string): Keywords {
-  const next: Keywords = { ...current };
-  if ((LIST_FIELDS as readonly string[]).includes(field)) (next[field] as string[]) = (current[field] as string[]).filter((v) => v !== value);
-  else (next[field] as string | null) = null;
-  return next;
 }
 
 /** A short, readable summary of keywords for the transcript and for the model. */
@@ -98,44 +90,34 @@ export class KeywordsController {
   /** The visitor removed a chip. */
   async remove(field: KeywordField, value: string): Promise<void> {
     const tools = await loadKeywordTools();
-    this.edited(without(this.store.$keywords.get() ?? tools.emptyKeywords(), field, value));
+    this.edited(tools, tools.withoutChip(this.current(tools), field, value));
   }
 
   /** The visitor typed a keyword (or a phrase: "no red", "on my calf"). */
   async add(text: string): Promise<void> {
-    const trimmed = text.trim();
-    if (!trimmed) return;
+    if (!text.trim()) return;
     const tools = await loadKeywordTools();
-    this.edited(tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), await this.read(trimmed)));
+    this.edited(tools, tools.addChip(this.current(tools), text));
   }
 
-  /** The visitor rewrote a chip in place: the old value goes, the new one is read as belonging to the same field. */
+  /** The visitor rewrote a chip in place. */
   async edit(field: KeywordField, from: string, to: string): Promise<void> {
-    const trimmed = to.trim();
-    if (trimmed === from) return;
+    if (to.trim() === from) return;
     const tools = await loadKeywordTools();
-    const current = without(this.store.$keywords.get() ?? tools.emptyKeywords(), field, from);
-    if (!trimmed) return this.edited(current);
-    const raw = (LIST_FIELDS as readonly string[]).includes(field) ? { [field]: [trimmed] } : { [field]: trimmed };
-    const inField = tools.normaliseKeywords(raw);
-    const update = isEmpty(inField) ? await this.read(trimmed) : inField;
-    this.edited(tools.mergeKeywords(current, update));
+    this.edited(tools, tools.editChip(this.current(tools), field, from, to));
   }
 
-  /** What a typed phrase says; something the lexicon does not know is still a motif the visitor wants. */
-  private async read(text: string): Promise<Keywords> {
-    const tools = await loadKeywordTools();
-    const update = tools.extractKeywords(text);
-    return isEmpty(update) ? tools.normaliseKeywords({ elements: [text.toLowerCase()] }) : update;
+  private current(tools: KeywordTools): Keywords {
+    return this.store.$keywords.get() ?? tools.emptyKeywords();
   }
 
   /**
    * A visitor's edit is the new truth: shown at once, and sent to the model as the whole brief in one system item
    * (data, not a sentence it would have to re-read), so the assistant knows without being asked to reply.
    */
-  private edited(keywords: Keywords) {
+  private edited(tools: KeywordTools, keywords: Keywords) {
     this.set(keywords, 'visitor');
-    this.host.session()?.send({ type: 'conversation.item.create', item: briefItem(keywords) });
+    this.host.session()?.send({ type: 'conversation.item.create', item: tools.briefItem(keywords) });
   }
 
   canGenerate(): boolean {
