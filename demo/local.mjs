@@ -22,7 +22,8 @@ export function demoTenantSql(port) {
   const origins = [...new Set([8787, Number(port)])].flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`]);
   const limits = { voiceSessionsPerMonth: 100000, avatarSessionsPerMonth: 10000, generationsPerMonth: 100000, requestsPerMinute: 100000 };
   const branding = { name: 'Ink & Iron', primaryColor: '#1f2937', accentColor: '#d97706', greeting: "Hi! I'm the Ink & Iron design assistant. What would you like to get tattooed?" };
-  const settings = { avatar: { enabled: true, durationSeconds: 600, costPerMinuteUsd: 0.1 }, handoff: { target: 'sandbox' } };
+  // The demo is for site owners: it shows their figures (tokens, rate limits) and the model picker.
+  const settings = { avatar: { enabled: true, durationSeconds: 600, costPerMinuteUsd: 0.1 }, handoff: { target: 'sandbox' }, widget: { ownerView: true } };
   const v = {
     id: sql('demo'), publishable_key: sql('pk_demo'), name: sql('Ink & Iron (demo)'), status: sql('active'),
     allowed_origins: sql(JSON.stringify(origins)), branding: sql(JSON.stringify(branding)), persona: sql(DEMO_PERSONA),

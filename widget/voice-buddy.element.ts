@@ -77,6 +77,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @attr greeting - First message shown before the conversation starts. Default: the site's greeting.
  * @attr accent - Accent colour (any CSS colour); overrides the site's branding and `--voice-buddy-accent`.
  * @attr open - Floating variant: whether the panel is open.
+ * @attr owner-view - `on` | `off`: show the site owner's figures (tokens used, rate limits) and the model picker. Default: the site's setting (`settings.widget.ownerView`), else `off`: visitors see the state in words only.
  * @attr avatar - `on` | `off`: show the talking avatar while a conversation runs, when the site offers it (the visitor switches it with the avatar button or Alt+V). Default `off`.
  *
  * @fires voice-buddy-status-change - `{ status, previous, mode, reason? }` whenever the conversation state changes (`idle`, `connecting`, `listening`, `thinking`, `speaking`, `reconnecting`, `fallback`, `error`); `reason` says why for `reconnecting`, `fallback` and `error`.
@@ -112,11 +113,11 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart type-instead-button - After a microphone error: switch to typing
  * @csspart fallback-notice - Shown after falling back to a simpler mode
  * @csspart upgrade-button - Try the better mode again
- * @csspart settings - Row with the mode and model pickers
+ * @csspart settings - Row with the mode picker (and, in the owner view, the model picker)
  * @csspart mic-permission - The microphone permission as the browser reports it (allowed, will ask, blocked with how to re-allow); in voice modes where the Permissions API exists
  * @csspart mode-select - Mode picker
  * @csspart sandbox-notice - Sandbox mode (no OpenAI key on the server): why the voice modes are disabled
- * @csspart model-select - Model picker
+ * @csspart model-select - Model picker (owner view only)
  * @csspart avatar-quality - The avatar's video quality: auto, high, medium, low (Alt+Q steps through them); shown while the avatar is on
  *
  * @cssprop --voice-buddy-accent - Accent colour (buttons, visitor messages). Default: the site's brand colour, else #4f46e5.
@@ -157,6 +158,7 @@ export class VoiceBuddy extends LitElement {
     accent: { type: String },
     open: { type: Boolean, reflect: true },
     avatar: { type: String },
+    ownerView: { type: String, attribute: 'owner-view' },
   };
 
   declare key: string | null;
@@ -173,6 +175,7 @@ export class VoiceBuddy extends LitElement {
   declare accent: string | null;
   declare open: boolean;
   declare avatar: string | null;
+  declare ownerView: string | null;
 
   /**
    * This instance's state; shared with the sub-elements through context, with nothing else.
@@ -209,6 +212,7 @@ export class VoiceBuddy extends LitElement {
   constructor() {
     super();
     this.key = this.apiBase = this.mode = this.model = this.voice = this.placement = this.userId = this.greeting = this.accent = this.avatar = null;
+    this.ownerView = null;
     this.variant = 'inline';
     this.theme = 'light';
     this.open = false;
@@ -325,7 +329,7 @@ export class VoiceBuddy extends LitElement {
     const fallback: Mode = config ? API_MODE_TO_MODE[config.defaultMode] : 'hands-free';
     const wanted = oneOf('mode', this.mode, MODES, fallback);
     if (config && this.offeredModes.includes(wanted) && !this.allowedModes.includes(wanted)) {
-      warnOnce('mode', wanted, `a mode this server can run: voice needs an OpenAI key on the server (sandbox mode), so "${fallback}" is used`);
+      warnOnce('mode', wanted, 'a mode this server runs (voice needs an OpenAI key on it)');
     }
     this.store.$mode.set(this.allowedModes.includes(wanted) ? wanted : fallback);
   }
@@ -546,10 +550,11 @@ export class VoiceBuddy extends LitElement {
     const modes = this.allowedModes;
     const offered = this.offeredModes;
     const voiceOff = offered.some((m) => m !== 'text' && !modes.includes(m));
+    const ownerView = oneOf('owner-view', this.ownerView, ['on', 'off'], config?.ownerView ? 'on' : 'off') === 'on';
     const models = config?.models ?? [];
     const micError = error && error.code.startsWith('mic_');
     const name = config?.branding.name ?? 'Voice assistant';
-    const greeting = this.greeting ?? config?.branding.greeting ?? 'Press Start to talk about your idea.';
+    const greeting = this.greeting ?? config?.branding.greeting ?? (mode === 'text' ? 'Type your idea below to start.' : 'Press Start to talk about your idea.');
     const accent = validColor('accent', this.accent);
     const rootStyle = [config?.branding.primaryColor ? `--_brand-accent:${config.branding.primaryColor}` : '', accent ? `--_attr-accent:${accent}` : ''].join(';');
     const floating = this.variant === 'floating';
@@ -564,7 +569,7 @@ export class VoiceBuddy extends LitElement {
       <header part="header">
         ${config?.branding.logoUrl ? html`<img part="logo" src=${config.branding.logoUrl} alt="" />` : nothing}
         <h2 class="title" part="title">${name}</h2>
-        <voice-buddy-status-pill part="status"></voice-buddy-status-pill>
+        <voice-buddy-status-pill part="status" ?show-usage=${ownerView}></voice-buddy-status-pill>
       </header>
       <div part="avatar" ?hidden=${!avatar.handle}></div>
       <voice-buddy-transcript part="transcript" .placeholder=${greeting}></voice-buddy-transcript>
@@ -629,8 +634,8 @@ export class VoiceBuddy extends LitElement {
               ${offered.map((m) => html`<option value=${m} ?selected=${m === mode} ?disabled=${!modes.includes(m)}>${MODE_LABELS[m]}${modes.includes(m) ? '' : ' (needs a provider key)'}</option>`)}
             </select></label>`
           : nothing}
-        ${voiceOff ? html`<span part="sandbox-notice">Voice needs an OpenAI key on the server; this one runs in sandbox mode, so type your idea.</span>` : nothing}
-        ${models.length > 1
+        ${voiceOff ? html`<span part="sandbox-notice">Sandbox mode: voice needs an OpenAI key on the server.</span>` : nothing}
+        ${ownerView && models.length > 1
           ? html`<label>Model <select part="model-select" @change=${(e: Event) => this.switchTo({ model: (e.target as HTMLSelectElement).value })}>
               ${models.map((m) => html`<option value=${m} ?selected=${m === (this.model ?? config?.defaultModel)}>${m}</option>`)}
             </select></label>`

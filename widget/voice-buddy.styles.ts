@@ -70,8 +70,9 @@ export const styles = css`
   header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35em 0.5em; padding: 0.6em 0.75em; border-block-end: 1px solid var(--_border); }
   header img { inline-size: 28px; block-size: 28px; border-radius: 6px; object-fit: cover; }
   .title { font-weight: 600; flex: 1 1 8em; min-width: min(8em, 100%); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; margin: 0; font-size: 1em; }
-  voice-buddy-transcript { flex: 1; }
-  .design { max-block-size: 45%; overflow-y: auto; flex: none; }
+  /* The conversation keeps a readable share of the panel; the design area scrolls within the rest. */
+  voice-buddy-transcript { flex: 1 1 auto; min-block-size: 30%; }
+  .design { max-block-size: 45%; min-block-size: 0; overflow-y: auto; flex: 0 1 auto; }
   .design:empty { display: none; }
   .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; padding: 0.6em 0.75em; border-block-start: 1px solid var(--_border); }
   button {
@@ -98,6 +99,7 @@ export const styles = css`
   .offer button, .error button { padding: 0.2em 0.7em; font-size: 0.9em; }
   .settings { display: flex; flex-wrap: wrap; gap: 0.75em; padding: 0 0.75em 0.6em; font-size: 0.8em; color: var(--_muted); }
   .settings:empty { display: none; }
+  .settings [part~='sandbox-notice'] { flex-basis: 100%; order: 1; }
   select { font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 6px; padding: 0.15em 0.3em; }
   .launcher {
     inline-size: 56px; block-size: 56px; border-radius: 50%; padding: 0; border: 0; background: var(--_accent);

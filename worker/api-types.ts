@@ -25,6 +25,8 @@ export interface BootstrapResponse {
   defaultModel: string;
   voice: string;
   sandbox: boolean;
+  /** Show the owner's figures (tokens, rate limits) and the model picker: the tenant's `settings.widget.ownerView`. */
+  ownerView: boolean;
   avatar: { available: boolean };
   flags: Record<string, FlagResult>;
 }

@@ -1,4 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
+import type { LitElement } from 'lit';
 import { FakeBackend } from './fakes/backend.ts';
 import { turnEvents } from './fakes/openai-peer.ts';
 import { connected, mount, part, recordStatuses, transcriptTexts } from './helpers.ts';
@@ -41,10 +42,23 @@ describe('hands-free over WebRTC', () => {
     expect(statuses.indexOf('connecting')).to.be.lessThan(statuses.indexOf('listening'));
     expect(statuses.lastIndexOf('speaking')).to.be.lessThan(statuses.lastIndexOf('listening'));
     expect(el.status).to.equal('listening');
-    const pill = part(el, 'status')!.shadowRoot!.textContent!.replace(/\s+/g, ' ');
-    expect(pill).to.contain('321 tokens');
-    expect(pill).to.contain('requests 998/1,000 left');
-    expect(pill).to.contain('tokens 49,679/50,000 left');
+    // Visitors see the state in words; the owner view (the site's setting, or the attribute) adds the figures.
+    const pill = () => part(el, 'status')!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(pill()).to.equal('Listening');
+    expect(part(el, 'model-select')).to.equal(null);
+    el.setAttribute('owner-view', 'on');
+    await el.updateComplete;
+    await part<LitElement>(el, 'status')!.updateComplete;
+    expect(pill()).to.contain('321 tokens');
+    expect(pill()).to.contain('requests 998/1,000 left');
+    expect(pill()).to.contain('tokens 49,679/50,000 left');
+    expect(part(el, 'model-select')).to.exist;
+    el.removeAttribute('owner-view');
+    backend.config = { ...backend.config, ownerView: true };
+    el.store.$config.set(backend.config);
+    await el.updateComplete;
+    await part<LitElement>(el, 'status')!.updateComplete;
+    expect(pill()).to.contain('321 tokens');
 
     // A server error event is shown as a notice written for people and reported with its code; the session goes on.
     const errors: Array<{ code: string; message: string }> = [];

@@ -49,6 +49,7 @@ export function publicConfig(tenant: Tenant, env: Env, flags: Record<string, Fla
     defaultModel: tenant.defaultModel,
     voice: tenant.voice,
     sandbox: isSandbox(env),
+    ownerView: tenant.settings.widget?.ownerView === true,
     avatar: { available: Boolean(env.AKOOL_API_KEY) && tenant.settings.avatar?.enabled === true && flags.avatar?.enabled !== false },
     flags,
   };

@@ -61,6 +61,8 @@ export const SettingsSchema = v.strictObject({
       webhookSecret: v.optional(v.nullable(v.pipe(v.string(), v.minLength(16), v.maxLength(200)))),
     }),
   ),
+  /** How the widget looks on this site. `ownerView`: tokens, rate limits and the model picker, for the site's owners. */
+  widget: v.optional(v.strictObject({ ownerView: v.optional(v.boolean()) })),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 

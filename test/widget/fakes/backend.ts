@@ -14,6 +14,7 @@ export const baseConfig = (over: Partial<BootstrapResponse> = {}): BootstrapResp
   defaultModel: 'gpt-realtime',
   voice: 'marin',
   sandbox: false,
+  ownerView: false,
   avatar: { available: false },
   flags: {},
   ...over,

@@ -22,7 +22,8 @@ export class VoiceBuddyConceptGallery extends LitElement {
     .bar { block-size: 6px; border-radius: 3px; background: var(--_pill-bg); overflow: hidden; }
     .bar > span { display: block; block-size: 100%; background: var(--_accent); transition: inline-size 200ms; }
     .stage { color: var(--_muted); }
-    ul { list-style: none; display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.4em; padding: 0; margin: 0.4em 0 0; }
+    /* Three across a narrow panel; on a wide one thumbnails stop at 10em, so a row of concepts stays in view. */
+    ul { list-style: none; display: grid; grid-template-columns: repeat(3, minmax(0, 10em)); gap: 0.4em; padding: 0; margin: 0.4em 0 0; }
     button.thumb { padding: 0; border: 1px solid var(--_border); border-radius: 8px; overflow: hidden; background: var(--_pill-bg); cursor: zoom-in; aspect-ratio: 1; inline-size: 100%; }
     button.thumb:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
     img { display: block; inline-size: 100%; block-size: 100%; object-fit: cover; }

@@ -19,7 +19,8 @@ export const STATUS_LABELS: Record<Status, string> = {
 const fmt = new Intl.NumberFormat();
 
 /**
- * Shows the conversation state, the tokens used and the remaining rate limits of one <voice-buddy>.
+ * Shows the conversation state of one <voice-buddy> in words; with `show-usage` (the owner view) also the tokens used
+ * and the remaining rate limits.
  * @csspart pill - the pill
  * @csspart usage - tokens used and rate limits
  */
@@ -40,6 +41,14 @@ export class VoiceBuddyStatusPill extends LitElement {
     .usage { color: var(--_muted); overflow-wrap: anywhere; }
   `;
 
+  static override properties = { showUsage: { type: Boolean, attribute: 'show-usage' } };
+  declare showUsage: boolean;
+
+  constructor() {
+    super();
+    this.showUsage = false;
+  }
+
   private readonly session = new ContextConsumer(this, {
     context: sessionContext,
     subscribe: true,
@@ -54,11 +63,12 @@ export class VoiceBuddyStatusPill extends LitElement {
     const s = this.session.value;
     if (!s) return nothing;
     const status = s.$status.get();
-    const usage = s.$usage.get();
-    const limits = s.$rateLimits.get();
     const parts: string[] = [];
-    if (usage.totalTokens > 0) parts.push(`${fmt.format(usage.totalTokens)} tokens`);
-    for (const l of limits) parts.push(`${l.name} ${fmt.format(l.remaining)}/${fmt.format(l.limit)} left`);
+    if (this.showUsage) {
+      const usage = s.$usage.get();
+      if (usage.totalTokens > 0) parts.push(`${fmt.format(usage.totalTokens)} tokens`);
+      for (const l of s.$rateLimits.get()) parts.push(`${l.name} ${fmt.format(l.remaining)}/${fmt.format(l.limit)} left`);
+    }
     return html`<span class="pill" part="pill" data-status=${status}>
       <span class="dot" aria-hidden="true"></span><span class="label">${STATUS_LABELS[status]}</span>
       ${parts.length ? html`<span class="usage" part="usage">· ${parts.join(' · ')}</span>` : nothing}
