@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
 import { ADMIN, call, createTenant, expectError, uniqueId } from './helpers.ts';
 
 const json = { 'Content-Type': 'application/json' };
@@ -59,6 +60,38 @@ describe('admin tenants', () => {
 
     const list = (await (await call('/admin/tenants', { headers: ADMIN })).json()) as { tenants: Array<{ id: string }> };
     expect(list.tenants.map((x) => x.id)).toContain(t.id);
+  });
+
+  it('masks the webhook secret in the audit trail as everywhere else, and still records that it changed', async () => {
+    const first = 'whsec_first_secret_0123456789';
+    const second = 'whsec_rotated_secret_987654321';
+    const handoff = (webhookSecret: string | null) => ({ handoff: { target: 'webhook', webhookUrl: 'https://hooks.example.com/render', webhookSecret } });
+    const t = await createTenant({ settings: handoff(first) });
+    for (const secret of [second, null]) {
+      const res = await call(`/admin/tenants/${t.id}`, { method: 'PUT', headers: { ...ADMIN, ...json }, body: JSON.stringify({ settings: handoff(secret) }) });
+      expect(res.status).toBe(200);
+    }
+    const res = await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain(first);
+    expect(text).not.toContain(second);
+    type Entry = { action: string; before: { settings: { handoff: { webhookSecret: string | null } } } | null; after: { settings: { handoff: { webhookSecret: string | null } } } };
+    const { entries } = JSON.parse(text) as { entries: Entry[] };
+    const secrets = entries.map((e) => [e.before?.settings.handoff.webhookSecret ?? null, e.after.settings.handoff.webhookSecret]);
+    // Newest first: cleared, rotated, created.
+    expect(secrets).toEqual([['********', null], ['********', '********'], [null, '********']]);
+    for (const path of [`/admin/tenants/${t.id}`, '/admin/tenants']) {
+      expect(await (await call(path, { headers: ADMIN })).text()).not.toContain(second);
+    }
+    // A row written before secrets were masked on the way in is masked on the way out.
+    const legacy = { id: t.id, settings: handoff(first) };
+    await env.DB.prepare("INSERT INTO admin_audit (actor, action, target, before, after) VALUES ('old', 'tenant.update', ?, NULL, ?)")
+      .bind(`tenant:${t.id}`, JSON.stringify(legacy))
+      .run();
+    const again = await (await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN })).text();
+    expect(again).not.toContain(first);
+    expect((JSON.parse(again) as { entries: Entry[] }).entries[0]!.after.settings.handoff.webhookSecret).toBe('********');
   });
 
   it('validates updates and applies nothing when invalid', async () => {

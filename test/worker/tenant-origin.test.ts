@@ -31,6 +31,25 @@ describe('tenant key and origin', () => {
     await expectError(await call('/v1/bootstrap', { headers: { 'X-Voice-Buddy-Key': t.publishableKey } }), 403, 'origin_not_allowed');
     const sameOrigin = await call(`/v1/bootstrap?key=${t.publishableKey}`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
     expect(sameOrigin.status).toBe(200);
+    const head = await call(`/v1/bootstrap?key=${t.publishableKey}`, { method: 'HEAD', headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    expect(head.status).toBe(200);
+  });
+
+  it('takes only a GET or HEAD without Origin as the Worker\'s own origin, never a POST or DELETE', async () => {
+    // Browsers send Origin on every request that is not a GET or HEAD, so such a request without one is not a page
+    // of ours: Sec-Fetch-Site is only a claim, which any client can make up.
+    const t = await createTenant({ allowedOrigins: ['https://vb.test'] });
+    const claim = { 'X-Voice-Buddy-Key': t.publishableKey, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' };
+    const session = await call('/v1/realtime/session', { method: 'POST', headers: claim, body: '{"mode":"text"}' });
+    await expectError(session, 403, 'origin_not_allowed');
+    expect(session.headers.get('access-control-allow-origin')).toBeNull();
+    const handoff = await call('/v1/handoff', { method: 'POST', headers: claim, body: JSON.stringify({ keywords: { subject: ['wolf'] } }) });
+    await expectError(handoff, 403, 'origin_not_allowed');
+    const del = await call(`/v1/avatar/session/${crypto.randomUUID()}`, { method: 'DELETE', headers: claim });
+    await expectError(del, 403, 'origin_not_allowed');
+    // The same POST with the page's Origin is fine.
+    const withOrigin = await call('/v1/realtime/session', { method: 'POST', headers: { ...claim, Origin: 'https://vb.test' }, body: '{"mode":"text"}' });
+    expect(withOrigin.status).toBe(201);
   });
 
   it('matches wildcard subdomains only where written so', async () => {

@@ -22,12 +22,14 @@ export function originAllowed(origin: string, allowlist: readonly string[]): boo
 }
 
 /**
- * The origin a request comes from. Browsers omit Origin on same-origin GETs, but then send
- * Sec-Fetch-Site: same-origin, so the page's origin is the Worker's own.
+ * The origin a request comes from. Browsers omit Origin on same-origin GETs (and HEADs), but then send
+ * Sec-Fetch-Site: same-origin, so the page's origin is the Worker's own. Every other method carries an Origin
+ * from a browser, so one without it is not a page of ours, whatever Sec-Fetch-Site claims.
  */
 export function requestOrigin(req: Request): string | null {
   const origin = req.headers.get('origin');
   if (origin && origin !== 'null') return origin;
-  if (!origin && req.headers.get('sec-fetch-site') === 'same-origin') return new URL(req.url).origin;
+  const getLike = req.method === 'GET' || req.method === 'HEAD';
+  if (!origin && getLike && req.headers.get('sec-fetch-site') === 'same-origin') return new URL(req.url).origin;
   return null;
 }

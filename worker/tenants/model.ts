@@ -151,14 +151,11 @@ export function rowToTenant(row: TenantRow): Tenant {
   };
 }
 
-/** The view of a tenant an admin sees: secrets inside settings are masked. */
-export function adminView(t: Tenant) {
-  const handoff = t.settings.handoff;
-  return {
-    ...t,
-    settings: {
-      ...t.settings,
-      ...(handoff ? { handoff: { ...handoff, webhookSecret: handoff.webhookSecret ? '********' : null } } : {}),
-    },
-  };
+export const MASK = '********';
+
+/** The view of a tenant an admin sees (and the audit trail keeps): secrets inside settings are masked. */
+export function adminView<T extends Pick<Tenant, 'settings'>>(t: T): T {
+  const handoff = t.settings?.handoff;
+  if (!handoff) return t;
+  return { ...t, settings: { ...t.settings, handoff: { ...handoff, webhookSecret: handoff.webhookSecret ? MASK : null } } };
 }

@@ -1,6 +1,6 @@
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { DEFAULT_LIMITS, rowToTenant, type Tenant, type TenantCreate, type TenantPatch, type TenantRow } from './model.ts';
+import { adminView, DEFAULT_LIMITS, rowToTenant, type Tenant, type TenantCreate, type TenantPatch, type TenantRow } from './model.ts';
 
 /**
  * Tenants are read on every tenant request, so each isolate keeps them for a few seconds.
@@ -62,13 +62,14 @@ const toRow = (t: Tenant) => [
   JSON.stringify(t.settings),
 ];
 
-function auditStatement(env: Env, actor: string, action: string, target: string, before: unknown, after: unknown) {
+/** Audit rows keep the admin's view of a tenant: a secret never lands in the audit table. */
+function auditStatement(env: Env, actor: string, action: string, target: string, before: Tenant | null, after: Tenant | null) {
   return env.DB.prepare('INSERT INTO admin_audit (actor, action, target, before, after) VALUES (?, ?, ?, ?, ?)').bind(
     actor,
     action,
     target,
-    before === null ? null : JSON.stringify(before),
-    after === null ? null : JSON.stringify(after),
+    before === null ? null : JSON.stringify(adminView(before)),
+    after === null ? null : JSON.stringify(adminView(after)),
   );
 }
 
@@ -141,5 +142,7 @@ export async function auditLog(env: Env, target: string, limit = 50) {
   const { results } = await env.DB.prepare('SELECT * FROM admin_audit WHERE target = ? ORDER BY id DESC LIMIT ?')
     .bind(target, limit)
     .all<{ id: number; actor: string; action: string; target: string; before: string | null; after: string | null; at: string }>();
-  return results.map((r) => ({ ...r, before: r.before && JSON.parse(r.before), after: r.after && JSON.parse(r.after) }));
+  // Masked again on the way out: rows written before secrets were masked at write time still hold them.
+  const parse = (json: string | null) => (json ? adminView(JSON.parse(json) as Tenant) : null);
+  return results.map((r) => ({ ...r, before: parse(r.before), after: parse(r.after) }));
 }
