@@ -27,15 +27,37 @@ async function webhookTenant(kind: 'hook' | 'fail' | 'redirect' = 'hook', extra:
   return { tenant, name };
 }
 
-/** What a tenant's server does: sign the exact body it sends. No publishable key, no Origin: it is not a browser. */
-async function callback(id: string, body: unknown, opts: { secret?: string; now?: number; tamper?: (raw: string) => string } = {}) {
-  const raw = JSON.stringify(body);
-  const headers = await signWebhook(opts.secret ?? SECRET, raw, opts.now);
-  return call(`/v1/generations/${id}/callback`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...headers },
-    body: opts.tamper ? opts.tamper(raw) : raw,
-  });
+interface Signed {
+  body: string;
+  headers: Record<string, string>;
+}
+interface SignOptions {
+  secret?: string;
+  now?: number;
+  eventId?: string;
+}
+
+/**
+ * A callback as the tenant's server signs it: by the tenant side (test/fakes/webhook-receiver.js, Node's crypto, the
+ * README's recipe), not by the Worker's own code, so both sides have to agree.
+ */
+async function signed(generationId: string, result: unknown, opts: SignOptions = {}): Promise<Signed> {
+  const timestamp = opts.now === undefined ? undefined : Math.floor(opts.now / 1000);
+  const res = await fetch(`${RECEIVER}/__sign`, { method: 'POST', body: JSON.stringify({ generationId, result, eventId: opts.eventId, secret: opts.secret, timestamp }) });
+  return (await res.json()) as Signed;
+}
+
+/** Delivers a signed callback. No publishable key, no Origin: the tenant's server is not a browser. */
+const deliver = (id: string, { body, headers }: Signed, tamper?: (raw: string) => string) =>
+  call(`/v1/generations/${id}/callback`, { method: 'POST', headers, body: tamper ? tamper(body) : body });
+
+const callback = async (id: string, result: unknown, opts: SignOptions & { tamper?: (raw: string) => string } = {}) =>
+  deliver(id, await signed(id, result, opts), opts.tamper);
+
+async function startedWebhookGeneration(key: string) {
+  const { generationId, background } = await handoffOk(key);
+  await background;
+  return generationId;
 }
 
 describe('webhook signature', () => {
@@ -99,7 +121,7 @@ describe('webhook target', () => {
     const concept = await callback(generationId, { type: 'concept', imageUrl: 'https://cdn.tenant.example/c/1.png' });
     expect(concept.status).toBe(200);
     const again = await callback(generationId, { type: 'concept', index: 0, imageUrl: 'https://cdn.tenant.example/c/1.png' });
-    expect(await again.json()).toEqual({ ok: true, duplicate: true });
+    expect(await again.json()).toEqual({ ok: true, seq: 4, duplicate: true });
     expect((await callback(generationId, { type: 'done' })).status).toBe(200);
 
     const { real, closed } = await stream;
@@ -165,5 +187,87 @@ describe('webhook target', () => {
     // A replayed error (within the window) changes nothing, and the unit is not given back twice.
     await expectError(await callback(generationId, { type: 'error' }), 409, 'generation_finished');
     expect((await generationsUsed(tenant.id)).used).toBe(0);
+  });
+});
+
+describe('webhook callbacks: bound to their generation, each applied once', () => {
+  it('answers a replayed callback as a duplicate, without effect, also when copies race', async () => {
+    const { tenant } = await webhookTenant();
+    const id = await startedWebhookGeneration(tenant.publishableKey);
+    const at40 = await signed(id, { type: 'progress', percent: 40, stage: 'rendering' });
+    expect(await (await deliver(id, at40)).json()).toEqual({ ok: true, seq: 3 });
+    expect(await (await callback(id, { type: 'progress', percent: 80, stage: 'inking' })).json()).toEqual({ ok: true, seq: 4 });
+
+    // The identical request again, within the 5-minute window: nothing moves back to 40 %.
+    const replay = await deliver(id, at40);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ ok: true, seq: 3, duplicate: true });
+    // The same event id, re-signed with another timestamp, is still that event.
+    const { eventId } = JSON.parse(at40.body) as { eventId: string };
+    const resigned = await callback(id, { type: 'progress', percent: 40, stage: 'rendering' }, { eventId, now: Date.now() - 60_000 });
+    expect(await resigned.json()).toEqual({ ok: true, seq: 3, duplicate: true });
+    expect(await lastSeq(env, id)).toBe(4);
+    expect(await getStatus(id, tenant.publishableKey)).toMatchObject({ progress: 80, stage: 'inking' });
+
+    // Three copies of "done" at once: one is applied, the others are told it was.
+    const done = await signed(id, { type: 'done' });
+    const answers = await Promise.all([deliver(id, done), deliver(id, done), deliver(id, done)]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as Array<{ seq: number; duplicate?: boolean }>;
+    expect(bodies.filter((b) => !b.duplicate)).toHaveLength(1);
+    expect(bodies.map((b) => b.seq)).toEqual([5, 5, 5]);
+    // After the end a copy is still a duplicate (the tenant's retry succeeds); a new event is refused.
+    expect(await (await deliver(id, done)).json()).toEqual({ ok: true, seq: 5, duplicate: true });
+    await expectError(await callback(id, { type: 'progress', percent: 90 }), 409, 'generation_finished');
+    expect(await lastSeq(env, id)).toBe(5);
+  });
+
+  it('refuses a callback signed for another generation: an error for one cannot fail another', async () => {
+    const { tenant } = await webhookTenant();
+    const a = await startedWebhookGeneration(tenant.publishableKey);
+    const b = await startedWebhookGeneration(tenant.publishableKey);
+    const errorForA = await signed(a, { type: 'error', code: 'render_failed' });
+    const err = await expectError(await deliver(b, errorForA), 400, 'invalid_request');
+    expect(err.error.details).toEqual([{ path: 'generationId', message: expect.stringContaining('callback URL') }]);
+    expect(await getStatus(b, tenant.publishableKey)).toMatchObject({ status: 'running', errorCode: null });
+    expect(await lastSeq(env, b)).toBe(2);
+    expect((await generationsUsed(tenant.id)).used).toBe(2);
+    // The callback works where it belongs.
+    expect((await deliver(a, errorForA)).status).toBe(200);
+    expect(await getStatus(a, tenant.publishableKey)).toMatchObject({ status: 'error', errorCode: 'render_failed' });
+    expect((await generationsUsed(tenant.id)).used).toBe(1);
+
+    // The old shape (no generationId, no eventId), correctly signed, is refused with what is missing.
+    const raw = JSON.stringify({ type: 'error', code: 'render_failed' });
+    const old = await call(`/v1/generations/${b}/callback`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(await signWebhook(SECRET, raw)) }, body: raw });
+    const missing = await expectError(old, 400, 'invalid_request');
+    expect((missing.error.details as Array<{ path: string }>).map((d) => d.path).sort()).toEqual(['eventId', 'generationId']);
+    expect(await getStatus(b, tenant.publishableKey)).toMatchObject({ status: 'running' });
+  });
+
+  it('keeps replays from filling the event cap, and lets a generation at the cap still finish', async () => {
+    const { tenant } = await webhookTenant();
+    const id = await startedWebhookGeneration(tenant.publishableKey);
+    const progress = await signed(id, { type: 'progress', percent: 10 });
+    for (let i = 0; i < 210; i++) expect((await deliver(id, progress)).status).toBe(200);
+    expect(await lastSeq(env, id)).toBe(3);
+    const concept = await callback(id, { type: 'concept', imageUrl: 'https://cdn.tenant.example/c/real.png' });
+    expect(await concept.json()).toEqual({ ok: true, seq: 4 });
+
+    // Distinct events do count: 200 a generation (queued and dispatched included).
+    for (let seq = 5; seq <= 200; seq++) expect((await callback(id, { type: 'progress', percent: 50 })).status).toBe(200);
+    await expectError(await callback(id, { type: 'progress', percent: 60 }), 409, 'too_many_events');
+    await expectError(await callback(id, { type: 'concept', imageUrl: 'https://cdn.tenant.example/c/2.png' }), 409, 'too_many_events');
+    expect(await (await callback(id, { type: 'done' })).json()).toEqual({ ok: true, seq: 201 });
+    expect(await getStatus(id, tenant.publishableKey)).toMatchObject({ status: 'done', concepts: [expect.objectContaining({ index: 0 })] });
+  });
+
+  it('validates the event id', async () => {
+    const { tenant } = await webhookTenant();
+    const id = await startedWebhookGeneration(tenant.publishableKey);
+    for (const eventId of ['', 'x'.repeat(101), 'has space', 'semi;colon']) {
+      await expectError(await callback(id, { type: 'progress', percent: 5 }, { eventId }), 400, 'invalid_request');
+    }
+    expect(await lastSeq(env, id)).toBe(2);
   });
 });

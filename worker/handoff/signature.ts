@@ -3,8 +3,10 @@
  *   X-Voice-Buddy-Timestamp: <unix seconds>
  *   X-Voice-Buddy-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  * The timestamp is inside the signed text, so an old request cannot be replayed with a fresh timestamp; the window
- * bounds how long a captured request stays usable. Several comma-separated v1= values are accepted, so a tenant can
- * sign with two secrets while rotating.
+ * bounds how long a captured request stays usable. Within it, what makes a replay harmless is in the signed body:
+ * a job names its generationId (the tenant acts on each once), and a callback names its generationId and an eventId
+ * that the Worker applies once (worker/routes/generations.ts). Several comma-separated v1= values are accepted, so
+ * a tenant can sign with two secrets while rotating.
  */
 export const TIMESTAMP_HEADER = 'X-Voice-Buddy-Timestamp';
 export const SIGNATURE_HEADER = 'X-Voice-Buddy-Signature';

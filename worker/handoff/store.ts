@@ -68,16 +68,34 @@ export async function appendEvent(
   type: Exclude<EventType, 'queued'>,
   data: Record<string, unknown>,
 ): Promise<number | null> {
+  return insertEvent(env, id, type, data, null, null);
+}
+
+/**
+ * The same with a callback's event id and the cap on events: both are decided inside the INSERT, so neither a race
+ * nor a replay gets around them. A second event with the same id breaks the unique index and rolls the whole batch
+ * back (the status update with it); the cap leaves room for the final done or error.
+ */
+async function insertEvent(
+  env: Env,
+  id: string,
+  type: Exclude<EventType, 'queued'>,
+  data: Record<string, unknown>,
+  eventId: string | null,
+  maxEvents: number | null,
+): Promise<number | null> {
   const percent = type === 'progress' ? (data.percent as number) : null;
   const stage = type === 'progress' ? (data.stage as string) : type === 'done' || type === 'error' ? type : null;
   const errorCode = type === 'error' ? (data.code as string) : null;
+  const cap = type === 'done' || type === 'error' ? null : maxEvents;
   const [inserted] = await env.DB.batch<{ seq: number }>([
     env.DB.prepare(
-      `INSERT INTO generation_events (generation_id, seq, type, data)
-       SELECT ?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM generation_events WHERE generation_id = ?1), ?2, ?3
+      `INSERT INTO generation_events (generation_id, seq, type, data, event_id)
+       SELECT ?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM generation_events WHERE generation_id = ?1), ?2, ?3, ?4
        WHERE EXISTS (SELECT 1 FROM generations WHERE id = ?1 AND status IN ('queued', 'running'))
+         AND (?5 IS NULL OR (SELECT COALESCE(MAX(seq), 0) FROM generation_events WHERE generation_id = ?1) < ?5)
        RETURNING seq`,
-    ).bind(id, type, JSON.stringify(data)),
+    ).bind(id, type, JSON.stringify(data), eventId, cap),
     env.DB.prepare(
       `UPDATE generations SET
          status = CASE WHEN ?2 IN ('done', 'error') THEN ?2 ELSE 'running' END,
@@ -86,10 +104,52 @@ export async function appendEvent(
          error_code = COALESCE(?5, error_code),
          updated_at = ${NOW},
          completed_at = CASE WHEN ?2 IN ('done', 'error') THEN ${NOW} ELSE completed_at END
-       WHERE id = ?1 AND status IN ('queued', 'running')`,
-    ).bind(id, type, percent, stage, errorCode),
+       WHERE id = ?1 AND status IN ('queued', 'running')
+         AND (?6 IS NULL OR EXISTS (SELECT 1 FROM generation_events WHERE generation_id = ?1 AND event_id = ?6))`,
+    ).bind(id, type, percent, stage, errorCode, eventId),
   ]);
   return inserted?.results[0]?.seq ?? null;
+}
+
+/** What became of a callback's event: applied now, applied before (same event id), or refused and why. */
+export type CallbackOutcome = { kind: 'applied'; seq: number } | { kind: 'duplicate'; seq: number } | { kind: 'finished'; status: string } | { kind: 'full' };
+
+async function seqOfEvent(env: Env, id: string, eventId: string): Promise<number | null> {
+  const row = await env.DB.prepare('SELECT seq FROM generation_events WHERE generation_id = ? AND event_id = ?').bind(id, eventId).first<{ seq: number }>();
+  return row?.seq ?? null;
+}
+
+const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/i.test((e as Error)?.message ?? '');
+
+/** Applies a webhook callback's event once per event id; an error gives the unit back as failGeneration does. */
+export async function appendCallbackEvent(
+  env: Env,
+  id: string,
+  eventId: string,
+  type: Exclude<EventType, 'queued'>,
+  data: Record<string, unknown>,
+  maxEvents: number,
+): Promise<CallbackOutcome> {
+  const before = await seqOfEvent(env, id, eventId);
+  if (before !== null) return { kind: 'duplicate', seq: before };
+  let seq: number | null;
+  try {
+    seq = await insertEvent(env, id, type, data, eventId, maxEvents);
+  } catch (e) {
+    const raced = isUniqueViolation(e) ? await seqOfEvent(env, id, eventId) : null;
+    if (raced === null) throw e;
+    return { kind: 'duplicate', seq: raced };
+  }
+  if (seq !== null) {
+    if (type === 'error') await refundIfNothingMade(env, id);
+    return { kind: 'applied', seq };
+  }
+  // Refused: but a copy racing this one may have been applied meanwhile (and ended the generation), and then this
+  // one is its duplicate, not a refusal.
+  const raced = await seqOfEvent(env, id, eventId);
+  if (raced !== null) return { kind: 'duplicate', seq: raced };
+  const g = await getGeneration(env, id);
+  return !g || isTerminal(g.status) ? { kind: 'finished', status: g?.status ?? 'done' } : { kind: 'full' };
 }
 
 export async function getGeneration(env: Env, id: string, tenantId?: string): Promise<GenerationRow | null> {
@@ -112,6 +172,14 @@ export async function lastSeq(env: Env, id: string): Promise<number> {
   return row?.seq ?? 0;
 }
 
+/** The seq of the concept with this index, if one was received. */
+export async function conceptSeq(env: Env, id: string, index: number): Promise<number | null> {
+  const row = await env.DB.prepare("SELECT seq FROM generation_events WHERE generation_id = ? AND type = 'concept' AND json_extract(data, '$.index') = ?")
+    .bind(id, index)
+    .first<{ seq: number }>();
+  return row?.seq ?? null;
+}
+
 export async function concepts(env: Env, id: string): Promise<Concept[]> {
   const { results } = await env.DB.prepare(
     "SELECT data FROM generation_events WHERE generation_id = ? AND type = 'concept' ORDER BY seq",
@@ -128,6 +196,11 @@ export async function concepts(env: Env, id: string): Promise<Concept[]> {
 export async function failGeneration(env: Env, id: string, code: string, message: string): Promise<boolean> {
   const seq = await appendEvent(env, id, 'error', { code, message });
   if (seq === null) return false;
+  await refundIfNothingMade(env, id);
+  return true;
+}
+
+async function refundIfNothingMade(env: Env, id: string): Promise<void> {
   const refund = await env.DB.prepare(
     `UPDATE generations SET quota_refunded = 1
      WHERE id = ?1 AND quota_refunded = 0
@@ -137,7 +210,6 @@ export async function failGeneration(env: Env, id: string, code: string, message
     .bind(id)
     .first<{ tenant_id: string; quota_month: string }>();
   if (refund) await limitsStub(env, refund.tenant_id).release('generation', refund.quota_month);
-  return true;
 }
 
 /**

@@ -7,7 +7,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { altText } from '../handoff/prompt.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../handoff/signature.ts';
 import { eventStream } from '../handoff/sse.ts';
-import { appendEvent, concepts, expireIfStalled, failGeneration, getGeneration, isTerminal, lastSeq } from '../handoff/store.ts';
+import { appendCallbackEvent, concepts, conceptSeq, expireIfStalled, getGeneration, isTerminal, lastSeq } from '../handoff/store.ts';
 
 const idParam = (id: string) => {
   // Ids are UUIDs; anything else cannot exist, and is answered like an id that does not.
@@ -74,15 +74,30 @@ const imageUrl = v.pipe(
 );
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
+/**
+ * Every callback names the generation it is for (a signature for one generation is no good for another) and an
+ * event id of the tenant's choosing, kept when the same report is sent again: each id is applied once.
+ */
+const callbackEntries = {
+  generationId: v.string(),
+  eventId: v.pipe(v.string(), v.regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits or . _ : -')),
+};
+
 /** What a tenant's image service reports, one event a request. */
 const CallbackBody = v.variant('type', [
-  v.strictObject({ type: v.literal('progress'), percent: v.pipe(v.number(), v.minValue(0), v.maxValue(100)), stage: v.optional(v.pipe(v.string(), v.regex(/^[\w .-]{1,40}$/, 'must be a short word'))) }),
-  v.strictObject({ type: v.literal('concept'), imageUrl, alt: v.optional(text(300)), index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))) }),
-  v.strictObject({ type: v.literal('done') }),
+  v.strictObject({
+    type: v.literal('progress'),
+    percent: v.pipe(v.number(), v.minValue(0), v.maxValue(100)),
+    stage: v.optional(v.pipe(v.string(), v.regex(/^[\w .-]{1,40}$/, 'must be a short word'))),
+    ...callbackEntries,
+  }),
+  v.strictObject({ type: v.literal('concept'), imageUrl, alt: v.optional(text(300)), index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))), ...callbackEntries }),
+  v.strictObject({ type: v.literal('done'), ...callbackEntries }),
   v.strictObject({
     type: v.literal('error'),
     code: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,40}$/, 'must be snake_case'))),
     message: v.optional(text(300)),
+    ...callbackEntries,
   }),
 ]);
 
@@ -136,27 +151,31 @@ export const generationCallbacks = new Hono<AppEnv>().post('/:id/callback', asyn
     throw new ApiError(400, 'invalid_json', `The request body is not valid JSON: ${(e as Error).message}`);
   }
   const event = validate(CallbackBody, json);
-  if (isTerminal(g.status)) throw finished(g.status);
-  if ((await lastSeq(c.env, id)) >= MAX_EVENTS) throw new ApiError(409, 'too_many_events', `A generation takes at most ${MAX_EVENTS} events`);
-
-  let seq: number | null;
-  if (event.type === 'error') {
-    const code = event.code ?? 'generation_failed';
-    seq = (await failGeneration(c.env, id, code, event.message ?? 'The image service could not make the concepts')) ? await lastSeq(c.env, id) : null;
-  } else if (event.type === 'progress') {
-    seq = await appendEvent(c.env, id, 'progress', { percent: Math.round(event.percent), stage: event.stage ?? 'rendering' });
-  } else if (event.type === 'concept') {
-    const made = await concepts(c.env, id);
-    const index = event.index ?? made.length;
-    // A retried callback (same index) is accepted once: the tenant may resend after a timeout on its side.
-    if (made.some((m) => m.index === index)) return c.json({ ok: true, duplicate: true });
-    const keywords = JSON.parse(g.keywords) as Keywords;
-    seq = await appendEvent(c.env, id, 'concept', { index, imageUrl: event.imageUrl, alt: event.alt ?? altText(keywords, index) });
-  } else {
-    seq = await appendEvent(c.env, id, 'done', { concepts: (await concepts(c.env, id)).length });
+  if (event.generationId !== id) {
+    throw new ApiError(400, 'invalid_request', 'This callback was signed for another generation', [
+      { path: 'generationId', message: 'must be the generation id of the callback URL' },
+    ]);
   }
-  if (seq === null) throw finished((await getGeneration(c.env, id))?.status ?? 'done');
-  return c.json({ ok: true, seq });
+
+  let data: Record<string, unknown>;
+  if (event.type === 'error') {
+    data = { code: event.code ?? 'generation_failed', message: event.message ?? 'The image service could not make the concepts' };
+  } else if (event.type === 'progress') {
+    data = { percent: Math.round(event.percent), stage: event.stage ?? 'rendering' };
+  } else if (event.type === 'concept') {
+    const index = event.index ?? (await concepts(c.env, id)).length;
+    // A concept index is received once: a tenant may resend one under a new event id after a timeout on its side.
+    const existing = await conceptSeq(c.env, id, index);
+    if (existing !== null) return c.json({ ok: true, seq: existing, duplicate: true });
+    data = { index, imageUrl: event.imageUrl, alt: event.alt ?? altText(JSON.parse(g.keywords) as Keywords, index) };
+  } else {
+    data = { concepts: (await concepts(c.env, id)).length };
+  }
+  const outcome = await appendCallbackEvent(c.env, id, event.eventId, event.type, data, MAX_EVENTS);
+  if (outcome.kind === 'duplicate') return c.json({ ok: true, seq: outcome.seq, duplicate: true });
+  if (outcome.kind === 'finished') throw finished(outcome.status);
+  if (outcome.kind === 'full') throw new ApiError(409, 'too_many_events', `A generation takes at most ${MAX_EVENTS} events (done or error still end it)`);
+  return c.json({ ok: true, seq: outcome.seq });
 });
 
 const finished = (status: string) => new ApiError(409, 'generation_finished', `This generation has already ended (${status})`);
