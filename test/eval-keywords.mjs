@@ -1,5 +1,5 @@
 // Scores the local keyword extractor against labelled sentences.
-//   npm run eval:keywords                      dev set (../shared/keywords/dev.jsonl)
+//   npm run eval:keywords                      dev set (test/fixtures/keywords-dev.jsonl)
 //   npm run eval:keywords -- FILE [--json] [--errors]
 // Micro precision / recall / F1 per field and for `motifs` (subject + elements as one set per example).
 // Scalar fields count only non-null values: null vs null is neither a hit nor a miss; a wrong value is both a
@@ -15,7 +15,7 @@ const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const showErrors = args.includes('--errors');
 const fileArg = args.find((a) => !a.startsWith('--'));
-const dataUrl = fileArg ? pathToFileURL(fileArg) : new URL('../../shared/keywords/dev.jsonl', import.meta.url);
+const dataUrl = fileArg ? pathToFileURL(fileArg) : new URL('fixtures/keywords-dev.jsonl', import.meta.url);
 
 async function loadExtractor() {
   const cacheDir = new URL('../node_modules/.cache/voice-buddy/', import.meta.url);

@@ -1,4 +1,4 @@
-// A local stand-in for Akool's live avatar API v4 (../../../shared/PROTOCOLS.md, Akool's published docs): create,
+// A local stand-in for Akool's live avatar API v4 (Akool's published docs): create,
 // detail and close under /api/open/v4/liveAvatar/session/*, with the API key in `x-api-key`. Like Akool it answers
 // HTTP 200 with a business `code` (1000 = success) for most failures. Tests steer it through /__fake/* routes.
 import { createServer } from 'node:http';

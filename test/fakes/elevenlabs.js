@@ -1,4 +1,4 @@
-// A local stand-in for ElevenLabs text-to-speech (../../../shared/PROTOCOLS.md): POST /v1/text-to-speech/<voice_id>
+// A local stand-in for ElevenLabs text-to-speech (its published API): POST /v1/text-to-speech/<voice_id>
 // (or /stream) with `xi-api-key` and { text, model_id, voice_settings? }, answering audio/mpeg. It checks what the
 // real API checks and answers errors in its shape. Tests steer it through /__fake/* control routes.
 import { createServer } from 'node:http';

@@ -1,4 +1,4 @@
-// A local stand-in for the OpenAI Realtime API (GA shapes, ../../../shared/PROTOCOLS.md). It checks what OpenAI
+// A local stand-in for the OpenAI Realtime API (GA shapes, as the official openai package types them). It checks what OpenAI
 // checks (bearer key, body shape) and answers as OpenAI does. Tests steer it through /__fake/* control routes.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Akool live avatar (v4), server side: create, detail, close (../../../shared/PROTOCOLS.md). The key stays here; the
+// Akool live avatar (v4), server side: create, detail, close (Akool's published docs). The key stays here; the
 // browser only ever receives the Agora credentials Akool mints for the session.
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
