@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { warnAboutSecretVars } from './config-check.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
@@ -69,6 +70,7 @@ export function prepareDatabase({ port, persistTo, quiet = false }) {
  * provider base URLs at local fakes. Returns { url, pid, stop }.
  */
 export async function startWrangler({ port, persistTo, vars = {}, quiet = false, envFile }) {
+  warnAboutSecretVars();
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', '0', '--show-interactive-dev-session=false'];
   if (persistTo) args.push('--persist-to', persistTo);
   if (envFile) args.push('--env-file', envFile);
