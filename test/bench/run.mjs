@@ -1,4 +1,4 @@
-// npm run bench [-- SECTION ...]: prints the speed and size figures of issues 2-7, one section each, then a summary.
+// npm run bench [-- SECTION ...]: prints the speed and size figures of issues 2-7 and 15, one section each, then a summary.
 // Figures are printed, never asserted: a slow machine never fails this. It exits non-zero only when the harness
 // itself breaks (a section could not measure, or cleanup failed). Everything it starts is stopped by PID at the end.
 import { readdirSync, statSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { ensureChromium } from '../chromium.mjs';
 import { printSummary, section, summaryRow } from './report.mjs';
 import { createContext, ROOT, withTimeout } from './support.mjs';
 import * as avatar from './avatar.mjs';
+import * as bundle from './deploy.mjs';
 import * as flags from './flags.mjs';
 import * as keywords from './keywords.mjs';
 import * as relay from './relay.mjs';
@@ -25,6 +26,7 @@ const SECTIONS = {
   keywords: { module: keywords, budgetMs: 120_000, browser: true },
   flags: { module: flags, budgetMs: 120_000, browser: false },
   avatar: { module: avatar, budgetMs: 90_000, browser: true, dist: true },
+  bundle: { module: bundle, budgetMs: 60_000, browser: false, dist: true },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
