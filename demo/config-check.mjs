@@ -24,6 +24,35 @@ export const isSecretName = (name) => SECRETS.some((s) => s.name === name) || SE
 
 const PLACEHOLDER_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
+/**
+ * Bindings Wrangler does not inherit into an environment (wrangler 4.86, "notInheritable" in its config
+ * validation): one set at the top level but missing from an environment would make that Worker run without it.
+ */
+const NOT_INHERITED = {
+  vars: (v) => Object.keys(v ?? {}),
+  d1_databases: (v) => (v ?? []).map((b) => b.binding),
+  r2_buckets: (v) => (v ?? []).map((b) => b.binding),
+  kv_namespaces: (v) => (v ?? []).map((b) => b.binding),
+  queues: (v) => [...(v?.producers ?? []).map((b) => b.binding), ...(v?.consumers ?? []).map((c) => `consumer ${c.queue}`)],
+  services: (v) => (v ?? []).map((b) => b.binding),
+  durable_objects: (v) => (v?.bindings ?? []).map((b) => b.name),
+  analytics_engine_datasets: (v) => (v ?? []).map((b) => b.binding),
+  hyperdrive: (v) => (v ?? []).map((b) => b.binding),
+  vectorize: (v) => (v ?? []).map((b) => b.binding),
+  workflows: (v) => (v ?? []).map((b) => b.binding),
+  ai: (v) => (v ? [v.binding] : []),
+  browser: (v) => (v ? [v.binding] : []),
+};
+
+/** Top-level bindings (and vars) an environment does not repeat. */
+export function missingInEnvironment(raw, env) {
+  const scope = raw.env?.[env] ?? {};
+  return Object.entries(NOT_INHERITED).flatMap(([key, names]) => {
+    const have = new Set(names(scope[key]));
+    return names(raw[key]).filter((name) => !have.has(name)).map((name) => ({ key, name }));
+  });
+}
+
 export function readRawConfig(configPath = CONFIG) {
   return experimental_readRawConfig({ config: configPath }).rawConfig;
 }
@@ -44,6 +73,9 @@ export function checkConfig(raw, env) {
   }
   const scope = env ? raw.env?.[env] : raw;
   if (env && !scope) errors.push(`wrangler.toml has no [env.${env}] (environments: ${Object.keys(raw.env ?? {}).join(', ') || 'none'})`);
+  for (const { key, name } of env && scope ? missingInEnvironment(raw, env) : []) {
+    errors.push(`${key} ${name} is set at the top level of wrangler.toml but not in [env.${env}]: Wrangler does not inherit ${key}, so the ${env} Worker would run without it. Add it there, as the other environments do.`);
+  }
   for (const db of scope?.d1_databases ?? []) {
     if (!db.database_id || PLACEHOLDER_ID.test(db.database_id)) {
       const where = env ? `[[env.${env}.d1_databases]]` : '[[d1_databases]]';

@@ -1,6 +1,7 @@
 // npm run deploy -- <staging|production> [--dry-run] [--skip-build]
-// Checks wrangler.toml (no secret among the vars, a real D1 id), builds the widget, applies new D1 migrations to the
-// environment's remote database, checks that its required secrets are set, then runs `wrangler deploy --env <env>`.
+// Checks wrangler.toml (no secret among the vars, every binding repeated in the environment, a real D1 id), builds
+// the widget, applies new D1 migrations to the environment's remote database, checks that its required secrets are
+// set, publishes the widget release to the environment's R2 bucket, then runs `wrangler deploy --env <env>`.
 // With --dry-run nothing leaves the machine: the bundle is built into a temporary folder and its size printed (any
 // number of environments; `npm test` dry-runs both). Steps: README, "Deploy to Cloudflare".
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkConfig, CONFIG, ENVIRONMENTS, readRawConfig, ROOT, SECRETS } from './config-check.mjs';
+import { publishRelease, releaseBucket } from './publish-release.mjs';
 
 const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
 const QUIET_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
@@ -59,6 +61,8 @@ if (dryRun) {
     try {
       const { ok, output } = run(WRANGLER, ['deploy', '--dry-run', '--env', env, '--outdir', outdir, ...config], { capture: true });
       if (!ok) fail(`the dry-run deploy of ${env} failed (above)`);
+      // A binding Wrangler does not inherit and the check above does not know yet: it says so itself.
+      if (/is not inherited by environments/.test(output)) fail(`wrangler.toml: [env.${env}] lacks a binding the top level has (wrangler's warning above)`);
       const size = /Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/.exec(output);
       console.log(`dry run ${env}: bundle ${size ? `${size[1]}, gzip ${size[2]}` : '(size not printed)'}; nothing was uploaded`);
     } finally {
@@ -87,6 +91,15 @@ if (listed.ok) {
   }
 } else {
   console.log(`\nCould not list the secrets of ${env} (a first deploy has none yet). After it, set ${required.join(' and ')} with \`npx wrangler secret put NAME --env ${env}\`.`);
+}
+
+// Every release stays in the environment's R2 bucket, so pages pinned to an older /v/<version>/ keep loading after
+// this deploy replaces the static assets with the new one.
+try {
+  console.log(`\nPublishing the widget release to R2 (${releaseBucket(env)})...`);
+  publishRelease({ remote: true, env });
+} catch (e) {
+  fail(`publishing the widget release failed (does the bucket exist? \`npx wrangler r2 bucket create ${releaseBucket(env)}\`):\n${e.message}`);
 }
 
 if (!run(WRANGLER, ['deploy', '--env', env, ...config]).ok) fail(`wrangler deploy --env ${env} failed`);

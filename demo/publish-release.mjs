@@ -8,9 +8,17 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readRawConfig } from './config-check.mjs';
 import { ROOT } from './local.mjs';
 
-const BUCKET = 'voice-buddy-widget';
+/** The bucket of the WIDGET_RELEASES binding in wrangler.toml, at the top level or of the environment. */
+export function releaseBucket(env) {
+  const raw = readRawConfig();
+  const buckets = (env ? raw.env?.[env]?.r2_buckets : raw.r2_buckets) ?? [];
+  const bucket = buckets.find((b) => b.binding === 'WIDGET_RELEASES')?.bucket_name;
+  if (!bucket) throw new Error(`wrangler.toml has no WIDGET_RELEASES bucket${env ? ` in [env.${env}]` : ''}`);
+  return bucket;
+}
 
 /** The files of dist/v/<version>/ and dist/v/<major>/ as R2 keys. */
 export function releaseObjects({ as } = {}) {
@@ -29,7 +37,7 @@ export function publishRelease({ remote = false, env, persistTo, as, quiet = fal
   const { version, objects } = releaseObjects({ as });
   const list = join(mkdtempSync(join(tmpdir(), 'vb-release-')), 'objects.json');
   writeFileSync(list, JSON.stringify(objects));
-  const args = ['r2', 'bulk', 'put', BUCKET, '--filename', list, '--content-type', 'text/javascript; charset=utf-8', remote ? '--remote' : '--local'];
+  const args = ['r2', 'bulk', 'put', releaseBucket(env), '--filename', list, '--content-type', 'text/javascript; charset=utf-8', remote ? '--remote' : '--local'];
   if (env) args.push('--env', env);
   if (persistTo) args.push('--persist-to', persistTo);
   const res = spawnSync(join(ROOT, 'node_modules/.bin/wrangler'), args, {
@@ -48,5 +56,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const { version, count } = publishRelease({ remote: values.remote, env: values.env, persistTo: values['persist-to'], as: values.as });
-  console.log(`Published widget ${version}: ${count} files to R2 bucket ${BUCKET} (${values.remote ? 'remote' : 'local'}).`);
+  console.log(`Published widget ${version}: ${count} files to R2 bucket ${releaseBucket(values.env)} (${values.remote ? 'remote' : 'local'}).`);
 }

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CONFIG, readRawConfig, secretsInVars, warnAboutSecretVars } from '../../demo/config-check.mjs';
+import { CONFIG, missingInEnvironment, readRawConfig, secretsInVars, warnAboutSecretVars } from '../../demo/config-check.mjs';
+import { releaseBucket } from '../../demo/publish-release.mjs';
 import { ADMIN_TOKEN, startWorker } from './support.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -42,13 +43,24 @@ describe('deploy configuration checks', () => {
       .replace('[vars]\n', '[vars]\nADMIN_TOKEN = "plain-text-admin-token"\n')
       .replace('[env.production.vars]\n', '[env.production.vars]\nSTRIPE_SECRET_KEY = "sk_live_plain"\n');
     writeFileSync(config, text);
+    // The committed configuration with staging's R2 binding left out: Wrangler would not inherit it.
+    const staging = readFileSync(CONFIG, 'utf8').replace(/\[\[env\.staging\.r2_buckets\]\][^[]*/, '');
+    assert.doesNotMatch(staging, /env\.staging\.r2_buckets/);
+    writeFileSync(join(dir, 'no-r2.toml'), staging);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps every secret out of the committed vars, in every environment', () => {
+  it('keeps every secret out of the committed vars, and repeats every binding in each environment', () => {
     const raw = readRawConfig();
     assert.deepEqual(Object.keys(raw.env).sort(), ['production', 'staging']);
     assert.deepEqual(secretsInVars(raw), []);
+    for (const env of ['staging', 'production']) {
+      assert.deepEqual(missingInEnvironment(raw, env), [], env);
+      assert.equal(raw.env[env].d1_databases[0].database_name, `voice-buddy-${env}`);
+      // Each environment its own releases: staging must never replace what production serves under /v/<major>/.
+      assert.equal(releaseBucket(env), `voice-buddy-widget-${env}`);
+    }
+    assert.equal(releaseBucket(), 'voice-buddy-widget');
   });
 
   it('finds a secret among the vars of any environment and warns at start-up', () => {
@@ -65,12 +77,15 @@ describe('deploy configuration checks', () => {
   });
 
   it('npm run deploy refuses such a configuration, a placeholder database, and a missing environment', async () => {
-    const [secret, placeholder, none, unknown] = await Promise.all([
+    const [secret, placeholder, none, unknown, noR2] = await Promise.all([
       runScript('demo/deploy.mjs', ['--dry-run', '--skip-build', '--config', config, 'staging']),
       runScript('demo/deploy.mjs', ['--skip-build', 'production']),
       runScript('demo/deploy.mjs', []),
       runScript('demo/deploy.mjs', ['--dry-run', '--skip-build', 'qa']),
+      runScript('demo/deploy.mjs', ['--dry-run', '--skip-build', '--config', join(dir, 'no-r2.toml'), 'staging', 'production']),
     ]);
+    assert.equal(noR2.code, 1);
+    assert.match(noR2.stderr, /not ready for staging:\n {2}- r2_buckets WIDGET_RELEASES is set at the top level of wrangler\.toml but not in \[env\.staging\]/);
     assert.equal(secret.code, 1);
     assert.match(secret.stderr, /ADMIN_TOKEN is set in \[vars\].*npx wrangler secret put ADMIN_TOKEN --env staging/);
     assert.match(secret.stderr, /STRIPE_SECRET_KEY is set in \[env\.production\.vars\]/);
