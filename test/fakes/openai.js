@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { attachRealtimeSocket } from './openai-realtime-ws.js';
+import { sessionProblem } from './realtime-rules.js';
 
 export const FAKE_OPENAI_KEY = 'sk-fake-server-key-0123456789abcdef';
 
@@ -12,31 +13,14 @@ function json(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
-function openaiError(res, status, type, message, code = null, headers = {}) {
-  json(res, status, { error: { message, type, param: null, code } }, headers);
+function openaiError(res, status, type, message, code = null, headers = {}, param = null) {
+  json(res, status, { error: { message, type, param, code } }, headers);
 }
 
 async function readBody(req) {
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Validates a GA realtime session object the way the API does, returning a message or null. */
-export function sessionProblem(session) {
-  if (!session || typeof session !== 'object') return 'Missing required parameter: session';
-  if (session.type !== 'realtime') return "Invalid value for 'session.type': expected 'realtime'";
-  if (typeof session.model !== 'string' || !session.model) return "Missing required parameter: 'session.model'";
-  if ('modalities' in session) return "Unknown parameter: 'session.modalities' (use output_modalities)";
-  if (session.output_modalities && !Array.isArray(session.output_modalities)) return "Invalid type for 'session.output_modalities'";
-  if (session.tools && !Array.isArray(session.tools)) return "Invalid type for 'session.tools'";
-  for (const tool of session.tools ?? []) {
-    if (tool.type !== 'function' || typeof tool.name !== 'string') return "Invalid value for 'session.tools[]'";
-    if (tool.parameters && tool.parameters.type !== 'object') return "Invalid schema for function: parameters must be an object schema";
-  }
-  const td = session.audio?.input?.turn_detection;
-  if (td && !['server_vad', 'semantic_vad'].includes(td.type)) return "Invalid value for 'session.audio.input.turn_detection.type'";
-  return null;
 }
 
 // Images API (POST /v1/images/generations), GPT image models: they always answer base64 (no `url`, and
@@ -139,7 +123,7 @@ async function imagesGenerations(req, res, url, state, apiKey) {
  * GET /__fake/log lists what was received (with the Authorization header's scheme, never the key itself).
  */
 export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unref = false } = {}) {
-  const state = { queue: [], imageQueue: [], log: [], realtime: { connections: [], behaviour: {} } };
+  const state = { queue: [], imageQueue: [], log: [], ephemeralKeys: new Map(), realtime: { connections: [], behaviour: {} } };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://fake');
     try {
@@ -171,11 +155,14 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
         if (body.expires_after && (body.expires_after.anchor !== 'created_at' || seconds < 10 || seconds > 7200)) {
           return openaiError(res, 400, 'invalid_request_error', "Invalid 'expires_after'");
         }
-        const problem = sessionProblem(body.session);
-        if (problem) return openaiError(res, 400, 'invalid_request_error', problem);
+        const problem = sessionProblem(body.session, { today: state.realtime.behaviour.today });
+        if (problem) return openaiError(res, 400, 'invalid_request_error', problem.message, problem.code, {}, problem.param);
         const now = Math.floor(Date.now() / 1000);
+        const value = `ek_${randomBytes(16).toString('hex')}`;
+        // One key may open several sessions until it expires; after that it is refused.
+        state.ephemeralKeys.set(value, { expiresAt: now + seconds, session: body.session });
         return json(res, 200, {
-          value: `ek_${randomBytes(16).toString('hex')}`,
+          value,
           expires_at: now + seconds,
           session: { ...body.session, id: `sess_${randomBytes(8).toString('hex')}`, object: 'realtime.session', expires_at: 0 },
         });
@@ -201,12 +188,16 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
       socket.end(`HTTP/1.1 ${state.realtime.behaviour.refuse} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       return;
     }
-    if (key !== apiKey && !key?.startsWith('ek_')) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    const ephemeral = key ? state.ephemeralKeys.get(key) : undefined;
+    const keyOk = key === apiKey || (ephemeral && ephemeral.expiresAt > Date.now() / 1000);
+    if (!keyOk) {
+      const body = JSON.stringify({ error: { type: 'invalid_request_error', code: 'invalid_api_key', message: ephemeral ? 'The ephemeral key has expired.' : 'Incorrect API key provided.', param: null } });
+      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      attachRealtimeSocket(ws, { model: url.searchParams.get('model') ?? 'gpt-realtime', state });
+      const model = url.searchParams.get('model') ?? ephemeral?.session.model ?? 'gpt-realtime-2.1';
+      attachRealtimeSocket(ws, { model, state, config: ephemeral?.session });
     });
   });
 

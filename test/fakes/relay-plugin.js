@@ -33,10 +33,12 @@ export function fakeRelayPlugin() {
         wss.handleUpgrade(req, socket, head, (ws) => {
           sockets.add(ws);
           ws.on('close', () => sockets.delete(ws));
-          attachRealtimeSocket(ws, { model: url.searchParams.get('model') ?? 'gpt-realtime', state });
+          attachRealtimeSocket(ws, { model: url.searchParams.get('model') ?? 'gpt-realtime-2.1', state });
           // The relay configures the session before anything from the client; for text, output is text.
           const mode = url.searchParams.get('mode');
-          const session = mode === 'text' ? { type: 'realtime', output_modalities: ['text'] } : { type: 'realtime', output_modalities: ['audio'] };
+          const session = mode === 'text'
+            ? { type: 'realtime', output_modalities: ['text'] }
+            : { type: 'realtime', output_modalities: ['audio'], audio: { input: { transcription: { model: 'gpt-transcribe' }, turn_detection: null } } };
           ws.emit('message', Buffer.from(JSON.stringify({ type: 'session.update', session })), false);
           state.realtime.connections.at(-1).received.shift(); // that one was the relay's, not the widget's
         });
