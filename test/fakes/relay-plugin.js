@@ -82,7 +82,7 @@ export function fakeRelayPlugin() {
       if (!ctx.path.startsWith('/__fake-relay/')) return undefined;
       const action = ctx.path.slice('/__fake-relay/'.length);
       if (action === 'log') {
-        return { type: 'json', body: JSON.stringify({ connections: state.realtime.connections.map((c) => ({ received: c.received, closed: c.closed })) }) };
+        return { type: 'json', body: JSON.stringify({ connections: state.realtime.connections.map((c) => ({ received: c.received, refusals: c.refusals, closed: c.closed })) }) };
       }
       return undefined;
     },

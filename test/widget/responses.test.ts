@@ -138,6 +138,7 @@ describe('one response at a time', () => {
     await sleep(100);
     const received = (await FakeBackend.relayLog()).at(-1)!.received.map((e) => (e.type === 'conversation.item.create' ? `item:${(e.item as { type: string }).type}` : e.type));
     expect(received).to.deep.equal(['item:message', 'response.create', 'item:function_call_output', 'response.create']);
+    expect((await FakeBackend.relayLog()).at(-1)!.refusals, 'nothing OpenAI would refuse').to.deep.equal([]);
     expect(errors).to.deep.equal([]);
     expect(transcriptTexts(el, 'notice')).to.deep.equal([]);
     el.disconnect();

@@ -1,5 +1,5 @@
 import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
-import type { SessionStore, Status } from '../state/session-store.ts';
+import type { Placement, SessionStore, Status } from '../state/session-store.ts';
 import { ResponseGate } from './responses.ts';
 import { announcesClose, realtimeErrorMessage } from './server-errors.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport } from './transport.ts';
@@ -32,6 +32,8 @@ export class RealtimeSession {
   private speaking = false;
   private readonly offs: Array<() => void>;
   private readonly responses: ResponseGate;
+  /** The conversation's order as the server reports it: each item's previous_item_id. */
+  private readonly previous = new Map<string, string | null>();
 
   constructor(
     private readonly store: SessionStore,
@@ -66,6 +68,22 @@ export class RealtimeSession {
     this.hooks.onStatus?.(status);
   }
 
+  /**
+   * Where an item's entry goes: after the nearest earlier item that has one (tool calls have none). Transcription
+   * runs apart from the reply, so a visitor's words can arrive after the answer to them; the order stays the
+   * conversation's.
+   */
+  private anchor(itemId: string): Placement {
+    const shown = new Set(this.store.$transcript.get().map((e) => e.id));
+    const seen = new Set<string>();
+    let at = this.previous.get(itemId) ?? null;
+    while (at && !shown.has(at) && !seen.has(at)) {
+      seen.add(at);
+      at = this.previous.get(at) ?? null;
+    }
+    return { after: at && shown.has(at) ? at : null, isItem: (id) => this.previous.has(id) };
+  }
+
   handle(event: RealtimeServerEvent): void {
     const s = this.store;
     switch (event.type) {
@@ -79,14 +97,22 @@ export class RealtimeSession {
       case 'input_audio_buffer.speech_stopped':
         this.status('thinking');
         break;
+      case 'input_audio_buffer.committed':
+        // The visitor's turn takes its place now; its words follow when transcription has them.
+        this.previous.set(event.item_id, event.previous_item_id ?? null);
+        s.reserve(event.item_id, 'user', this.anchor(event.item_id));
+        break;
+      case 'conversation.item.added':
+        if (event.item.id) this.previous.set(event.item.id, event.previous_item_id ?? null);
+        break;
       case 'conversation.item.input_audio_transcription.delta':
-        s.appendDelta(event.item_id, 'user', event.delta ?? '');
+        s.appendDelta(event.item_id, 'user', event.delta ?? '', this.anchor(event.item_id));
         break;
       case 'conversation.item.input_audio_transcription.completed':
-        s.setText(event.item_id, 'user', event.transcript.trim() || '…');
+        s.setText(event.item_id, 'user', event.transcript.trim() || '…', true, this.anchor(event.item_id));
         break;
       case 'conversation.item.input_audio_transcription.failed':
-        s.setText(event.item_id, 'user', '(not understood)');
+        s.setText(event.item_id, 'user', '(not understood)', true, this.anchor(event.item_id));
         break;
       case 'response.created':
         this.responses.created();
@@ -103,13 +129,13 @@ export class RealtimeSession {
         break;
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta':
-        s.appendDelta(event.item_id, 'assistant', event.delta);
+        s.appendDelta(event.item_id, 'assistant', event.delta, this.anchor(event.item_id));
         break;
       case 'response.output_audio_transcript.done':
-        s.setText(event.item_id, 'assistant', event.transcript);
+        s.setText(event.item_id, 'assistant', event.transcript, true, this.anchor(event.item_id));
         break;
       case 'response.output_text.done':
-        s.setText(event.item_id, 'assistant', event.text);
+        s.setText(event.item_id, 'assistant', event.text, true, this.anchor(event.item_id));
         break;
       case 'output_audio_buffer.started':
         this.speaking = true;

@@ -12,6 +12,8 @@ export interface TranscriptEntry {
   text: string;
   /** False while deltas are still arriving. */
   final: boolean;
+  /** True while the entry only holds its place (a visitor's words not transcribed yet). */
+  placeholder?: boolean;
   at: number;
   tone?: 'info' | 'warning' | 'error';
 }
@@ -55,6 +57,12 @@ export interface Generation {
   error?: string;
 }
 
+/** Where a new entry goes in the conversation: after the entry of `after`; `isItem` tells conversation items apart. */
+export interface Placement {
+  after: string | null;
+  isItem: (id: string) => boolean;
+}
+
 export const emptyUsage = (): Usage => ({
   responses: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, audioInputTokens: 0, audioOutputTokens: 0, cachedTokens: 0,
 });
@@ -85,12 +93,26 @@ export function createSessionStore() {
 
   let noticeSeq = 0;
 
-  function upsert(id: string, kind: EntryKind, update: (previous: TranscriptEntry | undefined) => Partial<TranscriptEntry>) {
+  /**
+   * A new entry placed by the conversation's own order goes after `place.after`, past the entries that follow it
+   * without being conversation items (notes, notices), and before the first later item; otherwise at the end.
+   */
+  function upsert(id: string, kind: EntryKind, update: (previous: TranscriptEntry | undefined) => Partial<TranscriptEntry>, place?: Placement) {
     const list = $transcript.get();
     const index = list.findIndex((e) => e.id === id);
     const previous = index >= 0 ? list[index] : undefined;
     const next: TranscriptEntry = { id, kind, text: '', final: false, at: Date.now(), ...previous, ...update(previous) };
-    $transcript.set(index >= 0 ? list.map((e, i) => (i === index ? next : e)) : [...list, next]);
+    if (index >= 0) {
+      $transcript.set(list.map((e, i) => (i === index ? next : e)));
+      return next;
+    }
+    const anchor = place?.after ? list.findIndex((e) => e.id === place.after) : -1;
+    let at = list.length;
+    if (place && anchor >= 0) {
+      at = anchor + 1;
+      while (at < list.length && !place.isItem(list[at]!.id)) at++;
+    }
+    $transcript.set([...list.slice(0, at), next, ...list.slice(at)]);
     return next;
   }
 
@@ -112,11 +134,16 @@ export function createSessionStore() {
     updateGeneration(id: string, update: (g: Generation) => Partial<Generation>) {
       $generations.set($generations.get().map((g) => (g.id === id ? { ...g, ...update(g) } : g)));
     },
-    appendDelta(id: string, kind: EntryKind, delta: string) {
-      return upsert(id, kind, (prev) => ({ text: (prev?.text ?? '') + delta, final: false }));
+    appendDelta(id: string, kind: EntryKind, delta: string, place?: Placement) {
+      return upsert(id, kind, (prev) => ({ text: (prev?.placeholder ? '' : (prev?.text ?? '')) + delta, final: false, placeholder: false }), place);
     },
-    setText(id: string, kind: EntryKind, text: string, final = true) {
-      return upsert(id, kind, () => ({ text, final }));
+    setText(id: string, kind: EntryKind, text: string, final = true, place?: Placement) {
+      return upsert(id, kind, () => ({ text, final, placeholder: false }), place);
+    },
+    /** A message whose words are still on their way (a visitor's speech before its transcript): holds its place. */
+    reserve(id: string, kind: EntryKind, place?: Placement) {
+      if ($transcript.get().some((e) => e.id === id)) return;
+      upsert(id, kind, () => ({ text: '…', final: false, placeholder: true }), place);
     },
     addNotice(text: string, tone: TranscriptEntry['tone'] = 'info') {
       return upsert(`notice-${++noticeSeq}`, 'notice', () => ({ text, final: true, tone }));

@@ -75,9 +75,10 @@ export class FakeBackend {
     await fetch(`/__fake-relay/${action}`, { method: 'POST', body: JSON.stringify(body) });
   }
 
-  static async relayLog(): Promise<Array<{ received: Array<{ type: string; [k: string]: unknown }>; closed: boolean }>> {
+  /** Per relay connection: the client events received, what the fake refused (as OpenAI would), and whether it closed. */
+  static async relayLog(): Promise<Array<{ received: Array<{ type: string; [k: string]: unknown }>; refusals: Array<{ code: string; param: string | null }>; closed: boolean }>> {
     const res = await fetch('/__fake-relay/log');
-    return ((await res.json()) as { connections: Array<{ received: Array<{ type: string }>; closed: boolean }> }).connections;
+    return ((await res.json()) as { connections: Array<{ received: Array<{ type: string }>; refusals: Array<{ code: string; param: string | null }>; closed: boolean }> }).connections;
   }
 
   get latestPeer(): FakeOpenAIPeer {
