@@ -109,6 +109,31 @@ describe('sandbox responder (no OpenAI key)', () => {
     client.close();
   });
 
+  it('keeps OpenAI\'s rules where it speaks the protocol: items, retrieve, truncate, tool outputs, late transcripts', async () => {
+    const t = await createTenant();
+    const { client } = await openRelay(t.publishableKey, 'websocket', SANDBOX);
+    await client.event('session.updated');
+    client.send({ type: 'conversation.item.create', item: { id: 'item_mine', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'a koi' }] } });
+    client.send({ type: 'conversation.item.retrieve', event_id: 'g1', item_id: 'item_mine' });
+    client.send({ type: 'conversation.item.retrieve', event_id: 'g2', item_id: 'item_nope' });
+    client.send({ type: 'conversation.item.create', event_id: 'f1', item: { type: 'function_call_output', call_id: 'call_nope', output: '{}' } });
+    client.send({ type: 'conversation.item.create', event_id: 'p1', previous_item_id: 'item_nope', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } });
+    client.send({ type: 'conversation.item.truncate', event_id: 't1', item_id: 'item_mine', content_index: 0, audio_end_ms: 800 });
+    await client.until(() => client.events.filter((e) => e.type === 'error').length === 4, 'four refusals');
+    expect((await client.event('conversation.item.retrieved')).item).toMatchObject({ id: 'item_mine' });
+    const errors = client.events.filter((e) => e.type === 'error').map((e) => e.error as { code: string; event_id: string; param: string });
+    expect(errors.map((e) => [e.event_id, e.code])).toEqual([['g2', 'item_not_found'], ['f1', 'invalid_value'], ['p1', 'item_not_found'], ['t1', 'invalid_value']]);
+    // A spoken turn's (failed) transcription arrives after the reply started, as OpenAI's asynchronous transcription does.
+    const from = client.events.length;
+    client.send({ type: 'input_audio_buffer.append', audio: btoa('\0'.repeat(9600)) });
+    client.send({ type: 'input_audio_buffer.commit' });
+    client.send({ type: 'response.create' });
+    await turn(client, from);
+    const types = client.events.slice(from).map((e) => e.type);
+    expect(types.indexOf('response.created')).toBeLessThan(types.indexOf('conversation.item.input_audio_transcription.failed'));
+    client.close();
+  });
+
   it('lets response.cancel stop a reply', async () => {
     const t = await createTenant();
     const { client } = await openRelay(t.publishableKey, 'text', SANDBOX);

@@ -10,6 +10,7 @@ const CLOSE_REASONS: Record<number, [code: string, message: string, retry: boole
   4003: ['too_fast', 'Too many messages in a short time; the conversation was stopped.', false],
   4004: ['provider_closed', 'The voice service closed the conversation.', true],
   4005: ['bad_event', 'The conversation was stopped after an unexpected message.', false],
+  4006: ['frame_too_large', 'A message was too large for the conversation service.', true],
 };
 
 /**

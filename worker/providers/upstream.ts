@@ -24,8 +24,36 @@ export async function callProvider(provider: string, url: string, init: RequestI
     throw new ApiError(502, 'provider_unreachable', `${provider} could not be reached`);
   }
   if (res.ok) return res;
-  await res.body?.cancel().catch(() => {});
+  logProviderError(provider, url, res.status, await providerErrorFields(res));
   throw providerError(provider, res);
+}
+
+/**
+ * What a provider's error body says about the cause, for the logs: OpenAI's `error.{type, code, param}`. Its
+ * `message` is left out: it can echo what was sent (a visitor's words, a prompt) and, for a bad key, part of the key.
+ */
+export async function providerErrorFields(res: Response): Promise<{ type: string | null; code: string | null; param: string | null }> {
+  const none = { type: null, code: null, param: null };
+  try {
+    const text = (await res.text()).slice(0, 16_384);
+    const error = (JSON.parse(text) as { error?: Record<string, unknown> }).error;
+    if (!error || typeof error !== 'object') return none;
+    const str = (v: unknown) => (typeof v === 'string' && /^[\w.[\]-]{1,80}$/.test(v) ? v : null);
+    return { type: str(error.type), code: str(error.code), param: str(error.param) };
+  } catch {
+    return none;
+  }
+}
+
+/** One line per failed provider call: which endpoint (no query), the status and the provider's code and param. */
+export function logProviderError(provider: string, url: string, status: number, fields: { type: string | null; code: string | null; param: string | null }): void {
+  let endpoint = url;
+  try {
+    endpoint = new URL(url).pathname;
+  } catch {
+    /* keep what we have */
+  }
+  console.warn(JSON.stringify({ event: 'provider_error', provider, endpoint, status, ...fields }));
 }
 
 export function providerError(provider: string, res: Response): ApiError {

@@ -14,9 +14,15 @@ const PASS_THROUGH = new Set([
   'input_audio_buffer.clear',
   'response.cancel',
   'conversation.item.truncate',
+  // Read-only: the official SDK asks for each item after its transcription and after a truncation.
+  'conversation.item.retrieve',
 ]);
 
-/** session.update may touch these; never instructions, tools, tool_choice, prompt or model. */
+/**
+ * session.update may touch these; anything else (model, instructions, tools, tool_choice, prompt, tracing, and any
+ * key OpenAI adds later) is dropped from the event and the rest goes on. OpenAI's own client always sends model and
+ * tool_choice, so refusing the whole event would throw away its audio and turn-detection settings.
+ */
 const SESSION_KEYS = new Set(['type', 'audio', 'output_modalities', 'max_output_tokens', 'truncation', 'include']);
 /** response.create may carry these; instructions, tools, tool_choice, prompt and input would override the tenant's. */
 const RESPONSE_KEYS = new Set(['output_modalities', 'max_output_tokens', 'metadata', 'audio', 'conversation']);
@@ -28,8 +34,8 @@ export interface Refusal {
 }
 
 export type Verdict =
-  /** `rewritten`: the event to send instead of the client's text (the relay rebuilt it). */
-  | { kind: 'forward'; event: RealtimeClientEvent; rewritten?: string }
+  /** `rewritten`: the event to send instead of the client's text (the relay rebuilt it, or dropped `stripped` keys). */
+  | { kind: 'forward'; event: RealtimeClientEvent; rewritten?: string; stripped?: string[] }
   /** Not a Realtime event at all: the client is broken, the session ends (close code 4005). */
   | { kind: 'malformed'; reason: string }
   /** A well-formed event the relay will not pass on: an error event goes back, the session goes on. */
@@ -52,31 +58,34 @@ export function checkClientEvent(text: string): Verdict {
   const eventId = typeof parsed.event_id === 'string' ? parsed.event_id : null;
   const refuse = (code: string, message: string, param: string | null = null): Verdict => ({ kind: 'refused', refusal: { code, message, param }, eventId });
   const event = parsed as unknown as RealtimeClientEvent;
+  const forward: Verdict = { kind: 'forward', event };
 
-  if (PASS_THROUGH.has(parsed.type)) return { kind: 'forward', event };
+  if (PASS_THROUGH.has(parsed.type)) return forward;
   switch (parsed.type) {
     case 'conversation.item.create': {
       const item = parsed.item;
       if (!isObject(item)) return refuse('item_not_allowed', 'conversation.item.create needs an item', 'item');
-      if (item.type === 'message' && item.role === 'user') return { kind: 'forward', event };
-      if (item.type === 'function_call_output') return { kind: 'forward', event };
+      if (item.type === 'message' && item.role === 'user') return forward;
+      if (item.type === 'function_call_output') return forward;
       if (item.type === 'message' && item.role === 'system') return designBrief(parsed, item, refuse);
       return refuse('item_not_allowed', 'Only user messages, function_call_output items and design briefs may be added to the conversation', 'item.type');
     }
     case 'response.create': {
       const response = parsed.response;
-      if (response === undefined) return { kind: 'forward', event };
+      if (response === undefined) return forward;
       if (!isObject(response)) return refuse('response_override_refused', 'response must be an object', 'response');
       const key = firstKeyOutside(response, RESPONSE_KEYS);
       if (key) return refuse('response_override_refused', `response.${key} is set by the site and cannot be overridden`, `response.${key}`);
-      return { kind: 'forward', event };
+      return forward;
     }
     case 'session.update': {
       const session = parsed.session;
       if (!isObject(session)) return refuse('session_update_refused', 'session.update needs a session object', 'session');
-      const key = firstKeyOutside(session, SESSION_KEYS);
-      if (key) return refuse('session_update_refused', `session.${key} is set by the site and cannot be changed`, `session.${key}`);
-      return { kind: 'forward', event };
+      const stripped = Object.keys(session).filter((k) => !SESSION_KEYS.has(k));
+      if (stripped.length === 0) return forward;
+      const kept = Object.fromEntries(Object.entries(session).filter(([k]) => SESSION_KEYS.has(k)));
+      const clean = { ...parsed, session: kept } as unknown as RealtimeClientEvent;
+      return { kind: 'forward', event: clean, rewritten: JSON.stringify(clean), stripped };
     }
     default:
       return refuse('event_not_allowed', `Client event '${parsed.type.slice(0, 64)}' is not allowed through this relay`, 'type');

@@ -1,6 +1,8 @@
 import type { Env } from '../env.ts';
+import { utcMonth } from '../limits/month.ts';
+import { limitsStub } from '../limits/quota.ts';
 import { isSandbox, openaiBase } from '../providers/openai.ts';
-import { upstreamTimeout } from '../providers/upstream.ts';
+import { providerErrorFields, upstreamTimeout } from '../providers/upstream.ts';
 import type { Tenant } from '../tenants/model.ts';
 import { checkClientEvent, errorEvent, type Refusal } from './client-events.ts';
 import { SandboxSocket } from './sandbox.ts';
@@ -19,7 +21,14 @@ export const CLOSE = {
   rate: 4003,
   upstream: 4004,
   badEvent: 4005,
+  frameTooLarge: 4006,
 } as const;
+
+/**
+ * The largest client frame the relay reads. OpenAI takes up to 15 MiB an event, but Workers in production close a
+ * socket on a message over 1 MiB and parsing a large frame costs the isolate; push-to-talk sends about 10 KB chunks.
+ */
+export const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
 
 /** What the relay needs of its upstream: an open socket that speaks Realtime server events (OpenAI or the sandbox). */
 export interface UpstreamSocket {
@@ -30,7 +39,7 @@ export interface UpstreamSocket {
   addEventListener(type: 'error', handler: (event: Event) => void): void;
 }
 
-type Opened = { ok: true; socket: UpstreamSocket } | { ok: false; refusal: Refusal };
+type Opened = { ok: true; socket: UpstreamSocket } | { ok: false; refusal: Refusal; status?: number; providerCode?: string | null; providerParam?: string | null };
 
 /** Opens the server-to-server Realtime WebSocket with the server key (Workers' outbound WebSocket: fetch + Upgrade). */
 async function openOpenAI(env: Env, model: string): Promise<Opened> {
@@ -54,8 +63,8 @@ async function openOpenAI(env: Env, model: string): Promise<Opened> {
   }
   const ws = res.webSocket;
   if (res.status !== 101 || !ws) {
-    await res.body?.cancel().catch(() => {});
-    return { ok: false, refusal: { code: 'upstream_refused', message: `The voice service refused the connection (HTTP ${res.status})`, param: null } };
+    const { code: providerCode, param: providerParam } = await providerErrorFields(res);
+    return { ok: false, status: res.status, providerCode, providerParam, refusal: { code: 'upstream_refused', message: `The voice service refused the connection (HTTP ${res.status})`, param: null } };
   }
   ws.accept();
   return { ok: true, socket: ws };
@@ -76,6 +85,20 @@ const textBytes = (s: string): number => {
 };
 const frameBytes = (data: unknown): number =>
   typeof data === 'string' ? textBytes(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
+/** UTF-8 is never shorter than its UTF-16 length: a string longer than the cap is over it without a scan. */
+const overCap = (data: unknown): boolean =>
+  typeof data === 'string' ? data.length > MAX_CLIENT_FRAME_BYTES || textBytes(data) > MAX_CLIENT_FRAME_BYTES : frameBytes(data) > MAX_CLIENT_FRAME_BYTES;
+
+/** Upstream error events are rare and small: a cheap look at the frame's start finds them without parsing audio. */
+function upstreamError(data: unknown): { code: string | null; param: string | null } | null {
+  if (typeof data !== 'string' || data.length > 8192 || !data.slice(0, 80).includes('"type":"error"')) return null;
+  try {
+    const e = (JSON.parse(data) as { error?: { code?: unknown; param?: unknown } }).error;
+    return { code: typeof e?.code === 'string' ? e.code : null, param: typeof e?.param === 'string' ? e.param : null };
+  } catch {
+    return null;
+  }
+}
 
 export interface RelayContext {
   env: Env;
@@ -91,7 +114,10 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
   const started = Date.now();
   const limits = tenant.limits;
   const sandbox = isSandbox(env);
-  const stats = { bytesIn: 0, bytesOut: 0, eventsIn: 0, eventsOut: 0, refused: 0 };
+  const stats = { bytesIn: 0, bytesOut: 0, eventsIn: 0, eventsOut: 0, refused: 0, stripped: 0 };
+  /** OpenAI's error events of this session, by code and param only (never their message: it may quote the visitor). */
+  const upstreamErrors: Array<{ code: string | null; param: string | null }> = [];
+  let upstreamFailure: Record<string, unknown> = {};
   const queue: string[] = [];
   let upstream: UpstreamSocket | null = null;
   let ended = false;
@@ -124,7 +150,7 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
     } catch {
       /* already closed */
     }
-    log('relay_end', { durationMs: Date.now() - started, closeCode: code, closeReason: reason, closedBy, ...stats });
+    log('relay_end', { durationMs: Date.now() - started, closeCode: code, closeReason: reason, closedBy, ...stats, upstreamErrors, ...upstreamFailure });
   };
 
   const cap = (code: number, key: string, message: string) =>
@@ -142,8 +168,14 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
 
   client.addEventListener('message', (msg) => {
     if (ended) return;
-    const bytes = frameBytes(msg.data);
     stats.eventsIn++;
+    // Before anything reads the frame: a huge one is refused without being scanned twice or parsed.
+    if (overCap(msg.data)) {
+      return end(CLOSE.frameTooLarge, `frame_too_large: a client frame over ${MAX_CLIENT_FRAME_BYTES} bytes`, 'relay', {
+        refusal: { code: 'frame_too_large', message: `Client events may be at most ${MAX_CLIENT_FRAME_BYTES} bytes through this relay; send audio in smaller chunks`, param: null },
+      });
+    }
+    const bytes = frameBytes(msg.data);
     const now = Date.now();
     tokens = Math.min(limits.eventsPerSecond, tokens + ((now - lastRefill) * limits.eventsPerSecond) / 1000);
     lastRefill = now;
@@ -166,6 +198,7 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
       stats.refused++;
       return sendClient(JSON.stringify(errorEvent(verdict.refusal, verdict.eventId)));
     }
+    if (verdict.stripped) stats.stripped += verdict.stripped.length;
     const data = verdict.rewritten ?? msg.data;
     if (!upstream) return void queue.push(data);
     try {
@@ -187,6 +220,8 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
       if (overBytes(bytes)) return cap(CLOSE.bytes, 'session_max_bytes', `the session reached its limit of ${limits.sessionMaxBytes} bytes`);
       stats.bytesOut += bytes;
       stats.eventsOut++;
+      const err = upstreamError(data);
+      if (err && upstreamErrors.length < 20) upstreamErrors.push(err);
       sendClient(data as string);
     });
     const dropped = (why: string) =>
@@ -207,11 +242,25 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
     attach(new SandboxSocket({ mode: claims.mode, model: claims.model, voice: claims.voice }));
     return;
   }
+  // The session never started: the unit taken when the ticket was issued goes back, once (the ticket was single use).
+  const giveBack = async () => {
+    try {
+      await limitsStub(env, tenant.id).release('voice_session', claims.mon ?? utcMonth());
+      upstreamFailure = { ...upstreamFailure, unitReturned: true };
+    } catch {
+      upstreamFailure = { ...upstreamFailure, unitReturned: false };
+    }
+  };
   openOpenAI(env, claims.model).then(
-    (opened) => {
+    async (opened) => {
       if (opened.ok) return attach(opened.socket);
+      upstreamFailure = { upstreamStatus: opened.status ?? null, upstreamCode: opened.providerCode ?? null, upstreamParam: opened.providerParam ?? null };
+      await giveBack();
       end(CLOSE.upstream, `${opened.refusal.code}: ${opened.refusal.message}`, 'upstream', { refusal: opened.refusal, type: 'server_error' });
     },
-    () => end(CLOSE.internal, 'relay_error: the relay failed to connect', 'relay'),
+    async () => {
+      await giveBack();
+      end(CLOSE.internal, 'relay_error: the relay failed to connect', 'relay');
+    },
   );
 }

@@ -39,6 +39,10 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
   private closed = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private lastItemId: string | null = null;
+  /** The conversation's items, for retrieve, truncate and function_call_output checks, as OpenAI keeps them. */
+  private readonly items = new Map<string, ConversationItem>();
+  /** Transcription results wait for the next response.created: OpenAI's arrive asynchronously, after the reply starts. */
+  private transcripts: ServerEventBody[] = [];
   private audioBytes = 0;
   private keywords: Keywords = emptyKeywords();
   private keywordsAtLastReply: Keywords = emptyKeywords();
@@ -111,6 +115,7 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
   private addItem(item: ConversationItem & { id: string }) {
     const previous_item_id = this.lastItemId;
     this.lastItemId = item.id;
+    this.items.set(item.id, item);
     this.emit({ type: 'conversation.item.added', previous_item_id, item });
     this.emit({ type: 'conversation.item.done', previous_item_id, item });
   }
@@ -136,8 +141,18 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
         return this.commit(event.event_id);
       case 'conversation.item.create':
         return this.createItem(event);
-      case 'conversation.item.truncate':
+      case 'conversation.item.truncate': {
+        const item = this.items.get(event.item_id);
+        if (!item) return this.error('item_truncate_invalid_item_id', `Item with item_id not found: ${event.item_id}`, event.event_id, 'item_id');
+        // The sandbox speaks no audio: there is nothing to truncate past its start.
+        if (event.audio_end_ms > 0) return this.error('invalid_value', `Audio content of 0ms is shorter than ${event.audio_end_ms}ms.`, event.event_id, 'audio_end_ms');
         return this.emit({ type: 'conversation.item.truncated', item_id: event.item_id, content_index: event.content_index, audio_end_ms: event.audio_end_ms });
+      }
+      case 'conversation.item.retrieve': {
+        const item = this.items.get(event.item_id);
+        if (!item) return this.error('item_not_found', `Item with item_id not found: ${event.item_id}`, event.event_id, 'item_id');
+        return this.emit({ type: 'conversation.item.retrieved', item });
+      }
       case 'response.cancel':
         if (!this.active) return this.error('response_cancel_not_active', 'Cancellation failed: no active response found.', event.event_id);
         this.active.cancelled = true;
@@ -161,19 +176,32 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     const itemId = newId('item');
     this.emit({ type: 'input_audio_buffer.committed', previous_item_id: this.lastItemId, item_id: itemId });
     this.addItem({ id: itemId, object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio' }] });
-    // Nothing here can turn speech into words; say so the way the API reports a failed transcription.
-    this.emit({
+    // Nothing here can turn speech into words; say so the way the API reports a failed transcription, and when.
+    this.transcripts.push({
       type: 'conversation.item.input_audio_transcription.failed',
       item_id: itemId,
       content_index: 0,
       error: { type: 'transcription_error', code: 'sandbox', message: 'Speech is not transcribed in sandbox mode.' },
     });
+    this.later(() => this.flushTranscripts(), 300);
     this.heardAudio = true;
+  }
+
+  private flushTranscripts() {
+    for (const e of this.transcripts.splice(0)) this.emit(e);
   }
 
   private createItem(event: Extract<RealtimeClientEvent, { type: 'conversation.item.create' }>) {
     const item = event.item;
     const id = item.id ?? newId('item');
+    const previous = event.previous_item_id;
+    if (previous && previous !== 'root' && !this.items.has(previous)) {
+      return this.error('item_not_found', `Previous item with item_id not found: ${previous}`, event.event_id, 'previous_item_id');
+    }
+    if (this.items.has(id)) return this.error('invalid_value', `Item with id '${id}' already exists.`, event.event_id, 'item.id');
+    if (item.type === 'function_call_output' && ![...this.items.values()].some((i) => i.type === 'function_call' && i.call_id === item.call_id)) {
+      return this.error('invalid_value', `No tool call found for function call output with call_id ${item.call_id}.`, event.event_id, 'item.call_id');
+    }
     if (item.type === 'message' && item.role === 'user') {
       const text = item.content.map((c) => (c.type === 'input_text' ? (c.text ?? '') : '')).join(' ').trim();
       this.transcriptChars += text.length;
@@ -263,11 +291,14 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
       steps.push({ type: 'response.output_item.done', response_id, output_index, item: fn('completed', a) });
       steps.push({ type: 'conversation.item.done', previous_item_id: after, item: fn('completed', a) });
       output.push(fn('completed', a));
+      this.items.set(callItemId, fn('completed', a));
       this.lastItemId = callItemId;
     });
 
     const usage = this.usage(text.length + args.length);
+    this.items.set(msgId, message('completed', text));
     this.emit({ type: 'response.created', response: { id: response_id, object: 'realtime.response', status: 'in_progress', output: [], output_modalities: audio ? ['audio'] : ['text'] } });
+    this.flushTranscripts();
     let i = 0;
     const tick = () => {
       if (response.cancelled) {

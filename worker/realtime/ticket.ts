@@ -11,6 +11,8 @@ export interface TicketClaims {
   uid: string | null;
   sid: string;
   exp: number;
+  /** The month whose voice-session unit this ticket took, so a session that never starts can give it back. */
+  mon?: string;
 }
 
 export const TICKET_TTL_S = 60;

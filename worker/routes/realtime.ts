@@ -4,6 +4,7 @@ import { parseJson } from '../body.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { MODE_FLAGS, requireFlag } from '../flags/enforce.ts';
+import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
 import { createClientSecret, isSandbox, openaiBase } from '../providers/openai.ts';
 import { buildSessionConfig, VOICES } from '../realtime/session-config.ts';
@@ -62,7 +63,7 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
   // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
   const exp = Math.floor(Date.now() / 1000) + TICKET_TTL_S;
   const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode as 'websocket' | 'text', model, voice, uid: body.uid ?? null, sid: sessionId, exp }),
+    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode as 'websocket' | 'text', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth() }),
   );
   record(body.mode);
   const wsUrl = new URL('/v1/realtime/ws', c.req.url);
