@@ -449,13 +449,25 @@ export class VoiceBuddy extends LitElement {
     this.connection?.disconnect();
   }
 
-  /** Sends a typed message; connects first when needed. Returns false when it could not be sent. */
+  /**
+   * Sends a typed message; connects first when needed. A message typed while the connection is down waits (shown as
+   * pending) and goes out when it is back. Resolves false when it could not be sent (then it is marked "not sent").
+   */
   async sendText(text: string): Promise<boolean> {
     const trimmed = text.trim();
     if (!trimmed) return false;
-    if (!this.connection?.active) await this.connect();
+    if (!this.connection) await this.connect();
+    if (!this.connection) return false;
     this.avatarHost.bargeIn();
-    return this.connection?.sendText(trimmed) ?? false;
+    return this.deliver(this.connection.sendText(trimmed));
+  }
+
+  /** Starts a conversation for a waiting message when none is on its way; one that cannot start marks it not sent. */
+  private deliver(sent: Promise<boolean> | false): Promise<boolean> {
+    const connection = this.connection;
+    const status = this.store.$status.get();
+    if (sent && connection && (status === 'idle' || status === 'error')) void this.connect().then(() => connection.active || connection.dropPending());
+    return sent || Promise.resolve(false);
   }
 
   private async retry() {
@@ -572,7 +584,8 @@ export class VoiceBuddy extends LitElement {
         <voice-buddy-status-pill part="status" ?show-usage=${ownerView}></voice-buddy-status-pill>
       </header>
       <div part="avatar" ?hidden=${!avatar.handle}></div>
-      <voice-buddy-transcript part="transcript" .placeholder=${greeting}></voice-buddy-transcript>
+      <voice-buddy-transcript part="transcript" .placeholder=${greeting}
+        @vb-resend=${(e: CustomEvent<string>) => void this.deliver(this.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
       <div class="design" @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void this.keywords?.remove(e.detail.field as KeywordField, e.detail.value)}
         @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void this.keywords?.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
         @vb-chip-add=${(e: CustomEvent<string>) => void this.keywords?.add(e.detail)} @vb-generate=${() => void this.keywords?.generate('button')}>

@@ -7,7 +7,8 @@ import { LevelMeter } from '../controllers/level-meter.ts';
 import { Microphone } from '../controllers/mic.ts';
 import type { Mode, SessionStore, Status } from '../state/session-store.ts';
 import { openLive, type Live, type PttAudio } from './live.ts';
-import type { RealtimeSession } from './session.ts';
+import { seedEvents } from './seed.ts';
+import { localItemId, type RealtimeSession } from './session.ts';
 import type { RealtimeServerEvent } from './transport.ts';
 
 export interface ConnectionOptions {
@@ -61,6 +62,8 @@ export class VoiceConnection {
   private player: PttAudio['player'] | null = null;
   /** Bumped on every connect/disconnect, so work that was overtaken stops where it is. */
   private generation = 0;
+  /** Messages typed while there was no live session: shown as pending, sent when one is back. */
+  private outbox: Array<{ id: string; text: string; resolve: (sent: boolean) => void }> = [];
 
   constructor(private readonly opts: ConnectionOptions) {
     this.audio = new AudioOutput((blocked) => opts.store.$needsAudioUnlock.set(blocked));
@@ -189,7 +192,7 @@ export class VoiceConnection {
       try {
         const live = await this.open(mode, gen);
         if (gen !== this.generation) return live.release();
-        this.live = live;
+        this.established(live);
         if (mode !== 'text' && this.mic.current) this.meter.start(this.mic.current);
         this.setStatus('listening');
         return;
@@ -241,7 +244,7 @@ export class VoiceConnection {
       try {
         const live = await this.open(mode, gen);
         if (gen !== this.generation) return live.release();
-        this.live = live;
+        this.established(live);
         this.opts.store.addNotice('Reconnected.');
         this.setStatus('listening');
         return;
@@ -270,14 +273,57 @@ export class VoiceConnection {
   private fail(error: WidgetError) {
     // Shown once, in the error box (role=alert) with its actions; not repeated in the transcript.
     this.opts.store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
+    this.dropPending();
     this.setStatus('error', error.code);
     this.opts.onError(error);
   }
 
-  sendText(text: string): boolean {
-    if (!this.live) return false;
-    this.live.session.sendText(text);
-    return true;
+  /**
+   * A new session picks the conversation up where it was (the brief and the recent turns), then sends what was
+   * typed while there was none.
+   */
+  private established(live: Live) {
+    this.live = live;
+    for (const event of seedEvents(this.opts.store)) live.session.send(event);
+    for (const m of this.outbox.splice(0)) {
+      live.session.sendText(m.text, m.id);
+      m.resolve(true);
+    }
+  }
+
+  /**
+   * Sends now, or keeps the message (shown as pending) until a session is back; resolves with whether it went out.
+   * Starting a connection is the caller's choice.
+   */
+  sendText(text: string): Promise<boolean> {
+    if (this.live) {
+      this.live.session.sendText(text);
+      return Promise.resolve(true);
+    }
+    const id = localItemId();
+    this.opts.store.setText(id, 'user', text);
+    this.opts.store.setDelivery(id, 'pending');
+    return new Promise((resolve) => this.outbox.push({ id, text, resolve }));
+  }
+
+  /** A message marked "not sent" goes back in line; false when there is no such message. */
+  resend(id: string): Promise<boolean> | false {
+    const entry = this.opts.store.$transcript.get().find((e) => e.id === id && e.delivery === 'failed');
+    if (!entry) return false;
+    if (this.live) {
+      this.live.session.sendText(entry.text, id);
+      return Promise.resolve(true);
+    }
+    this.opts.store.setDelivery(id, 'pending');
+    return new Promise((resolve) => this.outbox.push({ id, text: entry.text, resolve }));
+  }
+
+  /** No session is coming for what waits: each is marked "not sent", with a retry. */
+  dropPending(): void {
+    for (const m of this.outbox.splice(0)) {
+      this.opts.store.setDelivery(m.id, 'failed');
+      m.resolve(false);
+    }
   }
 
   setMuted(muted: boolean): void {
@@ -305,6 +351,7 @@ export class VoiceConnection {
 
   disconnect(): void {
     this.generation++;
+    this.dropPending();
     this.live?.release();
     this.live = null;
     this.releaseMedia();

@@ -4,6 +4,9 @@ import { ResponseGate } from './responses.ts';
 import { announcesClose, realtimeErrorMessage } from './server-errors.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport } from './transport.ts';
 
+/** The id of a message the visitor typed: the server keeps it, so the conversation's order refers to it. */
+export const localItemId = () => `local-${crypto.getRandomValues(new Uint32Array(2)).join('')}`.slice(0, 32);
+
 /** Where WebSocket audio is played; it knows how much of each item was actually heard. */
 export interface AudioSink {
   enqueue(itemId: string, base64: string): void;
@@ -208,9 +211,10 @@ export class RealtimeSession {
     }
   }
 
-  sendText(text: string): void {
-    const id = `local-${crypto.getRandomValues(new Uint32Array(2)).join('')}`.slice(0, 32);
+  /** `id` names the transcript entry of a message that was typed earlier and waited for the connection. */
+  sendText(text: string, id = localItemId()): void {
     this.store.setText(id, 'user', text);
+    this.store.setDelivery(id, undefined);
     if (this.busy) this.bargeIn();
     this.send({ type: 'conversation.item.create', item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
     this.requestResponse({ user: true });

@@ -14,6 +14,8 @@ export interface TranscriptEntry {
   final: boolean;
   /** True while the entry only holds its place (a visitor's words not transcribed yet). */
   placeholder?: boolean;
+  /** A typed message that waits for the connection (`pending`) or could not be sent (`failed`, with a retry). */
+  delivery?: 'pending' | 'failed';
   at: number;
   tone?: 'info' | 'warning' | 'error';
 }
@@ -139,6 +141,14 @@ export function createSessionStore() {
     },
     setText(id: string, kind: EntryKind, text: string, final = true, place?: Placement) {
       return upsert(id, kind, () => ({ text, final, placeholder: false }), place);
+    },
+    setDelivery(id: string, delivery: TranscriptEntry['delivery']) {
+      const list = $transcript.get();
+      const entry = list.find((e) => e.id === id);
+      if (!entry || entry.delivery === delivery) return;
+      const { delivery: _old, ...rest } = entry;
+      const next: TranscriptEntry = delivery ? { ...rest, delivery } : rest;
+      $transcript.set(list.map((e) => (e === entry ? next : e)));
     },
     /** A message whose words are still on their way (a visitor's speech before its transcript): holds its place. */
     reserve(id: string, kind: EntryKind, place?: Placement) {

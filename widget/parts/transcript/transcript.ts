@@ -14,6 +14,9 @@ const WHO: Record<TranscriptEntry['kind'], string> = { user: 'You', assistant: '
  * @csspart log - the scrolling list
  * @csspart message - every message; also `message-user`, `message-assistant`, `message-tool`, `message-notice`
  * @csspart jump-button - "New messages" button shown when scrolled up
+ * @csspart message-status - "Sending…" or "Not sent" under a typed message that waits for the connection
+ * @csspart resend-button - Retry on a message that was not sent
+ * @fires vb-resend - detail: the entry id of a "not sent" message the visitor wants to send again
  */
 export class VoiceBuddyTranscript extends LitElement {
   static override styles = css`
@@ -32,6 +35,8 @@ export class VoiceBuddyTranscript extends LitElement {
     .notice[data-tone='warning'] { color: #b45309; }
     .notice[data-tone='error'] { color: #b91c1c; }
     .partial { opacity: 0.8; }
+    .status { display: block; font-size: 0.75em; opacity: 0.85; margin-top: 0.2em; }
+    .status button { font: inherit; color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 999px; padding: 0 0.6em; margin-inline-start: 0.4em; cursor: pointer; }
     .empty { color: var(--_muted); text-align: center; margin: auto; padding: 1em; }
     .jump {
       position: absolute; bottom: 0.5em; left: 50%; transform: translateX(-50%); border: 0; border-radius: 999px;
@@ -84,6 +89,13 @@ export class VoiceBuddyTranscript extends LitElement {
     this.unseen = false;
   }
 
+  private delivery(e: TranscriptEntry) {
+    if (e.delivery === 'pending') return html`<span class="status" part="message-status" role="status">Sending when the connection is back…</span>`;
+    if (e.delivery !== 'failed') return nothing;
+    const resend = () => this.dispatchEvent(new CustomEvent('vb-resend', { detail: e.id, bubbles: true, composed: true }));
+    return html`<span class="status" part="message-status">Not sent<button part="resend-button" @click=${resend}>Retry</button></span>`;
+  }
+
   override render() {
     const entries = this.session.value?.$transcript.get() ?? [];
     return html`
@@ -93,7 +105,7 @@ export class VoiceBuddyTranscript extends LitElement {
           entries,
           (e) => e.id,
           (e) => html`<li class="msg ${e.kind} ${e.final ? '' : 'partial'}" part="message message-${e.kind}" data-kind=${e.kind} data-tone=${e.tone ?? nothing}
-            ><span class="who">${WHO[e.kind]}: </span>${e.text}</li>`,
+            data-delivery=${e.delivery ?? nothing}><span class="who">${WHO[e.kind]}: </span>${e.text}${this.delivery(e)}</li>`,
         )}
       </ol>
       ${this.unseen ? html`<button class="jump" part="jump-button" @click=${this.jumpToLatest}>New messages ↓</button>` : nothing}
