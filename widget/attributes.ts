@@ -51,6 +51,12 @@ export function validLang(attribute: string, value: string | null): string | nul
   }
 }
 
+/** The ISO-639-1 part of a language tag ("de-CH" -> "de"), as transcription takes it; undefined when there is none. */
+export function spokenLanguage(tag: string | null | undefined): string | undefined {
+  const primary = (tag ?? '').split('-')[0]!.toLowerCase();
+  return /^[a-z]{2}$/.test(primary) ? primary : undefined;
+}
+
 export function validId(attribute: string, value: string | null): string | null {
   if (!value) return null;
   if (/^[\w.:-]{1,128}$/.test(value)) return value;

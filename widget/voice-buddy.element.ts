@@ -4,7 +4,7 @@ import type { BootstrapResponse } from '../worker/api-types.ts';
 import { ApiClient } from './api/client.ts';
 import { WidgetError } from './api/errors.ts';
 import { AVATAR_QUALITIES, AvatarHost, type AvatarDetail, type AvatarQualitySetting } from './avatar/host.ts';
-import { MODES, oneOf, PLACEMENTS, warnOnce, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
+import { MODES, oneOf, PLACEMENTS, warnOnce, SCRIPT_ORIGIN, SCRIPT_URL, spokenLanguage, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
 import { workletUrl } from './controllers/audio-worklet-url.ts';
 import { micPermissionLabel, watchMicPermission } from './controllers/mic.ts';
 import { PcmCapture } from './controllers/pcm-capture.ts';
@@ -402,6 +402,7 @@ export class VoiceBuddy extends LitElement {
       uid: () => this.visitorId,
       model: () => this.model ?? undefined,
       voice: () => this.voice ?? undefined,
+      language: () => spokenLanguage(validLang('lang', this.lang) ?? document.documentElement.lang),
       allowedModes: () => this.allowedModes,
       pttAudio: (onChunk) => {
         const url = workletUrl(SCRIPT_URL);

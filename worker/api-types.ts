@@ -36,6 +36,8 @@ export interface SessionRequest {
   model?: string;
   voice?: string;
   uid?: string;
+  /** The visitor's language, ISO-639-1 ("en", "de"): a hint for transcribing their speech. */
+  language?: string;
 }
 
 export interface WebRtcSessionResponse {

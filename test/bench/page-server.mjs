@@ -56,7 +56,7 @@ export async function startPageServer(outdir) {
     const url = new URL(req.url, 'http://bench');
     if (url.pathname !== '/fake-relay') return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
-      attachRealtimeSocket(ws, { model: url.searchParams.get('model') ?? 'gpt-realtime', state });
+      attachRealtimeSocket(ws, { model: url.searchParams.get('model') ?? 'gpt-realtime-2.1', state });
       // The relay sends the session config before anything from the client (as test/fakes/relay-plugin.js does).
       const mode = url.searchParams.get('mode');
       const session = { type: 'realtime', output_modalities: mode === 'text' ? ['text'] : ['audio'] };

@@ -113,7 +113,7 @@ async function overhead(ctx) {
     await fetch(`${fake.url}/__fake/realtime`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
     const clients = [];
     try {
-      clients.push(await connect(`${fake.url.replace(/^http/, 'ws')}/v1/realtime?model=gpt-realtime`, { headers: { Authorization: `Bearer ${FAKE_OPENAI_KEY}` } }));
+      clients.push(await connect(`${fake.url.replace(/^http/, 'ws')}/v1/realtime?model=gpt-realtime-2.1`, { headers: { Authorization: `Bearer ${FAKE_OPENAI_KEY}` } }));
       for (const path of paths) clients.push(await openRelay(path.worker));
       await clients[0].next('session.created', 10_000);
       // The relay configures the session before anything of ours goes up; its session.updated comes back.

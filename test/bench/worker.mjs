@@ -59,7 +59,7 @@ async function sessionOverhead(ctx) {
   const direct = [];
   for (let i = 0; i < SESSIONS; i++) {
     const r = await post(`${fake.url}/v1/realtime/client_secrets`, { Authorization: `Bearer ${FAKE_OPENAI_KEY}` }, {
-      session: { type: 'realtime', model: 'gpt-realtime' },
+      session: { type: 'realtime', model: 'gpt-realtime-2.1' },
     });
     if (r.status !== 200) throw new Error(`fake client_secrets answered ${r.status}: ${r.text}`);
     direct.push(r.ms);

@@ -67,10 +67,10 @@ export class RelayClient {
 }
 
 /** POST /v1/realtime/session for a relay mode; returns the ticket and the path of wsUrl. */
-export async function newTicket(key: string, mode: 'websocket' | 'text', envOverride: Partial<Env> = {}) {
+export async function newTicket(key: string, mode: 'websocket' | 'text', envOverride: Partial<Env> = {}, extra: Record<string, unknown> = {}) {
   const res = await call(
     '/v1/realtime/session',
-    { method: 'POST', headers: { 'X-Voice-Buddy-Key': key, Origin: ORIGIN, 'Content-Type': 'application/json' }, body: JSON.stringify({ mode }) },
+    { method: 'POST', headers: { 'X-Voice-Buddy-Key': key, Origin: ORIGIN, 'Content-Type': 'application/json' }, body: JSON.stringify({ mode, ...extra }) },
     envOverride,
   );
   expect(res.status).toBe(201);
@@ -84,8 +84,8 @@ export function upgrade(path: string, headers: Record<string, string> = {}, envO
 }
 
 /** Opens a relay session end to end: ticket, upgrade, accepted client socket. */
-export async function openRelay(key: string, mode: 'websocket' | 'text', envOverride: Partial<Env> = {}) {
-  const t = await newTicket(key, mode, envOverride);
+export async function openRelay(key: string, mode: 'websocket' | 'text', envOverride: Partial<Env> = {}, extra: Record<string, unknown> = {}) {
+  const t = await newTicket(key, mode, envOverride, extra);
   const res = await upgrade(t.path, {}, envOverride);
   if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
   return { client: new RelayClient(res.webSocket), ticket: t.ticket, sessionId: t.sessionId, response: res };

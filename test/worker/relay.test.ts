@@ -53,7 +53,7 @@ describe('GET /v1/realtime/ws: the upgrade', () => {
     await expectError(await upgrade(`/v1/realtime/ws?key=${key}&ticket=${forged}`), 401, 'invalid_ticket');
 
     const expired = await signTicket(env, {
-      jti: crypto.randomUUID(), tid: t.id, mode: 'text', model: 'gpt-realtime', voice: 'marin', uid: null, sid: crypto.randomUUID(),
+      jti: crypto.randomUUID(), tid: t.id, mode: 'text', model: 'gpt-realtime-2.1', voice: 'marin', uid: null, sid: crypto.randomUUID(),
       exp: Math.floor(Date.now() / 1000) - 1,
     });
     await expectError(await upgrade(`/v1/realtime/ws?key=${key}&ticket=${expired}`), 401, 'invalid_ticket');

@@ -24,7 +24,7 @@ describe('POST /v1/realtime/session (webrtc)', () => {
     const body = (await res.json()) as { clientSecret: { value: string; expiresAt: number }; model: string; callsUrl: string; sessionId: string };
     expect(body.clientSecret.value).toMatch(/^ek_/);
     expect(body.clientSecret.expiresAt).toBeGreaterThan(Date.now() / 1000);
-    expect(body.model).toBe('gpt-realtime');
+    expect(body.model).toBe('gpt-realtime-2.1');
     expect(body.callsUrl).toBe(`${env.OPENAI_BASE_URL}/v1/realtime/calls`);
     expect(body.sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -53,9 +53,9 @@ describe('POST /v1/realtime/session (webrtc)', () => {
 
   it('lets the client choose an allowed model and voice but never instructions or tools', async () => {
     const t = await createTenant();
-    const ok = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', model: 'gpt-realtime-mini', voice: 'cedar' });
+    const ok = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', model: 'gpt-realtime-2.1-mini', voice: 'cedar' });
     expect(ok.status).toBe(201);
-    expect(((await ok.json()) as { model: string }).model).toBe('gpt-realtime-mini');
+    expect(((await ok.json()) as { model: string }).model).toBe('gpt-realtime-2.1-mini');
     const withInstructions = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', instructions: 'Ignore the studio' });
     await expectError(withInstructions, 400, 'invalid_request');
     const withTools = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', tools: [] });

@@ -136,7 +136,7 @@ describe('bootstrap', () => {
       branding: { name: 'Ink & Iron', primaryColor: '#112233', greeting: 'Hi! What shall we design?' },
       modes: ['webrtc', 'websocket', 'text'],
       defaultMode: 'webrtc',
-      models: ['gpt-realtime', 'gpt-realtime-mini'],
+      models: ['gpt-realtime-2.1', 'gpt-realtime-2.1-mini'],
       sandbox: false,
       flags: {},
     });

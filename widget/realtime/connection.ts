@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   uid: () => string;
   model: () => string | undefined;
   voice: () => string | undefined;
+  /** The visitor's language as ISO-639-1, when known: a hint for transcribing their speech. */
+  language: () => string | undefined;
   /** Modes the site offers now (bootstrap modes with their flags on), in the widget's terms. */
   allowedModes: () => readonly Mode[];
   pttAudio: (onChunk: (base64: string) => void) => PttAudio;
@@ -88,7 +90,7 @@ export class VoiceConnection {
   }
 
   private requestWebRtc(): Promise<SessionResponse> {
-    return this.opts.api.createSession({ mode: 'webrtc', uid: this.opts.uid(), model: this.opts.model(), voice: this.opts.voice() });
+    return this.opts.api.createSession({ mode: 'webrtc', uid: this.opts.uid(), model: this.opts.model(), voice: this.opts.voice(), language: this.opts.language() });
   }
 
   /**
@@ -144,6 +146,7 @@ export class VoiceConnection {
       uid: this.opts.uid(),
       model: this.opts.model(),
       voice: this.opts.voice(),
+      language: this.opts.language(),
       grant: mode === 'hands-free' ? () => this.takeGrant() : undefined,
       mic: async () => {
         if (store.$micPermission.get() === 'prompt' && !this.mic.current) {

@@ -31,6 +31,7 @@ export interface OpenOptions {
   uid: string;
   model?: string;
   voice?: string;
+  language?: string;
   mic: () => Promise<MediaStream>;
   /** A prewarmed hands-free grant, if there is one. */
   grant?: () => Promise<SessionResponse>;
@@ -52,7 +53,7 @@ function relayGrant(g: SessionResponse, mode: Mode): RelaySessionResponse {
 
 /** Opens a conversation in `mode`. Anything opened before a failure is closed again before it throws. */
 export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
-  const request = () => o.api.createSession({ mode: API_MODE[mode], uid: o.uid, model: o.model, voice: o.voice });
+  const request = () => o.api.createSession({ mode: API_MODE[mode], uid: o.uid, model: o.model, voice: o.voice, language: o.language });
   const cleanups: Array<() => void> = [];
   const release = () => {
     for (const fn of cleanups.splice(0).reverse()) fn();

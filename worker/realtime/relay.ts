@@ -232,7 +232,7 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
     socket.addEventListener('close', (e) => dropped(`the voice service closed the connection (${e.code})`));
     socket.addEventListener('error', () => dropped('the connection to the voice service failed'));
     // The tenant's session config goes first, so nothing a client queued can run under another configuration.
-    const config = buildSessionConfig(tenant, { mode: claims.mode, model: claims.model, voice: claims.voice });
+    const config = buildSessionConfig(tenant, { mode: claims.mode, model: claims.model, voice: claims.voice, language: claims.lang });
     socket.send(JSON.stringify({ type: 'session.update', event_id: 'event_relay_config', session: config }));
     for (const data of queue.splice(0)) socket.send(data);
     upstream = socket;

@@ -1,12 +1,24 @@
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { EXTRACT_KEYWORDS_TOOL, GENERATE_CONCEPTS_TOOL, KEYWORD_INSTRUCTIONS } from '../../widget/keywords/tool.ts';
+import { PLACEMENTS, STYLES } from '../../widget/keywords/vocab.ts';
 import type { Mode, Tenant } from '../tenants/model.ts';
+import { TRANSCRIPTION_MODEL } from './models.ts';
 
 export const VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
 
 const BASE_INSTRUCTIONS =
   'You are a friendly design assistant embedded on a website. Keep spoken answers short (one to three sentences), ' +
   'ask one question at a time, and help the visitor shape their idea.';
+
+/**
+ * Words that guide transcription of the visitor's speech (gpt-transcribe `keywords`): the design vocabulary that a
+ * general model tends to miss ("irezumi", "dotwork", "trash polka", "sternum").
+ */
+export const TRANSCRIPTION_KEYWORDS = [
+  'tattoo', 'flash', 'linework', 'stippling', 'shading', 'irezumi', 'koi', 'mandala', 'lettering', 'stencil',
+  ...STYLES.map((s) => s.replace(/-/g, ' ')),
+  ...PLACEMENTS.filter((p) => !['back', 'chest', 'hand', 'foot', 'neck', 'hip'].includes(p)).map((p) => p.replace(/-/g, ' ')),
+];
 
 export function instructionsFor(tenant: Tenant): string {
   return [BASE_INSTRUCTIONS, tenant.persona.trim(), KEYWORD_INSTRUCTIONS].filter(Boolean).join('\n\n');
@@ -16,7 +28,7 @@ export function instructionsFor(tenant: Tenant): string {
  * The whole session configuration is built here, never taken from a client: instructions and tools are the tenant's.
  * webrtc: hands-free with semantic VAD; websocket: push-to-talk (manual turns); text: text in and out.
  */
-export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: string; voice: string }): RealtimeSessionCreateRequest {
+export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: string; voice: string; language?: string }): RealtimeSessionCreateRequest {
   const textOnly = opts.mode === 'text';
   return {
     type: 'realtime',
@@ -27,7 +39,7 @@ export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: st
       input: {
         format: { type: 'audio/pcm', rate: 24000 },
         noise_reduction: { type: 'near_field' },
-        transcription: { model: 'gpt-4o-mini-transcribe' },
+        transcription: { model: TRANSCRIPTION_MODEL, keywords: TRANSCRIPTION_KEYWORDS, ...(opts.language ? { language: opts.language } : {}) },
         turn_detection:
           opts.mode === 'webrtc' ? { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true } : null,
       },

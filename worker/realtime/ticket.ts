@@ -13,6 +13,8 @@ export interface TicketClaims {
   exp: number;
   /** The month whose voice-session unit this ticket took, so a session that never starts can give it back. */
   mon?: string;
+  /** The visitor's language (ISO-639-1), a transcription hint. */
+  lang?: string;
 }
 
 export const TICKET_TTL_S = 60;

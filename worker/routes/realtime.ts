@@ -16,6 +16,7 @@ const SessionRequest = v.strictObject({
   model: v.optional(v.pipe(v.string(), v.maxLength(64))),
   voice: v.optional(v.picklist(VOICES, `must be one of ${VOICES.join(', ')}`)),
   uid: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, or . _ : -'))),
+  language: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}$/, 'must be an ISO-639-1 code such as "en"'))),
 });
 
 export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
@@ -44,7 +45,7 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
       // No key to mint with: the widget moves to the relay, whose sandbox responder needs no key.
       return c.json({ mode: 'sandbox', requestedMode: 'webrtc', sessionId, reason: 'Voice needs an OpenAI key on the server; running the sandbox.' }, 201);
     }
-    const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice });
+    const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice, language: body.language });
     const secret = await withQuota(c.env, tenant, 'voice_session', () => createClientSecret(c.env, session));
     record('webrtc');
     return c.json(
@@ -63,7 +64,7 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
   // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
   const exp = Math.floor(Date.now() / 1000) + TICKET_TTL_S;
   const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode as 'websocket' | 'text', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth() }),
+    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode as 'websocket' | 'text', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...(body.language ? { lang: body.language } : {}) }),
   );
   record(body.mode);
   const wsUrl = new URL('/v1/realtime/ws', c.req.url);

@@ -4,6 +4,7 @@ import { ApiError } from '../errors.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
 import { synthesize } from '../providers/elevenlabs.ts';
 import { createClientSecret, isSandbox } from '../providers/openai.ts';
+import { DEFAULT_MODEL } from '../realtime/models.ts';
 
 const PING_PHRASE = 'Voice check: one, two, three.';
 
@@ -40,7 +41,7 @@ function openaiHealth(env: Env) {
   return probe('openai', async () => {
     const started = Date.now();
     // The shortest-lived key the API allows; it is minted only to prove we can, and never leaves this function.
-    await createClientSecret(env, { type: 'realtime', model: 'gpt-realtime' }, 10);
+    await createClientSecret(env, { type: 'realtime', model: DEFAULT_MODEL }, 10);
     return { mintTime: Date.now() - started };
   });
 }

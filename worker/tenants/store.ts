@@ -1,5 +1,6 @@
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { DEFAULT_MODEL, DEFAULT_MODELS, retiredModel } from '../realtime/models.ts';
 import { adminView, DEFAULT_LIMITS, rowToTenant, type Tenant, type TenantCreate, type TenantPatch, type TenantRow } from './model.ts';
 
 /**
@@ -35,6 +36,12 @@ export async function listTenants(env: Env): Promise<Tenant[]> {
 }
 
 function checkModels(t: Pick<Tenant, 'allowedModels' | 'defaultModel'>) {
+  const named: Array<[model: string, path: string]> = [...t.allowedModels.map((m, i): [string, string] => [m, `allowedModels[${i}]`]), [t.defaultModel, 'defaultModel']];
+  const retired = named.flatMap(([m, path]) => {
+    const message = retiredModel(m);
+    return message ? [{ path, message }] : [];
+  });
+  if (retired.length) throw new ApiError(400, 'model_retired', retired[0]!.message, retired);
   if (!t.allowedModels.includes(t.defaultModel)) {
     throw new ApiError(400, 'invalid_request', `defaultModel "${t.defaultModel}" must be one of allowedModels`, [
       { path: 'defaultModel', message: 'must be one of allowedModels' },
@@ -84,8 +91,8 @@ export async function createTenant(env: Env, input: TenantCreate, actor: string)
     branding: input.branding ?? {},
     persona: input.persona ?? '',
     allowedModes: input.allowedModes ?? ['webrtc', 'websocket', 'text'],
-    allowedModels: input.allowedModels ?? ['gpt-realtime', 'gpt-realtime-mini'],
-    defaultModel: input.defaultModel ?? input.allowedModels?.[0] ?? 'gpt-realtime',
+    allowedModels: input.allowedModels ?? DEFAULT_MODELS,
+    defaultModel: input.defaultModel ?? input.allowedModels?.[0] ?? DEFAULT_MODEL,
     voice: input.voice ?? 'marin',
     limits: { ...DEFAULT_LIMITS, ...input.limits },
     settings: input.settings ?? {},

@@ -10,8 +10,8 @@ export const baseConfig = (over: Partial<BootstrapResponse> = {}): BootstrapResp
   modes: ['webrtc', 'websocket', 'text'],
   unavailableModes: {},
   defaultMode: 'webrtc',
-  models: ['gpt-realtime', 'gpt-realtime-mini'],
-  defaultModel: 'gpt-realtime',
+  models: ['gpt-realtime-2.1', 'gpt-realtime-2.1-mini'],
+  defaultModel: 'gpt-realtime-2.1',
   voice: 'marin',
   sandbox: false,
   ownerView: false,
@@ -108,9 +108,9 @@ export class FakeBackend {
         mode: 'webrtc',
         sessionId: crypto.randomUUID(),
         clientSecret: { value: `ek_test_${this.requests.length}`, expiresAt: Math.floor(Date.now() / 1000) + this.expiresInSeconds },
-        model: 'gpt-realtime',
+        model: 'gpt-realtime-2.1',
         callsUrl: `${OPENAI}/v1/realtime/calls`,
-        session: { model: 'gpt-realtime', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] },
+        session: { model: 'gpt-realtime-2.1', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] },
       };
       if (mode === 'websocket' || mode === 'text') {
         const relay: SessionResponse = {
@@ -119,7 +119,7 @@ export class FakeBackend {
           ticket: `ticket-${this.requests.length}`,
           wsUrl: `ws://${location.host}/fake-relay?mode=${mode}&ticket=ticket-${this.requests.length}`,
           expiresAt: Math.floor(Date.now() / 1000) + 60,
-          model: 'gpt-realtime',
+          model: 'gpt-realtime-2.1',
           sandbox: this.sandbox,
         };
         return json(relay, 201);
@@ -170,7 +170,7 @@ export class FakeBackend {
       peer.blockIce = this.blockIce;
       this.peers.push(peer);
       const answer = await peer.answer(body);
-      setTimeout(() => void peer.opened().then(() => peer.send({ type: 'session.created', session: { type: 'realtime', id: 'sess_1', object: 'realtime.session', model: 'gpt-realtime' } } as Record<string, unknown>)), 0);
+      setTimeout(() => void peer.opened().then(() => peer.send({ type: 'session.created', session: { type: 'realtime', id: 'sess_1', object: 'realtime.session', model: 'gpt-realtime-2.1' } } as Record<string, unknown>)), 0);
       return new Response(answer, { status: 201, headers: { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/rtc_${this.peers.length}` } });
     }
     return json({ error: { code: 'not_found', message: `No route ${url.pathname}`, requestId: 'r' } }, 404);
