@@ -40,14 +40,16 @@ describe('reconnecting keeps the conversation', () => {
     await waitUntil(async () => (await received(1)).length > 0, 'the new session heard nothing');
     await new Promise((r) => setTimeout(r, 200));
     const events = await received(1);
-    expect(events.map((e) => e.type), 'a note, and no response asked for').to.deep.equal(['conversation.item.create']);
+    expect(events.map((e) => e.type), 'a note and the brief, and no response asked for').to.deep.equal(['conversation.item.create', 'conversation.item.create']);
     const note = events[0]!.item!;
     expect(note).to.include({ type: 'message', role: 'user' });
     const text = note.content![0]!.text!;
     expect(text).to.contain('Visitor: a wolf on my forearm');
     expect(text).to.contain('Assistant: A wolf on your forearm.');
-    expect(text).to.contain('"subject":["wolf"]');
-    expect(text).to.contain('"placement":"forearm"');
+    const brief = events[1]!.item!;
+    expect(brief).to.include({ type: 'message', role: 'system' });
+    expect(brief.content![0]!.text).to.contain('"subject":["wolf"]');
+    expect(brief.content![0]!.text).to.contain('"placement":"forearm"');
     expect((await FakeBackend.relayLog())[1]!.refusals).to.deep.equal([]);
     // The chips are still there, and the next turn goes on in the same conversation.
     expect(el.store.$keywords.get()?.placement).to.equal('forearm');
@@ -69,8 +71,8 @@ describe('reconnecting keeps the conversation', () => {
     expect(messages(el).querySelector('[data-delivery]')).to.equal(null);
     const log = await FakeBackend.relayLog();
     const last = log.at(-1)!.received as unknown as Received[];
-    expect(last.map((e) => e.type)).to.deep.equal(['conversation.item.create', 'conversation.item.create', 'response.create']);
-    expect(last[1]!.item!.content![0]!.text).to.equal('make it small');
+    expect(last.map((e) => e.type)).to.deep.equal(['conversation.item.create', 'conversation.item.create', 'conversation.item.create', 'response.create']);
+    expect(last[2]!.item!.content![0]!.text).to.equal('make it small');
     expect(transcriptTexts(el, 'user')).to.deep.equal(['a wolf on my forearm', 'make it small']);
     el.disconnect();
   });

@@ -14,7 +14,7 @@ import { extractKeywords } from '../../widget/keywords/extract.ts';
 import { mergeKeywords } from '../../widget/keywords/merge.ts';
 import { normaliseKeywords } from '../../widget/keywords/normalise.ts';
 import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
-import { CONTEXT_NOTE_PREFIX, KEYWORDS_LINE } from '../../widget/realtime/context-note.ts';
+import { CONTEXT_NOTE_PREFIX } from '../../widget/realtime/context-note.ts';
 import { afterToolOutput, drawingReply, isEmpty, offersConcepts, replyTo, VOICE_NEEDS_KEY, wantsConcepts } from './sandbox-reply.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -203,8 +203,8 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     if (item.type === 'function_call_output' && ![...this.items.values()].some((i) => i.type === 'function_call' && i.call_id === item.call_id)) {
       return this.error('invalid_value', `No tool call found for function call output with call_id ${item.call_id}.`, event.event_id, 'item.call_id');
     }
-    if (item.type === 'message' && item.role === 'user' && this.resumeFrom(item.content)) {
-      // A renewed connection's note: the brief goes on from it, and it is not something the visitor said.
+    if (item.type === 'message' && item.role === 'user' && this.isContextNote(item.content)) {
+      // A renewed connection's note: not something the visitor said (the brief item after it carries the keywords).
     } else if (item.type === 'message' && item.role === 'user') {
       const text = item.content.map((c) => (c.type === 'input_text' ? (c.text ?? '') : '')).join(' ').trim();
       this.transcriptChars += text.length;
@@ -228,19 +228,9 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     this.addItem({ ...item, id, object: 'realtime.item', status: 'completed' } as ConversationItem & { id: string });
   }
 
-  /** Takes the keywords of the widget's context note (widget/realtime/seed.ts); false when the item is not one. */
-  private resumeFrom(content: ReadonlyArray<{ type?: string; text?: string }>): boolean {
-    const text = content.map((c) => (c.type === 'input_text' ? (c.text ?? '') : '')).join('');
-    if (!text.startsWith(CONTEXT_NOTE_PREFIX)) return false;
-    const line = text.split('\n').find((l) => l.startsWith(KEYWORDS_LINE));
-    try {
-      if (line) this.keywords = mergeKeywords(emptyKeywords(), JSON.parse(line.slice(KEYWORDS_LINE.length)) as Keywords);
-    } catch {
-      /* a note without readable keywords still is not the visitor's words */
-    }
-    this.keywordsAtLastReply = this.keywords;
-    this.lastCalled = JSON.stringify(this.keywords);
-    return true;
+  /** The widget's note at the start of a renewed connection (widget/realtime/seed.ts): the visitor did not say it. */
+  private isContextNote(content: ReadonlyArray<{ type?: string; text?: string }>): boolean {
+    return content.some((c) => c.type === 'input_text' && (c.text ?? '').startsWith(CONTEXT_NOTE_PREFIX));
   }
 
   private respond(modalities: ReadonlyArray<'text' | 'audio'>) {
