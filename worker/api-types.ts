@@ -43,8 +43,14 @@ export interface SessionRequest {
 export interface WebRtcSessionResponse {
   mode: 'webrtc';
   sessionId: string;
-  clientSecret: { value: string; expiresAt: number };
+  /** Single-use ticket for `callsUrl` (the Worker creates the call): the default. */
+  ticket?: string;
+  /** Only for a tenant that opted in to browser keys (settings.realtime.clientSecret): an OpenAI ephemeral key. */
+  clientSecret?: { value: string; expiresAt: number };
+  /** When the ticket (or key) stops working, Unix seconds. */
+  expiresAt: number;
   model: string;
+  /** Where the SDP offer goes: the Worker's POST /v1/realtime/calls, or OpenAI's for a browser key. */
   callsUrl: string;
   session: { model: string; voice: string; outputModalities?: string[]; turnDetection: string; tools: string[] };
 }

@@ -5,7 +5,7 @@ import { ApiError } from './errors.ts';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Reads at most MAX_BODY_BYTES of the request body, whatever Content-Length claims. */
-async function readLimited(req: Request): Promise<string> {
+export async function readLimited(req: Request): Promise<string> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!req.body) return '';

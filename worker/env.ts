@@ -1,5 +1,6 @@
 import type { TenantLimits } from './limits/tenant-limits.ts';
 import type { RateLimiter } from './limits/rate-limiter.ts';
+import type { RealtimeCall } from './realtime/call.ts';
 import type { Tenant } from './tenants/model.ts';
 
 /** Bindings and secrets of the Worker (wrangler.toml, .dev.vars). */
@@ -7,6 +8,8 @@ export interface Env {
   DB: D1Database;
   LIMITS: DurableObjectNamespace<TenantLimits>;
   RATE: DurableObjectNamespace<RateLimiter>;
+  /** One object per hands-free call: holds its sideband (worker/realtime/call.ts). */
+  CALLS: DurableObjectNamespace<RealtimeCall>;
   ASSETS?: Fetcher;
   /** Every widget release deployed so far, under v/<version>/ and v/<major>/ (worker/routes/releases.ts). */
   WIDGET_RELEASES?: R2Bucket;

@@ -17,12 +17,14 @@ import { bootstrap } from './routes/bootstrap.ts';
 import { generationCallbacks, generations } from './routes/generations.ts';
 import { handoff } from './routes/handoff.ts';
 import { realtime } from './routes/realtime.ts';
+import { calls } from './routes/calls.ts';
 import { relay } from './routes/relay.ts';
 import { releases } from './routes/releases.ts';
 import { voicePing } from './routes/voice-ping.ts';
 
 export { TenantLimits } from './limits/tenant-limits.ts';
 export { RateLimiter } from './limits/rate-limiter.ts';
+export { RealtimeCall } from './realtime/call.ts';
 
 const v1 = new Hono<AppEnv>()
   .use(tenantAuth)
@@ -30,6 +32,7 @@ const v1 = new Hono<AppEnv>()
   .route('/bootstrap', bootstrap)
   .route('/realtime', realtime)
   .route('/realtime', relay)
+  .route('/realtime', calls)
   .route('/handoff', handoff)
   .route('/generations', generations)
   .route('/avatar', avatar);

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
+import { attachSideband, callSummary, closeCalls, handleCalls } from './openai-calls.js';
 import { attachRealtimeSocket } from './openai-realtime-ws.js';
 import { sessionProblem } from './realtime-rules.js';
 
@@ -123,19 +124,20 @@ async function imagesGenerations(req, res, url, state, apiKey) {
  * GET /__fake/log lists what was received (with the Authorization header's scheme, never the key itself).
  */
 export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unref = false } = {}) {
-  const state = { queue: [], imageQueue: [], log: [], ephemeralKeys: new Map(), realtime: { connections: [], behaviour: {} } };
+  const state = { queue: [], imageQueue: [], callsQueue: [], log: [], ephemeralKeys: new Map(), calls: new Map(), realtime: { connections: [], behaviour: {} } };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://fake');
     try {
       if (url.pathname === '/__fake/next' && req.method === 'POST') {
         const body = JSON.parse((await readBody(req)) || '{}');
-        const queue = body.endpoint === 'images' ? state.imageQueue : state.queue;
+        const queue = body.endpoint === 'images' ? state.imageQueue : body.endpoint === 'calls' ? state.callsQueue : state.queue;
         queue.push(...(body.responses ?? []));
         return json(res, 200, { queued: queue.length });
       }
       if (url.pathname === '/__fake/reset' && req.method === 'POST') {
         state.queue.length = 0;
         state.imageQueue.length = 0;
+        state.callsQueue.length = 0;
         state.log.length = 0;
         state.realtime.behaviour = {};
         return json(res, 200, { ok: true });
@@ -145,7 +147,7 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
         return json(res, 200, { ok: true });
       }
       if (url.pathname === '/__fake/log' && req.method === 'GET') {
-        return json(res, 200, { requests: state.log, realtime: state.realtime.connections.map((c) => c.summary()) });
+        return json(res, 200, { requests: state.log, realtime: state.realtime.connections.map((c) => c.summary()), calls: [...state.calls.values()].map(callSummary) });
       }
       if (url.pathname === '/v1/realtime/client_secrets' && req.method === 'POST') {
         const checked = await checkedJsonRequest(req, res, url, state, state.queue, apiKey);
@@ -168,6 +170,7 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
         });
       }
       if (url.pathname === '/v1/images/generations' && req.method === 'POST') return await imagesGenerations(req, res, url, state, apiKey);
+      if (await handleCalls(req, res, url, state, apiKey)) return;
       openaiError(res, 404, 'invalid_request_error', `Invalid URL (${req.method} ${url.pathname})`);
     } catch (e) {
       openaiError(res, 500, 'server_error', `fake failed: ${e.message}`);
@@ -187,6 +190,12 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
       const body = JSON.stringify({ error: { type: 'invalid_request_error', code: 'refused', message: 'Refused by the fake', param: null } });
       socket.end(`HTTP/1.1 ${state.realtime.behaviour.refuse} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       return;
+    }
+    const callId = url.searchParams.get('call_id');
+    if (callId) {
+      // The sideband of a WebRTC call: the server key only.
+      if (key !== apiKey) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return attachSideband(wss, req, socket, head, state, callId);
     }
     const ephemeral = key ? state.ephemeralKeys.get(key) : undefined;
     const keyOk = key === apiKey || (ephemeral && ephemeral.expiresAt > Date.now() / 1000);
@@ -210,6 +219,7 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
     state,
     close: () =>
       new Promise((resolve) => {
+        closeCalls(state);
         for (const ws of wss.clients) ws.terminate();
         server.closeAllConnections?.();
         server.close(() => resolve());

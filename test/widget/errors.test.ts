@@ -69,13 +69,19 @@ describe('errors a visitor can act on', () => {
     }
   });
 
-  it('an SDP error body is shown, never parsed as SDP', async () => {
+  it('an error answer to the offer is never parsed as SDP; the visitor reads our sentence, never OpenAI\'s', async () => {
     backend.config = { ...backend.config, modes: ['webrtc'] }; // hands-free only: no fallback to hide the error
-    backend.callsReplies.push(openAIError(400, 'Invalid SDP offer: m-line missing'));
+    // The Worker could not create the call: its own code and message.
+    backend.callsReplies.push(workerError(502, 'provider_rejected', 'OpenAI rejected the request (400)'));
     const el = await mount();
-    const e = await connectAndExpectError(el, 'sdp_error');
-    expect(e.message).to.contain('Invalid SDP offer');
-    // Nothing is left open after the failure.
+    const e = await connectAndExpectError(el, 'provider_rejected');
+    expect(e.message).not.to.contain('400');
+    // A tenant on browser keys posts to OpenAI itself: OpenAI's developer wording stays out of the widget.
+    backend.clientSecretGrants = true;
+    backend.callsReplies.push(openAIError(400, 'Invalid SDP offer: m-line missing'));
+    const e2 = await connectAndExpectError(el, 'sdp_error');
+    expect(e2.message).not.to.contain('Invalid SDP offer');
+    // Nothing is left open after the failures.
     expect(backend.peers).to.have.length(0);
   });
 

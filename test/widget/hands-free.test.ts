@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { LitElement } from 'lit';
-import { FakeBackend } from './fakes/backend.ts';
+import { API, FakeBackend } from './fakes/backend.ts';
 import { turnEvents } from './fakes/openai-peer.ts';
 import { connected, mount, part, recordStatuses, transcriptTexts } from './helpers.ts';
 
@@ -25,9 +25,10 @@ describe('hands-free over WebRTC', () => {
     const statuses = recordStatuses(el);
     await connected(el);
     const peer = backend.latestPeer;
-    // The offer went to callsUrl as SDP with the ephemeral key, and the answer was applied.
-    const calls = backend.requests.find((r) => r.url.endsWith('/v1/realtime/calls'))!;
-    expect(calls.headers.get('authorization')).to.match(/^Bearer ek_test_/);
+    // The offer went to the Worker's callsUrl as SDP with the single-use ticket (no OpenAI key in the page).
+    const calls = backend.requests.find((r) => new URL(r.url).pathname === '/v1/realtime/calls')!;
+    expect(new URL(calls.url).origin).to.equal(API);
+    expect(calls.headers.get('authorization')).to.match(/^Bearer call-ticket-/);
     expect(calls.headers.get('content-type')).to.equal('application/sdp');
     expect(calls.body.startsWith('v=0')).to.equal(true);
     expect(el.shadowRoot!.querySelector('[part~="connect-button"]')!.textContent).to.contain('End conversation');

@@ -37,7 +37,8 @@ describe('atomic monthly limits', () => {
 
   it('gives the unit back when the upstream call fails', async () => {
     await fakeOpenAI.reset();
-    const t = await createTenant({ limits: { voiceSessionsPerMonth: 1 } });
+    // A tenant on browser keys: the key is minted in this request (the Worker-created call is in calls.test.ts).
+    const t = await createTenant({ limits: { voiceSessionsPerMonth: 1 }, settings: { realtime: { clientSecret: true } } });
     await fakeOpenAI.next({ status: 500 });
     expect((await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc' })).status).toBe(502);
     expect((await usage(t.id)).voiceSessions.used).toBe(0);

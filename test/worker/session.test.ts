@@ -13,11 +13,14 @@ async function expectNoSecret(res: Response) {
   expect(body).not.toContain('sk-');
 }
 
-describe('POST /v1/realtime/session (webrtc)', () => {
+// The Worker-created call (the default for hands-free) is tested in calls.test.ts; these are the opt-in browser-key path.
+const BROWSER_KEYS = { settings: { realtime: { clientSecret: true } } };
+
+describe('POST /v1/realtime/session (webrtc, a tenant on browser keys)', () => {
   beforeEach(() => fakeOpenAI.reset());
 
   it('mints an ephemeral key with a session config built by the Worker', async () => {
-    const t = await createTenant();
+    const t = await createTenant(BROWSER_KEYS);
     const res = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', uid: 'visitor-1' });
     expect(res.status).toBe(201);
     await expectNoSecret(res);
@@ -79,7 +82,7 @@ describe('POST /v1/realtime/session (webrtc)', () => {
   ];
   for (const [name, scripted, status, code] of failures) {
     it(`maps an upstream ${name} to ${status} ${code} without passing its body through`, async () => {
-      const t = await createTenant();
+      const t = await createTenant(BROWSER_KEYS);
       await fakeOpenAI.next(scripted);
       const res = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc' });
       await expectNoSecret(res);
@@ -90,7 +93,7 @@ describe('POST /v1/realtime/session (webrtc)', () => {
   }
 
   it('maps an unreachable provider to 502', async () => {
-    const t = await createTenant();
+    const t = await createTenant(BROWSER_KEYS);
     const res = await call(
       '/v1/realtime/session',
       { method: 'POST', headers: { 'X-Voice-Buddy-Key': t.publishableKey, Origin: 'https://studio.example.com', 'Content-Type': 'application/json' }, body: '{"mode":"webrtc"}' },

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { RTCPeerConnection } from 'werift';
 // @ts-expect-error plain JS module without types
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
 // @ts-expect-error plain JS module without types
@@ -14,6 +15,17 @@ import { startWebhookReceiver } from '../fakes/webhook-receiver.js';
 import { FAKE_AKOOL_KEY, startFakeAkool } from '../fakes/akool.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A real browser-like SDP offer (audio + the oai-events data channel), made by werift, for the calls tests. */
+async function sampleOffer(): Promise<string> {
+  const pc = new RTCPeerConnection();
+  pc.addTransceiver('audio', { direction: 'sendrecv' });
+  pc.createDataChannel('oai-events');
+  await pc.setLocalDescription(await pc.createOffer());
+  const sdp = pc.localDescription!.sdp;
+  await pc.close();
+  return sdp;
+}
 
 export default defineConfig(async () => {
   mkdirSync(`${root}/dist`, { recursive: true }); // the assets directory named in wrangler.toml
@@ -29,6 +41,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_SDP_OFFER: await sampleOffer(),
             ADMIN_TOKEN: 'test-admin-token',
             OPENAI_API_KEY: FAKE_OPENAI_KEY,
             OPENAI_BASE_URL: openai.url,

@@ -27,6 +27,7 @@ const SERVER_MESSAGES: Record<string, string> = {
   provider_timeout: 'The voice service took too long to answer. Please try again.',
   provider_auth_failed: 'The voice service is not configured correctly. Please let the site owner know.',
   provider_error: 'The voice service had a problem. Please try again.',
+  provider_rejected: 'The voice service could not start the conversation. Please try again.',
   provider_unreachable: 'The voice service could not be reached. Please try again.',
 };
 

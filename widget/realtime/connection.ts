@@ -105,7 +105,7 @@ export class VoiceConnection {
     grant.then(
       (g) => {
         if (g.mode !== 'webrtc' || this.prewarmed !== grant) return;
-        const ms = (g.clientSecret.expiresAt - KEY_MARGIN_S) * 1000 - Date.now();
+        const ms = (g.expiresAt - KEY_MARGIN_S) * 1000 - Date.now();
         clearTimeout(this.refreshTimer);
         this.refreshTimer = setTimeout(() => {
           if (this.prewarmed !== grant) return;
@@ -130,7 +130,7 @@ export class VoiceConnection {
     if (pending) {
       try {
         const g = await pending;
-        if (g.mode !== 'webrtc' || g.clientSecret.expiresAt - KEY_MARGIN_S > Date.now() / 1000) return g;
+        if (g.mode !== 'webrtc' || g.expiresAt - KEY_MARGIN_S > Date.now() / 1000) return g;
       } catch {
         /* fall through to a fresh request */
       }

@@ -73,7 +73,8 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
       }
       if (grant.mode !== 'webrtc') throw new WidgetError('unexpected_grant', `The server answered ${grant.mode} for hands-free.`);
       const open = async (g: typeof grant & { mode: 'webrtc' }) => {
-        const transport = new WebRtcTransport({ callsUrl: g.callsUrl, clientSecret: g.clientSecret.value, mic, onRemoteStream: o.playRemote });
+        const bearer = g.ticket ?? g.clientSecret?.value ?? '';
+        const transport = new WebRtcTransport({ callsUrl: g.callsUrl, bearer, mic, onRemoteStream: o.playRemote });
         const session = new RealtimeSession(o.store, transport, hooks());
         cleanups.push(() => session.dispose(), () => transport.close());
         await transport.connect();

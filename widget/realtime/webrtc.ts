@@ -1,10 +1,12 @@
-import { WidgetError } from '../api/errors.ts';
+import { fromServerError, WidgetError } from '../api/errors.ts';
 import { Emitter } from './emitter.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport, TransportEvents } from './transport.ts';
 
 export interface WebRtcOptions {
+  /** The Worker's POST /v1/realtime/calls (or, for a tenant that opted in to browser keys, OpenAI's). */
   callsUrl: string;
-  clientSecret: string;
+  /** The single-use hands-free ticket (or the ephemeral key). */
+  bearer: string;
   /** The visitor's microphone; owned by the caller and never stopped here. */
   mic: MediaStream;
   onRemoteStream: (stream: MediaStream) => void;
@@ -12,20 +14,24 @@ export interface WebRtcOptions {
   dataChannelTimeoutMs?: number;
 }
 
-/** Reads OpenAI's error body (never parsed as SDP) into a message a person can act on. */
+/**
+ * An error answer to the offer (never parsed as SDP). The Worker's own codes read as its messages for visitors;
+ * OpenAI's wording (a browser key's path) is for developers, so only its status shapes the sentence.
+ */
+type ErrorBody = { error?: { message?: string; code?: string; requestId?: string } };
 async function sdpError(res: Response): Promise<WidgetError> {
-  let detail = '';
+  let body: ErrorBody | null = null;
   try {
-    const body = (await res.json()) as { error?: { message?: string; code?: string } };
-    detail = body.error?.message ?? '';
+    body = (await res.json()) as ErrorBody;
   } catch {
     /* not JSON */
   }
-  if (res.status === 401 || res.status === 403) {
+  const code = body?.error?.code;
+  if (res.status === 401 && (code === 'invalid_ticket' || code === 'ticket_used' || !body?.error?.requestId)) {
     return new WidgetError('key_expired', 'The voice connection key expired before it could be used. Please try again.', { retryable: true });
   }
-  const suffix = detail ? ` (${detail.slice(0, 160)})` : '';
-  return new WidgetError('sdp_error', `The voice service refused the connection${suffix}. Please try again.`, { retryable: true });
+  if (code && body?.error?.requestId) return fromServerError(code, body.error.message ?? 'The voice connection was refused.');
+  return new WidgetError('sdp_error', 'The voice service refused the connection. Please try again.', { retryable: true });
 }
 
 /** Hands-free voice over WebRTC: the mic track goes up, the model's audio comes down, events on `oai-events`. */
@@ -74,7 +80,7 @@ export class WebRtcTransport implements RealtimeTransport {
       res = await fetch(this.opts.callsUrl, {
         method: 'POST',
         body: offer.sdp ?? '',
-        headers: { Authorization: `Bearer ${this.opts.clientSecret}`, 'Content-Type': 'application/sdp' },
+        headers: { Authorization: `Bearer ${this.opts.bearer}`, 'Content-Type': 'application/sdp' },
       });
     } catch (cause) {
       throw new WidgetError('connection_failed', 'The voice service could not be reached.', { cause });

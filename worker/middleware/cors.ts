@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 
 const EXPOSED = 'X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, ETag, Location';
-const ALLOWED_HEADERS = 'Content-Type, X-Voice-Buddy-Key, If-None-Match, Last-Event-ID';
+// Authorization carries a hands-free ticket to POST /v1/realtime/calls.
+const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Voice-Buddy-Key, If-None-Match, Last-Event-ID';
 
 /** CORS headers are only ever written for an origin that passed the tenant's allowlist. */
 export function setCorsHeaders(c: Context, origin: string): void {

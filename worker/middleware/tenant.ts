@@ -22,8 +22,11 @@ function publishableKey(req: Request): string | null {
   const isGetLike = req.method === 'GET' || req.method === 'HEAD' || req.headers.get('upgrade')?.toLowerCase() === 'websocket';
   // navigator.sendBeacon cannot set headers, so the avatar's unload beacon names its tenant in the URL (Origin is
   // still checked: browsers send it on every POST).
-  const isBeacon = req.method === 'POST' && /\/avatar\/session\/[^/]+\/close$/.test(new URL(req.url).pathname);
-  return isGetLike || isBeacon ? new URL(req.url).searchParams.get('key') : null;
+  const path = new URL(req.url).pathname;
+  const isBeacon = req.method === 'POST' && /\/avatar\/session\/[^/]+\/close$/.test(path);
+  // The hands-free callsUrl names its tenant too, so the SDP offer needs no header beyond OpenAI's own two.
+  const isCall = req.method === 'POST' && path === '/v1/realtime/calls';
+  return isGetLike || isBeacon || isCall ? new URL(req.url).searchParams.get('key') : null;
 }
 
 /** Resolves the tenant from its publishable key and enforces its Origin allowlist; answers CORS preflights. */

@@ -38,3 +38,38 @@ export async function createClientSecret(env: Env, session: RealtimeSessionCreat
   }
   return { value: data.value, expiresAt: data.expires_at };
 }
+
+export interface CreatedCall {
+  callId: string;
+  answer: string;
+}
+
+/**
+ * Creates a WebRTC call at OpenAI for a browser's SDP offer (the "unified interface"): multipart `sdp` + `session`
+ * with the server key, as the official client's calls.create sends it. The browser never holds an OpenAI credential.
+ */
+export async function createCall(env: Env, offer: string, session: RealtimeSessionCreateRequest): Promise<CreatedCall> {
+  const form = new FormData();
+  form.append('sdp', new Blob([offer], { type: 'application/sdp' }));
+  form.append('session', new Blob([JSON.stringify(session)], { type: 'application/json' }));
+  const res = await callProvider(
+    'OpenAI',
+    `${openaiBase(env)}/v1/realtime/calls`,
+    { method: 'POST', headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}`, Accept: 'application/sdp' }, body: form },
+    upstreamTimeout(env),
+  );
+  const answer = await res.text();
+  const callId = res.headers.get('location')?.split('/').pop() ?? '';
+  if (!answer.startsWith('v=') || !/^[\w-]{1,128}$/.test(callId)) throw new ApiError(502, 'provider_error', 'OpenAI answered the call without an SDP answer or a call id');
+  return { callId, answer };
+}
+
+/** Ends a call, whoever holds it (POST /v1/realtime/calls/{id}/hangup). */
+export async function hangupCall(env: Env, callId: string): Promise<void> {
+  await callProvider(
+    'OpenAI',
+    `${openaiBase(env)}/v1/realtime/calls/${encodeURIComponent(callId)}/hangup`,
+    { method: 'POST', headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}` } },
+    upstreamTimeout(env),
+  );
+}

@@ -103,7 +103,8 @@ function upstreamError(data: unknown): { code: string | null; param: string | nu
 export interface RelayContext {
   env: Env;
   tenant: Tenant;
-  claims: TicketClaims;
+  /** A relay ticket's claims (a hands-free ticket is refused at the upgrade). */
+  claims: TicketClaims & { mode: 'websocket' | 'text' };
 }
 
 /**

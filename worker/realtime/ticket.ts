@@ -5,7 +5,7 @@ import type { Mode } from '../tenants/model.ts';
 export interface TicketClaims {
   jti: string;
   tid: string;
-  mode: Exclude<Mode, 'webrtc'>;
+  mode: Mode;
   model: string;
   voice: string;
   uid: string | null;
@@ -18,6 +18,8 @@ export interface TicketClaims {
 }
 
 export const TICKET_TTL_S = 60;
+/** A hands-free ticket may be fetched ahead of the click (prewarm), so it lives longer; it is still single use. */
+export const CALL_TICKET_TTL_S = 300;
 const enc = new TextEncoder();
 
 let isolateSecret: string | null = null;

@@ -8,7 +8,7 @@ import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
 import { createClientSecret, isSandbox, openaiBase } from '../providers/openai.ts';
 import { buildSessionConfig, VOICES } from '../realtime/session-config.ts';
-import { signTicket, TICKET_TTL_S } from '../realtime/ticket.ts';
+import { CALL_TICKET_TTL_S, signTicket, TICKET_TTL_S } from '../realtime/ticket.ts';
 import { MODES } from '../tenants/model.ts';
 
 const SessionRequest = v.strictObject({
@@ -46,25 +46,29 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
       return c.json({ mode: 'sandbox', requestedMode: 'webrtc', sessionId, reason: 'Voice needs an OpenAI key on the server; running the sandbox.' }, 201);
     }
     const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice, language: body.language });
-    const secret = await withQuota(c.env, tenant, 'voice_session', () => createClientSecret(c.env, session));
-    record('webrtc');
-    return c.json(
-      {
-        mode: 'webrtc',
-        sessionId,
-        clientSecret: { value: secret.value, expiresAt: secret.expiresAt },
-        model,
-        callsUrl: `${openaiBase(c.env)}/v1/realtime/calls`,
-        session: { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: (session.tools ?? []).map((t) => ('name' in t ? t.name : undefined)).filter((n): n is string => Boolean(n)) },
-      },
-      201,
+    const summary = { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: (session.tools ?? []).map((t) => ('name' in t ? t.name : undefined)).filter((n): n is string => Boolean(n)) };
+    if (tenant.settings.realtime?.clientSecret) {
+      // Opt-in per tenant, and uncapped: the browser holds an OpenAI key that opens several sessions until it
+      // expires and can rewrite the instructions and tools over the data channel; no sessionMaxSeconds applies.
+      const secret = await withQuota(c.env, tenant, 'voice_session', () => createClientSecret(c.env, session));
+      record('webrtc');
+      return c.json({ mode: 'webrtc', sessionId, clientSecret: { value: secret.value, expiresAt: secret.expiresAt }, expiresAt: secret.expiresAt, model, callsUrl: `${openaiBase(c.env)}/v1/realtime/calls`, session: summary }, 201);
+    }
+    // The Worker creates the call (POST /v1/realtime/calls with this ticket): no OpenAI credential in the browser.
+    const exp = Math.floor(Date.now() / 1000) + CALL_TICKET_TTL_S;
+    const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
+      signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: 'webrtc', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...(body.language ? { lang: body.language } : {}) }),
     );
+    record('webrtc');
+    const callsUrl = new URL('/v1/realtime/calls', c.req.url);
+    callsUrl.searchParams.set('key', tenant.publishableKey);
+    return c.json({ mode: 'webrtc', sessionId, ticket, expiresAt: exp, model, callsUrl: callsUrl.toString(), session: summary }, 201);
   }
 
   // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
   const exp = Math.floor(Date.now() / 1000) + TICKET_TTL_S;
   const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode as 'websocket' | 'text', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...(body.language ? { lang: body.language } : {}) }),
+    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode, model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...(body.language ? { lang: body.language } : {}) }),
   );
   record(body.mode);
   const wsUrl = new URL('/v1/realtime/ws', c.req.url);

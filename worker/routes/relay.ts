@@ -32,7 +32,7 @@ export const relay = new Hono<AppEnv>().get('/ws', async (c) => {
   const protocols = (c.req.header('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const ticket = ticketOf(c.req.raw, protocols);
   const claims = ticket ? await verifyTicket(c.env, ticket) : null;
-  if (!claims || claims.tid !== tenant.id) {
+  if (!claims || claims.tid !== tenant.id || claims.mode === 'webrtc') {
     throw new ApiError(401, 'invalid_ticket', 'The relay ticket is missing, invalid or expired; get a new one from POST /v1/realtime/session');
   }
   // Single use, decided by the tenant's Durable Object so two upgrades racing with one ticket cannot both win.
@@ -40,7 +40,7 @@ export const relay = new Hono<AppEnv>().get('/ws', async (c) => {
     throw new ApiError(401, 'ticket_used', 'This relay ticket was already used; get a new one from POST /v1/realtime/session');
   }
   const { 0: browser, 1: server } = new WebSocketPair();
-  startRelay(server, { env: c.env, tenant, claims });
+  startRelay(server, { env: c.env, tenant, claims: { ...claims, mode: claims.mode } });
   // A client that offers subprotocols fails the handshake unless one is echoed; never echo the one holding the ticket.
   const headers = protocols.includes('realtime') ? { 'Sec-WebSocket-Protocol': 'realtime' } : undefined;
   return new Response(null, { status: 101, webSocket: browser, headers });

@@ -54,6 +54,8 @@ export const SettingsSchema = v.strictObject({
       costPerMinuteUsd: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
     }),
   ),
+  /** Hands-free: `clientSecret: true` hands the browser an OpenAI key instead of a Worker-created call (uncapped). */
+  realtime: v.optional(v.strictObject({ clientSecret: v.optional(v.boolean()) })),
   handoff: v.optional(
     v.strictObject({
       target: v.optional(v.picklist(['sandbox', 'webhook', 'openai-images'])),

@@ -128,6 +128,7 @@ export async function updateTenant(env: Env, id: string, patch: TenantPatch, act
     settings: {
       ...before.settings,
       ...(patch.settings?.avatar ? { avatar: { ...before.settings.avatar, ...patch.settings.avatar } } : {}),
+      ...(patch.settings?.realtime ? { realtime: { ...before.settings.realtime, ...patch.settings.realtime } } : {}),
       ...(patch.settings?.handoff ? { handoff: { ...before.settings.handoff, ...patch.settings.handoff } } : {}),
     },
     updatedAt: new Date().toISOString(),

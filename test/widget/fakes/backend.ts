@@ -37,7 +37,9 @@ export class FakeBackend {
   sessionReplies: Reply[] = [];
   /** Scripted answers for the next calls (SDP) requests, then a real answer from a new fake peer. */
   callsReplies: Reply[] = [];
-  expiresInSeconds = 600;
+  expiresInSeconds = 300;
+  /** Answer hands-free as for a tenant that opted in to browser keys (an ephemeral key, OpenAI's calls URL). */
+  clientSecretGrants = false;
   /** The next fake peers never complete ICE. */
   blockIce = false;
   /** Scripted answers for the next handoff requests, then a generation streamed by the test runner's fake SSE. */
@@ -93,7 +95,8 @@ export class FakeBackend {
 
   private async route(req: Request, url: URL, body: string): Promise<Response> {
     // The unload beacon cannot send headers: its key is in the query.
-    if (url.origin === API && !req.headers.get('x-voice-buddy-key') && !(url.pathname.endsWith('/close') && url.searchParams.get('key'))) {
+    const keyInUrl = (url.pathname.endsWith('/close') || url.pathname === '/v1/realtime/calls') && url.searchParams.get('key');
+    if (url.origin === API && !req.headers.get('x-voice-buddy-key') && !keyInUrl) {
       return json({ error: { code: 'unknown_key', message: 'Send the key', requestId: 'r' } }, 401);
     }
     if (url.pathname === '/v1/bootstrap') {
@@ -104,14 +107,10 @@ export class FakeBackend {
       const scripted = this.sessionReplies.shift();
       if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
       const mode = (JSON.parse(body) as { mode: string }).mode;
-      const grant: SessionResponse = {
-        mode: 'webrtc',
-        sessionId: crypto.randomUUID(),
-        clientSecret: { value: `ek_test_${this.requests.length}`, expiresAt: Math.floor(Date.now() / 1000) + this.expiresInSeconds },
-        model: 'gpt-realtime-2.1',
-        callsUrl: `${OPENAI}/v1/realtime/calls`,
-        session: { model: 'gpt-realtime-2.1', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] },
-      };
+      const expiresAt = Math.floor(Date.now() / 1000) + this.expiresInSeconds;
+      const grant: SessionResponse = this.clientSecretGrants
+        ? { mode: 'webrtc', sessionId: crypto.randomUUID(), clientSecret: { value: `ek_test_${this.requests.length}`, expiresAt }, expiresAt, model: 'gpt-realtime-2.1', callsUrl: `${OPENAI}/v1/realtime/calls`, session: { model: 'gpt-realtime-2.1', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] } }
+        : { mode: 'webrtc', sessionId: crypto.randomUUID(), ticket: `call-ticket-${this.requests.length}`, expiresAt, model: 'gpt-realtime-2.1', callsUrl: `${API}/v1/realtime/calls?key=pk_test`, session: { model: 'gpt-realtime-2.1', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] } };
       if (mode === 'websocket' || mode === 'text') {
         const relay: SessionResponse = {
           mode,
@@ -157,10 +156,13 @@ export class FakeBackend {
       for (const [k, v] of Object.entries(this.sseOptions)) events.searchParams.set(k, v);
       return json({ generationId: id, eventsUrl: events.toString(), statusUrl: `${API}/v1/generations/${id}`, target: 'sandbox' }, 202);
     }
-    if (url.origin === OPENAI && url.pathname === '/v1/realtime/calls') {
+    // The Worker's calls endpoint (the default) and OpenAI's (a tenant that opted in to browser keys): either way the
+    // offer meets OpenAI's side of the call, played by a second peer connection in the page.
+    if (url.pathname === '/v1/realtime/calls') {
       const scripted = this.callsReplies.shift();
       if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
-      if (!/^Bearer ek_/.test(req.headers.get('authorization') ?? '')) {
+      const bearer = url.origin === API ? /^Bearer call-ticket-/ : /^Bearer ek_/;
+      if (!bearer.test(req.headers.get('authorization') ?? '')) {
         return json({ error: { message: 'Missing bearer or basic authentication in header', type: 'invalid_request_error', code: null } }, 401);
       }
       if (req.headers.get('content-type') !== 'application/sdp') {
