@@ -72,6 +72,7 @@ describe('POST /v1/realtime/calls: the Worker creates the call', () => {
     const res = await postOffer(g.callsUrl, g.ticket);
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('application/sdp');
+    expect(res.headers.get('access-control-allow-origin'), 'a page on the tenant\'s origin may read the answer').toBe(ORIGIN);
     const answer = await res.text();
     expect(answer.startsWith('v=0')).toBe(true);
     expect(answer).not.toContain(env.OPENAI_API_KEY!);

@@ -51,5 +51,6 @@ export const calls = new Hono<AppEnv>().post('/calls', async (c) => {
     tools: (session.tools ?? []).map((t) => ('name' in t ? (t.name ?? '') : '')),
   };
   await c.env.CALLS.get(c.env.CALLS.idFromName(created.callId)).start(info);
-  return new Response(created.answer, { status: 201, headers: { 'Content-Type': 'application/sdp', 'Cache-Control': 'no-store' } });
+  // Through the context, so the CORS headers of the tenant's origin come along.
+  return c.body(created.answer, 201, { 'Content-Type': 'application/sdp', 'Cache-Control': 'no-store' });
 });
