@@ -29,6 +29,8 @@ export function demoTenantSql(port) {
     id: sql('demo'), publishable_key: sql('pk_demo'), name: sql('Ink & Iron (demo)'), status: sql('active'),
     allowed_origins: sql(JSON.stringify(origins)), branding: sql(JSON.stringify(branding)), persona: sql(DEMO_PERSONA),
     limits: sql(JSON.stringify(limits)), settings: sql(JSON.stringify(settings)),
+    // Named here: the column defaults of 0001 are models that shut down on 2027-01-20 (see migration 0005).
+    allowed_models: sql(JSON.stringify(['gpt-realtime-2.1', 'gpt-realtime-2.1-mini'])), default_model: sql('gpt-realtime-2.1'),
   };
   const cols = Object.keys(v);
   return `INSERT INTO tenants (${cols.join(', ')}) VALUES (${Object.values(v).join(', ')})

@@ -9,6 +9,7 @@ import { printSummary, section, summaryRow } from './report.mjs';
 import { createContext, ROOT, withTimeout } from './support.mjs';
 import * as avatar from './avatar.mjs';
 import * as bundle from './deploy.mjs';
+import * as calls from './calls.mjs';
 import * as flags from './flags.mjs';
 import * as keywords from './keywords.mjs';
 import * as relay from './relay.mjs';
@@ -27,6 +28,7 @@ const SECTIONS = {
   flags: { module: flags, budgetMs: 120_000, browser: false },
   avatar: { module: avatar, budgetMs: 90_000, browser: true, dist: true },
   bundle: { module: bundle, budgetMs: 60_000, browser: false, dist: true },
+  calls: { module: calls, budgetMs: 150_000, browser: true, dist: true },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

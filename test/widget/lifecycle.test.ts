@@ -53,7 +53,23 @@ describe('lifecycle and resources', () => {
     button.click();
     await waitUntil(() => el.status === 'listening');
     expect(backend.count('/v1/realtime/session'), 'the click used the prewarmed key').to.equal(1);
+    // The hover prepared the offer too: the click used that peer connection, with the microphone's track in it.
+    expect(resources.peers, 'one peer connection: the prepared one').to.have.length(1);
+    const sender = resources.peers[0]!.getSenders().find((s) => s.track?.kind === 'audio');
+    expect(sender?.track?.readyState).to.equal('live');
+    const offer = backend.requests.find((r) => new URL(r.url).pathname === '/v1/realtime/calls')!.body;
+    expect(offer).to.match(/^v=0/);
+    expect(offer).to.match(/a=candidate:/m, 'gathered while the visitor hovered');
     el.disconnect();
+    expect(resources.live().peers).to.equal(0);
+  });
+
+  it('a prepared offer that is never used is closed with the conversation', async () => {
+    const el = await mount();
+    part<HTMLButtonElement>(el, 'connect-button')!.dispatchEvent(new PointerEvent('pointerenter'));
+    await waitUntil(() => resources.peers.length === 1, 'the hover prepared no offer');
+    el.remove();
+    await waitUntil(() => resources.live().peers === 0, 'the prepared peer connection stayed open');
   });
 
   it('does not use a prewarmed key that is about to expire', async () => {

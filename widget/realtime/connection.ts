@@ -9,6 +9,7 @@ import type { Mode, SessionStore, Status } from '../state/session-store.ts';
 import { openLive, type Live, type PttAudio } from './live.ts';
 import { seedEvents } from './seed.ts';
 import { localItemId, type RealtimeSession } from './session.ts';
+import { preparePeer, type PreparedPeer } from './webrtc.ts';
 import type { RealtimeServerEvent } from './transport.ts';
 
 export interface ConnectionOptions {
@@ -51,11 +52,14 @@ const NO_FALLBACK = new Set([
 export class VoiceConnection {
   /** Reconnect backoff base; a page (or a test) may change it. */
   static backoffBaseMs = 500;
+  /** Whether a hover also prepares the WebRTC offer (not only the ticket); the bench turns it off to compare. */
+  static prewarmOffer = true;
   private readonly mic = new Microphone();
   private readonly audio: AudioOutput;
   private readonly meter: LevelMeter;
   private live: Live | null = null;
   private prewarmed: Promise<SessionResponse> | null = null;
+  private preparedPeer: Promise<PreparedPeer | null> | null = null;
   private prewarmedAt = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshes = 0;
@@ -98,7 +102,11 @@ export class VoiceConnection {
    * bounded number of times: each key counts as a voice session against the site's monthly limit.
    */
   prewarm(): void {
-    if (this.active || this.opts.store.$mode.get() !== 'hands-free' || this.prewarmed) return;
+    if (this.active || this.opts.store.$mode.get() !== 'hands-free') return;
+    if (VoiceConnection.prewarmOffer && !this.preparedPeer && typeof RTCPeerConnection !== 'undefined') {
+      this.preparedPeer = preparePeer().catch(() => null);
+    }
+    if (this.prewarmed) return;
     const grant = this.requestWebRtc();
     this.prewarmed = grant;
     this.prewarmedAt = Date.now();
@@ -138,6 +146,17 @@ export class VoiceConnection {
     return this.requestWebRtc();
   }
 
+  /** The offer prepared on hover, once: a retry or a reconnect makes a fresh one. */
+  private takePrepared(): Promise<PreparedPeer | null> {
+    const prepared = this.preparedPeer ?? Promise.resolve(null);
+    this.preparedPeer = null;
+    return prepared;
+  }
+
+  private dropPrepared() {
+    void this.takePrepared().then((p) => p?.close());
+  }
+
   private async open(mode: Mode, gen: number): Promise<Live> {
     const { store } = this.opts;
     const live = await openLive(mode, {
@@ -148,6 +167,7 @@ export class VoiceConnection {
       voice: this.opts.voice(),
       language: this.opts.language(),
       grant: mode === 'hands-free' ? () => this.takeGrant() : undefined,
+      prepared: mode === 'hands-free' ? () => this.takePrepared() : undefined,
       mic: async () => {
         if (store.$micPermission.get() === 'prompt' && !this.mic.current) {
           store.addNotice('Your browser will ask to use the microphone so the assistant can hear you. Nothing is sent until you connect.');
@@ -355,6 +375,7 @@ export class VoiceConnection {
   disconnect(): void {
     this.generation++;
     this.dropPending();
+    this.dropPrepared();
     this.live?.release();
     this.live = null;
     this.releaseMedia();

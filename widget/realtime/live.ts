@@ -7,7 +7,7 @@ import { PushToTalk } from './ptt.ts';
 import { RelayTransport } from './relay.ts';
 import { RealtimeSession, type AudioSink } from './session.ts';
 import type { RealtimeTransport } from './transport.ts';
-import { WebRtcTransport } from './webrtc.ts';
+import { WebRtcTransport, type PreparedPeer } from './webrtc.ts';
 
 /** Push-to-talk audio: capture (paused between presses) and playback; closed with the live session. */
 export interface PttAudio {
@@ -35,6 +35,8 @@ export interface OpenOptions {
   mic: () => Promise<MediaStream>;
   /** A prewarmed hands-free grant, if there is one. */
   grant?: () => Promise<SessionResponse>;
+  /** The offer prepared on hover, if there is one (taken once; the caller closes what is not used). */
+  prepared?: () => Promise<PreparedPeer | null>;
   playRemote: (stream: MediaStream) => void;
   pttAudio: () => PttAudio;
   onStatus: (status: Status) => void;
@@ -68,13 +70,19 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
     if (mode === 'hands-free') {
       const mic = await o.mic();
       let grant = await (o.grant ?? request)();
+      let prepared = (await o.prepared?.()) ?? null;
+      if (prepared) {
+        const p = prepared;
+        cleanups.push(() => p.close()); // closed with the transport when used; closed here when not
+      }
       if (grant.mode === 'sandbox') {
         throw new WidgetError('webrtc_unavailable', 'Hands-free voice needs the voice service, which is not set up on this server.', { retryable: false });
       }
       if (grant.mode !== 'webrtc') throw new WidgetError('unexpected_grant', `The server answered ${grant.mode} for hands-free.`);
       const open = async (g: typeof grant & { mode: 'webrtc' }) => {
         const bearer = g.ticket ?? g.clientSecret?.value ?? '';
-        const transport = new WebRtcTransport({ callsUrl: g.callsUrl, bearer, mic, onRemoteStream: o.playRemote });
+        const transport = new WebRtcTransport({ callsUrl: g.callsUrl, bearer, mic, onRemoteStream: o.playRemote, prepared });
+        prepared = null; // a retry with a fresh grant makes its own offer
         const session = new RealtimeSession(o.store, transport, hooks());
         cleanups.push(() => session.dispose(), () => transport.close());
         await transport.connect();

@@ -12,6 +12,28 @@ export interface WebRtcOptions {
   onRemoteStream: (stream: MediaStream) => void;
   /** How long the `oai-events` channel may take to open before the connection counts as failed. */
   dataChannelTimeoutMs?: number;
+  /** A peer connection prepared ahead of the click (prewarm): its offer is ready, the microphone goes in at once. */
+  prepared?: PreparedPeer | null;
+}
+
+/** An offer made before the click: the audio transceiver waits for the microphone's track, the channel is there. */
+export interface PreparedPeer {
+  pc: RTCPeerConnection;
+  channel: RTCDataChannel;
+  sender: RTCRtpSender;
+  close(): void;
+}
+
+/**
+ * Prepares the peer connection and its offer on hover, before the microphone may be opened: an audio transceiver
+ * without a track (replaceTrack fills it after the click, no renegotiation) and the `oai-events` channel.
+ */
+export async function preparePeer(): Promise<PreparedPeer> {
+  const pc = new RTCPeerConnection();
+  const { sender } = pc.addTransceiver('audio', { direction: 'sendrecv' });
+  const channel = pc.createDataChannel('oai-events');
+  await pc.setLocalDescription(await pc.createOffer());
+  return { pc, channel, sender, close: () => pc.close() };
 }
 
 /**
@@ -51,10 +73,15 @@ export class WebRtcTransport implements RealtimeTransport {
   }
 
   async connect(): Promise<void> {
-    const pc = (this.pc = new RTCPeerConnection());
+    const prepared = this.opts.prepared?.pc.signalingState === 'have-local-offer' ? this.opts.prepared : null;
+    const pc = (this.pc = prepared?.pc ?? new RTCPeerConnection());
     pc.ontrack = (e) => this.opts.onRemoteStream(e.streams[0] ?? new MediaStream([e.track]));
-    for (const track of this.opts.mic.getAudioTracks()) pc.addTrack(track, this.opts.mic);
-    const channel = (this.channel = pc.createDataChannel('oai-events'));
+    const micTrack = this.opts.mic.getAudioTracks()[0];
+    if (prepared) {
+      if (micTrack) await prepared.sender.replaceTrack(micTrack);
+      prepared.sender.setStreams?.(this.opts.mic);
+    } else for (const track of this.opts.mic.getAudioTracks()) pc.addTrack(track, this.opts.mic);
+    const channel = (this.channel = prepared?.channel ?? pc.createDataChannel('oai-events'));
     channel.onmessage = (e) => {
       let event: RealtimeServerEvent;
       try {
@@ -73,13 +100,14 @@ export class WebRtcTransport implements RealtimeTransport {
       if (!this.closedByUs) this.fail(new WidgetError('connection_lost', 'The voice connection closed.', { retryable: true }));
     };
 
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
+    if (!prepared) await pc.setLocalDescription(await pc.createOffer());
+    // The local description, with whatever ICE candidates were gathered by now (all of them, after a prewarm).
+    const sdp = pc.localDescription?.sdp ?? '';
     let res: Response;
     try {
       res = await fetch(this.opts.callsUrl, {
         method: 'POST',
-        body: offer.sdp ?? '',
+        body: sdp,
         headers: { Authorization: `Bearer ${this.opts.bearer}`, 'Content-Type': 'application/sdp' },
       });
     } catch (cause) {

@@ -1,6 +1,8 @@
 -- Moves every tenant off the Realtime models OpenAI shuts down on 2027-01-20 (openai 7.57 doc comments):
 -- gpt-realtime and its snapshot and the 4o previews become gpt-realtime-2.1; the minis become gpt-realtime-2.1-mini.
 -- allowed_models keeps its order, without duplicates. worker/realtime/models.ts holds the same table for the admin API.
+-- The column defaults of 0001 still name gpt-realtime (SQLite cannot change a default in place): every insert names
+-- its models (worker/tenants/store.ts, the demo seed in demo/local.mjs).
 UPDATE tenants SET
   default_model = CASE
     WHEN default_model IN ('gpt-realtime', 'gpt-realtime-2025-08-28', 'gpt-4o-realtime-preview', 'gpt-4o-realtime-preview-2024-10-01',

@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { utcMonth } from '../limits/month.ts';
 import { limitsStub } from '../limits/quota.ts';
-import { createCall } from '../providers/openai.ts';
+import { createCall, hangupCall } from '../providers/openai.ts';
 import type { CallInfo } from '../realtime/call.ts';
 import { buildSessionConfig, instructionsFor } from '../realtime/session-config.ts';
 import { verifyTicket } from '../realtime/ticket.ts';
@@ -28,18 +28,23 @@ export const calls = new Hono<AppEnv>().post('/calls', async (c) => {
   const offer = await readLimited(c.req.raw);
   if (!offer.startsWith('v=0')) throw new ApiError(400, 'invalid_offer', 'The body is not an SDP offer');
   const stub = limitsStub(c.env, tenant.id);
-  if (!(await stub.redeemTicket(claims.jti, claims.exp))) {
+  const session = buildSessionConfig(tenant, { mode: 'webrtc', model: claims.model, voice: claims.voice, language: claims.lang });
+  // Redeeming the ticket and creating the call run side by side (one round trip less before the answer); a ticket
+  // that turns out to be spent hangs its call up again, so it still opens one call only.
+  const [redeemed, outcome] = await Promise.all([
+    stub.redeemTicket(claims.jti, claims.exp),
+    createCall(c.env, offer, session).then((created) => ({ created }), (error: unknown) => ({ error })),
+  ]);
+  if (!redeemed) {
+    if ('created' in outcome) c.executionCtx.waitUntil(hangupCall(c.env, outcome.created.callId).catch(() => {}));
     throw new ApiError(401, 'ticket_used', 'This hands-free ticket was already used; get a new one from POST /v1/realtime/session');
   }
-  const session = buildSessionConfig(tenant, { mode: 'webrtc', model: claims.model, voice: claims.voice, language: claims.lang });
-  let created;
-  try {
-    created = await createCall(c.env, offer, session);
-  } catch (e) {
-    // The unit this ticket took pays for a call that never started: it goes back (once: the ticket is spent).
+  if ('error' in outcome) {
+    // The unit this ticket took pays for a call that never started: it goes back (once: the ticket is spent now).
     await stub.release('voice_session', claims.mon ?? utcMonth()).catch(() => {});
-    throw e;
+    throw outcome.error;
   }
+  const { created } = outcome;
   const info: CallInfo = {
     callId: created.callId,
     tenantId: tenant.id,
@@ -50,7 +55,9 @@ export const calls = new Hono<AppEnv>().post('/calls', async (c) => {
     instructions: instructionsFor(tenant),
     tools: (session.tools ?? []).map((t) => ('name' in t ? (t.name ?? '') : '')),
   };
-  await c.env.CALLS.get(c.env.CALLS.idFromName(created.callId)).start(info);
+  // The object attaches the sideband while the browser connects; the answer does not wait for it.
+  // A call nobody holds would run uncapped: if its object cannot take it, it is hung up.
+  c.executionCtx.waitUntil(c.env.CALLS.get(c.env.CALLS.idFromName(created.callId)).start(info).catch(() => hangupCall(c.env, created.callId).catch(() => {})));
   // Through the context, so the CORS headers of the tenant's origin come along.
   return c.body(created.answer, 201, { 'Content-Type': 'application/sdp', 'Cache-Control': 'no-store' });
 });
