@@ -56,7 +56,7 @@ export async function run(ctx) {
           }
         };
         if (warm) {
-          button.dispatchEvent(new PointerEvent('pointerenter'));
+          button.dispatchEvent(new button.ownerDocument.defaultView.PointerEvent('pointerenter'));
           await wait(() => el.connection?.prewarmAgeMs !== null, 'no prewarm');
           await new Promise((r) => setTimeout(r, 300));
         }
