@@ -1,7 +1,10 @@
+// The flags' D1 adapter: a short per-isolate cache for reads, and writes that plan with worker/flags/plan.ts on a
+// consistent snapshot and commit in one guarded batch.
 import type { FlagChange, FlagHistoryEntry } from '../api-types.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { findCycle, type FlagConfig } from './evaluate.ts';
+import type { FlagConfig } from './evaluate.ts';
+import { applySteps, changesConfig, planChanges, planRollback, validateSet, type FlagSet, type Step } from './plan.ts';
 
 /**
  * Flags are read on every bootstrap and every guarded request, so each isolate keeps them for a few seconds.
@@ -91,13 +94,6 @@ const rowToEntry = (r: HistoryRow): FlagHistoryEntry => ({
   rollbackOf: r.rollback_of,
 });
 
-/** One flag's move from `before` to `after` (null: absent). */
-interface Step {
-  key: string;
-  before: FlagConfig | null;
-  after: FlagConfig | null;
-}
-
 interface WriteMeta {
   actor: string;
   note: string;
@@ -109,97 +105,21 @@ export interface WriteResult {
   history: FlagHistoryEntry[];
 }
 
-/** Rounds to two decimals, so 12.5 and 12.50000000001 are the same stored rollout. */
-export const normaliseRollout = (r: number) => Math.round(r * 100) / 100;
-
-const sameConfig = (a: FlagConfig | null, b: FlagConfig | null) => JSON.stringify(configOf(a)) === JSON.stringify(configOf(b));
-const configOf = (f: FlagConfig | null) =>
-  f && { key: f.key, description: f.description, enabled: f.enabled, rollout: f.rollout, tenants: f.tenants, prerequisites: f.prerequisites, salt: f.salt };
-
 function randomSalt(): string {
   return [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Applies a bulk change, validated as a whole against the current flags: all of it or nothing. */
 export function applyFlagChanges(env: Env, changes: FlagChange[], meta: WriteMeta): Promise<WriteResult> {
-  return commit(env, meta, (current, now) => {
-    const problems: Array<{ path: string; message: string }> = [];
-    const seen = new Set<string>();
-    const steps: Step[] = [];
-    changes.forEach((ch, i) => {
-      const at = `changes.${i}`;
-      if (seen.has(ch.key)) problems.push({ path: `${at}.key`, message: `"${ch.key}" appears more than once in this change` });
-      seen.add(ch.key);
-      const existing = current.get(ch.key) ?? null;
-      let after: FlagConfig;
-      if (ch.create) {
-        if (existing) problems.push({ path: `${at}.key`, message: `flag "${ch.key}" already exists; drop create to change it` });
-        if (ch.description === undefined) problems.push({ path: `${at}.description`, message: 'a new flag needs a description' });
-        after = {
-          key: ch.key,
-          description: ch.description ?? '',
-          enabled: ch.enabled ?? false,
-          rollout: normaliseRollout(ch.rollout ?? 0),
-          tenants: ch.tenants ?? [],
-          prerequisites: ch.prerequisites ?? [],
-          salt: randomSalt(),
-          updatedAt: now,
-          updatedBy: meta.actor,
-        };
-      } else if (!existing) {
-        problems.push({ path: `${at}.key`, message: `unknown flag "${ch.key}" (send create: true with a description to add it)` });
-        return;
-      } else {
-        after = {
-          ...existing,
-          ...(ch.description === undefined ? {} : { description: ch.description }),
-          ...(ch.enabled === undefined ? {} : { enabled: ch.enabled }),
-          ...(ch.rollout === undefined ? {} : { rollout: normaliseRollout(ch.rollout) }),
-          ...(ch.tenants === undefined ? {} : { tenants: ch.tenants }),
-          ...(ch.prerequisites === undefined ? {} : { prerequisites: ch.prerequisites }),
-          updatedAt: now,
-          updatedBy: meta.actor,
-        };
-      }
-      steps.push({ key: ch.key, before: existing, after });
-    });
-    // Prerequisites are checked against the flags as they will be, so one bulk may add a flag and depend on it.
-    const next = new Map(current);
-    for (const s of steps) if (s.after) next.set(s.key, s.after);
-    changes.forEach((ch, i) => {
-      for (const pre of ch.prerequisites ?? []) {
-        if (!next.has(pre)) problems.push({ path: `changes.${i}.prerequisites`, message: `unknown flag "${pre}"` });
-      }
-    });
-    if (problems.length > 0) {
-      throw new ApiError(400, 'invalid_request', `Invalid ${problems[0]!.path}: ${problems[0]!.message}`, problems);
-    }
-    return steps;
-  });
+  return commit(env, meta, (current, now) => planChanges(current, changes, { actor: meta.actor, now, newSalt: randomSalt }));
 }
 
-/**
- * Puts a flag back to the `before` of one history entry: its whole configuration, exactly (only updatedAt/By say
- * who restored it and when). An entry that created the flag has no `before`: rolling it back deletes the flag,
- * unless another flag lists it as a prerequisite (409). The rollback is itself recorded, with rollbackOf.
- */
+/** Rolls a flag back to before one history entry (plan.ts, planRollback); the rollback is recorded with rollbackOf. */
 export async function rollbackFlag(env: Env, historyId: number, meta: Omit<WriteMeta, 'rollbackOf'>): Promise<WriteResult> {
   const row = await env.DB.prepare('SELECT * FROM flag_history WHERE id = ?').bind(historyId).first<HistoryRow>();
   if (!row) throw new ApiError(404, 'not_found', `History entry ${historyId} not found`);
   const entry = rowToEntry(row);
-  return commit(env, { ...meta, rollbackOf: entry.id }, (current, now) => {
-    const existing = current.get(entry.key) ?? null;
-    if (!entry.before) {
-      const dependents = [...current.values()].filter((f) => f.prerequisites.includes(entry.key)).map((f) => f.key);
-      if (dependents.length > 0) {
-        throw new ApiError(409, 'conflict', `Cannot remove "${entry.key}": ${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on it`, {
-          dependents,
-        });
-      }
-      return [{ key: entry.key, before: existing, after: null }];
-    }
-    return [{ key: entry.key, before: existing, after: { ...entry.before, updatedAt: now, updatedBy: meta.actor } }];
-  });
+  return commit(env, { ...meta, rollbackOf: entry.id }, (current, now) => planRollback(current, entry, { actor: meta.actor, now }));
 }
 
 const MAX_ATTEMPTS = 6;
@@ -211,7 +131,7 @@ const MAX_ATTEMPTS = 6;
  * then planned again on fresh state, so concurrent writers all land, in some order, each recorded against the exact
  * state it changed.
  */
-async function commit(env: Env, meta: WriteMeta, plan: (current: Map<string, FlagConfig>, now: string) => Step[]): Promise<WriteResult> {
+async function commit(env: Env, meta: WriteMeta, plan: (current: FlagSet, now: string) => Step[]): Promise<WriteResult> {
   for (let attempt = 1; ; attempt++) {
     const [revRes, flagsRes] = await env.DB.batch([
       env.DB.prepare('SELECT rev FROM flag_meta WHERE id = 1'),
@@ -220,14 +140,9 @@ async function commit(env: Env, meta: WriteMeta, plan: (current: Map<string, Fla
     const rev = (revRes!.results[0] as { rev: string } | undefined)?.rev ?? '';
     const current = new Map((flagsRes!.results as FlagRow[]).map((r) => [r.key, rowToFlag(r)]));
     const now = new Date().toISOString();
-    const steps = plan(current, now).filter((s) => !sameConfig(s.before, s.after));
+    const steps = plan(current, now).filter(changesConfig);
     if (steps.length === 0) return { flags: [...current.values()], history: [] };
-
-    const next = new Map(current);
-    for (const s of steps) {
-      if (s.after) next.set(s.key, s.after);
-      else next.delete(s.key);
-    }
+    const next = applySteps(current, steps);
     validateSet(next);
 
     const newRev = crypto.randomUUID();
@@ -269,18 +184,6 @@ function upsert(env: Env, f: FlagConfig) {
        rollout = excluded.rollout, tenants = excluded.tenants, prerequisites = excluded.prerequisites,
        salt = excluded.salt, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
   ).bind(f.key, f.description, f.enabled ? 1 : 0, f.rollout, JSON.stringify(f.tenants), JSON.stringify(f.prerequisites), f.salt, f.updatedAt, f.updatedBy);
-}
-
-/** The set as it would be after a write: every prerequisite must exist and none may lead back to its flag. */
-function validateSet(next: Map<string, FlagConfig>): void {
-  const dangling = [...next.values()].flatMap((f) =>
-    f.prerequisites.filter((p) => !next.has(p)).map((p) => ({ path: `${f.key}.prerequisites`, message: `unknown flag "${p}"` })),
-  );
-  if (dangling.length > 0) throw new ApiError(400, 'invalid_request', `Invalid ${dangling[0]!.path}: ${dangling[0]!.message}`, dangling);
-  const cycle = findCycle([...next.values()]);
-  if (cycle) {
-    throw new ApiError(400, 'prerequisite_cycle', `Prerequisites would form a cycle: ${cycle.join(' -> ')}`, { cycle });
-  }
 }
 
 export interface HistoryQuery {
