@@ -52,6 +52,12 @@ function esAssets(): Plugin {
         if (name) chunks[name] = file.fileName;
       }
       this.emitFile({ type: 'asset', fileName: '.vite/lazy-chunks.json', source: JSON.stringify(chunks, null, 2) });
+      // Start-up is one file, and the IIFE loads these chunks by URL: a module shared between the two would make the
+      // ES entry import a chunk before the visitor acts, or a chunk import the whole entry again.
+      const entry = Object.values(bundle).find((f) => f.type === 'chunk' && f.isEntry);
+      const importers = Object.values(bundle).filter((f) => f.type === 'chunk' && entry && f.imports.includes(entry.fileName));
+      if (entry?.type === 'chunk' && entry.imports.length) this.error(`the start-up bundle imports ${entry.imports.join(', ')}: a module is shared with a lazy chunk`);
+      if (importers.length) this.error(`${importers.map((f) => f.fileName).join(', ')} import the start-up bundle: a lazy chunk shares a module with it`);
     },
   };
 }

@@ -4,6 +4,7 @@ import { WidgetError } from '../api/errors.ts';
 import { loadKeywordTools } from '../lazy.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
+import { briefItem } from './brief.ts';
 import type * as Tools from './keywords.lazy.ts';
 import type { Keywords } from './types.ts';
 
@@ -90,21 +91,21 @@ export class KeywordsController {
   /** The visitor removed a chip. */
   async remove(field: KeywordField, value: string): Promise<void> {
     const tools = await loadKeywordTools();
-    this.edited(tools, tools.withoutChip(this.current(tools), field, value));
+    this.edited(tools.withoutChip(this.current(tools), field, value));
   }
 
   /** The visitor typed a keyword (or a phrase: "no red", "on my calf"). */
   async add(text: string): Promise<void> {
     if (!text.trim()) return;
     const tools = await loadKeywordTools();
-    this.edited(tools, tools.addChip(this.current(tools), text));
+    this.edited(tools.addChip(this.current(tools), text));
   }
 
   /** The visitor rewrote a chip in place. */
   async edit(field: KeywordField, from: string, to: string): Promise<void> {
     if (to.trim() === from) return;
     const tools = await loadKeywordTools();
-    this.edited(tools, tools.editChip(this.current(tools), field, from, to));
+    this.edited(tools.editChip(this.current(tools), field, from, to));
   }
 
   private current(tools: KeywordTools): Keywords {
@@ -115,9 +116,9 @@ export class KeywordsController {
    * A visitor's edit is the new truth: shown at once, and sent to the model as the whole brief in one system item
    * (data, not a sentence it would have to re-read), so the assistant knows without being asked to reply.
    */
-  private edited(tools: KeywordTools, keywords: Keywords) {
+  private edited(keywords: Keywords) {
     this.set(keywords, 'visitor');
-    this.host.session()?.send({ type: 'conversation.item.create', item: tools.briefItem(keywords) });
+    this.host.session()?.send({ type: 'conversation.item.create', item: briefItem(keywords) });
   }
 
   canGenerate(): boolean {

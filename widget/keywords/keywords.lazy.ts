@@ -1,6 +1,5 @@
 // The keyword tools, loaded on first use (the first extract_keywords call or chip edit): their vocabulary is larger
 // than the rest of the widget, and a visitor who never gets that far never downloads it.
-export { briefItem } from './brief.ts';
 export { addChip, editChip, withoutChip } from './edits.ts';
 export { extractKeywords } from './extract.ts';
 export { mergeKeywords } from './merge.ts';
