@@ -28,7 +28,17 @@ export interface BootstrapResponse {
   /** Show the owner's figures (tokens, rate limits) and the model picker: the tenant's `settings.widget.ownerView`. */
   ownerView: boolean;
   avatar: { available: boolean };
+  /** Text-mode replies can be spoken (`POST /v1/tts`). */
+  tts: { available: boolean };
   flags: Record<string, FlagResult>;
+}
+
+/** POST /v1/tts: the answer is audio/mpeg, streamed. */
+export interface TtsRequest {
+  text: string;
+  /** An ElevenLabs voice id; default: the site's voice. */
+  voice?: string;
+  uid?: string;
 }
 
 export interface SessionRequest {

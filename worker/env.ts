@@ -20,6 +20,8 @@ export interface Env {
   AKOOL_BASE_URL?: string;
   ELEVENLABS_API_KEY?: string;
   ELEVENLABS_BASE_URL?: string;
+  /** The server's default ElevenLabs voice; tenants may set their own (`settings.tts.voiceId`). */
+  ELEVENLABS_VOICE_ID?: string;
   TICKET_SECRET?: string;
   /** Milliseconds before an upstream provider call is abandoned (tests shorten it). */
   UPSTREAM_TIMEOUT_MS?: string;

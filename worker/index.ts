@@ -20,6 +20,7 @@ import { realtime } from './routes/realtime.ts';
 import { calls } from './routes/calls.ts';
 import { relay } from './routes/relay.ts';
 import { releases } from './routes/releases.ts';
+import { tts } from './routes/tts.ts';
 import { voicePing } from './routes/voice-ping.ts';
 
 export { TenantLimits } from './limits/tenant-limits.ts';
@@ -35,7 +36,8 @@ const v1 = new Hono<AppEnv>()
   .route('/realtime', calls)
   .route('/handoff', handoff)
   .route('/generations', generations)
-  .route('/avatar', avatar);
+  .route('/avatar', avatar)
+  .route('/tts', tts);
 
 const admin = new Hono<AppEnv>()
   .use(adminAuth)

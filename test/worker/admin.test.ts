@@ -145,6 +145,7 @@ describe('admin tenants', () => {
           avatarMinutes: 0,
           avatarCostUsd: 0,
           generations: { used: 0, limit: 500 },
+          ttsCharacters: { used: 0, limit: 100_000 },
         },
       ],
     });

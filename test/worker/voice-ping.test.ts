@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
+import { forgetListedVoices } from '../../worker/providers/elevenlabs.ts';
 import { ADMIN, call, createTenant, expectError, fakeOpenAI, tenantHeaders } from './helpers.ts';
 
 /** Steers the fake ElevenLabs server (test/fakes/elevenlabs.js). */
@@ -13,7 +14,7 @@ const fakeElevenLabs = {
   async log() {
     return ((await (await fetch(`${env.ELEVENLABS_BASE_URL}/__fake/log`)).json()) as {
       requests: Array<{ path: string; voiceId: string; keyOk: boolean; accept: string | null; body: { text: string; model_id: string } | null }>;
-    }).requests;
+    }).requests.filter((r) => r.path.startsWith('/v1/text-to-speech/'));
   },
 };
 
@@ -21,7 +22,7 @@ type Health = { status: 'ok' | 'sandbox' | 'error'; provider: string; code?: str
 type Ping = {
   status: 'ok' | 'degraded';
   checkedAt: string;
-  tts: Health & { synthTime?: number; audioSize?: number; contentType?: string };
+  tts: Health & { synthTime?: number; audioSize?: number; contentType?: string; voiceId?: string; voiceSource?: string };
   openai: Health & { mintTime?: number };
 };
 
@@ -40,6 +41,7 @@ describe('GET /v1/voice/ping', () => {
   beforeEach(async () => {
     await fakeElevenLabs.reset();
     await fakeOpenAI.reset();
+    forgetListedVoices();
   });
 
   it('needs the admin token; a tenant key is not enough', async () => {
@@ -59,7 +61,9 @@ describe('GET /v1/voice/ping', () => {
     const [sent] = await fakeElevenLabs.log();
     expect(sent).toBeDefined();
     expect(sent!.keyOk).toBe(true);
-    expect(sent!.path).toMatch(/^\/v1\/text-to-speech\/[A-Za-z0-9]+$/);
+    // No voice configured: one the account lists now, never the retired default "Rachel".
+    expect(sent!.path).toBe('/v1/text-to-speech/EXAVITQu4vr4xnSDxMaL');
+    expect(body.tts).toMatchObject({ voiceId: 'EXAVITQu4vr4xnSDxMaL', voiceSource: 'listed' });
     expect(sent!.body!.model_id).toBe('eleven_multilingual_v2');
     expect(sent!.body!.text.length).toBeGreaterThan(5);
     // The fake answers an ID3 header and one 417-byte frame per 5 characters: the size reported is the size received.
@@ -71,6 +75,15 @@ describe('GET /v1/voice/ping', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]!.keyOk).toBe(true);
     expect(requests[0]!.body!.expires_after).toEqual({ anchor: 'created_at', seconds: 10 });
+  });
+
+  it('uses ELEVENLABS_VOICE_ID when set, and reports a retired one as the error it is', async () => {
+    const george = await pingBody({ ELEVENLABS_VOICE_ID: 'JBFqnCBsd6RMkjVDRZzb' });
+    expect(george.tts).toMatchObject({ status: 'ok', voiceId: 'JBFqnCBsd6RMkjVDRZzb', voiceSource: 'env' });
+    const rachel = await pingBody({ ELEVENLABS_VOICE_ID: '21m00Tcm4TlvDq8ikWAM' });
+    expect(rachel.status).toBe('degraded');
+    expect(rachel.tts).toMatchObject({ status: 'error', code: 'tts_voice_not_found' });
+    expect(rachel.tts.message).toContain('ELEVENLABS_VOICE_ID');
   });
 
   it('says sandbox for each provider without a key, and calls neither', async () => {

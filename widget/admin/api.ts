@@ -32,6 +32,8 @@ export interface UsageRow {
   voiceSessions: UsageCount;
   avatarSessions: UsageCount;
   generations: UsageCount;
+  /** Characters spoken by text-to-speech (absent from a Worker older than the field). */
+  ttsCharacters?: UsageCount;
   /** Minutes of ended avatar sessions (per started minute) and their estimated cost at the tenant's rate. */
   avatarMinutes?: number;
   avatarCostUsd?: number;

@@ -8,6 +8,7 @@ const LIMITS = [
   ['voiceSessionsPerMonth', 'Voice sessions a month'],
   ['avatarSessionsPerMonth', 'Avatar sessions a month'],
   ['generationsPerMonth', 'Generations a month'],
+  ['ttsCharactersPerMonth', 'Spoken characters a month'],
   ['requestsPerMinute', 'Requests a minute (per visitor IP)'],
   ['sessionMaxSeconds', 'Longest voice session (seconds)'],
   ['sessionMaxBytes', 'Most bytes a voice session'],

@@ -6,10 +6,11 @@ import { adminStyles } from './styles.ts';
 /** The current calendar month in UTC, as the limits count it. */
 export const utcMonth = (d = new Date()) => d.toISOString().slice(0, 7);
 
-const METRICS: Array<['voiceSessions' | 'avatarSessions' | 'generations', string]> = [
+const METRICS: Array<['voiceSessions' | 'avatarSessions' | 'generations' | 'ttsCharacters', string]> = [
   ['voiceSessions', 'Voice sessions'],
   ['avatarSessions', 'Avatar sessions'],
   ['generations', 'Generations'],
+  ['ttsCharacters', 'Spoken characters'],
 ];
 
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });

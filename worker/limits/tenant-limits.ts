@@ -59,7 +59,7 @@ export class TenantLimits extends DurableObject<Env> {
   }
 
   usage(month: string = utcMonth()): Record<UsageKind, number> {
-    const out: Record<UsageKind, number> = { voice_session: 0, avatar_session: 0, generation: 0 };
+    const out: Record<UsageKind, number> = { voice_session: 0, avatar_session: 0, generation: 0, tts_character: 0 };
     for (const row of this.sql.exec<{ kind: UsageKind; used: number }>('SELECT kind, used FROM usage WHERE month = ?', month)) {
       out[row.kind] = row.used;
     }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
-import { synthesize } from '../providers/elevenlabs.ts';
+import { resolveVoice, synthesize } from '../providers/elevenlabs.ts';
 import { createClientSecret, isSandbox } from '../providers/openai.ts';
 import { DEFAULT_MODEL } from '../realtime/models.ts';
 
@@ -28,9 +28,11 @@ function ttsHealth(env: Env) {
     return { status: 'sandbox', provider: 'elevenlabs', message: 'No ELEVENLABS_API_KEY: text-to-speech is not configured (sandbox)' } as const;
   }
   return probe('elevenlabs', async () => {
+    // The voice a tenant without its own would get: ELEVENLABS_VOICE_ID, else one the account lists.
+    const { voiceId, source } = await resolveVoice(env);
     const started = Date.now();
-    const { audio, contentType } = await synthesize(env, PING_PHRASE);
-    return { synthTime: Date.now() - started, audioSize: audio.byteLength, contentType };
+    const { audio, contentType } = await synthesize(env, PING_PHRASE, voiceId);
+    return { synthTime: Date.now() - started, audioSize: audio.byteLength, contentType, voiceId, voiceSource: source };
   });
 }
 

@@ -7,6 +7,8 @@ export const DEFAULT_LIMITS = {
   voiceSessionsPerMonth: 1000,
   avatarSessionsPerMonth: 100,
   generationsPerMonth: 500,
+  /** Characters of text turned into speech (ElevenLabs bills by character). */
+  ttsCharactersPerMonth: 100_000,
   requestsPerMinute: 120,
   /** Relay caps per voice session. */
   sessionMaxSeconds: 900,
@@ -39,6 +41,7 @@ export const LimitsPatchSchema = v.strictObject({
   voiceSessionsPerMonth: v.optional(count(10_000_000)),
   avatarSessionsPerMonth: v.optional(count(10_000_000)),
   generationsPerMonth: v.optional(count(10_000_000)),
+  ttsCharactersPerMonth: v.optional(count(1_000_000_000)),
   requestsPerMinute: v.optional(v.pipe(count(100_000), v.minValue(1))),
   sessionMaxSeconds: v.optional(v.pipe(count(3600), v.minValue(10))),
   sessionMaxBytes: v.optional(v.pipe(count(1024 * 1024 * 1024), v.minValue(1024))),
@@ -56,6 +59,12 @@ export const SettingsSchema = v.strictObject({
   ),
   /** Hands-free: `clientSecret: true` hands the browser an OpenAI key instead of a Worker-created call (uncapped). */
   realtime: v.optional(v.strictObject({ clientSecret: v.optional(v.boolean()) })),
+  tts: v.optional(
+    v.strictObject({
+      // An ElevenLabs voice id of the server's account; null or absent: ELEVENLABS_VOICE_ID, else a voice it lists.
+      voiceId: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9]{10,40}$/, 'must be an ElevenLabs voice id (10-40 letters and digits)')))),
+    }),
+  ),
   handoff: v.optional(
     v.strictObject({
       target: v.optional(v.picklist(['sandbox', 'webhook', 'openai-images'])),

@@ -130,6 +130,7 @@ export async function updateTenant(env: Env, id: string, patch: TenantPatch, act
       ...(patch.settings?.avatar ? { avatar: { ...before.settings.avatar, ...patch.settings.avatar } } : {}),
       ...(patch.settings?.realtime ? { realtime: { ...before.settings.realtime, ...patch.settings.realtime } } : {}),
       ...(patch.settings?.handoff ? { handoff: { ...before.settings.handoff, ...patch.settings.handoff } } : {}),
+      ...(patch.settings?.tts ? { tts: { ...before.settings.tts, ...patch.settings.tts } } : {}),
     },
     updatedAt: new Date().toISOString(),
   };

@@ -30,7 +30,7 @@ const FLAG_KEY = /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*$/;
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const ORIGIN = /^https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?$/i;
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
-const LIMIT_KEYS = ['voiceSessionsPerMonth', 'avatarSessionsPerMonth', 'generationsPerMonth', 'requestsPerMinute', 'sessionMaxSeconds', 'sessionMaxBytes', 'eventsPerSecond'];
+const LIMIT_KEYS = ['voiceSessionsPerMonth', 'avatarSessionsPerMonth', 'generationsPerMonth', 'ttsCharactersPerMonth', 'requestsPerMinute', 'sessionMaxSeconds', 'sessionMaxBytes', 'eventsPerSecond'];
 const BRANDING_KEYS = ['name', 'primaryColor', 'accentColor', 'logoUrl', 'greeting'];
 const PATCH_KEYS = ['name', 'status', 'allowedOrigins', 'branding', 'persona', 'allowedModes', 'allowedModels', 'defaultModel', 'voice', 'limits', 'settings'];
 
@@ -59,7 +59,7 @@ const tenant = (id: string, name: string, over: Partial<AdminTenant> = {}): Admi
   allowedModels: ['gpt-realtime-2.1'],
   defaultModel: 'gpt-realtime-2.1',
   voice: 'marin',
-  limits: { voiceSessionsPerMonth: 100, avatarSessionsPerMonth: 10, generationsPerMonth: 50, requestsPerMinute: 120, sessionMaxSeconds: 900, sessionMaxBytes: 52428800, eventsPerSecond: 60 },
+  limits: { voiceSessionsPerMonth: 100, avatarSessionsPerMonth: 10, generationsPerMonth: 50, ttsCharactersPerMonth: 100000, requestsPerMinute: 120, sessionMaxSeconds: 900, sessionMaxBytes: 52428800, eventsPerSecond: 60 },
   settings: {},
   createdAt: '2026-10-01T00:00:00.000Z',
   updatedAt: '2026-10-01T00:00:00.000Z',
@@ -179,6 +179,7 @@ export class FakeAdminApi {
         avatarMinutes: 0,
         avatarCostUsd: 0,
         generations: { used: 0, limit: t.limits.generationsPerMonth },
+        ttsCharacters: { used: 0, limit: t.limits.ttsCharactersPerMonth },
         ...this.usage[t.id],
       }));
       return { month, usage };

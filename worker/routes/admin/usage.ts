@@ -31,6 +31,7 @@ export const adminUsage = new Hono<AppEnv>().get('/', async (c) => {
         avatarMinutes: avatar.get(t!.id)?.minutes ?? 0,
         avatarCostUsd: avatar.get(t!.id)?.costUsd ?? 0,
         generations: { used: used.generation, limit: t!.limits.generationsPerMonth },
+        ttsCharacters: { used: used.tts_character, limit: t!.limits.ttsCharactersPerMonth },
       };
     }),
   );
