@@ -4,6 +4,7 @@ import { ASSET_FILES } from './assets.ts';
 import { SCRIPT_URL } from './attributes.ts';
 import type * as Avatar from './avatar/avatar.lazy.ts';
 import type * as KeywordTools from './keywords/keywords.lazy.ts';
+import type * as Speech from './tts/speech.lazy.ts';
 
 const chunk = <T>(name: string): Promise<T> => {
   const file = ASSET_FILES.chunks[name];
@@ -13,3 +14,4 @@ const chunk = <T>(name: string): Promise<T> => {
 
 export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords.lazy');
 export const loadAvatar = () => chunk<typeof Avatar>('avatar.lazy');
+export const loadSpeech = () => chunk<typeof Speech>('speech.lazy');

@@ -2,3 +2,4 @@
 // replaces this module with lazy.iife.ts, which loads the same chunks by URL.
 export const loadKeywordTools = () => import('./keywords/keywords.lazy.ts');
 export const loadAvatar = () => import('./avatar/avatar.lazy.ts');
+export const loadSpeech = () => import('./tts/speech.lazy.ts');

@@ -21,6 +21,7 @@ import { VoiceConnection } from './realtime/connection.ts';
 import { sessionContext } from './state/context.ts';
 import { createSessionStore, type Concept, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
 import { StoreController } from './state/store-controller.ts';
+import { SpeechHost, type SpeechDetail } from './tts/host.ts';
 import { styles } from './voice-buddy.styles.ts';
 
 export interface StatusChangeDetail {
@@ -86,6 +87,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @fires voice-buddy-keywords - `{ keywords, source }` with the whole set of design keywords on every change.
  * @fires voice-buddy-handoff - `{ keywords, sessionId, trigger }` before concepts are requested; cancelable: call `preventDefault()` to take over (cart, booking) instead.
  * @fires voice-buddy-concept - `{ generationId, concept: { index, imageUrl, alt } }` for each concept as it arrives.
+ * @fires voice-buddy-speech - `{ type: 'started' }` when a text-mode reply starts to be spoken, `{ type: 'ended', reason }` (`finished` | `interrupted` | `muted`) when it stops, `{ type: 'fallback', reason }` when speech failed and replies go on as silent text (`reason` is an error code).
  * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed', quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality.
  *
  * @csspart launcher - Floating variant: the round button that opens the panel
@@ -105,6 +107,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart mute-button - Mute the microphone
  * @csspart level-meter - Live microphone level
  * @csspart sound-button - "Tap to turn on sound" when the browser blocked autoplay
+ * @csspart speech-button - Text mode with spoken replies: mutes (or unmutes) the assistant's voice; muting stops it at once
  * @csspart avatar-button - Turns the talking avatar on or off (also Alt+V); shown when the site offers the avatar
  * @csspart text-form - The text input row
  * @csspart text-input - The text input
@@ -204,7 +207,19 @@ export class VoiceBuddy extends LitElement {
     uid: () => this.visitorId,
     container: () => this.renderRoot.querySelector('[part~="avatar"]'),
     muteModel: (muted) => this.connection?.setOutputMuted(muted),
-    emit: (detail) => this.emit('voice-buddy-avatar', detail),
+    emit: (detail) => {
+      if (detail.type === 'started') this.speech.stop(); // the avatar speaks from here on
+      this.emit('voice-buddy-avatar', detail);
+    },
+    onError: (code, message) => this.emit('voice-buddy-error', { code, message } satisfies ErrorDetail),
+    update: () => this.requestUpdate(),
+  });
+  private readonly speech = new SpeechHost({
+    store: this.store,
+    api: () => this.api,
+    uid: () => this.visitorId,
+    silenced: () => this.avatarHost.handle !== null,
+    emit: (detail) => this.emit('voice-buddy-speech', detail),
     onError: (code, message) => this.emit('voice-buddy-error', { code, message } satisfies ErrorDetail),
     update: () => this.requestUpdate(),
   });
@@ -245,6 +260,7 @@ export class VoiceBuddy extends LitElement {
         this.announce(STATUS_LABELS[status]);
         this.emit('voice-buddy-status-change', detail);
         this.avatarHost.sync();
+        this.speech.sync();
       }),
       this.store.$transcript.listen((transcript) => {
         const before = new Set(this.lastTranscript);
@@ -273,6 +289,7 @@ export class VoiceBuddy extends LitElement {
     for (const off of this.cleanups) off();
     this.cleanups = [];
     void this.avatarHost.stop();
+    this.speech.stop();
     this.connection?.dispose();
     this.connection = null;
     this.keywords?.dispose();
@@ -410,7 +427,10 @@ export class VoiceBuddy extends LitElement {
       },
       onStatusReason: (_status, reason) => (this.statusReason = reason),
       onFunctionCall: (call, session) => void this.keywords?.handleCall(call, session),
-      onServerEvent: (e) => this.avatarHost.onEvent(e),
+      onServerEvent: (e) => {
+        this.avatarHost.onEvent(e);
+        this.speech.onEvent(e);
+      },
       onError: (e) => this.reportError(e),
     });
     try {
@@ -460,6 +480,7 @@ export class VoiceBuddy extends LitElement {
     if (!this.connection) await this.connect();
     if (!this.connection) return false;
     this.avatarHost.bargeIn();
+    this.speech.stop();
     return this.deliver(this.connection.sendText(trimmed));
   }
 
@@ -627,12 +648,19 @@ export class VoiceBuddy extends LitElement {
               </button>
               <div class="meter" part="level-meter" role="img" aria-label="Microphone level"><span></span></div>`
           : nothing}
+        ${this.speech.offered
+          ? html`<button part="speech-button" aria-pressed=${this.speech.muted ? 'true' : 'false'} @click=${() => this.speech.toggleMute()}>
+              ${this.speech.muted ? 'Unmute voice' : 'Mute voice'}</button>`
+          : nothing}
         ${avatarOffered
           ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V" title="Talking avatar (Alt+V)"
               @click=${() => avatar.toggle()}>Avatar</button>`
           : nothing}
         ${s.$needsAudioUnlock.get()
-          ? html`<button part="sound-button" class="primary" @click=${() => this.connection?.unlockAudio()}>Tap to turn on sound</button>`
+          ? html`<button part="sound-button" class="primary" @click=${() => {
+              this.speech.unlock();
+              void this.connection?.unlockAudio();
+            }}>Tap to turn on sound</button>`
           : nothing}
       </div>
       ${live || mode === 'text'
@@ -686,5 +714,6 @@ declare global {
     'voice-buddy-handoff': CustomEvent<HandoffDetail>;
     'voice-buddy-concept': CustomEvent<ConceptDetail>;
     'voice-buddy-avatar': CustomEvent<AvatarDetail>;
+    'voice-buddy-speech': CustomEvent<SpeechDetail>;
   }
 }

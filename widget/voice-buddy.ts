@@ -4,6 +4,7 @@ import { VoiceBuddy } from './voice-buddy.element.ts';
 export { VoiceBuddy };
 export type { ConceptDetail, ErrorDetail, HandoffDetail, KeywordsDetail, StatusChangeDetail, TranscriptDetail } from './voice-buddy.element.ts';
 export type { AvatarDetail } from './avatar/host.ts';
+export type { SpeechDetail } from './tts/host.ts';
 
 defineOnce('voice-buddy', VoiceBuddy);
 

@@ -4,6 +4,7 @@
 // real API it refuses voice ids the account does not have, and retired ones (the old default "Rachel"), with
 // `404 { detail: { status: "voice_not_found" } }`. Tests steer it through /__fake/* control routes.
 import { createServer } from 'node:http';
+import { fakeMp3Bytes } from './mp3.js';
 
 export const FAKE_ELEVENLABS_KEY = 'xi-fake-key-0123456789abcdef';
 export const FAKE_ELEVENLABS_MODELS = ['eleven_multilingual_v2', 'eleven_flash_v2_5', 'eleven_turbo_v2_5'];
@@ -31,25 +32,8 @@ async function readBody(req) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** One MPEG-1 Layer III frame: 128 kbit/s, 44.1 kHz, no padding, 417 bytes, 1152 samples (26 ms) of silence. */
-const FRAME = (() => {
-  const frame = Buffer.alloc(417);
-  frame[0] = 0xff;
-  frame[1] = 0xfb;
-  frame[2] = 0x90;
-  frame[3] = 0x64;
-  return frame;
-})();
-const ID3 = Buffer.from([0x49, 0x44, 0x33, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]);
-
-/**
- * A real, decodable MP3 (an ID3v2 header, then silent MPEG-1 Layer III frames), one 26 ms frame per 5 characters,
- * so a browser can play what the fake says and a test can tell a long reply from a short one.
- */
-export function fakeMp3(text) {
-  const frames = Math.max(1, Math.ceil(text.length / 5));
-  return Buffer.concat([ID3, ...Array.from({ length: frames }, () => FRAME)]);
-}
+/** The audio for `text`: a real MP3 of silence whose length follows the text (see mp3.js). */
+export const fakeMp3 = (text) => Buffer.from(fakeMp3Bytes(text));
 
 function bodyProblem(body) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'Body must be a JSON object';

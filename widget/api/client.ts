@@ -1,5 +1,6 @@
 import type {
   ApiErrorBody, AvatarCloseResponse, AvatarSessionRequest, AvatarSessionResponse, BootstrapResponse, HandoffRequest, HandoffResponse, SessionRequest, SessionResponse,
+  TtsRequest,
 } from '../../worker/api-types.ts';
 import { fromServerError, WidgetError } from './errors.ts';
 
@@ -15,13 +16,18 @@ export class ApiClient {
   }
 
   private async request<T>(path: string, init: RequestInit, networkCode: string): Promise<T> {
+    return (await (await this.send(path, init, networkCode)).json()) as T;
+  }
+
+  /** The successful response, unread; any failure throws a WidgetError with the Worker's code. */
+  private async send(path: string, init: RequestInit, networkCode: string): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(this.url(path), { ...init, headers: { 'X-Voice-Buddy-Key': this.key, ...init.headers }, credentials: 'omit' });
     } catch (cause) {
       throw new WidgetError(networkCode, 'The assistant could not be reached. Check your connection and try again.', { cause });
     }
-    if (res.ok) return (await res.json()) as T;
+    if (res.ok) return res;
     let body: Partial<ApiErrorBody> | null = null;
     try {
       body = (await res.json()) as ApiErrorBody;
@@ -56,6 +62,11 @@ export class ApiClient {
   /** For `navigator.sendBeacon` on page unload, which cannot send headers: the key goes in the query. */
   avatarCloseUrl(id: string): string {
     return `${this.url(`v1/avatar/session/${encodeURIComponent(id)}/close`)}?key=${encodeURIComponent(this.key)}`;
+  }
+
+  /** Speech for reply text: an audio/mpeg response whose body is still streaming. */
+  tts(body: TtsRequest, signal?: AbortSignal): Promise<Response> {
+    return this.send('v1/tts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal }, 'tts_failed');
   }
 
   handoff(body: HandoffRequest): Promise<HandoffResponse> {

@@ -1,4 +1,6 @@
 import type { AvatarSessionResponse, BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
+// @ts-expect-error plain JS module without types
+import { fakeMp3Bytes } from '../../fakes/mp3.js';
 import { FakeOpenAIPeer } from './openai-peer.ts';
 
 export const API = 'https://api.voice-buddy.test';
@@ -16,6 +18,7 @@ export const baseConfig = (over: Partial<BootstrapResponse> = {}): BootstrapResp
   sandbox: false,
   ownerView: false,
   avatar: { available: false },
+  tts: { available: false },
   flags: {},
   ...over,
 });
@@ -50,6 +53,15 @@ export class FakeBackend {
   sandbox = false;
   /** Scripted answers for the next POST /v1/avatar/session, then a new session. */
   avatarReplies: Reply[] = [];
+  /** Scripted answers for the next POST /v1/tts, then the text's audio (a real MP3 of silence), streamed. */
+  ttsReplies: Reply[] = [];
+  /** Bytes and spacing of the streamed audio, as the Worker passes on what ElevenLabs streams. */
+  ttsChunkBytes = 2048;
+  ttsChunkDelayMs = 5;
+  /** Audio streams the widget cancelled before their end. */
+  ttsAborted = 0;
+  /** Every POST /v1/tts body and when it arrived (performance.now()). */
+  readonly ttsRequests: Array<{ text: string; uid?: string; at: number }> = [];
   /** Every avatar session created, and whether it was closed (DELETE, or the unload beacon's POST .../close). */
   readonly avatarSessions = new Map<string, { closedBy: 'delete' | 'beacon' | null }>();
   private original = window.fetch;
@@ -147,6 +159,7 @@ export class FakeBackend {
       const closed = { sessionId, status: 'ended', endedAt: new Date().toISOString(), endReason: 'client', durationSeconds: 1 };
       return json(closed, avatarClose[2] ? 202 : 200);
     }
+    if (url.pathname === '/v1/tts' && req.method === 'POST') return this.tts(req, body);
     if (url.pathname === '/v1/handoff') {
       const scripted = this.handoffReplies.shift();
       if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
@@ -176,6 +189,47 @@ export class FakeBackend {
       return new Response(answer, { status: 201, headers: { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/rtc_${this.peers.length}` } });
     }
     return json({ error: { code: 'not_found', message: `No route ${url.pathname}`, requestId: 'r' } }, 404);
+  }
+
+  /** As strict as the Worker's route: JSON, 1-2000 characters of text, nothing else but `voice` and `uid`. */
+  private tts(req: Request, raw: string): Response | Promise<Response> {
+    if (!(req.headers.get('content-type') ?? '').startsWith('application/json')) return workerError(415, 'unsupported_media_type', 'Send JSON');
+    let body: { text?: unknown; uid?: string; voice?: string };
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      return workerError(400, 'invalid_json', 'Not JSON');
+    }
+    const text = typeof body.text === 'string' ? body.text.trim() : '';
+    const extra = Object.keys(body).filter((k) => !['text', 'voice', 'uid'].includes(k));
+    if (!text || text.length > 2000 || extra.length) return workerError(400, 'invalid_request', 'Invalid body');
+    this.ttsRequests.push({ text, uid: body.uid, at: performance.now() });
+    const scripted = this.ttsReplies.shift();
+    if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
+    const audio = fakeMp3Bytes(text) as Uint8Array;
+    const size = this.ttsChunkBytes;
+    const gap = this.ttsChunkDelayMs;
+    let offset = 0;
+    let aborted = false;
+    // Like a real fetch: aborting the request's signal ends its body with an AbortError.
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        req.signal.addEventListener('abort', () => {
+          if (offset >= audio.length) return;
+          aborted = true;
+          this.ttsAborted++;
+          controller.error(new DOMException('The user aborted a request.', 'AbortError'));
+        });
+      },
+      async pull(controller) {
+        if (offset > 0 && gap) await new Promise((r) => setTimeout(r, gap));
+        if (aborted) return;
+        controller.enqueue(audio.slice(offset, offset + size));
+        offset += size;
+        if (offset >= audio.length) controller.close();
+      },
+    });
+    return new Response(stream, { status: 200, headers: { 'Content-Type': 'audio/mpeg', 'Cache-Control': 'no-store' } });
   }
 }
 

@@ -1,0 +1,127 @@
+import type { ApiClient } from '../api/client.ts';
+import { loadSpeech } from '../lazy.ts';
+import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import type { SessionStore } from '../state/session-store.ts';
+import type { EndReason, SpeechHandle, StartSpeechOptions } from './speech.lazy.ts';
+
+/** The `voice-buddy-speech` event's detail. */
+export type SpeechDetail = { type: 'started' } | { type: 'ended'; reason: EndReason } | { type: 'fallback'; reason: string };
+
+export interface SpeechHostOptions {
+  store: SessionStore;
+  api: () => ApiClient | null;
+  uid: () => string;
+  /** Another voice speaks the replies already (the avatar). */
+  silenced: () => boolean;
+  emit: (detail: SpeechDetail) => void;
+  onError: (code: string, message: string) => void;
+  update: () => void;
+}
+
+
+/**
+ * The main bundle's side of spoken replies (text mode, `tts` flag): whether they are on, the visitor's mute, the
+ * one notice on failure. The speaking itself (sentences, requests, playback) is a lazy chunk, loaded when a text
+ * conversation starts; this file must stay small.
+ */
+export class SpeechHost {
+  /** Applied to every speaker the page starts; tests inject outputs. */
+  static overrides: Partial<StartSpeechOptions> = {};
+  muted = false;
+  private handle: SpeechHandle | null = null;
+  private loading: Promise<void> | null = null;
+  private backlog: RealtimeServerEvent[] = [];
+  /** Failed in this conversation: silent text until the next one. */
+  private failed = false;
+
+  constructor(private readonly o: SpeechHostOptions) {}
+
+  /** The server can speak and the `tts` flag is on for this unit. */
+  get available(): boolean {
+    const config = this.o.store.$config.get();
+    return !!config?.tts?.available && config.flags.tts?.enabled !== false;
+  }
+
+  /** Spoken replies belong to text mode; the voice modes have the model's own voice. */
+  get offered(): boolean {
+    return this.available && this.o.store.$mode.get() === 'text';
+  }
+
+  private get active(): boolean {
+    return this.offered && !this.muted && !this.failed && !this.o.silenced();
+  }
+
+  /** Called on every status change: load ahead of the first reply; stop with the conversation. */
+  sync(): void {
+    const status = this.o.store.$status.get();
+    if (status === 'idle' || status === 'error' || !this.offered) {
+      this.stop();
+      if (status === 'idle' && this.failed) this.reset();
+    } else if (this.active) this.load();
+  }
+
+  onEvent(e: RealtimeServerEvent): void {
+    if (!this.active) return;
+    if (this.handle) return this.handle.onServerEvent(e);
+    this.backlog.push(e);
+    this.load();
+  }
+
+  /** A new message from the visitor (or the avatar taking over): silence at once. */
+  stop(reason: EndReason = 'interrupted'): void {
+    this.backlog = [];
+    this.handle?.stop(reason);
+  }
+
+  toggleMute(): void {
+    this.muted = !this.muted;
+    if (this.muted) this.stop('muted');
+    this.o.update();
+  }
+
+  /** From the "turn on sound" tap, when the autoplay policy held playback back. */
+  unlock(): void {
+    this.handle?.resume();
+    this.o.store.$needsAudioUnlock.set(false);
+  }
+
+  private load(): void {
+    const api = this.o.api();
+    if (this.loading || !api) return;
+    this.loading = (async () => {
+      try {
+        const { startSpeech } = await loadSpeech();
+        this.handle = await startSpeech({
+          api: { tts: (body, signal) => api.tts(body, signal) },
+          uid: this.o.uid,
+          started: () => this.o.emit({ type: 'started' }),
+          ended: (reason) => this.o.emit({ type: 'ended', reason }),
+          failed: (code, message) => this.fail(code, message),
+          blocked: () => this.o.store.$needsAudioUnlock.set(true),
+          ...SpeechHost.overrides,
+        });
+        for (const e of this.backlog.splice(0)) this.onEvent(e);
+      } catch {
+        // The chunk did not load (offline, the page's CSP).
+        this.fail('tts_unavailable', 'Spoken replies are not available right now; replies continue as text.');
+      }
+    })();
+  }
+
+  private fail(code: string, message: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.backlog = [];
+    this.o.store.addNotice(message, 'warning');
+    this.o.emit({ type: 'fallback', reason: code });
+    this.o.onError(code, message);
+    this.o.update();
+  }
+
+  /** A failed speaker stays stopped; the next conversation gets a new one (and, failing, one notice again). */
+  private reset(): void {
+    this.failed = false;
+    this.handle = null;
+    this.loading = null;
+  }
+}
