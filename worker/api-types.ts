@@ -112,6 +112,16 @@ export interface AvatarSessionResponse {
   sessionId: string;
   agora: { appId: string; channel: string; token: string; uid: number };
   expiresAt: number;
+  /** How long the avatar may take to appear in the channel after this answer; past it the widget gives up. */
+  readyTimeoutMs: number;
+}
+
+/** GET /v1/avatar/session/:id/credentials: a fresh Agora token for the same channel and uid (`renewToken`). */
+export interface AvatarCredentialsResponse {
+  sessionId: string;
+  agora: { appId: string; channel: string; token: string; uid: number };
+  /** `starting`: Akool has not reported the avatar running yet; `ready`: it has. */
+  status: 'starting' | 'ready';
 }
 
 /** DELETE /v1/avatar/session/:id (200) and the unload beacon POST .../close (202). */

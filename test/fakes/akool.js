@@ -39,34 +39,53 @@ function createProblem(body) {
 
 /**
  * Starts the fake on 127.0.0.1 (port 0 = any free port). Returns { url, port, close, state }.
+ * Readiness: whether Akool starts the avatar before a viewer is in the Agora channel is not documented, so the fake
+ * does both. `readyWhen: 'joined'` (the default, the stricter): a session stays queueing (1) until someone joins its
+ * channel (POST /__fake/join, what a fake Agora reports), then turns processing (2) `readyAfterMs` later.
+ * `readyWhen: 'own'`: it turns processing `readyAfterMs` after create, whoever joins.
+ * Every create and detail answer carries a freshly minted Agora token valid `tokenTtlMs` (Akool: about 5 minutes).
  * Control:
  * - POST /__fake/next { endpoint?: 'create' | 'detail' | 'close', responses: [{ http, code, retryAfter, delayMs,
- *   outcome: 'ready' | 'fail' | 'never' | 'complete', readyAfterMs }] } scripts the next answers of that endpoint
- *   (create by default); `outcome`/`readyAfterMs` shape how a created session's status moves.
+ *   outcome: 'ready' | 'fail' | 'never' | 'complete', readyAfterMs, readyWhen }] } scripts the next answers of that
+ *   endpoint (create by default); `outcome`/`readyAfterMs`/`readyWhen` shape how a created session's status moves.
+ * - POST /__fake/join { channel } or { id }: a viewer joined the session's channel.
+ * - GET /__fake/token?token=: { valid, channel, uid, expiresAt } for a token this fake minted (a fake Agora checks it).
  * - GET /__fake/log: what was received (whether the key matched, never the key itself); GET /__fake/sessions.
  * - POST /__fake/reset.
  */
-export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref = false, readyAfterMs = 150 } = {}) {
-  const state = { sessions: new Map(), queues: { create: [], detail: [], close: [] }, log: [] };
+export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref = false, readyAfterMs = 150, readyWhen = 'joined', tokenTtlMs = 300_000 } = {}) {
+  const state = { sessions: new Map(), queues: { create: [], detail: [], close: [] }, log: [], tokens: new Map() };
   let agoraUid = 100000;
 
   /** Status as Akool reports it: 1 queueing, then 2 processing, 3 completed (closed or out of time), 4 failed. */
   function statusOf(s) {
-    const elapsed = Date.now() - s.createdAt;
-    if (s.closed || elapsed >= s.duration * 1000) return 3;
-    if (s.outcome === 'never' || elapsed < s.readyAfterMs) return 1;
-    if (s.outcome === 'fail') return 4;
+    const now = Date.now();
+    if (s.closed || now - s.createdAt >= s.duration * 1000) return 3;
+    // A failure needs no viewer: Akool fails a session it cannot start whoever is in the channel.
+    if (s.outcome === 'fail') return now - s.createdAt >= s.readyAfterMs ? 4 : 1;
+    const from = s.readyWhen === 'own' ? s.createdAt : s.joinedAt;
+    if (s.outcome === 'never' || from === null || now - from < s.readyAfterMs) return 1;
     if (s.outcome === 'complete') return 3;
     return 2;
   }
-  const view = (s, withToken) => ({
-    _id: s.id,
-    uid: 100010,
-    type: 1,
-    status: statusOf(s),
-    stream_type: 'agora',
-    credentials: { agora_uid: s.agoraUid, agora_app_id: s.appId, agora_channel: s.channel, ...(withToken ? { agora_token: s.token } : {}) },
-  });
+  function mint(s) {
+    const token = `007eJx${randomBytes(24).toString('base64url')}`;
+    state.tokens.set(token, { channel: s.channel, uid: s.agoraUid, expiresAt: Date.now() + tokenTtlMs });
+    s.tokensMinted++;
+    return token;
+  }
+  const view = (s) => {
+    const status = statusOf(s);
+    const running = status === 1 || status === 2;
+    return {
+      _id: s.id,
+      uid: 100010,
+      type: 1,
+      status,
+      stream_type: 'agora',
+      credentials: { agora_uid: s.agoraUid, agora_app_id: s.appId, agora_channel: s.channel, ...(running ? { agora_token: mint(s) } : {}) },
+    };
+  };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://fake');
@@ -83,10 +102,24 @@ export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref 
         state.log.length = 0;
         return json(res, 200, { ok: true });
       }
+      if (url.pathname === '/__fake/join' && req.method === 'POST') {
+        const body = JSON.parse((await readBody(req)) || '{}');
+        const s = [...state.sessions.values()].find((x) => x.id === body.id || x.channel === body.channel);
+        if (!s) return json(res, 404, { error: 'no such session' });
+        s.joinedAt ??= Date.now();
+        return json(res, 200, { status: statusOf(s) });
+      }
+      if (url.pathname === '/__fake/token' && req.method === 'GET') {
+        const t = state.tokens.get(url.searchParams.get('token') ?? '');
+        return json(res, 200, t ? { valid: t.expiresAt > Date.now(), ...t } : { valid: false });
+      }
       if (url.pathname === '/__fake/log' && req.method === 'GET') return json(res, 200, { requests: state.log });
       if (url.pathname === '/__fake/sessions' && req.method === 'GET') {
         return json(res, 200, {
-          sessions: [...state.sessions.values()].map((s) => ({ id: s.id, avatarId: s.avatarId, duration: s.duration, status: statusOf(s), closed: s.closed, closeCalls: s.closeCalls })),
+          sessions: [...state.sessions.values()].map((s) => ({
+            id: s.id, avatarId: s.avatarId, duration: s.duration, status: statusOf(s), closed: s.closed, closeCalls: s.closeCalls, channel: s.channel,
+            joined: s.joinedAt !== null, tokensMinted: s.tokensMinted,
+          })),
         });
       }
 
@@ -114,7 +147,7 @@ export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref 
         if (!id) return business(res, 1003, 'Parameter error');
         const s = state.sessions.get(id);
         if (!s) return business(res, 1216, 'liveAvatar session not exist');
-        return json(res, 200, { code: 1000, msg: 'OK', data: view(s, false) });
+        return json(res, 200, { code: 1000, msg: 'OK', data: view(s) });
       }
 
       if (!(req.headers['content-type'] ?? '').includes('application/json')) return business(res, 1003, 'Parameter error: JSON body expected');
@@ -145,16 +178,18 @@ export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref 
         duration: body.duration ?? 600,
         createdAt: Date.now(),
         readyAfterMs: scripted?.readyAfterMs ?? readyAfterMs,
+        readyWhen: scripted?.readyWhen ?? readyWhen,
+        joinedAt: null,
         outcome: scripted?.outcome ?? 'ready',
         agoraUid: agoraUid++,
         appId: randomBytes(16).toString('hex'),
         channel: `vb_${randomBytes(6).toString('hex')}`,
-        token: `007eJx${randomBytes(24).toString('base64url')}`,
+        tokensMinted: 0,
         closed: false,
         closeCalls: 0,
       };
       state.sessions.set(s.id, s);
-      return json(res, 200, { code: 1000, msg: 'OK', data: view(s, true) });
+      return json(res, 200, { code: 1000, msg: 'OK', data: view(s) });
     } catch (e) {
       json(res, 500, { code: 500, msg: `fake failed: ${e.message}` });
     }

@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { AvatarCloseResponse, AvatarSessionResponse } from '../../worker/api-types.ts';
+import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionResponse } from '../../worker/api-types.ts';
 import type { AvatarSessionRow } from '../../worker/avatar/store.ts';
 import type { SweepResult } from '../../worker/avatar/sweep.ts';
 import type { Env } from '../../worker/env.ts';
@@ -18,6 +18,9 @@ interface FakeSession {
   status: number;
   closed: boolean;
   closeCalls: number;
+  channel: string;
+  joined: boolean;
+  tokensMinted: number;
 }
 interface FakeRequest {
   endpoint: 'create' | 'detail' | 'close';
@@ -26,7 +29,10 @@ interface FakeRequest {
   bearer: boolean;
   body: Record<string, unknown> | null;
 }
-type Script = { http?: number; code?: number; retryAfter?: number; delayMs?: number; outcome?: 'ready' | 'fail' | 'never' | 'complete'; readyAfterMs?: number };
+type Script = {
+  http?: number; code?: number; retryAfter?: number; delayMs?: number; outcome?: 'ready' | 'fail' | 'never' | 'complete'; readyAfterMs?: number;
+  readyWhen?: 'joined' | 'own';
+};
 
 /** Steers test/fakes/akool.js. */
 const fakeAkool = {
@@ -38,6 +44,13 @@ const fakeAkool = {
   },
   async log(): Promise<FakeRequest[]> {
     return ((await (await fetch(`${env.AKOOL_BASE_URL}/__fake/log`)).json()) as { requests: FakeRequest[] }).requests;
+  },
+  /** A viewer joined the session's Agora channel (what the widget does with the credentials). */
+  async join(channel: string) {
+    await fetch(`${env.AKOOL_BASE_URL}/__fake/join`, { method: 'POST', body: JSON.stringify({ channel }) });
+  },
+  async token(token: string): Promise<{ valid: boolean; channel?: string; uid?: number; expiresAt?: number }> {
+    return (await fetch(`${env.AKOOL_BASE_URL}/__fake/token?token=${encodeURIComponent(token)}`)).json();
   },
   async session(id: string): Promise<FakeSession> {
     const { sessions } = (await (await fetch(`${env.AKOOL_BASE_URL}/__fake/sessions`)).json()) as { sessions: FakeSession[] };
@@ -70,6 +83,15 @@ async function createOk(key: string, body: unknown = {}): Promise<AvatarSessionR
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
   return read<AvatarSessionResponse>(res);
 }
+
+/** A session whose avatar runs from the start (Akool answers "processing" at create), as one a visitor watches. */
+async function createRunning(key: string, body: unknown = {}): Promise<AvatarSessionResponse> {
+  await fakeAkool.next('create', { readyWhen: 'own', readyAfterMs: 0 });
+  return createOk(key, body);
+}
+
+const credentials = (key: string, id: string) => call(`/v1/avatar/session/${id}/credentials`, { headers: tenantHeaders(key) });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const row = async (id: string) => (await env.DB.prepare('SELECT * FROM avatar_sessions WHERE id = ?').bind(id).first<AvatarSessionRow>())!;
 
@@ -106,35 +128,63 @@ async function runCron(scheduledTime: number): Promise<SweepResult> {
 }
 
 describe('POST /v1/avatar/session', () => {
-  it('creates at Akool, waits from queueing to processing, stores the session and answers the Agora credentials', async () => {
+  it('creates at Akool and answers the credentials at once, as Akool’s demo joins right after create: no polling', async () => {
     const t = await avatarTenant({ avatarId: 'dvp_Alinna_realisticbg_20241224', durationSeconds: 900 });
     await fakeAkool.reset();
-    await fakeAkool.next('create', { readyAfterMs: 700 });
     const started = Date.now();
     const res = await createSession(t.publishableKey, { quality: 'medium', uid: 'visitor-1' });
-    const elapsed = Date.now() - started;
     expect(res.status).toBe(201);
     const body = await read<AvatarSessionResponse>(res);
-    expect(Object.keys(body).sort()).toEqual(['agora', 'expiresAt', 'sessionId']);
+    expect(Object.keys(body).sort()).toEqual(['agora', 'expiresAt', 'readyTimeoutMs', 'sessionId']);
     expect(body.agora).toEqual({ appId: expect.stringMatching(/^[0-9a-f]{32}$/), channel: expect.stringMatching(/^vb_/), token: expect.stringMatching(/^007eJx/), uid: expect.any(Number) });
-    expect(elapsed).toBeGreaterThanOrEqual(650); // it waited for "processing", not only for the create
+    expect(body.readyTimeoutMs).toBe(15_000);
     expect(body.expiresAt).toBeGreaterThanOrEqual(Math.floor(started / 1000) + 900);
     expect(body.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 900);
 
     const log = await fakeAkool.log();
     expect(log.every((r) => r.keyOk && !r.bearer)).toBe(true);
-    const create = log.filter((r) => r.endpoint === 'create');
-    expect(create).toHaveLength(1);
-    expect(create[0]!.body).toEqual({ avatar_id: 'dvp_Alinna_realisticbg_20241224', duration: 900, mode_type: 1, stream_type: 'agora' });
-    expect(log.filter((r) => r.endpoint === 'detail').length).toBeGreaterThanOrEqual(2);
+    expect(log.map((r) => r.endpoint), 'one create, no status polling').toEqual(['create']);
+    expect(log[0]!.body).toEqual({ avatar_id: 'dvp_Alinna_realisticbg_20241224', duration: 900, mode_type: 1, stream_type: 'agora' });
 
+    // Akool (this fake, by default) starts the avatar only once someone is in the channel.
     const stored = await row(body.sessionId);
-    expect(stored).toMatchObject({ tenant_id: t.id, uid: 'visitor-1', status: 'ready', avatar_id: 'dvp_Alinna_realisticbg_20241224', akool_closed: 0, cost_per_minute_usd: 0.25 });
-    expect(stored.ready_at).not.toBeNull();
+    expect(stored).toMatchObject({ tenant_id: t.id, uid: 'visitor-1', status: 'creating', avatar_id: 'dvp_Alinna_realisticbg_20241224', akool_closed: 0, cost_per_minute_usd: 0.25 });
     expect(Date.parse(stored.ends_at) - Date.parse(stored.created_at)).toBe(900_000);
+    expect((await fakeAkool.session(stored.akool_id)).status).toBe(1);
+    await sleep(300);
+    expect((await fakeAkool.session(stored.akool_id)).status, 'still queueing: nobody joined').toBe(1);
+    await fakeAkool.join(body.agora.channel);
+    await sleep(200);
     expect((await fakeAkool.session(stored.akool_id)).status).toBe(2);
     expect((await usage(t.id)).avatarSessions.used).toBe(1);
     expect((await del(t.publishableKey, body.sessionId)).status).toBe(200);
+    expect(await row(body.sessionId)).toMatchObject({ status: 'ended', end_reason: 'closed', akool_closed: 1 });
+    expect((await usage(t.id)).avatarSessions.used, 'it ran: the unit stays spent').toBe(1);
+  });
+
+  it('closing a session whose avatar never ran records it failed and gives the unit back; one that ran on its own is billed', async () => {
+    const t = await avatarTenant();
+    await fakeAkool.reset();
+    const unseen = await createOk(t.publishableKey);
+    expect((await usage(t.id)).avatarSessions.used).toBe(1);
+    const closed = await read<AvatarCloseResponse>(await del(t.publishableKey, unseen.sessionId));
+    expect(closed).toMatchObject({ status: 'failed', endReason: 'not_ready', durationSeconds: 0 });
+    const stored = await row(unseen.sessionId);
+    expect(stored).toMatchObject({ status: 'failed', end_reason: 'not_ready', akool_closed: 1, estimated_cost_usd: 0 });
+    expect((await fakeAkool.session(stored.akool_id)).closed).toBe(true);
+    expect((await usage(t.id)).avatarSessions.used, 'the unit is back').toBe(0);
+    // A repeat changes nothing (and gives nothing back twice).
+    expect(await read(await del(t.publishableKey, unseen.sessionId))).toEqual(closed);
+    expect((await usage(t.id)).avatarSessions.used).toBe(0);
+
+    // The other behaviour: Akool starts the avatar on its own, whoever joins.
+    await fakeAkool.next('create', { readyWhen: 'own', readyAfterMs: 100 });
+    const own = await createOk(t.publishableKey);
+    expect((await row(own.sessionId)).status).toBe('creating');
+    await sleep(200);
+    expect(await read(await del(t.publishableKey, own.sessionId))).toMatchObject({ status: 'ended', endReason: 'closed' });
+    expect((await row(own.sessionId)).ready_at).not.toBeNull();
+    expect((await usage(t.id)).avatarSessions.used).toBe(1);
   });
 
   it('uses the avatar the page asks for, and refuses one Akool does not know with 400, unit given back', async () => {
@@ -149,42 +199,57 @@ describe('POST /v1/avatar/session', () => {
     await del(t.publishableKey, s.sessionId);
   });
 
-  it('answers 502 avatar_failed for a session Akool fails (status 4), closes it there and gives the unit back', async () => {
+  it('answers 502 avatar_failed when Akool fails the session at create, closes it there and gives the unit back', async () => {
     const t = await avatarTenant();
     await fakeAkool.reset();
-    await fakeAkool.next('create', { outcome: 'fail', readyAfterMs: 200 });
+    await fakeAkool.next('create', { outcome: 'fail', readyAfterMs: 0 });
     await expectError(await createSession(t.publishableKey), 502, 'avatar_failed');
     const [stored] = (await env.DB.prepare('SELECT * FROM avatar_sessions WHERE tenant_id = ?').bind(t.id).all<AvatarSessionRow>()).results;
     expect(stored).toMatchObject({ status: 'failed', end_reason: 'akool_failed', akool_closed: 1, duration_seconds: 0, estimated_cost_usd: 0 });
     expect((await fakeAkool.session(stored!.akool_id)).closeCalls).toBe(1);
     expect((await usage(t.id)).avatarSessions.used).toBe(0);
-  });
 
-  it('gives up after AVATAR_READY_TIMEOUT_MS: 504 avatar_timeout, closed at Akool, unit given back', async () => {
-    const t = await avatarTenant();
-    await fakeAkool.reset();
-    await fakeAkool.next('create', { outcome: 'never' });
-    const started = Date.now();
-    const res = await createSession(t.publishableKey, {}, { AVATAR_READY_TIMEOUT_MS: '900' });
-    const elapsed = Date.now() - started;
-    await expectError(res, 504, 'avatar_timeout');
-    expect(elapsed).toBeGreaterThanOrEqual(850);
-    expect(elapsed).toBeLessThan(4000);
-    const [stored] = (await env.DB.prepare('SELECT * FROM avatar_sessions WHERE tenant_id = ?').bind(t.id).all<AvatarSessionRow>()).results;
-    expect(stored).toMatchObject({ status: 'failed', end_reason: 'timeout', akool_closed: 1 });
-    const fake = await fakeAkool.session(stored!.akool_id);
-    expect(fake.closed).toBe(true);
+    // Failing later (status 4 while the widget waits): closing it records the failure and gives the unit back.
+    await fakeAkool.next('create', { outcome: 'fail', readyAfterMs: 100 });
+    const later = await createOk(t.publishableKey);
+    await sleep(150);
+    expect(await read(await del(t.publishableKey, later.sessionId))).toMatchObject({ status: 'failed', endReason: 'akool_failed' });
     expect((await usage(t.id)).avatarSessions.used).toBe(0);
   });
 
-  it('keeps waiting through a failed status check, and still answers within the bound', async () => {
+  it('GET .../credentials: a fresh Agora token from Akool session/detail for the same channel and uid, for renewToken', async () => {
     const t = await avatarTenant();
+    const other = await avatarTenant();
     await fakeAkool.reset();
-    await fakeAkool.next('create', { readyAfterMs: 300 });
-    await fakeAkool.next('detail', { http: 500 }, { delayMs: 2000 });
     const s = await createOk(t.publishableKey);
+    const res = await credentials(t.publishableKey, s.sessionId);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const fresh = await read<AvatarCredentialsResponse>(res);
+    expect(fresh).toEqual({ sessionId: s.sessionId, status: 'starting', agora: { ...s.agora, token: expect.stringMatching(/^007eJx/) } });
+    expect(fresh.agora.token).not.toBe(s.agora.token);
+    expect(await fakeAkool.token(fresh.agora.token)).toMatchObject({ valid: true, channel: s.agora.channel, uid: s.agora.uid });
+    expect((await fakeAkool.log()).filter((r) => r.endpoint === 'detail').map((r) => r.query)).toEqual([`?id=${(await row(s.sessionId)).akool_id}`]);
+
+    // Once the avatar runs, the answer (and the row) say so.
+    await fakeAkool.join(s.agora.channel);
+    await sleep(200);
+    const ready = await read<AvatarCredentialsResponse>(await credentials(t.publishableKey, s.sessionId));
+    expect(ready.status).toBe('ready');
+    expect(ready.agora.token).not.toBe(fresh.agora.token);
     expect((await row(s.sessionId)).status).toBe('ready');
+
+    await expectError(await credentials(other.publishableKey, s.sessionId), 404, 'not_found');
     await del(t.publishableKey, s.sessionId);
+    await expectError(await credentials(t.publishableKey, s.sessionId), 410, 'avatar_session_gone');
+
+    // Akool ended it by itself (out of time, or closed elsewhere): gone, and recorded ended.
+    const ended = await createRunning(t.publishableKey);
+    await fetch(`${env.AKOOL_BASE_URL}/api/open/v4/liveAvatar/session/close`, {
+      method: 'POST', headers: { 'x-api-key': env.AKOOL_API_KEY!, 'Content-Type': 'application/json' }, body: JSON.stringify({ id: (await row(ended.sessionId)).akool_id }),
+    });
+    await expectError(await credentials(t.publishableKey, ended.sessionId), 410, 'avatar_session_gone');
+    expect(await row(ended.sessionId)).toMatchObject({ status: 'ended', end_reason: 'akool_ended' });
   });
 
   it("maps Akool's busy and credit answers to their own codes, never passes Akool's body, and gives the unit back", async () => {
@@ -265,7 +330,7 @@ describe('closing an avatar session', () => {
   it('DELETE closes at Akool, records duration and cost for /admin/usage, and is idempotent and tenant-scoped', async () => {
     const t = await avatarTenant({ costPerMinuteUsd: 0.25 });
     const other = await avatarTenant();
-    const s = await createOk(t.publishableKey);
+    const s = await createRunning(t.publishableKey);
     await ageSession(s.sessionId, 150); // 150 s of use: 3 started minutes
     await expectError(await del(other.publishableKey, s.sessionId), 404, 'not_found');
     await expectError(await del(t.publishableKey, 'not-a-session'), 404, 'not_found');
@@ -291,8 +356,8 @@ describe('closing an avatar session', () => {
 
   it('the unload beacon (POST .../close?key=, text/plain or empty body) closes it too', async () => {
     const t = await avatarTenant({ costPerMinuteUsd: 0.1 });
-    const a = await createOk(t.publishableKey);
-    const b = await createOk(t.publishableKey);
+    const a = await createRunning(t.publishableKey);
+    const b = await createRunning(t.publishableKey);
     await ageSession(a.sessionId, 61); // 2 started minutes
     const beacon = (id: string, init: RequestInit, key = t.publishableKey, origin = ORIGIN) =>
       call(`/v1/avatar/session/${id}/close?key=${key}`, { method: 'POST', ...init, headers: { Origin: origin, ...(init.headers as Record<string, string>) } });
@@ -324,9 +389,9 @@ describe('the cron sweep', () => {
     const later = Date.now() + 2 * 3600_000;
     await runCron(later); // sessions other tests left open are not this test's business
     await fakeAkool.reset();
-    const a = await createOk(t.publishableKey);
-    const b = await createOk(t.publishableKey);
-    const c = await createOk(t.publishableKey);
+    const a = await createRunning(t.publishableKey);
+    const b = await createRunning(t.publishableKey);
+    const c = await createRunning(t.publishableKey);
     await del(t.publishableKey, c.sessionId);
 
     await fakeAkool.next('close', { http: 500 });
@@ -347,17 +412,46 @@ describe('the cron sweep', () => {
     expect(await usage(t.id)).toMatchObject({ avatarMinutes: 21, avatarCostUsd: 4.2 });
   });
 
-  it('leaves live sessions alone and fails a create abandoned mid-way (isolate gone)', async () => {
+  it('past the ready bound, asks Akool: a session that never ran is failed with its unit back, one that runs is left alone', async () => {
     const t = await avatarTenant();
-    const live = await createOk(t.publishableKey);
-    const stuck = await createOk(t.publishableKey);
-    const threeMinutesAgo = new Date(Date.now() - 180_000).toISOString();
-    await env.DB.prepare("UPDATE avatar_sessions SET status = 'creating', ready_at = NULL, created_at = ? WHERE id = ?").bind(threeMinutesAgo, stuck.sessionId).run();
-    await runCron(Date.now());
+    await runCron(Date.now() + 2 * 3600_000); // sessions other tests left open are not this test's business
+    await fakeAkool.reset();
+    const live = await createRunning(t.publishableKey);
+    const unseen = await createOk(t.publishableKey);
+    const seen = await createOk(t.publishableKey);
+    const young = await createOk(t.publishableKey);
+    await fakeAkool.join(seen.agora.channel);
+    await sleep(200);
+    for (const s of [live, unseen, seen]) await ageSession(s.sessionId, 20); // past AVATAR_READY_TIMEOUT_MS (15 s)
+    expect((await usage(t.id)).avatarSessions.used).toBe(4);
+
+    expect(await runCron(Date.now())).toEqual({ ended: 1, closed: 1, failed: 0 });
     expect(await row(live.sessionId)).toMatchObject({ status: 'ready', akool_closed: 0 });
-    const r = await row(stuck.sessionId);
+    expect(await row(seen.sessionId)).toMatchObject({ status: 'ready', akool_closed: 0 });
+    expect((await row(seen.sessionId)).ready_at).not.toBeNull();
+    expect(await row(young.sessionId), 'within the bound: not asked yet').toMatchObject({ status: 'creating', akool_closed: 0 });
+    const r = await row(unseen.sessionId);
+    expect(r).toMatchObject({ status: 'failed', end_reason: 'not_ready', akool_closed: 1, duration_seconds: 0 });
+    expect((await fakeAkool.session(r.akool_id)).closed).toBe(true);
+    expect((await usage(t.id)).avatarSessions.used).toBe(3);
+    for (const s of [live, seen, young]) await del(t.publishableKey, s.sessionId);
+  });
+
+  it('a session Akool does not answer about is asked again next run, and failed without a refund after 2 minutes (isolate gone)', async () => {
+    const t = await avatarTenant();
+    await runCron(Date.now() + 2 * 3600_000);
+    await fakeAkool.reset();
+    const s = await createOk(t.publishableKey);
+    await ageSession(s.sessionId, 30);
+    await fakeAkool.next('detail', { http: 500 });
+    expect(await runCron(Date.now())).toEqual({ ended: 0, closed: 0, failed: 0 });
+    expect((await row(s.sessionId)).status).toBe('creating');
+    await ageSession(s.sessionId, 150);
+    await fakeAkool.next('detail', { http: 500 });
+    expect(await runCron(Date.now())).toEqual({ ended: 1, closed: 1, failed: 0 });
+    const r = await row(s.sessionId);
     expect(r).toMatchObject({ status: 'failed', end_reason: 'abandoned', akool_closed: 1, duration_seconds: 0 });
     expect((await fakeAkool.session(r.akool_id)).closed).toBe(true);
-    await del(t.publishableKey, live.sessionId);
+    expect((await usage(t.id)).avatarSessions.used, 'not known to have failed at Akool: no refund').toBe(1);
   });
 });

@@ -1,9 +1,18 @@
 // Avatar sessions in D1, and the one way a session ends: marked ended once (whoever comes first), then closed at Akool
 // until Akool confirms. Shared by the DELETE, the unload beacon, the failure paths and the cron sweep.
 import type { Env } from '../env.ts';
-import { closeAvatarSession } from '../providers/akool.ts';
+import { releaseUnit } from '../limits/quota.ts';
+import { AkoolStatus, avatarSessionStatus, closeAvatarSession } from '../providers/akool.ts';
 
 export const MAX_SESSION_SECONDS = 3600;
+export const DEFAULT_READY_TIMEOUT_MS = 15_000;
+const MAX_READY_TIMEOUT_MS = 60_000;
+
+/** How long the avatar may take to appear after create: the widget's bound, then the sweep checks at Akool. */
+export function readyTimeout(env: Env): number {
+  const ms = Number(env.AVATAR_READY_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_READY_TIMEOUT_MS) : DEFAULT_READY_TIMEOUT_MS;
+}
 
 export type AvatarStatus = 'creating' | 'ready' | 'ended' | 'failed';
 
@@ -47,7 +56,11 @@ export async function getAvatarSession(env: Env, id: string, tenantId?: string):
   return stmt.first<AvatarSessionRow>();
 }
 
-/** False when the session left `creating` meanwhile (the sweep gave up on it). */
+/**
+ * `creating`: created at Akool and its credentials handed out, but nobody has seen the avatar running yet (Akool's
+ * demo joins right after create, and Akool may wait for a viewer before it starts). `ready`: Akool reported it
+ * processing. False when the session left `creating` meanwhile.
+ */
 export async function markAvatarReady(env: Env, id: string, at: number): Promise<boolean> {
   const res = await env.DB.prepare("UPDATE avatar_sessions SET status = 'ready', ready_at = ? WHERE id = ? AND status = 'creating'")
     .bind(new Date(at).toISOString(), id)
@@ -86,6 +99,8 @@ export interface EndOptions {
   as?: 'ended' | 'failed';
   /** Runs the Akool close after the answer (the unload beacon); by default the caller waits for it. */
   background?: (work: Promise<unknown>) => void;
+  /** Give the tenant's unit back (the avatar never ran); only the call that ends the session does. */
+  refund?: boolean;
 }
 
 /**
@@ -96,12 +111,13 @@ export async function endAvatarSession(env: Env, row: AvatarSessionRow, opts: En
   if (row.status === 'creating' || row.status === 'ready') {
     const failed = opts.as === 'failed' || row.status === 'creating';
     const use = failed ? { seconds: 0, costUsd: 0 } : billedUse(row, opts.at);
-    await env.DB.prepare(
+    const res = await env.DB.prepare(
       `UPDATE avatar_sessions SET status = ?, ended_at = ?, end_reason = ?, duration_seconds = ?, estimated_cost_usd = ?
        WHERE id = ? AND ended_at IS NULL AND status IN ('creating', 'ready')`,
     )
       .bind(failed ? 'failed' : 'ended', new Date(opts.at).toISOString(), opts.reason, use.seconds, use.costUsd, row.id)
       .run();
+    if (failed && opts.refund && res.meta.changes === 1) await releaseUnit(env, row.tenant_id, 'avatar_session', row.quota_month);
   }
   const current = (await getAvatarSession(env, row.id)) ?? row;
   if (current.akool_closed === 0) {
@@ -110,6 +126,34 @@ export async function endAvatarSession(env: Env, row: AvatarSessionRow, opts: En
     else if (await closing) current.akool_closed = 1;
   }
   return current;
+}
+
+/** What Akool says of a session nobody has seen running: it ran (`ready`), it never did, or no answer. */
+export async function readinessAtAkool(env: Env, row: Pick<AvatarSessionRow, 'id' | 'akool_id'>, at: number): Promise<'ready' | 'not_ready' | 'akool_failed' | 'unknown'> {
+  let status: number;
+  try {
+    status = await avatarSessionStatus(env, row.akool_id);
+  } catch {
+    return 'unknown';
+  }
+  if (status === AkoolStatus.PROCESSING) {
+    await markAvatarReady(env, row.id, at);
+    return 'ready';
+  }
+  return status === AkoolStatus.QUEUEING ? 'not_ready' : 'akool_failed';
+}
+
+/**
+ * Ends a session the visitor (or the page going away) closes. One never seen running is checked at Akool first: if
+ * its avatar did run it is billed like any other; if it never ran (still queueing, or failed) it is recorded failed
+ * and the unit goes back, as when Akool never got it ready. Without an answer it is failed and the unit kept.
+ */
+export async function closeAvatarSessionRow(env: Env, row: AvatarSessionRow, opts: EndOptions): Promise<AvatarSessionRow> {
+  if (row.status !== 'creating') return endAvatarSession(env, row, opts);
+  const readiness = await readinessAtAkool(env, row, opts.at);
+  if (readiness === 'ready') return endAvatarSession(env, { ...row, status: 'ready' }, opts);
+  const reason = readiness === 'unknown' ? opts.reason : readiness;
+  return endAvatarSession(env, row, { ...opts, reason, as: 'failed', refund: readiness !== 'unknown' });
 }
 
 export interface AvatarUsage {

@@ -20,7 +20,8 @@ export interface AgoraCredentials {
 export interface CreatedSession {
   akoolId: string;
   status: number;
-  agora: AgoraCredentials;
+  /** Null when the session is already failed or over: there is nothing to join. */
+  agora: AgoraCredentials | null;
 }
 
 // Akool answers HTTP 200 with a business `code` (1000 = success) for most failures. These are the codes of its
@@ -148,20 +149,38 @@ export async function createAvatarSession(env: Env, opts: { avatarId: string; du
   });
   const d = data as { _id?: unknown; status?: unknown } | null;
   if (typeof d?._id !== 'string' || !d._id) throw malformed('a session id');
-  return { akoolId: d._id, status: typeof d.status === 'number' ? d.status : AkoolStatus.QUEUEING, agora: readAgora(data) };
+  const status = typeof d.status === 'number' ? d.status : AkoolStatus.QUEUEING;
+  const over = status === AkoolStatus.FAILED || status === AkoolStatus.COMPLETED;
+  return { akoolId: d._id, status, agora: over ? null : readAgora(data) };
 }
 
-/** The session's status (1-4); a session Akool no longer knows counts as completed. */
-export async function avatarSessionStatus(env: Env, akoolId: string, timeoutMs?: number): Promise<number> {
+/** `session/detail`: the status (1-4) and the raw data; a session Akool no longer knows counts as completed. */
+async function sessionDetail(env: Env, akoolId: string, timeoutMs?: number): Promise<{ status: number; data: unknown }> {
+  let data: unknown;
   try {
-    const data = await akoolCall(env, `/api/open/v4/liveAvatar/session/detail?id=${encodeURIComponent(akoolId)}`, { method: 'GET' }, timeoutMs);
-    const status = (data as { status?: unknown } | null)?.status;
-    if (typeof status !== 'number') throw malformed('the session status');
-    return status;
+    data = await akoolCall(env, `/api/open/v4/liveAvatar/session/detail?id=${encodeURIComponent(akoolId)}`, { method: 'GET' }, timeoutMs);
   } catch (e) {
-    if (e instanceof AkoolError && e.code === 'avatar_session_gone') return AkoolStatus.COMPLETED;
+    if (e instanceof AkoolError && e.code === 'avatar_session_gone') return { status: AkoolStatus.COMPLETED, data: null };
     throw e;
   }
+  const status = (data as { status?: unknown } | null)?.status;
+  if (typeof status !== 'number') throw malformed('the session status');
+  return { status, data };
+}
+
+/** The session's status: 1 queueing, 2 processing, 3 completed, 4 failed. */
+export async function avatarSessionStatus(env: Env, akoolId: string, timeoutMs?: number): Promise<number> {
+  return (await sessionDetail(env, akoolId, timeoutMs)).status;
+}
+
+/**
+ * The status and, while the session runs, fresh Agora credentials for the same channel and uid: a new token, as
+ * Agora tokens live about 5 minutes and sessions up to an hour.
+ */
+export async function avatarSessionCredentials(env: Env, akoolId: string): Promise<{ status: number; agora: AgoraCredentials | null }> {
+  const { status, data } = await sessionDetail(env, akoolId);
+  const running = status === AkoolStatus.QUEUEING || status === AkoolStatus.PROCESSING;
+  return { status, agora: running ? readAgora(data) : null };
 }
 
 /** Closes a session; closing one that is already over is a success, so a close can be repeated safely. */

@@ -1,24 +1,23 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import type { AvatarCloseResponse, AvatarSessionResponse } from '../api-types.ts';
-import { type AvatarSessionRow, endAvatarSession, getAvatarSession, insertAvatarSession, markAvatarReady, MAX_SESSION_SECONDS } from '../avatar/store.ts';
+import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionResponse } from '../api-types.ts';
+import {
+  type AvatarSessionRow, closeAvatarSessionRow, endAvatarSession, getAvatarSession, insertAvatarSession, markAvatarReady, MAX_SESSION_SECONDS,
+  readyTimeout,
+} from '../avatar/store.ts';
 import { parseJson } from '../body.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { requireFlag, UidSchema } from '../flags/enforce.ts';
 import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
-import { AkoolError, AkoolStatus, avatarSessionStatus, closeAvatarSession, createAvatarSession, NOT_FOUND_CODES } from '../providers/akool.ts';
-import { upstreamTimeout } from '../providers/upstream.ts';
+import { AkoolError, AkoolStatus, avatarSessionCredentials, closeAvatarSession, createAvatarSession, NOT_FOUND_CODES } from '../providers/akool.ts';
 import type { Tenant } from '../tenants/model.ts';
 
 /** Akool's stock avatar, used when neither the request nor the tenant names one. */
 export const DEFAULT_AVATAR_ID = 'dvp_Tristan_cloth2_1080P';
 export const DEFAULT_DURATION_S = 600;
-export const DEFAULT_READY_TIMEOUT_MS = 15_000;
-const MAX_READY_TIMEOUT_MS = 60_000;
-const POLL_MS = [250, 500, 1000];
 
 const CreateBody = v.strictObject({
   avatarId: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,120}$/, 'must be an Akool avatar id (letters, digits, . _ -)'))),
@@ -27,40 +26,14 @@ const CreateBody = v.strictObject({
   uid: v.optional(UidSchema),
 });
 
-function readyTimeout(env: Env): number {
-  const ms = Number(env.AVATAR_READY_TIMEOUT_MS);
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_READY_TIMEOUT_MS) : DEFAULT_READY_TIMEOUT_MS;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
- * Waits until Akool reports the session processing (2): its avatar is then running in the Agora channel, so the
- * widget joins and sees it at once. Queueing (1) keeps waiting; failed (4) or already completed (3) end the wait.
- * A failed status check is retried until the deadline: one slow answer should not cost the visitor the avatar.
+ * Creates the session and answers its credentials at once, as Akool's own demo joins right after create: Akool may
+ * wait for a viewer in the channel before it starts the avatar, so waiting for "processing" here could wait
+ * forever. The widget joins and waits (bounded by `readyTimeoutMs`) for the avatar to publish; a session that never
+ * ran is recorded failed and its unit given back when it is closed (or swept).
  */
-async function waitUntilReady(env: Env, akoolId: string, first: number, deadline: number): Promise<'ready' | 'failed' | 'timeout'> {
-  let status = first;
-  for (let attempt = 0; ; attempt++) {
-    if (status === AkoolStatus.PROCESSING) return 'ready';
-    if (status === AkoolStatus.FAILED || status === AkoolStatus.COMPLETED) return 'failed';
-    const left = deadline - Date.now();
-    if (left <= 0) return 'timeout';
-    await sleep(Math.min(POLL_MS[Math.min(attempt, POLL_MS.length - 1)]!, left));
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return 'timeout';
-    try {
-      status = await avatarSessionStatus(env, akoolId, Math.min(upstreamTimeout(env), remaining));
-    } catch (e) {
-      if (e instanceof ApiError && e.status >= 500) continue;
-      throw e;
-    }
-  }
-}
-
 async function openSession(env: Env, tenant: Tenant, body: v.InferOutput<typeof CreateBody>): Promise<AvatarSessionResponse> {
   const started = Date.now();
-  const deadline = started + readyTimeout(env);
   const settings = tenant.settings.avatar ?? {};
   const avatarId = body.avatarId ?? settings.avatarId ?? DEFAULT_AVATAR_ID;
   const durationSeconds = Math.min(MAX_SESSION_SECONDS, settings.durationSeconds ?? DEFAULT_DURATION_S);
@@ -98,22 +71,13 @@ async function openSession(env: Env, tenant: Tenant, body: v.InferOutput<typeof 
   }
 
   const full = { ...row, status: 'creating', ready_at: null, ended_at: null, end_reason: null, duration_seconds: null, estimated_cost_usd: null, akool_closed: 0 } satisfies AvatarSessionRow;
-  let outcome: Awaited<ReturnType<typeof waitUntilReady>>;
-  try {
-    outcome = await waitUntilReady(env, created.akoolId, created.status, deadline);
-    if (outcome === 'ready' && !(await markAvatarReady(env, id, Date.now()))) outcome = 'failed';
-  } catch (e) {
-    await endAvatarSession(env, full, { reason: (e as { code?: string }).code ?? 'error', at: Date.now(), as: 'failed' });
-    throw e;
-  }
-  if (outcome !== 'ready') {
-    await endAvatarSession(env, full, { reason: outcome === 'timeout' ? 'timeout' : 'akool_failed', at: Date.now(), as: 'failed' });
-    if (outcome === 'timeout') {
-      throw new ApiError(504, 'avatar_timeout', `The avatar was not ready within ${Math.round(readyTimeout(env) / 1000)} s; the voice conversation goes on without it`);
-    }
+  // Failed (4) or already over (3) at create: it will never run.
+  if (!created.agora) {
+    await endAvatarSession(env, full, { reason: 'akool_failed', at: Date.now(), as: 'failed' });
     throw new ApiError(502, 'avatar_failed', 'The avatar service could not start the avatar; the voice conversation goes on without it');
   }
-  return { sessionId: id, agora: created.agora, expiresAt: Math.floor(Date.parse(row.ends_at) / 1000) };
+  if (created.status === AkoolStatus.PROCESSING) await markAvatarReady(env, id, Date.now());
+  return { sessionId: id, agora: created.agora, expiresAt: Math.floor(Date.parse(row.ends_at) / 1000), readyTimeoutMs: readyTimeout(env) };
 }
 
 async function ownedSession(c: Context<AppEnv>): Promise<AvatarSessionRow> {
@@ -123,6 +87,8 @@ async function ownedSession(c: Context<AppEnv>): Promise<AvatarSessionRow> {
   if (!row) throw notFound('Avatar session');
   return row;
 }
+
+const gone = () => new ApiError(410, 'avatar_session_gone', 'This avatar session is over');
 
 /** What the visitor's page may see: not the Akool id, not the tenant's cost. */
 const closeView = (r: AvatarSessionRow): AvatarCloseResponse => ({
@@ -148,15 +114,30 @@ export const avatar = new Hono<AppEnv>()
     const session = await withQuota(c.env, tenant, 'avatar_session', () => openSession(c.env, tenant, body));
     return c.json(session, 201);
   })
+  // Fresh Agora credentials (a new token) for a session that is still on: the widget asks when Agora warns that
+  // its token expires in 30 s. No flag check, like the close: a running session keeps running.
+  .get('/session/:id/credentials', async (c) => {
+    const row = await ownedSession(c);
+    c.header('Cache-Control', 'no-store');
+    if (row.status === 'ended' || row.status === 'failed') throw gone();
+    const { status, agora } = await avatarSessionCredentials(c.env, row.akool_id);
+    if (!agora) {
+      await endAvatarSession(c.env, row, { reason: 'akool_ended', at: Date.now(), as: status === AkoolStatus.FAILED ? 'failed' : 'ended' });
+      throw gone();
+    }
+    if (status === AkoolStatus.PROCESSING && row.status === 'creating') await markAvatarReady(c.env, row.id, Date.now());
+    const body: AvatarCredentialsResponse = { sessionId: row.id, agora, status: status === AkoolStatus.PROCESSING ? 'ready' : 'starting' };
+    return c.json(body);
+  })
   // No flag check on the way out: a session opened before a flag was switched off must still be closable.
   .delete('/session/:id', async (c) => {
     const row = await ownedSession(c);
-    return c.json(closeView(await endAvatarSession(c.env, row, { reason: 'closed', at: Date.now() })));
+    return c.json(closeView(await closeAvatarSessionRow(c.env, row, { reason: 'closed', at: Date.now() })));
   })
   // navigator.sendBeacon on page unload: the key comes as ?key= (beacons cannot set headers), the body is whatever the
   // page sent (ignored). The page is going away, so the close at Akool finishes after the answer.
   .post('/session/:id/close', async (c) => {
     const row = await ownedSession(c);
-    const ended = await endAvatarSession(c.env, row, { reason: 'unload', at: Date.now(), background: (p) => c.executionCtx.waitUntil(p) });
+    const ended = await closeAvatarSessionRow(c.env, row, { reason: 'unload', at: Date.now(), background: (p) => c.executionCtx.waitUntil(p) });
     return c.json(closeView(ended), 202);
   });
