@@ -1,5 +1,5 @@
 import type {
-  ApiErrorBody, AvatarCloseResponse, AvatarSessionRequest, AvatarSessionResponse, BootstrapResponse, HandoffRequest, HandoffResponse, SessionRequest, SessionResponse,
+  ApiErrorBody, AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionRequest, AvatarSessionResponse, BootstrapResponse, HandoffRequest, HandoffResponse, SessionRequest, SessionResponse,
   TtsRequest,
 } from '../../worker/api-types.ts';
 import { fromServerError, WidgetError } from './errors.ts';
@@ -57,6 +57,10 @@ export class ApiClient {
 
   closeAvatarSession(id: string): Promise<AvatarCloseResponse> {
     return this.request(`v1/avatar/session/${encodeURIComponent(id)}`, { method: 'DELETE' }, 'avatar_close_failed');
+  }
+
+  avatarCredentials(id: string): Promise<AvatarCredentialsResponse> {
+    return this.request(`v1/avatar/session/${encodeURIComponent(id)}/credentials`, { method: 'GET' }, 'avatar_renew_failed');
   }
 
   /** For `navigator.sendBeacon` on page unload, which cannot send headers: the key goes in the query. */

@@ -45,6 +45,7 @@ export function createAgoraRtc(): AvatarRtc {
     subscribe,
     unsubscribe: (user, mediaType) => client.unsubscribe(sdkUser(user), mediaType),
     setRemoteVideoStreamType: (uid, streamType) => client.setRemoteVideoStreamType(uid, streamType),
+    renewToken: (token) => client.renewToken(token),
     sendStreamMessage: (message, needRetry) => client.sendStreamMessage(message, needRetry),
     on: <K extends keyof AvatarRtcEvents>(event: K, listener: AvatarRtcEvents[K]) => client.on(event, listener),
     off: <K extends keyof AvatarRtcEvents>(event: K, listener: AvatarRtcEvents[K]) => client.off(event, listener),

@@ -35,10 +35,10 @@ describe('chunkUtf8', () => {
     for (const chunk of chunks) expect(chunk.trim().split(' ').every((w) => words.includes(w))).to.equal(true);
   });
 
-  it('defaults to 950 bytes', () => {
+  it('defaults to 960 bytes (Akool’s demo)', () => {
     const text = 'lorem ipsum '.repeat(500);
     const chunks = chunkUtf8(text);
-    expectValidChunks(text, chunks, 950);
+    expectValidChunks(text, chunks, 960);
     expect(chunks.length).to.equal(Math.ceil(bytes(text) / 948)); // 158 six-byte words fill 948 bytes
   });
 

@@ -77,6 +77,6 @@ export function chunkByCost(text: string, maxBytes: number, cost: CodePointCost)
  * Splits `text` at word boundaries into chunks of at most `maxBytes` UTF-8 bytes each; a word longer than that is
  * cut at code-point boundaries. Joining the chunks gives `text` back.
  */
-export function chunkUtf8(text: string, maxBytes = 950): string[] {
+export function chunkUtf8(text: string, maxBytes = 960): string[] {
   return chunkByCost(text, maxBytes, utf8Cost);
 }

@@ -1,21 +1,32 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { FakeAgoraRtc } from '../../test/widget/fakes/agora.ts';
-import type { AvatarSessionResponse } from '../../worker/api-types.ts';
+import { FakeAgoraRtc, FakeAgoraTokens } from '../../test/widget/fakes/agora.ts';
+import type { AvatarCredentialsResponse, AvatarSessionResponse } from '../../worker/api-types.ts';
 import { AvatarController, type AvatarOptions } from './controller.ts';
 
 const GOOD_DEVICE = () => ({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 });
 
 /** The Worker's avatar routes, in memory; `create` can be held back to test a stop in the middle. */
 function fakeApi() {
+  const agora = (sessionId: string) => ({ appId: 'app', channel: `ch_${sessionId}`, token: FakeAgoraTokens.issue(`ch_${sessionId}`, 7, api.tokenTtlMs), uid: 7 });
   const api = {
     created: [] as string[],
     closed: [] as string[],
+    renewals: [] as string[],
     hold: null as Promise<void> | null,
+    tokenTtlMs: 300_000,
+    /** Scripted failures of the next credentials requests. */
+    renewFailures: [] as Error[],
     async createAvatarSession(): Promise<AvatarSessionResponse> {
       if (api.hold) await api.hold;
       const sessionId = `av_${api.created.length + 1}`;
       api.created.push(sessionId);
-      return { sessionId, agora: { appId: 'app', channel: `ch_${sessionId}`, token: 'tok', uid: 7 }, expiresAt: Date.now() / 1000 + 600 };
+      return { sessionId, agora: agora(sessionId), expiresAt: Date.now() / 1000 + 600, readyTimeoutMs: 300 };
+    },
+    async avatarCredentials(sessionId: string): Promise<AvatarCredentialsResponse> {
+      api.renewals.push(sessionId);
+      const failure = api.renewFailures.shift();
+      if (failure) throw failure;
+      return { sessionId, agora: agora(sessionId), status: 'ready' };
     },
     async closeAvatarSession(id: string) {
       api.closed.push(id);
@@ -35,7 +46,7 @@ function setup(over: Partial<AvatarOptions> = {}) {
   const notices: string[] = [];
   const avatar = new AvatarController({
     container, api, uid: 'v_1', muteModel: (m) => muted.push(m), notice: (t) => notices.push(t), createRtc: () => rtc,
-    strict: true, readBudget: GOOD_DEVICE, joinTimeoutMs: 300, publishTimeoutMs: 300, checkIntervalMs: 60_000, ...over,
+    strict: true, readBudget: GOOD_DEVICE, joinTimeoutMs: 600, checkIntervalMs: 60_000, renewBackoffMs: [50, 50], ...over,
   });
   const fallbacks: string[] = [];
   const states: string[] = [];
@@ -70,7 +81,7 @@ describe('AvatarController', () => {
     expect(refused.api.closed).to.deep.equal(['av_1']);
 
     const absent = setup();
-    absent.rtc.avatarPublishes = false;
+    absent.rtc.behaviour.publishes = false;
     await absent.done();
     expect(absent.fallbacks).to.deep.equal(['avatar_not_published']);
     expect(absent.rtc.joined).to.equal(false);
@@ -108,6 +119,106 @@ describe('AvatarController', () => {
     expired.rtc.emit('token-privilege-did-expire');
     await expired.done();
     expect(expired.fallbacks).to.deep.equal(['avatar_token_expired']);
+  });
+
+  it('renews the Agora token with fresh credentials before each expiry, across several token lifetimes', async () => {
+    const t = setup();
+    t.api.tokenTtlMs = 900;
+    t.rtc.tokenWarnBeforeMs = 300; // Agora warns 30 s before a 5-minute token expires: scaled down
+    await waitUntil(() => t.avatar.state === 'ready');
+    const first = t.rtc.joins[0]!.token!;
+    await new Promise((r) => setTimeout(r, 3000)); // more than three lifetimes
+    expect(t.rtc.expired, 'never expired').to.equal(0);
+    expect(t.rtc.renewals.length).to.be.at.least(3);
+    expect(new Set([first, ...t.rtc.renewals]).size, 'a new token each time').to.equal(t.rtc.renewals.length + 1);
+    expect(t.api.renewals.every((id) => id === 'av_1')).to.equal(true);
+    expect(t.avatar.state).to.equal('ready');
+    expect(t.rtc.joined).to.equal(true);
+    expect(t.fallbacks).to.deep.equal([]);
+    await t.avatar.stop();
+  });
+
+  it('a renewal that keeps failing ends the avatar when the token expires; a session Akool ended ends it at once', async () => {
+    const t = setup();
+    t.api.tokenTtlMs = 800;
+    t.rtc.tokenWarnBeforeMs = 300;
+    t.api.renewFailures = [0, 1, 2].map(() => Object.assign(new Error('offline'), { code: 'avatar_renew_failed' }));
+    await waitUntil(() => t.avatar.state === 'ready');
+    await t.done();
+    expect(t.api.renewals).to.have.length(3);
+    expect(t.rtc.expired).to.equal(1);
+    expect(t.fallbacks).to.deep.equal(['avatar_token_expired']);
+    expect(t.muted).to.deep.equal([true, false]);
+
+    const gone = setup();
+    gone.api.tokenTtlMs = 800;
+    gone.rtc.tokenWarnBeforeMs = 300;
+    gone.api.renewFailures = [Object.assign(new Error('over'), { code: 'avatar_session_gone' })];
+    await gone.done();
+    expect(gone.fallbacks).to.deep.equal(['avatar_left']);
+    expect(gone.rtc.expired).to.equal(0);
+  });
+
+  it('joins right after the session exists, whether Akool starts the avatar for the viewer or on its own', async () => {
+    for (const start of ['on-join', 'on-own'] as const) {
+      const t = setup();
+      t.rtc.behaviour.start = start;
+      await waitUntil(() => t.avatar.state === 'ready', `${start}: not ready`, { timeout: 3000 });
+      expect(t.rtc.joins).to.have.length(1);
+      await t.avatar.stop();
+    }
+  });
+
+  it('speaking follows the avatar’s audio_start and audio_end, not an estimate', async () => {
+    const t = setup();
+    t.rtc.behaviour.speechDelayMs = 150;
+    t.rtc.behaviour.msPerChar = 20;
+    await waitUntil(() => t.avatar.state === 'ready');
+    t.avatar.onServerEvent({ type: 'response.output_text.delta', event_id: 'e1', response_id: 'r1', item_id: 'i1', output_index: 0, content_index: 0, delta: 'Hello there. ' });
+    t.avatar.onServerEvent({ type: 'response.done', event_id: 'e2', response: { id: 'r1', object: 'realtime.response', status: 'completed', output: [] } });
+    expect(t.avatar.state, 'sent, not yet spoken').to.equal('thinking');
+    await waitUntil(() => t.avatar.state === 'speaking');
+    expect(t.rtc.received.some((m) => (m as { pld: { event?: string } }).pld.event === 'audio_start')).to.equal(true);
+    await waitUntil(() => t.avatar.state === 'ready', 'audio_end did not end it', { timeout: 2000 });
+    expect(t.states.filter((s) => ['thinking', 'speaking', 'ready'].includes(s)).slice(-3)).to.deep.equal(['thinking', 'speaking', 'ready']);
+    await t.avatar.stop();
+  });
+
+  it('an avatar that never starts to speak falls back to audio only: the model speaks again, the video goes', async () => {
+    const t = setup({ speechStartTimeoutMs: 300 });
+    t.rtc.behaviour.silent = true;
+    await waitUntil(() => t.avatar.state === 'ready');
+    t.avatar.onServerEvent({ type: 'response.output_text.delta', event_id: 'e1', response_id: 'r1', item_id: 'i1', output_index: 0, content_index: 0, delta: 'Are you there? ' });
+    await t.done();
+    expect(t.fallbacks).to.deep.equal(['avatar_silent']);
+    expect(t.muted).to.deep.equal([true, false]);
+    expect(t.rtc.unsubscribed).to.include('video');
+    expect(t.notices.at(-1)).to.contain('stopped speaking');
+  });
+
+  it('logs a command acknowledgement other than 1000, and falls back when it says the session is gone', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    try {
+      const busy = setup();
+      busy.rtc.behaviour.ackCode = 1005;
+      await waitUntil(() => busy.avatar.state === 'ready');
+      busy.avatar.onBargeIn();
+      await waitUntil(() => warnings.some((w) => w.includes('interrupt with code 1005')));
+      expect(busy.avatar.state, 'a refused interrupt is not the end').to.equal('ready');
+      await busy.avatar.stop();
+
+      const gone = setup();
+      gone.rtc.behaviour.ackCode = 1219;
+      await waitUntil(() => gone.avatar.state === 'ready');
+      gone.avatar.onBargeIn();
+      await gone.done();
+      expect(gone.fallbacks).to.deep.equal(['avatar_refused']);
+      expect(gone.muted).to.deep.equal([true, false]);
+    } finally {
+      console.warn = warn;
+    }
   });
 
   it('over budget while on (dropped frames) lowers the quality with the reason', async () => {

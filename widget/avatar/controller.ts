@@ -1,9 +1,9 @@
-import type { AvatarCloseResponse, AvatarSessionRequest, AvatarSessionResponse } from '../../worker/api-types.ts';
+import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionRequest, AvatarSessionResponse } from '../../worker/api-types.ts';
 import type { RealtimeServerEvent } from '../realtime/transport.ts';
 import { browserBudgetReader, checkBudget, type BudgetReading } from './budget.ts';
 import { describe, failure, fallbackMessage, REFUSED, within } from './failures.ts';
 import type { AvatarRtc, AvatarRtcEvents, MediaKind, RemoteTrack, RemoteUser } from './rtc.ts';
-import { AvatarSpeech, type Activity } from './speech.ts';
+import { AvatarSpeech, parseAvatarMessage, type Activity } from './speech.ts';
 import { AvatarStateMachine, type AvatarState, type AvatarStateChange } from './state-machine.ts';
 import { AvatarView } from './view.ts';
 
@@ -14,6 +14,8 @@ export type AvatarQualitySetting = 'auto' | AvatarQuality;
 export interface AvatarApi {
   createAvatarSession(body: AvatarSessionRequest): Promise<AvatarSessionResponse>;
   closeAvatarSession(sessionId: string): Promise<AvatarCloseResponse | unknown>;
+  /** Fresh Agora credentials (a new token) for the session: Akool's `session/detail`, through the Worker. */
+  avatarCredentials(sessionId: string): Promise<AvatarCredentialsResponse>;
   /** The unload beacon's URL, key included (`sendBeacon` cannot send headers). */
   avatarCloseUrl(sessionId: string): string;
 }
@@ -42,8 +44,12 @@ export interface AvatarOptions {
   backoffMs?: readonly number[];
   /** From the moment the session exists: the SDK (downloading since the request) and the join must be done. */
   joinTimeoutMs?: number;
-  /** After the join, how long the avatar may take to publish its audio. */
+  /** After the join, how long the avatar may take to publish its audio; default: the Worker's `readyTimeoutMs`. */
   publishTimeoutMs?: number;
+  /** How long a sentence sent to a quiet avatar may wait for its `audio_start`. */
+  speechStartTimeoutMs?: number;
+  /** Waits between attempts to renew the Agora token (inside the 30 s Agora gives). */
+  renewBackoffMs?: readonly number[];
   leaveTimeoutMs?: number;
   checkIntervalMs?: number;
   /** Invalid state transitions throw (tests) instead of being logged. */
@@ -65,6 +71,11 @@ export interface AvatarHandle {
 }
 
 const LOWER: Record<AvatarQuality, AvatarQuality | null> = { high: 'medium', medium: 'low', low: null };
+
+/** The SDK chunk's download and `join()` together, from the moment the session exists. */
+export const JOIN_BUDGET_MS = 6000;
+/** When the Worker does not say (older Worker): how long the avatar may take to appear after the join. */
+const DEFAULT_READY_TIMEOUT_MS = 15_000;
 const LIVE = new Set<AvatarState>(['ready', 'thinking', 'speaking', 'degraded']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,6 +105,7 @@ export class AvatarController implements AvatarHandle {
   private startHeapMb: number | undefined;
   private interval: ReturnType<typeof setInterval> | undefined;
   private errorText = '';
+  private renewing = false;
   private ended = false;
   private ending: Promise<void> | null = null;
 
@@ -170,9 +182,10 @@ export class AvatarController implements AvatarHandle {
     try {
       // One deadline for the SDK and the join, not retried: the SDK retries its own gateway requests, and a join
       // that fails here (no route to Agora, a firewall, a connection too slow to fetch the SDK) fails again.
-      await within(joined, this.o.joinTimeoutMs ?? 2500, 'avatar_join_timeout');
+      await within(joined, this.o.joinTimeoutMs ?? JOIN_BUDGET_MS, 'avatar_join_timeout');
       if (this.ended) return;
-      await within(audio, this.o.publishTimeoutMs ?? 5000, 'avatar_not_published');
+      // Akool may start the avatar only now that we are in the channel: its bounded wait starts here.
+      await within(audio, this.o.publishTimeoutMs ?? session.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, 'avatar_not_published');
     } catch (error) {
       if (this.ended) return;
       const { code } = describe(error, 'avatar_join_failed');
@@ -217,6 +230,7 @@ export class AvatarController implements AvatarHandle {
     on('exception', this.onException);
     on('token-privilege-will-expire', this.onTokenWillExpire);
     on('token-privilege-did-expire', this.onTokenExpired);
+    on('stream-message', this.onStreamMessage);
   }
 
   private goLive(): void {
@@ -224,10 +238,15 @@ export class AvatarController implements AvatarHandle {
     this.startHeapMb = this.readBudget().heapMb;
     this.speech = new AvatarSpeech(
       (bytes) => this.rtc?.sendStreamMessage(bytes, false),
-      (activity) => {
-        this.activity = activity;
-        this.syncState();
+      {
+        activity: (activity) => {
+          this.activity = activity;
+          this.syncState();
+        },
+        // The model's voice comes back at once; the video goes, since a mute face helps nobody.
+        cannotSpeak: (reason) => void this.fail(reason, '', true),
       },
+      this.o.speechStartTimeoutMs,
     );
     this.o.muteModel(true);
     this.applyQuality();
@@ -357,13 +376,52 @@ export class AvatarController implements AvatarHandle {
     if (!this.speech) return; // before live, the join's own result decides
     if (current === 'RECONNECTING') this.setWeak('reconnecting');
     else if (current === 'CONNECTED' && this.weak === 'reconnecting') this.setWeak(null);
+    else if (current === 'DISCONNECTED' && reason === 'TOKEN_EXPIRE') void this.fail('avatar_token_expired', '');
     else if (current === 'DISCONNECTED' && reason !== 'LEAVE') void this.fail('avatar_connection_lost', '');
   };
 
   private readonly onException: AvatarRtcEvents['exception'] = (event) => console.warn(`avatar: Agora ${event.code} ${event.msg}`);
-  /** Akool mints the token for the session's length; there is nothing to renew it with. */
-  private readonly onTokenWillExpire = () => console.info('avatar: the Agora token expires soon; the session ends with it');
+  /** Akool's events and acknowledgements: they say when the avatar speaks (and when it cannot). */
+  private readonly onStreamMessage: AvatarRtcEvents['stream-message'] = (uid, payload) => {
+    if (uid !== this.avatar?.uid) return;
+    const message = parseAvatarMessage(payload);
+    if (message) this.speech?.onAvatarMessage(message);
+  };
+
+  /**
+   * Agora's token lives about 5 minutes, the session up to an hour: 30 s before it expires, fresh credentials come
+   * from Akool (`session/detail`, through the Worker) and go to `renewToken`. A few tries fit in those 30 s; a
+   * session Akool has ended cannot be renewed and ends here.
+   */
+  private readonly onTokenWillExpire = () => void this.renew();
   private readonly onTokenExpired = () => void this.fail('avatar_token_expired', '');
+
+  private async renew(): Promise<void> {
+    const rtc = this.rtc;
+    const session = this.session;
+    if (!rtc || !session || this.renewing) return;
+    this.renewing = true;
+    const backoff = this.o.renewBackoffMs ?? [2000, 5000];
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const fresh = await this.o.api.avatarCredentials(session.sessionId);
+          if (this.ended || this.rtc !== rtc) return;
+          await rtc.renewToken(fresh.agora.token);
+          return;
+        } catch (error) {
+          if (this.ended || this.rtc !== rtc) return;
+          const { code } = describe(error, 'avatar_renew_failed');
+          if (code === 'avatar_session_gone' || code === 'not_found') return void this.fail('avatar_left', '');
+          console.warn(`avatar: could not renew the Agora token (attempt ${attempt + 1})`, error);
+          if (attempt >= backoff.length) return; // token-privilege-did-expire ends it
+          await sleep(backoff[attempt]!);
+        }
+      }
+    } finally {
+      this.renewing = false;
+    }
+  }
 
   // --- the end --------------------------------------------------------------------------------------------------------
 

@@ -3,6 +3,9 @@ import { SentenceSplitter } from './sentences.ts';
 
 /** Agora's hard limit: the SDK throws "stream message out of range." above it. */
 export const MAX_STREAM_MESSAGE_BYTES = 1024;
+/** Akool's official demo: encoded messages of at most 960 bytes, paced at 960 x 6 = 5,760 bytes a second. */
+export const AKOOL_MESSAGE_BYTES = 960;
+export const AKOOL_BYTES_PER_SECOND = AKOOL_MESSAGE_BYTES * 6;
 
 export interface AkoolChatMessage {
   v: 2;
@@ -47,11 +50,14 @@ export interface AvatarMessageQueueStats {
 export interface AvatarMessageQueueOptions {
   send: (bytes: Uint8Array) => void | Promise<void>;
   bytesPerSecond?: number;
-  /** Agora allows 30 stream messages a second; many short sentences would hit this before the byte limit. */
+  /**
+   * Agora allows 30 stream messages a second; many short sentences would hit this before the byte limit. Chat
+   * takes at most 25, so an interrupt (sent ahead of any pacing) always fits beside a full second of chat.
+   */
   messagesPerSecond?: number;
   /**
-   * Budget for one encoded message, JSON envelope included, as in Akool's demo (950, leaving room under Agora's
-   * 1024). The text of a chunk gets what the envelope leaves: about 840 bytes with a UUID message id.
+   * Budget for one encoded message, JSON envelope included, as in Akool's demo (960, leaving room under Agora's
+   * 1024). The text of a chunk gets what the envelope leaves: about 850 bytes with a UUID message id.
    */
   maxChunkBytes?: number;
   now?: () => number;
@@ -154,9 +160,10 @@ export class AvatarMessageQueue {
   private bytesSent = 0;
 
   constructor(options: AvatarMessageQueueOptions) {
-    const bytesPerSecond = options.bytesPerSecond ?? 6000;
-    const messagesPerSecond = options.messagesPerSecond ?? 30;
-    this.maxChunkBytes = options.maxChunkBytes ?? 950;
+    // Agora allows about 6 KB a second per user; Akool's demo stays at 5,760, which leaves room for commands.
+    const bytesPerSecond = options.bytesPerSecond ?? AKOOL_BYTES_PER_SECOND;
+    const messagesPerSecond = options.messagesPerSecond ?? 25;
+    this.maxChunkBytes = options.maxChunkBytes ?? AKOOL_MESSAGE_BYTES;
     // The floor leaves a UUID-sized envelope (about 110 bytes) plenty of room for text.
     if (!(this.maxChunkBytes >= 256 && this.maxChunkBytes <= MAX_STREAM_MESSAGE_BYTES)) {
       throw new RangeError(`maxChunkBytes must be 256..${MAX_STREAM_MESSAGE_BYTES}, got ${this.maxChunkBytes}`);

@@ -47,8 +47,12 @@ export interface AvatarRtcEvents {
   'connection-state-change': (current: ConnectionState, previous: ConnectionState, reason?: string) => void;
   'network-quality': (stats: NetworkQuality) => void;
   exception: (event: { code: number; msg: string; uid: UID }) => void;
+  /** 30 s before the token expires: `renewToken` with a fresh one, or the SDK leaves the channel when it does. */
   'token-privilege-will-expire': () => void;
+  /** The token expired: the SDK has left the channel (connection-state-change DISCONNECTED, TOKEN_EXPIRE). */
   'token-privilege-did-expire': () => void;
+  /** What the avatar sends back: Akool's v2 events (audio_start, audio_end) and command acknowledgements. */
+  'stream-message': (uid: UID, payload: Uint8Array) => void;
 }
 
 export interface AvatarRtc {
@@ -61,6 +65,8 @@ export interface AvatarRtc {
   subscribe(user: RemoteUser, mediaType: 'audio'): Promise<RemoteAudioTrack>;
   unsubscribe(user: RemoteUser, mediaType?: MediaKind): Promise<void>;
   setRemoteVideoStreamType(uid: UID, streamType: RemoteStreamType): Promise<void>;
+  /** Swaps in a fresh token (same channel and uid) before the current one expires. */
+  renewToken(token: string): Promise<void>;
   /**
    * Akool's channel for text and commands; at most 1024 bytes a message (the SDK throws above). It exists on the
    * SDK's client class but not on its public `IAgoraRTCClient` type, hence this declaration.

@@ -3,25 +3,52 @@ import { AvatarMessageQueue, type SentenceSent } from './message-queue.ts';
 
 export type Activity = 'ready' | 'thinking' | 'speaking';
 
-/** About 150 words a minute; it only decides when the avatar counts as done speaking (speaking -> ready). */
-const MS_PER_CHAR = 65;
+/** What the avatar sends back over the data stream (Akool v2): events, and acknowledgements of our commands. */
+export type AvatarMessage =
+  | { v: 2; type: 'event'; mid?: string; pld: { event: 'audio_start' | 'audio_end' | (string & {}) } }
+  | { v: 2; type: 'command'; mid?: string; pld: { cmd: string; code?: number; msg?: string } }
+  | { v: 2; type: 'chat'; mid?: string; pld: { text?: string; from?: string } };
+
+/** Akool's codes in a command acknowledgement that mean the session cannot speak any more. */
+const SESSION_GONE = new Set([1216 /* session does not exist */, 1219 /* closed */]);
+
+/** Reads one stream message from the avatar; anything that is not Akool's v2 JSON is ignored. */
+export function parseAvatarMessage(payload: Uint8Array): AvatarMessage | null {
+  try {
+    const m = JSON.parse(new TextDecoder().decode(payload)) as Partial<AvatarMessage> | null;
+    return m && m.v === 2 && typeof m.type === 'string' && m.pld && typeof m.pld === 'object' ? (m as AvatarMessage) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface SpeechCallbacks {
+  activity(activity: Activity): void;
+  /** The avatar will not speak: no `audio_start` for a sentence in time, or an acknowledgement that says so. */
+  cannotSpeak(reason: 'avatar_silent' | 'avatar_refused'): void;
+}
 
 /**
  * What the avatar says: the assistant's transcript, sentence by sentence, through the message queue (Akool v2 chat
- * stream messages, paced), and whether it is idle, waiting for a first sentence, or speaking.
+ * stream messages, paced), and what the avatar reports back: `audio_start` / `audio_end` decide when it is
+ * speaking, and a sentence it never starts to say means it cannot speak (the caller falls back to audio only).
  */
 export class AvatarSpeech {
   private readonly queue: AvatarMessageQueue;
   private activity: Activity = 'ready';
   private responseDone = true;
-  private speakingUntil = 0;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Between the avatar's `audio_start` and `audio_end`. */
+  private talking = false;
+  /** Armed when a sentence went out while the avatar was quiet; `audio_start` disarms it. */
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
   private response: string | undefined;
   private cancelled: string | undefined;
 
   constructor(
     send: (bytes: Uint8Array) => void | Promise<void>,
-    private readonly onActivity: (activity: Activity) => void,
+    private readonly on: SpeechCallbacks,
+    /** How long a sent sentence may wait for `audio_start` (Akool synthesises it first). */
+    private readonly speechStartTimeoutMs = 8000,
   ) {
     this.queue = new AvatarMessageQueue({ send, onSent: (sentence) => this.onSent(sentence) });
   }
@@ -40,6 +67,22 @@ export class AvatarSpeech {
     }
   }
 
+  /** What the avatar sent us. */
+  onAvatarMessage(m: AvatarMessage): void {
+    if (m.type === 'event' && m.pld.event === 'audio_start') {
+      clearTimeout(this.startTimer);
+      this.startTimer = undefined;
+      this.talking = true;
+      this.set('speaking');
+    } else if (m.type === 'event' && m.pld.event === 'audio_end') {
+      this.talking = false;
+      this.settle();
+    } else if (m.type === 'command' && typeof m.pld.code === 'number' && m.pld.code !== 1000) {
+      console.warn(`avatar: Akool answered ${m.pld.cmd} with code ${m.pld.code}${m.pld.msg ? ` (${m.pld.msg})` : ''}`);
+      if (SESSION_GONE.has(m.pld.code)) this.on.cannotSpeak('avatar_refused');
+    }
+  }
+
   /** A sentence is sent the moment it ends, while the model is still writing the next. */
   private onTranscriptDelta(delta: string): void {
     this.responseDone = false;
@@ -51,45 +94,47 @@ export class AvatarSpeech {
   private onResponseDone(): void {
     this.queue.endResponse();
     this.responseDone = true;
-    this.scheduleIdle();
+    this.settle();
   }
 
   /**
    * The visitor speaks, presses to talk or types: interrupt at once and drop the queue. Sent even when the avatar
-   * looks idle, since its speech can outlast the estimate; an interrupt with nothing to stop costs one message.
+   * looks idle: its speech can outlast what it reported; an interrupt with nothing to stop costs one message.
    */
   onBargeIn(): void {
     this.cancelled = this.response;
     this.queue.interrupt();
     this.responseDone = true;
-    this.speakingUntil = 0;
-    clearTimeout(this.idleTimer);
+    this.talking = false;
+    clearTimeout(this.startTimer);
+    this.startTimer = undefined;
     this.set('ready');
   }
 
   dispose(): void {
-    clearTimeout(this.idleTimer);
+    clearTimeout(this.startTimer);
     this.queue.dispose();
   }
 
-  private onSent(sentence: SentenceSent): void {
-    this.speakingUntil = Math.max(this.speakingUntil, performance.now()) + sentence.text.length * MS_PER_CHAR;
-    this.set('speaking');
-    this.scheduleIdle();
+  private onSent(_sentence: SentenceSent): void {
+    // While it talks, Akool queues the sentence behind what it says: its audio_start already came.
+    if (this.talking || this.startTimer !== undefined) return;
+    this.startTimer = setTimeout(() => {
+      this.startTimer = undefined;
+      this.on.cannotSpeak('avatar_silent');
+    }, this.speechStartTimeoutMs);
   }
 
-  /** Back to ready once the response is complete, sent, and (by estimate) spoken. */
-  private scheduleIdle(): void {
-    clearTimeout(this.idleTimer);
-    if (!this.responseDone) return;
-    const wait = this.speakingUntil - performance.now();
-    if (wait <= 0 && !this.queue.stats.queued) return this.set('ready');
-    this.idleTimer = setTimeout(() => this.scheduleIdle(), Math.max(wait, 50));
+  /** Quiet now: ready when nothing more is coming, else waiting for the next sentence. */
+  private settle(): void {
+    if (this.talking) return;
+    if (this.responseDone && !this.queue.stats.queued && this.startTimer === undefined) this.set('ready');
+    else if (this.activity === 'speaking') this.set('thinking');
   }
 
   private set(activity: Activity): void {
     if (activity === this.activity) return;
     this.activity = activity;
-    this.onActivity(activity);
+    this.on.activity(activity);
   }
 }

@@ -1,6 +1,7 @@
-import type { AvatarSessionResponse, BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
+import type { AvatarCredentialsResponse, AvatarSessionResponse, BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
 // @ts-expect-error plain JS module without types
 import { fakeMp3Bytes } from '../../fakes/mp3.js';
+import { FakeAgoraTokens } from './agora.ts';
 import { FakeOpenAIPeer } from './openai-peer.ts';
 
 export const API = 'https://api.voice-buddy.test';
@@ -64,6 +65,14 @@ export class FakeBackend {
   readonly ttsRequests: Array<{ text: string; uid?: string; at: number }> = [];
   /** Every avatar session created, and whether it was closed (DELETE, or the unload beacon's POST .../close). */
   readonly avatarSessions = new Map<string, { closedBy: 'delete' | 'beacon' | null }>();
+  /** Every POST /v1/avatar/session answer, in order. */
+  readonly avatarAnswers: AvatarSessionResponse[] = [];
+  /** How long the Agora tokens Akool mints live (about 5 minutes; tests shorten it to see renewals). */
+  avatarTokenTtlMs = 300_000;
+  /** The Worker's `readyTimeoutMs`: how long the widget waits for the avatar to appear. */
+  avatarReadyTimeoutMs = 15_000;
+  /** Scripted answers for the next GET .../credentials, then fresh credentials from "Akool". */
+  credentialsReplies: Reply[] = [];
   private original = window.fetch;
 
   install(): this {
@@ -145,10 +154,23 @@ export class FakeBackend {
       this.avatarSessions.set(sessionId, { closedBy: null });
       const session: AvatarSessionResponse = {
         sessionId,
-        agora: { appId: 'agora-app-id', channel: `channel_${sessionId}`, token: `token_${sessionId}`, uid: 1001 },
+        agora: this.agoraCredentials(sessionId),
         expiresAt: Math.floor(Date.now() / 1000) + 600,
+        readyTimeoutMs: this.avatarReadyTimeoutMs,
       };
+      this.avatarAnswers.push(session);
       return json(session, 201);
+    }
+    const renew = /^\/v1\/avatar\/session\/([^/]+)\/credentials$/.exec(url.pathname);
+    if (renew && req.method === 'GET') {
+      const sessionId = decodeURIComponent(renew[1]!);
+      const session = this.avatarSessions.get(sessionId);
+      if (!session) return json({ error: { code: 'not_found', message: 'No such avatar session', requestId: 'r' } }, 404);
+      const scripted = this.credentialsReplies.shift();
+      if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
+      if (session.closedBy) return workerError(410, 'avatar_session_gone', 'This avatar session is over');
+      const body: AvatarCredentialsResponse = { sessionId, agora: this.agoraCredentials(sessionId), status: 'ready' };
+      return json(body, 200);
     }
     const avatarClose = /^\/v1\/avatar\/session\/([^/]+)(\/close)?$/.exec(url.pathname);
     if (avatarClose && (req.method === 'DELETE' || (avatarClose[2] && req.method === 'POST'))) {
@@ -189,6 +211,12 @@ export class FakeBackend {
       return new Response(answer, { status: 201, headers: { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/rtc_${this.peers.length}` } });
     }
     return json({ error: { code: 'not_found', message: `No route ${url.pathname}`, requestId: 'r' } }, 404);
+  }
+
+  /** What Akool mints for the session: a new token each time, for the same channel and uid. */
+  private agoraCredentials(sessionId: string): AvatarSessionResponse['agora'] {
+    const channel = `channel_${sessionId}`;
+    return { appId: 'agora-app-id', channel, token: FakeAgoraTokens.issue(channel, 1001, this.avatarTokenTtlMs), uid: 1001 };
   }
 
   /** As strict as the Worker's route: JSON, 1-2000 characters of text, nothing else but `voice` and `uid`. */
