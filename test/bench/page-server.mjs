@@ -3,6 +3,7 @@
 // entry, and the fake relay at /fake-relay that FakeBackend's wsUrl points to (test/fakes/openai-realtime-ws.js,
 // configured first as the Worker's relay does). Only 127.0.0.1.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
@@ -10,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { ROOT } from '../../demo/local.mjs';
 import { attachRealtimeSocket } from '../fakes/openai-realtime-ws.js';
 
-export const ENTRIES = ['connect', 'keywords', 'ptt'];
+export const ENTRIES = ['connect', 'keywords', 'ptt', 'avatar'];
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
 
 export async function startPageServer(outdir) {
@@ -37,9 +38,22 @@ export async function startPageServer(outdir) {
   }
 
   const requests = [];
+  const gzipped = new Map();
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://bench').pathname)).replace(/^(\.\.[/\\])+/, '');
     requests.push(path);
+    // The built widget's lazy chunks (dist/chunks/), compressed as Cloudflare's edge serves them.
+    if (path.startsWith('/sdk/')) {
+      try {
+        const file = join(ROOT, 'dist/chunks', path.slice('/sdk/'.length));
+        if (!gzipped.has(file)) gzipped.set(file, gzipSync(readFileSync(file), { level: 6 }));
+        res.writeHead(200, { 'Content-Type': TYPES['.js'], 'Content-Encoding': 'gzip', 'Cache-Control': 'no-store' });
+        return res.end(gzipped.get(file));
+      } catch {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        return res.end('not built');
+      }
+    }
     try {
       const body = readFileSync(join(outdir, path));
       res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });

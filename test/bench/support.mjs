@@ -10,6 +10,7 @@ import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import { prepareDatabase, ROOT } from '../../demo/local.mjs';
 import { adminFetch, freePort, launchBrowser, SANDBOX_VARS, startWorker } from '../e2e/support.mjs';
+import { FAKE_ELEVENLABS_KEY, startFakeElevenLabs } from '../fakes/elevenlabs.js';
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
 import { startPageServer } from './page-server.mjs';
 
@@ -34,7 +35,9 @@ export async function raiseDemoLimits(worker) {
   const res = await worker.admin('/admin/tenants/demo', {
     method: 'PUT',
     headers: { 'X-Admin-Actor': 'bench' },
-    body: JSON.stringify({ limits: { requestsPerMinute: 100_000, eventsPerSecond: 10_000, voiceSessionsPerMonth: 100_000, generationsPerMonth: 100_000 } }),
+    body: JSON.stringify({
+      limits: { requestsPerMinute: 100_000, eventsPerSecond: 10_000, voiceSessionsPerMonth: 100_000, generationsPerMonth: 100_000, ttsCharactersPerMonth: 10_000_000 },
+    }),
   });
   if (!res.ok) throw new Error(`raising the demo tenant's limits failed: ${res.status} ${await res.text()}`);
 }
@@ -183,14 +186,33 @@ export function createContext() {
     runtimeUpstreamWorker: () =>
       once('runtime-upstream', async () => {
         const fake = await ctx.fakeOpenAI();
-        const started = Date.now();
-        const worker = await startRuntimeWorker({ OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: fake.url }, ctx.tempDir('runtime'));
-        ports.add(worker.port);
-        defer('stop the Miniflare Worker', () => worker.dispose());
-        console.log(`  [harness] workerd via Miniflare (upstream: fake OpenAI) on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        await raiseDemoLimits(worker);
-        return worker;
+        return ctx.startRuntimeWorker({ OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: fake.url }, 'upstream: fake OpenAI');
       }),
+
+    /** The fake ElevenLabs server; `firstByteMs` is changed per request through its /__fake/next. */
+    fakeElevenLabs: () =>
+      once('fake-elevenlabs', async () => {
+        const fake = await startFakeElevenLabs();
+        defer('stop the fake ElevenLabs server', () => fake.close());
+        return fake;
+      }),
+
+    /** The Worker vars that aim text-to-speech at the fake ElevenLabs. */
+    async elevenLabsVars() {
+      const fake = await ctx.fakeElevenLabs();
+      return { ELEVENLABS_API_KEY: FAKE_ELEVENLABS_KEY, ELEVENLABS_BASE_URL: fake.url };
+    },
+
+    /** A Worker in workerd via Miniflare (no wrangler dev proxy), demo tenant's limits raised. */
+    async startRuntimeWorker(vars, label) {
+      const started = Date.now();
+      const worker = await startRuntimeWorker(vars, ctx.tempDir('runtime'));
+      ports.add(worker.port);
+      defer(`stop the Miniflare Worker (${label})`, () => worker.dispose());
+      console.log(`  [harness] workerd via Miniflare (${label}) on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await raiseDemoLimits(worker);
+      return worker;
+    },
 
     async startWorker(vars, label) {
       const started = Date.now();

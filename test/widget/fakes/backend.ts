@@ -65,6 +65,8 @@ export class FakeBackend {
   readonly ttsRequests: Array<{ text: string; uid?: string; at: number }> = [];
   /** Every avatar session created, and whether it was closed (DELETE, or the unload beacon's POST .../close). */
   readonly avatarSessions = new Map<string, { closedBy: 'delete' | 'beacon' | null }>();
+  /** How long Akool's create takes behind the Worker (the bench gives it a real-world figure). */
+  avatarCreateDelayMs = 0;
   /** Every POST /v1/avatar/session answer, in order. */
   readonly avatarAnswers: AvatarSessionResponse[] = [];
   /** How long the Agora tokens Akool mints live (about 5 minutes; tests shorten it to see renewals). */
@@ -150,6 +152,7 @@ export class FakeBackend {
     if (url.pathname === '/v1/avatar/session' && req.method === 'POST') {
       const scripted = this.avatarReplies.shift();
       if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
+      if (this.avatarCreateDelayMs) await new Promise((r) => setTimeout(r, this.avatarCreateDelayMs));
       const sessionId = `av_${this.avatarSessions.size + 1}`;
       this.avatarSessions.set(sessionId, { closedBy: null });
       const session: AvatarSessionResponse = {
