@@ -159,6 +159,8 @@ describe('spoken replies in text mode', () => {
     expect(notices).to.deep.equal(['Spoken replies have reached this site’s limit for the month; replies continue as text.']);
     expect(el.status).to.equal('listening');
     expect(part(el, 'error'), 'the conversation is not in error').to.equal(null);
+    await el.updateComplete;
+    expect(part(el, 'speech-button'), 'nothing left to mute').to.equal(null);
 
     el.disconnect();
     await el.updateComplete;

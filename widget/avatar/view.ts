@@ -1,15 +1,17 @@
 import type { AvatarState } from './state-machine.ts';
 
 // Plain DOM, no Lit: the lazy chunk must not pull in (or share) the main bundle's code. The container is the
-// element's `part="avatar"` in its shadow root, so this stylesheet stays inside the widget.
+// element's `part="avatar"` in its shadow root, so this stylesheet stays inside the widget. The video is capped at
+// 200 px high (140 px on a phone) and centred: in the default 480 px panel a taller one left the transcript no room.
 const CSS = `
 [part~="avatar"] { margin: 0 0 8px; }
-.vb-avatar { position: relative; aspect-ratio: 4 / 3; max-height: 40vh; overflow: hidden; border-radius: calc(var(--voice-buddy-radius, 14px) - 4px); background: #111827; color: #f9fafb; }
+.vb-avatar { position: relative; aspect-ratio: 4 / 3; max-height: min(40vh, 200px); margin-inline: auto; overflow: hidden; border-radius: calc(var(--voice-buddy-radius, 14px) - 4px); background: #111827; color: #f9fafb; }
 .vb-avatar-video, .vb-avatar-video > div, .vb-avatar video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; }
 .vb-avatar-overlay { position: absolute; inset: auto 0 0 0; margin: 0; padding: 8px 12px; font-size: 0.87em; background: rgb(17 24 39 / 0.72); }
 .vb-avatar-overlay:empty { display: none; }
 .vb-avatar[data-state="connecting"] .vb-avatar-overlay, .vb-avatar[data-state="checking"] .vb-avatar-overlay { inset: 0; display: grid; place-items: center; text-align: center; }
 .vb-avatar[data-state="error"] .vb-avatar-overlay { background: rgb(127 29 29 / 0.85); }
+@media (max-width: 480px) { .vb-avatar { max-height: 140px; } }
 `;
 
 const TEXT: Partial<Record<AvatarState, string>> = {

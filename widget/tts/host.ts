@@ -42,13 +42,16 @@ export class SpeechHost {
     return !!config?.tts?.available && config.flags.tts?.enabled !== false;
   }
 
-  /** Spoken replies belong to text mode; the voice modes have the model's own voice. */
+  /**
+   * Spoken replies belong to text mode (the voice modes have the model's own voice), until they failed in this
+   * conversation: then there is nothing to mute either.
+   */
   get offered(): boolean {
-    return this.available && this.o.store.$mode.get() === 'text';
+    return this.available && this.o.store.$mode.get() === 'text' && !this.failed;
   }
 
   private get active(): boolean {
-    return this.offered && !this.muted && !this.failed && !this.o.silenced();
+    return this.offered && !this.muted && !this.o.silenced();
   }
 
   /** Called on every status change: load ahead of the first reply; stop with the conversation. */
