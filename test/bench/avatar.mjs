@@ -209,6 +209,9 @@ const RUNS = 3;
 async function firstFrame(ctx) {
   const server = await ctx.pageServer();
   const { JOIN_BUDGET_MS } = await ctx.importTs('widget/avatar/controller.ts');
+  const sdk = chunkFiles().find((f) => /voice-buddy-agora/.test(f));
+  if (!sdk) throw new Error('no Agora chunk in dist/chunks: run npm run build');
+  const sdkUrl = `${server.origin}/sdk/${sdk.slice('dist/chunks/'.length)}`;
   const rows = [];
   const budgetSpans = [];
   let floorFrame = NaN;
@@ -219,7 +222,7 @@ async function firstFrame(ctx) {
       try {
         await page.evaluate(
           (o) => window.benchAvatar.prepare(o),
-          { rttMs: net.latency, joinRoundTrips: JOIN_ROUND_TRIPS, akoolCreateMs: AKOOL_CREATE_MS, akoolStartMs: AKOOL_START_MS, sdkUrl: `${server.origin}/sdk/voice-buddy-agora.js` },
+          { rttMs: net.latency, joinRoundTrips: JOIN_ROUND_TRIPS, akoolCreateMs: AKOOL_CREATE_MS, akoolStartMs: AKOOL_START_MS, sdkUrl },
         );
         await page.setCacheEnabled(false);
         await page.emulateNetworkConditions({ download: net.download, upload: net.upload, latency: net.latency });
