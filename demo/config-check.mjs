@@ -15,7 +15,7 @@ export const SECRETS = [
   { name: 'TICKET_SECRET', required: true, purpose: 'Signs relay tickets, so a ticket minted in one isolate is redeemed in another. Unset: each isolate signs with its own random secret, and push-to-talk and text fail whenever the WebSocket lands elsewhere.' },
   { name: 'OPENAI_API_KEY', required: false, purpose: 'Server key that mints short-lived Realtime keys, opens relay sessions and makes images. Unset: sandbox mode (built-in replies and concept cards).' },
   { name: 'AKOOL_API_KEY', required: false, purpose: 'The talking avatar (Akool live avatar). Unset: no avatar; the widget hides it.' },
-  { name: 'ELEVENLABS_API_KEY', required: false, purpose: 'Text-to-speech for the provider health ping. Unset: reported as sandbox.' },
+  { name: 'ELEVENLABS_API_KEY', required: false, purpose: 'Text-to-speech (ElevenLabs): spoken replies in text mode and the provider health ping. Unset: replies stay silent text; the ping reports sandbox.' },
 ];
 
 /** A var named like a credential is a secret too, whether or not it is one of ours yet. */
