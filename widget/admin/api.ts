@@ -93,6 +93,11 @@ export interface AdminClientOptions {
   onUnauthorized?: (error: AdminApiError) => void;
 }
 
+/** Per call: `signal` aborts the request (a panel's load passes its Task's, so a newer load cancels an older one). */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
 export class AdminClient {
   readonly baseUrl: string;
 
@@ -100,44 +105,44 @@ export class AdminClient {
     this.baseUrl = options.baseUrl ?? location.origin;
   }
 
-  listFlags() {
-    return this.request<{ flags: FlagConfig[] }>('GET', '/admin/flags');
+  listFlags(opts: RequestOptions = {}) {
+    return this.request<{ flags: FlagConfig[] }>('GET', '/admin/flags', undefined, opts);
   }
 
   bulkFlags(changes: FlagChange[], note: string) {
     return this.request<FlagWriteResult>('POST', '/admin/flags/bulk', { changes, note });
   }
 
-  flagHistory(query: { key?: string; limit?: number; cursor?: string | null } = {}) {
+  flagHistory(query: { key?: string; limit?: number; cursor?: string | null } = {}, opts: RequestOptions = {}) {
     const params = new URLSearchParams();
     if (query.key) params.set('key', query.key);
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
     const qs = params.toString();
-    return this.request<HistoryPage>('GET', `/admin/flags/history${qs ? `?${qs}` : ''}`);
+    return this.request<HistoryPage>('GET', `/admin/flags/history${qs ? `?${qs}` : ''}`, undefined, opts);
   }
 
   rollback(historyId: number, note?: string) {
     return this.request<FlagWriteResult>('POST', '/admin/flags/rollback', note ? { historyId, note } : { historyId });
   }
 
-  listTenants() {
-    return this.request<{ tenants: AdminTenant[] }>('GET', '/admin/tenants');
+  listTenants(opts: RequestOptions = {}) {
+    return this.request<{ tenants: AdminTenant[] }>('GET', '/admin/tenants', undefined, opts);
   }
 
   updateTenant(id: string, patch: TenantPatch) {
     return this.request<{ tenant: AdminTenant }>('PUT', `/admin/tenants/${encodeURIComponent(id)}`, patch);
   }
 
-  usage(month?: string) {
-    return this.request<UsageReport>('GET', `/admin/usage${month ? `?month=${encodeURIComponent(month)}` : ''}`);
+  usage(month?: string, opts: RequestOptions = {}) {
+    return this.request<UsageReport>('GET', `/admin/usage${month ? `?month=${encodeURIComponent(month)}` : ''}`, undefined, opts);
   }
 
-  ping() {
-    return this.request<PingReport>('GET', '/v1/voice/ping');
+  ping(opts: RequestOptions = {}) {
+    return this.request<PingReport>('GET', '/v1/voice/ping', undefined, opts);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, { signal }: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' };
     const actor = this.options.actor?.trim();
     if (actor) headers['X-Admin-Actor'] = actor;
@@ -151,8 +156,11 @@ export class AdminClient {
         body: body === undefined ? null : JSON.stringify(body),
         cache: 'no-store',
         credentials: 'omit',
+        signal: signal ?? null,
       });
     } catch {
+      // An abort is the caller's own doing, not a network fault: it goes back as the signal's reason, unreported.
+      if (signal?.aborted) throw signal.reason;
       throw new AdminApiError(0, 'network_error', 'The server could not be reached. Check your connection and try again.');
     }
     const text = await res.text();

@@ -1,6 +1,7 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { defineOnce } from '../define.ts';
-import { announce, describeError, type AdminClient, type PingReport, type ProviderHealth } from './api.ts';
+import { announce, type AdminClient, type PingReport, type ProviderHealth } from './api.ts';
+import { PanelLoad } from './load.ts';
 import { adminStyles } from './styles.ts';
 
 const LABELS: Record<string, string> = { tts: 'Text-to-speech', openai: 'OpenAI Realtime', avatar: 'Avatar' };
@@ -21,64 +22,52 @@ function bytes(n: number): string {
   return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
 }
 
-/** Provider health from `GET /v1/voice/ping`: each provider's status, timings and sandbox state. */
+/**
+ * Provider health from `GET /v1/voice/ping`: each provider's status, timings and sandbox state. It has no `load()`
+ * for the console to call on a revisited tab: a check costs a provider call, so only Refresh checks again.
+ */
 export class AdminHealthPanel extends LitElement {
   static override styles = adminStyles;
   static override properties = {
     client: { attribute: false },
-    report: { state: true },
-    loading: { state: true },
-    error: { state: true },
   };
 
   declare client: AdminClient | null;
-  declare report: PingReport | null;
-  declare loading: boolean;
-  declare error: string;
+
+  private readonly ping = new PanelLoad(this, {
+    args: () => [this.client] as const,
+    load: ([client], signal) => client.ping({ signal }),
+    failure: 'The health check failed: ',
+  });
 
   constructor() {
     super();
     this.client = null;
-    this.report = null;
-    this.loading = false;
-    this.error = '';
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') && this.client) void this.check();
-  }
-
-  async check(manual = false): Promise<void> {
-    if (!this.client || this.loading) return;
-    this.loading = true;
-    this.error = '';
-    try {
-      this.report = await this.client.ping();
-      if (manual) announce(this, `Provider health checked: ${STATUS_TEXT[this.report.status] ?? this.report.status}`);
-    } catch (e) {
-      this.error = `The health check failed: ${describeError(e)}`;
-      if (manual) announce(this, this.error);
-    } finally {
-      this.loading = false;
-    }
+  /** Refresh: the outcome is spoken, as the automatic first check's is not. */
+  private async refresh(): Promise<void> {
+    if (!(await this.ping.run())) return;
+    const r = this.ping.value;
+    announce(this, this.ping.error || `Provider health checked: ${r ? (STATUS_TEXT[r.status] ?? r.status) : ''}`);
   }
 
   protected override render() {
-    const r = this.report;
+    const { value: r, pending, error } = this.ping;
     return html`
       <h2>Provider health</h2>
       <div class="inline">
-        <button type="button" ?disabled=${this.loading} @click=${() => this.check(true)}>
-          ${this.loading ? 'Checking…' : 'Refresh'}
+        <button type="button" ?disabled=${pending} @click=${() => this.refresh()}>
+          ${pending ? 'Checking…' : 'Refresh'}
         </button>
         ${r
           ? html`<span>Overall: <span class="badge status-${r.status}" data-overall>${STATUS_TEXT[r.status] ?? r.status}</span>
               checked at <time datetime=${r.checkedAt}>${new Date(r.checkedAt).toLocaleString()}</time></span>`
           : nothing}
       </div>
-      ${this.error ? html`<div class="banner" role="alert">${this.error}</div>` : nothing}
-      <div class="grid" aria-busy=${this.loading ? 'true' : 'false'}>
-        ${r ? providers(r).map(([key, h]) => this.renderProvider(key, LABELS[key] ?? key, h)) : this.loading ? html`<p>Checking…</p>` : nothing}
+      ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
+      <div class="grid" aria-busy=${pending ? 'true' : 'false'}>
+        ${r ? providers(r).map(([key, h]) => this.renderProvider(key, LABELS[key] ?? key, h)) : pending ? html`<p>Checking…</p>` : nothing}
       </div>
     `;
   }

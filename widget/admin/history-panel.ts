@@ -1,7 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { defineOnce } from '../define.ts';
-import { announce, describeError, type AdminClient, type FlagConfig, type FlagHistoryEntry } from './api.ts';
+import { announce, describeError, type AdminClient, type FlagConfig, type FlagHistoryEntry, type HistoryPage } from './api.ts';
 import { formatFlagValue } from './flags-panel.ts';
+import { PanelLoad } from './load.ts';
 import { adminStyles } from './styles.ts';
 
 const DIFF_FIELDS = ['description', 'enabled', 'rollout', 'tenants', 'prerequisites', 'salt'] as const;
@@ -23,60 +24,58 @@ export class AdminHistoryPanel extends LitElement {
   static override styles = adminStyles;
   static override properties = {
     client: { attribute: false },
-    entries: { state: true },
-    nextCursor: { state: true },
     filter: { state: true },
-    loading: { state: true },
-    error: { state: true },
+    rolling: { state: true },
     confirming: { state: true },
     rollbackNote: { state: true },
     entryError: { state: true },
   };
 
   declare client: AdminClient | null;
-  declare entries: FlagHistoryEntry[];
-  declare nextCursor: string | null;
   /** The key the list is filtered by ('' for all). */
   declare filter: string;
-  declare loading: boolean;
-  declare error: string;
+  /** A rollback is on its way (and the reload after it). */
+  declare rolling: boolean;
   /** The entry whose rollback waits for confirmation. */
   declare confirming: number | null;
   declare rollbackNote: string;
   declare entryError: { id: number; message: string } | null;
 
   private filterText = '';
+  /** What "Load more" appends to: the run it starts reads and clears it; every other run starts at the top. */
+  private appendTo: HistoryPage | null = null;
+
+  private readonly history = new PanelLoad(this, {
+    args: () => [this.client, this.filter] as const,
+    load: async ([client, filter], signal) => {
+      const base = this.appendTo;
+      this.appendTo = null;
+      const page = await client.flagHistory({ key: filter || undefined, limit: PAGE, cursor: base?.nextCursor }, { signal });
+      return base ? { entries: [...base.entries, ...page.entries], nextCursor: page.nextCursor } : page;
+    },
+    failure: 'Could not load the history: ',
+  });
 
   constructor() {
     super();
     this.client = null;
-    this.entries = [];
-    this.nextCursor = null;
     this.filter = '';
-    this.loading = false;
-    this.error = '';
+    this.rolling = false;
     this.confirming = null;
     this.rollbackNote = '';
     this.entryError = null;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') && this.client) void this.load();
+  /** The first page again: after a rollback, and from the console when the tab is visited again. */
+  load(): Promise<boolean> {
+    return this.history.run();
   }
 
-  async load(more = false): Promise<void> {
-    if (!this.client) return;
-    this.loading = true;
-    this.error = '';
-    try {
-      const page = await this.client.flagHistory({ key: this.filter || undefined, limit: PAGE, cursor: more ? this.nextCursor : null });
-      this.entries = more ? [...this.entries, ...page.entries] : page.entries;
-      this.nextCursor = page.nextCursor;
-      if (more) announce(this, `Loaded ${page.entries.length} more entries`);
-    } catch (e) {
-      this.error = `Could not load the history: ${describeError(e)}`;
-    } finally {
-      this.loading = false;
+  private async loadMore(): Promise<void> {
+    const base = this.history.value ?? null;
+    this.appendTo = base;
+    if ((await this.history.run()) && !this.history.error) {
+      announce(this, `Loaded ${(this.history.value?.entries.length ?? 0) - (base?.entries.length ?? 0)} more entries`);
     }
   }
 
@@ -84,6 +83,7 @@ export class AdminHistoryPanel extends LitElement {
     e.preventDefault();
     this.filter = this.filterText.trim();
     this.confirming = null;
+    // Run now, not only when the filter changed: filtering by the same key again fetches it again, as it always did.
     void this.load();
   }
 
@@ -102,7 +102,7 @@ export class AdminHistoryPanel extends LitElement {
   private async rollback(e: Event, entry: FlagHistoryEntry): Promise<void> {
     e.preventDefault();
     if (!this.client) return;
-    this.loading = true;
+    this.rolling = true;
     try {
       await this.client.rollback(entry.id, this.rollbackNote.trim() || undefined);
       this.confirming = null;
@@ -114,11 +114,14 @@ export class AdminHistoryPanel extends LitElement {
       this.entryError = { id: entry.id, message: `Not rolled back: ${describeError(err)}` };
       announce(this, this.entryError.message);
     } finally {
-      this.loading = false;
+      this.rolling = false;
     }
   }
 
   protected override render() {
+    const { value, pending, error } = this.history;
+    const entries = value?.entries ?? [];
+    const busy = pending || this.rolling;
     return html`
       <h2 tabindex="-1">Flag history</h2>
       <form class="inline" role="search" aria-label="Filter the history" @submit=${this.applyFilter}>
@@ -128,22 +131,22 @@ export class AdminHistoryPanel extends LitElement {
         <button type="submit">Filter</button>
       </form>
       ${this.filter ? html`<p class="hint">Showing changes to <strong>${this.filter}</strong>.</p>` : nothing}
-      ${this.error ? html`<div class="banner" role="alert">${this.error}</div>` : nothing}
-      ${this.entries.length === 0 && !this.loading ? html`<p>No history entries.</p>` : nothing}
+      ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
+      ${entries.length === 0 && !busy ? html`<p>No history entries.</p>` : nothing}
       <ul class="plain" aria-label="History entries">
-        ${this.entries.map((entry) => this.renderEntry(entry))}
+        ${entries.map((entry) => this.renderEntry(entry, busy))}
       </ul>
       <div class="actions">
-        ${this.nextCursor
-          ? html`<button type="button" ?disabled=${this.loading} @click=${() => this.load(true)}>Load more</button>`
-          : this.entries.length
+        ${value?.nextCursor
+          ? html`<button type="button" ?disabled=${busy} @click=${() => this.loadMore()}>Load more</button>`
+          : entries.length
             ? html`<p class="hint">End of the history.</p>`
             : nothing}
       </div>
     `;
   }
 
-  private renderEntry(entry: FlagHistoryEntry) {
+  private renderEntry(entry: FlagHistoryEntry, busy: boolean) {
     const diff = flagDiff(entry.before, entry.after);
     const what = entry.before === null ? 'created' : entry.after === null ? 'removed' : 'changed';
     const headingId = `h${entry.id}`;
@@ -169,7 +172,7 @@ export class AdminHistoryPanel extends LitElement {
             </table>`
           : html`<p class="hint">No configuration change.</p>`}
         ${this.entryError?.id === entry.id ? html`<p class="error" role="alert">${this.entryError.message}</p>` : nothing}
-        ${this.confirming === entry.id ? this.renderConfirm(entry) : html`
+        ${this.confirming === entry.id ? this.renderConfirm(entry, busy) : html`
           <button type="button" class="danger" data-rollback=${entry.id} @click=${() => this.askRollback(entry.id)}>
             Roll back #${entry.id}
           </button>`}
@@ -177,7 +180,7 @@ export class AdminHistoryPanel extends LitElement {
     `;
   }
 
-  private renderConfirm(entry: FlagHistoryEntry) {
+  private renderConfirm(entry: FlagHistoryEntry, busy: boolean) {
     const effect = entry.before === null ? `removes the flag ${entry.key}` : `puts ${entry.key} back as it was before #${entry.id}`;
     return html`
       <form class="card staged" aria-label="Confirm the rollback of #${entry.id}" @submit=${(e: Event) => this.rollback(e, entry)}
@@ -189,7 +192,7 @@ export class AdminHistoryPanel extends LitElement {
             @input=${(e: Event) => (this.rollbackNote = (e.target as HTMLInputElement).value)} />
         </div>
         <div class="actions">
-          <button type="submit" class="primary" ?disabled=${this.loading}>Confirm roll back</button>
+          <button type="submit" class="primary" ?disabled=${busy}>Confirm roll back</button>
           <button type="button" @click=${() => this.cancelRollback(entry.id)}>Cancel</button>
         </div>
       </form>

@@ -1,7 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { defineOnce } from '../define.ts';
 import { AdminApiError, announce, describeError, type AdminClient, type AdminTenant, type TenantPatch } from './api.ts';
+import { PanelLoad } from './load.ts';
 import { adminStyles } from './styles.ts';
 
 const LIMITS = [
@@ -90,6 +91,18 @@ export class AdminTenantsPanel extends LitElement {
   declare formError: string;
   declare busy: boolean;
 
+  // A save replaces a tenant in the list and a failed save shares the banner: the load lands in the same state.
+  private readonly loader = new PanelLoad(this, {
+    args: () => [this.client] as const,
+    load: ([client], signal) => client.listTenants({ signal }),
+    failure: 'Could not load the tenants: ',
+    onComplete: ({ tenants }) => {
+      this.tenants = tenants;
+      if (this.selected && !tenants.some((t) => t.id === this.selected)) this.select(null);
+    },
+    onError: (message) => (this.formError = message),
+  });
+
   constructor() {
     super();
     this.client = null;
@@ -101,18 +114,9 @@ export class AdminTenantsPanel extends LitElement {
     this.busy = false;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') && this.client) void this.load();
-  }
-
-  async load(): Promise<void> {
-    if (!this.client) return;
-    try {
-      this.tenants = (await this.client.listTenants()).tenants;
-      if (this.selected && !this.tenants.some((t) => t.id === this.selected)) this.select(null);
-    } catch (e) {
-      this.formError = `Could not load the tenants: ${describeError(e)}`;
-    }
+  /** The console calls it when the tab is visited again. */
+  load(): Promise<boolean> {
+    return this.loader.run();
   }
 
   private get tenant(): AdminTenant | undefined {

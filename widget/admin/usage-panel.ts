@@ -1,6 +1,7 @@
-import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, svg } from 'lit';
 import { defineOnce } from '../define.ts';
-import { describeError, type AdminClient, type UsageCount, type UsageReport, type UsageRow } from './api.ts';
+import type { AdminClient, UsageCount, UsageRow } from './api.ts';
+import { PanelLoad } from './load.ts';
 import { adminStyles } from './styles.ts';
 
 /** The current calendar month in UTC, as the limits count it. */
@@ -22,65 +23,50 @@ export class AdminUsagePanel extends LitElement {
   static override properties = {
     client: { attribute: false },
     month: { state: true },
-    report: { state: true },
-    loading: { state: true },
-    error: { state: true },
   };
 
   declare client: AdminClient | null;
   declare month: string;
-  declare report: UsageReport | null;
-  declare loading: boolean;
-  declare error: string;
+
+  private readonly usage = new PanelLoad(this, {
+    args: () => [this.client, this.month] as const,
+    load: ([client, month], signal) => client.usage(month || undefined, { signal }),
+    failure: 'Could not load the usage: ',
+  });
 
   constructor() {
     super();
     this.client = null;
     this.month = utcMonth();
-    this.report = null;
-    this.loading = false;
-    this.error = '';
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') && this.client) void this.load();
+  /** Refresh, and the console when the tab is visited again. */
+  load(): Promise<boolean> {
+    return this.usage.run();
   }
 
-  async load(): Promise<void> {
-    if (!this.client) return;
-    this.loading = true;
-    this.error = '';
-    try {
-      this.report = await this.client.usage(this.month || undefined);
-    } catch (e) {
-      this.error = `Could not load the usage: ${describeError(e)}`;
-    } finally {
-      this.loading = false;
-    }
-  }
-
+  /** A new month loads by itself: it is one of the load's args. */
   private pick(e: Event): void {
     const value = (e.target as HTMLInputElement).value;
-    if (!/^\d{4}-\d{2}$/.test(value) || value === this.month) return;
-    this.month = value;
-    void this.load();
+    if (/^\d{4}-\d{2}$/.test(value)) this.month = value;
   }
 
   protected override render() {
+    const { value: report, pending, error } = this.usage;
     return html`
       <h2>Usage</h2>
       <div class="inline">
         <label for="usage-month">Month (UTC)</label>
         <input type="month" id="usage-month" .value=${this.month} max=${utcMonth()} @change=${this.pick} />
-        <button type="button" ?disabled=${this.loading} @click=${() => this.load()}>Refresh</button>
+        <button type="button" ?disabled=${pending} @click=${() => this.load()}>Refresh</button>
       </div>
-      ${this.error ? html`<div class="banner" role="alert">${this.error}</div>` : nothing}
-      <div aria-busy=${this.loading ? 'true' : 'false'}>
-        ${this.report
-          ? this.report.usage.length
-            ? this.report.usage.map((row) => this.renderTenant(row))
+      ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
+      <div aria-busy=${pending ? 'true' : 'false'}>
+        ${report
+          ? report.usage.length
+            ? report.usage.map((row) => this.renderTenant(row))
             : html`<p>No tenants.</p>`
-          : this.loading
+          : pending
             ? html`<p>Loading usage…</p>`
             : nothing}
       </div>
