@@ -1,7 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import { defineOnce } from '../define.ts';
 import { announce, describeError, type AdminClient, type FlagConfig, type FlagHistoryEntry, type HistoryPage } from './api.ts';
-import { formatFlagValue } from './flags-panel.ts';
+import { formatFlagValue } from './flag-drafts.ts';
 import { PanelLoad } from './load.ts';
 import { adminStyles } from './styles.ts';
 
