@@ -289,6 +289,60 @@ describe('<vb-admin-app> admin console', () => {
     await waitUntil(() => api.sent('GET', '/admin/usage').some((r) => r.search === '?month=2026-10'), 'the month was not requested');
   });
 
+  it('usage: a newer month aborts the older load, only the newer answer shows; a failed refresh keeps it', async () => {
+    const app = await mount();
+    await signIn(app);
+    await flagsLoaded(app);
+    const usage = await openTab(app, 'usage', 'vb-admin-usage', 'section[data-tenant="demo"]');
+    const voice = () => text(usage.shadowRoot!.querySelector('[data-tenant="demo"] [data-metric="voiceSessions"]'));
+    const busy = () => q(usage, '[aria-busy]').getAttribute('aria-busy');
+
+    api.holding = true;
+    api.usage.demo!.voiceSessions = { used: 7, limit: 100 };
+    type(q<HTMLInputElement>(usage, '#usage-month'), '2026-09', 'change');
+    await waitUntil(() => api.held.length === 1, 'the first month was not requested');
+    api.usage.demo!.voiceSessions = { used: 9, limit: 100 };
+    type(q<HTMLInputElement>(usage, '#usage-month'), '2026-10', 'change');
+    await waitUntil(() => api.held.length === 2, 'the second month was not requested');
+    const [older, newer] = api.sent('GET', '/admin/usage').slice(-2);
+    expect(older!.search).to.equal('?month=2026-09');
+    expect(older!.signal.aborted, 'the older load is aborted').to.equal(true);
+    expect(newer!.signal.aborted).to.equal(false);
+    expect(busy()).to.equal('true');
+    expect(voice(), 'the old report stays while loading').to.contain('3 of 100');
+    api.held[1]!();
+    api.held[0]!();
+    await waitUntil(() => busy() === 'false', 'the load never settled');
+    expect(voice()).to.contain('9 of 100');
+    expect(usage.shadowRoot!.querySelector('[role="alert"]'), 'an aborted load is no error').to.equal(null);
+    api.holding = false;
+
+    api.offline = true;
+    [...usage.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === 'Refresh')!.click();
+    await waitUntil(() => usage.shadowRoot!.querySelector('[role="alert"]'), 'no error banner');
+    const offline = 'The server could not be reached. Check your connection and try again.';
+    expect(text(q(usage, '[role="alert"]'))).to.equal(`Could not load the usage: ${offline}`);
+    expect(voice(), 'a failed refresh keeps what was shown').to.contain('9 of 100');
+    expect(busy()).to.equal('false');
+    await expect(app).to.be.accessible();
+    api.offline = false;
+    [...usage.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === 'Refresh')!.click();
+    await waitUntil(() => !usage.shadowRoot!.querySelector('[role="alert"]'), 'a good refresh kept the banner');
+  });
+
+  it('signing out mid-load aborts the panels\' requests', async () => {
+    const app = await mount();
+    await signIn(app);
+    await flagsLoaded(app);
+    api.holding = true;
+    q<HTMLButtonElement>(app, '#tab-history').click();
+    await waitUntil(() => api.sent('GET', '/admin/flags/history').length === 1, 'history was not requested');
+    q<HTMLButtonElement>(app, 'header button').click();
+    await app.updateComplete;
+    expect(api.sent('GET', '/admin/flags/history')[0]!.signal.aborted).to.equal(true);
+    api.held.forEach((release) => release());
+  });
+
   it('health: shows each provider status, timings and sandbox state; refresh checks again', async () => {
     const app = await mount();
     await signIn(app);
@@ -306,6 +360,13 @@ describe('<vb-admin-app> admin console', () => {
     expect(text(q(health, '[data-provider="tts"]'))).to.contain('provider_auth_failed');
     expect(text(q(health, '[data-overall]'))).to.equal('Degraded');
     expect(api.sent('GET', '/v1/voice/ping')).to.have.length(2);
+    await waitUntil(() => status(app).includes('Provider health checked: Degraded'), 'the refresh was not announced');
+
+    api.offline = true;
+    [...health.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === 'Refresh')!.click();
+    await waitUntil(() => status(app).startsWith('The health check failed'), 'the failed check was not announced');
+    expect(text(q(health, '[role="alert"]'))).to.contain('The health check failed: The server could not be reached');
+    expect(text(q(health, '[data-provider="tts"] [data-status]')), 'the last report stays').to.equal('Error');
   });
 
   it('works from the keyboard alone: sign in, switch tabs, stage, apply, roll back', async () => {

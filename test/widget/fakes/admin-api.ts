@@ -1,7 +1,26 @@
 // An in-memory stand-in for the Worker's admin API (worker/routes/admin/*.ts, worker/routes/voice-ping.ts), installed
-// in the page by replacing window.fetch. Same paths, bodies, status codes and the one error shape; validation covers
-// what the console shows (field paths like `changes.0.rollout`, `allowedOrigins.1`), not every rule of the schemas.
-import type { AdminTenant, FlagChange, FlagConfig, FlagHistoryEntry, PingReport, UsageRow } from '../../../widget/admin/api.ts';
+// in the page by replacing window.fetch. Same paths, status codes and error shape, and the Worker's own rules rather
+// than a copy of them: bodies go through its parseJson (content type, size, JSON, then the valibot schema), queries
+// through its validate, with the schemas of worker/routes/admin/schemas.ts and worker/tenants/model.ts; flag writes
+// are planned by worker/flags/plan.ts. So every message and field path the console shows is the Worker's. What is
+// the fake's own: storage (arrays for D1), the token and actor headers, and the ping report a test sets.
+import type { Context } from 'hono';
+import { parseJson, validate } from '../../../worker/body.ts';
+import { ApiError, errorBody, notFound } from '../../../worker/errors.ts';
+import { utcMonth } from '../../../worker/limits/month.ts';
+import { BulkSchema, HistoryQuery, RollbackSchema, UsageQuery } from '../../../worker/routes/admin/schemas.ts';
+import { adminView, TenantPatchSchema, type TenantPatch } from '../../../worker/tenants/model.ts';
+import { applySteps, changesConfig, planChanges, planRollback, validateSet } from '../../../worker/flags/plan.ts';
+import type { FlagSet, Step } from '../../../worker/flags/plan.ts';
+import type {
+  AdminTenant,
+  FlagChange,
+  FlagConfig,
+  FlagHistoryEntry,
+  FlagWriteResult,
+  PingReport,
+  UsageRow,
+} from '../../../widget/admin/api.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 
@@ -11,28 +30,9 @@ export interface RecordedRequest {
   search: string;
   headers: Record<string, string>;
   body: unknown;
+  /** The request's signal: a test checks what the console aborted. */
+  signal: AbortSignal;
 }
-
-type Problem = { path: string; message: string };
-
-class FakeError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-const FLAG_KEY = /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*$/;
-const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-const ORIGIN = /^https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?$/i;
-const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
-const LIMIT_KEYS = ['voiceSessionsPerMonth', 'avatarSessionsPerMonth', 'generationsPerMonth', 'ttsCharactersPerMonth', 'requestsPerMinute', 'sessionMaxSeconds', 'sessionMaxBytes', 'eventsPerSecond'];
-const BRANDING_KEYS = ['name', 'primaryColor', 'accentColor', 'logoUrl', 'greeting'];
-const PATCH_KEYS = ['name', 'status', 'allowedOrigins', 'branding', 'persona', 'allowedModes', 'allowedModels', 'defaultModel', 'voice', 'limits', 'settings'];
 
 const flag = (key: string, description: string, over: Partial<FlagConfig> = {}): FlagConfig => ({
   key,
@@ -47,7 +47,18 @@ const flag = (key: string, description: string, over: Partial<FlagConfig> = {}):
   ...over,
 });
 
-const tenant = (id: string, name: string, over: Partial<AdminTenant> = {}): AdminTenant => ({
+const LIMITS = {
+  voiceSessionsPerMonth: 100,
+  avatarSessionsPerMonth: 10,
+  generationsPerMonth: 50,
+  ttsCharactersPerMonth: 100000,
+  requestsPerMinute: 120,
+  sessionMaxSeconds: 900,
+  sessionMaxBytes: 52428800,
+  eventsPerSecond: 60,
+};
+
+const tenant = (id: string, name: string): AdminTenant => ({
   id,
   publishableKey: `pk_${id}`,
   name,
@@ -59,12 +70,27 @@ const tenant = (id: string, name: string, over: Partial<AdminTenant> = {}): Admi
   allowedModels: ['gpt-realtime-2.1'],
   defaultModel: 'gpt-realtime-2.1',
   voice: 'marin',
-  limits: { voiceSessionsPerMonth: 100, avatarSessionsPerMonth: 10, generationsPerMonth: 50, ttsCharactersPerMonth: 100000, requestsPerMinute: 120, sessionMaxSeconds: 900, sessionMaxBytes: 52428800, eventsPerSecond: 60 },
+  limits: { ...LIMITS },
   settings: {},
   createdAt: '2026-10-01T00:00:00.000Z',
   updatedAt: '2026-10-01T00:00:00.000Z',
-  ...over,
 });
+
+type Plan = (current: FlagSet, now: string) => Step[];
+
+/** The part of Hono's Context that the Worker's parseJson reads. */
+const contextOf = (req: Request) =>
+  ({ req: { header: (name: string) => req.headers.get(name) ?? undefined, raw: req } }) as unknown as Context;
+
+/** Settles with `work`, or rejects with the signal's reason once it aborts, as fetch does. */
+function abortable<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 export class FakeAdminApi {
   token = ADMIN_TOKEN;
@@ -79,16 +105,32 @@ export class FakeAdminApi {
   history: FlagHistoryEntry[] = [];
   tenants: AdminTenant[] = [tenant('demo', 'Ink & Iron'), tenant('acme', 'Acme Studio')];
   usage: Record<string, Partial<UsageRow>> = {
-    demo: { voiceSessions: { used: 3, limit: 100 }, avatarSessions: { used: 10, limit: 10 }, avatarMinutes: 42, avatarCostUsd: 4.2, generations: { used: 0, limit: 50 } },
+    demo: {
+      voiceSessions: { used: 3, limit: 100 },
+      avatarSessions: { used: 10, limit: 10 },
+      avatarMinutes: 42,
+      avatarCostUsd: 4.2,
+      generations: { used: 0, limit: 50 },
+    },
   };
   ping: PingReport = {
     status: 'ok',
     checkedAt: '2026-11-20T10:00:00.000Z',
     tts: { status: 'ok', provider: 'elevenlabs', synthTime: 412, audioSize: 20480, contentType: 'audio/mpeg' },
-    openai: { status: 'sandbox', provider: 'openai', message: 'No OPENAI_API_KEY: voice runs on the built-in sandbox responder' },
+    openai: {
+      status: 'sandbox',
+      provider: 'openai',
+      message: 'No OPENAI_API_KEY: voice runs on the built-in sandbox responder',
+    },
   };
   requests: RecordedRequest[] = [];
+  /** No server to reach: fetch rejects with a TypeError, as a browser's does offline. */
+  offline = false;
+  /** While true, each answer waits for a test to call its release in `held` (arrival order; release in any). */
+  holding = false;
+  held: Array<() => void> = [];
   private nextId = 1;
+  private salts = 0;
   private original: typeof window.fetch = window.fetch;
 
   install(): this {
@@ -96,8 +138,9 @@ export class FakeAdminApi {
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const req = new Request(input, init);
       const url = new URL(req.url);
-      if (url.origin !== location.origin || !/^\/(admin|v1\/voice)\//.test(url.pathname)) return this.original.call(window, input, init);
-      return this.handle(req, url);
+      const ours = url.origin === location.origin && /^\/(admin|v1\/voice)\//.test(url.pathname);
+      if (!ours) return this.original.call(window, input, init);
+      return abortable(req.signal, this.handle(req, url));
     };
     return this;
   }
@@ -106,9 +149,10 @@ export class FakeAdminApi {
     window.fetch = this.original;
   }
 
-  /** Writes through the same path as the API, so seeded history looks like real history. */
+  /** Writes through the same schema and planning as the API, so seeded history looks like real history. */
   seedWrite(changes: FlagChange[], note: string, actor = 'alice'): FlagHistoryEntry[] {
-    return this.applyChanges(changes, note, actor).history;
+    const body = validate(BulkSchema, { changes, note });
+    return this.bulk(body.changes, body.note, actor).history;
   }
 
   /** Requests to one method and path (no query). */
@@ -117,7 +161,8 @@ export class FakeAdminApi {
   }
 
   private async handle(req: Request, url: URL): Promise<Response> {
-    const text = req.method === 'GET' ? '' : await req.text();
+    if (this.offline) throw new TypeError('Failed to fetch');
+    const text = req.method === 'GET' ? '' : await req.clone().text();
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -125,203 +170,121 @@ export class FakeAdminApi {
       body = text;
     }
     const headers = Object.fromEntries([...req.headers.entries()]);
-    this.requests.push({ method: req.method, path: url.pathname, search: url.search, headers, body });
+    const { method, signal } = req;
+    this.requests.push({ method, path: url.pathname, search: url.search, headers, body, signal });
     const requestId = `req-${this.requests.length}`;
+    let response: Response;
     try {
       if (req.headers.get('authorization') !== `Bearer ${this.token}`) {
-        throw new FakeError(401, 'unauthorized', 'A valid admin token is required (Authorization: Bearer <token>)');
+        throw new ApiError(401, 'unauthorized', 'A valid admin token is required (Authorization: Bearer <token>)');
       }
       const actor = req.headers.get('x-admin-actor') || 'admin';
-      const result = this.route(req.method, url, body, actor);
-      return Response.json(result, { headers: { 'X-Request-Id': requestId } });
+      response = Response.json(await this.route(req, url, actor), { headers: { 'X-Request-Id': requestId } });
     } catch (e) {
-      if (!(e instanceof FakeError)) throw e;
-      const error = { code: e.code, message: e.message, requestId, ...(e.details === undefined ? {} : { details: e.details }) };
-      return Response.json({ error }, { status: e.status, headers: { 'X-Request-Id': requestId } });
+      if (!(e instanceof ApiError)) throw e;
+      const init = { status: e.status, headers: { 'X-Request-Id': requestId } };
+      response = Response.json(errorBody(e.code, e.message, requestId, e.details), init);
     }
+    if (this.holding) await new Promise<void>((release) => this.held.push(release));
+    return response;
   }
 
-  private route(method: string, url: URL, body: unknown, actor: string): unknown {
+  private async route(req: Request, url: URL, actor: string): Promise<unknown> {
+    const { method } = req;
     const path = url.pathname;
-    const q = url.searchParams;
+    const query = Object.fromEntries(url.searchParams);
     if (method === 'GET' && path === '/admin/flags') return { flags: this.flags };
     if (method === 'POST' && path === '/admin/flags/bulk') {
-      const { changes, note } = validateBulk(body);
-      return this.applyChanges(changes, note, actor);
+      const { changes, note } = await parseJson(contextOf(req), BulkSchema);
+      return this.bulk(changes, note, actor);
     }
-    if (method === 'GET' && path === '/admin/flags/history') {
-      const limit = Number(q.get('limit') ?? 20);
-      const cursor = q.get('cursor');
-      const matching = this.history
-        .filter((h) => !q.get('key') || h.key === q.get('key'))
-        .filter((h) => cursor === null || h.id < Number(cursor))
-        .sort((a, b) => b.id - a.id);
-      const page = matching.slice(0, limit);
-      return { entries: page, nextCursor: matching.length > limit ? String(page[page.length - 1]!.id) : null };
+    if (method === 'GET' && path === '/admin/flags/history') return this.page(validate(HistoryQuery, query));
+    if (method === 'POST' && path === '/admin/flags/rollback') {
+      const { historyId, note } = await parseJson(contextOf(req), RollbackSchema);
+      const entry = this.history.find((h) => h.id === historyId);
+      if (!entry) throw new ApiError(404, 'not_found', `History entry ${historyId} not found`);
+      const plan: Plan = (current, now) => planRollback(current, entry, { actor, now });
+      return this.write(plan, note ?? `Rollback of #${historyId}`, actor, entry.id);
     }
-    if (method === 'POST' && path === '/admin/flags/rollback') return this.rollback(body, actor);
-    if (method === 'GET' && path === '/admin/tenants') return { tenants: this.tenants };
+    if (method === 'GET' && path === '/admin/tenants') return { tenants: this.tenants.map(adminView) };
     const tenantPath = /^\/admin\/tenants\/([^/]+)$/.exec(path);
-    if (tenantPath) {
-      const t = this.tenants.find((x) => x.id === decodeURIComponent(tenantPath[1]!));
-      if (!t) throw new FakeError(404, 'not_found', `Tenant "${tenantPath[1]}" not found`);
-      if (method === 'GET') return { tenant: t };
-      if (method === 'PUT') return { tenant: this.patchTenant(t, body) };
+    if (tenantPath && (method === 'GET' || method === 'PUT')) {
+      const id = decodeURIComponent(tenantPath[1]!);
+      // The Worker validates the body before it looks the tenant up.
+      const patch = method === 'PUT' ? await parseJson(contextOf(req), TenantPatchSchema) : null;
+      const t = this.tenants.find((x) => x.id === id);
+      if (!t) throw new ApiError(404, 'not_found', `Tenant "${id}" not found`);
+      return { tenant: adminView(patch ? this.patchTenant(t, patch) : t) };
     }
-    if (method === 'GET' && path === '/admin/usage') {
-      const month = q.get('month') ?? new Date().toISOString().slice(0, 7);
-      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new FakeError(400, 'invalid_request', 'Invalid month: must be YYYY-MM', [{ path: 'month', message: 'must be YYYY-MM' }]);
-      const usage = this.tenants.map((t) => ({
-        tenant: t.id,
-        month,
-        voiceSessions: { used: 0, limit: t.limits.voiceSessionsPerMonth },
-        avatarSessions: { used: 0, limit: t.limits.avatarSessionsPerMonth },
-        avatarMinutes: 0,
-        avatarCostUsd: 0,
-        generations: { used: 0, limit: t.limits.generationsPerMonth },
-        ttsCharacters: { used: 0, limit: t.limits.ttsCharactersPerMonth },
-        ...this.usage[t.id],
-      }));
-      return { month, usage };
-    }
+    if (method === 'GET' && path === '/admin/usage') return this.usageReport(validate(UsageQuery, query));
     if (method === 'GET' && path === '/v1/voice/ping') return this.ping;
-    throw new FakeError(404, 'not_found', 'Route not found');
+    throw notFound();
   }
 
-  private applyChanges(changes: FlagChange[], note: string, actor: string, rollbackOf: number | null = null) {
-    const now = new Date().toISOString();
-    const problems: Problem[] = [];
-    const next = new Map(this.flags.map((f) => [f.key, f]));
-    const steps: Array<{ key: string; before: FlagConfig | null; after: FlagConfig | null }> = [];
-    changes.forEach((ch, i) => {
-      const existing = next.get(ch.key) ?? null;
-      if (ch.create) {
-        if (existing) problems.push({ path: `changes.${i}.key`, message: `flag "${ch.key}" already exists; drop create to change it` });
-        if (ch.description === undefined) problems.push({ path: `changes.${i}.description`, message: 'a new flag needs a description' });
-      } else if (!existing) {
-        problems.push({ path: `changes.${i}.key`, message: `unknown flag "${ch.key}" (send create: true with a description to add it)` });
-        return;
-      }
-      const { key, create: _c, ...fields } = ch;
-      const base = existing ?? flag(key, '', { enabled: false, rollout: 0, salt: `salt-${key}-new` });
-      const after = { ...base, ...fields, updatedAt: now, updatedBy: actor };
-      steps.push({ key, before: existing, after });
-      next.set(key, after);
-    });
-    changes.forEach((ch, i) => {
-      for (const pre of ch.prerequisites ?? []) if (!next.has(pre)) problems.push({ path: `changes.${i}.prerequisites`, message: `unknown flag "${pre}"` });
-    });
-    if (problems.length) throw new FakeError(400, 'invalid_request', `Invalid ${problems[0]!.path}: ${problems[0]!.message}`, problems);
-    const cycle = findCycle([...next.values()]);
-    if (cycle) throw new FakeError(400, 'prerequisite_cycle', `Prerequisites would form a cycle: ${cycle.join(' -> ')}`, { cycle });
-    return this.commit(steps, note, actor, rollbackOf);
+  private bulk(changes: FlagChange[], note: string, actor: string): FlagWriteResult {
+    const newSalt = () => `salt-new-${++this.salts}`;
+    return this.write((current, now) => planChanges(current, changes, { actor, now, newSalt }), note, actor);
   }
 
-  private commit(steps: Array<{ key: string; before: FlagConfig | null; after: FlagConfig | null }>, note: string, actor: string, rollbackOf: number | null) {
-    const batch = `batch-${this.nextId}`;
+  /** worker/flags/store.ts's commit without D1: plan, drop no-op steps, check the whole set, record. */
+  private write(plan: Plan, note: string, actor: string, rollbackOf: number | null = null): FlagWriteResult {
+    const current = new Map(this.flags.map((f) => [f.key, f]));
     const at = new Date().toISOString();
-    const history = steps.map((s) => ({ id: this.nextId++, key: s.key, batch, actor, at, before: s.before, after: s.after, note, rollbackOf }));
-    const map = new Map(this.flags.map((f) => [f.key, f]));
-    for (const s of steps) {
-      if (s.after) map.set(s.key, s.after);
-      else map.delete(s.key);
-    }
-    this.flags = [...map.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    const steps = plan(current, at).filter(changesConfig);
+    if (steps.length === 0) return { flags: this.flags, history: [] };
+    const next = applySteps(current, steps);
+    validateSet(next);
+    const batch = `batch-${this.nextId}`;
+    const history = steps.map(({ key, before, after }) => {
+      return { id: this.nextId++, key, batch, actor, at, before, after, note, rollbackOf };
+    });
+    this.flags = [...next.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
     this.history.push(...history);
     return { flags: this.flags, history };
   }
 
-  private rollback(body: unknown, actor: string) {
-    const { historyId, note } = (body ?? {}) as { historyId?: unknown; note?: unknown };
-    if (typeof historyId !== 'number' || !Number.isInteger(historyId) || historyId < 1) {
-      throw new FakeError(400, 'invalid_request', 'Invalid historyId', [{ path: 'historyId', message: 'Invalid type' }]);
-    }
-    const entry = this.history.find((h) => h.id === historyId);
-    if (!entry) throw new FakeError(404, 'not_found', `History entry ${historyId} not found`);
-    const current = this.flags.find((f) => f.key === entry.key) ?? null;
-    const text = typeof note === 'string' && note.trim() ? note.trim() : `Rollback of #${historyId}`;
-    if (!entry.before) {
-      const dependents = this.flags.filter((f) => f.prerequisites.includes(entry.key)).map((f) => f.key);
-      if (dependents.length) throw new FakeError(409, 'conflict', `Cannot remove "${entry.key}": ${dependents.join(', ')} depend on it`, { dependents });
-      return this.commit([{ key: entry.key, before: current, after: null }], text, actor, historyId);
-    }
-    const after = { ...entry.before, updatedAt: new Date().toISOString(), updatedBy: actor };
-    return this.commit([{ key: entry.key, before: current, after }], text, actor, historyId);
+  /** worker/flags/store.ts's flagHistory: newest first, below the cursor, one more than the page to know if more. */
+  private page(q: { key?: string; limit?: number; cursor?: number }) {
+    const limit = q.limit ?? 20;
+    const rows = this.history
+      .filter((h) => q.key === undefined || h.key === q.key)
+      .filter((h) => q.cursor === undefined || h.id < q.cursor)
+      .sort((a, b) => b.id - a.id)
+      .slice(0, limit + 1);
+    const entries = rows.slice(0, limit);
+    const more = rows.length > limit && entries.length > 0;
+    return { entries, nextCursor: more ? String(entries[entries.length - 1]!.id) : null };
   }
 
-  private patchTenant(t: AdminTenant, body: unknown): AdminTenant {
-    const problems: Problem[] = [];
-    const patch = (body ?? {}) as Record<string, unknown>;
-    for (const k of Object.keys(patch)) if (!PATCH_KEYS.includes(k)) problems.push({ path: k, message: `Invalid key: Expected never but received "${k}"` });
-    const origins = patch.allowedOrigins;
-    if (origins !== undefined) {
-      if (!Array.isArray(origins)) problems.push({ path: 'allowedOrigins', message: 'Invalid type' });
-      else origins.forEach((o, i) => ORIGIN.test(String(o)) || problems.push({ path: `allowedOrigins.${i}`, message: 'must be scheme://host[:port] with no path, e.g. https://shop.example.com or https://*.example.com' }));
-    }
-    const limits = (patch.limits ?? {}) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(limits)) {
-      if (!LIMIT_KEYS.includes(k)) problems.push({ path: `limits.${k}`, message: 'Invalid key' });
-      else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) problems.push({ path: `limits.${k}`, message: 'Invalid integer: Received ' + String(v) });
-    }
-    const branding = (patch.branding ?? {}) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(branding)) {
-      if (!BRANDING_KEYS.includes(k)) problems.push({ path: `branding.${k}`, message: 'Invalid key' });
-      else if ((k === 'primaryColor' || k === 'accentColor') && !COLOR.test(String(v))) problems.push({ path: `branding.${k}`, message: 'must be a hex colour like #1a2b3c' });
-      else if (k === 'logoUrl' && v !== null && !/^https?:\/\/\S+$/.test(String(v))) problems.push({ path: 'branding.logoUrl', message: 'Invalid URL' });
-    }
-    if (patch.persona !== undefined && (typeof patch.persona !== 'string' || patch.persona.length > 8000)) problems.push({ path: 'persona', message: 'Invalid length' });
-    if (problems.length) throw new FakeError(400, 'invalid_request', `Invalid ${problems[0]!.path}: ${problems[0]!.message}`, problems);
+  /** worker/tenants/store.ts's updateTenant merge: branding, limits and settings merge, the rest replaces. */
+  private patchTenant(t: AdminTenant, patch: TenantPatch): AdminTenant {
     const updated: AdminTenant = {
       ...t,
-      ...(patch as Partial<AdminTenant>),
-      limits: { ...t.limits, ...(limits as Partial<AdminTenant['limits']>) },
-      branding: { ...t.branding, ...(branding as AdminTenant['branding']) },
+      ...(Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<AdminTenant>),
+      branding: { ...t.branding, ...patch.branding },
+      limits: { ...t.limits, ...patch.limits },
+      settings: { ...t.settings, ...patch.settings },
       updatedAt: new Date().toISOString(),
     };
     this.tenants = this.tenants.map((x) => (x.id === t.id ? updated : x));
     return updated;
   }
-}
 
-function validateBulk(body: unknown): { changes: FlagChange[]; note: string } {
-  const problems: Problem[] = [];
-  const b = (body ?? {}) as { changes?: unknown; note?: unknown };
-  if (!Array.isArray(b.changes) || b.changes.length === 0) problems.push({ path: 'changes', message: 'Invalid length: Expected >=1 but received 0' });
-  const note = typeof b.note === 'string' ? b.note.trim() : '';
-  if (!note) problems.push({ path: 'note', message: 'must say why' });
-  (Array.isArray(b.changes) ? (b.changes as Array<Record<string, unknown>>) : []).forEach((ch, i) => {
-    const at = `changes.${i}`;
-    if (typeof ch.key !== 'string' || !FLAG_KEY.test(ch.key)) problems.push({ path: `${at}.key`, message: 'must be lower-case words joined by . _ or -, e.g. voice.webrtc' });
-    if (ch.rollout !== undefined) {
-      const r = ch.rollout;
-      if (typeof r !== 'number' || r < 0 || r > 100) problems.push({ path: `${at}.rollout`, message: 'Invalid value: Expected <=100' });
-      else if (Math.abs(r * 100 - Math.round(r * 100)) >= 1e-6) problems.push({ path: `${at}.rollout`, message: 'must have at most two decimals' });
-    }
-    if (ch.enabled !== undefined && typeof ch.enabled !== 'boolean') problems.push({ path: `${at}.enabled`, message: 'Invalid type' });
-    if (Array.isArray(ch.tenants)) {
-      ch.tenants.forEach((t, j) => TENANT_ID.test(String(t)) || problems.push({ path: `${at}.tenants.${j}`, message: 'must be a tenant id' }));
-      if (new Set(ch.tenants).size !== ch.tenants.length) problems.push({ path: `${at}.tenants`, message: 'must not repeat tenants' });
-    }
-    if (Array.isArray(ch.prerequisites) && new Set(ch.prerequisites).size !== ch.prerequisites.length) problems.push({ path: `${at}.prerequisites`, message: 'must not repeat flags' });
-    if (!ch.create && Object.keys(ch).every((k) => k === 'key' || k === 'create')) problems.push({ path: at, message: 'must change at least one field' });
-  });
-  if (problems.length) throw new FakeError(400, 'invalid_request', `Invalid ${problems[0]!.path}: ${problems[0]!.message}`, problems);
-  return { changes: b.changes as FlagChange[], note };
-}
-
-function findCycle(flags: FlagConfig[]): string[] | null {
-  const byKey = new Map(flags.map((f) => [f.key, f]));
-  const visit = (key: string, path: string[]): string[] | null => {
-    if (path.includes(key)) return [...path.slice(path.indexOf(key)), key];
-    for (const pre of byKey.get(key)?.prerequisites ?? []) {
-      const found = visit(pre, [...path, key]);
-      if (found) return found;
-    }
-    return null;
-  };
-  for (const f of flags) {
-    const found = visit(f.key, []);
-    if (found) return found;
+  private usageReport(q: { tenant?: string; month?: string }) {
+    const month = q.month ?? utcMonth();
+    const tenants = q.tenant ? this.tenants.filter((t) => t.id === q.tenant) : this.tenants;
+    if (tenants.length === 0) throw new ApiError(404, 'not_found', `Tenant "${q.tenant}" not found`);
+    const usage = tenants.map((t) => ({
+      tenant: t.id,
+      month,
+      voiceSessions: { used: 0, limit: t.limits.voiceSessionsPerMonth },
+      avatarSessions: { used: 0, limit: t.limits.avatarSessionsPerMonth },
+      avatarMinutes: 0,
+      avatarCostUsd: 0,
+      generations: { used: 0, limit: t.limits.generationsPerMonth },
+      ttsCharacters: { used: 0, limit: t.limits.ttsCharactersPerMonth },
+      ...this.usage[t.id],
+    }));
+    return { month, usage };
   }
-  return null;
 }

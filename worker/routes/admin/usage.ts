@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import * as v from 'valibot';
 import { avatarUsageByTenant } from '../../avatar/store.ts';
 import { validate } from '../../body.ts';
 import type { AppEnv } from '../../env.ts';
@@ -7,11 +6,7 @@ import { ApiError } from '../../errors.ts';
 import { limitsStub } from '../../limits/quota.ts';
 import { utcMonth } from '../../limits/month.ts';
 import { getTenant, listTenants } from '../../tenants/store.ts';
-
-const UsageQuery = v.strictObject({
-  tenant: v.optional(v.pipe(v.string(), v.maxLength(63))),
-  month: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'))),
-});
+import { UsageQuery } from './schemas.ts';
 
 export const adminUsage = new Hono<AppEnv>().get('/', async (c) => {
   const query = validate(UsageQuery, c.req.query());
