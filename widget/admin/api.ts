@@ -79,9 +79,10 @@ export class AdminApiError extends Error {
   /** The field problems of an `invalid_request`, or none. */
   get problems(): FieldProblem[] {
     if (!Array.isArray(this.details)) return [];
-    return this.details.filter(
-      (d): d is FieldProblem => typeof d === 'object' && d !== null && typeof (d as FieldProblem).path === 'string' && typeof (d as FieldProblem).message === 'string',
-    );
+    return this.details.filter((d): d is FieldProblem => {
+      const p = d as Partial<FieldProblem> | null;
+      return typeof p === 'object' && p !== null && typeof p.path === 'string' && typeof p.message === 'string';
+    });
   }
 }
 
@@ -135,7 +136,8 @@ export class AdminClient {
   }
 
   usage(month?: string, opts: RequestOptions = {}) {
-    return this.request<UsageReport>('GET', `/admin/usage${month ? `?month=${encodeURIComponent(month)}` : ''}`, undefined, opts);
+    const qs = month ? `?month=${encodeURIComponent(month)}` : '';
+    return this.request<UsageReport>('GET', `/admin/usage${qs}`, undefined, opts);
   }
 
   ping(opts: RequestOptions = {}) {
@@ -143,7 +145,10 @@ export class AdminClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, { signal }: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.options.token}`,
+      Accept: 'application/json',
+    };
     const actor = this.options.actor?.trim();
     if (actor) headers['X-Admin-Actor'] = actor;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -161,7 +166,8 @@ export class AdminClient {
     } catch {
       // An abort is the caller's own doing, not a network fault: it goes back as the signal's reason, unreported.
       if (signal?.aborted) throw signal.reason;
-      throw new AdminApiError(0, 'network_error', 'The server could not be reached. Check your connection and try again.');
+      const message = 'The server could not be reached. Check your connection and try again.';
+      throw new AdminApiError(0, 'network_error', message);
     }
     const text = await res.text();
     let data: unknown = null;
@@ -178,7 +184,8 @@ export class AdminClient {
 }
 
 function toError(res: Response, data: unknown): AdminApiError {
-  const e = (data as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | null)?.error;
+  type Body = { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | null;
+  const e = (data as Body)?.error;
   if (e && typeof e.code === 'string') {
     return new AdminApiError(
       res.status,
@@ -188,7 +195,8 @@ function toError(res: Response, data: unknown): AdminApiError {
       e.details,
     );
   }
-  return new AdminApiError(res.status, `http_${res.status}`, `Request failed with HTTP ${res.status}`, res.headers.get('X-Request-Id'));
+  const message = `Request failed with HTTP ${res.status}`;
+  return new AdminApiError(res.status, `http_${res.status}`, message, res.headers.get('X-Request-Id'));
 }
 
 /** A message for people: the API's own message, with the request id to quote when asking for help. */

@@ -6,7 +6,7 @@ import { adminStyles } from './styles.ts';
 
 const LABELS: Record<string, string> = { tts: 'Text-to-speech', openai: 'OpenAI Realtime', avatar: 'Avatar' };
 
-/** Every provider in the report, the known ones first: a provider added to the ping shows up without a console change. */
+/** Every provider in the report, the known ones first: a provider added to the ping shows without a console change. */
 function providers(r: PingReport): Array<[string, ProviderHealth]> {
   const all = Object.entries(r).filter((e): e is [string, ProviderHealth] => {
     const v = e[1] as Partial<ProviderHealth> | null;
@@ -17,6 +17,7 @@ function providers(r: PingReport): Array<[string, ProviderHealth]> {
 }
 
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', sandbox: 'Sandbox', error: 'Error', degraded: 'Degraded' };
+const statusText = (status: string) => STATUS_TEXT[status] ?? status;
 
 function bytes(n: number): string {
   return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
@@ -49,7 +50,7 @@ export class AdminHealthPanel extends LitElement {
   private async refresh(): Promise<void> {
     if (!(await this.ping.run())) return;
     const r = this.ping.value;
-    announce(this, this.ping.error || `Provider health checked: ${r ? (STATUS_TEXT[r.status] ?? r.status) : ''}`);
+    announce(this, this.ping.error || `Provider health checked: ${r ? statusText(r.status) : ''}`);
   }
 
   protected override render() {
@@ -61,13 +62,17 @@ export class AdminHealthPanel extends LitElement {
           ${pending ? 'Checking…' : 'Refresh'}
         </button>
         ${r
-          ? html`<span>Overall: <span class="badge status-${r.status}" data-overall>${STATUS_TEXT[r.status] ?? r.status}</span>
+          ? html`<span>Overall: <span class="badge status-${r.status}" data-overall>${statusText(r.status)}</span>
               checked at <time datetime=${r.checkedAt}>${new Date(r.checkedAt).toLocaleString()}</time></span>`
           : nothing}
       </div>
       ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
       <div class="grid" aria-busy=${pending ? 'true' : 'false'}>
-        ${r ? providers(r).map(([key, h]) => this.renderProvider(key, LABELS[key] ?? key, h)) : pending ? html`<p>Checking…</p>` : nothing}
+        ${r
+          ? providers(r).map(([key, h]) => this.renderProvider(key, LABELS[key] ?? key, h))
+          : pending
+            ? html`<p>Checking…</p>`
+            : nothing}
       </div>
     `;
   }
@@ -77,7 +82,7 @@ export class AdminHealthPanel extends LitElement {
     return html`
       <section class="card" aria-labelledby=${headingId} data-provider=${key}>
         <h3 id=${headingId}>${label} <span class="hint">(${h.provider})</span></h3>
-        <p>Status: <span class="badge status-${h.status}" data-status>${STATUS_TEXT[h.status] ?? h.status}</span></p>
+        <p>Status: <span class="badge status-${h.status}" data-status>${statusText(h.status)}</span></p>
         ${h.status === 'ok'
           ? html`<dl>
               ${h.synthTime !== undefined ? html`<dt>Synth time</dt><dd>${h.synthTime} ms</dd>` : nothing}

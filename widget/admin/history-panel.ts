@@ -1,15 +1,17 @@
 import { html, LitElement, nothing } from 'lit';
 import { defineOnce } from '../define.ts';
-import { announce, describeError, type AdminClient, type FlagConfig, type FlagHistoryEntry, type HistoryPage } from './api.ts';
+import { announce, describeError } from './api.ts';
+import type { AdminClient, FlagConfig, FlagHistoryEntry, HistoryPage } from './api.ts';
 import { formatFlagValue } from './flag-drafts.ts';
 import { PanelLoad } from './load.ts';
 import { adminStyles } from './styles.ts';
 
 const DIFF_FIELDS = ['description', 'enabled', 'rollout', 'tenants', 'prerequisites', 'salt'] as const;
 type DiffField = (typeof DIFF_FIELDS)[number];
+type DiffRow = { field: DiffField; from: unknown; to: unknown };
 
 /** Only what changed: updatedAt/updatedBy are the entry's own time and actor, shown apart. */
-export function flagDiff(before: FlagConfig | null, after: FlagConfig | null): Array<{ field: DiffField; from: unknown; to: unknown }> {
+export function flagDiff(before: FlagConfig | null, after: FlagConfig | null): DiffRow[] {
   return DIFF_FIELDS.filter((f) => JSON.stringify(before?.[f]) !== JSON.stringify(after?.[f])).map((field) => ({
     field,
     from: before?.[field],
@@ -19,7 +21,7 @@ export function flagDiff(before: FlagConfig | null, after: FlagConfig | null): A
 
 const PAGE = 20;
 
-/** The flag history, newest first, filtered by key, a page at a time; each entry can be rolled back after a confirmation. */
+/** The flag history, newest first, filtered by key, a page at a time; an entry can be rolled back once confirmed. */
 export class AdminHistoryPanel extends LitElement {
   static override styles = adminStyles;
   static override properties = {
@@ -50,7 +52,8 @@ export class AdminHistoryPanel extends LitElement {
     load: async ([client, filter], signal) => {
       const base = this.appendTo;
       this.appendTo = null;
-      const page = await client.flagHistory({ key: filter || undefined, limit: PAGE, cursor: base?.nextCursor }, { signal });
+      const query = { key: filter || undefined, limit: PAGE, cursor: base?.nextCursor };
+      const page = await client.flagHistory(query, { signal });
       return base ? { entries: [...base.entries, ...page.entries], nextCursor: page.nextCursor } : page;
     },
     failure: 'Could not load the history: ',
@@ -171,7 +174,9 @@ export class AdminHistoryPanel extends LitElement {
               </tbody>
             </table>`
           : html`<p class="hint">No configuration change.</p>`}
-        ${this.entryError?.id === entry.id ? html`<p class="error" role="alert">${this.entryError.message}</p>` : nothing}
+        ${this.entryError?.id === entry.id
+          ? html`<p class="error" role="alert">${this.entryError.message}</p>`
+          : nothing}
         ${this.confirming === entry.id ? this.renderConfirm(entry, busy) : html`
           <button type="button" class="danger" data-rollback=${entry.id} @click=${() => this.askRollback(entry.id)}>
             Roll back #${entry.id}
@@ -181,9 +186,11 @@ export class AdminHistoryPanel extends LitElement {
   }
 
   private renderConfirm(entry: FlagHistoryEntry, busy: boolean) {
-    const effect = entry.before === null ? `removes the flag ${entry.key}` : `puts ${entry.key} back as it was before #${entry.id}`;
+    const effect =
+      entry.before === null ? `removes the flag ${entry.key}` : `puts ${entry.key} back as it was before #${entry.id}`;
     return html`
-      <form class="card staged" aria-label="Confirm the rollback of #${entry.id}" @submit=${(e: Event) => this.rollback(e, entry)}
+      <form class="card staged" aria-label="Confirm the rollback of #${entry.id}"
+        @submit=${(e: Event) => this.rollback(e, entry)}
         @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.cancelRollback(entry.id)}>
         <p><strong>Roll back #${entry.id}?</strong> This ${effect}.</p>
         <div class="field">

@@ -37,6 +37,10 @@ function formOf(t: AdminTenant): TenantForm {
   };
 }
 
+const ORIGINS_HINT = 'One a line: scheme://host[:port], or https://*.example.com for subdomains.';
+/** The value of the input or textarea an event came from. */
+const valueOf = (e: Event) => (e.target as HTMLInputElement | HTMLTextAreaElement).value;
+
 /** `<input type=color>` takes #rrggbb only. */
 function colorInputValue(hex: string): string {
   if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(hex)) return hex.slice(0, 7).toLowerCase();
@@ -45,7 +49,10 @@ function colorInputValue(hex: string): string {
 }
 
 /** The patch of what differs from the tenant as loaded, and the fields that cannot be read as typed. */
-export function tenantPatch(t: AdminTenant, form: TenantForm): { patch: TenantPatch; problems: Record<string, string> } {
+export function tenantPatch(
+  t: AdminTenant,
+  form: TenantForm,
+): { patch: TenantPatch; problems: Record<string, string> } {
   const patch: TenantPatch = {};
   const problems: Record<string, string> = {};
   const origins = form.origins.split('\n').map((s) => s.trim()).filter(Boolean);
@@ -134,7 +141,9 @@ export class AdminTenantsPanel extends LitElement {
   private set(update: (f: TenantForm) => TenantForm, field: string): void {
     if (!this.form) return;
     this.form = update(this.form);
-    if (field in this.errors) this.errors = Object.fromEntries(Object.entries(this.errors).filter(([k]) => k !== field));
+    if (!(field in this.errors)) return;
+    const { [field]: _fixed, ...rest } = this.errors;
+    this.errors = rest;
   }
 
   private async save(e: Event): Promise<void> {
@@ -174,7 +183,8 @@ export class AdminTenantsPanel extends LitElement {
     const general: string[] = [];
     for (const p of err instanceof AdminApiError ? err.problems : []) {
       const [head, sub] = p.path.split('.');
-      if (head === 'allowedOrigins') errors.allowedOrigins ??= sub === undefined ? p.message : `Line ${Number(sub) + 1}: ${p.message}`;
+      const line = sub === undefined ? p.message : `Line ${Number(sub) + 1}: ${p.message}`;
+      if (head === 'allowedOrigins') errors.allowedOrigins ??= line;
       else if ((head === 'limits' || head === 'branding') && sub) errors[`${head}.${sub}`] ??= p.message;
       else if (head === 'persona') errors.persona ??= p.message;
       else general.push(`${p.path}: ${p.message}`);
@@ -195,7 +205,8 @@ export class AdminTenantsPanel extends LitElement {
   /** aria-invalid, and aria-describedby naming only elements that are there (the hint; the error while shown). */
   private a11y(key: string, hintId?: string) {
     const ids = [hintId, this.errors[key] ? `err-${key.replace('.', '-')}` : undefined].filter(Boolean);
-    return { invalid: this.errors[key] ? 'true' : 'false', describedby: ifDefined(ids.length ? ids.join(' ') : undefined) };
+    const describedby = ifDefined(ids.length ? ids.join(' ') : undefined);
+    return { invalid: this.errors[key] ? 'true' : 'false', describedby };
   }
 
   protected override render() {
@@ -203,16 +214,24 @@ export class AdminTenantsPanel extends LitElement {
       <h2>Tenants</h2>
       <nav aria-label="Tenants">
         <ul class="plain inline">
-          ${this.tenants.map((t) => html`<li>
-            <button type="button" aria-current=${this.selected === t.id ? 'true' : 'false'} class=${this.selected === t.id ? 'primary' : ''}
-              @click=${() => this.select(t.id)}>${t.branding.name || t.name} <span class="visually-hidden">(</span><code>${t.id}</code><span class="visually-hidden">)</span></button>
-          </li>`)}
+          ${this.tenants.map((t) => html`<li>${this.renderPick(t)}</li>`)}
         </ul>
       </nav>
       ${this.tenants.length === 0 ? html`<p>No tenants yet.</p>` : nothing}
       ${this.formError ? html`<div class="banner" role="alert">${this.formError}</div>` : nothing}
-      ${this.form && this.tenant ? this.renderForm(this.tenant, this.form) : html`<p class="hint">Select a tenant to edit it.</p>`}
+      ${this.form && this.tenant
+        ? this.renderForm(this.tenant, this.form)
+        : html`<p class="hint">Select a tenant to edit it.</p>`}
     `;
+  }
+
+  private renderPick(t: AdminTenant) {
+    const current = this.selected === t.id;
+    const name = t.branding.name || t.name;
+    // The parentheses are for screen readers only: "Acme Studio (acme)" rather than "Acme Studio acme".
+    const hidden = (text: string) => html`<span class="visually-hidden">${text}</span>`;
+    return html`<button type="button" aria-current=${current ? 'true' : 'false'} class=${current ? 'primary' : ''}
+      @click=${() => this.select(t.id)}>${name} ${hidden('(')}<code>${t.id}</code>${hidden(')')}</button>`;
   }
 
   private renderForm(t: AdminTenant, f: TenantForm) {
@@ -223,9 +242,10 @@ export class AdminTenantsPanel extends LitElement {
         <h3>${t.name} <code>${t.id}</code> <span class="badge">${t.status}</span></h3>
         <div class="field">
           <label for="t-origins">Allowed origins</label>
-          <span class="hint" id="t-origins-hint">One a line: scheme://host[:port], or https://*.example.com for subdomains.</span>
-          <textarea id="t-origins" .value=${f.origins} aria-invalid=${origins.invalid} aria-describedby=${origins.describedby}
-            @input=${(e: Event) => this.set((x) => ({ ...x, origins: (e.target as HTMLTextAreaElement).value }), 'allowedOrigins')}></textarea>
+          <span class="hint" id="t-origins-hint">${ORIGINS_HINT}</span>
+          <textarea id="t-origins" .value=${f.origins} aria-invalid=${origins.invalid}
+            aria-describedby=${origins.describedby}
+            @input=${(e: Event) => this.set((x) => ({ ...x, origins: valueOf(e) }), 'allowedOrigins')}></textarea>
           ${this.error('allowedOrigins')}
         </div>
         <fieldset>
@@ -235,8 +255,10 @@ export class AdminTenantsPanel extends LitElement {
               const a = this.a11y(`limits.${k}`);
               return html`<div class="field">
                 <label for="t-limit-${k}">${label}</label>
-                <input type="number" min="0" step="1" id="t-limit-${k}" .value=${f.limits[k]} aria-invalid=${a.invalid} aria-describedby=${a.describedby}
-                  @input=${(e: Event) => this.set((x) => ({ ...x, limits: { ...x.limits, [k]: (e.target as HTMLInputElement).value } }), `limits.${k}`)} />
+                <input type="number" min="0" step="1" id="t-limit-${k}" .value=${f.limits[k]}
+                  aria-invalid=${a.invalid} aria-describedby=${a.describedby}
+                  @input=${(e: Event) =>
+                    this.set((x) => ({ ...x, limits: { ...x.limits, [k]: valueOf(e) } }), `limits.${k}`)} />
                 ${this.error(`limits.${k}`)}
               </div>`;
             })}
@@ -253,8 +275,9 @@ export class AdminTenantsPanel extends LitElement {
         <div class="field">
           <label for="t-persona">Persona</label>
           <span class="hint" id="t-persona-hint">The assistant's instructions for this tenant.</span>
-          <textarea id="t-persona" rows="8" .value=${f.persona} aria-invalid=${persona.invalid} aria-describedby=${persona.describedby}
-            @input=${(e: Event) => this.set((x) => ({ ...x, persona: (e.target as HTMLTextAreaElement).value }), 'persona')}></textarea>
+          <textarea id="t-persona" rows="8" .value=${f.persona} aria-invalid=${persona.invalid}
+            aria-describedby=${persona.describedby}
+            @input=${(e: Event) => this.set((x) => ({ ...x, persona: valueOf(e) }), 'persona')}></textarea>
           ${this.error('persona')}
         </div>
         <div class="actions">
@@ -273,8 +296,8 @@ export class AdminTenantsPanel extends LitElement {
     const a = this.a11y(`branding.${k}`);
     return html`<div class="field">
       <label for="t-branding-${k}">${label}</label>
-      <input type=${type} id="t-branding-${k}" .value=${this.form!.branding[k]} aria-invalid=${a.invalid} aria-describedby=${a.describedby}
-        @input=${(e: Event) => this.setBranding(k, (e.target as HTMLInputElement).value)} />
+      <input type=${type} id="t-branding-${k}" .value=${this.form!.branding[k]} aria-invalid=${a.invalid}
+        aria-describedby=${a.describedby} @input=${(e: Event) => this.setBranding(k, valueOf(e))} />
       ${this.error(`branding.${k}`)}
     </div>`;
   }
@@ -286,9 +309,10 @@ export class AdminTenantsPanel extends LitElement {
       <label for="t-branding-${k}">${label}</label>
       <span class="inline">
         <input type="color" id="t-branding-${k}" .value=${colorInputValue(value)} aria-describedby=${a.describedby}
-          @input=${(e: Event) => this.setBranding(k, (e.target as HTMLInputElement).value)} />
+          @input=${(e: Event) => this.setBranding(k, valueOf(e))} />
         <input id="t-branding-${k}-hex" aria-label="${label}, hex value" .value=${value} placeholder="#rrggbb" size="9"
-          aria-invalid=${a.invalid} aria-describedby=${a.describedby} @input=${(e: Event) => this.setBranding(k, (e.target as HTMLInputElement).value)} />
+          aria-invalid=${a.invalid} aria-describedby=${a.describedby}
+          @input=${(e: Event) => this.setBranding(k, valueOf(e))} />
       </span>
       ${this.error(`branding.${k}`)}
     </div>`;

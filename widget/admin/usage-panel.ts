@@ -82,10 +82,12 @@ export class AdminUsagePanel extends LitElement {
           ${METRICS.map(([key, label]) => (row[key] ? this.renderBar(key, label, row[key]) : nothing))}
         </ul>
         ${typeof row.avatarMinutes === 'number'
-          ? html`<p data-metric="avatarMinutes"><strong>Avatar minutes</strong>: ${number.format(row.avatarMinutes)}</p>`
+          ? html`<p data-metric="avatarMinutes">
+              <strong>Avatar minutes</strong>: ${number.format(row.avatarMinutes)}</p>`
           : nothing}
         ${typeof row.avatarCostUsd === 'number'
-          ? html`<p data-metric="avatarCostUsd"><strong>Avatar cost</strong>: ${usd.format(row.avatarCostUsd)} (estimate)</p>`
+          ? html`<p data-metric="avatarCostUsd">
+              <strong>Avatar cost</strong>: ${usd.format(row.avatarCostUsd)} (estimate)</p>`
           : nothing}
       </section>
     `;
@@ -94,13 +96,19 @@ export class AdminUsagePanel extends LitElement {
   private renderBar(key: string, label: string, { used, limit }: UsageCount) {
     const share = limit === null ? 0 : limit === 0 ? (used > 0 ? 1 : 0) : Math.min(1, used / limit);
     const full = limit !== null && used >= limit;
-    const text = limit === null ? `${number.format(used)} used (no limit)` : `${number.format(used)} of ${number.format(limit)} (${Math.round(share * 100)}%)`;
+    const text =
+      limit === null
+        ? `${number.format(used)} used (no limit)`
+        : `${number.format(used)} of ${number.format(limit)} (${Math.round(share * 100)}%)`;
+    const reached = full ? html` <span class="badge status-error">limit reached</span>` : nothing;
+    const fill = full ? '#b3261e' : share >= 0.8 ? '#8a5300' : '#0b5cad';
     return html`
       <li class="field" data-metric=${key}>
-        <span><strong>${label}</strong>: <span class="value">${text}</span>${full ? html` <span class="badge status-error">limit reached</span>` : nothing}</span>
-        <svg width="100%" height="12" viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+        <span><strong>${label}</strong>: <span class="value">${text}</span>${reached}</span>
+        <svg width="100%" height="12" viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true"
+          focusable="false">
           ${svg`<rect x="0" y="0" width="100" height="12" rx="2" fill="#e3e7eb"></rect>
-            <rect x="0" y="0" width=${(share * 100).toFixed(2)} height="12" rx="2" fill=${full ? '#b3261e' : share >= 0.8 ? '#8a5300' : '#0b5cad'}></rect>`}
+            <rect x="0" y="0" width=${(share * 100).toFixed(2)} height="12" rx="2" fill=${fill}></rect>`}
         </svg>
       </li>
     `;
