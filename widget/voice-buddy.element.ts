@@ -20,6 +20,7 @@ import './parts/transcript/transcript.ts';
 import { VoiceConnection } from './realtime/connection.ts';
 import { sessionContext } from './state/context.ts';
 import { createSessionStore, type Concept, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
+import { ContrastController } from './theme/contrast-controller.ts';
 import { StoreController } from './state/store-controller.ts';
 import { SpeechHost, type SpeechDetail } from './tts/host.ts';
 import { styles } from './voice-buddy.styles.ts';
@@ -123,8 +124,8 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart model-select - Model picker (owner view only)
  * @csspart avatar-quality - The avatar's video quality: auto, high, medium, low (Alt+Q steps through them); shown while the avatar is on
  *
- * @cssprop --voice-buddy-accent - Accent colour (buttons, visitor messages). Default: the site's brand colour, else #4f46e5.
- * @cssprop --voice-buddy-accent-contrast - Text on the accent colour. Default #ffffff.
+ * @cssprop --voice-buddy-accent - Accent colour (buttons, visitor messages). Default: the site's accent colour, else its primary colour, else #4f46e5. Shifted towards the text colour just enough when it would stand out from the panel by less than 3:1.
+ * @cssprop --voice-buddy-accent-contrast - Text on the accent colour. Default: white, or near-black where white would not reach 4.5:1.
  * @cssprop --voice-buddy-bg - Panel background.
  * @cssprop --voice-buddy-fg - Text colour.
  * @cssprop --voice-buddy-muted - Secondary text.
@@ -185,6 +186,8 @@ export class VoiceBuddy extends LitElement {
    * @internal
    */
   readonly store = createSessionStore();
+  // Keeps the accent readable: measured after each render (theme/contrast-controller.ts).
+  private readonly contrast = new ContrastController(this, () => this.renderRoot.querySelector('.root'));
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
   private readonly stores = new StoreController(this, () => [
     this.store.$status, this.store.$config, this.store.$error, this.store.$muted, this.store.$needsAudioUnlock, this.store.$mode,
@@ -590,7 +593,8 @@ export class VoiceBuddy extends LitElement {
     const name = config?.branding.name ?? 'Voice assistant';
     const greeting = this.greeting ?? config?.branding.greeting ?? (mode === 'text' ? 'Type your idea below to start.' : 'Press Start to talk about your idea.');
     const accent = validColor('accent', this.accent);
-    const rootStyle = [config?.branding.primaryColor ? `--_brand-accent:${config.branding.primaryColor}` : '', accent ? `--_attr-accent:${accent}` : ''].join(';');
+    const brand = config?.branding.accentColor ?? config?.branding.primaryColor;
+    const rootStyle = [brand ? `--_brand-accent:${brand}` : '', accent ? `--_attr-accent:${accent}` : ''].join(';');
     const floating = this.variant === 'floating';
     const panelId = 'voice-buddy-panel';
     const lang = validLang('lang', this.lang) ?? undefined;

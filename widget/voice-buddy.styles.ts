@@ -16,8 +16,11 @@ export const styles = css`
   :host([variant='floating'][placement='top-left']) { left: var(--voice-buddy-offset, 20px); top: var(--voice-buddy-offset, 20px); }
 
   .root {
-    --_accent: var(--_attr-accent, var(--voice-buddy-accent, var(--_brand-accent, #4f46e5)));
-    --_accent-fg: var(--voice-buddy-accent-contrast, #ffffff);
+    /* --_brand is the accent as set; --_accent-ui/--_accent-on are measured from it (theme/contrast-controller.ts). */
+    --_brand: var(--_attr-accent, var(--voice-buddy-accent, var(--_brand-accent, #4f46e5)));
+    --_accent: var(--_accent-ui, var(--_brand));
+    --_accent-fg: var(--voice-buddy-accent-contrast, var(--_accent-on, #ffffff));
+    --_danger: #b91c1c;
     --_bg: var(--voice-buddy-bg, #ffffff);
     --_fg: var(--voice-buddy-fg, #111827);
     --_muted: var(--voice-buddy-muted, #4b5563);
@@ -39,13 +42,13 @@ export const styles = css`
   :host([theme='dark']) .root {
     --_bg: var(--voice-buddy-bg, #111827); --_fg: var(--voice-buddy-fg, #f9fafb); --_muted: var(--voice-buddy-muted, #9ca3af);
     --_border: var(--voice-buddy-border, #374151); --_pill-bg: var(--voice-buddy-pill-bg, #1f2937);
-    --_assistant-bg: var(--voice-buddy-assistant-bg, #1f2937);
+    --_assistant-bg: var(--voice-buddy-assistant-bg, #1f2937); --_danger: #f87171;
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) .root {
       --_bg: var(--voice-buddy-bg, #111827); --_fg: var(--voice-buddy-fg, #f9fafb); --_muted: var(--voice-buddy-muted, #9ca3af);
       --_border: var(--voice-buddy-border, #374151); --_pill-bg: var(--voice-buddy-pill-bg, #1f2937);
-      --_assistant-bg: var(--voice-buddy-assistant-bg, #1f2937);
+      --_assistant-bg: var(--voice-buddy-assistant-bg, #1f2937); --_danger: #f87171;
     }
   }
   *, *::before, *::after { box-sizing: border-box; }
@@ -82,7 +85,7 @@ export const styles = css`
   button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
   button:disabled { opacity: 0.55; cursor: not-allowed; }
   .primary { background: var(--_accent); color: var(--_accent-fg); border-color: transparent; font-weight: 600; }
-  .danger { border-color: #dc2626; color: #dc2626; }
+  .danger { border-color: var(--_danger); color: var(--_danger); }
   button[aria-pressed='true'] { background: var(--_pill-bg); }
   .meter { flex: 1; min-width: 60px; block-size: 6px; border-radius: 3px; background: var(--_pill-bg); overflow: hidden; }
   .meter > span { display: block; block-size: 100%; inline-size: 100%; background: var(--_accent); transform-origin: left; transform: scaleX(var(--_level, 0)); transition: transform 60ms linear; }

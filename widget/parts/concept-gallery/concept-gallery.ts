@@ -27,7 +27,7 @@ export class VoiceBuddyConceptGallery extends LitElement {
     button.thumb { padding: 0; border: 1px solid var(--_border); border-radius: 8px; overflow: hidden; background: var(--_pill-bg); cursor: zoom-in; aspect-ratio: 1; inline-size: 100%; }
     button.thumb:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
     img { display: block; inline-size: 100%; block-size: 100%; object-fit: cover; }
-    .error { color: #b91c1c; }
+    .error { color: var(--_danger, #b91c1c); }
     dialog { border: 0; border-radius: 12px; padding: 0.5em; max-inline-size: min(90vw, 640px); background: var(--_bg); color: var(--_fg); }
     dialog img { max-block-size: 80vh; object-fit: contain; }
     dialog::backdrop { background: rgb(0 0 0 / 0.6); }

@@ -36,7 +36,7 @@ export class VoiceBuddyStatusPill extends LitElement {
     [data-status='listening'] .dot { background: #16a34a; }
     [data-status='speaking'] .dot { background: var(--_accent); }
     [data-status='thinking'] .dot, [data-status='connecting'] .dot, [data-status='reconnecting'] .dot, [data-status='fallback'] .dot { background: #d97706; }
-    [data-status='error'] .dot { background: #dc2626; }
+    [data-status='error'] .dot { background: var(--_danger, #dc2626); }
     /* On a narrow panel the figures wrap under the state instead of being cut off. */
     .usage { color: var(--_muted); overflow-wrap: anywhere; }
   `;

@@ -33,7 +33,7 @@ export class VoiceBuddyTranscript extends LitElement {
     .tool { align-self: center; font-size: 0.8em; color: var(--_muted); background: transparent; border: 1px dashed var(--_border); }
     .notice { align-self: stretch; max-width: none; font-size: 0.85em; color: var(--_muted); background: transparent; padding: 0.25em 0.5em; }
     .notice[data-tone='warning'] { color: #b45309; }
-    .notice[data-tone='error'] { color: #b91c1c; }
+    .notice[data-tone='error'] { color: var(--_danger, #b91c1c); }
     .partial { opacity: 0.8; }
     .status { display: block; font-size: 0.75em; opacity: 0.85; margin-top: 0.2em; }
     .status button { font: inherit; color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 999px; padding: 0 0.6em; margin-inline-start: 0.4em; cursor: pointer; }
