@@ -20,6 +20,7 @@ import './parts/transcript/transcript.ts';
 import { VoiceConnection } from './realtime/connection.ts';
 import { sessionContext } from './state/context.ts';
 import { createSessionStore, type Concept, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
+import { AnnouncementQueue, type AnnouncementKind } from './a11y/announcements.ts';
 import { ContrastController } from './theme/contrast-controller.ts';
 import { StoreController } from './state/store-controller.ts';
 import { SpeechHost, type SpeechDetail } from './tts/host.ts';
@@ -199,6 +200,10 @@ export class VoiceBuddy extends LitElement {
   private bootstrapFor = '';
   private cleanups: Array<() => void> = [];
   private announcement = '';
+  private readonly announcements = new AnnouncementQueue((text) => {
+    this.announcement = text;
+    this.requestUpdate();
+  });
   private lastTranscript: readonly TranscriptEntry[] = [];
   private statusReason: string | undefined;
   private talkPointer: number | null = null;
@@ -271,9 +276,10 @@ export class VoiceBuddy extends LitElement {
         for (const entry of transcript) {
           if (before.has(entry)) continue;
           this.emit('voice-buddy-transcript', { entry, transcript } satisfies TranscriptDetail);
-          if (entry.final && entry.kind === 'assistant') this.announce(`Assistant: ${entry.text}`);
+          if (entry.final && entry.kind === 'assistant') this.announce(`Assistant: ${entry.text}`, 'message');
         }
       }),
+      this.announceConcepts(),
       watchMicPermission((state) => this.store.$micPermission.set(state)),
       (() => {
         window.addEventListener('blur', this.onFocusLost);
@@ -291,6 +297,7 @@ export class VoiceBuddy extends LitElement {
     super.disconnectedCallback();
     for (const off of this.cleanups) off();
     this.cleanups = [];
+    this.announcements.clear();
     void this.avatarHost.stop();
     this.speech.stop();
     this.connection?.dispose();
@@ -320,9 +327,22 @@ export class VoiceBuddy extends LitElement {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
-  private announce(text: string) {
-    this.announcement = text;
-    this.requestUpdate();
+  /** Statuses may be superseded while they wait; replies and new concepts are always read (a11y/announcements.ts). */
+  private announce(text: string, kind: AnnouncementKind = 'status') {
+    this.announcements.push(text, kind);
+  }
+
+  /** A generation that finishes is announced once, with how many concepts it brought. */
+  private announceConcepts(): () => void {
+    const done = new Set<string>();
+    return this.store.$generations.listen((generations) => {
+      for (const g of generations) {
+        if (g.status !== 'done' || done.has(g.id)) continue;
+        done.add(g.id);
+        const n = g.concepts.length;
+        if (n) this.announce(n === 1 ? '1 new concept is ready' : `${n} new concepts are ready`, 'message');
+      }
+    });
   }
 
   private get visitorId(): string {
@@ -543,7 +563,7 @@ export class VoiceBuddy extends LitElement {
       else {
         const next = AVATAR_QUALITIES[(AVATAR_QUALITIES.indexOf(avatar.quality) + 1) % AVATAR_QUALITIES.length]!;
         avatar.setQuality(next);
-        this.announce(`Avatar quality: ${next}`);
+        this.announce(`Avatar quality: ${next}`, 'message');
       }
     }
   }

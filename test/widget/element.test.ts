@@ -51,8 +51,26 @@ describe('<voice-buddy> element', () => {
     const el = await mount();
     const region = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
     await connected(el);
+    // "Connecting" is read first; the status that follows it waits its turn instead of cutting it off.
+    await waitUntil(() => region.textContent!.includes('Listening'), `region says ${region.textContent}`);
+    el.disconnect();
+  });
+
+  it('queues announcements: a finished reply is not overwritten by the status that follows it', async () => {
+    const el = await mount();
+    const region = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    const said: string[] = [];
+    new MutationObserver(() => said.push(region.textContent!.trim())).observe(region, { subtree: true, characterData: true, childList: true });
+    await connected(el);
+    await backend.latestPeer.play(turnEvents());
+    await waitUntil(() => said.some((t) => t.startsWith('Assistant:')), `said ${said.join(' | ')}`, { timeout: 5000 });
+    const reply = said.findIndex((t) => t.startsWith('Assistant:'));
+    // Right after the reply the status returns to Listening: the region still reads the reply.
     await el.updateComplete;
-    expect(region.textContent).to.contain('Listening');
+    expect(el.status).to.equal('listening');
+    expect(region.textContent).to.contain('Assistant:');
+    await waitUntil(() => said.length > reply + 1, 'the status after the reply was never read', { timeout: 8000 });
+    expect(said[reply + 1]!.replace(/\u200b/g, '')).to.equal('Listening');
     el.disconnect();
   });
 
