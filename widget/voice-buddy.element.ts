@@ -19,7 +19,7 @@ import { STATUS_LABELS } from './parts/status-pill/status-pill.ts';
 import './parts/transcript/transcript.ts';
 import { VoiceConnection } from './realtime/connection.ts';
 import { sessionContext } from './state/context.ts';
-import { createSessionStore, type Concept, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
+import { createSessionStore, type Concept, type Generation, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
 import { AnnouncementQueue, type AnnouncementKind } from './a11y/announcements.ts';
 import { ContrastController } from './theme/contrast-controller.ts';
 import { StoreController } from './state/store-controller.ts';
@@ -92,7 +92,10 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @fires voice-buddy-speech - `{ type: 'started' }` when a text-mode reply starts to be spoken, `{ type: 'ended', reason }` (`finished` | `interrupted` | `muted`) when it stops, `{ type: 'fallback', reason }` when speech failed and replies go on as silent text (`reason` is an error code).
  * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed', quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality.
  *
- * @csspart launcher - Floating variant: the round button that opens the panel
+ * @csspart launcher - Floating variant: the round button that opens the panel; `data-live` (ring) while a conversation goes on
+ * @csspart launcher-end - Floating variant, panel closed during a conversation: ends it from beside the launcher
+ * @csspart close-button - Floating variant: closes the panel (on a phone the panel is full-screen and covers the launcher)
+ * @csspart design-summary - The design area folded into one row (main keywords, number of concepts); opens and folds it
  * @csspart panel - The widget's card
  * @csspart header - Top bar with logo, name and status
  * @csspart logo - The site's logo
@@ -139,7 +142,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @cssprop --voice-buddy-font - Font family. Default: the system UI font.
  * @cssprop --voice-buddy-font-size - Base font size. Default 15px.
  * @cssprop --voice-buddy-width - Panel width. Default 100% inline, min(380px, 100vw - 40px) floating.
- * @cssprop --voice-buddy-height - Panel height. Default 480px inline, min(560px, 100vh - 120px) floating.
+ * @cssprop --voice-buddy-height - Panel height. Default 600px inline, min(640px, 100vh - 120px) floating; a phone gets the whole screen for an open floating panel. The conversation keeps half of it.
  * @cssprop --voice-buddy-shadow - Panel shadow.
  * @cssprop --voice-buddy-offset - Floating variant: distance from the corner. Default 20px.
  * @cssprop --voice-buddy-z-index - Floating variant: stacking order. Default 2147483000.
@@ -192,8 +195,10 @@ export class VoiceBuddy extends LitElement {
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
   private readonly stores = new StoreController(this, () => [
     this.store.$status, this.store.$config, this.store.$error, this.store.$muted, this.store.$needsAudioUnlock, this.store.$mode,
-    this.store.$fallback, this.store.$keywords, this.store.$micPermission,
+    this.store.$fallback, this.store.$keywords, this.store.$micPermission, this.store.$generations,
   ]);
+  /** The design area (chips, concepts) is open; the visitor folds it into its summary row to read the conversation. */
+  private designOpen = true;
   private connection: VoiceConnection | null = null;
   private keywords: KeywordsController | null = null;
   private api: ApiClient | null = null;
@@ -623,16 +628,29 @@ export class VoiceBuddy extends LitElement {
     const micState = s.$micPermission.get();
     const micLabel = mode === 'text' ? null : micPermissionLabel(micState);
 
+    const summary = designSummary(s.$keywords.get(), s.$generations.get());
     const panel = html`<section class="panel" part="panel" id=${panelId} aria-label=${`${name} voice assistant`} ?hidden=${floating && !this.open}>
       <header part="header">
         ${config?.branding.logoUrl ? html`<img part="logo" src=${config.branding.logoUrl} alt="" />` : nothing}
         <h2 class="title" part="title">${name}</h2>
         <voice-buddy-status-pill part="status" ?show-usage=${ownerView}></voice-buddy-status-pill>
+        ${floating
+          ? html`<button part="close-button" class="close" aria-label=${`Close ${name}`} @click=${() => this.toggleOpen(false)}>
+              <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
+            </button>`
+          : nothing}
       </header>
       <div part="avatar" ?hidden=${!avatar.handle}></div>
       <voice-buddy-transcript part="transcript" .placeholder=${greeting}
         @vb-resend=${(e: CustomEvent<string>) => void this.deliver(this.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
-      <div class="design" @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void this.keywords?.remove(e.detail.field as KeywordField, e.detail.value)}
+      ${summary
+        ? html`<button part="design-summary" class="summary" aria-expanded=${this.designOpen ? 'true' : 'false'}
+            aria-controls="design" @click=${() => {
+              this.designOpen = !this.designOpen;
+              this.requestUpdate();
+            }}><span class="summary-text">${summary}</span><span aria-hidden="true">${this.designOpen ? '▾' : '▸'}</span></button>`
+        : nothing}
+      <div class="design" id="design" ?hidden=${Boolean(summary) && !this.designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void this.keywords?.remove(e.detail.field as KeywordField, e.detail.value)}
         @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void this.keywords?.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
         @vb-chip-add=${(e: CustomEvent<string>) => void this.keywords?.add(e.detail)} @vb-generate=${() => void this.keywords?.generate('button')}>
         <voice-buddy-keyword-chips part="keywords" ?can-generate=${this.keywords?.canGenerate() ?? false}
@@ -717,16 +735,29 @@ export class VoiceBuddy extends LitElement {
     return html`<div class="root" style=${rootStyle} lang=${lang ?? nothing} @keydown=${this.onKeydown} @keyup=${this.onKeyup} @focusout=${this.onFocusLost}>
       ${floating
         ? html`<button class="launcher" part="launcher" aria-expanded=${this.open ? 'true' : 'false'} aria-controls=${panelId}
-            aria-label=${this.open ? `Close ${name}` : `Open ${name}`} @click=${() => this.toggleOpen()}>
+            data-live=${live ? (mode === 'text' ? 'text' : 'mic') : nothing}
+            aria-label=${this.open ? `Close ${name}` : `Open ${name}${live ? (mode === 'text' ? ', conversation in progress' : ', conversation in progress, microphone on') : ''}`}
+            @click=${() => this.toggleOpen()}>
             <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
               ${this.open ? svg`<path d="M6 6l12 12M18 6L6 18" />` : svg`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`}
             </svg>
           </button>`
         : nothing}
+      ${floating && live && !this.open
+        ? html`<button part="launcher-end" class="launcher-end" aria-label="End conversation" @click=${() => this.disconnect()}>End</button>`
+        : nothing}
       ${panel}
       <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
     </div>`;
   }
+}
+
+/** The design area folded into one line: the main keywords and how many concepts there are; '' while empty. */
+function designSummary(keywords: Keywords | null, generations: readonly Generation[]): string {
+  const words = keywords ? [...keywords.subject, ...keywords.style, keywords.placement].filter(Boolean).slice(0, 4) : [];
+  const concepts = generations.reduce((n, g) => n + g.concepts.length, 0);
+  const count = concepts ? (concepts === 1 ? '1 concept' : `${concepts} concepts`) : '';
+  return [words.join(' · '), count].filter(Boolean).join(' — ');
 }
 
 declare global {

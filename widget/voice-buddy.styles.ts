@@ -56,12 +56,12 @@ export const styles = css`
   .panel {
     display: flex; flex-direction: column; background: var(--_bg); color: var(--_fg);
     border: 1px solid var(--_border); border-radius: var(--_radius);
-    inline-size: var(--voice-buddy-width, 100%); block-size: var(--voice-buddy-height, 480px); max-block-size: 100%;
+    inline-size: var(--voice-buddy-width, 100%); block-size: var(--voice-buddy-height, 600px); max-block-size: 100%;
     overflow: hidden; box-shadow: var(--voice-buddy-shadow, 0 1px 3px rgb(0 0 0 / 0.08));
   }
   :host([variant='floating']) .panel {
     inline-size: var(--voice-buddy-width, min(380px, calc(100vw - 40px)));
-    block-size: var(--voice-buddy-height, min(560px, calc(100vh - 120px)));
+    block-size: var(--voice-buddy-height, min(640px, calc(100vh - 120px)));
     box-shadow: var(--voice-buddy-shadow, 0 12px 40px rgb(0 0 0 / 0.18));
   }
   /* The launcher is the item nearest its corner, so it never moves: the panel opens beside it, away from the corner. */
@@ -73,10 +73,27 @@ export const styles = css`
   header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35em 0.5em; padding: 0.6em 0.75em; border-block-end: 1px solid var(--_border); }
   header img { inline-size: 28px; block-size: 28px; border-radius: 6px; object-fit: cover; }
   .title { font-weight: 600; flex: 1 1 8em; min-width: min(8em, 100%); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; margin: 0; font-size: 1em; }
-  /* The conversation keeps a readable share of the panel; the design area scrolls within the rest. */
-  voice-buddy-transcript { flex: 1 1 auto; min-block-size: 30%; }
-  .design { max-block-size: 45%; min-block-size: 0; overflow-y: auto; flex: 0 1 auto; }
-  .design:empty { display: none; }
+  /* The conversation keeps half the panel; the design area scrolls within the rest, or folds into its summary row. */
+  voice-buddy-transcript { flex: 1 1 0; min-block-size: 50%; }
+  .design { min-block-size: 0; overflow-y: auto; flex: 0 1 auto; }
+  .design:empty, .design[hidden] { display: none; }
+  .summary {
+    display: flex; align-items: center; gap: 0.5em; inline-size: 100%; border: 0; border-block-start: 1px solid var(--_border);
+    border-radius: 0; padding: 0.4em 0.75em; font-size: 0.85em; color: var(--_muted); text-align: start; flex: none;
+  }
+  .summary-text { flex: 1; min-inline-size: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .close { margin-inline-start: auto; padding: 0.3em; border: 0; display: grid; place-items: center; }
+  .close svg { inline-size: 18px; block-size: 18px; }
+  /* A phone: the open floating panel takes the whole screen, inside the safe area (notch, home bar). */
+  @media (max-width: 480px) {
+    :host([variant='floating'][open]) { inset: 0; }
+    :host([variant='floating'][open]) .root { block-size: 100%; align-items: stretch; }
+    :host([variant='floating'][open]) .panel {
+      flex: 1; inline-size: 100%; block-size: 100%; max-block-size: none; border: 0; border-radius: 0;
+      padding: env(safe-area-inset-top, 0) env(safe-area-inset-right, 0) env(safe-area-inset-bottom, 0) env(safe-area-inset-left, 0);
+    }
+    :host([variant='floating'][open]) .launcher { display: none; }
+  }
   .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; padding: 0.6em 0.75em; border-block-start: 1px solid var(--_border); }
   button {
     font: inherit; color: inherit; cursor: pointer; border-radius: 999px; border: 1px solid var(--_border);
@@ -109,6 +126,13 @@ export const styles = css`
     color: var(--_accent-fg); box-shadow: 0 6px 20px rgb(0 0 0 / 0.2); display: grid; place-items: center;
   }
   .launcher svg { inline-size: 26px; block-size: 26px; }
+  /* A conversation goes on while the panel is closed: a ring around the launcher and an End button beside it. */
+  .launcher[data-live] { box-shadow: 0 0 0 3px var(--_bg), 0 0 0 6px #16a34a, 0 6px 20px rgb(0 0 0 / 0.2); animation: vb-live 2s ease-in-out infinite; }
+  @keyframes vb-live { 50% { box-shadow: 0 0 0 3px var(--_bg), 0 0 0 9px rgb(22 163 74 / 0.45), 0 6px 20px rgb(0 0 0 / 0.2); } }
+  .launcher-end {
+    background: var(--_bg); color: var(--_danger); border-color: var(--_danger); font-weight: 600; font-size: 0.85em;
+    box-shadow: 0 4px 14px rgb(0 0 0 / 0.15);
+  }
   .sr-only { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  @media (prefers-reduced-motion: reduce) { .meter > span { transition: none; } }
+  @media (prefers-reduced-motion: reduce) { .meter > span { transition: none; } .launcher[data-live] { animation: none; } }
 `;

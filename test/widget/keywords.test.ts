@@ -165,8 +165,11 @@ describe('keywords: extract, show, edit, hand off', () => {
     expect(design.scrollHeight, 'the design area overflows in this test').to.be.greaterThan(design.clientHeight);
     const shown = gallery(el).querySelector('[part~="concept"]')!.getBoundingClientRect();
     const box = design.getBoundingClientRect();
+    // The conversation keeps half the panel, so a 480 px panel leaves the design area less than a thumbnail's
+    // height: the first concept is scrolled to its top, and is all in view where the area is tall enough.
     expect(shown.top, 'the first concept is in view').to.be.at.least(box.top - 1);
-    expect(shown.bottom, 'the first concept is in view').to.be.at.most(box.bottom + 1);
+    expect(shown.top, 'the first concept is in view').to.be.below(box.bottom - 20);
+    if (shown.height <= box.height) expect(shown.bottom, 'the first concept is in view').to.be.at.most(box.bottom + 1);
     expect(window.scrollY).to.equal(0);
     const request = backend.requests.find((r) => r.url.endsWith('/v1/handoff'))!;
     const body = JSON.parse(request.body) as { keywords: { subject: string[] }; sessionId: string; uid: string };

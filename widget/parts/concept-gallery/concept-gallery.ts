@@ -103,8 +103,10 @@ export class VoiceBuddyConceptGallery extends LitElement {
     this.shown = key;
     const box = this.parentElement;
     const section = this.renderRoot.querySelector<HTMLElement>('[part~="generation"]');
-    if (!newest || !box || !section || box.scrollHeight <= box.clientHeight) return;
-    box.scrollTop += section.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    // Once they are there, the concepts themselves: the design area can be shorter than the generation's heading.
+    const target = section?.querySelector<HTMLElement>('[part~="concept"]') ?? section;
+    if (!newest || !box || !target || box.scrollHeight <= box.clientHeight) return;
+    box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top;
   }
 
   override render() {

@@ -1,0 +1,113 @@
+// The panel's layout as a visitor meets it: the conversation keeps half the panel, the design area folds into a
+// summary row, a phone gets a full-screen panel, and a closed launcher shows a conversation that is still live.
+// Asserted on boxes and computed styles, never on pixels.
+import { expect, html, waitUntil } from '@open-wc/testing';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { emptyKeywords } from '../../widget/keywords/types.ts';
+import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
+import { API, FakeBackend } from './fakes/backend.ts';
+import { connected, mount, part } from './helpers.ts';
+
+const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+function withDesign(el: VoiceBuddy) {
+  const keywords = { ...emptyKeywords(), subject: ['wolf', 'moon'], style: ['fine-line'], placement: 'forearm', colors: ['black'] };
+  el.store.$keywords.set(keywords);
+  el.store.$generations.set([
+    { id: 'g1', keywords, status: 'done', percent: 100, stage: 'done', concepts: [0, 1, 2].map((index) => ({ index, imageUrl: PIXEL, alt: 'x' })) },
+  ]);
+}
+
+const rect = (e: Element) => e.getBoundingClientRect();
+
+describe('layout', () => {
+  let backend: FakeBackend;
+  beforeEach(async () => {
+    backend = new FakeBackend().install();
+    await setViewport({ width: 1280, height: 800 });
+  });
+  afterEach(async () => {
+    backend.uninstall();
+    await setViewport({ width: 1280, height: 800 });
+  });
+
+  it('the conversation keeps at least half the panel when chips and concepts are shown', async () => {
+    const el = await mount();
+    el.style.width = '380px';
+    withDesign(el);
+    await waitUntil(() => part(el, 'gallery')!.shadowRoot!.querySelectorAll('[part~="concept"]').length === 3);
+    await el.updateComplete;
+    const panel = rect(part(el, 'panel')!);
+    expect(rect(part(el, 'transcript')!).height).to.be.at.least(panel.height / 2 - 1);
+    const design = el.shadowRoot!.querySelector<HTMLElement>('.design')!;
+    expect(rect(design).bottom, 'the design area stays inside the panel').to.be.at.most(panel.bottom);
+  });
+
+  it('the design area folds into a summary row and opens again', async () => {
+    const el = await mount();
+    withDesign(el);
+    await el.updateComplete;
+    const summary = part<HTMLButtonElement>(el, 'design-summary')!;
+    expect(summary.textContent).to.contain('wolf · moon · fine-line · forearm');
+    expect(summary.textContent).to.contain('3 concepts');
+    expect(summary.getAttribute('aria-expanded')).to.equal('true');
+    const design = el.shadowRoot!.querySelector<HTMLElement>('.design')!;
+    const before = rect(part(el, 'transcript')!).height;
+    summary.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(summary.getAttribute('aria-expanded')).to.equal('false');
+    expect(getComputedStyle(design).display).to.equal('none');
+    expect(rect(part(el, 'transcript')!).height, 'the conversation takes the room').to.be.greaterThan(before);
+    summary.click();
+    await el.updateComplete;
+    expect(getComputedStyle(design).display).not.to.equal('none');
+  });
+
+  it('no summary row while there is nothing to design yet', async () => {
+    const el = await mount();
+    expect(part(el, 'design-summary')).to.equal(null);
+  });
+
+  it('on a phone the open floating panel is full-screen, with a close button', async () => {
+    await setViewport({ width: 390, height: 844 });
+    const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} variant="floating"></voice-buddy>`);
+    part<HTMLButtonElement>(el, 'launcher')!.click();
+    await el.updateComplete;
+    const panel = rect(part(el, 'panel')!);
+    expect([panel.left, panel.top, panel.width, panel.height]).to.deep.equal([0, 0, 390, 844]);
+    const close = part<HTMLButtonElement>(el, 'close-button')!;
+    expect(rect(close).right).to.be.at.most(390);
+    close.click();
+    await el.updateComplete;
+    expect(part(el, 'panel')!.hidden).to.equal(true);
+    await waitUntil(() => el.shadowRoot!.activeElement === part(el, 'launcher'), 'focus did not return to the launcher');
+  });
+
+  it('on a desktop the floating panel stays a panel beside its launcher', async () => {
+    const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} variant="floating" open></voice-buddy>`);
+    const panel = rect(part(el, 'panel')!);
+    expect(panel.width).to.be.at.most(380);
+    expect(getComputedStyle(part(el, 'launcher')!).display).not.to.equal('none');
+  });
+
+  it('a closed launcher shows a live conversation, says so, and can end it', async () => {
+    const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} variant="floating" open></voice-buddy>`);
+    const launcher = part<HTMLButtonElement>(el, 'launcher')!;
+    expect(launcher.hasAttribute('data-live')).to.equal(false);
+    const idleShadow = getComputedStyle(launcher).boxShadow;
+    await connected(el);
+    launcher.click();
+    await el.updateComplete;
+    expect(launcher.dataset.live).to.equal('mic');
+    expect(launcher.getAttribute('aria-label')).to.contain('conversation in progress, microphone on');
+    expect(getComputedStyle(launcher).boxShadow).not.to.equal(idleShadow);
+    const end = part<HTMLButtonElement>(el, 'launcher-end')!;
+    expect(end.getAttribute('aria-label')).to.equal('End conversation');
+    end.click();
+    await waitUntil(() => el.status === 'idle');
+    await el.updateComplete;
+    expect(part(el, 'launcher-end')).to.equal(null);
+    expect(launcher.hasAttribute('data-live')).to.equal(false);
+  });
+});
