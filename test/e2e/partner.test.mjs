@@ -191,7 +191,7 @@ describe('a partner page on another origin, sandbox server (no provider keys)', 
     }
   });
 
-  it('fits a phone: nothing wider than the screen, the floating launcher stays in its corner in all four placements', async () => {
+  it('fits a phone: nothing wider than the screen, the floating launcher stays in its corner in all four placements, the open panel is full-screen on a phone', async () => {
     const page = await browser.newPage();
     for (const [width, height] of [[390, 844], [1280, 800]]) {
       await page.setViewport({ width, height });
@@ -203,9 +203,18 @@ describe('a partner page on another origin, sandbox server (no provider keys)', 
         const closed = await box('[part~="launcher"]');
         await launcher.click();
         await page.waitForSelector('voice-buddy >>> [part~="panel"]:not([hidden])');
-        const open = await box('[part~="launcher"]');
         const panel = await box('[part~="panel"]');
         const where = `${placement} at ${width}px`;
+        if (width <= 480) {
+          // A phone: the open panel is the whole screen (it covers the launcher) and closes with its own button.
+          assert.deepEqual([panel.x, panel.y, panel.width, panel.height], [0, 0, width, height], `not full-screen (${where})`);
+          assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, `horizontal overflow (${where})`);
+          await (await page.waitForSelector('voice-buddy >>> [part~="close-button"]')).click();
+          await page.waitForSelector('voice-buddy >>> [part~="panel"][hidden]');
+          assert.deepEqual(Object.values(await box('[part~="launcher"]')), Object.values(closed), `the launcher moved (${where})`);
+          continue;
+        }
+        const open = await box('[part~="launcher"]');
         assert.deepEqual([open.x, open.y], [closed.x, closed.y], `the launcher moved when the panel opened (${where})`);
         assert.equal(await launcher.evaluate((b) => b.getAttribute('aria-label')), 'Close Partner Ink', where);
         assert.ok(panel.left >= 0 && panel.right <= width && panel.top >= 0 && panel.bottom <= height, `panel off screen (${where}): ${JSON.stringify(panel)}`);
