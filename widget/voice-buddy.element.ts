@@ -103,7 +103,7 @@ const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to
  * @csspart status - The status pill element
  * @csspart avatar - The talking avatar's video with its status overlay (shown while the avatar runs)
  * @csspart transcript - The conversation element
- * @csspart keywords - The design keyword chips (inner parts: group, chip, chip-edit, chip-input, chip-remove, add-input, generate-button)
+ * @csspart keywords - The design keyword chips (inner parts: group, chip, chip-edit, chip-input, chip-remove, undo, add-input, generate-button)
  * @csspart gallery - Generations with progress and concepts (inner parts: generation, progress, concept, viewer)
  * @csspart error - The error box with its retry button
  * @csspart retry-button - Retry in the error box
@@ -652,7 +652,7 @@ export class VoiceBuddy extends LitElement {
         : nothing}
       <div class="design" id="design" ?hidden=${Boolean(summary) && !this.designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void this.keywords?.remove(e.detail.field as KeywordField, e.detail.value)}
         @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void this.keywords?.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
-        @vb-chip-add=${(e: CustomEvent<string>) => void this.keywords?.add(e.detail)} @vb-generate=${() => void this.keywords?.generate('button')}>
+        @vb-chip-add=${(e: CustomEvent<string>) => void this.keywords?.add(e.detail)} @vb-chip-undo=${() => this.keywords?.undoRemove()} @vb-generate=${() => void this.keywords?.generate('button')}>
         <voice-buddy-keyword-chips part="keywords" ?can-generate=${this.keywords?.canGenerate() ?? false}
           ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
         <voice-buddy-concept-gallery part="gallery"></voice-buddy-concept-gallery>

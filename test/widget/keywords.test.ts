@@ -107,6 +107,42 @@ describe('keywords: extract, show, edit, hand off', () => {
     el.disconnect();
   });
 
+  it('a removed chip can be put back with Undo, which takes focus and tells the model the brief again', async () => {
+    const el = await mount();
+    await connected(el);
+    const peer = backend.latestPeer;
+    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], elements: ['moon'], style: ['fine-line'] }));
+    await waitUntil(() => chipTexts(el).includes('moon'));
+    const remove = () => [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove elements moon');
+    remove()!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => !chipTexts(el).includes('moon'), 'chip not removed');
+    const undo = chips(el).querySelector<HTMLElement>('[part~="undo"]')!;
+    expect(undo.getAttribute('role')).to.equal('status');
+    expect(undo.textContent).to.contain('Removed elements “moon”');
+    await waitUntil(() => chips(el).activeElement === undo.querySelector('button'), 'focus did not go to Undo');
+    const before = peer.received.length;
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => chipTexts(el).includes('moon'), 'Undo did not put the chip back');
+    expect(el.store.$keywords.get()!.elements).to.deep.equal(['moon']);
+    expect(chips(el).querySelector('[part~="undo"]')).to.equal(null);
+    await waitUntil(() => peer.received.length > before, 'the brief was not sent again');
+    const brief = briefJson((peer.received.at(-1) as { item: { content: Array<{ text: string }> } }).item.content[0]!.text) as { elements: string[] };
+    expect(brief.elements).to.deep.equal(['moon']);
+    await waitUntil(() => chips(el).activeElement?.textContent?.trim() === 'moon', 'focus did not return to the chip');
+
+    // Another change after a removal ends the offer: Undo never puts back an older brief over a newer one.
+    remove()!.click();
+    await waitUntil(() => chips(el).querySelector('[part~="undo"]'));
+    const input = chips(el).querySelector<HTMLInputElement>('[part~="add-input"]')!;
+    input.value = 'rose';
+    input.form!.requestSubmit();
+    await waitUntil(() => chipTexts(el).includes('rose'));
+    await el.updateComplete;
+    expect(chips(el).querySelector('[part~="undo"]'), 'the offer outlived a later change').to.equal(null);
+    el.disconnect();
+  });
+
   it('edits a chip in place: Enter saves into the same field, Escape cancels, focus stays on the chips', async () => {
     const el = await mount();
     await connected(el);

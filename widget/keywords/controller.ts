@@ -45,6 +45,7 @@ export function describeKeywords(k: Keywords): string {
  */
 export class KeywordsController {
   private readonly streams = new Set<EventSource>();
+  private undoable: { before: Keywords; after: Keywords | null } | null = null;
 
   constructor(
     private readonly store: SessionStore,
@@ -91,7 +92,18 @@ export class KeywordsController {
   /** The visitor removed a chip. */
   async remove(field: KeywordField, value: string): Promise<void> {
     const tools = await loadKeywordTools();
-    this.edited(tools.withoutChip(this.current(tools), field, value));
+    const before = this.current(tools);
+    this.edited(tools.withoutChip(before, field, value));
+    this.undoable = { before, after: this.store.$keywords.get() };
+  }
+
+  /** Puts back what the last removal took, unless the keywords changed since (then there is nothing to undo). */
+  undoRemove(): boolean {
+    const undo = this.undoable;
+    this.undoable = null;
+    if (!undo || this.store.$keywords.get() !== undo.after) return false;
+    this.edited(undo.before);
+    return true;
   }
 
   /** The visitor typed a keyword (or a phrase: "no red", "on my calf"). */

@@ -31,10 +31,12 @@ export interface ChipEditDetail {
  * @csspart chip-remove - a chip's remove button
  * @csspart add-input - input to type a keyword
  * @csspart generate-button - hands the keywords to image generation
+ * @csspart undo - after a removal: "Removed moon" with its Undo button, for 10 seconds or until the next change
  * @fires vb-chip-remove - internal: `{ field, value }`
  * @fires vb-chip-edit - internal: `{ field, from, to }`
  * @fires vb-chip-add - internal: the typed text
  * @fires vb-generate - internal
+ * @fires vb-chip-undo - internal: put back the last removed chip
  */
 export class VoiceBuddyKeywordChips extends LitElement {
   static override styles = css`
@@ -52,6 +54,9 @@ export class VoiceBuddyKeywordChips extends LitElement {
     input { flex: 1; min-width: 0; font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 999px; padding: 0.3em 0.7em; }
     .gen { font: inherit; font-weight: 600; border: 0; border-radius: 999px; padding: 0.35em 0.9em; background: var(--_accent); color: var(--_accent-fg); cursor: pointer; }
     .gen:disabled { opacity: 0.5; cursor: not-allowed; }
+    .undo { margin: 0; color: var(--_muted); display: flex; align-items: center; gap: 0.5em; flex-wrap: wrap; }
+    .undo button { font: inherit; font-weight: 600; color: var(--_fg); background: transparent; border: 1px solid var(--_border); border-radius: 999px; padding: 0.1em 0.7em; cursor: pointer; }
+    .undo button:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
     .add { font: inherit; border: 1px solid var(--_border); border-radius: 999px; background: transparent; color: var(--_fg); padding: 0.3em 0.7em; cursor: pointer; }
   `;
 
@@ -59,11 +64,21 @@ export class VoiceBuddyKeywordChips extends LitElement {
     canGenerate: { type: Boolean, attribute: 'can-generate' },
     allowGenerate: { type: Boolean, attribute: 'allow-generate' },
     editing: { state: true },
+    removed: { state: true },
   };
   declare canGenerate: boolean;
   declare allowGenerate: boolean;
   /** The chip being edited in place. */
   declare editing: { field: keyof Keywords; value: string } | null;
+  /** The chip just removed, offered back for a while. */
+  declare removed: {
+    field: keyof Keywords;
+    label: string;
+    value: string;
+    before: Keywords | null | undefined;
+    after: Keywords | null | undefined;
+  } | null;
+  private removedTimer: ReturnType<typeof setTimeout> | undefined;
   /** Where focus goes after an edit ends by key; `keywords` is the set before the edit, to wait for the new one. */
   private refocus: { field: keyof Keywords; text: string; keywords: Keywords | null | undefined } | null = null;
 
@@ -75,6 +90,41 @@ export class VoiceBuddyKeywordChips extends LitElement {
     this.canGenerate = false;
     this.allowGenerate = true;
     this.editing = null;
+    this.removed = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.removedTimer);
+  }
+
+  private async onRemove(field: keyof Keywords, label: string, value: string) {
+    this.removed = { field, label, value, before: this.session.value?.$keywords.get(), after: undefined };
+    this.send('vb-chip-remove', { field, value } satisfies ChipRemoveDetail);
+    clearTimeout(this.removedTimer);
+    this.removedTimer = setTimeout(() => (this.removed = null), 10_000);
+    // The removed chip's button is gone: focus goes to Undo, so a keyboard is never left on nothing.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part~="undo"] button')?.focus();
+  }
+
+  private undo() {
+    const removed = this.removed;
+    if (!removed) return;
+    // Before sending: the chip may be back before send() returns.
+    this.refocus = { field: removed.field, text: removed.value, keywords: this.session.value?.$keywords.get() };
+    this.removed = null;
+    clearTimeout(this.removedTimer);
+    this.send('vb-chip-undo');
+  }
+
+  /** The first change after a removal is the removal itself; any later one (an edit, the model) ends the offer. */
+  protected override willUpdate(): void {
+    const removed = this.removed;
+    const keywords = this.session.value?.$keywords.get();
+    if (!removed || keywords === removed.before) return;
+    if (removed.after === undefined) removed.after = keywords;
+    else if (keywords !== removed.after) this.removed = null;
   }
 
   private send(type: string, detail?: unknown) {
@@ -153,11 +203,15 @@ export class VoiceBuddyKeywordChips extends LitElement {
                     @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)} @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)} /></li>`
                 : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${`${v}: edit ${g.label.toLowerCase()}`}
                     @click=${() => this.startEdit(g.field, v)}>${v}</button><button part="chip-remove" aria-label=${`Remove ${g.label.toLowerCase()} ${v}`}
-                    @click=${() => this.send('vb-chip-remove', { field: g.field, value: v } satisfies ChipRemoveDetail)}>×</button></li>`,
+                    @click=${() => this.onRemove(g.field, g.label, v)}>×</button></li>`,
             )}
           </ul>
         </div>`,
       )}
+      ${this.removed
+        ? html`<p class="undo" part="undo" role="status">Removed ${this.removed.label.toLowerCase()} “${this.removed.value}”.
+            <button type="button" @click=${() => this.undo()}>Undo</button></p>`
+        : nothing}
       <form @submit=${this.onAdd}>
         <input part="add-input" aria-label="Add a keyword" placeholder="Add a keyword, e.g. “red” or “on my calf”" />
         <button class="add" type="submit">Add</button>
