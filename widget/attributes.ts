@@ -1,4 +1,4 @@
-import type { Mode } from './state/session-store.ts';
+import { MODES as WIDGET_MODES, type Mode } from './contract/modes.ts';
 
 const warned = new Set<string>();
 
@@ -17,7 +17,7 @@ export function oneOf<T extends string>(attribute: string, value: string | null,
   return fallback;
 }
 
-export const MODES: readonly Mode[] = ['hands-free', 'push-to-talk', 'text'];
+export const MODES: readonly Mode[] = WIDGET_MODES;
 export const VARIANTS = ['inline', 'floating'] as const;
 export const PLACEMENTS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'] as const;
 export const THEMES = ['light', 'dark', 'auto'] as const;

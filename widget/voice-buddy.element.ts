@@ -2,6 +2,7 @@ import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import type { BootstrapResponse } from '../worker/api-types.ts';
 import { ApiClient } from './api/client.ts';
+import { API_MODE_TO_MODE, MODE_TO_API_MODE } from './contract/modes.ts';
 import { WidgetError } from './api/errors.ts';
 import { AVATAR_QUALITIES, AvatarHost, type AvatarDetail, type AvatarQualitySetting } from './avatar/host.ts';
 import { MODES, oneOf, PLACEMENTS, warnOnce, SCRIPT_ORIGIN, SCRIPT_URL, spokenLanguage, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
@@ -57,8 +58,6 @@ export interface ConceptDetail {
   concept: Concept;
 }
 
-const API_MODE_TO_MODE = { webrtc: 'hands-free', websocket: 'push-to-talk', text: 'text' } as const;
-const MODE_TO_API_MODE = { 'hands-free': 'webrtc', 'push-to-talk': 'websocket', text: 'text' } as const;
 const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to-talk': 'Push to talk', text: 'Text' };
 
 /**

@@ -1,8 +1,9 @@
 // Shapes of the public API, shared by the Worker and the widget. Types only: the widget never imports Worker code.
+import type { ApiMode } from '../widget/contract/modes.ts';
 import type { Keywords } from '../widget/keywords/types.ts';
 import type { FlagConfig } from './flags/evaluate.ts';
 
-export type ApiMode = 'webrtc' | 'websocket' | 'text';
+export type { ApiMode };
 
 export interface FlagResult {
   enabled: boolean;

@@ -1,6 +1,6 @@
 // A @web/test-runner plugin that serves the fake OpenAI realtime socket at /fake-relay, speaking what the Worker's
 // relay forwards (GA server events), so widget tests exercise push-to-talk and text over a real WebSocket.
-// Control: POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code},
+// Control: POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code, reason, before?},
 // POST /__fake-relay/reset, GET /__fake-relay/log.
 import { WebSocketServer } from 'ws';
 import { attachRealtimeSocket } from './openai-realtime-ws.js';
@@ -96,6 +96,8 @@ export function fakeRelayPlugin() {
         state.realtime.connections.length = 0;
       } else if (action === 'drop') {
         for (const ws of sockets) {
+          // The real relay sends its `error` event just before a cap's close (test/widget/fakes/backend.ts builds it).
+          if (body.before) ws.send(JSON.stringify(body.before));
           if (body.code) ws.close(body.code, body.reason ?? 'dropped');
           else ws.terminate();
         }

@@ -288,7 +288,7 @@ describe('push-to-talk, text and the fallback chain', () => {
     el.addEventListener('voice-buddy-error', (e) => errors.push(e.detail.code));
     await FakeBackend.relay('drop', { code: 4001, reason: 'session_max_seconds' });
     await waitUntil(() => el.status === 'error', 'no error status');
-    expect(errors).to.deep.equal(['session_time_limit']);
+    expect(errors).to.deep.equal(['session_max_seconds']);
     expect(part(el, 'error')!.textContent).to.contain('time limit');
   });
 

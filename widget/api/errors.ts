@@ -1,3 +1,5 @@
+import { errorPolicy } from '../contract/errors.ts';
+
 /** An error the widget shows and reports in `voice-buddy-error`: a stable code and a message a person can act on. */
 export class WidgetError extends Error {
   constructor(
@@ -35,8 +37,9 @@ export function messageForServerError(code: string, fallback: string): string {
   return SERVER_MESSAGES[code] ?? fallback;
 }
 
-const NOT_RETRYABLE = new Set(['unknown_key', 'origin_not_allowed', 'tenant_suspended', 'quota_exceeded', 'feature_disabled', 'mode_not_allowed', 'model_not_allowed', 'provider_auth_failed']);
-
 export function fromServerError(code: string, message: string, retryAfterSeconds?: number): WidgetError {
-  return new WidgetError(code, messageForServerError(code, message), { retryable: !NOT_RETRYABLE.has(code), retryAfterSeconds });
+  return new WidgetError(code, messageForServerError(code, message), {
+    retryable: errorPolicy(code).retry,
+    retryAfterSeconds,
+  });
 }

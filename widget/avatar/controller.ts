@@ -1,7 +1,7 @@
 import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionRequest, AvatarSessionResponse } from '../../worker/api-types.ts';
 import type { RealtimeServerEvent } from '../realtime/transport.ts';
 import { browserBudgetReader, checkBudget, type BudgetReading } from './budget.ts';
-import { describe, failure, fallbackMessage, REFUSED, within } from './failures.ts';
+import { describe, failure, fallbackMessage, isRefused, within } from './failures.ts';
 import type { AvatarRtc, AvatarRtcEvents, MediaKind, RemoteTrack, RemoteUser } from './rtc.ts';
 import { AvatarSpeech, parseAvatarMessage, type Activity } from './speech.ts';
 import { AvatarStateMachine, type AvatarState, type AvatarStateChange } from './state-machine.ts';
@@ -213,7 +213,7 @@ export class AvatarController implements AvatarHandle {
       } catch (error) {
         if (this.ended) return null;
         const { code, message } = describe(error, 'avatar_session_failed');
-        if (REFUSED.has(code) || attempt >= attempts) {
+        if (isRefused(code) || attempt >= attempts) {
           void this.fail(code, message);
           return null;
         }
@@ -446,7 +446,7 @@ export class AvatarController implements AvatarHandle {
     if (audioOnly && this.rtc && this.avatar) this.rtc.unsubscribe(this.avatar, 'video').catch(() => {});
     const message = fallbackMessage(code, detail);
     this.errorText = message;
-    const refused = this.machine.state === 'checking' && (REFUSED.has(code) || code === 'performance_budget');
+    const refused = this.machine.state === 'checking' && (isRefused(code) || code === 'performance_budget');
     if (this.machine.state !== 'off') this.machine.transition(refused ? 'off' : 'error', code);
     this.o.notice(message, 'warning');
     this.emit('error', { code, message });

@@ -1,8 +1,7 @@
+import { errorPolicy } from '../contract/errors.ts';
+
 /** The Worker said no for a reason another attempt would not change (limits, switches, configuration). */
-export const REFUSED = new Set([
-  'quota_exceeded', 'avatar_credits_exhausted', 'avatar_busy', 'rate_limited', 'feature_disabled', 'avatar_not_enabled', 'avatar_unavailable',
-  'avatar_not_found', 'unknown_key', 'origin_not_allowed', 'tenant_suspended', 'provider_auth_failed',
-]);
+export const isRefused = (code: string): boolean => !errorPolicy(code).restart;
 
 /** What a visitor reads, per code; other codes keep the Worker's message (already written for visitors). */
 const MESSAGES: Record<string, string> = {

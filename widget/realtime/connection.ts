@@ -2,6 +2,7 @@ import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/re
 import type { SessionResponse } from '../../worker/api-types.ts';
 import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
+import { errorPolicy } from '../contract/errors.ts';
 import { AudioOutput } from '../controllers/audio-output.ts';
 import { LevelMeter } from '../controllers/level-meter.ts';
 import { Microphone } from '../controllers/mic.ts';
@@ -38,11 +39,6 @@ const MAX_PREWARM_REFRESHES = 3;
 export const MAX_RECONNECTS = 3;
 const NEXT_MODE: Record<Mode, Mode | null> = { 'hands-free': 'push-to-talk', 'push-to-talk': 'text', text: null };
 const MODE_NAMES: Record<Mode, string> = { 'hands-free': 'hands-free voice', 'push-to-talk': 'push-to-talk', text: 'typing' };
-/** Failures that belong to the visitor, the site or its limits: another mode would fail the same way. */
-const NO_FALLBACK = new Set([
-  'mic_permission_denied', 'mic_not_found', 'mic_busy', 'mic_unavailable', 'insecure_context', 'unknown_key', 'origin_not_allowed',
-  'tenant_suspended', 'quota_exceeded', 'rate_limited', 'session_time_limit', 'session_size_limit', 'too_fast', 'bad_event',
-]);
 
 /**
  * Owns one conversation: microphone, key or ticket, transport, protocol session, audio and level meter. It falls
@@ -242,7 +238,7 @@ export class VoiceConnection {
   }
 
   private nextMode(mode: Mode, error: WidgetError): Mode | null {
-    if (NO_FALLBACK.has(error.code)) return null;
+    if (!errorPolicy(error.code).fallback) return null;
     let next = NEXT_MODE[mode];
     while (next && !this.opts.allowedModes().includes(next)) next = NEXT_MODE[next];
     return next;
@@ -254,7 +250,7 @@ export class VoiceConnection {
     const mode = this.live?.mode ?? this.opts.store.$mode.get();
     this.live?.release();
     this.live = null;
-    if (!error.retryable || NO_FALLBACK.has(error.code)) {
+    if (!error.retryable || !errorPolicy(error.code).fallback) {
       this.releaseMedia();
       return this.fail(error);
     }
@@ -273,7 +269,7 @@ export class VoiceConnection {
         return;
       } catch (err) {
         if (gen !== this.generation) return;
-        if (err instanceof WidgetError && NO_FALLBACK.has(err.code)) {
+        if (err instanceof WidgetError && !errorPolicy(err.code).fallback) {
           this.releaseMedia();
           return this.fail(err);
         }

@@ -1,16 +1,18 @@
 import { WidgetError } from '../api/errors.ts';
+import { errorPolicy } from '../contract/errors.ts';
+import { CLOSE_NORMAL, readRelayClose, type RelayClose } from '../contract/relay.ts';
 import { Emitter } from './emitter.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport, TransportEvents } from './transport.ts';
 
-/** The relay's close codes (worker/realtime/relay.ts) and what they mean to a visitor. */
-const CLOSE_REASONS: Record<number, [code: string, message: string, retry: boolean]> = {
-  4000: ['relay_error', 'The conversation service had a problem.', true],
-  4001: ['session_time_limit', 'This conversation reached its time limit. Start a new one to go on.', false],
-  4002: ['session_size_limit', 'This conversation reached its size limit. Start a new one to go on.', false],
-  4003: ['too_fast', 'Too many messages in a short time; the conversation was stopped.', false],
-  4004: ['provider_closed', 'The voice service closed the conversation.', true],
-  4005: ['bad_event', 'The conversation was stopped after an unexpected message.', false],
-  4006: ['frame_too_large', 'A message was too large for the conversation service.', true],
+/** What each of the relay's closes (widget/contract/relay.ts) means to a visitor. */
+const CLOSE_MESSAGES: Record<RelayClose, string> = {
+  internal: 'The conversation service had a problem.',
+  duration: 'This conversation reached its time limit. Start a new one to go on.',
+  bytes: 'This conversation reached its size limit. Start a new one to go on.',
+  rate: 'Too many messages in a short time; the conversation was stopped.',
+  upstream: 'The voice service closed the conversation.',
+  badEvent: 'The conversation was stopped after an unexpected message.',
+  frameTooLarge: 'A message was too large for the conversation service.',
 };
 
 /**
@@ -78,9 +80,9 @@ export class RelayTransport implements RealtimeTransport {
   }
 
   private closeError(e: CloseEvent): WidgetError {
-    const known = CLOSE_REASONS[e.code];
-    if (known) return new WidgetError(known[0], known[1], { retryable: known[2] });
-    if (e.code === 1000) return new WidgetError('session_ended', 'The conversation ended.', { retryable: true });
+    const known = readRelayClose(e.code, e.reason);
+    if (known) return new WidgetError(known.reason, CLOSE_MESSAGES[known.close], { retryable: errorPolicy(known.reason).retry });
+    if (e.code === CLOSE_NORMAL) return new WidgetError('session_ended', 'The conversation ended.', { retryable: true });
     return new WidgetError('relay_unreachable', 'The conversation service could not be reached.', { retryable: true });
   }
 

@@ -1,3 +1,5 @@
+import { announcesRelayClose } from '../contract/relay.ts';
+
 // What a visitor reads when the model's side reports an `error` event. OpenAI's own message is written for
 // developers (and may quote ids); it never reaches the transcript. The code stays in the voice-buddy-error detail.
 
@@ -17,19 +19,12 @@ const MESSAGES: Record<string, string> = {
 
 const FALLBACK = 'The assistant could not handle that last step. Please try again.';
 
-/**
- * Codes the relay sends just before it closes the socket: the close itself explains what happened (status, error box),
- * so the event is not repeated in the transcript.
- */
-const BEFORE_CLOSE = new Set([
-  'session_max_seconds', 'session_max_bytes', 'events_per_second', 'bad_event', 'frame_too_large', 'relay_error',
-  'upstream_refused', 'upstream_unreachable', 'upstream_timeout', 'upstream_closed',
-]);
-
 export function realtimeErrorMessage(code: string): string {
   return MESSAGES[code] ?? FALLBACK;
 }
 
-export function announcesClose(code: string): boolean {
-  return BEFORE_CLOSE.has(code);
-}
+/**
+ * Codes the relay sends just before it closes the socket: the close itself explains what happened (status, error box),
+ * so the event is not repeated in the transcript.
+ */
+export const announcesClose = announcesRelayClose;

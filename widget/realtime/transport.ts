@@ -1,8 +1,9 @@
+import type { ApiMode } from '../contract/modes.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { WidgetError } from '../api/errors.ts';
 
 export type { RealtimeClientEvent, RealtimeServerEvent };
-export type TransportKind = 'webrtc' | 'websocket' | 'text';
+export type TransportKind = ApiMode;
 
 export interface TransportEvents extends Record<string, unknown> {
   /** A server event from the model (or the relay's sandbox responder). */

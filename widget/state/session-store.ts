@@ -1,9 +1,10 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import type { BootstrapResponse } from '../../worker/api-types.ts';
+import type { Mode } from '../contract/modes.ts';
 import type { Keywords } from '../keywords/types.ts';
 
 export type Status = 'idle' | 'connecting' | 'listening' | 'thinking' | 'speaking' | 'reconnecting' | 'fallback' | 'error';
-export type Mode = 'hands-free' | 'push-to-talk' | 'text';
+export type { Mode };
 export type EntryKind = 'user' | 'assistant' | 'tool' | 'notice';
 
 export interface TranscriptEntry {

@@ -1,3 +1,4 @@
+import { CLOSE_NORMAL, closeReason, RELAY_CLOSE, type RelayClose, type RelayCloseReason } from '../../widget/contract/relay.ts';
 import type { Env } from '../env.ts';
 import { utcMonth } from '../limits/month.ts';
 import { limitsStub } from '../limits/quota.ts';
@@ -9,20 +10,11 @@ import { SandboxSocket } from './sandbox.ts';
 import { buildSessionConfig } from './session-config.ts';
 import type { TicketClaims } from './ticket.ts';
 
-/**
- * Close codes the relay uses towards the browser (README, "Relay"). The reason string starts with a stable
- * snake_case code, then a sentence: "session_max_seconds: ...".
- */
-export const CLOSE = {
-  normal: 1000,
-  internal: 4000,
-  duration: 4001,
-  bytes: 4002,
-  rate: 4003,
-  upstream: 4004,
-  badEvent: 4005,
-  frameTooLarge: 4006,
-} as const;
+/** Close codes the relay uses towards the browser: the contract shared with the widget (README, "Relay"). */
+const CLOSE = {
+  normal: CLOSE_NORMAL,
+  ...(Object.fromEntries(Object.entries(RELAY_CLOSE).map(([k, v]) => [k, v.code])) as { [K in RelayClose]: (typeof RELAY_CLOSE)[K]['code'] }),
+};
 
 /**
  * The largest client frame the relay reads. OpenAI takes up to 15 MiB an event, but Workers in production close a
@@ -154,8 +146,8 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
     log('relay_end', { durationMs: Date.now() - started, closeCode: code, closeReason: reason, closedBy, ...stats, upstreamErrors, ...upstreamFailure });
   };
 
-  const cap = (code: number, key: string, message: string) =>
-    end(code, `${key}: ${message}`, 'relay', { refusal: { code: key, message, param: null } });
+  const cap = (code: number, key: RelayCloseReason, message: string) =>
+    end(code, closeReason(key, message), 'relay', { refusal: { code: key, message, param: null } });
 
   const overBytes = (n: number) => stats.bytesIn + stats.bytesOut + n > limits.sessionMaxBytes;
 

@@ -7,9 +7,9 @@ import { validate } from '../body.ts';
 import { MODE_FLAGS, UidSchema } from '../flags/enforce.ts';
 import { evaluateFlags } from '../flags/evaluate.ts';
 import { listFlags } from '../flags/store.ts';
-import type { Mode, Tenant } from '../tenants/model.ts';
+import { MODES, type Mode, type Tenant } from '../tenants/model.ts';
 
-const MODE_PREFERENCE: Mode[] = ['webrtc', 'websocket', 'text'];
+const MODE_PREFERENCE: readonly Mode[] = MODES;
 
 /** The modes this tenant allows whose feature flag is on for this unit, best first. */
 export function availableModes(tenant: Tenant, flags: Record<string, FlagResult>): Mode[] {

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
+import { API_MODES, type ApiMode } from '../../widget/contract/modes.ts';
 
-export const MODES = ['webrtc', 'websocket', 'text'] as const;
-export type Mode = (typeof MODES)[number];
+export const MODES = API_MODES;
+export type Mode = ApiMode;
 
 export const DEFAULT_LIMITS = {
   voiceSessionsPerMonth: 1000,

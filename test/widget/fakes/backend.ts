@@ -1,4 +1,5 @@
 import type { AvatarCredentialsResponse, AvatarSessionResponse, BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
+import { closeReason, readRelayClose } from '../../../widget/contract/relay.ts';
 // @ts-expect-error plain JS module without types
 import { fakeMp3Bytes } from '../../fakes/mp3.js';
 import { FakeAgoraTokens } from './agora.ts';
@@ -95,8 +96,20 @@ export class FakeBackend {
     for (const p of this.peers) p.close();
   }
 
-  /** Steers the fake relay served by the test runner (test/fakes/relay-plugin.js). */
-  static async relay(action: 'behaviour' | 'reset' | 'drop', body: unknown = {}): Promise<void> {
+  /**
+   * Steers the fake relay served by the test runner (test/fakes/relay-plugin.js). A `drop` with one of the relay's
+   * close codes does what worker/realtime/relay.ts does: an `error` event with the reason as its code, then the close
+   * with `"<reason>: <sentence>"`.
+   */
+  static async relay(action: 'behaviour' | 'reset' | 'drop', body: { code?: number; reason?: string } | object = {}): Promise<void> {
+    const drop = body as { code?: number; reason?: string };
+    const known = action === 'drop' && drop.code ? readRelayClose(drop.code, drop.reason ?? '') : null;
+    if (known) {
+      const sentence = `the relay closed the session (${known.reason})`;
+      const type = known.close === 'upstream' ? 'server_error' : 'invalid_request_error';
+      const error = { type, code: known.reason, message: sentence, param: null, event_id: null };
+      body = { code: drop.code, reason: closeReason(known.reason, sentence), before: { type: 'error', event_id: 'event_relay_cap', error } };
+    }
     await fetch(`/__fake-relay/${action}`, { method: 'POST', body: JSON.stringify(body) });
   }
 
