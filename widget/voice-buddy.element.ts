@@ -4,7 +4,7 @@ import type { BootstrapResponse } from '../worker/api-types.ts';
 import { ApiClient } from './api/client.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from './contract/modes.ts';
 import { WidgetError } from './api/errors.ts';
-import { AVATAR_QUALITIES, AvatarHost, type AvatarDetail, type AvatarQualitySetting } from './avatar/host.ts';
+import { AVATAR_QUALITIES, AvatarHost, type AvatarQualitySetting } from './avatar/host.ts';
 import { MODES, oneOf, PLACEMENTS, warnOnce, SCRIPT_ORIGIN, SCRIPT_URL, spokenLanguage, storedVisitorId, THEMES, validColor, validId, validKey, validLang, validUrl, VARIANTS } from './attributes.ts';
 import { workletUrl } from './controllers/audio-worklet-url.ts';
 import { micPermissionLabel, watchMicPermission } from './controllers/mic.ts';
@@ -20,43 +20,14 @@ import { STATUS_LABELS } from './parts/status-pill/status-pill.ts';
 import './parts/transcript/transcript.ts';
 import { VoiceConnection } from './realtime/connection.ts';
 import { sessionContext } from './state/context.ts';
-import { createSessionStore, type Concept, type Generation, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
+import { createSessionStore, type Generation, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
 import { AnnouncementQueue, type AnnouncementKind } from './a11y/announcements.ts';
 import { ContrastController } from './theme/contrast-controller.ts';
 import { StoreController } from './state/store-controller.ts';
-import { SpeechHost, type SpeechDetail } from './tts/host.ts';
+import { SpeechHost } from './tts/host.ts';
+import { EventBridge } from './controllers/event-bridge.ts';
+import { emit } from './events.ts';
 import { styles } from './voice-buddy.styles.ts';
-
-export interface StatusChangeDetail {
-  status: Status;
-  previous: Status;
-  /** Why, for `reconnecting`, `fallback` and `error`: an error code (and the attempt when reconnecting). */
-  reason?: string;
-  /** The mode in use after this change. */
-  mode: Mode;
-}
-export interface TranscriptDetail {
-  entry: TranscriptEntry;
-  transcript: readonly TranscriptEntry[];
-}
-export interface ErrorDetail {
-  code: string;
-  message: string;
-}
-export interface KeywordsDetail {
-  keywords: Keywords;
-  /** Who changed them: the model's extract_keywords call, or the visitor editing chips. */
-  source: 'model' | 'visitor';
-}
-export interface HandoffDetail {
-  keywords: Keywords;
-  sessionId: string | null;
-  trigger: 'button' | 'voice';
-}
-export interface ConceptDetail {
-  generationId: string;
-  concept: Concept;
-}
 
 const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to-talk': 'Push to talk', text: 'Text' };
 
@@ -191,6 +162,7 @@ export class VoiceBuddy extends LitElement {
   readonly store = createSessionStore();
   // Keeps the accent readable: measured after each render (theme/contrast-controller.ts).
   private readonly contrast = new ContrastController(this, () => this.renderRoot.querySelector('.root'));
+  private readonly events = new EventBridge(this, this.store);
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
   private readonly stores = new StoreController(this, () => [
     this.store.$status, this.store.$config, this.store.$error, this.store.$muted, this.store.$needsAudioUnlock, this.store.$mode,
@@ -208,8 +180,6 @@ export class VoiceBuddy extends LitElement {
     this.announcement = text;
     this.requestUpdate();
   });
-  private lastTranscript: readonly TranscriptEntry[] = [];
-  private statusReason: string | undefined;
   private talkPointer: number | null = null;
   /** A push-to-talk turn held with the Space key: its keyup may never come when focus leaves, so that ends it. */
   private spaceHeld = false;
@@ -221,9 +191,8 @@ export class VoiceBuddy extends LitElement {
     muteModel: (muted) => this.connection?.setOutputMuted(muted),
     emit: (detail) => {
       if (detail.type === 'started') this.speech.stop(); // the avatar speaks from here on
-      this.emit('voice-buddy-avatar', detail);
+      emit(this, 'voice-buddy-avatar', detail);
     },
-    onError: (code, message) => this.emit('voice-buddy-error', { code, message } satisfies ErrorDetail),
     update: () => this.requestUpdate(),
   });
   private readonly speech = new SpeechHost({
@@ -231,8 +200,7 @@ export class VoiceBuddy extends LitElement {
     api: () => this.api,
     uid: () => this.visitorId,
     silenced: () => this.avatarHost.handle !== null,
-    emit: (detail) => this.emit('voice-buddy-speech', detail),
-    onError: (code, message) => this.emit('voice-buddy-error', { code, message } satisfies ErrorDetail),
+    emit: (detail) => emit(this, 'voice-buddy-speech', detail),
     update: () => this.requestUpdate(),
   });
 
@@ -262,25 +230,18 @@ export class VoiceBuddy extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    let previous = this.store.$status.get();
+    let lastTranscript: readonly TranscriptEntry[] = this.store.$transcript.get();
     this.cleanups.push(
       this.store.$status.listen((status) => {
-        const detail: StatusChangeDetail = { status, previous, mode: this.store.$mode.get() };
-        if (this.statusReason) detail.reason = this.statusReason;
-        this.statusReason = undefined;
-        previous = status;
         this.announce(STATUS_LABELS[status]);
-        this.emit('voice-buddy-status-change', detail);
         this.avatarHost.sync();
         this.speech.sync();
       }),
       this.store.$transcript.listen((transcript) => {
-        const before = new Set(this.lastTranscript);
-        this.lastTranscript = transcript;
+        const before = new Set(lastTranscript);
+        lastTranscript = transcript;
         for (const entry of transcript) {
-          if (before.has(entry)) continue;
-          this.emit('voice-buddy-transcript', { entry, transcript } satisfies TranscriptDetail);
-          if (entry.final && entry.kind === 'assistant') this.announce(`Assistant: ${entry.text}`, 'message');
+          if (!before.has(entry) && entry.final && entry.kind === 'assistant') this.announce(`Assistant: ${entry.text}`, 'message');
         }
       }),
       this.announceConcepts(),
@@ -324,11 +285,6 @@ export class VoiceBuddy extends LitElement {
       if (changed.get('mode') !== undefined && after !== before && this.connection?.active) void this.switchTo({ mode: after });
     }
     if (changed.has('avatar')) this.avatarHost.toggle(oneOf('avatar', this.avatar, ['on', 'off'], 'off') === 'on');
-  }
-
-  /** Returns false when a listener cancelled a cancelable event. */
-  private emit<T>(type: string, detail: T, cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
   /** Statuses may be superseded while they wait; replies and new concepts are always read (a11y/announcements.ts). */
@@ -436,8 +392,7 @@ export class VoiceBuddy extends LitElement {
       sessionId: () => this.connection?.currentLive?.sessionId ?? null,
       uid: () => this.visitorId,
       handoffEnabled: () => this.store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
-      emit: (type, detail, cancelable) => this.emit(type, detail, cancelable),
-      onError: (e) => this.reportError(e),
+      host: this,
     });
     this.connection = new VoiceConnection({
       api,
@@ -452,13 +407,12 @@ export class VoiceBuddy extends LitElement {
         const url = workletUrl(SCRIPT_URL);
         return { capture: new PcmCapture({ workletUrl: url, onChunk }), player: new PcmPlayer({ workletUrl: url }) };
       },
-      onStatusReason: (_status, reason) => (this.statusReason = reason),
+      onStatusReason: (_status, reason) => this.events.because(reason),
       onFunctionCall: (call, session) => void this.keywords?.handleCall(call, session),
       onServerEvent: (e) => {
         this.avatarHost.onEvent(e);
         this.speech.onEvent(e);
       },
-      onError: (e) => this.reportError(e),
     });
     try {
       const config: BootstrapResponse = await api.bootstrap(this.visitorId);
@@ -475,12 +429,8 @@ export class VoiceBuddy extends LitElement {
       }
       this.store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
       this.store.$status.set('error');
-      this.reportError(error);
+      this.store.reportError(error.code, error.message);
     }
-  }
-
-  private reportError(error: WidgetError) {
-    this.emit('voice-buddy-error', { code: error.code, message: error.message } satisfies ErrorDetail);
   }
 
   /** Starts the conversation in the current mode. Resolves when connected or failed (see `status`). */
@@ -757,17 +707,4 @@ function designSummary(keywords: Keywords | null, generations: readonly Generati
   const concepts = generations.reduce((n, g) => n + g.concepts.length, 0);
   const count = concepts ? (concepts === 1 ? '1 concept' : `${concepts} concepts`) : '';
   return [words.join(' · '), count].filter(Boolean).join(' — ');
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'voice-buddy-status-change': CustomEvent<StatusChangeDetail>;
-    'voice-buddy-transcript': CustomEvent<TranscriptDetail>;
-    'voice-buddy-error': CustomEvent<ErrorDetail>;
-    'voice-buddy-keywords': CustomEvent<KeywordsDetail>;
-    'voice-buddy-handoff': CustomEvent<HandoffDetail>;
-    'voice-buddy-concept': CustomEvent<ConceptDetail>;
-    'voice-buddy-avatar': CustomEvent<AvatarDetail>;
-    'voice-buddy-speech': CustomEvent<SpeechDetail>;
-  }
 }

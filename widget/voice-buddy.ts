@@ -2,9 +2,10 @@ import { defineOnce } from './define.ts';
 import { VoiceBuddy } from './voice-buddy.element.ts';
 
 export { VoiceBuddy };
-export type { ConceptDetail, ErrorDetail, HandoffDetail, KeywordsDetail, StatusChangeDetail, TranscriptDetail } from './voice-buddy.element.ts';
-export type { AvatarDetail } from './avatar/host.ts';
-export type { SpeechDetail } from './tts/host.ts';
+export type {
+  AvatarDetail, ConceptDetail, ErrorDetail, HandoffDetail, KeywordsDetail, SpeechDetail, StatusChangeDetail, TranscriptDetail,
+  VoiceBuddyEventDetails,
+} from './events.ts';
 
 defineOnce('voice-buddy', VoiceBuddy);
 

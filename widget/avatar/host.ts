@@ -16,7 +16,6 @@ export interface AvatarHostOptions {
   container: () => HTMLElement | null;
   muteModel: (muted: boolean) => void;
   emit: (detail: AvatarDetail) => void;
-  onError: (code: string, message: string) => void;
   update: () => void;
 }
 
@@ -83,7 +82,7 @@ export class AvatarHost {
             if (detail.type === 'fallback') this.wanted = false;
             this.o.emit(detail);
           },
-          error: this.o.onError,
+          error: (code, message) => this.o.store.reportError(code, message),
           state: (state) => {
             if (state === 'off' && this.handle === handle) {
               this.handle = null;

@@ -1,6 +1,7 @@
 import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
 import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
+import { emit } from '../events.ts';
 import { loadKeywordTools } from '../lazy.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
@@ -18,9 +19,8 @@ export interface KeywordsHost {
   sessionId: () => string | null;
   uid: () => string;
   handoffEnabled: () => boolean;
-  /** Dispatches a widget event; returns false when a listener called preventDefault(). */
-  emit: (type: string, detail: unknown, cancelable?: boolean) => boolean;
-  onError: (error: WidgetError) => void;
+  /** The element: the keyword events are dispatched from it. */
+  host: EventTarget;
 }
 
 /** A short, readable summary of keywords for the transcript and for the model. */
@@ -54,7 +54,7 @@ export class KeywordsController {
 
   private set(keywords: Keywords, source: 'model' | 'visitor') {
     this.store.$keywords.set(keywords);
-    this.host.emit('voice-buddy-keywords', { keywords, source });
+    emit(this.host.host, 'voice-buddy-keywords', { keywords, source });
   }
 
   /** Returns true when it handled the call. */
@@ -151,7 +151,7 @@ export class KeywordsController {
     const keywords = this.store.$keywords.get();
     const api = this.host.api();
     if (!keywords || !api || !this.canGenerate()) return false;
-    const proceed = this.host.emit('voice-buddy-handoff', { keywords, sessionId: this.host.sessionId(), trigger }, true);
+    const proceed = emit(this.host.host, 'voice-buddy-handoff', { keywords, sessionId: this.host.sessionId(), trigger });
     if (!proceed) return true;
     const local = `pending-${Date.now()}`;
     this.store.$generations.set([...this.store.$generations.get(), { id: local, keywords, status: 'starting', percent: 0, stage: 'starting', concepts: [] }]);
@@ -163,7 +163,7 @@ export class KeywordsController {
     } catch (err) {
       const error = err instanceof WidgetError ? err : new WidgetError('handoff_failed', 'Could not start the concepts. Please try again.');
       this.store.updateGeneration(local, () => ({ status: 'error', error: error.message }));
-      this.host.onError(error);
+      this.store.reportError(error.code, error.message);
       return false;
     }
   }
@@ -185,7 +185,7 @@ export class KeywordsController {
     es.addEventListener('concept', (e) => {
       const concept = data(e) as unknown as Concept;
       this.store.updateGeneration(id, (g) => ({ concepts: [...g.concepts.filter((c) => c.index !== concept.index), concept].sort((a, b) => a.index - b.index) }));
-      this.host.emit('voice-buddy-concept', { generationId: id, concept });
+      emit(this.host.host, 'voice-buddy-concept', { generationId: id, concept });
     });
     es.addEventListener('done', () => {
       this.store.updateGeneration(id, () => ({ status: 'done', percent: 100, stage: 'done' }));
@@ -200,7 +200,7 @@ export class KeywordsController {
       const d = data(e);
       const message = String(d.message ?? 'The concepts could not be drawn.');
       this.store.updateGeneration(id, () => ({ status: 'error', error: message }));
-      this.host.onError(new WidgetError(String(d.code ?? 'generation_failed'), message));
+      this.store.reportError(String(d.code ?? 'generation_failed'), message);
       end();
     });
   }

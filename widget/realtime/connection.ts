@@ -26,7 +26,6 @@ export interface ConnectionOptions {
   /** Modes the site offers now (bootstrap modes with their flags on), in the widget's terms. */
   allowedModes: () => readonly Mode[];
   pttAudio: (onChunk: (base64: string) => void) => PttAudio;
-  onError: (error: WidgetError) => void;
   onStatusReason?: (status: Status, reason: string) => void;
   onFunctionCall?: (call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession) => void;
   /** Every server event of the live session, after the session has handled it (the avatar follows the transcript). */
@@ -183,7 +182,7 @@ export class VoiceConnection {
         if (gen === this.generation && this.live) this.setStatus(s);
       },
       onFunctionCall: (call) => this.live && this.opts.onFunctionCall?.(call, this.live.session),
-      onServerError: (code, message) => this.opts.onError(new WidgetError(code, message, { retryable: true })),
+      onServerError: (code, message) => store.reportError(code, message),
       onClosed: (error) => {
         if (gen === this.generation) void this.recover(error);
       },
@@ -225,7 +224,7 @@ export class VoiceConnection {
         }
         origin ??= { mode, error };
         // The host page hears about every failure, also the ones the widget works around.
-        this.opts.onError(error);
+        this.opts.store.reportError(error.code, error.message);
         store.$fallback.set({ from: origin.mode, reason: origin.error.code });
         store.addNotice(`${capitalise(MODE_NAMES[mode])} could not connect (${error.message.replace(/\.$/, '')}). Switching to ${MODE_NAMES[next]}.`, 'warning');
         this.setStatus('fallback', error.code);
@@ -294,7 +293,7 @@ export class VoiceConnection {
     this.opts.store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
     this.dropPending();
     this.setStatus('error', error.code);
-    this.opts.onError(error);
+    this.opts.store.reportError(error.code, error.message);
   }
 
   /**

@@ -95,6 +95,7 @@ export function createSessionStore() {
   const $generations = atom<readonly Generation[]>([]);
 
   let noticeSeq = 0;
+  const errorListeners = new Set<(error: { code: string; message: string }) => void>();
 
   /**
    * A new entry placed by the conversation's own order goes after `place.after`, past the entries that follow it
@@ -158,6 +159,17 @@ export function createSessionStore() {
     },
     addNotice(text: string, tone: TranscriptEntry['tone'] = 'info') {
       return upsert(`notice-${++noticeSeq}`, 'notice', () => ({ text, final: true, tone }));
+    },
+    /**
+     * Tells the page about a failure: every part of the widget reports here, and the element's event bridge turns it
+     * into the one `voice-buddy-error` (widget/controllers/event-bridge.ts). Showing it is the caller's business.
+     */
+    reportError(code: string, message: string) {
+      for (const listener of [...errorListeners]) listener({ code, message });
+    },
+    onError(listener: (error: { code: string; message: string }) => void): () => void {
+      errorListeners.add(listener);
+      return () => errorListeners.delete(listener);
     },
     addUsage(u: Partial<Usage>) {
       const cur = $usage.get();

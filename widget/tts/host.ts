@@ -2,10 +2,11 @@ import type { ApiClient } from '../api/client.ts';
 import { loadSpeech } from '../lazy.ts';
 import type { RealtimeServerEvent } from '../realtime/transport.ts';
 import type { SessionStore } from '../state/session-store.ts';
+import type { SpeechDetail } from '../events.ts';
 import type { EndReason, SpeechHandle, StartSpeechOptions } from './speech.lazy.ts';
 
-/** The `voice-buddy-speech` event's detail. */
-export type SpeechDetail = { type: 'started' } | { type: 'ended'; reason: EndReason } | { type: 'fallback'; reason: string };
+export type { SpeechDetail };
+
 
 export interface SpeechHostOptions {
   store: SessionStore;
@@ -14,7 +15,6 @@ export interface SpeechHostOptions {
   /** Another voice speaks the replies already (the avatar). */
   silenced: () => boolean;
   emit: (detail: SpeechDetail) => void;
-  onError: (code: string, message: string) => void;
   update: () => void;
 }
 
@@ -117,7 +117,7 @@ export class SpeechHost {
     this.backlog = [];
     this.o.store.addNotice(message, 'warning');
     this.o.emit({ type: 'fallback', reason: code });
-    this.o.onError(code, message);
+    this.o.store.reportError(code, message);
     this.o.update();
   }
 
