@@ -368,8 +368,7 @@ export class VoiceBuddy extends LitElement {
     const ptt = this.connection?.currentLive?.ptt;
     if (!ptt) return;
     if (action === 'press') {
-      this.avatarHost.bargeIn(); // the avatar stops talking when the visitor starts
-      ptt.press();
+      ptt.press(); // interrupts the reply: the avatar stops talking when the visitor starts
     } else void (action === 'release' ? ptt.release() : ptt.cancel()).then(() => this.requestUpdate());
     this.requestUpdate();
   }
@@ -408,12 +407,11 @@ export class VoiceBuddy extends LitElement {
         return { capture: new PcmCapture({ workletUrl: url, onChunk }), player: new PcmPlayer({ workletUrl: url }) };
       },
       onStatusReason: (_status, reason) => this.events.because(reason),
-      onFunctionCall: (call, session) => void this.keywords?.handleCall(call, session),
-      onServerEvent: (e) => {
-        this.avatarHost.onEvent(e);
-        this.speech.onEvent(e);
-      },
     });
+    const on = this.connection.on.bind(this.connection);
+    this.avatarHost.follow(on);
+    this.speech.follow(on);
+    this.keywords.answerCalls(on);
     try {
       const config: BootstrapResponse = await api.bootstrap(this.visitorId);
       if (this.api !== api) return;
@@ -456,8 +454,6 @@ export class VoiceBuddy extends LitElement {
     if (!trimmed) return false;
     if (!this.connection) await this.connect();
     if (!this.connection) return false;
-    this.avatarHost.bargeIn();
-    this.speech.stop();
     return this.deliver(this.connection.sendText(trimmed));
   }
 

@@ -447,8 +447,8 @@ describe('the talking avatar', () => {
     avatar.on('state', ({ to }) => states.push(to));
     await waitUntil(() => avatar.state === 'ready');
     // What the live session hands the avatar: the assistant's transcript, then the end of the response.
-    avatar.onServerEvent({ type: 'response.output_audio_transcript.delta', event_id: 'e1', response_id: 'resp_1', item_id: 'item_1', output_index: 0, content_index: 0, delta: 'One sentence. ' });
-    avatar.onServerEvent({ type: 'response.done', event_id: 'e2', response: { id: 'resp_1', object: 'realtime.response', status: 'completed', output: [] } });
+    avatar.onAssistantDelta({ responseId: 'resp_1', itemId: 'item_1', delta: 'One sentence. ', source: 'audio' });
+    avatar.onReplyDone('resp_1');
     await waitUntil(() => states.includes('speaking'));
     await avatar.stop();
     expect(states).to.deep.equal(['checking', 'connecting', 'ready', 'thinking', 'speaking', 'closed', 'off']);

@@ -174,8 +174,8 @@ describe('AvatarController', () => {
     t.rtc.behaviour.speechDelayMs = 150;
     t.rtc.behaviour.msPerChar = 20;
     await waitUntil(() => t.avatar.state === 'ready');
-    t.avatar.onServerEvent({ type: 'response.output_text.delta', event_id: 'e1', response_id: 'r1', item_id: 'i1', output_index: 0, content_index: 0, delta: 'Hello there. ' });
-    t.avatar.onServerEvent({ type: 'response.done', event_id: 'e2', response: { id: 'r1', object: 'realtime.response', status: 'completed', output: [] } });
+    t.avatar.onAssistantDelta({ responseId: 'r1', itemId: 'i1', delta: 'Hello there. ', source: 'text' });
+    t.avatar.onReplyDone('r1');
     expect(t.avatar.state, 'sent, not yet spoken').to.equal('thinking');
     await waitUntil(() => t.avatar.state === 'speaking');
     expect(t.rtc.received.some((m) => (m as { pld: { event?: string } }).pld.event === 'audio_start')).to.equal(true);
@@ -188,7 +188,7 @@ describe('AvatarController', () => {
     const t = setup({ speechStartTimeoutMs: 300 });
     t.rtc.behaviour.silent = true;
     await waitUntil(() => t.avatar.state === 'ready');
-    t.avatar.onServerEvent({ type: 'response.output_text.delta', event_id: 'e1', response_id: 'r1', item_id: 'i1', output_index: 0, content_index: 0, delta: 'Are you there? ' });
+    t.avatar.onAssistantDelta({ responseId: 'r1', itemId: 'i1', delta: 'Are you there? ', source: 'text' });
     await t.done();
     expect(t.fallbacks).to.deep.equal(['avatar_silent']);
     expect(t.muted).to.deep.equal([true, false]);

@@ -1,5 +1,5 @@
 import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionRequest, AvatarSessionResponse } from '../../worker/api-types.ts';
-import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import type { AssistantDelta, ReplyFollower } from '../realtime/session-events.ts';
 import { browserBudgetReader, checkBudget, type BudgetReading } from './budget.ts';
 import { describe, failure, fallbackMessage, isRefused, within } from './failures.ts';
 import type { AvatarRtc, AvatarRtcEvents, MediaKind, RemoteTrack, RemoteUser } from './rtc.ts';
@@ -57,16 +57,14 @@ export interface AvatarOptions {
   readBudget?: () => BudgetReading;
 }
 
-export interface AvatarHandle {
+export interface AvatarHandle extends ReplyFollower {
   readonly state: AvatarState;
   readonly quality: AvatarQuality;
   setQuality(quality: AvatarQualitySetting): void;
   /** Releases everything: listeners, tracks, the Agora channel, then the session at the Worker. */
   stop(): Promise<void>;
-  /** The visitor presses to talk or types: the avatar stops mid-sentence and its queue empties. */
+  /** The visitor spoke, pressed to talk or typed: the avatar stops mid-sentence and its queue empties. */
   onBargeIn(): void;
-  /** The live session's server events: the assistant's transcript is what the avatar says; speech starting interrupts it. */
-  onServerEvent(event: RealtimeServerEvent): void;
   on<K extends keyof AvatarEvents>(type: K, listener: (payload: AvatarEvents[K]) => void): () => void;
 }
 
@@ -265,8 +263,13 @@ export class AvatarController implements AvatarHandle {
     this.speech?.onBargeIn();
   }
 
-  onServerEvent(event: RealtimeServerEvent): void {
-    this.speech?.onServerEvent(event);
+  /** The assistant's reply is what the avatar says. */
+  onAssistantDelta(delta: AssistantDelta): void {
+    this.speech?.onAssistantDelta(delta);
+  }
+
+  onReplyDone(responseId: string | null): void {
+    this.speech?.onReplyDone(responseId);
   }
 
   /** The state shows the worse of what the avatar does and how its connection is. */

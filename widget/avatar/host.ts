@@ -1,10 +1,12 @@
 import type { ApiClient } from '../api/client.ts';
 import { loadAvatar } from '../lazy.ts';
-import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import { followReplies, type SessionEvents } from '../realtime/session-events.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { AvatarDetail, AvatarHandle, AvatarQualitySetting, StartAvatarOptions } from './avatar.lazy.ts';
 
 export type { AvatarDetail, AvatarQualitySetting };
+
+type SessionEventSource = <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void;
 
 export const AVATAR_QUALITIES: readonly AvatarQualitySetting[] = ['auto', 'high', 'medium', 'low'];
 
@@ -113,13 +115,8 @@ export class AvatarHost {
     await handle?.stop();
   }
 
-  /** The live session's server events: the assistant's transcript is what the avatar says. */
-  onEvent(e: RealtimeServerEvent): void {
-    this.handle?.onServerEvent(e);
-  }
-
-  /** The visitor presses to talk or sends text: the avatar stops mid-sentence (speech is seen in `onEvent`). */
-  bargeIn(): void {
-    this.handle?.onBargeIn();
+  /** The conversation's replies are what the avatar says; a barge-in stops it mid-sentence. */
+  follow(on: SessionEventSource): () => void {
+    return followReplies(on, () => this.handle);
   }
 }

@@ -1,4 +1,4 @@
-import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import type { AssistantDelta, ReplyFollower } from '../realtime/session-events.ts';
 import { AvatarMessageQueue, type SentenceSent } from './message-queue.ts';
 
 export type Activity = 'ready' | 'thinking' | 'speaking';
@@ -33,7 +33,7 @@ export interface SpeechCallbacks {
  * stream messages, paced), and what the avatar reports back: `audio_start` / `audio_end` decide when it is
  * speaking, and a sentence it never starts to say means it cannot speak (the caller falls back to audio only).
  */
-export class AvatarSpeech {
+export class AvatarSpeech implements ReplyFollower {
   private readonly queue: AvatarMessageQueue;
   private activity: Activity = 'ready';
   private responseDone = true;
@@ -53,18 +53,16 @@ export class AvatarSpeech {
     this.queue = new AvatarMessageQueue({ send, onSent: (sentence) => this.onSent(sentence) });
   }
 
-  /** Routes the live session's server events to the three methods below. */
-  onServerEvent(e: RealtimeServerEvent): void {
-    if (e.type === 'response.output_audio_transcript.delta' || e.type === 'response.output_text.delta') {
-      // Deltas of a reply the visitor interrupted can still arrive before the cancel lands.
-      if (e.response_id === this.cancelled) return;
-      this.response = e.response_id;
-      this.onTranscriptDelta(e.delta);
-    } else if (e.type === 'response.done') {
-      if (e.response.id !== this.cancelled) this.onResponseDone();
-    } else if (e.type === 'input_audio_buffer.speech_started') {
-      this.onBargeIn();
-    }
+  /** The assistant's reply, spoken or typed: a sentence is sent the moment it ends (RealtimeSession decodes). */
+  onAssistantDelta(d: AssistantDelta): void {
+    // Deltas of a reply the visitor interrupted can still arrive before the cancel lands.
+    if (d.responseId === this.cancelled) return;
+    this.response = d.responseId;
+    this.onTranscriptDelta(d.delta);
+  }
+
+  onReplyDone(responseId: string | null): void {
+    if ((responseId ?? undefined) !== this.cancelled) this.onResponseDone();
   }
 
   /** What the avatar sent us. */

@@ -1,8 +1,8 @@
-import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
 import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
 import { emit } from '../events.ts';
 import { loadKeywordTools } from '../lazy.ts';
+import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
 import { briefItem } from './brief.ts';
@@ -57,36 +57,41 @@ export class KeywordsController {
     emit(this.host.host, 'voice-buddy-keywords', { keywords, source });
   }
 
+  /** Answers the model's function calls of the conversation, whichever session is live. */
+  answerCalls(on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void): () => void {
+    return on('function-call', (call) => void this.handleCall(call));
+  }
+
   /** Returns true when it handled the call. */
-  async handleCall(call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession): Promise<boolean> {
+  async handleCall(call: FunctionCall): Promise<boolean> {
     if (call.name === 'extract_keywords') {
-      await this.onExtract(call, session);
+      await this.onExtract(call);
       return true;
     }
     if (call.name === 'generate_concepts') {
       const started = await this.generate('voice');
-      session.answerFunctionCall(call.call_id, started ? { started: true } : { started: false, reason: this.whyNotGenerate() });
+      call.answer(started ? { started: true } : { started: false, reason: this.whyNotGenerate() });
       return true;
     }
-    session.answerFunctionCall(call.call_id, { error: `Unknown function ${call.name}` });
+    call.answer({ error: `Unknown function ${call.name}` });
     return false;
   }
 
-  private async onExtract(call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession) {
+  private async onExtract(call: FunctionCall) {
     const tools = await loadKeywordTools();
     let parsed: unknown;
     try {
       parsed = JSON.parse(call.arguments);
     } catch {
       // Never a crash: the model hears what went wrong and can call again.
-      session.answerFunctionCall(call.call_id, { error: 'The arguments were not valid JSON; call extract_keywords again with a JSON object.' });
+      call.answer({ error: 'The arguments were not valid JSON; call extract_keywords again with a JSON object.' });
       return;
     }
     const update = tools.normaliseKeywords(parsed);
     const merged = tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), update);
     this.set(merged, 'model');
-    this.store.setText(`tool-${call.call_id}`, 'tool', `Design notes: ${describeKeywords(merged)}`);
-    session.answerFunctionCall(call.call_id, { keywords: merged });
+    this.store.setText(`tool-${call.callId}`, 'tool', `Design notes: ${describeKeywords(merged)}`);
+    call.answer({ keywords: merged });
   }
 
   /** The visitor removed a chip. */

@@ -1,4 +1,3 @@
-import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
 import type { SessionResponse } from '../../worker/api-types.ts';
 import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
@@ -7,11 +6,12 @@ import { AudioOutput } from '../controllers/audio-output.ts';
 import { LevelMeter } from '../controllers/level-meter.ts';
 import { Microphone } from '../controllers/mic.ts';
 import type { Mode, SessionStore, Status } from '../state/session-store.ts';
-import { openLive, type Live, type PttAudio } from './live.ts';
+import { Emitter } from './emitter.ts';
+import { openLive, type Live, type OpenOptions, type PttAudio } from './live.ts';
 import { seedEvents } from './seed.ts';
+import type { SessionEvents } from './session-events.ts';
 import { localItemId, type RealtimeSession } from './session.ts';
 import { preparePeer, type PreparedPeer } from './webrtc.ts';
-import type { RealtimeServerEvent } from './transport.ts';
 
 export interface ConnectionOptions {
   api: ApiClient;
@@ -27,10 +27,12 @@ export interface ConnectionOptions {
   allowedModes: () => readonly Mode[];
   pttAudio: (onChunk: (base64: string) => void) => PttAudio;
   onStatusReason?: (status: Status, reason: string) => void;
-  onFunctionCall?: (call: ResponseFunctionCallArgumentsDoneEvent, session: RealtimeSession) => void;
-  /** Every server event of the live session, after the session has handled it (the avatar follows the transcript). */
-  onServerEvent?: (event: RealtimeServerEvent) => void;
+  /** Opens one live session; tests pass an opener over a scripted transport. */
+  open?: (mode: Mode, options: OpenOptions) => Promise<Live>;
 }
+
+/** The live session's events that the conversation passes on, whichever session is live (reconnects included). */
+const FORWARDED = ['assistant-delta', 'assistant-done', 'reply-done', 'barge-in', 'function-call', 'usage', 'error'] as const;
 
 /** A prewarmed key is used only while it has at least this long to live. */
 const KEY_MARGIN_S = 30;
@@ -49,6 +51,7 @@ export class VoiceConnection {
   static backoffBaseMs = 500;
   /** Whether a hover also prepares the WebRTC offer (not only the ticket); the bench turns it off to compare. */
   static prewarmOffer = true;
+  private readonly events = new Emitter<SessionEvents>();
   private readonly mic = new Microphone();
   private readonly audio: AudioOutput;
   private readonly meter: LevelMeter;
@@ -69,6 +72,11 @@ export class VoiceConnection {
   constructor(private readonly opts: ConnectionOptions) {
     this.audio = new AudioOutput((blocked) => opts.store.$needsAudioUnlock.set(blocked));
     this.meter = new LevelMeter(opts.host, (level) => opts.store.$level.set(level));
+  }
+
+  /** The semantic events of whichever session is live: the avatar, the speaker and the keywords follow these. */
+  on<K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void): () => void {
+    return this.events.on(type, listener);
   }
 
   get active(): boolean {
@@ -154,7 +162,7 @@ export class VoiceConnection {
 
   private async open(mode: Mode, gen: number): Promise<Live> {
     const { store } = this.opts;
-    const live = await openLive(mode, {
+    const live = await (this.opts.open ?? openLive)(mode, {
       api: this.opts.api,
       store,
       uid: this.opts.uid(),
@@ -178,17 +186,18 @@ export class VoiceConnection {
         audio.player.setMuted(this.outputMuted);
         return audio;
       },
-      onStatus: (s) => {
-        if (gen === this.generation && this.live) this.setStatus(s);
+      attach: (session) => {
+        session.on('status', (s) => {
+          if (gen === this.generation && this.live) this.setStatus(s);
+        });
+        session.on('error', ({ code, message }) => store.reportError(code, message));
+        for (const type of FORWARDED) session.on(type, (payload) => this.events.emit(type, payload as never));
       },
-      onFunctionCall: (call) => this.live && this.opts.onFunctionCall?.(call, this.live.session),
-      onServerError: (code, message) => store.reportError(code, message),
       onClosed: (error) => {
         if (gen === this.generation) void this.recover(error);
       },
       onAudioBlocked: () => store.$needsAudioUnlock.set(true),
     });
-    live.transport.on('event', (event) => this.opts.onServerEvent?.(event));
     return live;
   }
 

@@ -1,8 +1,8 @@
-import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
 import type { RelaySessionResponse, SessionResponse } from '../../worker/api-types.ts';
 import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
-import type { Mode, SessionStore, Status } from '../state/session-store.ts';
+import { MODE_TO_API_MODE } from '../contract/modes.ts';
+import type { Mode, SessionStore } from '../state/session-store.ts';
 import { PushToTalk } from './ptt.ts';
 import { RelayTransport } from './relay.ts';
 import { RealtimeSession, type AudioSink } from './session.ts';
@@ -39,14 +39,12 @@ export interface OpenOptions {
   prepared?: () => Promise<PreparedPeer | null>;
   playRemote: (stream: MediaStream) => void;
   pttAudio: () => PttAudio;
-  onStatus: (status: Status) => void;
-  onFunctionCall: (call: ResponseFunctionCallArgumentsDoneEvent) => void;
-  onServerError: (code: string, message: string) => void;
+  /** Each session as it is made, before its transport connects: the caller subscribes to its events here. */
+  attach: (session: RealtimeSession) => void;
   onClosed: (error: WidgetError) => void;
   onAudioBlocked: () => void;
 }
 
-const API_MODE = { 'hands-free': 'webrtc', 'push-to-talk': 'websocket', text: 'text' } as const;
 
 function relayGrant(g: SessionResponse, mode: Mode): RelaySessionResponse {
   if (g.mode === 'websocket' || g.mode === 'text') return g;
@@ -55,17 +53,16 @@ function relayGrant(g: SessionResponse, mode: Mode): RelaySessionResponse {
 
 /** Opens a conversation in `mode`. Anything opened before a failure is closed again before it throws. */
 export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
-  const request = () => o.api.createSession({ mode: API_MODE[mode], uid: o.uid, model: o.model, voice: o.voice, language: o.language });
+  const request = () => o.api.createSession({ mode: MODE_TO_API_MODE[mode], uid: o.uid, model: o.model, voice: o.voice, language: o.language });
   const cleanups: Array<() => void> = [];
   const release = () => {
     for (const fn of cleanups.splice(0).reverse()) fn();
   };
-  const hooks = (audio?: AudioSink) => ({
-    audio,
-    onStatus: o.onStatus,
-    onFunctionCall: (call: ResponseFunctionCallArgumentsDoneEvent) => o.onFunctionCall(call),
-    onServerError: o.onServerError,
-  });
+  const session = (transport: RealtimeTransport, audio?: AudioSink) => {
+    const made = new RealtimeSession(o.store, transport, audio);
+    o.attach(made);
+    return made;
+  };
   try {
     if (mode === 'hands-free') {
       const mic = await o.mic();
@@ -83,10 +80,10 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
         const bearer = g.ticket ?? g.clientSecret?.value ?? '';
         const transport = new WebRtcTransport({ callsUrl: g.callsUrl, bearer, mic, onRemoteStream: o.playRemote, prepared });
         prepared = null; // a retry with a fresh grant makes its own offer
-        const session = new RealtimeSession(o.store, transport, hooks());
-        cleanups.push(() => session.dispose(), () => transport.close());
+        const opened = session(transport);
+        cleanups.push(() => opened.dispose(), () => transport.close());
         await transport.connect();
-        return { transport, session };
+        return { transport, session: opened };
       };
       let opened;
       try {
@@ -113,17 +110,17 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
       const a = audio;
       cleanups.push(() => a.capture.stop(), () => a.player.close());
     }
-    const session = new RealtimeSession(o.store, transport, hooks(audio?.player));
-    cleanups.push(() => session.dispose());
+    const relaySession = session(transport, audio?.player);
+    cleanups.push(() => relaySession.dispose());
     await transport.connect();
     let ptt: PushToTalk | null = null;
     if (audio && mic) {
       await audio.capture.start(mic, { paused: true });
       await audio.player.start().catch(() => o.onAudioBlocked());
-      ptt = new PushToTalk(session, audio.capture);
+      ptt = new PushToTalk(relaySession, audio.capture);
     }
     transport.on('closed', ({ error }) => o.onClosed(error ?? new WidgetError('connection_lost', 'The connection closed.')));
-    return { mode, sessionId: grant.sessionId, session, transport, ptt, release };
+    return { mode, sessionId: grant.sessionId, session: relaySession, transport, ptt, release };
   } catch (err) {
     release();
     throw err;

@@ -29,7 +29,7 @@ export class PushToTalk {
   press(): void {
     if (this.pressedAt !== null) return;
     this.pressedAt = this.now();
-    if (this.session.busy) this.session.bargeIn();
+    this.session.interrupt('press');
     this.session.send({ type: 'input_audio_buffer.clear' });
     this.capture.resume();
   }

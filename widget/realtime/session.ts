@@ -1,7 +1,8 @@
-import type { ResponseFunctionCallArgumentsDoneEvent } from 'openai/resources/realtime/realtime';
 import type { Placement, SessionStore, Status } from '../state/session-store.ts';
+import { Emitter } from './emitter.ts';
 import { ResponseGate } from './responses.ts';
 import { announcesClose, realtimeErrorMessage } from './server-errors.ts';
+import type { SessionEvents } from './session-events.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport } from './transport.ts';
 
 /** The id of a message the visitor typed: the server keeps it, so the conversation's order refers to it. */
@@ -15,23 +16,15 @@ export interface AudioSink {
   onIdle(cb: () => void): () => void;
 }
 
-export interface SessionHooks {
-  /** WebSocket transports: the model's audio deltas go here. */
-  audio?: AudioSink;
-  /** A completed function call; the answer goes back through `answerFunctionCall`. */
-  onFunctionCall?: (call: ResponseFunctionCallArgumentsDoneEvent) => void;
-  /** A server `error` event the visitor should hear about (the session goes on); `message` is written for people. */
-  onServerError?: (code: string, message: string) => void;
-  /** Status changes the session decides (listening, thinking, speaking). */
-  onStatus?: (status: Status) => void;
-}
-
 /**
- * The conversation protocol on top of any transport: turns server events into transcript, status, usage and rate
- * limits, and sends the client events of barge-in, text turns and function-call answers. Every `response.create`
- * goes through one gate, so there is never a second response while one is in progress.
+ * The conversation protocol on top of any transport, and the only code that reads server events: it turns them
+ * into transcript, usage and rate limits in the store, and into semantic events (`SessionEvents`: assistant text,
+ * reply done, barge-in, function calls, usage, errors, status) that the avatar, the speaker and the keywords follow.
+ * It sends the client events of barge-in, text turns and function-call answers. Every `response.create` goes
+ * through one gate, so there is never a second response while one is in progress.
  */
 export class RealtimeSession {
+  private readonly events = new Emitter<SessionEvents>();
   private speaking = false;
   private readonly offs: Array<() => void>;
   private readonly responses: ResponseGate;
@@ -41,16 +34,21 @@ export class RealtimeSession {
   constructor(
     private readonly store: SessionStore,
     private readonly transport: RealtimeTransport,
-    private readonly hooks: SessionHooks = {},
+    /** WebSocket transports: the model's audio deltas go here. */
+    private readonly audio?: AudioSink,
   ) {
     this.responses = new ResponseGate((event) => this.transport.send(event));
     this.offs = [
       transport.on('event', (e) => this.handle(e)),
-      hooks.audio?.onIdle(() => {
+      audio?.onIdle(() => {
         this.speaking = false;
         if (!this.responses.responding) this.status('listening');
       }) ?? (() => {}),
     ];
+  }
+
+  on<K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void): () => void {
+    return this.events.on(type, listener);
   }
 
   /** Whether the model is producing or playing a reply that a visitor could interrupt. */
@@ -68,7 +66,7 @@ export class RealtimeSession {
   }
 
   private status(status: Status) {
-    this.hooks.onStatus?.(status);
+    this.events.emit('status', status);
   }
 
   /**
@@ -94,7 +92,7 @@ export class RealtimeSession {
         this.status('listening');
         break;
       case 'input_audio_buffer.speech_started':
-        if (this.busy) this.bargeIn();
+        this.interrupt('speech');
         this.status('listening');
         break;
       case 'input_audio_buffer.speech_stopped':
@@ -122,8 +120,8 @@ export class RealtimeSession {
         this.status('thinking');
         break;
       case 'response.output_audio.delta':
-        if (this.hooks.audio) {
-          this.hooks.audio.enqueue(event.item_id, event.delta);
+        if (this.audio) {
+          this.audio.enqueue(event.item_id, event.delta);
           if (!this.speaking) {
             this.speaking = true;
             this.status('speaking');
@@ -131,14 +129,19 @@ export class RealtimeSession {
         }
         break;
       case 'response.output_audio_transcript.delta':
-      case 'response.output_text.delta':
+      case 'response.output_text.delta': {
         s.appendDelta(event.item_id, 'assistant', event.delta, this.anchor(event.item_id));
+        const source = event.type === 'response.output_text.delta' ? 'text' : 'audio';
+        this.events.emit('assistant-delta', { responseId: event.response_id, itemId: event.item_id, delta: event.delta, source });
         break;
+      }
       case 'response.output_audio_transcript.done':
         s.setText(event.item_id, 'assistant', event.transcript, true, this.anchor(event.item_id));
+        this.events.emit('assistant-done', { responseId: event.response_id, itemId: event.item_id, text: event.transcript, source: 'audio' });
         break;
       case 'response.output_text.done':
         s.setText(event.item_id, 'assistant', event.text, true, this.anchor(event.item_id));
+        this.events.emit('assistant-done', { responseId: event.response_id, itemId: event.item_id, text: event.text, source: 'text' });
         break;
       case 'output_audio_buffer.started':
         this.speaking = true;
@@ -151,21 +154,29 @@ export class RealtimeSession {
         break;
       case 'response.function_call_arguments.done':
         this.responses.called(event.call_id);
-        this.hooks.onFunctionCall?.(event);
+        this.events.emit('function-call', {
+          name: event.name,
+          callId: event.call_id,
+          arguments: event.arguments,
+          answer: (output, respond = true) => this.answerFunctionCall(event.call_id, output, respond),
+        });
         break;
       case 'response.done': {
         const u = event.response.usage;
         if (u) {
-          s.addUsage({
+          const usage = {
             inputTokens: u.input_tokens ?? 0,
             outputTokens: u.output_tokens ?? 0,
             totalTokens: u.total_tokens ?? 0,
             audioInputTokens: u.input_token_details?.audio_tokens ?? 0,
             audioOutputTokens: u.output_token_details?.audio_tokens ?? 0,
             cachedTokens: u.input_token_details?.cached_tokens ?? 0,
-          });
+          };
+          s.addUsage(usage);
+          this.events.emit('usage', usage);
         }
         if (!this.speaking) this.status('listening');
+        this.events.emit('reply-done', { responseId: event.response.id ?? null });
         // Last: the gate may send the held response.create, whose events follow this one.
         this.responses.done();
         break;
@@ -188,7 +199,7 @@ export class RealtimeSession {
         if (announcesClose(code)) break;
         const message = realtimeErrorMessage(code);
         s.addNotice(message, 'warning');
-        this.hooks.onServerError?.(code, message);
+        this.events.emit('error', { code, message });
         break;
       }
       default:
@@ -197,16 +208,26 @@ export class RealtimeSession {
   }
 
   /**
-   * The visitor interrupted the assistant: stop the reply, and make the model's memory match what was heard.
-   * WebRTC: the server drops its unplayed audio. WebSocket: we played it, so we say how much was heard.
+   * The one entry point of barge-in: the visitor spoke, pressed to talk or typed. Whatever speaks the reply (the
+   * avatar, the speaker) hears `barge-in` and stops, even when the model looks idle: their speech can outlast it. A
+   * reply in progress is stopped too.
    */
-  bargeIn(): void {
+  interrupt(by: SessionEvents['barge-in']['by']): void {
+    this.events.emit('barge-in', { by });
+    if (this.busy) this.bargeIn();
+  }
+
+  /**
+   * Stops the model's reply, and makes the model's memory match what was heard. WebRTC: the server drops its
+   * unplayed audio. WebSocket: we played it, so we say how much was heard.
+   */
+  private bargeIn(): void {
     this.speaking = false;
     this.responses.cancel();
     if (this.transport.kind === 'webrtc') {
       this.send({ type: 'output_audio_buffer.clear' });
-    } else if (this.hooks.audio) {
-      const heard = this.hooks.audio.clear();
+    } else if (this.audio) {
+      const heard = this.audio.clear();
       if (heard) this.send({ type: 'conversation.item.truncate', item_id: heard.itemId, content_index: 0, audio_end_ms: Math.floor(heard.playedMs) });
     }
   }
@@ -215,7 +236,7 @@ export class RealtimeSession {
   sendText(text: string, id = localItemId()): void {
     this.store.setText(id, 'user', text);
     this.store.setDelivery(id, undefined);
-    if (this.busy) this.bargeIn();
+    this.interrupt('text');
     this.send({ type: 'conversation.item.create', item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
     this.requestResponse({ user: true });
   }
@@ -229,5 +250,6 @@ export class RealtimeSession {
 
   dispose(): void {
     for (const off of this.offs) off();
+    this.events.clear();
   }
 }

@@ -1,11 +1,13 @@
 import type { ApiClient } from '../api/client.ts';
 import { loadSpeech } from '../lazy.ts';
-import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { SpeechDetail } from '../events.ts';
 import type { EndReason, SpeechHandle, StartSpeechOptions } from './speech.lazy.ts';
 
 export type { SpeechDetail };
+
+type Speaking = Pick<ReplyFollower, 'onAssistantDelta' | 'onReplyDone'>;
 
 
 export interface SpeechHostOptions {
@@ -30,7 +32,8 @@ export class SpeechHost {
   muted = false;
   private handle: SpeechHandle | null = null;
   private loading: Promise<void> | null = null;
-  private backlog: RealtimeServerEvent[] = [];
+  /** What arrived while the speaker loaded, replayed when it is there. */
+  private backlog: Array<(handle: Speaking) => void> = [];
   /** Failed in this conversation: silent text until the next one. */
   private failed = false;
 
@@ -63,10 +66,20 @@ export class SpeechHost {
     } else if (this.active) this.load();
   }
 
-  onEvent(e: RealtimeServerEvent): void {
+  /** Text replies are spoken as they stream; a barge-in (the visitor typed) silences them at once. */
+  follow(on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void): () => void {
+    const offs = [
+      on('assistant-delta', (d) => this.pass((h) => h.onAssistantDelta(d))),
+      on('reply-done', ({ responseId }) => this.pass((h) => h.onReplyDone(responseId))),
+      on('barge-in', () => this.stop()),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  private pass(deliver: (handle: Speaking) => void): void {
     if (!this.active) return;
-    if (this.handle) return this.handle.onServerEvent(e);
-    this.backlog.push(e);
+    if (this.handle) return deliver(this.handle);
+    this.backlog.push(deliver);
     this.load();
   }
 
@@ -103,7 +116,7 @@ export class SpeechHost {
           blocked: () => this.o.store.$needsAudioUnlock.set(true),
           ...SpeechHost.overrides,
         });
-        for (const e of this.backlog.splice(0)) this.onEvent(e);
+        for (const deliver of this.backlog.splice(0)) this.pass(deliver);
       } catch {
         // The chunk did not load (offline, the page's CSP).
         this.fail('tts_unavailable', 'Spoken replies are not available right now; replies continue as text.');

@@ -1,6 +1,6 @@
 import type { TtsRequest } from '../../worker/api-types.ts';
 import { SentenceSplitter } from '../avatar/sentences.ts';
-import type { RealtimeServerEvent } from '../realtime/transport.ts';
+import type { AssistantDelta } from '../realtime/session-events.ts';
 import type { OutputEvents, SpeechOutput } from './output.ts';
 
 /** The Worker's POST /v1/tts: resolves with the streaming response; a refusal rejects with `{ code, message }`. */
@@ -156,27 +156,28 @@ export class Speaker {
 
   constructor(private readonly o: SpeakerOptions) {}
 
-  onServerEvent(e: RealtimeServerEvent): void {
-    if (this.failed) return;
-    if (e.type === 'response.output_text.delta') {
-      if (this.cancelled.has(e.response_id)) return;
-      let splitter = this.splitters.get(e.response_id);
-      if (!splitter) {
-        this.splitters.set(e.response_id, (splitter = new SentenceSplitter()));
-        this.currentTurn().open.add(e.response_id);
-      }
-      for (const sentence of splitter.push(e.delta)) this.currentTurn().add(sentence);
-    } else if (e.type === 'response.done') {
-      const id = e.response.id ?? '';
-      const splitter = this.splitters.get(id);
-      if (!splitter) return;
-      this.splitters.delete(id);
-      const rest = splitter.flush();
-      const turn = this.currentTurn();
-      turn.open.delete(id);
-      if (rest) turn.add(rest);
-      else turn.pump();
+  /** Text replies only: the voice modes have the model's own voice. */
+  onAssistantDelta(d: AssistantDelta): void {
+    if (this.failed || d.source !== 'text' || this.cancelled.has(d.responseId)) return;
+    let splitter = this.splitters.get(d.responseId);
+    if (!splitter) {
+      this.splitters.set(d.responseId, (splitter = new SentenceSplitter()));
+      this.currentTurn().open.add(d.responseId);
     }
+    for (const sentence of splitter.push(d.delta)) this.currentTurn().add(sentence);
+  }
+
+  onReplyDone(responseId: string | null): void {
+    if (this.failed) return;
+    const id = responseId ?? '';
+    const splitter = this.splitters.get(id);
+    if (!splitter) return;
+    this.splitters.delete(id);
+    const rest = splitter.flush();
+    const turn = this.currentTurn();
+    turn.open.delete(id);
+    if (rest) turn.add(rest);
+    else turn.pump();
   }
 
   /** The visitor typed a new message or muted: silence now, forget what was queued. */

@@ -6,7 +6,8 @@ import { Speaker, type SpeakerOptions } from './speaker.ts';
 export type { EndReason, SpeechApi } from './speaker.ts';
 
 export interface SpeechHandle {
-  onServerEvent: Speaker['onServerEvent'];
+  onAssistantDelta: Speaker['onAssistantDelta'];
+  onReplyDone: Speaker['onReplyDone'];
   stop: Speaker['stop'];
   resume(): void;
   readonly speaking: boolean;
@@ -49,7 +50,8 @@ export async function startSpeech(options: StartSpeechOptions): Promise<SpeechHa
     },
   });
   return {
-    onServerEvent: (e) => speaker.onServerEvent(e),
+    onAssistantDelta: (d) => speaker.onAssistantDelta(d),
+    onReplyDone: (id) => speaker.onReplyDone(id),
     stop: (reason) => speaker.stop(reason),
     resume: () => {
       if (context?.state === 'suspended') void context.resume().catch(() => {});
