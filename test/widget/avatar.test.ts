@@ -1,3 +1,4 @@
+import { errorPolicy } from '../../widget/contract/errors.ts';
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { AvatarDetail, AvatarHandle } from '../../widget/avatar/avatar.lazy.ts';
@@ -441,7 +442,7 @@ describe('the talking avatar', () => {
     const muted: boolean[] = [];
     const avatar = startAvatar({
       container, api: new ApiClient(API, 'pk_test'), uid: 'v_test', muteModel: (m) => muted.push(m), notice: () => {},
-      createRtc: () => new FakeAgoraRtc(), strict: true, readBudget: GOOD_DEVICE,
+      createRtc: () => new FakeAgoraRtc(), strict: true, readBudget: GOOD_DEVICE, refused: (code) => !errorPolicy(code).restart,
     });
     const states: string[] = [];
     avatar.on('state', ({ to }) => states.push(to));

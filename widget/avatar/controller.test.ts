@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { FakeAgoraRtc, FakeAgoraTokens } from '../../test/widget/fakes/agora.ts';
 import type { AvatarCredentialsResponse, AvatarSessionResponse } from '../../worker/api-types.ts';
+import { errorPolicy } from '../contract/errors.ts';
 import { AvatarController, type AvatarOptions } from './controller.ts';
 
 const GOOD_DEVICE = () => ({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 });
@@ -45,7 +46,7 @@ function setup(over: Partial<AvatarOptions> = {}) {
   const muted: boolean[] = [];
   const notices: string[] = [];
   const avatar = new AvatarController({
-    container, api, uid: 'v_1', muteModel: (m) => muted.push(m), notice: (t) => notices.push(t), createRtc: () => rtc,
+    container, api, uid: 'v_1', refused: (code) => !errorPolicy(code).restart, muteModel: (m) => muted.push(m), notice: (t) => notices.push(t), createRtc: () => rtc,
     strict: true, readBudget: GOOD_DEVICE, joinTimeoutMs: 600, checkIntervalMs: 60_000, renewBackoffMs: [50, 50], ...over,
   });
   const fallbacks: string[] = [];

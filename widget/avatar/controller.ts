@@ -1,7 +1,7 @@
 import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionRequest, AvatarSessionResponse } from '../../worker/api-types.ts';
 import type { AssistantDelta, ReplyFollower } from '../realtime/session-events.ts';
 import { browserBudgetReader, checkBudget, type BudgetReading } from './budget.ts';
-import { describe, failure, fallbackMessage, isRefused, within } from './failures.ts';
+import { describe, failure, fallbackMessage, within } from './failures.ts';
 import type { AvatarRtc, AvatarRtcEvents, MediaKind, RemoteTrack, RemoteUser } from './rtc.ts';
 import { AvatarSpeech, parseAvatarMessage, type Activity } from './speech.ts';
 import { AvatarStateMachine, type AvatarState, type AvatarStateChange } from './state-machine.ts';
@@ -39,6 +39,11 @@ export interface AvatarOptions {
   muteModel: (muted: boolean) => void;
   notice: (text: string, tone: 'info' | 'warning' | 'error') => void;
   createRtc: () => AvatarRtc | Promise<AvatarRtc>;
+  /**
+   * The Worker said no for a reason another attempt would not change (the contract's policy, widget/contract/errors.ts,
+   * passed in by the main bundle: this chunk shares no module with it).
+   */
+  refused: (code: string) => boolean;
   // Tuning: the defaults are the product's; tests shorten them.
   maxAttempts?: number;
   backoffMs?: readonly number[];
@@ -211,7 +216,7 @@ export class AvatarController implements AvatarHandle {
       } catch (error) {
         if (this.ended) return null;
         const { code, message } = describe(error, 'avatar_session_failed');
-        if (isRefused(code) || attempt >= attempts) {
+        if (this.o.refused(code) || attempt >= attempts) {
           void this.fail(code, message);
           return null;
         }
@@ -449,7 +454,7 @@ export class AvatarController implements AvatarHandle {
     if (audioOnly && this.rtc && this.avatar) this.rtc.unsubscribe(this.avatar, 'video').catch(() => {});
     const message = fallbackMessage(code, detail);
     this.errorText = message;
-    const refused = this.machine.state === 'checking' && (isRefused(code) || code === 'performance_budget');
+    const refused = this.machine.state === 'checking' && (this.o.refused(code) || code === 'performance_budget');
     if (this.machine.state !== 'off') this.machine.transition(refused ? 'off' : 'error', code);
     this.o.notice(message, 'warning');
     this.emit('error', { code, message });

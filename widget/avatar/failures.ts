@@ -1,8 +1,3 @@
-import { errorPolicy } from '../contract/errors.ts';
-
-/** The Worker said no for a reason another attempt would not change (limits, switches, configuration). */
-export const isRefused = (code: string): boolean => !errorPolicy(code).restart;
-
 /** What a visitor reads, per code; other codes keep the Worker's message (already written for visitors). */
 const MESSAGES: Record<string, string> = {
   quota_exceeded: 'The avatar has reached this site’s limit for the month.',

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../api/client.ts';
+import { errorPolicy } from '../contract/errors.ts';
 import { loadAvatar } from '../lazy.ts';
 import { followReplies, type SessionEvents } from '../realtime/session-events.ts';
 import type { SessionStore } from '../state/session-store.ts';
@@ -78,6 +79,7 @@ export class AvatarHost {
         quality: this.quality,
         api,
         muteModel: this.o.muteModel,
+        refused: (code) => !errorPolicy(code).restart,
         notice: (text, tone) => this.o.store.addNotice(text, tone),
         bridge: {
           event: (detail) => {
