@@ -1,3 +1,4 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.ts';
 import { errorPolicy } from '../contract/errors.ts';
 import { loadAvatar } from '../lazy.ts';
@@ -19,7 +20,6 @@ export interface AvatarHostOptions {
   container: () => HTMLElement | null;
   muteModel: (muted: boolean) => void;
   emit: (detail: AvatarDetail) => void;
-  update: () => void;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface AvatarHostOptions {
  * avatar itself (and Agora) lives in a lazy chunk, loaded the first time it starts; this file must stay small.
  * The avatar runs only while a conversation does: a session costs the site a unit and Akool credits.
  */
-export class AvatarHost {
+export class AvatarHost implements ReactiveController {
   /** Applied to every avatar the page starts; tests inject a fake Agora client and short timings. */
   static overrides: Partial<StartAvatarOptions> = {};
   /** The visitor (or `avatar="on"`) wants the avatar. A failure clears it, so it does not restart in a loop. */
@@ -36,8 +36,39 @@ export class AvatarHost {
   handle: AvatarHandle | null = null;
   private active = false;
   private run = 0;
+  private off: (() => void) | null = null;
 
-  constructor(private readonly o: AvatarHostOptions) {}
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly o: AvatarHostOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** Follows the conversation's status while the element is on the page; stops the avatar when it leaves. */
+  hostConnected(): void {
+    this.off = this.o.store.$status.listen(() => this.sync());
+  }
+
+  hostDisconnected(): void {
+    this.off?.();
+    this.off = null;
+    void this.stop();
+  }
+
+  /** Alt+V switches the avatar, Alt+Q steps through its qualities; returns what to announce, if anything. */
+  shortcut(e: KeyboardEvent): string | null {
+    // e.code: Alt+letter types a symbol on macOS, so e.key is not the letter there.
+    if (!e.altKey || !this.available || !(e.code === 'KeyV' || (e.code === 'KeyQ' && this.wanted))) return null;
+    e.preventDefault();
+    if (e.code === 'KeyV') {
+      this.toggle();
+      return null;
+    }
+    const next = AVATAR_QUALITIES[(AVATAR_QUALITIES.indexOf(this.quality) + 1) % AVATAR_QUALITIES.length]!;
+    this.setQuality(next);
+    return `Avatar quality: ${next}`;
+  }
 
   /** Bootstrap says the server, the tenant and the `avatar` flag allow it. */
   get available(): boolean {
@@ -48,16 +79,16 @@ export class AvatarHost {
   toggle(on = !this.wanted): void {
     this.wanted = on;
     this.sync();
-    this.o.update();
+    this.host.requestUpdate();
   }
 
   setQuality(quality: AvatarQualitySetting): void {
     this.quality = quality;
     this.handle?.setQuality(quality);
-    this.o.update();
+    this.host.requestUpdate();
   }
 
-  /** Called on every status change. */
+  /** On every status change: runs while a conversation does. */
   sync(): void {
     const status = this.o.store.$status.get();
     if (!this.wanted || !this.available || status === 'idle' || status === 'error') void this.stop();
@@ -92,18 +123,18 @@ export class AvatarHost {
               this.handle = null;
               this.active = false;
             }
-            this.o.update();
+            this.host.requestUpdate();
           },
         },
         ...AvatarHost.overrides,
       }));
-      this.o.update();
+      this.host.requestUpdate();
     } catch {
       // The chunk did not load (offline, blocked by the page's CSP): the conversation goes on without it.
       if (run !== this.run) return;
       this.active = this.wanted = false;
       this.o.store.addNotice('The avatar could not be loaded.', 'warning');
-      this.o.update();
+      this.host.requestUpdate();
     }
   }
 
@@ -113,7 +144,7 @@ export class AvatarHost {
     this.active = false;
     const handle = this.handle;
     this.handle = null;
-    this.o.update();
+    this.host.requestUpdate();
     await handle?.stop();
   }
 

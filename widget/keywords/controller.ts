@@ -1,3 +1,4 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
 import { emit } from '../events.ts';
@@ -19,8 +20,6 @@ export interface KeywordsHost {
   sessionId: () => string | null;
   uid: () => string;
   handoffEnabled: () => boolean;
-  /** The element: the keyword events are dispatched from it. */
-  host: EventTarget;
 }
 
 /** A short, readable summary of keywords for the transcript and for the model. */
@@ -43,18 +42,26 @@ export function describeKeywords(k: Keywords): string {
  * The keyword side of a conversation: answers the model's function calls, keeps the chips, sends the visitor's chip
  * edits back to the model, and runs the handoff to image generation with its progress stream.
  */
-export class KeywordsController {
+export class KeywordsController implements ReactiveController {
   private readonly streams = new Set<EventSource>();
   private undoable: { before: Keywords; after: Keywords | null } | null = null;
 
   constructor(
+    /** The element: the keyword events are dispatched from it; its leaving the page closes the streams. */
+    private readonly element: ReactiveControllerHost & EventTarget,
     private readonly store: SessionStore,
     private readonly host: KeywordsHost,
-  ) {}
+  ) {
+    element.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.dispose();
+  }
 
   private set(keywords: Keywords, source: 'model' | 'visitor') {
     this.store.$keywords.set(keywords);
-    emit(this.host.host, 'voice-buddy-keywords', { keywords, source });
+    emit(this.element, 'voice-buddy-keywords', { keywords, source });
   }
 
   /** Answers the model's function calls of the conversation, whichever session is live. */
@@ -156,7 +163,7 @@ export class KeywordsController {
     const keywords = this.store.$keywords.get();
     const api = this.host.api();
     if (!keywords || !api || !this.canGenerate()) return false;
-    const proceed = emit(this.host.host, 'voice-buddy-handoff', { keywords, sessionId: this.host.sessionId(), trigger });
+    const proceed = emit(this.element, 'voice-buddy-handoff', { keywords, sessionId: this.host.sessionId(), trigger });
     if (!proceed) return true;
     const local = `pending-${Date.now()}`;
     this.store.$generations.set([...this.store.$generations.get(), { id: local, keywords, status: 'starting', percent: 0, stage: 'starting', concepts: [] }]);
@@ -190,7 +197,7 @@ export class KeywordsController {
     es.addEventListener('concept', (e) => {
       const concept = data(e) as unknown as Concept;
       this.store.updateGeneration(id, (g) => ({ concepts: [...g.concepts.filter((c) => c.index !== concept.index), concept].sort((a, b) => a.index - b.index) }));
-      emit(this.host.host, 'voice-buddy-concept', { generationId: id, concept });
+      emit(this.element, 'voice-buddy-concept', { generationId: id, concept });
     });
     es.addEventListener('done', () => {
       this.store.updateGeneration(id, () => ({ status: 'done', percent: 100, stage: 'done' }));

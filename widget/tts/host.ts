@@ -1,3 +1,4 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.ts';
 import { loadSpeech } from '../lazy.ts';
 import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
@@ -17,7 +18,6 @@ export interface SpeechHostOptions {
   /** Another voice speaks the replies already (the avatar). */
   silenced: () => boolean;
   emit: (detail: SpeechDetail) => void;
-  update: () => void;
 }
 
 
@@ -26,7 +26,7 @@ export interface SpeechHostOptions {
  * one notice on failure. The speaking itself (sentences, requests, playback) is a lazy chunk, loaded when a text
  * conversation starts; this file must stay small.
  */
-export class SpeechHost {
+export class SpeechHost implements ReactiveController {
   /** Applied to every speaker the page starts; tests inject outputs. */
   static overrides: Partial<StartSpeechOptions> = {};
   muted = false;
@@ -37,7 +37,24 @@ export class SpeechHost {
   /** Failed in this conversation: silent text until the next one. */
   private failed = false;
 
-  constructor(private readonly o: SpeechHostOptions) {}
+  private off: (() => void) | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly o: SpeechHostOptions,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.off = this.o.store.$status.listen(() => this.sync());
+  }
+
+  hostDisconnected(): void {
+    this.off?.();
+    this.off = null;
+    this.stop();
+  }
 
   /** The server can speak and the `tts` flag is on for this unit. */
   get available(): boolean {
@@ -92,7 +109,7 @@ export class SpeechHost {
   toggleMute(): void {
     this.muted = !this.muted;
     if (this.muted) this.stop('muted');
-    this.o.update();
+    this.host.requestUpdate();
   }
 
   /** From the "turn on sound" tap, when the autoplay policy held playback back. */
@@ -131,7 +148,7 @@ export class SpeechHost {
     this.o.store.addNotice(message, 'warning');
     this.o.emit({ type: 'fallback', reason: code });
     this.o.store.reportError(code, message);
-    this.o.update();
+    this.host.requestUpdate();
   }
 
   /** A failed speaker stays stopped; the next conversation gets a new one (and, failing, one notice again). */

@@ -1,0 +1,223 @@
+import { Task } from '@lit/task';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ApiClient } from '../api/client.ts';
+import { WidgetError } from '../api/errors.ts';
+import { MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, spokenLanguage, storedVisitorId, validId, validKey, validLang, validUrl, warnOnce } from '../attributes.ts';
+import type { AvatarHost } from '../avatar/host.ts';
+import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
+import { KeywordsController } from '../keywords/controller.ts';
+import { VoiceConnection } from '../realtime/connection.ts';
+import type { SessionStore, Mode } from '../state/session-store.ts';
+import type { SpeechHost } from '../tts/host.ts';
+import { workletUrl } from './audio-worklet-url.ts';
+import type { EventBridge } from './event-bridge.ts';
+import { watchMicPermission } from './mic.ts';
+import { PcmCapture } from './pcm-capture.ts';
+import { PcmPlayer } from './pcm-player.ts';
+
+/** The element's attributes the conversation reads. */
+export interface ConversationHost extends ReactiveControllerHost, HTMLElement {
+  key: string | null;
+  apiBase: string | null;
+  mode: string | null;
+  model: string | null;
+  voice: string | null;
+  userId: string | null;
+  readonly isUpdatePending: boolean;
+}
+
+export interface ConversationParts {
+  avatar: AvatarHost;
+  speech: SpeechHost;
+  events: EventBridge;
+}
+
+/**
+ * Owns the conversation of one element: bootstrap (a `@lit/task` keyed on the API base and the key), the API
+ * client, the connection (a new one per bootstrap) and the keywords, and the mode the visitor talks in. The
+ * avatar, the speaker and the keywords follow the connection's semantic events. Released when the element leaves
+ * the page; bootstrapped again when it comes back.
+ */
+export class Conversation implements ReactiveController {
+  api: ApiClient | null = null;
+  connection: VoiceConnection | null = null;
+  readonly keywords: KeywordsController;
+  private readonly bootstrap: Task<[string, string | null], void>;
+  /** Bootstrap failed, or the element left the page since: the next connect or retry runs it again. */
+  private stale = false;
+  private offs: Array<() => void> = [];
+
+  constructor(
+    private readonly host: ConversationHost,
+    private readonly store: SessionStore,
+    private readonly parts: ConversationParts,
+  ) {
+    host.addController(this);
+    this.keywords = new KeywordsController(host, store, {
+      api: () => this.api,
+      session: () => this.connection?.currentSession ?? null,
+      sessionId: () => this.connection?.currentLive?.sessionId ?? null,
+      uid: () => this.visitorId,
+      handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
+    });
+    this.bootstrap = new Task(host, {
+      args: () => [validUrl('api-base', host.apiBase) ?? SCRIPT_ORIGIN, validKey('key', host.key)] as [string, string | null],
+      task: ([base, key], { signal }) => this.load(base, key, signal),
+    });
+  }
+
+  get visitorId(): string {
+    return validId('user-id', this.host.userId) ?? storedVisitorId();
+  }
+
+  /** The modes the site offers, in the widget's terms (bootstrap leaves out modes whose flag is off). */
+  get offeredModes(): Mode[] {
+    const config = this.store.$config.get();
+    return config ? config.modes.map((m) => API_MODE_TO_MODE[m]) : [...MODES];
+  }
+
+  /** The offered modes that work on this server now (a sandbox server cannot understand speech). */
+  get allowedModes(): Mode[] {
+    const unavailable = this.store.$config.get()?.unavailableModes ?? {};
+    return this.offeredModes.filter((m) => !unavailable[MODE_TO_API_MODE[m]]);
+  }
+
+  hostConnected(): void {
+    this.offs.push(watchMicPermission((state) => this.store.$micPermission.set(state)));
+    if (this.stale) void this.bootstrap.run();
+  }
+
+  hostDisconnected(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.connection?.dispose();
+    this.connection = null;
+    this.stale = true;
+  }
+
+  private async load(base: string, key: string | null, signal: AbortSignal): Promise<void> {
+    const { store, parts } = this;
+    if (!key) {
+      if (this.host.key === null) store.$config.set(null);
+      return;
+    }
+    this.stale = false;
+    this.connection?.dispose();
+    this.keywords.dispose();
+    const api = (this.api = new ApiClient(base, key));
+    const connection = (this.connection = new VoiceConnection({
+      api,
+      store,
+      host: this.host,
+      uid: () => this.visitorId,
+      model: () => this.host.model ?? undefined,
+      voice: () => this.host.voice ?? undefined,
+      language: () => spokenLanguage(validLang('lang', this.host.lang) ?? document.documentElement.lang),
+      allowedModes: () => this.allowedModes,
+      pttAudio: (onChunk) => {
+        const url = workletUrl(SCRIPT_URL);
+        return { capture: new PcmCapture({ workletUrl: url, onChunk }), player: new PcmPlayer({ workletUrl: url }) };
+      },
+      onStatusReason: (_status, reason) => parts.events.because(reason),
+    }));
+    const on = connection.on.bind(connection);
+    parts.avatar.follow(on);
+    parts.speech.follow(on);
+    this.keywords.answerCalls(on);
+    try {
+      const config = await api.bootstrap(this.visitorId);
+      if (signal.aborted) return;
+      store.$config.set(config);
+      this.applyMode();
+    } catch (err) {
+      if (signal.aborted) return;
+      this.stale = true;
+      const fallback = new WidgetError('bootstrap_failed', 'The assistant could not start. Please try again.');
+      const error = err instanceof WidgetError ? err : fallback;
+      if (error.code === 'bootstrap_failed' && new URL(base).origin !== location.origin) {
+        // A refused origin gets no CORS headers, so the page cannot read why; tell the site owner where to look.
+        console.warn(
+          `<voice-buddy>: could not reach ${base}. If the console shows a CORS error, add ${location.origin} to this ` +
+            "site's allowed origins.",
+        );
+      }
+      store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
+      store.$status.set('error');
+      store.reportError(error.code, error.message);
+    }
+  }
+
+  /** Bootstrap again when it failed or the element came back; else wait for the one under way. */
+  private async ensureConfig(): Promise<void> {
+    if (this.stale) await this.bootstrap.run();
+    else await this.bootstrap.taskComplete.catch(() => {});
+  }
+
+  applyMode(): void {
+    const config = this.store.$config.get();
+    const fallback: Mode = config ? API_MODE_TO_MODE[config.defaultMode] : 'hands-free';
+    const wanted = oneOf('mode', this.host.mode, MODES, fallback);
+    if (config && this.offeredModes.includes(wanted) && !this.allowedModes.includes(wanted)) {
+      warnOnce('mode', wanted, 'a mode this server runs (voice needs an OpenAI key on it)');
+    }
+    this.store.$mode.set(this.allowedModes.includes(wanted) ? wanted : fallback);
+  }
+
+  /** The `mode` attribute changed: a page that changes it during a conversation gets the picker's switch. */
+  modeAttributeChanged(firstValue: boolean): void {
+    const before = this.store.$mode.get();
+    this.applyMode();
+    const after = this.store.$mode.get();
+    if (!firstValue && after !== before && this.connection?.active) void this.switchTo({ mode: after });
+  }
+
+  /** Switches mode (or model) and reconnects when live; the transcript stays. */
+  async switchTo(change: { mode?: Mode; model?: string }): Promise<void> {
+    const wasLive = this.connection?.active || this.store.$status.get() === 'error';
+    if (change.model) this.host.model = change.model;
+    if (change.mode) this.store.$mode.set(change.mode);
+    this.store.$fallback.set(null);
+    if (!wasLive) return;
+    this.connection?.disconnect();
+    await this.connect();
+  }
+
+  async connect(): Promise<void> {
+    // Attributes set just before (el.setAttribute('mode', 'text'); el.connect()) take effect first.
+    if (this.host.isUpdatePending) await this.host.updateComplete;
+    if (!this.store.$config.get()) await this.ensureConfig();
+    if (!this.store.$config.get()) return;
+    await this.connection?.connect();
+  }
+
+  disconnect(): void {
+    this.connection?.disconnect();
+  }
+
+  async sendText(text: string): Promise<boolean> {
+    const trimmed = text.trim();
+    if (!trimmed) return false;
+    if (!this.connection) await this.connect();
+    if (!this.connection) return false;
+    return this.deliver(this.connection.sendText(trimmed));
+  }
+
+  /** Starts a conversation for a waiting message when none is on its way; one that cannot start marks it not sent. */
+  deliver(sent: Promise<boolean> | false): Promise<boolean> {
+    const connection = this.connection;
+    const status = this.store.$status.get();
+    if (sent && connection && (status === 'idle' || status === 'error')) {
+      void this.connect().then(() => connection.active || connection.dropPending());
+    }
+    return sent || Promise.resolve(false);
+  }
+
+  async retry(): Promise<void> {
+    this.store.$error.set(null);
+    if (!this.store.$config.get()) {
+      this.stale = true;
+      await this.ensureConfig();
+      return;
+    }
+    await this.connect();
+  }
+}

@@ -1,0 +1,201 @@
+// The element's template, in pieces: what the panel shows for the state it is given. No state of its own; every
+// handler calls a controller.
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import { AVATAR_QUALITIES, type AvatarHost, type AvatarQualitySetting } from './avatar/host.ts';
+import { micPermissionLabel } from './controllers/mic.ts';
+import type { Conversation } from './controllers/conversation.ts';
+import type { PushToTalkInput } from './controllers/push-to-talk.ts';
+import type { KeywordField } from './keywords/controller.ts';
+import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.ts';
+import type { Keywords } from './keywords/types.ts';
+import type { Generation, Mode, SessionStore } from './state/session-store.ts';
+import type { SpeechHost } from './tts/host.ts';
+
+const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to-talk': 'Push to talk', text: 'Text' };
+
+/** What the pieces render from. */
+export interface PanelView {
+  store: SessionStore;
+  conversation: Conversation;
+  talk: PushToTalkInput;
+  avatar: AvatarHost;
+  speech: SpeechHost;
+  live: boolean;
+  mode: Mode;
+  ownerView: boolean;
+  model: string | null;
+}
+
+const selected = (e: Event) => (e.target as HTMLSelectElement).value;
+
+/** The design area folded into one line: the main keywords and how many concepts there are; '' while empty. */
+function designSummary(keywords: Keywords | null, generations: readonly Generation[]): string {
+  const words = keywords ? [...keywords.subject, ...keywords.style, keywords.placement].filter(Boolean).slice(0, 4) : [];
+  const concepts = generations.reduce((n, g) => n + g.concepts.length, 0);
+  const count = concepts ? (concepts === 1 ? '1 concept' : `${concepts} concepts`) : '';
+  return [words.join(' · '), count].filter(Boolean).join(' — ');
+}
+
+/** The transcript, the design keywords (foldable into a summary row) and the concepts. */
+export function conversationView(v: PanelView, greeting: string, designOpen: boolean, fold: () => void): TemplateResult {
+  const { conversation: c } = v;
+  const k = c.keywords;
+  const config = v.store.$config.get();
+  const summary = designSummary(v.store.$keywords.get(), v.store.$generations.get());
+  return html`<voice-buddy-transcript part="transcript" .placeholder=${greeting}
+      @vb-resend=${(e: CustomEvent<string>) => void c.deliver(c.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
+    ${summary
+      ? html`<button part="design-summary" class="summary" aria-expanded=${designOpen ? 'true' : 'false'}
+          aria-controls="design" @click=${fold}><span class="summary-text">${summary}</span><span aria-hidden="true"
+          >${designOpen ? '▾' : '▸'}</span></button>`
+      : nothing}
+    <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void k.remove(e.detail.field as KeywordField, e.detail.value)}
+      @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void k.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
+      @vb-chip-add=${(e: CustomEvent<string>) => void k.add(e.detail)} @vb-chip-undo=${() => k.undoRemove()}
+      @vb-generate=${() => void k.generate('button')}>
+      <voice-buddy-keyword-chips part="keywords" exportparts=${KEYWORD_PARTS} ?can-generate=${k.canGenerate()}
+        ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
+      <voice-buddy-concept-gallery part="gallery" exportparts=${GALLERY_PARTS}></voice-buddy-concept-gallery>
+    </div>`;
+}
+
+/** Inner parts of the sub-elements, forwarded so `::part()` reaches them from the page (README, CSS parts). */
+export const KEYWORD_PARTS = 'group, chip, chip-edit, chip-input, chip-remove, undo, add-input, generate-button';
+export const GALLERY_PARTS = 'generation, progress, concept, viewer';
+export const STATUS_PARTS = 'usage';
+
+/** The error box and the offer to try the better mode again. */
+export function noticesView(v: PanelView): TemplateResult {
+  const { store: s, conversation: c } = v;
+  const error = s.$error.get();
+  const fallback = s.$fallback.get();
+  const typeInstead = error?.code.startsWith('mic_') && c.allowedModes.includes('text');
+  return html`${error
+    ? html`<div class="error" part="error" role="alert">${error.message}${error.retryable
+        ? html`<button part="retry-button" @click=${() => c.retry()}>Retry</button>`
+        : nothing}${typeInstead
+        ? html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}>Type instead</button>`
+        : nothing}</div>`
+    : nothing}
+  ${fallback && v.live
+    ? html`<div class="offer" part="fallback-notice">Using ${MODE_LABELS[v.mode].toLowerCase()}.
+        <button part="upgrade-button" @click=${() => c.switchTo({ mode: fallback.from })}>Try ${MODE_LABELS[fallback.from].toLowerCase()} again</button></div>`
+    : nothing}`;
+}
+
+/** Start/end, push-to-talk, mute, spoken replies, avatar and sound. */
+export function controlsView(v: PanelView): TemplateResult {
+  const { store: s, conversation: c, avatar, speech, live } = v;
+  const ptt = c.connection?.currentLive?.ptt ?? null;
+  const muted = s.$muted.get();
+  return html`<div class="controls" part="controls">
+    <button part="connect-button" class=${live ? 'danger' : 'primary'} ?disabled=${!s.$config.get() && !s.$error.get()}
+      @pointerenter=${() => c.connection?.prewarm()} @focus=${() => c.connection?.prewarm()}
+      @click=${() => (live ? c.disconnect() : void c.connect())}
+    >${live ? 'End conversation' : v.mode === 'text' ? 'Start chatting' : 'Start talking'}</button>
+    ${ptt
+      ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
+          aria-describedby="talk-hint" @pointerdown=${v.talk.onPointerDown} @pointerup=${v.talk.onPointerUp}
+          @pointercancel=${v.talk.onPointerUp} @contextmenu=${(e: Event) => e.preventDefault()}
+          >${ptt.pressed ? 'Listening… release to send' : 'Hold to talk'}</button>
+          <span id="talk-hint" class="sr-only">Press and hold, or hold the Space key, while you speak.</span>`
+      : nothing}
+    ${live && v.mode !== 'text'
+      ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
+            ${muted ? 'Unmute' : 'Mute'}
+          </button>
+          <div class="meter" part="level-meter" role="img" aria-label="Microphone level"><span></span></div>`
+      : nothing}
+    ${speech.offered
+      ? html`<button part="speech-button" aria-pressed=${speech.muted ? 'true' : 'false'} @click=${() => speech.toggleMute()}>
+          ${speech.muted ? 'Unmute voice' : 'Mute voice'}</button>`
+      : nothing}
+    ${avatar.available
+      ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V"
+          title="Talking avatar (Alt+V)" @click=${() => avatar.toggle()}>Avatar</button>`
+      : nothing}
+    ${s.$needsAudioUnlock.get()
+      ? html`<button part="sound-button" class="primary" @click=${() => {
+          speech.unlock();
+          void c.connection?.unlockAudio();
+        }}>Tap to turn on sound</button>`
+      : nothing}
+  </div>`;
+}
+
+/** The text row: while live, and always in text mode. */
+export function textFormView(v: PanelView): TemplateResult | typeof nothing {
+  if (!v.live && v.mode !== 'text') return nothing;
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const input = (e.currentTarget as HTMLFormElement).querySelector('input');
+    if (!input?.value.trim()) return;
+    const text = input.value;
+    input.value = '';
+    void v.conversation.sendText(text);
+  };
+  return html`<form part="text-form" @submit=${submit}>
+    <input part="text-input" type="text" aria-label="Type a message" placeholder="Type a message…" autocomplete="off" />
+    <button part="send-button" type="submit">Send</button>
+  </form>`;
+}
+
+/** Microphone permission, mode and model pickers, the avatar's quality. */
+export function settingsView(v: PanelView): TemplateResult {
+  const { store: s, conversation: c, avatar } = v;
+  const config = s.$config.get();
+  const modes = c.allowedModes;
+  const offered = c.offeredModes;
+  const voiceOff = offered.some((m) => m !== 'text' && !modes.includes(m));
+  const models = config?.models ?? [];
+  const micState = s.$micPermission.get();
+  const micLabel = v.mode === 'text' ? null : micPermissionLabel(micState);
+  const modeOption = (m: Mode) => html`<option value=${m} ?selected=${m === v.mode} ?disabled=${!modes.includes(m)}
+    >${MODE_LABELS[m]}${modes.includes(m) ? '' : ' (needs a provider key)'}</option>`;
+  return html`<div class="settings" part="settings">
+    ${micLabel ? html`<span part="mic-permission" data-state=${micState}>${micLabel}</span>` : nothing}
+    ${offered.length > 1
+      ? html`<label>Mode <select part="mode-select" .value=${v.mode}
+          @change=${(e: Event) => c.switchTo({ mode: selected(e) as Mode })}>${offered.map(modeOption)}</select></label>`
+      : nothing}
+    ${voiceOff ? html`<span part="sandbox-notice">Sandbox mode: voice needs an OpenAI key on the server.</span>` : nothing}
+    ${v.ownerView && models.length > 1
+      ? html`<label>Model <select part="model-select" @change=${(e: Event) => c.switchTo({ model: selected(e) })}>
+          ${models.map((m) => html`<option value=${m} ?selected=${m === (v.model ?? config?.defaultModel)}>${m}</option>`)}
+        </select></label>`
+      : nothing}
+    ${avatar.available && avatar.wanted
+      ? html`<label>Avatar quality <select part="avatar-quality" aria-keyshortcuts="Alt+Q"
+          @change=${(e: Event) => avatar.setQuality(selected(e) as AvatarQualitySetting)}>
+          ${AVATAR_QUALITIES.map((q) => html`<option value=${q} ?selected=${q === avatar.quality}>${q}</option>`)}
+        </select></label>`
+      : nothing}
+  </div>`;
+}
+
+const CROSS = svg`<path d="M6 6l12 12M18 6L6 18" />`;
+
+/**
+ * The floating variant's round button: a ring while a conversation goes on, and beside it, with the panel closed,
+ * a button that ends the conversation.
+ */
+export function launcherView(v: PanelView, open: boolean, name: string, panelId: string, toggle: () => void): TemplateResult {
+  const icon = open ? CROSS : svg`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`;
+  const text = v.mode === 'text';
+  const live = v.live ? (text ? ', conversation in progress' : ', conversation in progress, microphone on') : '';
+  return html`<button class="launcher" part="launcher" aria-expanded=${open ? 'true' : 'false'} aria-controls=${panelId}
+    data-live=${v.live ? (text ? 'text' : 'mic') : nothing} aria-label=${open ? `Close ${name}` : `Open ${name}${live}`}
+    @click=${toggle}><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">${icon}</svg>
+  </button>
+  ${v.live && !open
+    ? html`<button part="launcher-end" class="launcher-end" aria-label="End conversation" @click=${() => v.conversation.disconnect()}
+        >End</button>`
+    : nothing}`;
+}
+
+/** The floating panel's own close button (on a phone the panel covers the launcher). */
+export function closeView(name: string, close: () => void): TemplateResult {
+  return html`<button part="close-button" class="close" aria-label=${`Close ${name}`} @click=${close}>
+    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">${CROSS}</svg>
+  </button>`;
+}
