@@ -1,5 +1,6 @@
 // The widget's reference documentation comes from its source: the custom-elements manifest is generated from the
-// JSDoc of widget/voice-buddy.element.ts, and the README's reference section from the manifest.
+// JSDoc of widget/voice-buddy.element.ts and of its sub-elements (widget/parts/*/*.component.ts, whose parts the
+// element forwards: test/cem.config.mjs), and the README's reference section from the manifest.
 //   node test/docs.mjs          rewrite widget/custom-elements.json and the README section
 //   node test/docs.mjs --check  fail when either is out of date (run by npm test)
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ const END = '<!-- widget-reference:end -->';
 function analyze() {
   // The analyzer takes --outdir relative to its working directory.
   const out = mkdtempSync(join(ROOT, 'node_modules/.cache-cem-'));
-  const res = spawnSync(join(ROOT, 'node_modules/.bin/cem'), ['analyze', '--config', 'test/cem.config.mjs', '--litelement', '--globs', 'widget/voice-buddy.element.ts', '--outdir', relative(ROOT, out)], {
+  const res = spawnSync(join(ROOT, 'node_modules/.bin/cem'), ['analyze', '--config', 'test/cem.config.mjs', '--litelement', '--globs', 'widget/voice-buddy.element.ts', 'widget/parts/*/*.component.ts', '--outdir', relative(ROOT, out)], {
     cwd: ROOT,
     encoding: 'utf8',
   });

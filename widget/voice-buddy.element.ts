@@ -8,10 +8,6 @@ import { EventBridge } from './controllers/event-bridge.ts';
 import { LevelStyle } from './controllers/level-style.ts';
 import { PushToTalkInput } from './controllers/push-to-talk.ts';
 import { emit } from './events.ts';
-import './parts/concept-gallery/concept-gallery.ts';
-import './parts/keyword-chips/keyword-chips.ts';
-import './parts/status-pill/status-pill.ts';
-import './parts/transcript/transcript.ts';
 import { sessionContext } from './state/context.ts';
 import { createSessionStore, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
 import { StoreController } from './state/store-controller.ts';
@@ -59,11 +55,11 @@ import * as view from './voice-buddy.view.ts';
  * @csspart header - Top bar with logo, name and status
  * @csspart logo - The site's logo
  * @csspart title - The assistant's name
- * @csspart status - The status pill element
+ * @csspart status - The status pill element (its parts below are forwarded: `::part(usage)` reaches them)
  * @csspart avatar - The talking avatar's video with its status overlay (shown while the avatar runs)
- * @csspart transcript - The conversation element
- * @csspart keywords - The design keyword chips (inner parts: group, chip, chip-edit, chip-input, chip-remove, undo, add-input, generate-button)
- * @csspart gallery - Generations with progress and concepts (inner parts: generation, progress, concept, viewer)
+ * @csspart transcript - The conversation element (its parts below are forwarded)
+ * @csspart keywords - The design keyword chips (its parts below are forwarded: `::part(chip)` reaches them)
+ * @csspart gallery - Generations with progress and concepts (its parts below are forwarded)
  * @csspart error - The error box with its retry button
  * @csspart retry-button - Retry in the error box
  * @csspart controls - The row of buttons

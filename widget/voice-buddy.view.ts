@@ -6,7 +6,7 @@ import { micPermissionLabel } from './controllers/mic.ts';
 import type { Conversation } from './controllers/conversation.ts';
 import type { PushToTalkInput } from './controllers/push-to-talk.ts';
 import type { KeywordField } from './keywords/controller.ts';
-import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.ts';
+import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.component.ts';
 import type { Keywords } from './keywords/types.ts';
 import type { Generation, Mode, SessionStore } from './state/session-store.ts';
 import type { SpeechHost } from './tts/host.ts';
@@ -42,7 +42,7 @@ export function conversationView(v: PanelView, greeting: string, designOpen: boo
   const k = c.keywords;
   const config = v.store.$config.get();
   const summary = designSummary(v.store.$keywords.get(), v.store.$generations.get());
-  return html`<voice-buddy-transcript part="transcript" .placeholder=${greeting}
+  return html`<voice-buddy-transcript part="transcript" exportparts=${TRANSCRIPT_PARTS} .placeholder=${greeting}
       @vb-resend=${(e: CustomEvent<string>) => void c.deliver(c.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
     ${summary
       ? html`<button part="design-summary" class="summary" aria-expanded=${designOpen ? 'true' : 'false'}
@@ -62,7 +62,9 @@ export function conversationView(v: PanelView, greeting: string, designOpen: boo
 /** Inner parts of the sub-elements, forwarded so `::part()` reaches them from the page (README, CSS parts). */
 export const KEYWORD_PARTS = 'group, chip, chip-edit, chip-input, chip-remove, undo, add-input, generate-button';
 export const GALLERY_PARTS = 'generation, progress, concept, viewer';
-export const STATUS_PARTS = 'usage';
+export const STATUS_PARTS = 'pill, usage';
+export const TRANSCRIPT_PARTS =
+  'log, message, message-user, message-assistant, message-tool, message-notice, jump-button, message-status, resend-button';
 
 /** The error box and the offer to try the better mode again. */
 export function noticesView(v: PanelView): TemplateResult {

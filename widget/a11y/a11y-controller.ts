@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { STATUS_LABELS } from '../parts/status-pill/status-pill.ts';
+import { STATUS_LABELS } from '../parts/status-pill/status-pill.component.ts';
 import type { SessionStore, TranscriptEntry } from '../state/session-store.ts';
 import { AnnouncementQueue, type AnnouncementKind } from './announcements.ts';
 

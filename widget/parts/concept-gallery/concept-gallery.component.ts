@@ -1,0 +1,130 @@
+import { ContextConsumer } from '@lit/context';
+import { css, html, LitElement, nothing } from 'lit';
+import { describeKeywords } from '../../keywords/controller.ts';
+import { sessionContext } from '../../state/context.ts';
+import type { Concept, Generation } from '../../state/session-store.ts';
+import { StoreController } from '../../state/store-controller.ts';
+
+/**
+ * Generations with their progress and concepts, newest first. Arrow keys move between concepts; Enter opens one
+ * large; Escape closes it.
+ * @tag voice-buddy-concept-gallery
+ * @csspart generation - one generation
+ * @csspart progress - its progress bar
+ * @csspart concept - a concept thumbnail button
+ * @csspart viewer - the enlarged concept
+ */
+export class VoiceBuddyConceptGallery extends LitElement {
+  static override styles = css`
+    :host { display: block; }
+    .gen { padding: 0.5em 0.75em; border-block-start: 1px solid var(--_border); font-size: 0.85em; }
+    h3 { font-size: 1em; margin: 0 0 0.4em; font-weight: 600; }
+    .bar { block-size: 6px; border-radius: 3px; background: var(--_pill-bg); overflow: hidden; }
+    .bar > span { display: block; block-size: 100%; background: var(--_accent); transition: inline-size 200ms; }
+    .stage { color: var(--_muted); }
+    /* Three across a narrow panel; on a wide one thumbnails stop at 10em, so a row of concepts stays in view. */
+    ul { list-style: none; display: grid; grid-template-columns: repeat(3, minmax(0, 10em)); gap: 0.4em; padding: 0; margin: 0.4em 0 0; }
+    button.thumb { padding: 0; border: 1px solid var(--_border); border-radius: 8px; overflow: hidden; background: var(--_pill-bg); cursor: zoom-in; aspect-ratio: 1; inline-size: 100%; }
+    button.thumb:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+    img { display: block; inline-size: 100%; block-size: 100%; object-fit: cover; }
+    .error { color: var(--_danger, #b91c1c); }
+    dialog { border: 0; border-radius: 12px; padding: 0.5em; max-inline-size: min(90vw, 640px); background: var(--_bg); color: var(--_fg); }
+    dialog img { max-block-size: 80vh; object-fit: contain; }
+    dialog::backdrop { background: rgb(0 0 0 / 0.6); }
+    dialog p { margin: 0.4em 0 0; font-size: 0.85em; }
+    dialog button { font: inherit; margin-block-start: 0.4em; border: 1px solid var(--_border); border-radius: 999px; background: transparent; color: var(--_fg); padding: 0.3em 0.8em; cursor: pointer; }
+  `;
+
+  static override properties = { viewing: { state: true } };
+  declare viewing: Concept | null;
+
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
+  private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$generations] : []));
+
+  constructor() {
+    super();
+    this.viewing = null;
+  }
+
+  private onKeydown(e: KeyboardEvent) {
+    const keys: Record<string, number> = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    const step = keys[e.key];
+    if (step === undefined) return;
+    const thumbs = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button.thumb')];
+    const index = thumbs.indexOf(e.composedPath()[0] as HTMLButtonElement);
+    if (index < 0) return;
+    e.preventDefault();
+    thumbs[(index + step + thumbs.length) % thumbs.length]?.focus();
+  }
+
+  private open(concept: Concept) {
+    this.viewing = concept;
+    void this.updateComplete.then(() => this.renderRoot.querySelector('dialog')?.showModal());
+  }
+
+  private close() {
+    this.renderRoot.querySelector('dialog')?.close();
+    this.viewing = null;
+  }
+
+  private renderGeneration(g: Generation) {
+    const busy = g.status !== 'done' && g.status !== 'error';
+    return html`<section class="gen" part="generation" aria-label=${`Concepts: ${describeKeywords(g.keywords)}`} aria-busy=${busy ? 'true' : 'false'}>
+      <h3>Concepts · ${describeKeywords(g.keywords)}</h3>
+      ${busy
+        ? html`<div class="bar" part="progress" role="progressbar" aria-label="Drawing concepts" aria-valuemin="0" aria-valuemax="100"
+              aria-valuenow=${g.percent} aria-valuetext=${`${g.percent}% · ${g.stage}`}><span style=${`inline-size:${g.percent}%`}></span></div>
+            <span class="stage">${g.stage}…</span>`
+        : nothing}
+      ${g.status === 'error' ? html`<p class="error" role="alert">${g.error}</p>` : nothing}
+      ${g.concepts.length
+        ? html`<ul @keydown=${this.onKeydown}>
+            ${g.concepts.map(
+              (c) => html`<li><button class="thumb" part="concept" aria-label=${`Open concept ${c.index + 1}: ${c.alt}`} @click=${() => this.open(c)}>
+                <img src=${c.imageUrl} alt=${c.alt} loading="lazy" /></button></li>`,
+            )}
+          </ul>`
+        : nothing}
+    </section>`;
+  }
+
+  /** The newest generation and whether its concepts had arrived, as last brought into view. */
+  private shown = '';
+
+  /**
+   * A new generation, and again its first concepts, are brought into view inside the widget's scrolling design area
+   * (never by scrollIntoView, which would scroll the host page too).
+   */
+  protected override updated(): void {
+    const generations = this.session.value?.$generations.get() ?? [];
+    const newest = generations.at(-1);
+    const key = newest ? `${newest.id}:${newest.concepts.length > 0}` : '';
+    if (key === this.shown) return;
+    this.shown = key;
+    const box = this.parentElement;
+    const section = this.renderRoot.querySelector<HTMLElement>('[part~="generation"]');
+    // Once they are there, the concepts themselves: the design area can be shorter than the generation's heading.
+    const target = section?.querySelector<HTMLElement>('[part~="concept"]') ?? section;
+    if (!newest || !box || !target || box.scrollHeight <= box.clientHeight) return;
+    box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top;
+  }
+
+  override render() {
+    const generations = this.session.value?.$generations.get() ?? [];
+    if (!generations.length) return nothing;
+    return html`${[...generations].reverse().map((g) => this.renderGeneration(g))}
+      ${this.viewing
+        ? html`<dialog part="viewer" aria-label="Concept" @close=${() => (this.viewing = null)}>
+            <img src=${this.viewing.imageUrl} alt=${this.viewing.alt} />
+            <p>${this.viewing.alt}</p>
+            <button @click=${this.close}>Close</button>
+          </dialog>`
+        : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voice-buddy-concept-gallery': VoiceBuddyConceptGallery;
+  }
+}

@@ -1,0 +1,230 @@
+import { ContextConsumer } from '@lit/context';
+import { css, html, LitElement, nothing } from 'lit';
+import type { Keywords } from '../../keywords/types.ts';
+import { sessionContext } from '../../state/context.ts';
+import { StoreController } from '../../state/store-controller.ts';
+
+const FIELDS: Array<[keyof Keywords, string]> = [
+  ['subject', 'Subject'], ['elements', 'Elements'], ['style', 'Style'], ['colors', 'Colours'], ['placement', 'Placement'],
+  ['size', 'Size'], ['mood', 'Mood'], ['lettering', 'Lettering'], ['exclude', 'Not wanted'],
+];
+
+/** Detail of the internal events this part sends to its <voice-buddy>. */
+export interface ChipRemoveDetail {
+  field: keyof Keywords;
+  value: string;
+}
+export interface ChipEditDetail {
+  field: keyof Keywords;
+  from: string;
+  to: string;
+}
+
+/**
+ * The design keywords as chips grouped by field; the visitor can edit a chip in place (Enter saves, Escape cancels),
+ * remove one, type one in, and ask for concepts.
+ * @tag voice-buddy-keyword-chips
+ * @csspart group - one field's chips
+ * @csspart chip - a keyword
+ * @csspart chip-edit - a chip's text: activate it to edit the keyword
+ * @csspart chip-input - the input that replaces a chip's text while it is edited
+ * @csspart chip-remove - a chip's remove button
+ * @csspart add-input - input to type a keyword
+ * @csspart generate-button - hands the keywords to image generation
+ * @csspart undo - after a removal: "Removed moon" with its Undo button, for 10 seconds or until the next change
+ * @fires vb-chip-remove - internal: `{ field, value }`
+ * @fires vb-chip-edit - internal: `{ field, from, to }`
+ * @fires vb-chip-add - internal: the typed text
+ * @fires vb-generate - internal
+ * @fires vb-chip-undo - internal: put back the last removed chip
+ */
+export class VoiceBuddyKeywordChips extends LitElement {
+  static override styles = css`
+    :host { display: block; }
+    .wrap { padding: 0.5em 0.75em; border-block-start: 1px solid var(--_border); display: grid; gap: 0.4em; font-size: 0.85em; }
+    .group { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3em; margin: 0; padding: 0; border: 0; }
+    .label { color: var(--_muted); min-width: 5.5em; }
+    ul { display: contents; list-style: none; }
+    .chip { display: inline-flex; align-items: center; gap: 0.2em; border-radius: 999px; padding: 0.1em 0.25em 0.1em 0.6em; background: var(--_pill-bg); }
+    .chip button { border: 0; background: transparent; color: var(--_muted); cursor: pointer; font: inherit; border-radius: 50%; padding: 0 0.35em; }
+    .chip .text { color: inherit; border-radius: 999px; padding: 0; cursor: text; }
+    .chip input { inline-size: 9em; padding: 0 0.4em; border-radius: 999px; }
+    .chip button:focus-visible, input:focus-visible, .gen:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
+    form { display: flex; gap: 0.4em; }
+    input { flex: 1; min-width: 0; font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 999px; padding: 0.3em 0.7em; }
+    .gen { font: inherit; font-weight: 600; border: 0; border-radius: 999px; padding: 0.35em 0.9em; background: var(--_accent); color: var(--_accent-fg); cursor: pointer; }
+    .gen:disabled { opacity: 0.5; cursor: not-allowed; }
+    .undo { margin: 0; color: var(--_muted); display: flex; align-items: center; gap: 0.5em; flex-wrap: wrap; }
+    .undo button { font: inherit; font-weight: 600; color: var(--_fg); background: transparent; border: 1px solid var(--_border); border-radius: 999px; padding: 0.1em 0.7em; cursor: pointer; }
+    .undo button:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
+    .add { font: inherit; border: 1px solid var(--_border); border-radius: 999px; background: transparent; color: var(--_fg); padding: 0.3em 0.7em; cursor: pointer; }
+  `;
+
+  static override properties = {
+    canGenerate: { type: Boolean, attribute: 'can-generate' },
+    allowGenerate: { type: Boolean, attribute: 'allow-generate' },
+    editing: { state: true },
+    removed: { state: true },
+  };
+  declare canGenerate: boolean;
+  declare allowGenerate: boolean;
+  /** The chip being edited in place. */
+  declare editing: { field: keyof Keywords; value: string } | null;
+  /** The chip just removed, offered back for a while. */
+  declare removed: {
+    field: keyof Keywords;
+    label: string;
+    value: string;
+    before: Keywords | null | undefined;
+    after: Keywords | null | undefined;
+  } | null;
+  private removedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Where focus goes after an edit ends by key; `keywords` is the set before the edit, to wait for the new one. */
+  private refocus: { field: keyof Keywords; text: string; keywords: Keywords | null | undefined } | null = null;
+
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
+  private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$keywords] : []));
+
+  constructor() {
+    super();
+    this.canGenerate = false;
+    this.allowGenerate = true;
+    this.editing = null;
+    this.removed = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.removedTimer);
+  }
+
+  private async onRemove(field: keyof Keywords, label: string, value: string) {
+    this.removed = { field, label, value, before: this.session.value?.$keywords.get(), after: undefined };
+    this.send('vb-chip-remove', { field, value } satisfies ChipRemoveDetail);
+    clearTimeout(this.removedTimer);
+    this.removedTimer = setTimeout(() => (this.removed = null), 10_000);
+    // The removed chip's button is gone: focus goes to Undo, so a keyboard is never left on nothing.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part~="undo"] button')?.focus();
+  }
+
+  private undo() {
+    const removed = this.removed;
+    if (!removed) return;
+    // Before sending: the chip may be back before send() returns.
+    this.refocus = { field: removed.field, text: removed.value, keywords: this.session.value?.$keywords.get() };
+    this.removed = null;
+    clearTimeout(this.removedTimer);
+    this.send('vb-chip-undo');
+  }
+
+  /** The first change after a removal is the removal itself; any later one (an edit, the model) ends the offer. */
+  protected override willUpdate(): void {
+    const removed = this.removed;
+    const keywords = this.session.value?.$keywords.get();
+    if (!removed || keywords === removed.before) return;
+    if (removed.after === undefined) removed.after = keywords;
+    else if (keywords !== removed.after) this.removed = null;
+  }
+
+  private send(type: string, detail?: unknown) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
+  }
+
+  private onAdd(e: SubmitEvent) {
+    e.preventDefault();
+    const input = (e.currentTarget as HTMLFormElement).querySelector('input')!;
+    if (!input.value.trim()) return;
+    this.send('vb-chip-add', input.value);
+    input.value = '';
+  }
+
+  private async startEdit(field: keyof Keywords, value: string) {
+    this.editing = { field, value };
+    await this.updateComplete;
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="chip-input"]');
+    input?.focus();
+    input?.select();
+  }
+
+  private onEditKey(e: KeyboardEvent, field: keyof Keywords, from: string) {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      this.finishEdit(field, from, (e.target as HTMLInputElement).value);
+    } else if (e.key === 'Escape') {
+      // Escape ends the edit, not the floating panel.
+      e.preventDefault();
+      e.stopPropagation();
+      this.finishEdit(field, from, from);
+    }
+  }
+
+  /**
+   * Saves (Enter, leaving the field) or cancels (Escape: `to` is the old value). After a key, focus goes back to the
+   * chip; after a click elsewhere it stays where the visitor put it.
+   */
+  private finishEdit(field: keyof Keywords, from: string, to: string, refocus = true) {
+    if (!this.editing || this.editing.field !== field || this.editing.value !== from) return;
+    this.editing = null;
+    const changed = to.trim() !== from;
+    if (changed) this.send('vb-chip-edit', { field, from, to } satisfies ChipEditDetail);
+    if (refocus) this.refocus = { field, text: changed ? to.trim() : from, keywords: changed ? this.session.value?.$keywords.get() : undefined };
+  }
+
+  /** After an edit by key, focus lands on the edited chip once the keywords show the edit (the text may be normalised). */
+  protected override updated(): void {
+    const wanted = this.refocus;
+    const keywords = this.session.value?.$keywords.get();
+    if (!wanted || (wanted.keywords !== undefined && keywords === wanted.keywords)) return;
+    this.refocus = null;
+    const label = FIELDS.find(([f]) => f === wanted.field)?.[1] ?? '';
+    const inField = [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~="group"][aria-label="${label}"] [part~="chip-edit"]`)];
+    const simple = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, '');
+    const target = inField.find((c) => simple(c.textContent ?? '') === simple(wanted.text)) ?? inField[0] ?? this.renderRoot.querySelector<HTMLElement>('[part~="add-input"]');
+    target?.focus();
+  }
+
+  override render() {
+    const k = this.session.value?.$keywords.get();
+    if (!k) return nothing;
+    const groups = FIELDS.map(([field, label]) => {
+      const raw = k[field];
+      const values = Array.isArray(raw) ? raw : raw ? [raw] : [];
+      return { field, label, values };
+    }).filter((g) => g.values.length > 0);
+    return html`<section class="wrap" aria-label="Design keywords">
+      ${groups.map(
+        (g) => html`<div class="group" part="group" role="group" aria-label=${g.label}>
+          <span class="label" aria-hidden="true">${g.label}</span>
+          <ul>
+            ${g.values.map(
+              (v) => this.editing?.field === g.field && this.editing.value === v
+                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${v} aria-label=${`Edit ${g.label.toLowerCase()} ${v}`}
+                    @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)} @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)} /></li>`
+                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${`${v}: edit ${g.label.toLowerCase()}`}
+                    @click=${() => this.startEdit(g.field, v)}>${v}</button><button part="chip-remove" aria-label=${`Remove ${g.label.toLowerCase()} ${v}`}
+                    @click=${() => this.onRemove(g.field, g.label, v)}>×</button></li>`,
+            )}
+          </ul>
+        </div>`,
+      )}
+      ${this.removed
+        ? html`<p class="undo" part="undo" role="status">Removed ${this.removed.label.toLowerCase()} “${this.removed.value}”.
+            <button type="button" @click=${() => this.undo()}>Undo</button></p>`
+        : nothing}
+      <form @submit=${this.onAdd}>
+        <input part="add-input" aria-label="Add a keyword" placeholder="Add a keyword, e.g. “red” or “on my calf”" />
+        <button class="add" type="submit">Add</button>
+        ${this.allowGenerate
+          ? html`<button class="gen" part="generate-button" type="button" ?disabled=${!this.canGenerate} @click=${() => this.send('vb-generate')}>Generate</button>`
+          : nothing}
+      </form>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voice-buddy-keyword-chips': VoiceBuddyKeywordChips;
+  }
+}

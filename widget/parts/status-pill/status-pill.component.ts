@@ -1,0 +1,83 @@
+import { ContextConsumer } from '@lit/context';
+import { css, html, LitElement, nothing } from 'lit';
+import { sessionContext } from '../../state/context.ts';
+import type { Status } from '../../state/session-store.ts';
+import { StoreController } from '../../state/store-controller.ts';
+
+export const STATUS_LABELS: Record<Status, string> = {
+  idle: 'Ready',
+  connecting: 'Connecting…',
+  listening: 'Listening',
+  thinking: 'Thinking…',
+  speaking: 'Speaking',
+  reconnecting: 'Reconnecting…',
+  fallback: 'Switching…',
+  error: 'Problem',
+};
+
+const fmt = new Intl.NumberFormat();
+
+/**
+ * Shows the conversation state of one <voice-buddy> in words; with `show-usage` (the owner view) also the tokens used
+ * and the remaining rate limits.
+ * @tag voice-buddy-status-pill
+ * @csspart pill - the pill
+ * @csspart usage - tokens used and rate limits
+ */
+export class VoiceBuddyStatusPill extends LitElement {
+  static override styles = css`
+    :host { display: inline-flex; min-width: 0; }
+    .pill {
+      display: inline-flex; flex-wrap: wrap; align-items: center; gap: 0 0.4em; padding: 0.2em 0.7em; border-radius: 0.9em;
+      background: var(--_pill-bg); color: var(--_fg); font-size: 0.8em; max-width: 100%;
+    }
+    .label { white-space: nowrap; }
+    .dot { inline-size: 0.55em; block-size: 0.55em; border-radius: 50%; background: var(--_muted); flex: none; }
+    [data-status='listening'] .dot { background: #16a34a; }
+    [data-status='speaking'] .dot { background: var(--_accent); }
+    [data-status='thinking'] .dot, [data-status='connecting'] .dot, [data-status='reconnecting'] .dot, [data-status='fallback'] .dot { background: #d97706; }
+    [data-status='error'] .dot { background: var(--_danger, #dc2626); }
+    /* On a narrow panel the figures wrap under the state instead of being cut off. */
+    .usage { color: var(--_muted); overflow-wrap: anywhere; }
+  `;
+
+  static override properties = { showUsage: { type: Boolean, attribute: 'show-usage' } };
+  declare showUsage: boolean;
+
+  constructor() {
+    super();
+    this.showUsage = false;
+  }
+
+  private readonly session = new ContextConsumer(this, {
+    context: sessionContext,
+    subscribe: true,
+    callback: () => this.stores.resubscribe(),
+  });
+  private readonly stores = new StoreController(this, () => {
+    const s = this.session.value;
+    return s ? [s.$status, s.$usage, s.$rateLimits] : [];
+  });
+
+  override render() {
+    const s = this.session.value;
+    if (!s) return nothing;
+    const status = s.$status.get();
+    const parts: string[] = [];
+    if (this.showUsage) {
+      const usage = s.$usage.get();
+      if (usage.totalTokens > 0) parts.push(`${fmt.format(usage.totalTokens)} tokens`);
+      for (const l of s.$rateLimits.get()) parts.push(`${l.name} ${fmt.format(l.remaining)}/${fmt.format(l.limit)} left`);
+    }
+    return html`<span class="pill" part="pill" data-status=${status}>
+      <span class="dot" aria-hidden="true"></span><span class="label">${STATUS_LABELS[status]}</span>
+      ${parts.length ? html`<span class="usage" part="usage">· ${parts.join(' · ')}</span>` : nothing}
+    </span>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voice-buddy-status-pill': VoiceBuddyStatusPill;
+  }
+}
