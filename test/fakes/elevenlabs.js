@@ -150,6 +150,10 @@ export async function startFakeElevenLabs({ port = 0, apiKey = FAKE_ELEVENLABS_K
       else res.destroy();
     }
   });
+  // Node closes an idle keep-alive socket after 5 s, racing workerd reusing it ("Network connection lost"); a
+  // provider keeps them far longer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   if (unref) server.unref();
   const actual = server.address().port;

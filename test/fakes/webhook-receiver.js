@@ -107,6 +107,10 @@ export async function startWebhookReceiver({ secret = WEBHOOK_TEST_SECRET, unref
     const seen = received.filter((r) => r.kind === 'render' && r.body?.generationId === body?.generationId);
     if (kind === 'render' && seen.length === 1) void render(secret, body, entry.callbacks);
   });
+  // Node closes an idle keep-alive socket after 5 s, racing workerd reusing it ("Network connection lost"); a
+  // provider keeps them far longer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (unref) server.unref();
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };

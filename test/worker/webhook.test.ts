@@ -43,7 +43,11 @@ interface SignOptions {
  */
 async function signed(generationId: string, result: unknown, opts: SignOptions = {}): Promise<Signed> {
   const timestamp = opts.now === undefined ? undefined : Math.floor(opts.now / 1000);
-  const res = await fetch(`${RECEIVER}/__sign`, { method: 'POST', body: JSON.stringify({ generationId, result, eventId: opts.eventId, secret: opts.secret, timestamp }) });
+  const body = JSON.stringify({ generationId, result, eventId: opts.eventId, secret: opts.secret, timestamp });
+  // The fake's own signing service, not the code under test: a socket workerd's pool reused as Node closed it is
+  // tried once more ("Network connection lost" under load).
+  const sign = () => fetch(`${RECEIVER}/__sign`, { method: 'POST', body });
+  const res = await sign().catch(sign);
   return (await res.json()) as Signed;
 }
 
