@@ -1,4 +1,4 @@
-// The admin API's request schemas (flags and usage; the tenants' live in worker/tenants/model.ts). Apart from the
+// The admin API's request schemas (flags, usage, analytics; the tenants' live in worker/tenants/model.ts). Apart from the
 // routes, which pull in the D1 stores and the Worker's env, so that the admin console's fake API
 // (test/widget/fakes/admin-api.ts) validates with these very schemas in the browser and its messages cannot drift.
 import * as v from 'valibot';
@@ -10,6 +10,8 @@ export const FlagKeySchema = v.pipe(
 );
 
 const unique = (a: string[]) => new Set(a).size === a.length;
+
+export const TenantIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a tenant id'));
 
 const RolloutSchema = v.pipe(
   v.number(),
@@ -28,7 +30,7 @@ const ChangeSchema = v.pipe(
     rollout: v.optional(RolloutSchema),
     tenants: v.optional(
       v.pipe(
-        v.array(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a tenant id'))),
+        v.array(TenantIdSchema),
         v.maxLength(1000),
         v.check(unique, 'must not repeat tenants'),
       ),
@@ -74,4 +76,49 @@ export const HistoryQuery = v.strictObject({
 export const UsageQuery = v.strictObject({
   tenant: v.optional(v.pipe(v.string(), v.maxLength(63))),
   month: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'))),
+});
+
+/** A calendar day in UTC, YYYY-MM-DD, that exists (no 2026-02-30). */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const DateSchema = v.pipe(
+  v.string('must be a date YYYY-MM-DD'),
+  v.regex(DATE, 'must be a date YYYY-MM-DD'),
+  // Only for the YYYY-MM-DD shape: a malformed one has its one problem above.
+  v.check((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !DATE.test(d) || (Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d);
+  }, 'must be a real calendar date'),
+);
+
+/** The longest range one analytics request covers, in days, both ends included: a quarter. */
+export const MAX_ANALYTICS_DAYS = 92;
+
+const DAY_MS = 86_400_000;
+const dayCount = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+
+/** GET /admin/analytics: `tenant` absent means all tenants. */
+export const AnalyticsQuery = v.pipe(
+  v.strictObject({
+    tenant: v.optional(TenantIdSchema),
+    from: DateSchema,
+    to: DateSchema,
+  }),
+  v.forward(v.partialCheck([['from'], ['to']], (q) => q.from <= q.to, 'must not be before from'), ['to']),
+  v.forward(
+    v.partialCheck(
+      [['from'], ['to']],
+      (q) => dayCount(q.from, q.to) <= MAX_ANALYTICS_DAYS,
+      `must be at most ${MAX_ANALYTICS_DAYS - 1} days after from (a range covers at most ${MAX_ANALYTICS_DAYS} days)`,
+    ),
+    ['to'],
+  ),
+);
+
+/** GET /admin/report */
+export const ReportQuery = v.strictObject({ date: DateSchema });
+
+/** GET /admin/alerts: `open=1` only the episodes still open, `open=0` only the closed ones. */
+export const AlertsQuery = v.strictObject({
+  tenant: v.optional(TenantIdSchema),
+  open: v.optional(v.pipe(v.picklist(['0', '1'], 'must be 1 or 0'), v.transform((o) => o === '1'))),
 });
