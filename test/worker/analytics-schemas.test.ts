@@ -44,6 +44,11 @@ describe('analytics query schemas', () => {
     const extra = refusal(() => validate(AnalyticsQuery, { from: '2026-11-01', to: '2026-11-02', month: '2026-11' }));
     expect(extra.details[0]!.path).toBe('month');
     expect(refusal(() => validate(AnalyticsQuery, { to: '2026-11-02' })).details[0]!.path).toBe('from');
+    // One problem for one bad date: a malformed `to` is not also "before from" or "too far".
+    expect(refusal(() => validate(AnalyticsQuery, { from: '2026-11-01', to: '' })).details).toEqual([
+      { path: 'to', message: 'must be a date YYYY-MM-DD' },
+    ]);
+    expect(refusal(() => validate(AnalyticsQuery, { from: '2026-11-01', to: '2026-10-31x' })).details).toHaveLength(1);
   });
 
   it('report: one real date; alerts: an optional tenant and open=1|0', () => {

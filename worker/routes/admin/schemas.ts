@@ -80,14 +80,15 @@ export const UsageQuery = v.strictObject({
 
 /** A calendar day in UTC, YYYY-MM-DD, that exists (no 2026-02-30). */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const realDate = (d: string) => {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return DATE.test(d) && Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
+};
 export const DateSchema = v.pipe(
   v.string('must be a date YYYY-MM-DD'),
   v.regex(DATE, 'must be a date YYYY-MM-DD'),
   // Only for the YYYY-MM-DD shape: a malformed one has its one problem above.
-  v.check((d) => {
-    const t = Date.parse(`${d}T00:00:00Z`);
-    return !DATE.test(d) || (Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d);
-  }, 'must be a real calendar date'),
+  v.check((d) => !DATE.test(d) || realDate(d), 'must be a real calendar date'),
 );
 
 /** The longest range one analytics request covers, in days, both ends included: a quarter. */
@@ -95,6 +96,7 @@ export const MAX_ANALYTICS_DAYS = 92;
 
 const DAY_MS = 86_400_000;
 const dayCount = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+const bothReal = (q: { from: string; to: string }) => realDate(q.from) && realDate(q.to);
 
 /** GET /admin/analytics: `tenant` absent means all tenants. */
 export const AnalyticsQuery = v.pipe(
@@ -103,11 +105,15 @@ export const AnalyticsQuery = v.pipe(
     from: DateSchema,
     to: DateSchema,
   }),
-  v.forward(v.partialCheck([['from'], ['to']], (q) => q.from <= q.to, 'must not be before from'), ['to']),
+  // valibot runs these even when a date failed its regex (the value is still a string): only real dates compare.
+  v.forward(
+    v.partialCheck([['from'], ['to']], (q) => !bothReal(q) || q.from <= q.to, 'must not be before from'),
+    ['to'],
+  ),
   v.forward(
     v.partialCheck(
       [['from'], ['to']],
-      (q) => dayCount(q.from, q.to) <= MAX_ANALYTICS_DAYS,
+      (q) => !bothReal(q) || q.from > q.to || dayCount(q.from, q.to) <= MAX_ANALYTICS_DAYS,
       `must be at most ${MAX_ANALYTICS_DAYS - 1} days after from (a range covers at most ${MAX_ANALYTICS_DAYS} days)`,
     ),
     ['to'],
