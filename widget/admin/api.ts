@@ -1,10 +1,21 @@
 // Typed client of the admin API. Types only come from the Worker (never its code or schema library), so the
 // console breaks at compile time when a response shape changes.
+import type { AlertsResponse, AnalyticsResponse, DailyReport } from '../../worker/analytics/contract.ts';
 import type { FlagChange, FlagHistoryEntry } from '../../worker/api-types.ts';
 import type { FlagConfig } from '../../worker/flags/evaluate.ts';
 import type { Tenant, TenantPatch } from '../../worker/tenants/model.ts';
 
 export type { FlagConfig, TenantPatch };
+export type {
+  AlertEpisode,
+  AlertsResponse,
+  AnalyticsDay,
+  AnalyticsMetrics,
+  AnalyticsResponse,
+  DailyReport,
+  ReportCheck,
+  ReportFeature,
+} from '../../worker/analytics/contract.ts';
 
 /** A tenant as `GET /admin/tenants` shows it: secrets inside settings are masked. */
 export type AdminTenant = Tenant;
@@ -99,6 +110,24 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** `tenant` absent: all tenants. Dates are YYYY-MM-DD in UTC. */
+export interface AnalyticsQuery {
+  tenant?: string;
+  from: string;
+  to: string;
+}
+
+export interface AlertsQuery {
+  tenant?: string;
+  /** true: only the open episodes. */
+  open?: boolean;
+}
+
+const queryString = (params: Record<string, string | undefined>) => {
+  const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString();
+  return qs ? `?${qs}` : '';
+};
+
 export class AdminClient {
   readonly baseUrl: string;
 
@@ -144,10 +173,35 @@ export class AdminClient {
     return this.request<PingReport>('GET', '/v1/voice/ping', undefined, opts);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, { signal }: RequestOptions = {}): Promise<T> {
+  analytics(q: AnalyticsQuery, opts: RequestOptions = {}) {
+    const qs = queryString({ tenant: q.tenant, from: q.from, to: q.to });
+    return this.request<AnalyticsResponse>('GET', `/admin/analytics${qs}`, undefined, opts);
+  }
+
+  report(date: string, opts: RequestOptions = {}) {
+    return this.request<DailyReport>('GET', `/admin/report${queryString({ date })}`, undefined, opts);
+  }
+
+  /** The same report in the rollout plan's markdown template, as text to paste. */
+  reportMarkdown(date: string, opts: RequestOptions = {}) {
+    return this.request<string>('GET', `/admin/report${queryString({ date })}`, undefined, { ...opts, accept: 'text/markdown' });
+  }
+
+  alerts(q: AlertsQuery = {}, opts: RequestOptions = {}) {
+    const qs = queryString({ tenant: q.tenant, open: q.open === undefined ? undefined : q.open ? '1' : '0' });
+    return this.request<AlertsResponse>('GET', `/admin/alerts${qs}`, undefined, opts);
+  }
+
+  /** JSON unless `accept` names another type: then the body's text, as it came. Errors are JSON either way. */
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { signal, accept = 'application/json' }: RequestOptions & { accept?: string } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
-      Accept: 'application/json',
+      Accept: accept,
     };
     const actor = this.options.actor?.trim();
     if (actor) headers['X-Admin-Actor'] = actor;
@@ -170,6 +224,7 @@ export class AdminClient {
       throw new AdminApiError(0, 'network_error', message);
     }
     const text = await res.text();
+    if (res.ok && accept !== 'application/json') return text as T;
     let data: unknown = null;
     try {
       data = text ? JSON.parse(text) : null;

@@ -3,15 +3,19 @@
 // than a copy of them: bodies go through its parseJson (content type, size, JSON, then the valibot schema), queries
 // through its validate, with the schemas of worker/routes/admin/schemas.ts and worker/tenants/model.ts; flag writes
 // are planned by worker/flags/plan.ts. So every message and field path the console shows is the Worker's. What is
-// the fake's own: storage (arrays for D1), the token and actor headers, and the ping report a test sets.
+// the fake's own: storage (arrays for D1), the token and actor headers, the ping report a test sets, and the
+// analytics figures, reports and alerts (admin-analytics.ts says how it merges them).
 import type { Context } from 'hono';
 import { parseJson, validate } from '../../../worker/body.ts';
 import { ApiError, errorBody, notFound } from '../../../worker/errors.ts';
 import { utcMonth } from '../../../worker/limits/month.ts';
+import { AlertsQuery, AnalyticsQuery, ReportQuery } from '../../../worker/routes/admin/schemas.ts';
 import { BulkSchema, HistoryQuery, RollbackSchema, UsageQuery } from '../../../worker/routes/admin/schemas.ts';
 import { adminView, TenantPatchSchema, type TenantPatch } from '../../../worker/tenants/model.ts';
 import { applySteps, changesConfig, planChanges, planRollback, validateSet } from '../../../worker/flags/plan.ts';
 import type { FlagSet, Step } from '../../../worker/flags/plan.ts';
+import type { AlertEpisode, AlertsResponse, DailyReport } from '../../../worker/analytics/contract.ts';
+import { analyticsAnswer, emptyReport, filterAlerts, reportMarkdown, type AnalyticsStore } from './admin-analytics.ts';
 import type {
   AdminTenant,
   FlagChange,
@@ -123,6 +127,11 @@ export class FakeAdminApi {
       message: 'No OPENAI_API_KEY: voice runs on the built-in sandbox responder',
     },
   };
+  /** Per tenant, per day: the analytics rollups (admin-analytics.ts's seedAnalytics fills a range plausibly). */
+  analytics: AnalyticsStore = {};
+  /** Per date: the daily report; a date not set gets one with no data. */
+  reports: Record<string, DailyReport> = {};
+  alerts: AlertEpisode[] = [];
   requests: RecordedRequest[] = [];
   /** No server to reach: fetch rejects with a TypeError, as a browser's does offline. */
   offline = false;
@@ -179,7 +188,9 @@ export class FakeAdminApi {
         throw new ApiError(401, 'unauthorized', 'A valid admin token is required (Authorization: Bearer <token>)');
       }
       const actor = req.headers.get('x-admin-actor') || 'admin';
-      response = Response.json(await this.route(req, url, actor), { headers: { 'X-Request-Id': requestId } });
+      const answer = await this.route(req, url, actor);
+      response = answer instanceof Response ? answer : Response.json(answer);
+      response.headers.set('X-Request-Id', requestId);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       const init = { status: e.status, headers: { 'X-Request-Id': requestId } };
@@ -218,7 +229,29 @@ export class FakeAdminApi {
     }
     if (method === 'GET' && path === '/admin/usage') return this.usageReport(validate(UsageQuery, query));
     if (method === 'GET' && path === '/v1/voice/ping') return this.ping;
+    if (method === 'GET' && path === '/admin/analytics') {
+      const q = validate(AnalyticsQuery, query);
+      const tenants = q.tenant ? [this.tenantOrNotFound(q.tenant)] : this.tenants.map((t) => t.id);
+      return analyticsAnswer(this.analytics, tenants, q.tenant ?? null, q.from, q.to);
+    }
+    if (method === 'GET' && path === '/admin/report') {
+      const { date } = validate(ReportQuery, query);
+      const report = this.reports[date] ?? emptyReport(date, this.flags);
+      if (!/\btext\/markdown\b/.test(req.headers.get('accept') ?? '')) return report;
+      return new Response(reportMarkdown(report), { headers: { 'Content-Type': 'text/markdown; charset=utf-8' } });
+    }
+    if (method === 'GET' && path === '/admin/alerts') {
+      const q = validate(AlertsQuery, query);
+      if (q.tenant) this.tenantOrNotFound(q.tenant);
+      const answer: AlertsResponse = { alerts: filterAlerts(this.alerts, q) };
+      return answer;
+    }
     throw notFound();
+  }
+
+  private tenantOrNotFound(id: string): string {
+    if (!this.tenants.some((t) => t.id === id)) throw new ApiError(404, 'not_found', `Tenant "${id}" not found`);
+    return id;
   }
 
   private bulk(changes: FlagChange[], note: string, actor: string): FlagWriteResult {
