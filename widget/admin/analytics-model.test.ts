@@ -80,7 +80,7 @@ describe('analytics model', () => {
 
   it('formats rates, times, dollars and days for people', () => {
     expect(m.formatRate(0.9523)).to.equal('95.2%');
-    expect(m.formatRate(1)).to.equal('100%');
+    expect(m.formatRate(1)).to.equal('100.0%');
     expect(m.formatRate(null)).to.equal('no data');
     expect(m.formatMs(420.4)).to.equal('420 ms');
     expect(m.formatMs(1440)).to.equal('1.4 s');
@@ -106,11 +106,11 @@ describe('analytics model', () => {
       ['Success rate', [0.98, null, 0.8]],
     ]);
     expect(sessions!.summary).to.equal(
-      'From Nov 1 to Nov 3: 150 session attempts, 138 connected (92% success). Lowest daily success 80% on Nov 3.',
+      'From Nov 1 to Nov 3: 150 session attempts, 138 connected (92.0% success). Lowest daily success 80.0% on Nov 3.',
     );
     expect(sessions!.table.head).to.deep.equal(['Day', 'Attempts', 'Connected', 'Success rate']);
     expect(sessions!.table.rows[1]).to.deep.equal(['Nov 2', '0', '0', 'no data']);
-    expect(sessions!.table.foot).to.deep.equal(['Total', '150', '138', '92%']);
+    expect(sessions!.table.foot).to.deep.equal(['Total', '150', '138', '92.0%']);
     expect(sessions!.empty).to.equal(null);
 
     expect(connect!.series[1]!.values).to.deep.equal([980, null, 2100]);
@@ -128,7 +128,7 @@ describe('analytics model', () => {
       ['bar', 'rate_limited'],
       ['line', 'Error rate'],
     ]);
-    expect(errors!.table.rows[2]).to.deep.equal(['Nov 3', '3', '2', '5', '10%']);
+    expect(errors!.table.rows[2]).to.deep.equal(['Nov 3', '3', '2', '5', '10.0%']);
 
     expect(cost!.series.map((s) => s.values)).to.deep.equal([
       [4.5, 0, 1.5],
@@ -170,6 +170,18 @@ describe('analytics model', () => {
     expect(fallbacks!.summary).to.equal('On Nov 1: 19 fallbacks (b 9, c 3, d 3, e 2, other 2).');
   });
 
+  it('tops an axis at a round number just above the data', () => {
+    expect(m.niceMax(25, 'count')).to.equal(30);
+    expect(m.niceMax(300, 'count')).to.equal(400);
+    expect(m.niceMax(7, 'count')).to.equal(8);
+    expect(m.niceMax(0, 'count')).to.equal(4);
+    expect(m.niceMax(33.67, 'usd')).to.equal(40);
+    expect(m.niceMax(1820, 'ms')).to.equal(2000);
+    expect(m.niceMax(0.97, 'rate')).to.equal(1);
+    expect(m.niceMax(0.021, 'rate')).to.be.closeTo(0.025, 1e-9);
+    expect(m.niceMax(0, 'rate')).to.be.closeTo(0.01, 1e-9);
+  });
+
   it('stacks bars as running totals', () => {
     expect(m.stack([[1, null, 3], [2, 2, null], [0, 1, 1]])).to.deep.equal([
       [1, 0, 3],
@@ -187,10 +199,11 @@ describe('analytics model', () => {
     const k = m.kpis(threeDays().totals);
     expect(k.map((x) => `${x.label}: ${x.value}`)).to.deep.equal([
       'Session attempts: 150',
-      'Connection success: 92%',
-      'Connect p50 / p95: 580 ms / 1.3 s',
+      'Success rate: 92.0%',
+      'Connect p50: 580 ms',
+      'Connect p95: 1.3 s',
       'Fallbacks: 7',
-      'Error rate: 4%',
+      'Error rate: 4.0%',
       'Cost: $9.80',
     ]);
   });

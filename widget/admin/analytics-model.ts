@@ -46,7 +46,12 @@ export const NO_DATA = 'no data';
 
 const counts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+// Always one decimal: rates line up in a column (96.0% over 95.5%).
+const percent = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 const dollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const shortDay = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const longDay = new Intl.DateTimeFormat('en-US', {
@@ -120,6 +125,14 @@ export interface ChartSpec {
   /** Set when there is nothing to draw: the sentence shown instead of the chart. */
   empty: string | null;
   table: ChartTable;
+}
+
+/** The axis top: the next 1, 2, 2.5 or 5 times a power of ten above the data, so the top tick is a round number. */
+export function niceMax(max: number, unit: Unit): number {
+  if (unit === 'rate') return max >= 0.5 ? 1 : max > 0 ? niceMax(max * 100, 'count') / 100 : 0.01;
+  if (!(max > 0)) return unit === 'usd' ? 1 : 4;
+  const step = 10 ** Math.floor(Math.log10(max));
+  return ([1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((f) => f * step >= max * 1.02) ?? 10) * step;
 }
 
 /** Running totals of bars stacked in order: what each bar reaches, so the chart draws them tallest first. */
@@ -331,8 +344,9 @@ export interface Kpi {
 export function kpis(t: AnalyticsMetrics): Kpi[] {
   return [
     { key: 'sessions', label: 'Session attempts', value: formatCount(t.sessions.attempts) },
-    { key: 'success', label: 'Connection success', value: formatRate(t.sessions.successRate) },
-    { key: 'connect', label: 'Connect p50 / p95', value: `${formatMs(t.connectMs.p50)} / ${formatMs(t.connectMs.p95)}` },
+    { key: 'success', label: 'Success rate', value: formatRate(t.sessions.successRate) },
+    { key: 'connect-p50', label: 'Connect p50', value: formatMs(t.connectMs.p50) },
+    { key: 'connect-p95', label: 'Connect p95', value: formatMs(t.connectMs.p95) },
     { key: 'fallbacks', label: 'Fallbacks', value: formatCount(sum(Object.values(t.fallbacks.byReason))) },
     { key: 'errors', label: 'Error rate', value: formatRate(t.errors.rate) },
     { key: 'cost', label: 'Cost', value: formatUsd(t.costUsd) },

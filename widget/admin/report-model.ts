@@ -31,6 +31,8 @@ export function formatMetric(metric: string, value: number | null): string {
 }
 
 export const CHECK_STATUS: Record<ReportCheck['status'], string> = { pass: 'Pass', fail: 'Fail', no_data: 'No data' };
+/** Beside the word, not instead of it: the result never rests on colour alone. */
+export const CHECK_ICON: Record<ReportCheck['status'], string> = { pass: '✓', fail: '✕', no_data: '–' };
 
 /** "50% → 75%", or "50%" when the plan names no next step. */
 export function rolloutText(rollout: number, target: number | null): string {
@@ -47,3 +49,18 @@ export function sortAlerts(alerts: AlertEpisode[]): AlertEpisode[] {
 /** "7.2% (threshold 2%)" */
 export const alertValue = (a: AlertEpisode): string =>
   `${formatMetric(a.metric, a.value)} (threshold ${formatMetric(a.metric, a.threshold)})`;
+
+const stamp = (timeZone?: string) =>
+  new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) });
+
+/** "Nov 23, 2026, 6:00 PM" in the reader's time zone (or the one given). */
+export const formatWhen = (iso: string, timeZone?: string): string => stamp(timeZone).format(new Date(iso));
+
+/** How long an episode lasted: "45 min", "6 h 10 min", "2 d 3 h". */
+export function formatDuration(fromIso: string, toIso: string): string {
+  const min = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000));
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${Math.floor(h / 24)} d`;
+}
