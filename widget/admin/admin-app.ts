@@ -1,9 +1,12 @@
 import { html, LitElement, nothing, css, type TemplateResult } from 'lit';
 import { defineOnce } from '../define.ts';
 import { AdminApiError, AdminClient, ANNOUNCE_EVENT, describeError } from './api.ts';
+import './alerts-panel.ts';
+import './analytics-panel.ts';
 import './flags-panel.ts';
 import './health-panel.ts';
 import './history-panel.ts';
+import './report-panel.ts';
 import './tenants-panel.ts';
 import './usage-panel.ts';
 import { adminStyles } from './styles.ts';
@@ -14,6 +17,9 @@ const TABS = [
   ['tenants', 'Tenants'],
   ['usage', 'Usage'],
   ['health', 'Provider health'],
+  ['analytics', 'Analytics'],
+  ['report', 'Daily report'],
+  ['alerts', 'Alerts'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -68,6 +74,19 @@ export class VoiceBuddyAdminApp extends LitElement {
         border-bottom: 3px solid transparent;
         border-radius: 0;
         color: var(--vb-admin-fg);
+      }
+      /* A phone: one row that scrolls sideways (the cut-off tab at the edge says there is more), not three rows. */
+      @media (max-width: 40rem) {
+        [role='tablist'] {
+          flex-wrap: nowrap;
+          overflow-x: auto;
+          scrollbar-width: thin;
+        }
+        [role='tab'] {
+          flex: none;
+          white-space: nowrap;
+          padding: 0.35rem 0.6rem;
+        }
       }
       [role='tab'][aria-selected='true'] {
         border-bottom-color: var(--vb-admin-accent);
@@ -181,7 +200,9 @@ export class VoiceBuddyAdminApp extends LitElement {
       // Another section may have changed what this one shows (a rollback changes the flags); health costs a provider call.
       const panel = this.renderRoot.querySelector<HTMLElement & { load?: () => Promise<void> }>(`#panel-${tab} > *`);
       if (again) void panel?.load?.();
-      if (focus) this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus();
+      const button = this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`);
+      if (focus) button?.focus();
+      button?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
     });
   }
 
@@ -229,6 +250,9 @@ export class VoiceBuddyAdminApp extends LitElement {
       tenants: () => html`<vb-admin-tenants .client=${client}></vb-admin-tenants>`,
       usage: () => html`<vb-admin-usage .client=${client}></vb-admin-usage>`,
       health: () => html`<vb-admin-health .client=${client}></vb-admin-health>`,
+      analytics: () => html`<vb-admin-analytics .client=${client}></vb-admin-analytics>`,
+      report: () => html`<vb-admin-report .client=${client}></vb-admin-report>`,
+      alerts: () => html`<vb-admin-alerts .client=${client}></vb-admin-alerts>`,
     };
     return html`
       <header>
