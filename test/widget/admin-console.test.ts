@@ -1,63 +1,7 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../../widget/admin/admin-app.ts';
-import type { VoiceBuddyAdminApp } from '../../widget/admin/admin-app.ts';
+import { deepActive, flagsLoaded, mount, openTab, panel, q, qa, signIn, status, tabTo, text, type } from './admin-helpers.ts';
 import { ADMIN_TOKEN, FakeAdminApi } from './fakes/admin-api.ts';
-
-type Tag = 'vb-admin-flags' | 'vb-admin-history' | 'vb-admin-tenants' | 'vb-admin-usage' | 'vb-admin-health';
-
-function q<T extends Element = HTMLElement>(host: Element, selector: string): T {
-  const found = host.shadowRoot!.querySelector<T>(selector);
-  if (!found) throw new Error(`nothing matches ${selector} in <${host.localName}>`);
-  return found;
-}
-const qa = (host: Element, selector: string) => [...host.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
-const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
-const panel = (app: Element, tag: Tag) => app.shadowRoot!.querySelector(tag);
-const status = (app: Element) => text(app.shadowRoot!.querySelector('[role="status"]'));
-
-function type(input: HTMLInputElement | HTMLTextAreaElement, value: string, event = 'input'): void {
-  input.value = value;
-  input.dispatchEvent(new Event(event, { bubbles: true, composed: true }));
-}
-
-/** The focused element, through every shadow root. */
-function deepActive(): Element | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el;
-}
-
-/** Presses Tab until the focus lands on what `match` accepts: the page is walked as a keyboard user walks it. */
-async function tabTo(match: (el: Element) => boolean, what: string, max = 150): Promise<Element> {
-  for (let i = 0; i < max; i++) {
-    const el = deepActive();
-    if (el && match(el)) return el;
-    await sendKeys({ press: 'Tab' });
-  }
-  throw new Error(`Tab never reached ${what}`);
-}
-
-async function mount(): Promise<VoiceBuddyAdminApp> {
-  return fixture<VoiceBuddyAdminApp>(html`<vb-admin-app></vb-admin-app>`);
-}
-
-async function flagsLoaded(app: Element): Promise<HTMLElement> {
-  await waitUntil(() => panel(app, 'vb-admin-flags')?.shadowRoot?.querySelector('fieldset[data-flag]'), 'the flags did not load');
-  return panel(app, 'vb-admin-flags')!;
-}
-
-async function signIn(app: VoiceBuddyAdminApp, token = ADMIN_TOKEN, actor = 'alice'): Promise<void> {
-  type(q<HTMLInputElement>(app, '#token'), token);
-  type(q<HTMLInputElement>(app, '#actor'), actor);
-  q<HTMLButtonElement>(app, 'form button[type="submit"]').click();
-}
-
-async function openTab(app: VoiceBuddyAdminApp, tab: string, tag: Tag, ready: string): Promise<HTMLElement> {
-  q<HTMLButtonElement>(app, `#tab-${tab}`).click();
-  await waitUntil(() => panel(app, tag)?.shadowRoot?.querySelector(ready), `${tag} did not show ${ready}`);
-  return panel(app, tag)!;
-}
 
 const flagSet = (flags: Element, key: string) => q<HTMLFieldSetElement>(flags, `fieldset[data-flag="${key}"]`);
 const inFlag = <T extends Element>(flags: Element, key: string, selector: string) => flagSet(flags, key).querySelector<T>(selector)!;
@@ -385,7 +329,7 @@ describe('<vb-admin-app> admin console', () => {
     expect(q(app, '#tab-history').getAttribute('aria-selected')).to.equal('true');
     expect(q(app, '#panel-flags').hidden).to.equal(true);
     await sendKeys({ press: 'End' });
-    await waitUntil(() => deepActive()?.id === 'tab-health');
+    await waitUntil(() => deepActive()?.id === 'tab-alerts');
     await sendKeys({ press: 'Home' });
     await waitUntil(() => deepActive()?.id === 'tab-flags');
 

@@ -419,14 +419,14 @@ export const sectionStyles = css`
     border: 1px solid var(--vb-admin-border);
     border-radius: var(--vb-admin-radius);
     background: var(--vb-admin-surface);
-    padding: 0.5rem 0.75rem;
+    padding: 0.5rem 0.65rem;
     display: flex;
     flex-direction: column;
     gap: 0.1rem;
   }
   .kpi > :first-child {
     color: var(--vb-admin-muted);
-    font-size: 0.85rem;
+    font-size: 0.8rem;
     font-weight: 600;
   }
   .kpi > :last-child {
