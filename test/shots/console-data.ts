@@ -1,5 +1,6 @@
 // The screenshot page's data (test/shots/console.mjs): the fake admin API installed in the page with 90 days of
-// plausible analytics for two tenants, yesterday's daily report and a few alerts; already signed in.
+// plausible analytics for two tenants, yesterday's daily report and a few alerts; already signed in. `?state=`
+// shows the sections empty, loading or offline instead.
 import { utcDay, addDays } from '../../widget/admin/analytics-model.ts';
 import { seedAnalytics } from '../widget/fakes/admin-analytics.ts';
 import { ADMIN_TOKEN, FakeAdminApi } from '../widget/fakes/admin-api.ts';
@@ -84,6 +85,15 @@ api.alerts = [
   { id: 'al-4', tenant: 'demo', metric: 'connection_success', value: 0.88, threshold: 0.95, openedAt: at(9, '09:30:00'),
     closedAt: at(9, '13:45:00'), notifiedAt: at(9, '09:30:04') },
 ];
+// ?state=empty: nothing recorded yet; ?state=loading: no answer ever arrives; ?state=offline: none can be reached.
+const state = new URLSearchParams(location.search).get('state');
+if (state === 'empty') {
+  api.analytics = {};
+  api.alerts = [];
+}
+if (state === 'loading') api.holding = true;
 api.install();
+// After the sign-in check (the flags load with the token): only the sections' own loads fail or wait.
+if (state === 'offline') setTimeout(() => (api.offline = true), 300);
 sessionStorage.setItem('vb-admin-token', ADMIN_TOKEN);
 localStorage.setItem('vb-admin-actor', 'kim');

@@ -30,8 +30,8 @@ const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 // The Worker's own policy for the console (worker/index.ts): a chart library that wrote inline styles would show.
 const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 const server = createServer((req, res) => {
-  if (req.url === '/fake.js') return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(fake.outputFiles[0].text);
-  if (req.url === '/admin/console.js') {
+  if (req.url.startsWith('/fake.js')) return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(fake.outputFiles[0].text);
+  if (req.url.startsWith('/admin/console.js')) {
     return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(`${root}dist/admin/console.js`));
   }
   res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Security-Policy': CSP }).end(page);
@@ -66,6 +66,17 @@ try {
       for (let i = 0, y = 0; parts && y < full; i++, y += height) {
         const clip = { x: 0, y, width, height: Math.min(height, full - y) };
         await tab.screenshot({ path: `${out}/console-${tab_}-${name}-${i + 1}.png`, clip, captureBeyondViewport: true });
+      }
+    }
+    // The states that must look finished too: nothing yet, waiting, unreachable.
+    for (const state of ['empty', 'loading', 'offline']) {
+      await tab.goto(`${url}?state=${state}`);
+      for (const tab_ of ['analytics', 'alerts']) {
+        await tab.locator(`vb-admin-app >>> #tab-${tab_}`).click();
+        const ready = { empty: '[data-empty]', loading: '.skeleton', offline: '[role="alert"]' }[state];
+        await tab.waitForSelector(`vb-admin-app >>> #panel-${tab_} >>> ${ready}`);
+        await tab.screenshot({ path: `${out}/console-${tab_}-${state}-${name}.png` });
+        console.log(`${out}/console-${tab_}-${state}-${name}.png`);
       }
     }
     await tab.close();

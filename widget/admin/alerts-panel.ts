@@ -72,7 +72,8 @@ export class AdminAlertsPanel extends LitElement {
             ? html`<p data-count>${open} open, ${alerts.length - open} closed</p>
                 <ul class="plain alerts">${alerts.map((a) => this.renderAlert(a))}</ul>`
             : html`<div class="card empty-state" data-empty>
-                <p>${this.openOnly ? 'No open alerts: every metric is within its thresholds.' : 'No alerts recorded.'}</p>
+                <p>${this.openOnly ? 'No open alerts: every metric is within its thresholds.'
+                  : 'No alerts recorded: no metric has crossed its threshold.'}</p>
               </div>`
           : pending
             ? html`<div class="card skeleton chart-skeleton">Loading the alerts…</div>`

@@ -354,7 +354,9 @@ export const sectionStyles = css`
   .filters .check {
     margin-bottom: 0.75rem;
   }
+  /* As wide before the tenants arrive as after: the row does not jump when they do. */
   .filters select {
+    min-width: 12rem;
     max-width: 100%;
   }
   /* One height for every control of the row, so the checkbox and the buttons line up with the fields. */
@@ -507,6 +509,9 @@ export const sectionStyles = css`
   .reasons {
     margin: 0;
     padding-left: 1.2rem;
+  }
+  #report-md-body {
+    margin: 0.75rem 0 0;
   }
   textarea.markdown {
     font: 0.85rem/1.45 ui-monospace, 'SF Mono', Menlo, Consolas, monospace;
