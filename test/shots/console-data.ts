@@ -8,7 +8,8 @@ import { ADMIN_TOKEN, FakeAdminApi } from '../widget/fakes/admin-api.ts';
 const today = utcDay();
 const yesterday = addDays(today, -1);
 const api = new FakeAdminApi();
-seedAnalytics(api.analytics, 'demo', addDays(today, -89), today, { sessions: 180, success: 0.97, badDay: addDays(today, -9) });
+const badDay = addDays(today, -9);
+seedAnalytics(api.analytics, 'demo', addDays(today, -89), today, { sessions: 180, success: 0.97, badDay });
 seedAnalytics(api.analytics, 'acme', addDays(today, -89), today, { sessions: 60, success: 0.95 });
 
 const check = (metric: string, value: number | null, threshold: string, status: 'pass' | 'fail' | 'no_data') => ({

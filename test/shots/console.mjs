@@ -1,6 +1,6 @@
 // Screenshots of the admin console's Analytics, Daily report and Alerts sections, for a person to look at:
-// `npm run build`, then `node test/shots/console.mjs [outDir] [--parts]`. The built console (dist/admin/console.js) runs on a
-// local page against the fake admin API (test/shots/console-data.ts, bundled here) in headless Chromium, at a
+// `npm run build`, then `node test/shots/console.mjs [outDir] [--parts]`. The built console (dist/admin/console.js)
+// runs on a local page against the fake admin API (test/shots/console-data.ts, bundled here) in headless Chromium, at a
 // laptop's 1280x800 and a phone's 390x844. Not a test: nothing is compared, the pictures are for reviewing design.
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -30,9 +30,10 @@ const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 // The Worker's own policy for the console (worker/index.ts): a chart library that wrote inline styles would show.
 const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 const server = createServer((req, res) => {
-  if (req.url.startsWith('/fake.js')) return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(fake.outputFiles[0].text);
+  const js = { 'Content-Type': 'text/javascript' };
+  if (req.url.startsWith('/fake.js')) return res.writeHead(200, js).end(fake.outputFiles[0].text);
   if (req.url.startsWith('/admin/console.js')) {
-    return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(`${root}dist/admin/console.js`));
+    return res.writeHead(200, js).end(readFileSync(`${root}dist/admin/console.js`));
   }
   res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Security-Policy': CSP }).end(page);
 });
@@ -48,7 +49,8 @@ try {
     tab.on('console', (m) => m.type() === 'error' && errors.push(`${name}: ${m.text()}`));
     await tab.setViewport({ width, height, deviceScaleFactor: 1 });
     await tab.goto(url);
-    for (const [tab_, ready] of [['analytics', 'vb-admin-chart'], ['report', '[data-feature]'], ['alerts', '[data-alert]']]) {
+    const sections = [['analytics', 'vb-admin-chart'], ['report', '[data-feature]'], ['alerts', '[data-alert]']];
+    for (const [tab_, ready] of sections) {
       await tab.locator(`vb-admin-app >>> #tab-${tab_}`).click();
       await tab.waitForSelector(`vb-admin-app >>> #panel-${tab_} >>> ${ready}`);
       // What a reviewer also needs to see opened: the first chart's data table, the report's markdown.
@@ -65,7 +67,8 @@ try {
       const full = await tab.evaluate(() => document.documentElement.scrollHeight);
       for (let i = 0, y = 0; parts && y < full; i++, y += height) {
         const clip = { x: 0, y, width, height: Math.min(height, full - y) };
-        await tab.screenshot({ path: `${out}/console-${tab_}-${name}-${i + 1}.png`, clip, captureBeyondViewport: true });
+        const path = `${out}/console-${tab_}-${name}-${i + 1}.png`;
+        await tab.screenshot({ path, clip, captureBeyondViewport: true });
       }
     }
     // The states that must look finished too: nothing yet, waiting, unreachable.

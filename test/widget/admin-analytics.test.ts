@@ -4,7 +4,8 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { addDays, analyticsCharts, kpis, lastDays, utcDay } from '../../widget/admin/analytics-model.ts';
 import { AdminApiError, AdminClient, type DailyReport } from '../../widget/admin/api.ts';
-import { deepActive, flagsLoaded, mount, openTab, panel, q, qa, signIn, status, tabTo, text, type } from './admin-helpers.ts';
+import { deepActive, flagsLoaded, mount, openTab, panel, q, qa, signIn, status, tabTo } from './admin-helpers.ts';
+import { text, type } from './admin-helpers.ts';
 import { analyticsAnswer, reportMarkdown, seedAnalytics } from './fakes/admin-analytics.ts';
 import { ADMIN_TOKEN, FakeAdminApi } from './fakes/admin-api.ts';
 
@@ -34,7 +35,7 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     await resetMouse();
   });
 
-  it('analytics: all tenants over the last 30 days, headline numbers and five drawn charts, each with its words', async () => {
+  it('analytics: all tenants, the last 30 days, headline numbers and five drawn charts with their words', async () => {
     seedAnalytics(api.analytics, 'demo', addDays(today, -40), today, { sessions: 120, success: 0.96 });
     seedAnalytics(api.analytics, 'acme', addDays(today, -40), today, { sessions: 40, success: 0.9 });
     const { app } = await signedIn(api);
@@ -67,15 +68,17 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
 
     // One tenant, then the last 7 days: each asks again, with the tenant and range it shows.
     const select = q<HTMLSelectElement>(section, '#an-tenant');
-    expect([...select.options].map((o) => o.textContent)).to.deep.equal(['All tenants', 'Ink & Iron (demo)', 'Acme Studio (acme)']);
+    const options = [...select.options].map((o) => o.textContent);
+    expect(options).to.deep.equal(['All tenants', 'Ink & Iron (demo)', 'Acme Studio (acme)']);
     type(select as unknown as HTMLInputElement, 'acme', 'change');
     await waitUntil(() => lastQuery(api, '/admin/analytics').get('tenant') === 'acme', 'the tenant was not asked for');
     await waitUntil(() => text(section.shadowRoot!.querySelector('[data-range]')).startsWith('Acme Studio'));
     button(section, '7 days').click();
-    await waitUntil(() => lastQuery(api, '/admin/analytics').get('from') === addDays(today, -6), 'the preset was not asked for');
+    const week = () => lastQuery(api, '/admin/analytics').get('from') === addDays(today, -6);
+    await waitUntil(week, 'the preset was not asked for');
     expect(lastQuery(api, '/admin/analytics').get('tenant')).to.equal('acme');
     expect(button(section, '7 days').getAttribute('aria-pressed')).to.equal('true');
-    await waitUntil(() => section.shadowRoot!.querySelectorAll('vb-admin-chart')[0]?.shadowRoot?.querySelectorAll('tbody tr').length === 7);
+    await waitUntil(() => charts(section)[0]?.shadowRoot?.querySelectorAll('tbody tr').length === 7, 'not 7 days');
   });
 
   it('analytics: a range the Worker would refuse is flagged at its field and never sent', async () => {
@@ -115,9 +118,10 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     expect((badTenant as AdminApiError).problems).to.deep.equal([{ path: 'tenant', message: 'must be a tenant id' }]);
   });
 
-  it('analytics: what the Worker still refuses shows at the picker; a tenant gone is a banner; no data is an empty state', async () => {
+  it('analytics: a Worker refusal at the picker, a gone tenant in the banner, loading and no data states', async () => {
     const { app } = await signedIn(api);
-    api.tenants.push({ ...api.tenants[0]!, id: 'Old_Tenant', name: 'Imported' }, { ...api.tenants[0]!, id: 'gone', name: 'Gone' });
+    const like = api.tenants[0]!;
+    api.tenants.push({ ...like, id: 'Old_Tenant', name: 'Imported' }, { ...like, id: 'gone', name: 'Gone' });
     api.holding = true;
     q<HTMLButtonElement>(app, '#tab-analytics').click();
     await waitUntil(() => api.held.length === 2, 'the section did not load its tenants and analytics');
@@ -137,17 +141,19 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     const select = q<HTMLSelectElement>(section, '#an-tenant');
     await waitUntil(() => select.options.length === 5, 'the tenants were not listed');
     type(select as unknown as HTMLInputElement, 'Old_Tenant', 'change');
-    await waitUntil(() => section.shadowRoot!.querySelector('#an-tenant-error'), 'the refusal was not shown at the picker');
+    await waitUntil(() => section.shadowRoot!.querySelector('#an-tenant-error'), 'no refusal at the picker');
     expect(text(q(section, '#an-tenant-error'))).to.equal('must be a tenant id');
-    expect(text(q(section, '[role="alert"]'))).to.match(/^Could not load the analytics: Invalid tenant: must be a tenant id \(request req-\d+\)$/);
+    const refused = /^Could not load the analytics: Invalid tenant: must be a tenant id \(request req-\d+\)$/;
+    expect(text(q(section, '[role="alert"]'))).to.match(refused);
 
     api.tenants = api.tenants.filter((t) => t.id !== 'gone');
     type(select as unknown as HTMLInputElement, 'gone', 'change');
-    await waitUntil(() => text(section.shadowRoot!.querySelector('[role="alert"]')).includes('Tenant "gone" not found'));
+    const banner = () => text(section.shadowRoot!.querySelector('[role="alert"]'));
+    await waitUntil(() => banner().includes('Tenant "gone" not found'));
     expect(section.shadowRoot!.querySelector('#an-tenant-error')).to.equal(null);
   });
 
-  it('analytics: a chart with nothing to draw says so; the data table opens from the keyboard; the readout follows the pointer', async () => {
+  it('analytics: an empty chart says so; its table opens by keyboard; a readout follows the pointer', async () => {
     seedAnalytics(api.analytics, 'demo', month.from, today, { sessions: 80, success: 0.97 });
     for (const day of Object.values(api.analytics.demo!)) day.fallbacks.byReason = {};
     const { app } = await signedIn(api);
@@ -176,7 +182,7 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     expect(inChart(sessions!, '.readout')!.getAttribute('aria-hidden')).to.equal('true');
   });
 
-  it('report: each feature\'s GO or NO-GO with its checks and reasons; markdown asked for as text/markdown, to copy', async () => {
+  it('report: GO or NO-GO per feature with checks and reasons; markdown as text/markdown, to copy', async () => {
     const report: DailyReport = {
       date: yesterday,
       generatedAt: `${today}T00:05:00.000Z`,
@@ -214,9 +220,11 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     const tts = q(section, '[data-feature="tts"]');
     expect(text(tts.querySelector('[data-verdict]'))).to.equal('✕ NO-GO');
     expect(text(tts)).to.contain('rollout 10% → 25%').and.to.contain('Voice synthesis p95 1.6 s is over 1.5 s.');
-    expect(text(tts.querySelector('tr[data-metric="tts_p95_ms"]'))).to.equal('Voice synthesis p95 1.6 s < 1500 ms ✕ Fail');
+    const ttsCheck = text(tts.querySelector('tr[data-metric="tts_p95_ms"]'));
+    expect(ttsCheck).to.equal('Voice synthesis p95 1.6 s < 1500 ms ✕ Fail');
     expect(text(q(section, '[data-feature="avatar"] [data-verdict]'))).to.equal('✓ GO');
-    expect(text(q(section, '[data-feature="avatar"] tr[data-metric]'))).to.equal('Avatar success 81.0% >= 0.70 ✓ Pass');
+    const avatarCheck = text(q(section, '[data-feature="avatar"] tr[data-metric]'));
+    expect(avatarCheck).to.equal('Avatar success 81.0% >= 0.70 ✓ Pass');
     expect(text(q(section, '[data-health] tr[data-metric="connection_success"]'))).to.contain('96.2%');
     await expect(app).to.be.accessible();
 
@@ -242,11 +250,14 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     }
 
     type(q<HTMLInputElement>(section, '#report-date'), addDays(today, -2), 'change');
-    await waitUntil(() => api.sent('GET', '/admin/report').filter((r) => r.search === `?date=${addDays(today, -2)}`).length === 2);
-    await waitUntil(() => text(section.shadowRoot!.querySelector('[data-feature="tts"] [data-verdict]')) === '✕ NO-GO');
+    const asked = () => api.sent('GET', '/admin/report').filter((r) => r.search === `?date=${addDays(today, -2)}`);
+    await waitUntil(() => asked().length === 2, 'the day was not asked for, as JSON and markdown');
+    const verdict = () => text(section.shadowRoot!.querySelector('[data-feature="tts"] [data-verdict]'));
+    await waitUntil(() => verdict() === '✕ NO-GO');
     expect(text(q(section, '[data-feature="tts"]'))).to.contain('No data for this day');
     expect(qa(section, '[data-status]').every((s) => s.dataset.status === 'no_data')).to.equal(true);
-    await waitUntil(() => area.value.includes(`# Daily rollout report ${addDays(today, -2)}`), 'the markdown did not follow the day');
+    const followed = () => area.value.includes(`# Daily rollout report ${addDays(today, -2)}`);
+    await waitUntil(followed, 'the markdown did not follow the day');
 
     api.offline = true;
     button(section, 'Refresh').click();
@@ -269,10 +280,14 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     const section = await openTab(app, 'alerts', 'vb-admin-alerts', '[data-alert]');
     expect(qa(section, '[data-alert]').map((a) => a.dataset.alert)).to.deep.equal(['a2', 'a3', 'a1']);
     expect(text(q(section, '[data-count]'))).to.equal('2 open, 1 closed');
-    expect(text(q(section, '[data-alert="a2"]'))).to.contain('Avatar sync delay').and.to.contain('1.3 s (threshold 1 s) · All tenants')
+    expect(text(q(section, '[data-alert="a2"]')))
+      .to.contain('Avatar sync delay')
+      .and.to.contain('1.3 s (threshold 1 s) · All tenants')
       .and.to.contain('No webhook sent');
     expect(text(q(section, '[data-alert="a1"] [data-state]'))).to.equal('Closed');
-    expect(text(q(section, '[data-alert="a1"]'))).to.contain('$72.40 (threshold $60.00) · demo').and.to.contain('(after 6 h)');
+    expect(text(q(section, '[data-alert="a1"]')))
+      .to.contain('$72.40 (threshold $60.00) · demo')
+      .and.to.contain('(after 6 h)');
     await expect(app).to.be.accessible();
 
     q<HTMLInputElement>(section, '#al-open').click();

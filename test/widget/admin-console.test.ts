@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { deepActive, flagsLoaded, mount, openTab, panel, q, qa, signIn, status, tabTo, text, type } from './admin-helpers.ts';
+import { deepActive, flagsLoaded, mount, openTab, panel, q, qa, signIn, status, tabTo } from './admin-helpers.ts';
+import { text, type } from './admin-helpers.ts';
 import { ADMIN_TOKEN, FakeAdminApi } from './fakes/admin-api.ts';
 
 const flagSet = (flags: Element, key: string) => q<HTMLFieldSetElement>(flags, `fieldset[data-flag="${key}"]`);

@@ -52,7 +52,8 @@ export async function mount(): Promise<VoiceBuddyAdminApp> {
 }
 
 export async function flagsLoaded(app: Element): Promise<HTMLElement> {
-  await waitUntil(() => panel(app, 'vb-admin-flags')?.shadowRoot?.querySelector('fieldset[data-flag]'), 'the flags did not load');
+  const ready = () => panel(app, 'vb-admin-flags')?.shadowRoot?.querySelector('fieldset[data-flag]');
+  await waitUntil(ready, 'the flags did not load');
   return panel(app, 'vb-admin-flags')!;
 }
 

@@ -30,7 +30,11 @@ describe('analytics query schemas', () => {
 
   it('refuses a reversed range, one day too many, a bad tenant, an unreal date and unknown parameters', () => {
     const reversed = refusal(() => validate(AnalyticsQuery, { from: '2026-11-30', to: '2026-11-01' }));
-    expect(reversed).toMatchObject({ status: 400, code: 'invalid_request', message: 'Invalid to: must not be before from' });
+    expect(reversed).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      message: 'Invalid to: must not be before from',
+    });
     const long = refusal(() => validate(AnalyticsQuery, { from: '2026-09-01', to: '2026-12-02' }));
     expect(long.details).toEqual([
       { path: 'to', message: 'must be at most 91 days after from (a range covers at most 92 days)' },

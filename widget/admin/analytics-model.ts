@@ -16,7 +16,8 @@ export function isDay(s: string): boolean {
   return DATE.test(s) && Number.isFinite(t) && utcDay(new Date(t)) === s;
 }
 
-export const addDays = (day: string, n: number): string => utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
+export const addDays = (day: string, n: number): string =>
+  utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
 
 /** Days from `from` to `to`, both included. */
 export const dayCount = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
@@ -37,7 +38,8 @@ export function rangeProblems(from: string, to: string): RangeProblems {
   if (problems.from || problems.to) return problems;
   if (from > to) problems.to = 'must not be before from';
   else if (dayCount(from, to) > MAX_RANGE_DAYS) {
-    problems.to = `must be at most ${MAX_RANGE_DAYS - 1} days after from (a range covers at most ${MAX_RANGE_DAYS} days)`;
+    problems.to =
+      `must be at most ${MAX_RANGE_DAYS - 1} days after from (a range covers at most ${MAX_RANGE_DAYS} days)`;
   }
   return problems;
 }
@@ -167,7 +169,11 @@ const span = (r: AnalyticsResponse) =>
   r.from === r.to ? `On ${formatDay(r.from)}` : `From ${formatDay(r.from)} to ${formatDay(r.to)}`;
 
 function table(days: AnalyticsDay[], head: string[], row: (m: AnalyticsMetrics) => string[], totals: AnalyticsMetrics) {
-  return { head: ['Day', ...head], rows: days.map((d) => [formatDay(d.date), ...row(d)]), foot: ['Total', ...row(totals)] };
+  return {
+    head: ['Day', ...head],
+    rows: days.map((d) => [formatDay(d.date), ...row(d)]),
+    foot: ['Total', ...row(totals)],
+  };
 }
 
 function sessionsChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
@@ -185,7 +191,13 @@ function sessionsChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
     title: 'Sessions and success rate',
     dates,
     series: [
-      { label: 'Connected', kind: 'bar', unit: 'count', values: days.map((d) => d.sessions.connected), color: PALETTE[0] },
+      {
+        label: 'Connected',
+        kind: 'bar',
+        unit: 'count',
+        values: days.map((d) => d.sessions.connected),
+        color: PALETTE[0],
+      },
       { label: 'Not connected', kind: 'bar', unit: 'count', values: days.map(failed), color: PALETTE[1] },
       { label: 'Success rate', kind: 'line', unit: 'rate', values: rate, color: '#1b1f24', dashed: true },
     ],

@@ -184,7 +184,8 @@ export class AdminClient {
 
   /** The same report in the rollout plan's markdown template, as text to paste. */
   reportMarkdown(date: string, opts: RequestOptions = {}) {
-    return this.request<string>('GET', `/admin/report${queryString({ date })}`, undefined, { ...opts, accept: 'text/markdown' });
+    const path = `/admin/report${queryString({ date })}`;
+    return this.request<string>('GET', path, undefined, { ...opts, accept: 'text/markdown' });
   }
 
   alerts(q: AlertsQuery = {}, opts: RequestOptions = {}) {

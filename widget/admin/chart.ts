@@ -1,7 +1,8 @@
 import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
 import { defineOnce } from '../define.ts';
-import { formatDay, formatValue, niceMax, stack, type ChartSeries, type ChartSpec, type Unit } from './analytics-model.ts';
+import { formatDay, formatValue, niceMax, stack } from './analytics-model.ts';
+import type { ChartSeries, ChartSpec, Unit } from './analytics-model.ts';
 import { adminStyles, chartStyles, sectionStyles } from './styles.ts';
 
 const HEIGHT = 220;
@@ -163,7 +164,8 @@ export class AdminChart extends LitElement {
           incrs: [1, 2, 7, 14, 28],
           grid: { show: false },
           ticks: { show: true, stroke: grid, size: 4 },
-          values: (_u, splits) => splits.map((i) => (Number.isInteger(i) && spec.dates[i] ? formatDay(spec.dates[i]!) : '')),
+          values: (_u, splits) =>
+            splits.map((i) => (Number.isInteger(i) && spec.dates[i] ? formatDay(spec.dates[i]!) : '')),
         },
         yAxis('left'),
         ...(hasRight ? [yAxis('right')] : []),
@@ -240,7 +242,10 @@ export class AdminChart extends LitElement {
           <table aria-describedby=${titleId}>
             <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
             <tbody>
-              ${rows.map(([day, ...cells]) => html`<tr><th scope="row">${day}</th>${cells.map((c) => html`<td>${c}</td>`)}</tr>`)}
+              ${rows.map(
+                ([day, ...cells]) =>
+                  html`<tr><th scope="row">${day}</th>${cells.map((c) => html`<td>${c}</td>`)}</tr>`,
+              )}
             </tbody>
             <tfoot>
               <tr><th scope="row">${foot[0]}</th>${foot.slice(1).map((c) => html`<td>${c}</td>`)}</tr>

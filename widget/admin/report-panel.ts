@@ -83,7 +83,11 @@ export class AdminReportPanel extends LitElement {
       </div>
       ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
       <div class="results ${pending && r ? 'stale' : ''}" aria-busy=${pending ? 'true' : 'false'}>
-        ${r ? this.renderReport(r) : pending ? html`<div class="card skeleton chart-skeleton">Loading the report…</div>` : nothing}
+        ${r
+          ? this.renderReport(r)
+          : pending
+            ? html`<div class="card skeleton chart-skeleton">Loading the report…</div>`
+            : nothing}
       </div>
     `;
   }
@@ -96,7 +100,8 @@ export class AdminReportPanel extends LitElement {
         <time datetime=${r.generatedAt}>${new Date(r.generatedAt).toLocaleString()}</time>
       </p>
       ${r.features.length
-        ? html`<p class="verdicts" data-verdicts><strong>${go} GO</strong>, <strong>${r.features.length - go} NO-GO</strong>
+        ? html`<p class="verdicts" data-verdicts>
+            <strong>${go} GO</strong>, <strong>${r.features.length - go} NO-GO</strong>
             of ${r.features.length} ${r.features.length === 1 ? 'feature' : 'features'}</p>`
         : nothing}
       <section class="card" aria-labelledby="report-health" data-health>
@@ -162,7 +167,8 @@ export class AdminReportPanel extends LitElement {
             ${this.showMarkdown ? 'Hide markdown' : 'Show markdown'}
           </button>
           ${this.showMarkdown && value !== undefined
-            ? html`<button type="button" class="primary" ?disabled=${pending} @click=${() => this.copy()}>Copy markdown</button>`
+            ? html`<button type="button" class="primary" ?disabled=${pending} @click=${() => this.copy()}>
+                Copy markdown</button>`
             : nothing}
         </div>
         <div id="report-md-body" ?hidden=${!this.showMarkdown}>

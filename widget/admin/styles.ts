@@ -341,7 +341,7 @@ export const chartStyles = css`
   }
 `;
 
-/** The Analytics, Report and Alerts sections: filters, headline numbers, verdicts, and their loading and empty states. */
+/** The Analytics, Report and Alerts sections: filters, headline numbers, verdicts, their loading and empty states. */
 export const sectionStyles = css`
   .filters {
     display: flex;

@@ -78,12 +78,19 @@ export function mergeMetrics(parts: AnalyticsMetrics[]): AnalyticsMetrics {
 }
 
 const DAY_MS = 86_400_000;
-export const dayAfter = (day: string, n = 1) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+export const dayAfter = (day: string, n = 1) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
 /** Per tenant, per day (YYYY-MM-DD): the figures as the Worker's rollups hold them. */
 export type AnalyticsStore = Record<string, Record<string, AnalyticsMetrics>>;
 
-export function analyticsAnswer(store: AnalyticsStore, tenants: string[], tenant: string | null, from: string, to: string) {
+export function analyticsAnswer(
+  store: AnalyticsStore,
+  tenants: string[],
+  tenant: string | null,
+  from: string,
+  to: string,
+) {
   const days: AnalyticsDay[] = [];
   for (let day = from; day <= to; day = dayAfter(day)) {
     const parts = tenants.map((t) => store[t]?.[day]).filter((m): m is AnalyticsMetrics => !!m);
@@ -113,7 +120,8 @@ export function emptyReport(date: string, flags: FlagConfig[]): DailyReport {
 }
 
 export function reportMarkdown(r: DailyReport): string {
-  const row = (c: DailyReport['health'][number]) => `| ${c.metric} | ${c.value ?? '–'} | ${c.threshold} | ${c.status} |`;
+  const row = (c: DailyReport['health'][number]) =>
+    `| ${c.metric} | ${c.value ?? '–'} | ${c.threshold} | ${c.status} |`;
   const head = '| Metric | Value | Threshold | Status |\n| --- | --- | --- | --- |';
   return [
     `# Daily rollout report ${r.date}`,
@@ -126,7 +134,8 @@ export function reportMarkdown(r: DailyReport): string {
       '',
       `## ${f.flag}: ${f.verdict}`,
       '',
-      `Rollout ${f.rollout}%${f.target === null ? '' : ` (target ${f.target}%)`}, ${f.enabled ? 'enabled' : 'disabled'}.`,
+      `Rollout ${f.rollout}%${f.target === null ? '' : ` (target ${f.target}%)`}, ` +
+        `${f.enabled ? 'enabled' : 'disabled'}.`,
       '',
       head,
       ...f.checks.map(row),
@@ -188,7 +197,10 @@ export function plausibleDay(tenant: string, day: string, p: Profile): Analytics
     sessions: { attempts, connected, successRate: attempts ? connected / attempts : null },
     connectMs: attempts ? { p50, p95: Math.round(p50 * (2.1 + rnd() * 0.6)) } : { p50: null, p95: null },
     fallbacks: { byReason: Object.fromEntries(Object.entries(byReason).filter(([, v]) => v > 0)) },
-    errors: { byCode: Object.fromEntries(Object.entries(byCode).filter(([, v]) => v > 0)), rate: attempts ? errors / attempts : null },
+    errors: {
+      byCode: Object.fromEntries(Object.entries(byCode).filter(([, v]) => v > 0)),
+      rate: attempts ? errors / attempts : null,
+    },
     modes: { webrtc: Math.round(connected * 0.6), websocket: Math.round(connected * 0.3), text: 0 },
     avatar: { started: avatarStarted, fallbacks: byReason.avatar_failed ?? 0, minutes, costUsd: avatarCost },
     generations: {
@@ -210,6 +222,7 @@ export function seedAnalytics(store: AnalyticsStore, tenant: string, from: strin
 
 export function filterAlerts(alerts: AlertEpisode[], q: { tenant?: string; open?: boolean }): AlertEpisode[] {
   return alerts.filter(
-    (a) => (q.tenant === undefined || a.tenant === q.tenant) && (q.open === undefined || (a.closedAt === null) === q.open),
+    (a) =>
+      (q.tenant === undefined || a.tenant === q.tenant) && (q.open === undefined || (a.closedAt === null) === q.open),
   );
 }

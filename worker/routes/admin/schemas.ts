@@ -1,5 +1,5 @@
-// The admin API's request schemas (flags, usage, analytics; the tenants' live in worker/tenants/model.ts). Apart from the
-// routes, which pull in the D1 stores and the Worker's env, so that the admin console's fake API
+// The admin API's request schemas (flags, usage, analytics; the tenants' live in worker/tenants/model.ts). Apart
+// from the routes, which pull in the D1 stores and the Worker's env, so that the admin console's fake API
 // (test/widget/fakes/admin-api.ts) validates with these very schemas in the browser and its messages cannot drift.
 import * as v from 'valibot';
 
