@@ -36,6 +36,13 @@ export interface ConceptDetail {
   generationId: string;
   concept: Concept;
 }
+/** The visitor chose a concept in the viewer ("Use this design"). */
+export interface SelectDetail {
+  generationId: string;
+  concept: Concept;
+  /** The keywords the concept was drawn from. */
+  keywords: Keywords;
+}
 /** The `voice-buddy-speech` event's detail. */
 export type SpeechDetail = { type: 'started' } | { type: 'ended'; reason: EndReason } | { type: 'fallback'; reason: string };
 
@@ -47,6 +54,7 @@ export interface VoiceBuddyEventDetails {
   'voice-buddy-keywords': KeywordsDetail;
   'voice-buddy-handoff': HandoffDetail;
   'voice-buddy-concept': ConceptDetail;
+  'voice-buddy-select': SelectDetail;
   'voice-buddy-avatar': AvatarDetail;
   'voice-buddy-speech': SpeechDetail;
 }
@@ -54,7 +62,7 @@ export type VoiceBuddyEventName = keyof VoiceBuddyEventDetails;
 export type VoiceBuddyEvents = { [K in VoiceBuddyEventName]: CustomEvent<VoiceBuddyEventDetails[K]> };
 
 /** The events a page may cancel with `preventDefault()`. */
-const CANCELABLE: ReadonlySet<VoiceBuddyEventName> = new Set(['voice-buddy-handoff']);
+const CANCELABLE: ReadonlySet<VoiceBuddyEventName> = new Set(['voice-buddy-handoff', 'voice-buddy-select']);
 
 /**
  * Dispatches one of the widget's events from `target`: bubbles, composed (it leaves the shadow root), cancelable

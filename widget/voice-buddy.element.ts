@@ -44,6 +44,10 @@ import * as view from './voice-buddy.view.ts';
  * @fires voice-buddy-keywords - `{ keywords, source }` with the whole set of design keywords on every change.
  * @fires voice-buddy-handoff - `{ keywords, sessionId, trigger }` before concepts are requested; cancelable: call `preventDefault()` to take over (cart, booking) instead.
  * @fires voice-buddy-concept - `{ generationId, concept: { index, imageUrl, alt } }` for each concept as it arrives.
+ * @fires voice-buddy-select - `{ generationId, concept, keywords }` when the visitor presses "Use this design" in
+ * the concept viewer; cancelable: call `preventDefault()` to take it to booking or a cart yourself. Not cancelled,
+ * the widget tells the assistant which concept was chosen (as the visitor's message) and the assistant confirms.
+ * The viewer closes either way.
  * @fires voice-buddy-speech - `{ type: 'started' }` when a text-mode reply starts to be spoken, `{ type: 'ended', reason }` (`finished` | `interrupted` | `muted`) when it stops, `{ type: 'fallback', reason }` when speech failed and replies go on as silent text (`reason` is an error code).
  * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed', quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality.
  *

@@ -1,6 +1,7 @@
 // The tag's one define module: the sub-elements first, then <voice-buddy>, each only when its tag is not taken (a page
 // that loads the script twice must not throw). Every class module it imports is free of side effects.
 import { defineOnce } from './define.ts';
+import './parts/concept-gallery/concept-viewer.ts';
 import './parts/concept-gallery/concept-gallery.ts';
 import './parts/keyword-chips/keyword-chips.ts';
 import './parts/status-pill/status-pill.ts';
@@ -9,7 +10,7 @@ import { VoiceBuddy } from './voice-buddy.element.ts';
 
 export { VoiceBuddy };
 export type {
-  AvatarDetail, ConceptDetail, ErrorDetail, HandoffDetail, KeywordsDetail, SpeechDetail, StatusChangeDetail, TranscriptDetail,
+  AvatarDetail, ConceptDetail, ErrorDetail, HandoffDetail, KeywordsDetail, SelectDetail, SpeechDetail, StatusChangeDetail, TranscriptDetail,
   VoiceBuddyEventDetails,
 } from './events.ts';
 

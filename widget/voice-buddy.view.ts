@@ -6,6 +6,7 @@ import { micPermissionLabel } from './controllers/mic.ts';
 import type { Conversation } from './controllers/conversation.ts';
 import type { PushToTalkInput } from './controllers/push-to-talk.ts';
 import type { KeywordField } from './keywords/controller.ts';
+import { VIEWER_PARTS } from './parts/concept-gallery/concept-gallery.component.ts';
 import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.component.ts';
 import type { Keywords } from './keywords/types.ts';
 import type { Generation, Mode, SessionStore } from './state/session-store.ts';
@@ -55,13 +56,14 @@ export function conversationView(v: PanelView, greeting: string, designOpen: boo
       @vb-generate=${() => void k.generate('button')}>
       <voice-buddy-keyword-chips part="keywords" exportparts=${KEYWORD_PARTS} ?can-generate=${k.canGenerate()}
         ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
-      <voice-buddy-concept-gallery part="gallery" exportparts=${GALLERY_PARTS}></voice-buddy-concept-gallery>
+      <voice-buddy-concept-gallery part="gallery" exportparts=${GALLERY_PARTS}
+        @vb-say=${(e: CustomEvent<string>) => void c.sendText(e.detail)}></voice-buddy-concept-gallery>
     </div>`;
 }
 
 /** Inner parts of the sub-elements, forwarded so `::part()` reaches them from the page (README, CSS parts). */
 export const KEYWORD_PARTS = 'group, chip, chip-edit, chip-input, chip-remove, undo, add-input, generate-button';
-export const GALLERY_PARTS = 'generation, progress, concept, viewer';
+export const GALLERY_PARTS = ['generation', 'progress', 'concept', ...VIEWER_PARTS].join(', ');
 export const STATUS_PARTS = 'pill, usage';
 export const TRANSCRIPT_PARTS =
   'log, message, message-user, message-assistant, message-tool, message-notice, jump-button, message-status, resend-button';

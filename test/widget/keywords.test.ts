@@ -220,9 +220,10 @@ describe('keywords: extract, show, edit, hand off', () => {
     await sendKeys({ press: 'ArrowRight' });
     expect(gallery(el).activeElement).to.equal(thumbs[1]);
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => gallery(el).querySelector('dialog[open]'), 'viewer did not open');
+    const viewer = () => gallery(el).querySelector('voice-buddy-concept-viewer')!.shadowRoot!;
+    await waitUntil(() => viewer().querySelector('dialog[open]'), 'viewer did not open');
     await sendKeys({ press: 'Escape' });
-    await waitUntil(() => !gallery(el).querySelector('dialog[open]'), 'viewer did not close');
+    await waitUntil(() => !viewer().querySelector('dialog[open]'), 'viewer did not close');
     await expect(el).to.be.accessible();
     el.disconnect();
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../worker/env.ts';
 import { briefItem } from '../../widget/keywords/brief.ts';
+import { chosenMessage } from '../../widget/parts/concept-gallery/concept-caption.ts';
+import { chosenConcept } from '../../worker/realtime/sandbox-reply.ts';
 import { createTenant } from './helpers.ts';
 import { newTicket, openRelay, type RelayClient, type ServerEvent } from './relay-client.ts';
 
@@ -208,5 +210,39 @@ describe('sandbox responder: concepts on request', () => {
     // The brief itself asks for no reply: nothing was said about the chip edits.
     expect(refine.text).not.toMatch(/red/);
     client.close();
+  });
+
+  it('"Use this design": the choice confirmed in the brief\'s words, no new keywords, no redraw', async () => {
+    const t = await createTenant();
+    const { client } = await openRelay(t.publishableKey, 'text', SANDBOX);
+    let from = client.events.length;
+    say(client, 'a small black and grey fine-line wolf with a moon on my forearm');
+    const brief = await turn(client, from);
+    expect(brief.text).toMatch(/shall I draw some concepts\?$/);
+    const keywords = JSON.parse(brief.call!.arguments as string);
+    const output = { type: 'function_call_output', call_id: brief.call!.call_id, output: '{}' } as const;
+    client.send({ type: 'conversation.item.create', item: output });
+    // The widget's own message, as its viewer sends it (widget/parts/concept-gallery/concept-caption.ts).
+    from = client.events.length;
+    say(client, chosenMessage(2, keywords));
+    const chose = await turn(client, from);
+    expect(chose.text).toBe(
+      'Concept 2 it is: a fine-line wolf with a moon in black and grey. Good choice! ' +
+        'Would you like any changes to it, or is it just right as it is?',
+    );
+    expect(calls(chose)).toEqual([]);
+    // A "yes" after it is not a request to draw again: the confirmation offered no concepts.
+    from = client.events.length;
+    say(client, 'yes');
+    expect(calls(await turn(client, from))).not.toContain('generate_concepts');
+    client.close();
+  });
+
+  it('recognises a choice typed by the visitor, and nothing else as one', () => {
+    expect(chosenConcept("I'll take design 3")).toBe(3);
+    expect(chosenConcept('go with concept #1 please')).toBe(1);
+    expect(chosenConcept('I want the concept 2 one')).toBe(2);
+    expect(chosenConcept('draw me 3 concepts')).toBeNull();
+    expect(chosenConcept('a wolf with 2 moons')).toBeNull();
   });
 });

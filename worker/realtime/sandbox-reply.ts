@@ -101,3 +101,22 @@ export function wantsConcepts(text: string, offered: boolean): boolean {
 export function drawingReply(now: Keywords): string {
   return `On it: drawing concepts of ${summary(now)}. They will appear below in a moment.`;
 }
+
+/**
+ * The visitor picked a concept: the widget's "Use this design" message ("I'd like to use concept 2: ...", see
+ * widget/parts/concept-gallery/concept-caption.ts) or the same typed ("I'll take design 3", "go with concept #1").
+ */
+const CHOSEN = /\b(?:use|choose|pick|take|go with|want)\s+(?:the )?(?:concept|design|option) ?(?:#|no\.? ?)?(\d+)\b/i;
+
+export function chosenConcept(text: string): number | null {
+  const m = CHOSEN.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/** Confirms the choice in the brief's words; it offers changes rather than more concepts. */
+export function choiceReply(n: number, k: Keywords): string {
+  const what = k.subject.length || k.elements.length ? motif(k.subject, k.elements, k.style) : '';
+  const colours = k.colors.length ? ` in ${list(k.colors.map(colour))}` : '';
+  const design = what ? `: ${what}${colours}` : '';
+  return `Concept ${n} it is${design}. Good choice! Would you like any changes to it, or is it just right as it is?`;
+}

@@ -15,7 +15,10 @@ import { mergeKeywords } from '../../widget/keywords/merge.ts';
 import { normaliseKeywords } from '../../widget/keywords/normalise.ts';
 import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
 import { CONTEXT_NOTE_PREFIX } from '../../widget/realtime/context-note.ts';
-import { afterToolOutput, drawingReply, isEmpty, offersConcepts, replyTo, VOICE_NEEDS_KEY, wantsConcepts } from './sandbox-reply.ts';
+import {
+  afterToolOutput, choiceReply, chosenConcept, drawingReply, isEmpty, offersConcepts, replyTo, VOICE_NEEDS_KEY,
+  wantsConcepts,
+} from './sandbox-reply.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type ServerEventBody = DistributiveOmit<RealtimeServerEvent, 'event_id'>;
@@ -54,6 +57,8 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
   /** The visitor asked for concepts in this turn; and whether the last reply offered them (so "yes" means go). */
   private conceptsWanted = false;
   private offered = false;
+  /** The concept the visitor just chose (1-based), to be confirmed by the next reply. */
+  private chosen: number | null = null;
   private transcriptChars = 0;
   private active: ActiveResponse | null = null;
 
@@ -208,9 +213,11 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     } else if (item.type === 'message' && item.role === 'user') {
       const text = item.content.map((c) => (c.type === 'input_text' ? (c.text ?? '') : '')).join(' ').trim();
       this.transcriptChars += text.length;
-      if (text) {
+      this.chosen = text ? chosenConcept(text) : null;
+      if (text) this.heardText = true;
+      // A choice repeats the brief in words: nothing in it is new, and it must not read as "draw again".
+      if (text && this.chosen === null) {
         this.keywords = mergeKeywords(this.keywords, extractKeywords(text));
-        this.heardText = true;
         if (wantsConcepts(text, this.offered)) this.conceptsWanted = true;
       }
     } else if (item.type === 'function_call_output') {
@@ -240,12 +247,14 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     let generate = false;
     if (this.heardAudio && !this.heardText) text = VOICE_NEEDS_KEY;
     else if (this.toolOutputPending && !this.heardText) text = afterToolOutput(this.keywords);
+    else if (this.chosen !== null) text = choiceReply(this.chosen, this.keywords);
     else {
       generate = this.conceptsWanted && this.keywords.subject.length + this.keywords.elements.length > 0;
       text = generate ? drawingReply(this.keywords) : replyTo(this.keywordsAtLastReply, this.keywords);
       if (!isEmpty(this.keywords) && JSON.stringify(this.keywords) !== this.lastCalled) call = this.keywords;
     }
     this.heardAudio = this.heardText = this.toolOutputPending = this.conceptsWanted = false;
+    this.chosen = null;
     this.offered = offersConcepts(text);
     this.keywordsAtLastReply = this.keywords;
     if (call) this.lastCalled = JSON.stringify(call);

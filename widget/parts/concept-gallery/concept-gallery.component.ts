@@ -2,17 +2,34 @@ import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
 import { describeKeywords } from '../../keywords/controller.ts';
 import { sessionContext } from '../../state/context.ts';
-import type { Concept, Generation } from '../../state/session-store.ts';
+import type { Generation } from '../../state/session-store.ts';
 import { StoreController } from '../../state/store-controller.ts';
+import type { VoiceBuddyConceptViewer } from './concept-viewer.component.ts';
+
+/** The viewer's parts, forwarded so a page can style them through <voice-buddy>. */
+export const VIEWER_PARTS = [
+  'viewer', 'viewer-position', 'viewer-close', 'viewer-stage', 'viewer-image', 'viewer-previous', 'viewer-next',
+  'viewer-caption', 'select-button', 'download-link',
+];
 
 /**
- * Generations with their progress and concepts, newest first. Arrow keys move between concepts; Enter opens one
- * large; Escape closes it.
+ * Generations with their progress and concepts, newest first. Arrow keys move between concepts; Enter opens one in
+ * the viewer (<voice-buddy-concept-viewer>, concept-viewer.component.ts), whose parts are forwarded.
  * @tag voice-buddy-concept-gallery
  * @csspart generation - one generation
  * @csspart progress - its progress bar
  * @csspart concept - a concept thumbnail button
- * @csspart viewer - the enlarged concept
+ * @csspart viewer - the concept viewer, a modal dialog: previous/next, caption, "Use this design", download
+ * @csspart viewer-position - the viewer's title, "Concept 2 of 3"
+ * @csspart viewer-close - the viewer's close button
+ * @csspart viewer-stage - the area holding the image and the previous and next buttons (swipe here)
+ * @csspart viewer-image - the concept, large
+ * @csspart viewer-previous - previous concept
+ * @csspart viewer-next - next concept
+ * @csspart viewer-caption - what the design is, written from the keywords
+ * @csspart select-button - "Use this design" (fires `voice-buddy-select`)
+ * @csspart download-link - saves the image (or opens it in a new tab when its server does not allow CORS)
+ * @fires vb-say - internal: the visitor chose a concept and nobody took over `voice-buddy-select`
  */
 export class VoiceBuddyConceptGallery extends LitElement {
   static override styles = css`
@@ -28,15 +45,11 @@ export class VoiceBuddyConceptGallery extends LitElement {
     button.thumb:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
     img { display: block; inline-size: 100%; block-size: 100%; object-fit: cover; }
     .error { color: var(--_danger, #b91c1c); }
-    dialog { border: 0; border-radius: 12px; padding: 0.5em; max-inline-size: min(90vw, 640px); background: var(--_bg); color: var(--_fg); }
-    dialog img { max-block-size: 80vh; object-fit: contain; }
-    dialog::backdrop { background: rgb(0 0 0 / 0.6); }
-    dialog p { margin: 0.4em 0 0; font-size: 0.85em; }
-    dialog button { font: inherit; margin-block-start: 0.4em; border: 1px solid var(--_border); border-radius: 999px; background: transparent; color: var(--_fg); padding: 0.3em 0.8em; cursor: pointer; }
   `;
 
   static override properties = { viewing: { state: true } };
-  declare viewing: Concept | null;
+  /** The id of the generation in the viewer. */
+  declare viewing: string | null;
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
   private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$generations] : []));
@@ -57,14 +70,15 @@ export class VoiceBuddyConceptGallery extends LitElement {
     thumbs[(index + step + thumbs.length) % thumbs.length]?.focus();
   }
 
-  private open(concept: Concept) {
-    this.viewing = concept;
-    void this.updateComplete.then(() => this.renderRoot.querySelector('dialog')?.showModal());
+  private async open(g: Generation, position: number, opener: HTMLElement) {
+    this.viewing = g.id;
+    await this.updateComplete;
+    await this.renderRoot.querySelector<VoiceBuddyConceptViewer>('voice-buddy-concept-viewer')?.show(position, opener);
   }
 
-  private close() {
-    this.renderRoot.querySelector('dialog')?.close();
-    this.viewing = null;
+  /** The viewer's message goes on to <voice-buddy>, which sends it as the visitor's. */
+  private forwardSay(e: CustomEvent<string>) {
+    this.dispatchEvent(new CustomEvent('vb-say', { detail: e.detail, bubbles: true }));
   }
 
   private renderGeneration(g: Generation) {
@@ -80,7 +94,9 @@ export class VoiceBuddyConceptGallery extends LitElement {
       ${g.concepts.length
         ? html`<ul @keydown=${this.onKeydown}>
             ${g.concepts.map(
-              (c) => html`<li><button class="thumb" part="concept" aria-label=${`Open concept ${c.index + 1}: ${c.alt}`} @click=${() => this.open(c)}>
+              (c, i) => html`<li><button class="thumb" part="concept"
+                aria-label=${`Open concept ${c.index + 1}: ${c.alt}`}
+                @click=${(e: Event) => void this.open(g, i, e.currentTarget as HTMLElement)}>
                 <img src=${c.imageUrl} alt=${c.alt} loading="lazy" /></button></li>`,
             )}
           </ul>`
@@ -112,14 +128,10 @@ export class VoiceBuddyConceptGallery extends LitElement {
   override render() {
     const generations = this.session.value?.$generations.get() ?? [];
     if (!generations.length) return nothing;
+    const viewing = generations.find((g) => g.id === this.viewing) ?? null;
     return html`${[...generations].reverse().map((g) => this.renderGeneration(g))}
-      ${this.viewing
-        ? html`<dialog part="viewer" aria-label="Concept" @close=${() => (this.viewing = null)}>
-            <img src=${this.viewing.imageUrl} alt=${this.viewing.alt} />
-            <p>${this.viewing.alt}</p>
-            <button @click=${this.close}>Close</button>
-          </dialog>`
-        : nothing}`;
+      <voice-buddy-concept-viewer exportparts=${VIEWER_PARTS.join(', ')} .generation=${viewing}
+        @vb-say=${this.forwardSay}></voice-buddy-concept-viewer>`;
   }
 }
 
