@@ -33,7 +33,8 @@ const NOT_INHERITED = {
   d1_databases: (v) => (v ?? []).map((b) => b.binding),
   r2_buckets: (v) => (v ?? []).map((b) => b.binding),
   kv_namespaces: (v) => (v ?? []).map((b) => b.binding),
-  queues: (v) => [...(v?.producers ?? []).map((b) => b.binding), ...(v?.consumers ?? []).map((c) => `consumer ${c.queue}`)],
+  // Each environment consumes its own queue (another name), so consumers are matched by count, not by queue name.
+  queues: (v) => [...(v?.producers ?? []).map((b) => b.binding), ...(v?.consumers ?? []).map((_, i) => `consumer #${i + 1}`)],
   services: (v) => (v ?? []).map((b) => b.binding),
   durable_objects: (v) => (v?.bindings ?? []).map((b) => b.name),
   analytics_engine_datasets: (v) => (v ?? []).map((b) => b.binding),
@@ -75,6 +76,13 @@ export function checkConfig(raw, env) {
   if (env && !scope) errors.push(`wrangler.toml has no [env.${env}] (environments: ${Object.keys(raw.env ?? {}).join(', ') || 'none'})`);
   for (const { key, name } of env && scope ? missingInEnvironment(raw, env) : []) {
     errors.push(`${key} ${name} is set at the top level of wrangler.toml but not in [env.${env}]: Wrangler does not inherit ${key}, so the ${env} Worker would run without it. Add it there, as the other environments do.`);
+  }
+  // A consumer of a queue its own scope does not produce to would drain another environment's queue (or none).
+  const produced = new Set((scope?.queues?.producers ?? []).map((p) => p.queue));
+  for (const consumer of scope?.queues?.consumers ?? []) {
+    if (!produced.has(consumer.queue)) {
+      errors.push(`${env ? `[[env.${env}.queues.consumers]]` : '[[queues.consumers]]'} consumes "${consumer.queue}", which no producer of that scope sends to: consume the environment's own queue.`);
+    }
   }
   for (const db of scope?.d1_databases ?? []) {
     if (!db.database_id || PLACEHOLDER_ID.test(db.database_id)) {

@@ -1,5 +1,6 @@
 import type { TenantLimits } from './limits/tenant-limits.ts';
 import type { RateLimiter } from './limits/rate-limiter.ts';
+import type { QueueMessage } from './analytics/events.ts';
 import type { RealtimeCall } from './realtime/call.ts';
 import type { Tenant } from './tenants/model.ts';
 
@@ -10,6 +11,8 @@ export interface Env {
   RATE: DurableObjectNamespace<RateLimiter>;
   /** One object per hands-free call: holds its sideband (worker/realtime/call.ts). */
   CALLS: DurableObjectNamespace<RealtimeCall>;
+  /** Analytics events to the queue consumer (worker/analytics/consumer.ts); absent: analytics is off. */
+  ANALYTICS?: Queue<QueueMessage>;
   ASSETS?: Fetcher;
   /** Every widget release deployed so far, under v/<version>/ and v/<major>/ (worker/routes/releases.ts). */
   WIDGET_RELEASES?: R2Bucket;

@@ -2,6 +2,9 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { fileNotFound } from './assets/not-found.ts';
 import { PUBLIC_ASSET_HEADERS } from './assets/policy.ts';
+import { checkAlerts } from './analytics/alerts.ts';
+import { consumeAnalytics } from './analytics/consumer.ts';
+import type { QueueMessage } from './analytics/events.ts';
 import { sweepAvatarSessions } from './avatar/sweep.ts';
 import type { AppEnv, Env } from './env.ts';
 import { ApiError, errorResponse, notFound } from './errors.ts';
@@ -9,6 +12,7 @@ import { adminAuth } from './middleware/admin-auth.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
 import { tenantAuth } from './middleware/tenant.ts';
+import { adminAnalytics } from './routes/admin/analytics.ts';
 import { adminFlags } from './routes/admin/flags.ts';
 import { adminTenants } from './routes/admin/tenants.ts';
 import { adminUsage } from './routes/admin/usage.ts';
@@ -18,6 +22,7 @@ import { generationCallbacks, generations } from './routes/generations.ts';
 import { handoff } from './routes/handoff.ts';
 import { realtime } from './routes/realtime.ts';
 import { calls } from './routes/calls.ts';
+import { events } from './routes/events.ts';
 import { relay } from './routes/relay.ts';
 import { releases } from './routes/releases.ts';
 import { tts } from './routes/tts.ts';
@@ -37,13 +42,15 @@ const v1 = new Hono<AppEnv>()
   .route('/handoff', handoff)
   .route('/generations', generations)
   .route('/avatar', avatar)
-  .route('/tts', tts);
+  .route('/tts', tts)
+  .route('/events', events);
 
 const admin = new Hono<AppEnv>()
   .use(adminAuth)
   .route('/tenants', adminTenants)
   .route('/usage', adminUsage)
-  .route('/flags', adminFlags);
+  .route('/flags', adminFlags)
+  .route('/', adminAnalytics);
 
 /** Headers of the admin console's page and script: nothing but this origin, never framed, no referrer. */
 const CONSOLE_HEADERS = {
@@ -95,10 +102,16 @@ app.onError((err, c) => {
   return errorResponse(c, new ApiError(500, 'internal_error', 'Something went wrong on our side'));
 });
 
-/** Cron trigger (wrangler.toml): closes avatar sessions nobody closed. */
+/** Cron trigger (wrangler.toml): closes avatar sessions nobody closed, then checks the analytics alerts. */
 export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const result = await sweepAvatarSessions(env, controller.scheduledTime);
   if (result.ended || result.closed || result.failed) console.log('avatar sweep', result);
+  await checkAlerts(env, controller.scheduledTime);
 }
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+/** The ANALYTICS queue's consumer (wrangler.toml [[queues.consumers]]). */
+export async function queue(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
+  await consumeAnalytics(batch, env);
+}
+
+export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Env, QueueMessage>;

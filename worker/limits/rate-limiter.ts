@@ -18,7 +18,8 @@ export class RateLimiter extends DurableObject<Env> {
   private current = 0;
   private previous = 0;
 
-  hit(limit: number, windowMs = 60_000, now = Date.now()): RateDecision {
+  /** `cost`: how many units this hit spends (a batch of events spends one per event). */
+  hit(limit: number, windowMs = 60_000, now = Date.now(), cost = 1): RateDecision {
     const start = now - (now % windowMs);
     if (start !== this.windowStart) {
       this.previous = start - this.windowStart === windowMs ? this.current : 0;
@@ -28,8 +29,8 @@ export class RateLimiter extends DurableObject<Env> {
     const elapsed = (now - start) / windowMs;
     const estimate = this.previous * (1 - elapsed) + this.current;
     const reset = Math.max(1, Math.ceil((start + windowMs - now) / 1000));
-    if (estimate + 1 > limit) return { allowed: false, limit, remaining: 0, reset };
-    this.current += 1;
-    return { allowed: true, limit, remaining: Math.max(0, Math.floor(limit - estimate - 1)), reset };
+    if (estimate + cost > limit) return { allowed: false, limit, remaining: Math.max(0, Math.floor(limit - estimate)), reset };
+    this.current += cost;
+    return { allowed: true, limit, remaining: Math.max(0, Math.floor(limit - estimate - cost)), reset };
   }
 }

@@ -26,7 +26,9 @@ function publishableKey(req: Request): string | null {
   const isBeacon = req.method === 'POST' && /\/avatar\/session\/[^/]+\/close$/.test(path);
   // The hands-free callsUrl names its tenant too, so the SDP offer needs no header beyond OpenAI's own two.
   const isCall = req.method === 'POST' && path === '/v1/realtime/calls';
-  return isGetLike || isBeacon || isCall ? new URL(req.url).searchParams.get('key') : null;
+  // Telemetry goes out with sendBeacon or a keepalive fetch as text/plain (no preflight as the page unloads).
+  const isEvents = req.method === 'POST' && path === '/v1/events';
+  return isGetLike || isBeacon || isCall || isEvents ? new URL(req.url).searchParams.get('key') : null;
 }
 
 /** Resolves the tenant from its publishable key and enforces its Origin allowlist; answers CORS preflights. */

@@ -37,6 +37,7 @@ export const OriginSchema = v.pipe(
 );
 
 const count = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
+const fraction = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
 
 export const LimitsPatchSchema = v.strictObject({
   voiceSessionsPerMonth: v.optional(count(10_000_000)),
@@ -71,6 +72,29 @@ export const SettingsSchema = v.strictObject({
       target: v.optional(v.picklist(['sandbox', 'webhook', 'openai-images'])),
       webhookUrl: v.optional(v.nullable(httpsUrl)),
       webhookSecret: v.optional(v.nullable(v.pipe(v.string(), v.minLength(16), v.maxLength(200)))),
+    }),
+  ),
+  /** Widget telemetry (POST /v1/events); `enabled: false` turns it off for every page of the site. */
+  telemetry: v.optional(v.strictObject({ enabled: v.optional(v.boolean()) })),
+  /** Analytics alerts: per-tenant thresholds over the defaults (worker/analytics/checks.ts) and a signed webhook. */
+  alerts: v.optional(
+    v.strictObject({
+      webhookUrl: v.optional(v.nullable(httpsUrl)),
+      webhookSecret: v.optional(v.nullable(v.pipe(v.string(), v.minLength(16), v.maxLength(200)))),
+      thresholds: v.optional(
+        v.strictObject({
+          connectionSuccessMin: v.optional(fraction),
+          errorRateMax: v.optional(fraction),
+          voiceErrorRateMax: v.optional(fraction),
+          ttsP95MsMax: v.optional(count(600_000)),
+          apiP95MsMax: v.optional(count(600_000)),
+          avatarSuccessMin: v.optional(fraction),
+          avatarFailureMax: v.optional(fraction),
+          generationFailureMax: v.optional(fraction),
+          dailyBudgetUsd: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1_000_000))),
+          minSamples: v.optional(v.pipe(count(1_000_000), v.minValue(1))),
+        }),
+      ),
     }),
   ),
   /** How the widget looks on this site. `ownerView`: tokens, rate limits and the model picker, for the site's owners. */
@@ -167,7 +191,10 @@ export const MASK = '********';
 
 /** The view of a tenant an admin sees (and the audit trail keeps): secrets inside settings are masked. */
 export function adminView<T extends Pick<Tenant, 'settings'>>(t: T): T {
-  const handoff = t.settings?.handoff;
-  if (!handoff) return t;
-  return { ...t, settings: { ...t.settings, handoff: { ...handoff, webhookSecret: handoff.webhookSecret ? MASK : null } } };
+  const { handoff, alerts } = t.settings ?? {};
+  if (!handoff && !alerts) return t;
+  const settings = { ...t.settings };
+  if (handoff) settings.handoff = { ...handoff, webhookSecret: handoff.webhookSecret ? MASK : null };
+  if (alerts) settings.alerts = { ...alerts, webhookSecret: alerts.webhookSecret ? MASK : null };
+  return { ...t, settings };
 }

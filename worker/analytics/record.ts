@@ -1,0 +1,37 @@
+// Records server facts without making anyone wait: the send to the ANALYTICS queue runs in waitUntil, after the
+// response, and a failure to send is logged and dropped (analytics never fails a visitor's request).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Env } from '../env.ts';
+import type { QueueMessage, ServerEvent } from './events.ts';
+
+export type Background = (p: Promise<unknown>) => void;
+
+interface Scope {
+  env: Env;
+  tenant: string;
+  background: Background;
+}
+
+/** Set per tenant request (worker/middleware/tenant.ts), so code deep in a call (a provider call) can record. */
+export const analyticsScope = new AsyncLocalStorage<Scope>();
+
+export function sendEvents(env: Env, background: Background, msg: QueueMessage): void {
+  const queue = env.ANALYTICS;
+  if (!queue) return;
+  background(
+    queue.send(msg, { contentType: 'json' }).catch((e: unknown) => {
+      console.warn(JSON.stringify({ event: 'analytics_send_failed', name: (e as Error).name }));
+    }),
+  );
+}
+
+/** A fact of one tenant, recorded from anywhere that has the env and a waitUntil (routes, Durable Objects). */
+export function recordFor(env: Env, background: Background, tenant: string, ...events: ServerEvent[]): void {
+  if (events.length) sendEvents(env, background, { tenant, at: Date.now(), source: 'server', events });
+}
+
+/** A fact of the tenant whose request is running; outside a tenant request it is not recorded. */
+export function record(...events: ServerEvent[]): void {
+  const scope = analyticsScope.getStore();
+  if (scope) recordFor(scope.env, scope.background, scope.tenant, ...events);
+}
