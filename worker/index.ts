@@ -9,6 +9,7 @@ import { sweepAvatarSessions } from './avatar/sweep.ts';
 import type { AppEnv, Env } from './env.ts';
 import { ApiError, errorResponse, notFound } from './errors.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
+import { analyticsContext } from './middleware/analytics.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
 import { tenantAuth } from './middleware/tenant.ts';
@@ -34,6 +35,7 @@ export { RealtimeCall } from './realtime/call.ts';
 
 const v1 = new Hono<AppEnv>()
   .use(tenantAuth)
+  .use(analyticsContext)
   .use(rateLimit)
   .route('/bootstrap', bootstrap)
   .route('/realtime', realtime)

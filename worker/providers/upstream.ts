@@ -1,3 +1,4 @@
+import { record } from '../analytics/record.ts';
 import { ApiError } from '../errors.ts';
 import type { Env } from '../env.ts';
 
@@ -14,19 +15,30 @@ export function upstreamTimeout(env: Env): number {
  */
 export async function callProvider(provider: string, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   let res: Response;
+  const started = Date.now();
+  // Latency and outcome, for analytics (recorded only inside a tenant's request, after its response).
+  const fact = (ok: boolean, code: string) =>
+    record({ name: 'provider_call', provider: providerCode(provider), ms: Date.now() - started, ok, code });
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
+      fact(false, 'provider_timeout');
       throw new ApiError(504, 'provider_timeout', `${provider} did not answer within ${Math.round(timeoutMs / 1000)} s`);
     }
+    fact(false, 'provider_unreachable');
     throw new ApiError(502, 'provider_unreachable', `${provider} could not be reached`);
   }
+  fact(res.ok, `http_${res.status}`);
   if (res.ok) return res;
   logProviderError(provider, url, res.status, await providerErrorFields(res));
   throw providerError(provider, res);
 }
+
+/** "The image webhook" → "image_webhook": a provider's display name as an analytics code. */
+const providerCode = (provider: string) =>
+  provider.replace(/^the\s+/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 48) || 'provider';
 
 /**
  * What a provider's error body says about the cause, for the logs: OpenAI's `error.{type, code, param}`. Its

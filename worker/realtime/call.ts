@@ -1,5 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { RealtimeResponseUsage as Usage } from 'openai/resources/realtime/realtime';
+import { recordFor } from '../analytics/record.ts';
+import { addUsage, emptyTokens, tokensEvent } from '../analytics/usage.ts';
 import type { Env } from '../env.ts';
 import { hangupCall, openaiBase } from '../providers/openai.ts';
 import { providerErrorFields, upstreamTimeout } from '../providers/upstream.ts';
@@ -117,8 +119,11 @@ export class RealtimeCall extends DurableObject<Env> {
     return false;
   }
 
+  private tokens = emptyTokens();
+
   private count(usage: Usage | undefined) {
     this.stats.responses++;
+    addUsage(this.tokens, usage);
     if (!usage) return;
     this.stats.inputTokens += usage.input_tokens ?? 0;
     this.stats.outputTokens += usage.output_tokens ?? 0;
@@ -155,6 +160,9 @@ export class RealtimeCall extends DurableObject<Env> {
       event: 'call_end', tenant: info.tenantId, mode: 'webrtc', sessionId: info.sessionId, model: info.model, callId: info.callId,
       durationMs, endReason: reason, closedBy, hungUp, ...this.stats, upstreamErrors: this.upstreamErrors,
     }));
+    recordFor(this.env, (p) => this.ctx.waitUntil(p), info.tenantId, {
+      name: 'call_end', mode: 'webrtc', ms: durationMs, reason, ok: reason === 'call_ended',
+    }, ...tokensEvent(this.tokens, 'webrtc'));
     await this.env.DB.prepare('UPDATE sessions SET ended_at = ?, end_reason = ?, input_tokens = ?, output_tokens = ? WHERE id = ?')
       .bind(new Date().toISOString(), reason, this.stats.inputTokens, this.stats.outputTokens, info.sessionId)
       .run()

@@ -1,3 +1,5 @@
+import { recordFor, type Background } from '../analytics/record.ts';
+import { addUsage, emptyTokens, reasonCode, tokensEvent, usageOfFrame } from '../analytics/usage.ts';
 import { CLOSE_NORMAL, closeReason, RELAY_CLOSE, type RelayClose, type RelayCloseReason } from '../../widget/contract/relay.ts';
 import type { Env } from '../env.ts';
 import { utcMonth } from '../limits/month.ts';
@@ -97,14 +99,17 @@ export interface RelayContext {
   tenant: Tenant;
   /** A relay ticket's claims (a hands-free ticket is refused at the upgrade). */
   claims: TicketClaims & { mode: 'websocket' | 'text' };
+  /** Keeps the analytics send alive after the session (the request's waitUntil). */
+  background?: Background;
 }
 
 /**
  * Relays one accepted browser WebSocket to OpenAI (or to the sandbox responder) until either side ends.
  * The voice-session unit was taken from the monthly quota when the ticket was issued, so nothing is counted here.
  */
-export function startRelay(client: WebSocket, { env, tenant, claims }: RelayContext): void {
+export function startRelay(client: WebSocket, { env, tenant, claims, background }: RelayContext): void {
   const started = Date.now();
+  const tokenTotals = emptyTokens();
   const limits = tenant.limits;
   const sandbox = isSandbox(env);
   const stats = { bytesIn: 0, bytesOut: 0, eventsIn: 0, eventsOut: 0, refused: 0, stripped: 0 };
@@ -144,6 +149,12 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
       /* already closed */
     }
     log('relay_end', { durationMs: Date.now() - started, closeCode: code, closeReason: reason, closedBy, ...stats, upstreamErrors, ...upstreamFailure });
+    if (background) {
+      recordFor(env, background, tenant.id, {
+        name: 'relay_end', mode: claims.mode, ms: Date.now() - started, bytes: stats.bytesIn + stats.bytesOut,
+        refused: stats.refused, reason: reasonCode(reason), ok: closedBy === 'client',
+      }, ...tokensEvent(tokenTotals, claims.mode));
+    }
   };
 
   const cap = (code: number, key: RelayCloseReason, message: string) =>
@@ -213,6 +224,7 @@ export function startRelay(client: WebSocket, { env, tenant, claims }: RelayCont
       if (overBytes(bytes)) return cap(CLOSE.bytes, 'session_max_bytes', `the session reached its limit of ${limits.sessionMaxBytes} bytes`);
       stats.bytesOut += bytes;
       stats.eventsOut++;
+      addUsage(tokenTotals, usageOfFrame(data));
       const err = upstreamError(data);
       if (err && upstreamErrors.length < 20) upstreamErrors.push(err);
       sendClient(data as string);

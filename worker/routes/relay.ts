@@ -40,7 +40,7 @@ export const relay = new Hono<AppEnv>().get('/ws', async (c) => {
     throw new ApiError(401, 'ticket_used', 'This relay ticket was already used; get a new one from POST /v1/realtime/session');
   }
   const { 0: browser, 1: server } = new WebSocketPair();
-  startRelay(server, { env: c.env, tenant, claims: { ...claims, mode: claims.mode } });
+  startRelay(server, { env: c.env, tenant, claims: { ...claims, mode: claims.mode }, background: (p) => c.executionCtx.waitUntil(p) });
   // A client that offers subprotocols fails the handshake unless one is echoed; never echo the one holding the ticket.
   const headers = protocols.includes('realtime') ? { 'Sec-WebSocket-Protocol': 'realtime' } : undefined;
   return new Response(null, { status: 101, webSocket: browser, headers });
