@@ -27,6 +27,8 @@ export interface BootstrapResponse {
   voice: string;
   sandbox: boolean;
   /** Show the owner's figures (tokens, rate limits) and the model picker: the tenant's `settings.widget.ownerView`. */
+  /** Widget telemetry (POST /v1/events): off when the site turned it off (settings.telemetry.enabled = false). */
+  telemetry?: { enabled: boolean };
   ownerView: boolean;
   avatar: { available: boolean };
   /** Text-mode replies can be spoken (`POST /v1/tts`). */

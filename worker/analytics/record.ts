@@ -35,3 +35,15 @@ export function record(...events: ServerEvent[]): void {
   const scope = analyticsScope.getStore();
   if (scope) recordFor(scope.env, scope.background, scope.tenant, ...events);
 }
+
+/**
+ * A fact of a known tenant from code that may run inside a tenant request (then sent after its response) or not
+ * (a webhook's callback: then the returned promise sends it, and the caller awaits it).
+ */
+export async function recordTenant(env: Env, tenant: string, ...events: ServerEvent[]): Promise<void> {
+  const scope = analyticsScope.getStore();
+  if (scope) return recordFor(env, scope.background, tenant, ...events);
+  const pending: Promise<unknown>[] = [];
+  recordFor(env, (p) => pending.push(p), tenant, ...events);
+  await Promise.all(pending);
+}

@@ -1,3 +1,5 @@
+import { recordTenant } from '../analytics/record.ts';
+import { reasonCode } from '../analytics/usage.ts';
 // Avatar sessions in D1, and the one way a session ends: marked ended once (whoever comes first), then closed at Akool
 // until Akool confirms. Shared by the DELETE, the unload beacon, the failure paths and the cron sweep.
 import type { Env } from '../env.ts';
@@ -118,6 +120,12 @@ export async function endAvatarSession(env: Env, row: AvatarSessionRow, opts: En
       .bind(failed ? 'failed' : 'ended', new Date(opts.at).toISOString(), opts.reason, use.seconds, use.costUsd, row.id)
       .run();
     if (failed && opts.refund && res.meta.changes === 1) await releaseUnit(env, row.tenant_id, 'avatar_session', row.quota_month);
+    if (res.meta.changes === 1) {
+      // Analytics: minutes and cost per started minute, at the rate copied at creation (else the price table's).
+      const rate = row.cost_per_minute_usd > 0 ? { ratePerMinuteUsd: row.cost_per_minute_usd } : {};
+      await recordTenant(env, row.tenant_id, { name: 'avatar_end', ok: !failed, seconds: use.seconds, reason: reasonCode(opts.reason), ...rate })
+        .catch(() => {});
+    }
   }
   const current = (await getAvatarSession(env, row.id)) ?? row;
   if (current.akool_closed === 0) {

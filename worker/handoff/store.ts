@@ -1,3 +1,6 @@
+import type { ServerEvent } from '../analytics/events.ts';
+import { recordTenant } from '../analytics/record.ts';
+import { reasonCode } from '../analytics/usage.ts';
 import type { Keywords } from '../../widget/keywords/types.ts';
 import type { Env } from '../env.ts';
 import { limitsStub } from '../limits/quota.ts';
@@ -88,7 +91,7 @@ async function insertEvent(
   const stage = type === 'progress' ? (data.stage as string) : type === 'done' || type === 'error' ? type : null;
   const errorCode = type === 'error' ? (data.code as string) : null;
   const cap = type === 'done' || type === 'error' ? null : maxEvents;
-  const [inserted] = await env.DB.batch<{ seq: number }>([
+  const [inserted, updated] = await env.DB.batch<{ seq: number }>([
     env.DB.prepare(
       `INSERT INTO generation_events (generation_id, seq, type, data, event_id)
        SELECT ?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM generation_events WHERE generation_id = ?1), ?2, ?3, ?4
@@ -105,10 +108,33 @@ async function insertEvent(
          updated_at = ${NOW},
          completed_at = CASE WHEN ?2 IN ('done', 'error') THEN ${NOW} ELSE completed_at END
        WHERE id = ?1 AND status IN ('queued', 'running')
-         AND (?6 IS NULL OR EXISTS (SELECT 1 FROM generation_events WHERE generation_id = ?1 AND event_id = ?6))`,
+         AND (?6 IS NULL OR EXISTS (SELECT 1 FROM generation_events WHERE generation_id = ?1 AND event_id = ?6))
+       RETURNING tenant_id, created_at`,
     ).bind(id, type, percent, stage, errorCode, eventId),
   ]);
-  return inserted?.results[0]?.seq ?? null;
+  const seq = inserted?.results[0]?.seq ?? null;
+  const row = (updated?.results[0] ?? null) as { tenant_id: string; created_at: string } | null;
+  if (seq !== null && row) await recordGenerationFact(env, row, type, data);
+  return seq;
+}
+
+/** Analytics: a generation's end, and the time to its first concept (every writer of events comes through here). */
+async function recordGenerationFact(
+  env: Env,
+  row: { tenant_id: string; created_at: string },
+  type: Exclude<EventType, 'queued'>,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const ms = Math.max(0, Date.now() - Date.parse(row.created_at.endsWith('Z') ? row.created_at : `${row.created_at}Z`));
+  const fact: ServerEvent | null =
+    type === 'done'
+      ? { name: 'generation_done', ms: Number.isFinite(ms) ? ms : undefined, images: Number(data.concepts) || 0 }
+      : type === 'error'
+        ? { name: 'generation_failed', code: typeof data.code === 'string' ? reasonCode(data.code) : 'unknown' }
+        : type === 'concept' && data.index === 0 && Number.isFinite(ms)
+          ? { name: 'generation_first_concept', ms }
+          : null;
+  if (fact) await recordTenant(env, row.tenant_id, fact).catch(() => {});
 }
 
 /** What became of a callback's event: applied now, applied before (same event id), or refused and why. */

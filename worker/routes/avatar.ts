@@ -1,3 +1,4 @@
+import { record } from '../analytics/record.ts';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import * as v from 'valibot';
@@ -111,7 +112,14 @@ export const avatar = new Hono<AppEnv>()
     if (!c.env.AKOOL_API_KEY) {
       throw new ApiError(409, 'avatar_unavailable', 'The talking avatar is not set up on this server; the voice conversation works without it');
     }
-    const session = await withQuota(c.env, tenant, 'avatar_session', () => openSession(c.env, tenant, body));
+    let session: Awaited<ReturnType<typeof openSession>>;
+    try {
+      session = await withQuota(c.env, tenant, 'avatar_session', () => openSession(c.env, tenant, body));
+    } catch (e) {
+      record({ name: 'avatar_session', ok: false, code: e instanceof ApiError ? e.code : 'avatar_failed' });
+      throw e;
+    }
+    record({ name: 'avatar_session', ok: true });
     return c.json(session, 201);
   })
   // Fresh Agora credentials (a new token) for a session that is still on: the widget asks when Agora warns that

@@ -1,3 +1,4 @@
+import { record } from '../analytics/record.ts';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { parseJson } from '../body.ts';
@@ -36,6 +37,7 @@ export const handoff = new Hono<AppEnv>().post('/', async (c) => {
     await lease.release();
     throw e;
   }
+  record({ name: 'generation_requested' });
   const origin = new URL(c.req.url).origin;
   // waitUntil, not a Durable Object: the work left after this response is short and bounded. The sandbox takes
   // about a second; a webhook is one signed POST (the tenant reports back through the callback, each report its own

@@ -1,3 +1,4 @@
+import { record } from '../analytics/record.ts';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { parseJson } from '../body.ts';
@@ -36,9 +37,13 @@ export const tts = new Hono<AppEnv>().post('/', async (c) => {
   let audio: Awaited<ReturnType<typeof synthesizeStream>>;
   try {
     const { voiceId, source } = await resolveVoice(c.env, tenant, body.voice);
+    const started = Date.now();
     try {
       audio = await synthesizeStream(c.env, body.text, voiceId);
+      // Until ElevenLabs starts streaming: the wait a visitor hears before the reply is spoken.
+      record({ name: 'tts', ok: true, characters, ms: Date.now() - started });
     } catch (e) {
+      record({ name: 'tts', ok: false, code: e instanceof ApiError ? e.code : 'tts_failed' });
       // A voice the page asked for is the caller's mistake; a configured one is the site owner's (502 as it is).
       if (e instanceof VoiceNotFoundError && source === 'request') throw new ApiError(400, 'voice_not_found', `There is no voice "${voiceId}"`);
       if (e instanceof VoiceNotFoundError) console.warn('tts voice not found', { tenant: tenant.id, source, voiceId });
