@@ -70,7 +70,7 @@ describe('POST /v1/events', () => {
     const res = await sendEvents(off.publishableKey, { session: session(), events: [{ name: 'connect_attempt' }] });
     expect(await res.json()).toMatchObject({ accepted: 0, telemetry: 'off' });
     const boot = await call(`/v1/bootstrap?key=${off.publishableKey}`, { headers: { Origin: 'https://studio.example.com' } });
-    expect((await boot.json()).telemetry).toEqual({ enabled: false });
+    expect(((await boot.json()) as { telemetry?: unknown }).telemetry).toEqual({ enabled: false });
     await eventually('the reconnects', () => counter(t.id, 'widget.reconnect'), (n) => n === SESSION_EVENT_CAP + 1);
     expect(await counter(off.id, 'widget.connect_attempt')).toBe(0);
   });

@@ -2,7 +2,7 @@
 // browser only ever receives the Agora credentials Akool mints for the session.
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { providerError, upstreamTimeout } from './upstream.ts';
+import { providerError, providerFact, upstreamTimeout } from './upstream.ts';
 
 const PROVIDER = 'Akool';
 export const AKOOL_DEFAULT_BASE = 'https://openapi.akool.com';
@@ -82,6 +82,7 @@ export function akoolCodeError(code: number | null, res?: Response): AkoolError 
 /** One call: HTTP failures and business codes become ApiErrors; success yields `data`. */
 async function akoolCall(env: Env, path: string, init: RequestInit, timeoutMs = upstreamTimeout(env)): Promise<unknown> {
   let res: Response;
+  const fact = providerFact(PROVIDER);
   try {
     res = await fetch(`${akoolBase(env)}${path}`, {
       ...init,
@@ -92,10 +93,13 @@ async function akoolCall(env: Env, path: string, init: RequestInit, timeoutMs = 
   } catch (e) {
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
+      fact(false, 'provider_timeout');
       throw new ApiError(504, 'provider_timeout', `${PROVIDER} did not answer within ${Math.round(timeoutMs / 100) / 10} s`);
     }
+    fact(false, 'provider_unreachable');
     throw new ApiError(502, 'provider_unreachable', `${PROVIDER} could not be reached`);
   }
+  fact(res.ok, `http_${res.status}`);
   if (res.status === 429) {
     await res.body?.cancel().catch(() => {});
     throw busy(retryAfter(res), null);

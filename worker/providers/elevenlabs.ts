@@ -3,7 +3,7 @@
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import type { Tenant } from '../tenants/model.ts';
-import { providerError, upstreamTimeout } from './upstream.ts';
+import { providerError, providerFact, upstreamTimeout } from './upstream.ts';
 
 const PROVIDER = 'ElevenLabs';
 export const elevenlabsBase = (env: Env) => (env.ELEVENLABS_BASE_URL || 'https://api.elevenlabs.io').replace(/\/+$/, '');
@@ -38,17 +38,21 @@ async function call(env: Env, path: string, init: RequestInit, voiceId?: string)
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new DOMException('timeout', 'TimeoutError')), timeoutMs);
   let res: Response;
+  const fact = providerFact(PROVIDER);
   try {
     res = await fetch(`${elevenlabsBase(env)}${path}`, { ...init, signal: abort.signal });
   } catch (e) {
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
+      fact(false, 'provider_timeout');
       throw new ApiError(504, 'provider_timeout', `${PROVIDER} did not answer within ${Math.round(timeoutMs / 100) / 10} s`);
     }
+    fact(false, 'provider_unreachable');
     throw new ApiError(502, 'provider_unreachable', `${PROVIDER} could not be reached`);
   } finally {
     clearTimeout(timer);
   }
+  fact(res.ok, `http_${res.status}`);
   if (res.ok) return res;
   if (res.status === 404 && voiceId) {
     const body = (await res.json().catch(() => null)) as { detail?: { status?: unknown } } | null;

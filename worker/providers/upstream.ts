@@ -15,10 +15,7 @@ export function upstreamTimeout(env: Env): number {
  */
 export async function callProvider(provider: string, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   let res: Response;
-  const started = Date.now();
-  // Latency and outcome, for analytics (recorded only inside a tenant's request, after its response).
-  const fact = (ok: boolean, code: string) =>
-    record({ name: 'provider_call', provider: providerCode(provider), ms: Date.now() - started, ok, code });
+  const fact = providerFact(provider);
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
@@ -34,6 +31,16 @@ export async function callProvider(provider: string, url: string, init: RequestI
   if (res.ok) return res;
   logProviderError(provider, url, res.status, await providerErrorFields(res));
   throw providerError(provider, res);
+}
+
+/**
+ * Starts timing one provider call; the function it returns records its latency and outcome (`http_<status>`,
+ * `provider_timeout`, `provider_unreachable`) for analytics, inside a tenant's request only, after its response.
+ * Every provider call goes through it (callProvider here, and the ElevenLabs and Akool clients).
+ */
+export function providerFact(provider: string): (ok: boolean, code: string) => void {
+  const started = Date.now();
+  return (ok, code) => record({ name: 'provider_call', provider: providerCode(provider), ms: Date.now() - started, ok, code });
 }
 
 /** "The image webhook" → "image_webhook": a provider's display name as an analytics code. */
