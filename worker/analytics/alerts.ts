@@ -88,7 +88,7 @@ async function notify(env: Env, tenant: Tenant, now: number): Promise<void> {
   ).bind(tenant.id).all<AlertRow>();
   for (const row of results) {
     const body = JSON.stringify({ type: 'analytics.alert', alert: rowToEpisode(row) });
-    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'voice-buddy-webhook/1', ...(await signWebhook(secret, body, now)) };
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'voice-buddy-webhook/1', ...(await signWebhook(secret, body)) };
     try {
       const res = await callProvider('The alert webhook', alerts.webhookUrl, { method: 'POST', headers, body, redirect: 'manual' }, upstreamTimeout(env));
       await res.body?.cancel().catch(() => {});

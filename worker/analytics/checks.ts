@@ -75,8 +75,10 @@ export function runChecks(agg: Aggregate, t: Thresholds, budgetUsd = t.dailyBudg
 }
 
 /** Which checks decide a flag's verdict (besides error_rate, api_p95_ms and cost_usd, which apply to all). */
+export const COMMON_CHECKS = ['error_rate', 'api_p95_ms', 'cost_usd'];
+
 export function checksForFlag(flag: string): string[] {
-  const common = ['error_rate', 'api_p95_ms', 'cost_usd'];
+  const common = COMMON_CHECKS;
   if (flag === 'voice.text') return ['connection_success', ...common];
   if (flag.startsWith('voice.')) return ['connection_success', 'voice_error_rate', ...common];
   if (flag.startsWith('avatar')) return ['avatar_success', 'avatar_failure_rate', ...common];

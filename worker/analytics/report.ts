@@ -2,7 +2,7 @@
 import type { Env } from '../env.ts';
 import { listFlags } from '../flags/store.ts';
 import { listTenants } from '../tenants/store.ts';
-import { checksForFlag, DEFAULT_THRESHOLDS, runChecks, toReportCheck, type Thresholds } from './checks.ts';
+import { checksForFlag, COMMON_CHECKS, DEFAULT_THRESHOLDS, runChecks, toReportCheck, type Thresholds } from './checks.ts';
 import type { DailyReport, ReportFeature } from './contract.ts';
 import { emptyAggregate, loadDays } from './query.ts';
 
@@ -23,11 +23,12 @@ export async function dailyReport(env: Env, date: string, now = Date.now()): Pro
   const features = flags.map((flag): ReportFeature => {
     const mine = checksForFlag(flag.key).map((m) => checks[m]!);
     const failed = mine.filter((c) => c.status === 'fail');
-    const passed = mine.filter((c) => c.status === 'pass');
     const reasons = failed.map((c) => `NO-GO: ${c.metric} is ${c.value}, the rule is ${c.threshold}`);
-    // Cost alone always passes, so it must not be the only evidence for widening a rollout.
-    const evidence = passed.filter((c) => c.metric !== 'cost_usd');
-    if (!failed.length && !evidence.length) reasons.push('NO-GO: not enough data to judge (every check but cost is no_data)');
+    // Evidence for widening is a pass of the feature's own checks (avatar success for the avatar, say); only a flag
+    // with none of its own is judged by the common ones. Cost always passes, so it is never evidence.
+    const own = mine.filter((c) => !COMMON_CHECKS.includes(c.metric));
+    const evidence = (own.length ? own : mine).filter((c) => c.status === 'pass' && c.metric !== 'cost_usd');
+    if (!failed.length && !evidence.length) reasons.push('NO-GO: not enough data to judge (its own checks are no_data)');
     if (!flag.enabled) reasons.push('The flag is off: the verdict says whether turning it on is safe');
     const verdict = failed.length || !evidence.length ? 'NO-GO' : 'GO';
     if (verdict === 'GO') reasons.push(`GO: ${evidence.map((c) => `${c.metric} ${c.value} ${c.threshold}`).join(', ')}`);
