@@ -5,6 +5,7 @@ import { SCRIPT_URL } from './attributes.ts';
 import type * as Avatar from './avatar/avatar.lazy.ts';
 import type * as KeywordTools from './keywords/keywords.lazy.ts';
 import type * as Speech from './tts/speech.lazy.ts';
+import type * as Telemetry from './telemetry/telemetry.lazy.ts';
 
 const chunk = <T>(name: string): Promise<T> => {
   const file = ASSET_FILES.chunks[name];
@@ -15,3 +16,4 @@ const chunk = <T>(name: string): Promise<T> => {
 export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords.lazy');
 export const loadAvatar = () => chunk<typeof Avatar>('avatar.lazy');
 export const loadSpeech = () => chunk<typeof Speech>('speech.lazy');
+export const loadTelemetry = () => chunk<typeof Telemetry>('telemetry.lazy');

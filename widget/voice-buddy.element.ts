@@ -1,3 +1,4 @@
+import { TelemetryHost } from './telemetry/host.ts';
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { A11yController } from './a11y/a11y-controller.ts';
@@ -36,6 +37,7 @@ import * as view from './voice-buddy.view.ts';
  * @attr accent - Accent colour (any CSS colour); overrides the site's branding and `--voice-buddy-accent`.
  * @attr open - Floating variant: whether the panel is open.
  * @attr owner-view - `on` | `off`: show the site owner's figures (tokens used, rate limits) and the model picker. Default: the site's setting (`settings.widget.ownerView`), else `off`: visitors see the state in words only.
+ * @attr telemetry - `on` | `off`: send content-free usage events (README "Analytics") when the site allows it. Default `on`.
  * @attr avatar - `on` | `off`: show the talking avatar while a conversation runs, when the site offers it (the visitor switches it with the avatar button or Alt+V). Default `off`.
  *
  * @fires voice-buddy-status-change - `{ status, previous, mode, reason? }` whenever the conversation state changes (`idle`, `connecting`, `listening`, `thinking`, `speaking`, `reconnecting`, `fallback`, `error`); `reason` says why for `reconnecting`, `fallback` and `error`.
@@ -126,6 +128,7 @@ export class VoiceBuddy extends LitElement {
     open: { type: Boolean, reflect: true },
     avatar: { type: String },
     ownerView: { type: String, attribute: 'owner-view' },
+    telemetry: { type: String },
   };
 
   declare key: string | null;
@@ -143,6 +146,7 @@ export class VoiceBuddy extends LitElement {
   declare open: boolean;
   declare avatar: string | null;
   declare ownerView: string | null;
+  declare telemetry: string | null;
 
   /**
    * This instance's state; shared with the sub-elements through context, with nothing else.
@@ -152,6 +156,7 @@ export class VoiceBuddy extends LitElement {
   // Controllers, in the order they hear a status change: the event first, then the announcement, then the avatar
   // and the speaker that follow the conversation.
   private readonly events = new EventBridge(this, this.store);
+  private readonly telemetryHost = new TelemetryHost(this, this.store);
   private readonly a11y = new A11yController(this, this.store);
   private readonly avatarHost: AvatarHost = new AvatarHost(this, {
     store: this.store,
@@ -192,6 +197,7 @@ export class VoiceBuddy extends LitElement {
     this.greeting = null;
     this.accent = null;
     this.avatar = null;
+    this.telemetry = null;
     this.ownerView = null;
     this.variant = 'inline';
     this.theme = 'light';
