@@ -46,7 +46,7 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
   let session = randomId();
   let visitor: string | undefined;
   void visitorHash(publishableKey).then((v) => (visitor = v));
-  let queue: Event[] = [];
+  const queue: Event[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   const mode = () => MODES[store.$mode.get()];
 
