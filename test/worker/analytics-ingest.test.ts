@@ -36,7 +36,7 @@ describe('POST /v1/events', () => {
       { name: 'connect_attempt', mode: 'text' },
       { name: 'connect_result', mode: 'text', ok: true, ms: 90 },
       { name: 'error', code: 'mic_denied', mode: 'websocket' },
-      { name: 'session_end', mode: 'websocket', ms: 65_000, turns: 4 },
+      { name: 'session_end', mode: 'websocket', ms: 65_000, turns: 4, reason: 'ended' },
     ];
     // sendBeacon's way: key in the URL, text/plain body.
     const res = await sendEvents(t.publishableKey, { session: s, visitor, events }, { type: 'text/plain;charset=UTF-8', viaUrl: true });
@@ -45,7 +45,7 @@ describe('POST /v1/events', () => {
     const a = await eventually('the events in D1', () => getAnalytics(t.id), (r) => r.totals.sessions.attempts === 3);
     expect(a.tenant).toBe(t.id);
     expect(a.days).toHaveLength(1);
-    expect(a.totals.sessions).toEqual({ attempts: 3, connected: 2, successRate: 0.6667 });
+    expect(a.totals.sessions).toEqual({ attempts: 3, connected: 2, successRate: 0.6667, ended: 1, endedBy: { ended: 1 }, turns: 4 });
     expect(a.totals.modes).toEqual({ websocket: 1, text: 1 });
     expect(a.totals.fallbacks.byReason).toEqual({ webrtc_failed: 1 });
     expect(a.totals.errors).toEqual({ byCode: { mic_denied: 1 }, rate: 0.3333 });

@@ -9,7 +9,17 @@ export interface Percentiles {
 
 /** One tenant's (or all tenants') figures over a day or a date range. Rates are fractions 0..1, null when undefined. */
 export interface AnalyticsMetrics {
-  sessions: { attempts: number; connected: number; successRate: number | null };
+  sessions: {
+    attempts: number;
+    connected: number;
+    successRate: number | null;
+    /** Added by the server side (optional, so older fakes still type-check): sessions that reported their end. */
+    ended?: number;
+    /** Ended sessions by how they ended: `ended` (the visitor stopped), `error`, `pagehide` (the page went away). */
+    endedBy?: Record<string, number>;
+    /** Visitor turns in ended sessions. */
+    turns?: number;
+  };
   connectMs: Percentiles;
   fallbacks: { byReason: Record<string, number> };
   errors: { byCode: Record<string, number>; rate: number | null };

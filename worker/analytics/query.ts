@@ -90,7 +90,14 @@ export function metricsOf(agg: Aggregate): AnalyticsMetrics {
   const errors = count(agg, 'widget.error');
   const serverFirst = percentiles(agg, 'server.generation_first_concept');
   return {
-    sessions: { attempts, connected, successRate: ratio(connected, attempts) },
+    sessions: {
+      attempts,
+      connected,
+      successRate: ratio(connected, attempts),
+      ended: count(agg, 'widget.session_end'),
+      endedBy: byValue(agg, 'widget.session_end.reason='),
+      turns: count(agg, 'widget.session_end.turns'),
+    },
     connectMs: percentiles(agg, 'widget.connect_result'),
     fallbacks: { byReason: byValue(agg, 'widget.fallback.reason=') },
     errors: { byCode: byValue(agg, 'widget.error.code='), rate: ratio(errors, attempts) },
