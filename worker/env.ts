@@ -13,6 +13,8 @@ export interface Env {
   CALLS: DurableObjectNamespace<RealtimeCall>;
   /** Analytics events to the queue consumer (worker/analytics/consumer.ts); absent: analytics is off. */
   ANALYTICS?: Queue<QueueMessage>;
+  /** `1`: record no analytics at all (an operator's switch; the bench's baseline). */
+  ANALYTICS_OFF?: string;
   ASSETS?: Fetcher;
   /** Every widget release deployed so far, under v/<version>/ and v/<major>/ (worker/routes/releases.ts). */
   WIDGET_RELEASES?: R2Bucket;

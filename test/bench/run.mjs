@@ -7,6 +7,7 @@ import { buildWidget } from '../../demo/local.mjs';
 import { ensureChromium } from '../chromium.mjs';
 import { printSummary, section, summaryRow } from './report.mjs';
 import { createContext, ROOT, withTimeout } from './support.mjs';
+import * as analytics from './analytics.mjs';
 import * as avatar from './avatar.mjs';
 import * as bundle from './deploy.mjs';
 import * as calls from './calls.mjs';
@@ -31,6 +32,7 @@ const SECTIONS = {
   bundle: { module: bundle, budgetMs: 60_000, browser: false, dist: true },
   calls: { module: calls, budgetMs: 150_000, browser: true, dist: true },
   speech: { module: speech, budgetMs: 120_000, browser: false },
+  analytics: { module: analytics, budgetMs: 120_000, browser: false },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -17,7 +17,8 @@ export const analyticsScope = new AsyncLocalStorage<Scope>();
 
 export function sendEvents(env: Env, background: Background, msg: QueueMessage): void {
   const queue = env.ANALYTICS;
-  if (!queue) return;
+  // ANALYTICS_OFF=1: the operator's switch (and the bench's baseline); nothing is sent, the routes answer as always.
+  if (!queue || env.ANALYTICS_OFF === '1') return;
   background(
     queue.send(msg, { contentType: 'json' }).catch((e: unknown) => {
       console.warn(JSON.stringify({ event: 'analytics_send_failed', name: (e as Error).name }));
