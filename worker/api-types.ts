@@ -1,7 +1,13 @@
 // Shapes of the public API, shared by the Worker and the widget. Types only: the widget never imports Worker code.
+// Requests are the input types of the schemas the routes validate with (./routes/schemas.ts,
+// ./routes/admin/schemas.ts), so the widget cannot send what the Worker would refuse. Answers are declared here once;
+// the routes check theirs against them with `satisfies`.
+import type * as v from 'valibot';
 import type { ApiMode } from '../widget/contract/modes.ts';
-import type { Keywords } from '../widget/keywords/types.ts';
 import type { FlagConfig } from './flags/evaluate.ts';
+import type { Tenant } from './tenants/model.ts';
+import type { ChangeSchema } from './routes/admin/schemas.ts';
+import type { AvatarSessionBody, HandoffBody, SessionBody, TtsBody } from './routes/schemas.ts';
 
 export type { ApiMode };
 
@@ -37,21 +43,15 @@ export interface BootstrapResponse {
 }
 
 /** POST /v1/tts: the answer is audio/mpeg, streamed. */
-export interface TtsRequest {
-  text: string;
-  /** An ElevenLabs voice id; default: the site's voice. */
-  voice?: string;
-  uid?: string;
-}
+export type TtsRequest = v.InferInput<typeof TtsBody>;
 
-export interface SessionRequest {
-  mode: ApiMode;
-  model?: string;
-  voice?: string;
-  uid?: string;
-  /** The visitor's language, ISO-639-1 ("en", "de"): a hint for transcribing their speech. */
-  language?: string;
-}
+/**
+ * POST /v1/realtime/session: the schema's input, but for `voice`, which the widget passes on from the page's `voice`
+ * attribute unchecked (the Worker answers one it does not know with 400 `invalid_request`). `K extends keyof T`
+ * keeps even that field tied to the schema: were `voice` renamed or dropped there, this would not compile.
+ */
+export type SessionRequest = Widen<v.InferInput<typeof SessionBody>, 'voice', string>;
+type Widen<T, K extends keyof T, W> = Omit<T, K> & { [P in K]?: W };
 
 export interface WebRtcSessionResponse {
   mode: 'webrtc';
@@ -87,15 +87,18 @@ export interface RelaySessionResponse {
 
 export type SessionResponse = WebRtcSessionResponse | SandboxSessionResponse | RelaySessionResponse;
 
+/** `details` of `invalid_request`: one entry a problem, `path` dotted from the body's root (`(body)`: the root). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string; requestId: string; details?: unknown };
 }
 
-export interface HandoffRequest {
-  keywords: Keywords;
-  sessionId?: string | null;
-  uid?: string;
-}
+/** POST /v1/handoff */
+export type HandoffRequest = v.InferInput<typeof HandoffBody>;
 
 export interface HandoffResponse {
   generationId: string;
@@ -104,11 +107,8 @@ export interface HandoffResponse {
   target: 'sandbox' | 'webhook' | 'openai-images';
 }
 
-export interface AvatarSessionRequest {
-  avatarId?: string;
-  quality?: 'high' | 'medium' | 'low';
-  uid?: string;
-}
+/** POST /v1/avatar/session (the body may be empty). */
+export type AvatarSessionRequest = v.InferInput<typeof AvatarSessionBody>;
 
 /** POST /v1/avatar/session (201): join Agora with these; `expiresAt` is Unix seconds (Akool ends the session then). */
 export interface AvatarSessionResponse {
@@ -138,16 +138,8 @@ export interface AvatarCloseResponse {
 
 // Feature-flag admin API (worker/routes/admin/flags.ts), shared with the admin console.
 export type { FlagConfig };
-export interface FlagChange {
-  key: string;
-  /** Adds a new flag (off and at 0% unless the change says otherwise); `description` is then required. */
-  create?: boolean;
-  description?: string;
-  enabled?: boolean;
-  rollout?: number;
-  tenants?: string[];
-  prerequisites?: string[];
-}
+/** One change of POST /admin/flags/bulk; `create` adds a new flag (off and at 0% unless the change says otherwise). */
+export type FlagChange = v.InferInput<typeof ChangeSchema>;
 
 export interface FlagHistoryEntry {
   id: number;
@@ -159,4 +151,68 @@ export interface FlagHistoryEntry {
   after: FlagConfig | null;
   note: string;
   rollbackOf: number | null;
+}
+
+/** POST /admin/flags/bulk and /admin/flags/rollback: the whole set after the change, and what it recorded. */
+export interface FlagWriteResult {
+  flags: FlagConfig[];
+  history: FlagHistoryEntry[];
+}
+
+/** GET /admin/flags/history: newest first; `nextCursor` is the `cursor` of the next page, null on the last. */
+export interface HistoryPage {
+  entries: FlagHistoryEntry[];
+  nextCursor: string | null;
+}
+
+/** GET /admin/tenants/:id, PUT /admin/tenants/:id, POST /admin/tenants: secrets inside settings are masked. */
+export interface TenantAnswer {
+  tenant: Tenant;
+}
+
+export interface UsageCount {
+  used: number;
+  limit: number | null;
+}
+
+export interface UsageRow {
+  tenant: string;
+  month?: string;
+  voiceSessions: UsageCount;
+  avatarSessions: UsageCount;
+  generations: UsageCount;
+  /** Characters spoken by text-to-speech (absent from a Worker older than the field). */
+  ttsCharacters?: UsageCount;
+  /** Minutes of ended avatar sessions (per started minute) and their estimated cost at the tenant's rate. */
+  avatarMinutes?: number;
+  avatarCostUsd?: number;
+}
+
+/** GET /admin/usage?tenant=&month= */
+export interface UsageReport {
+  month: string;
+  usage: UsageRow[];
+}
+
+export type ProviderHealth =
+  | {
+      status: 'ok';
+      provider: string;
+      synthTime?: number;
+      audioSize?: number;
+      contentType?: string;
+      mintTime?: number;
+      voiceId?: string;
+      voiceSource?: string;
+    }
+  | { status: 'sandbox'; provider: string; message: string }
+  | { status: 'error'; provider: string; code: string; message: string };
+
+/** GET /v1/voice/ping (admin token): can the providers speak right now? */
+export interface PingReport {
+  status: 'ok' | 'degraded';
+  checkedAt: string;
+  tts: ProviderHealth;
+  openai: ProviderHealth;
+  [provider: string]: unknown;
 }

@@ -1,11 +1,27 @@
 // Typed client of the admin API. Types only come from the Worker (never its code or schema library), so the
-// console breaks at compile time when a response shape changes.
+// console breaks at compile time when a request schema or a response shape changes.
+import type * as v from 'valibot';
+import type {
+  FieldProblem,
+  FlagChange,
+  FlagConfig,
+  FlagHistoryEntry,
+  FlagWriteResult,
+  HistoryPage,
+  PingReport,
+  ProviderHealth,
+  TenantAnswer,
+  UsageCount,
+  UsageReport,
+  UsageRow,
+} from '../../worker/api-types.ts';
 import type { AlertsResponse, AnalyticsResponse, DailyReport } from '../../worker/analytics/contract.ts';
-import type { FlagChange, FlagHistoryEntry } from '../../worker/api-types.ts';
-import type { FlagConfig } from '../../worker/flags/evaluate.ts';
-import type { Tenant, TenantPatch } from '../../worker/tenants/model.ts';
+import type { HistoryQuery, UsageQuery } from '../../worker/routes/admin/schemas.ts';
+import type { Tenant, TenantPatchSchema } from '../../worker/tenants/model.ts';
+import { withQuery } from '../api/query.ts';
 
-export type { FlagConfig, TenantPatch };
+export type { FieldProblem, FlagChange, FlagConfig, FlagHistoryEntry, FlagWriteResult, HistoryPage };
+export type { PingReport, ProviderHealth, UsageCount, UsageReport, UsageRow };
 export type {
   AlertEpisode,
   AlertsResponse,
@@ -20,59 +36,8 @@ export type {
 /** A tenant as `GET /admin/tenants` shows it: secrets inside settings are masked. */
 export type AdminTenant = Tenant;
 
-export type { FlagChange, FlagHistoryEntry };
-
-export interface FlagWriteResult {
-  flags: FlagConfig[];
-  history: FlagHistoryEntry[];
-}
-
-export interface HistoryPage {
-  entries: FlagHistoryEntry[];
-  nextCursor: string | null;
-}
-
-export interface UsageCount {
-  used: number;
-  limit: number | null;
-}
-
-export interface UsageRow {
-  tenant: string;
-  month?: string;
-  voiceSessions: UsageCount;
-  avatarSessions: UsageCount;
-  generations: UsageCount;
-  /** Characters spoken by text-to-speech (absent from a Worker older than the field). */
-  ttsCharacters?: UsageCount;
-  /** Minutes of ended avatar sessions (per started minute) and their estimated cost at the tenant's rate. */
-  avatarMinutes?: number;
-  avatarCostUsd?: number;
-}
-
-export interface UsageReport {
-  month: string;
-  usage: UsageRow[];
-}
-
-export type ProviderHealth =
-  | { status: 'ok'; provider: string; synthTime?: number; audioSize?: number; contentType?: string; mintTime?: number }
-  | { status: 'sandbox'; provider: string; message: string }
-  | { status: 'error'; provider: string; code: string; message: string };
-
-export interface PingReport {
-  status: 'ok' | 'degraded';
-  checkedAt: string;
-  tts: ProviderHealth;
-  openai: ProviderHealth;
-  [provider: string]: unknown;
-}
-
-/** `details` of `invalid_request`: one entry a problem, `path` dotted from the body's root. */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+/** PUT /admin/tenants/:id: what may change; objects (limits, branding, settings) merge one level deep. */
+export type TenantPatch = v.InferInput<typeof TenantPatchSchema>;
 
 /** The Worker's one error shape, `{ error: { code, message, requestId, details } }`, as a thrown value. */
 export class AdminApiError extends Error {
@@ -144,12 +109,12 @@ export class AdminClient {
   }
 
   flagHistory(query: { key?: string; limit?: number; cursor?: string | null } = {}, opts: RequestOptions = {}) {
-    const params = new URLSearchParams();
-    if (query.key) params.set('key', query.key);
-    if (query.limit) params.set('limit', String(query.limit));
-    if (query.cursor) params.set('cursor', query.cursor);
-    const qs = params.toString();
-    return this.request<HistoryPage>('GET', `/admin/flags/history${qs ? `?${qs}` : ''}`, undefined, opts);
+    const path = withQuery<v.InferInput<typeof HistoryQuery>>('/admin/flags/history', {
+      key: query.key || undefined,
+      limit: query.limit ? String(query.limit) : undefined,
+      cursor: query.cursor || undefined,
+    });
+    return this.request<HistoryPage>('GET', path, undefined, opts);
   }
 
   rollback(historyId: number, note?: string) {
@@ -161,12 +126,12 @@ export class AdminClient {
   }
 
   updateTenant(id: string, patch: TenantPatch) {
-    return this.request<{ tenant: AdminTenant }>('PUT', `/admin/tenants/${encodeURIComponent(id)}`, patch);
+    return this.request<TenantAnswer>('PUT', `/admin/tenants/${encodeURIComponent(id)}`, patch);
   }
 
   usage(month?: string, opts: RequestOptions = {}) {
-    const qs = month ? `?month=${encodeURIComponent(month)}` : '';
-    return this.request<UsageReport>('GET', `/admin/usage${qs}`, undefined, opts);
+    const path = withQuery<v.InferInput<typeof UsageQuery>>('/admin/usage', { month: month || undefined });
+    return this.request<UsageReport>('GET', path, undefined, opts);
   }
 
   ping(opts: RequestOptions = {}) {

@@ -1,8 +1,20 @@
+import type * as v from 'valibot';
 import type {
-  ApiErrorBody, AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionRequest, AvatarSessionResponse, BootstrapResponse, HandoffRequest, HandoffResponse, SessionRequest, SessionResponse,
+  ApiErrorBody,
+  AvatarCloseResponse,
+  AvatarCredentialsResponse,
+  AvatarSessionRequest,
+  AvatarSessionResponse,
+  BootstrapResponse,
+  HandoffRequest,
+  HandoffResponse,
+  SessionRequest,
+  SessionResponse,
   TtsRequest,
 } from '../../worker/api-types.ts';
+import type { BootstrapQuery } from '../../worker/routes/schemas.ts';
 import { fromServerError, WidgetError } from './errors.ts';
+import { withQuery } from './query.ts';
 
 /** Talks to the voice-buddy Worker. `fetch` is looked up on each call so a host page's instrumentation still applies. */
 export class ApiClient {
@@ -40,7 +52,8 @@ export class ApiClient {
   }
 
   bootstrap(uid: string): Promise<BootstrapResponse> {
-    return this.request<BootstrapResponse>(`v1/bootstrap?uid=${encodeURIComponent(uid)}`, { method: 'GET' }, 'bootstrap_failed');
+    const path = withQuery<v.InferInput<typeof BootstrapQuery>>('v1/bootstrap', { uid });
+    return this.request<BootstrapResponse>(path, { method: 'GET' }, 'bootstrap_failed');
   }
 
   createSession(body: SessionRequest): Promise<SessionResponse> {

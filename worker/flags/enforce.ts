@@ -1,13 +1,12 @@
 import type { Context } from 'hono';
-import * as v from 'valibot';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import type { Mode } from '../tenants/model.ts';
 import { evaluateFlag, type FlagResult, type ProductFlagKey } from './evaluate.ts';
 import { listFlags } from './store.ts';
 
-/** The widget's stickiness id: its `user-id`, or the random id it keeps in localStorage. */
-export const UidSchema = v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, or . _ : -'));
+/** The widget's stickiness id; declared with the routes' other request schemas. */
+export { UidSchema } from '../routes/schemas.ts';
 
 /** Which flag each voice mode needs. */
 export const MODE_FLAGS: Record<Mode, ProductFlagKey> = { webrtc: 'voice.webrtc', websocket: 'voice.websocket', text: 'voice.text' };

@@ -2,15 +2,13 @@
 // header of our requests; the browser receives audio bytes and nothing else.
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import type { Tenant } from '../tenants/model.ts';
+import { VOICE_ID_PATTERN, type Tenant } from '../tenants/model.ts';
 import { providerError, providerFact, upstreamTimeout } from './upstream.ts';
 
 const PROVIDER = 'ElevenLabs';
 export const elevenlabsBase = (env: Env) => (env.ELEVENLABS_BASE_URL || 'https://api.elevenlabs.io').replace(/\/+$/, '');
 
 export const TTS_MODEL = 'eleven_multilingual_v2';
-/** ElevenLabs voice ids are 20 letters and digits; the pattern allows some slack, never a path. */
-export const VOICE_ID_PATTERN = /^[A-Za-z0-9]{10,40}$/;
 /** How long an isolate trusts the voice list it read (a voice the account loses makes the next request fail anyway). */
 const VOICE_LIST_TTL_MS = 10 * 60_000;
 

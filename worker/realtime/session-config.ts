@@ -4,7 +4,6 @@ import { PLACEMENTS, STYLES } from '../../widget/keywords/vocab.ts';
 import type { Mode, Tenant } from '../tenants/model.ts';
 import { TRANSCRIPTION_MODEL } from './models.ts';
 
-export const VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
 
 const BASE_INSTRUCTIONS =
   'You are a friendly design assistant embedded on a website. Keep spoken answers short (one to three sentences), ' +

@@ -1,31 +1,25 @@
 import { record } from '../analytics/record.ts';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionResponse } from '../api-types.ts';
 import {
   type AvatarSessionRow, closeAvatarSessionRow, endAvatarSession, getAvatarSession, insertAvatarSession, markAvatarReady, MAX_SESSION_SECONDS,
   readyTimeout,
 } from '../avatar/store.ts';
-import { parseJson } from '../body.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { requireFlag, UidSchema } from '../flags/enforce.ts';
+import { requireFlag } from '../flags/enforce.ts';
 import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
 import { AkoolError, AkoolStatus, avatarSessionCredentials, closeAvatarSession, createAvatarSession, NOT_FOUND_CODES } from '../providers/akool.ts';
 import type { Tenant } from '../tenants/model.ts';
+import { json, valid } from '../validator.ts';
+import { AvatarSessionBody, IdParam } from './schemas.ts';
 
 /** Akool's stock avatar, used when neither the request nor the tenant names one. */
 export const DEFAULT_AVATAR_ID = 'dvp_Tristan_cloth2_1080P';
 export const DEFAULT_DURATION_S = 600;
-
-const CreateBody = v.strictObject({
-  avatarId: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,120}$/, 'must be an Akool avatar id (letters, digits, . _ -)'))),
-  // The widget's starting video quality (it picks the Agora stream); Akool v4 has no quality setting at creation.
-  quality: v.optional(v.picklist(['high', 'medium', 'low'], 'must be "high", "medium" or "low"')),
-  uid: v.optional(UidSchema),
-});
 
 /**
  * Creates the session and answers its credentials at once, as Akool's own demo joins right after create: Akool may
@@ -33,7 +27,11 @@ const CreateBody = v.strictObject({
  * forever. The widget joins and waits (bounded by `readyTimeoutMs`) for the avatar to publish; a session that never
  * ran is recorded failed and its unit given back when it is closed (or swept).
  */
-async function openSession(env: Env, tenant: Tenant, body: v.InferOutput<typeof CreateBody>): Promise<AvatarSessionResponse> {
+async function openSession(
+  env: Env,
+  tenant: Tenant,
+  body: v.InferOutput<typeof AvatarSessionBody>,
+): Promise<AvatarSessionResponse> {
   const started = Date.now();
   const settings = tenant.settings.avatar ?? {};
   const avatarId = body.avatarId ?? settings.avatarId ?? DEFAULT_AVATAR_ID;
@@ -81,11 +79,13 @@ async function openSession(env: Env, tenant: Tenant, body: v.InferOutput<typeof 
   return { sessionId: id, agora: created.agora, expiresAt: Math.floor(Date.parse(row.ends_at) / 1000), readyTimeoutMs: readyTimeout(env) };
 }
 
-async function ownedSession(c: Context<AppEnv>): Promise<AvatarSessionRow> {
-  const id = c.req.param('id') ?? '';
-  // Ids are UUIDs; anything else cannot exist, and is answered like an id that does not.
-  const row = /^[0-9a-f-]{36}$/.test(id) ? await getAvatarSession(c.env, id, c.get('tenant').id) : null;
-  if (!row) throw notFound('Avatar session');
+const notOurs = () => notFound('Avatar session');
+/** `:id`, a UUID: anything else cannot exist, and is answered like an id that does not. */
+const sessionId = valid('param', IdParam, notOurs);
+
+async function ownedSession(c: Context<AppEnv>, id: string): Promise<AvatarSessionRow> {
+  const row = await getAvatarSession(c.env, id, c.get('tenant').id);
+  if (!row) throw notOurs();
   return row;
 }
 
@@ -101,9 +101,9 @@ const closeView = (r: AvatarSessionRow): AvatarCloseResponse => ({
 });
 
 export const avatar = new Hono<AppEnv>()
-  .post('/session', async (c) => {
+  .post('/session', json(AvatarSessionBody, { optional: true }), async (c) => {
     const tenant = c.get('tenant');
-    const body = await parseJson(c, CreateBody, { optional: true });
+    const body = c.req.valid('json');
     await requireFlag(c, 'avatar', body.uid);
     if (tenant.settings.avatar?.enabled !== true) {
       throw new ApiError(403, 'avatar_not_enabled', 'The talking avatar is not enabled for this site');
@@ -120,12 +120,12 @@ export const avatar = new Hono<AppEnv>()
       throw e;
     }
     record({ name: 'avatar_session', ok: true });
-    return c.json(session, 201);
+    return c.json(session satisfies AvatarSessionResponse, 201);
   })
   // Fresh Agora credentials (a new token) for a session that is still on: the widget asks when Agora warns that
   // its token expires in 30 s. No flag check, like the close: a running session keeps running.
-  .get('/session/:id/credentials', async (c) => {
-    const row = await ownedSession(c);
+  .get('/session/:id/credentials', sessionId, async (c) => {
+    const row = await ownedSession(c, c.req.valid('param').id);
     c.header('Cache-Control', 'no-store');
     if (row.status === 'ended' || row.status === 'failed') throw gone();
     const { status, agora } = await avatarSessionCredentials(c.env, row.akool_id);
@@ -134,18 +134,22 @@ export const avatar = new Hono<AppEnv>()
       throw gone();
     }
     if (status === AkoolStatus.PROCESSING && row.status === 'creating') await markAvatarReady(c.env, row.id, Date.now());
-    const body: AvatarCredentialsResponse = { sessionId: row.id, agora, status: status === AkoolStatus.PROCESSING ? 'ready' : 'starting' };
-    return c.json(body);
+    const answer = {
+      sessionId: row.id,
+      agora,
+      status: status === AkoolStatus.PROCESSING ? 'ready' : 'starting',
+    } satisfies AvatarCredentialsResponse;
+    return c.json(answer);
   })
   // No flag check on the way out: a session opened before a flag was switched off must still be closable.
-  .delete('/session/:id', async (c) => {
-    const row = await ownedSession(c);
+  .delete('/session/:id', sessionId, async (c) => {
+    const row = await ownedSession(c, c.req.valid('param').id);
     return c.json(closeView(await closeAvatarSessionRow(c.env, row, { reason: 'closed', at: Date.now() })));
   })
   // navigator.sendBeacon on page unload: the key comes as ?key= (beacons cannot set headers), the body is whatever the
   // page sent (ignored). The page is going away, so the close at Akool finishes after the answer.
-  .post('/session/:id/close', async (c) => {
-    const row = await ownedSession(c);
+  .post('/session/:id/close', sessionId, async (c) => {
+    const row = await ownedSession(c, c.req.valid('param').id);
     const ended = await closeAvatarSessionRow(c.env, row, { reason: 'unload', at: Date.now(), background: (p) => c.executionCtx.waitUntil(p) });
     return c.json(closeView(ended), 202);
   });

@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import type { BootstrapResponse, FlagResult } from '../api-types.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { isSandbox } from '../providers/openai.ts';
-import * as v from 'valibot';
-import { validate } from '../body.ts';
-import { MODE_FLAGS, UidSchema } from '../flags/enforce.ts';
+import { MODE_FLAGS } from '../flags/enforce.ts';
 import { evaluateFlags } from '../flags/evaluate.ts';
 import { listFlags } from '../flags/store.ts';
 import { MODES, type Mode, type Tenant } from '../tenants/model.ts';
+import { valid } from '../validator.ts';
+import { BootstrapQuery } from './schemas.ts';
 
 const MODE_PREFERENCE: readonly Mode[] = MODES;
 
@@ -64,13 +64,11 @@ async function etagOf(body: string): Promise<string> {
   return `"${hex}"`;
 }
 
-const BootstrapQuery = v.object({ uid: v.optional(UidSchema) });
-
-export const bootstrap = new Hono<AppEnv>().get('/', async (c) => {
+export const bootstrap = new Hono<AppEnv>().get('/', valid('query', BootstrapQuery), async (c) => {
   const tenant = c.get('tenant');
   // Flags are evaluated for the unit (uid, else tenant), so the body, and with it the ETag, follows every flag change
   // that changes what this unit gets.
-  const { uid } = validate(BootstrapQuery, c.req.query());
+  const { uid } = c.req.valid('query');
   const flags = evaluateFlags(await listFlags(c.env), { tenantId: tenant.id, uid: uid ?? null });
   const body = JSON.stringify(publicConfig(tenant, c.env, flags));
   const etag = await etagOf(body);

@@ -1,19 +1,18 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { Keywords } from '../../widget/keywords/types.ts';
-import { validate } from '../body.ts';
+import { readLimited, validate } from '../body.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { altText } from '../handoff/prompt.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../handoff/signature.ts';
 import { eventStream } from '../handoff/sse.ts';
 import { appendCallbackEvent, concepts, conceptSeq, expireIfStalled, getGeneration, isTerminal, lastSeq } from '../handoff/store.ts';
+import { valid } from '../validator.ts';
+import { IdParam } from './schemas.ts';
 
-const idParam = (id: string) => {
-  // Ids are UUIDs; anything else cannot exist, and is answered like an id that does not.
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw notFound('Generation');
-  return id;
-};
+/** `:id`, a UUID: anything else cannot exist, and is answered like an id that does not. */
+const generationId = valid('param', IdParam, () => notFound('Generation'));
 
 function lastEventId(c: { req: { header(name: string): string | undefined; query(name: string): string | undefined } }): number {
   const raw = c.req.header('last-event-id') ?? c.req.query('lastEventId');
@@ -28,8 +27,8 @@ function lastEventId(c: { req: { header(name: string): string | undefined; query
 
 /** Tenant-facing reads: only the tenant that owns a generation sees it; for any other it does not exist. */
 export const generations = new Hono<AppEnv>()
-  .get('/:id', async (c) => {
-    const id = idParam(c.req.param('id'));
+  .get('/:id', generationId, async (c) => {
+    const { id } = c.req.valid('param');
     let g = await getGeneration(c.env, id, c.get('tenant').id);
     if (!g) throw notFound('Generation');
     if (await expireIfStalled(c.env, g)) g = (await getGeneration(c.env, id))!;
@@ -51,8 +50,8 @@ export const generations = new Hono<AppEnv>()
       },
     });
   })
-  .get('/:id/events', async (c) => {
-    const id = idParam(c.req.param('id'));
+  .get('/:id/events', generationId, async (c) => {
+    const { id } = c.req.valid('param');
     const after = lastEventId(c);
     const g = await getGeneration(c.env, id, c.get('tenant').id);
     if (!g) throw notFound('Generation');
@@ -101,31 +100,8 @@ const CallbackBody = v.variant('type', [
   }),
 ]);
 
-const CALLBACK_MAX_BYTES = 64 * 1024;
 const MAX_EVENTS = 200;
 
-async function readRaw(req: Request): Promise<string> {
-  if (Number(req.headers.get('content-length') ?? '0') > CALLBACK_MAX_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = req.body?.getReader();
-  for (;;) {
-    const step = reader ? await reader.read() : { done: true as const, value: undefined };
-    if (step.done) break;
-    total += step.value.byteLength;
-    if (total > CALLBACK_MAX_BYTES) {
-      await reader!.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(step.value);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(await new Blob(chunks).arrayBuffer());
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'The request body is not valid UTF-8');
-  }
-}
-const tooLarge = () => new ApiError(413, 'payload_too_large', `The request body is larger than ${CALLBACK_MAX_BYTES / 1024} KB`);
 const badSignature = () => new ApiError(401, 'invalid_signature', 'The callback signature is missing, wrong or outside the 5-minute window');
 
 /**
@@ -133,9 +109,9 @@ const badSignature = () => new ApiError(401, 'invalid_signature', 'The callback 
  * under the tenant's webhook secret and not by publishable key and Origin. It is mounted ahead of the tenant API
  * (see worker/index.ts) so the key middleware never runs for it.
  */
-export const generationCallbacks = new Hono<AppEnv>().post('/:id/callback', async (c) => {
-  const id = idParam(c.req.param('id'));
-  const raw = await readRaw(c.req.raw);
+export const generationCallbacks = new Hono<AppEnv>().post('/:id/callback', generationId, async (c) => {
+  const { id } = c.req.valid('param');
+  const raw = await readLimited(c.req.raw);
   const g = await getGeneration(c.env, id);
   if (!g || g.target !== 'webhook') throw notFound('Generation');
   const tenant = await c.env.DB.prepare('SELECT settings FROM tenants WHERE id = ?').bind(g.tenant_id).first<{ settings: string }>();

@@ -1,26 +1,21 @@
 import { record } from '../analytics/record.ts';
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { parseJson } from '../body.ts';
+import type { HandoffResponse } from '../api-types.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { requireFlag, UidSchema } from '../flags/enforce.ts';
+import { requireFlag } from '../flags/enforce.ts';
 import { runGeneration, resolveTarget } from '../handoff/dispatch.ts';
 import { buildPrompt } from '../handoff/prompt.ts';
 import { createGeneration } from '../handoff/store.ts';
-import { KeywordsSchema, tidyKeywords } from '../keywords.ts';
+import { tidyKeywords } from '../keywords.ts';
 import { consumeQuota } from '../limits/quota.ts';
 import { utcMonth } from '../limits/month.ts';
+import { json } from '../validator.ts';
+import { HandoffBody } from './schemas.ts';
 
-const HandoffRequest = v.strictObject({
-  keywords: KeywordsSchema,
-  sessionId: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, or . _ : -'))), null),
-  uid: v.optional(UidSchema),
-});
-
-export const handoff = new Hono<AppEnv>().post('/', async (c) => {
+export const handoff = new Hono<AppEnv>().post('/', json(HandoffBody), async (c) => {
   const tenant = c.get('tenant');
-  const body = await parseJson(c, HandoffRequest);
+  const body = c.req.valid('json');
   await requireFlag(c, 'keywords.handoff', body.uid);
   const keywords = tidyKeywords(body.keywords);
   if (keywords.subject.length === 0 && keywords.elements.length === 0) {
@@ -50,5 +45,7 @@ export const handoff = new Hono<AppEnv>().post('/', async (c) => {
   const events = new URL(`/v1/generations/${id}/events`, origin);
   // EventSource cannot send headers; the publishable key is public, so it may ride in the URL.
   events.searchParams.set('key', tenant.publishableKey);
-  return c.json({ generationId: id, eventsUrl: events.toString(), statusUrl: `${origin}/v1/generations/${id}`, target }, 202);
+  const statusUrl = `${origin}/v1/generations/${id}`;
+  const answer = { generationId: id, eventsUrl: events.toString(), statusUrl, target };
+  return c.json(answer satisfies HandoffResponse, 202);
 });

@@ -1,27 +1,19 @@
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { parseJson } from '../body.ts';
+import type { RelaySessionResponse, SandboxSessionResponse, WebRtcSessionResponse } from '../api-types.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { MODE_FLAGS, requireFlag } from '../flags/enforce.ts';
 import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
 import { createClientSecret, isSandbox, openaiBase } from '../providers/openai.ts';
-import { buildSessionConfig, VOICES } from '../realtime/session-config.ts';
+import { buildSessionConfig } from '../realtime/session-config.ts';
 import { CALL_TICKET_TTL_S, signTicket, TICKET_TTL_S } from '../realtime/ticket.ts';
-import { MODES } from '../tenants/model.ts';
+import { json } from '../validator.ts';
+import { SessionBody } from './schemas.ts';
 
-const SessionRequest = v.strictObject({
-  mode: v.picklist(MODES, 'must be "webrtc", "websocket" or "text"'),
-  model: v.optional(v.pipe(v.string(), v.maxLength(64))),
-  voice: v.optional(v.picklist(VOICES, `must be one of ${VOICES.join(', ')}`)),
-  uid: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letters, digits, or . _ : -'))),
-  language: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}$/, 'must be an ISO-639-1 code such as "en"'))),
-});
-
-export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
+export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), async (c) => {
   const tenant = c.get('tenant');
-  const body = await parseJson(c, SessionRequest);
+  const body = c.req.valid('json');
   if (!tenant.allowedModes.includes(body.mode)) {
     throw new ApiError(400, 'mode_not_allowed', `Mode "${body.mode}" is not enabled for this site`);
   }
@@ -43,7 +35,9 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
   if (body.mode === 'webrtc') {
     if (isSandbox(c.env)) {
       // No key to mint with: the widget moves to the relay, whose sandbox responder needs no key.
-      return c.json({ mode: 'sandbox', requestedMode: 'webrtc', sessionId, reason: 'Voice needs an OpenAI key on the server; running the sandbox.' }, 201);
+      const reason = 'Voice needs an OpenAI key on the server; running the sandbox.';
+      const answer = { mode: 'sandbox', requestedMode: 'webrtc', sessionId, reason } satisfies SandboxSessionResponse;
+      return c.json(answer, 201);
     }
     const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice, language: body.language });
     const summary = { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: (session.tools ?? []).map((t) => ('name' in t ? t.name : undefined)).filter((n): n is string => Boolean(n)) };
@@ -52,7 +46,16 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
       // expires and can rewrite the instructions and tools over the data channel; no sessionMaxSeconds applies.
       const secret = await withQuota(c.env, tenant, 'voice_session', () => createClientSecret(c.env, session));
       record('webrtc');
-      return c.json({ mode: 'webrtc', sessionId, clientSecret: { value: secret.value, expiresAt: secret.expiresAt }, expiresAt: secret.expiresAt, model, callsUrl: `${openaiBase(c.env)}/v1/realtime/calls`, session: summary }, 201);
+      const answer = {
+        mode: 'webrtc',
+        sessionId,
+        clientSecret: { value: secret.value, expiresAt: secret.expiresAt },
+        expiresAt: secret.expiresAt,
+        model,
+        callsUrl: `${openaiBase(c.env)}/v1/realtime/calls`,
+        session: summary,
+      } satisfies WebRtcSessionResponse;
+      return c.json(answer, 201);
     }
     // The Worker creates the call (POST /v1/realtime/calls with this ticket): no OpenAI credential in the browser.
     const exp = Math.floor(Date.now() / 1000) + CALL_TICKET_TTL_S;
@@ -62,7 +65,16 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
     record('webrtc');
     const callsUrl = new URL('/v1/realtime/calls', c.req.url);
     callsUrl.searchParams.set('key', tenant.publishableKey);
-    return c.json({ mode: 'webrtc', sessionId, ticket, expiresAt: exp, model, callsUrl: callsUrl.toString(), session: summary }, 201);
+    const answer = {
+      mode: 'webrtc',
+      sessionId,
+      ticket,
+      expiresAt: exp,
+      model,
+      callsUrl: callsUrl.toString(),
+      session: summary,
+    } satisfies WebRtcSessionResponse;
+    return c.json(answer, 201);
   }
 
   // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
@@ -75,5 +87,14 @@ export const realtime = new Hono<AppEnv>().post('/session', async (c) => {
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   wsUrl.searchParams.set('key', tenant.publishableKey);
   wsUrl.searchParams.set('ticket', ticket);
-  return c.json({ mode: body.mode, sessionId, ticket, wsUrl: wsUrl.toString(), expiresAt: exp, model, sandbox: isSandbox(c.env) }, 201);
+  const answer = {
+    mode: body.mode,
+    sessionId,
+    ticket,
+    wsUrl: wsUrl.toString(),
+    expiresAt: exp,
+    model,
+    sandbox: isSandbox(c.env),
+  } satisfies RelaySessionResponse;
+  return c.json(answer, 201);
 });

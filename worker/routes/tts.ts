@@ -1,21 +1,12 @@
 import { record } from '../analytics/record.ts';
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { parseJson } from '../body.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { requireFlag, UidSchema } from '../flags/enforce.ts';
+import { requireFlag } from '../flags/enforce.ts';
 import { consumeQuota } from '../limits/quota.ts';
-import { resolveVoice, synthesizeStream, VOICE_ID_PATTERN, VoiceNotFoundError } from '../providers/elevenlabs.ts';
-
-/** One request is a sentence or a few; a whole long reply still fits. */
-export const MAX_TTS_CHARACTERS = 2000;
-
-const TtsBody = v.strictObject({
-  text: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_TTS_CHARACTERS, `must be at most ${MAX_TTS_CHARACTERS} characters`)),
-  voice: v.optional(v.pipe(v.string(), v.regex(VOICE_ID_PATTERN, 'must be an ElevenLabs voice id (10-40 letters and digits)'))),
-  uid: v.optional(UidSchema),
-});
+import { resolveVoice, synthesizeStream, VoiceNotFoundError } from '../providers/elevenlabs.ts';
+import { json } from '../validator.ts';
+import { TtsBody } from './schemas.ts';
 
 /** What ElevenLabs bills: characters, counted as code points (an emoji is one, not two). */
 export const ttsCharacters = (text: string) => [...text].length;
@@ -25,9 +16,9 @@ export const ttsCharacters = (text: string) => [...text].length;
  * (audio/mpeg). The characters count against the tenant's monthly `ttsCharactersPerMonth` before anything is asked
  * of ElevenLabs, and go back if it does not answer with audio.
  */
-export const tts = new Hono<AppEnv>().post('/', async (c) => {
+export const tts = new Hono<AppEnv>().post('/', json(TtsBody), async (c) => {
   const tenant = c.get('tenant');
-  const body = await parseJson(c, TtsBody);
+  const body = c.req.valid('json');
   await requireFlag(c, 'tts', body.uid);
   if (!c.env.ELEVENLABS_API_KEY) {
     throw new ApiError(409, 'tts_unavailable', 'Spoken replies are not set up on this server; the conversation works as text');

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { PingReport } from '../api-types.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
@@ -53,5 +54,5 @@ export const voicePing = new Hono<AppEnv>().get('/ping', adminAuth, async (c) =>
   const [tts, openai] = await Promise.all([ttsHealth(c.env), openaiHealth(c.env)]);
   const status = tts.status === 'error' || openai.status === 'error' ? 'degraded' : 'ok';
   c.header('Cache-Control', 'no-store');
-  return c.json({ status, checkedAt: new Date().toISOString(), tts, openai });
+  return c.json({ status, checkedAt: new Date().toISOString(), tts, openai } satisfies PingReport);
 });

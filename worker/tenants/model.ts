@@ -18,6 +18,13 @@ export const DEFAULT_LIMITS = {
 };
 export type Limits = typeof DEFAULT_LIMITS;
 
+/** ElevenLabs voice ids are 20 letters and digits; the pattern allows some slack, never a path. */
+export const VOICE_ID_PATTERN = /^[A-Za-z0-9]{10,40}$/;
+export const VoiceIdSchema = v.pipe(
+  v.string(),
+  v.regex(VOICE_ID_PATTERN, 'must be an ElevenLabs voice id (10-40 letters and digits)'),
+);
+
 const color = v.pipe(v.string(), v.regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i, 'must be a hex colour like #1a2b3c'));
 const httpsUrl = v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'));
 
@@ -64,7 +71,7 @@ export const SettingsSchema = v.strictObject({
   tts: v.optional(
     v.strictObject({
       // An ElevenLabs voice id of the server's account; null or absent: ELEVENLABS_VOICE_ID, else a voice it lists.
-      voiceId: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9]{10,40}$/, 'must be an ElevenLabs voice id (10-40 letters and digits)')))),
+      voiceId: v.optional(v.nullable(VoiceIdSchema)),
     }),
   ),
   handoff: v.optional(

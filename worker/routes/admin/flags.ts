@@ -1,23 +1,25 @@
 import { Hono } from 'hono';
-import { parseJson, validate } from '../../body.ts';
+import type { FlagWriteResult, HistoryPage } from '../../api-types.ts';
 import type { AppEnv } from '../../env.ts';
 import { applyFlagChanges, flagHistory, readFlags, rollbackFlag } from '../../flags/store.ts';
 import { adminActor } from '../../middleware/admin-auth.ts';
+import { json, valid } from '../../validator.ts';
 import { BulkSchema, HistoryQuery, RollbackSchema } from './schemas.ts';
 
 export const adminFlags = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ flags: await readFlags(c.env) }))
-  .post('/bulk', async (c) => {
-    const { changes, note } = await parseJson(c, BulkSchema);
+  .post('/bulk', json(BulkSchema), async (c) => {
+    const { changes, note } = c.req.valid('json');
     const result = await applyFlagChanges(c.env, changes, { actor: adminActor(c.req.raw), note });
-    return c.json(result);
+    return c.json(result satisfies FlagWriteResult);
   })
-  .get('/history', async (c) => {
-    const q = validate(HistoryQuery, c.req.query());
-    return c.json(await flagHistory(c.env, { key: q.key, limit: q.limit ?? 20, before: q.cursor }));
+  .get('/history', valid('query', HistoryQuery), async (c) => {
+    const q = c.req.valid('query');
+    const page = await flagHistory(c.env, { key: q.key, limit: q.limit ?? 20, before: q.cursor });
+    return c.json(page satisfies HistoryPage);
   })
-  .post('/rollback', async (c) => {
-    const { historyId, note } = await parseJson(c, RollbackSchema);
-    const result = await rollbackFlag(c.env, historyId, { actor: adminActor(c.req.raw), note: note ?? `Rollback of #${historyId}` });
-    return c.json(result);
+  .post('/rollback', json(RollbackSchema), async (c) => {
+    const { historyId, note } = c.req.valid('json');
+    const meta = { actor: adminActor(c.req.raw), note: note ?? `Rollback of #${historyId}` };
+    return c.json((await rollbackFlag(c.env, historyId, meta)) satisfies FlagWriteResult);
   });

@@ -21,7 +21,7 @@ const RolloutSchema = v.pipe(
   v.check((r) => Math.abs(r * 100 - Math.round(r * 100)) < 1e-6, 'must have at most two decimals'),
 );
 
-const ChangeSchema = v.pipe(
+export const ChangeSchema = v.pipe(
   v.strictObject({
     key: FlagKeySchema,
     create: v.optional(v.boolean()),

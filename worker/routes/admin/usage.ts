@@ -1,15 +1,16 @@
 import { Hono } from 'hono';
 import { avatarUsageByTenant } from '../../avatar/store.ts';
-import { validate } from '../../body.ts';
+import type { UsageReport } from '../../api-types.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { limitsStub } from '../../limits/quota.ts';
 import { utcMonth } from '../../limits/month.ts';
 import { getTenant, listTenants } from '../../tenants/store.ts';
+import { valid } from '../../validator.ts';
 import { UsageQuery } from './schemas.ts';
 
-export const adminUsage = new Hono<AppEnv>().get('/', async (c) => {
-  const query = validate(UsageQuery, c.req.query());
+export const adminUsage = new Hono<AppEnv>().get('/', valid('query', UsageQuery), async (c) => {
+  const query = c.req.valid('query');
   const month = query.month ?? utcMonth();
   const tenants = query.tenant ? [await getTenant(c.env, query.tenant)] : await listTenants(c.env);
   if (tenants[0] === null) throw new ApiError(404, 'not_found', `Tenant "${query.tenant}" not found`);
@@ -30,5 +31,5 @@ export const adminUsage = new Hono<AppEnv>().get('/', async (c) => {
       };
     }),
   );
-  return c.json({ month, usage: rows });
+  return c.json({ month, usage: rows } satisfies UsageReport);
 });
