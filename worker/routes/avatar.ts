@@ -14,7 +14,7 @@ import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
 import { AkoolError, AkoolStatus, avatarSessionCredentials, closeAvatarSession, createAvatarSession, NOT_FOUND_CODES } from '../providers/akool.ts';
 import type { Tenant } from '../tenants/model.ts';
-import { json, valid } from '../validator.ts';
+import { json, param } from '../validator.ts';
 import { AvatarSessionBody, IdParam } from './schemas.ts';
 
 /** Akool's stock avatar, used when neither the request nor the tenant names one. */
@@ -81,7 +81,7 @@ async function openSession(
 
 const notOurs = () => notFound('Avatar session');
 /** `:id`, a UUID: anything else cannot exist, and is answered like an id that does not. */
-const sessionId = valid('param', IdParam, notOurs);
+const sessionId = param(IdParam, notOurs);
 
 async function ownedSession(c: Context<AppEnv>, id: string): Promise<AvatarSessionRow> {
   const row = await getAvatarSession(c.env, id, c.get('tenant').id);

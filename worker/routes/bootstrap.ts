@@ -6,7 +6,7 @@ import { MODE_FLAGS } from '../flags/enforce.ts';
 import { evaluateFlags } from '../flags/evaluate.ts';
 import { listFlags } from '../flags/store.ts';
 import { MODES, type Mode, type Tenant } from '../tenants/model.ts';
-import { valid } from '../validator.ts';
+import { query } from '../validator.ts';
 import { BootstrapQuery } from './schemas.ts';
 
 const MODE_PREFERENCE: readonly Mode[] = MODES;
@@ -64,7 +64,7 @@ async function etagOf(body: string): Promise<string> {
   return `"${hex}"`;
 }
 
-export const bootstrap = new Hono<AppEnv>().get('/', valid('query', BootstrapQuery), async (c) => {
+export const bootstrap = new Hono<AppEnv>().get('/', query(BootstrapQuery), async (c) => {
   const tenant = c.get('tenant');
   // Flags are evaluated for the unit (uid, else tenant), so the body, and with it the ETag, follows every flag change
   // that changes what this unit gets.

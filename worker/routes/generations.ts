@@ -8,11 +8,11 @@ import { altText } from '../handoff/prompt.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../handoff/signature.ts';
 import { eventStream } from '../handoff/sse.ts';
 import { appendCallbackEvent, concepts, conceptSeq, expireIfStalled, getGeneration, isTerminal, lastSeq } from '../handoff/store.ts';
-import { valid } from '../validator.ts';
+import { param } from '../validator.ts';
 import { IdParam } from './schemas.ts';
 
 /** `:id`, a UUID: anything else cannot exist, and is answered like an id that does not. */
-const generationId = valid('param', IdParam, () => notFound('Generation'));
+const generationId = param(IdParam, () => notFound('Generation'));
 
 function lastEventId(c: { req: { header(name: string): string | undefined; query(name: string): string | undefined } }): number {
   const raw = c.req.header('last-event-id') ?? c.req.query('lastEventId');

@@ -3,7 +3,7 @@ import type { FlagWriteResult, HistoryPage } from '../../api-types.ts';
 import type { AppEnv } from '../../env.ts';
 import { applyFlagChanges, flagHistory, readFlags, rollbackFlag } from '../../flags/store.ts';
 import { adminActor } from '../../middleware/admin-auth.ts';
-import { json, valid } from '../../validator.ts';
+import { json, query } from '../../validator.ts';
 import { BulkSchema, HistoryQuery, RollbackSchema } from './schemas.ts';
 
 export const adminFlags = new Hono<AppEnv>()
@@ -13,7 +13,7 @@ export const adminFlags = new Hono<AppEnv>()
     const result = await applyFlagChanges(c.env, changes, { actor: adminActor(c.req.raw), note });
     return c.json(result satisfies FlagWriteResult);
   })
-  .get('/history', valid('query', HistoryQuery), async (c) => {
+  .get('/history', query(HistoryQuery), async (c) => {
     const q = c.req.valid('query');
     const page = await flagHistory(c.env, { key: q.key, limit: q.limit ?? 20, before: q.cursor });
     return c.json(page satisfies HistoryPage);

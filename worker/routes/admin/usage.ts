@@ -6,10 +6,10 @@ import { ApiError } from '../../errors.ts';
 import { limitsStub } from '../../limits/quota.ts';
 import { utcMonth } from '../../limits/month.ts';
 import { getTenant, listTenants } from '../../tenants/store.ts';
-import { valid } from '../../validator.ts';
+import { query } from '../../validator.ts';
 import { UsageQuery } from './schemas.ts';
 
-export const adminUsage = new Hono<AppEnv>().get('/', valid('query', UsageQuery), async (c) => {
+export const adminUsage = new Hono<AppEnv>().get('/', query(UsageQuery), async (c) => {
   const query = c.req.valid('query');
   const month = query.month ?? utcMonth();
   const tenants = query.tenant ? [await getTenant(c.env, query.tenant)] : await listTenants(c.env);
