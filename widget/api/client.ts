@@ -14,7 +14,8 @@ import type {
 } from '../../worker/api-types.ts';
 import type { BootstrapQuery } from '../../worker/routes/schemas.ts';
 import { fromServerError, WidgetError } from './errors.ts';
-import { withQuery } from './query.ts';
+
+type BootstrapParams = v.InferInput<typeof BootstrapQuery>;
 
 /** Talks to the voice-buddy Worker. `fetch` is looked up on each call so a host page's instrumentation still applies. */
 export class ApiClient {
@@ -52,8 +53,12 @@ export class ApiClient {
   }
 
   bootstrap(uid: string): Promise<BootstrapResponse> {
-    const path = withQuery<v.InferInput<typeof BootstrapQuery>>('v1/bootstrap', { uid });
-    return this.request<BootstrapResponse>(path, { method: 'GET' }, 'bootstrap_failed');
+    // The query's key is checked against the route's schema: renamed there, this fails to compile.
+    return this.request<BootstrapResponse>(
+      `v1/bootstrap?${'uid' satisfies keyof BootstrapParams}=${encodeURIComponent(uid)}`,
+      { method: 'GET' },
+      'bootstrap_failed',
+    );
   }
 
   createSession(body: SessionRequest): Promise<SessionResponse> {

@@ -44,8 +44,8 @@ void api.handoff({ keywords: { subject: 'wolf' } });
 void admin.bulkFlags([{ enabled: true }], 'note');
 // @ts-expect-error the tenant patch schema is strict
 void admin.updateTenant('demo', { colour: '#112233' });
-// @ts-expect-error the bootstrap query has `uid`, nothing else
-void query<v.InferInput<typeof BootstrapQuery>>('v1/bootstrap', { visitor: 'v-1' });
+// @ts-expect-error the bootstrap query has `uid`, nothing else (widget/api/client.ts checks its key so)
+void ('visitor' satisfies keyof v.InferInput<typeof BootstrapQuery>);
 // @ts-expect-error the history query's `limit` is a query string value
 void query<v.InferInput<typeof HistoryQuery>>('/admin/flags/history', { limit: 20 });
 // @ts-expect-error the usage query has `tenant` and `month`
