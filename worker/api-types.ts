@@ -153,6 +153,11 @@ export interface FlagHistoryEntry {
   rollbackOf: number | null;
 }
 
+/** GET /admin/flags */
+export interface FlagList {
+  flags: FlagConfig[];
+}
+
 /** POST /admin/flags/bulk and /admin/flags/rollback: the whole set after the change, and what it recorded. */
 export interface FlagWriteResult {
   flags: FlagConfig[];
@@ -163,6 +168,11 @@ export interface FlagWriteResult {
 export interface HistoryPage {
   entries: FlagHistoryEntry[];
   nextCursor: string | null;
+}
+
+/** GET /admin/tenants: secrets inside settings are masked. */
+export interface TenantList {
+  tenants: Tenant[];
 }
 
 /** GET /admin/tenants/:id, PUT /admin/tenants/:id, POST /admin/tenants: secrets inside settings are masked. */

@@ -6,11 +6,13 @@ import type {
   FlagChange,
   FlagConfig,
   FlagHistoryEntry,
+  FlagList,
   FlagWriteResult,
   HistoryPage,
   PingReport,
   ProviderHealth,
   TenantAnswer,
+  TenantList,
   UsageCount,
   UsageReport,
   UsageRow,
@@ -101,7 +103,7 @@ export class AdminClient {
   }
 
   listFlags(opts: RequestOptions = {}) {
-    return this.request<{ flags: FlagConfig[] }>('GET', '/admin/flags', undefined, opts);
+    return this.request<FlagList>('GET', '/admin/flags', undefined, opts);
   }
 
   bulkFlags(changes: FlagChange[], note: string) {
@@ -122,7 +124,7 @@ export class AdminClient {
   }
 
   listTenants(opts: RequestOptions = {}) {
-    return this.request<{ tenants: AdminTenant[] }>('GET', '/admin/tenants', undefined, opts);
+    return this.request<TenantList>('GET', '/admin/tenants', undefined, opts);
   }
 
   updateTenant(id: string, patch: TenantPatch) {

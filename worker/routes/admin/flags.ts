@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { FlagWriteResult, HistoryPage } from '../../api-types.ts';
+import type { FlagList, FlagWriteResult, HistoryPage } from '../../api-types.ts';
 import type { AppEnv } from '../../env.ts';
 import { applyFlagChanges, flagHistory, readFlags, rollbackFlag } from '../../flags/store.ts';
 import { adminActor } from '../../middleware/admin-auth.ts';
@@ -7,7 +7,7 @@ import { json, query } from '../../validator.ts';
 import { BulkSchema, HistoryQuery, RollbackSchema } from './schemas.ts';
 
 export const adminFlags = new Hono<AppEnv>()
-  .get('/', async (c) => c.json({ flags: await readFlags(c.env) }))
+  .get('/', async (c) => c.json({ flags: await readFlags(c.env) } satisfies FlagList))
   .post('/bulk', json(BulkSchema), async (c) => {
     const { changes, note } = c.req.valid('json');
     const result = await applyFlagChanges(c.env, changes, { actor: adminActor(c.req.raw), note });

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { TenantAnswer } from '../../api-types.ts';
+import type { TenantAnswer, TenantList } from '../../api-types.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { adminActor } from '../../middleware/admin-auth.ts';
@@ -8,7 +8,7 @@ import { auditLog, createTenant, getTenant, listTenants, updateTenant } from '..
 import { json } from '../../validator.ts';
 
 export const adminTenants = new Hono<AppEnv>()
-  .get('/', async (c) => c.json({ tenants: (await listTenants(c.env)).map(adminView) }))
+  .get('/', async (c) => c.json({ tenants: (await listTenants(c.env)).map(adminView) } satisfies TenantList))
   .post('/', json(TenantCreateSchema), async (c) => {
     const tenant = await createTenant(c.env, c.req.valid('json'), adminActor(c.req.raw));
     return c.json({ tenant: adminView(tenant) } satisfies TenantAnswer, 201);
