@@ -4,6 +4,7 @@ import { ASSET_FILES } from './assets.ts';
 import { SCRIPT_URL } from './attributes.ts';
 import type * as Avatar from './avatar/avatar.lazy.ts';
 import type * as KeywordTools from './keywords/keywords.lazy.ts';
+import type * as DesignParts from './parts/design.lazy.ts';
 import type * as Speech from './tts/speech.lazy.ts';
 import type * as Telemetry from './telemetry/telemetry.lazy.ts';
 
@@ -17,3 +18,4 @@ export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords.lazy'
 export const loadAvatar = () => chunk<typeof Avatar>('avatar.lazy');
 export const loadSpeech = () => chunk<typeof Speech>('speech.lazy');
 export const loadTelemetry = () => chunk<typeof Telemetry>('telemetry.lazy');
+export const loadDesignParts = () => chunk<typeof DesignParts>('design.lazy');

@@ -4,3 +4,4 @@ export const loadKeywordTools = () => import('./keywords/keywords.lazy.ts');
 export const loadAvatar = () => import('./avatar/avatar.lazy.ts');
 export const loadSpeech = () => import('./tts/speech.lazy.ts');
 export const loadTelemetry = () => import('./telemetry/telemetry.lazy.ts');
+export const loadDesignParts = () => import('./parts/design.lazy.ts');

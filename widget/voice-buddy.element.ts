@@ -7,6 +7,7 @@ import { AvatarHost } from './avatar/host.ts';
 import { Conversation } from './controllers/conversation.ts';
 import { EventBridge } from './controllers/event-bridge.ts';
 import { LevelStyle } from './controllers/level-style.ts';
+import { DesignPartsLoader } from './parts/design.ts';
 import { PushToTalkInput } from './controllers/push-to-talk.ts';
 import { emit } from './events.ts';
 import { sessionContext } from './state/context.ts';
@@ -180,6 +181,8 @@ export class VoiceBuddy extends LitElement {
   private readonly talk = new PushToTalkInput(this, () => this.conversation.connection?.currentLive?.ptt ?? null);
   // Keeps the accent readable: measured after each render (theme/contrast-controller.ts).
   private readonly contrast = new ContrastController(this, () => this.renderRoot.querySelector('.root'));
+  // The chips and the gallery load with the first keywords or concepts (parts/design.ts).
+  private readonly design = new DesignPartsLoader(this, this.store);
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
   private readonly level = new LevelStyle(this, this.store.$level, () => this.renderRoot.querySelector('.meter > span'));
   private readonly stores = new StoreController(this, () => {

@@ -1,9 +1,7 @@
 // The tag's one define module: the sub-elements first, then <voice-buddy>, each only when its tag is not taken (a page
-// that loads the script twice must not throw). Every class module it imports is free of side effects.
+// that loads the script twice must not throw). Every class module it imports is free of side effects. The design
+// area's parts (chips, gallery, viewer) are defined later, when first needed (parts/design.ts).
 import { defineOnce } from './define.ts';
-import './parts/concept-gallery/concept-viewer.ts';
-import './parts/concept-gallery/concept-gallery.ts';
-import './parts/keyword-chips/keyword-chips.ts';
 import './parts/status-pill/status-pill.ts';
 import './parts/transcript/transcript.ts';
 import { VoiceBuddy } from './voice-buddy.element.ts';

@@ -3,10 +3,12 @@ import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
 import { emit } from '../events.ts';
 import { loadKeywordTools } from '../lazy.ts';
+import { defineDesignParts } from '../parts/design.ts';
 import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
 import { briefItem } from './brief.ts';
+import { describeKeywords } from './describe.ts';
 import type * as Tools from './keywords.lazy.ts';
 import type { Keywords } from './types.ts';
 
@@ -20,22 +22,6 @@ export interface KeywordsHost {
   sessionId: () => string | null;
   uid: () => string;
   handoffEnabled: () => boolean;
-}
-
-/** A short, readable summary of keywords for the transcript and for the model. */
-export function describeKeywords(k: Keywords): string {
-  const parts = [
-    ...k.subject,
-    ...k.elements.map((e) => `with ${e}`),
-    ...k.style,
-    ...k.colors,
-    k.placement && `on the ${k.placement}`,
-    k.size,
-    ...k.mood,
-    k.lettering && `lettering "${k.lettering}"`,
-    ...k.exclude.map((e) => `no ${e}`),
-  ].filter(Boolean);
-  return parts.join(' · ') || 'nothing yet';
 }
 
 /**
@@ -85,7 +71,8 @@ export class KeywordsController implements ReactiveController {
   }
 
   private async onExtract(call: FunctionCall) {
-    const tools = await loadKeywordTools();
+    // The chips are defined before the first keywords are set, so that they show at once.
+    const [tools] = await Promise.all([loadKeywordTools(), defineDesignParts()]);
     let parsed: unknown;
     try {
       parsed = JSON.parse(call.arguments);

@@ -1,9 +1,8 @@
-import { ContextConsumer } from '@lit/context';
-import { css, html, LitElement, nothing } from 'lit';
-import { describeKeywords } from '../../keywords/controller.ts';
-import { sessionContext } from '../../state/context.ts';
 import type { Generation } from '../../state/session-store.ts';
-import { StoreController } from '../../state/store-controller.ts';
+// Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
+import {
+  ContextConsumer, css, describeKeywords, html, LitElement, nothing, sessionContext, StoreController,
+} from '../kit.ts';
 import type { VoiceBuddyConceptViewer } from './concept-viewer.component.ts';
 
 /** The viewer's parts, forwarded so a page can style them through <voice-buddy>. */

@@ -1,7 +1,7 @@
-import { css, html, LitElement, nothing, svg } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
+import type { SelectDetail } from '../../events.ts';
 import type { Generation } from '../../state/session-store.ts';
-import { emit, type SelectDetail } from '../../events.ts';
+// Lit and emit() come from the start-up bundle (../kit.ts): this part loads lazily.
+import { css, emit, html, keyed, LitElement, nothing, svg } from '../kit.ts';
 import { captionFor, chosenMessage, dataUrlType, downloadName } from './concept-caption.ts';
 
 /** Every visitor-facing string of the viewer, in English, in one place for the translation catalogues. */

@@ -1,6 +1,7 @@
 // Defines <voice-buddy-concept-viewer> unless the tag is taken; the class module (concept-viewer.component.ts) has no
 // side effects.
-import { defineOnce } from '../../define.ts';
+// Loaded lazily (../design.lazy.ts): the start-up bundle's defineOnce comes through the kit.
+import { defineOnce } from '../kit.ts';
 import { VoiceBuddyConceptViewer } from './concept-viewer.component.ts';
 
 export { VoiceBuddyConceptViewer };

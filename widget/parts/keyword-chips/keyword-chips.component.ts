@@ -1,8 +1,6 @@
-import { ContextConsumer } from '@lit/context';
-import { css, html, LitElement, nothing } from 'lit';
 import type { Keywords } from '../../keywords/types.ts';
-import { sessionContext } from '../../state/context.ts';
-import { StoreController } from '../../state/store-controller.ts';
+// Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
+import { ContextConsumer, css, html, LitElement, nothing, sessionContext, StoreController } from '../kit.ts';
 
 const FIELDS: Array<[keyof Keywords, string]> = [
   ['subject', 'Subject'], ['elements', 'Elements'], ['style', 'Style'], ['colors', 'Colours'], ['placement', 'Placement'],

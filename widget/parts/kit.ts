@@ -1,0 +1,46 @@
+// What the lazily loaded parts (design.lazy.ts) take from the start-up bundle instead of bundling their own: Lit
+// itself (a second copy would weigh as much again), the session context (the element's own key, or the parts would
+// never find their <voice-buddy>), and the helpers the entry already has. The entry hands them over once, through
+// provide(), before it imports the parts; the parts import these bindings, which are live.
+import type { ContextConsumer as Consumer } from '@lit/context';
+import type * as Lit from 'lit';
+import type { keyed as Keyed } from 'lit/directives/keyed.js';
+import type { defineOnce as DefineOnce } from '../define.ts';
+import type { emit as Emit } from '../events.ts';
+import type { describeKeywords as DescribeKeywords } from '../keywords/describe.ts';
+import type { sessionContext as SessionContext } from '../state/context.ts';
+import type { StoreController as Stores } from '../state/store-controller.ts';
+
+export interface PartsKit {
+  LitElement: typeof Lit.LitElement;
+  css: typeof Lit.css;
+  html: typeof Lit.html;
+  nothing: typeof Lit.nothing;
+  svg: typeof Lit.svg;
+  keyed: typeof Keyed;
+  ContextConsumer: typeof Consumer;
+  sessionContext: typeof SessionContext;
+  StoreController: typeof Stores;
+  describeKeywords: typeof DescribeKeywords;
+  defineOnce: typeof DefineOnce;
+  emit: typeof Emit;
+}
+
+// Set once by provide(), before any part module runs.
+export let LitElement: PartsKit['LitElement'];
+export let css: PartsKit['css'];
+export let html: PartsKit['html'];
+export let nothing: PartsKit['nothing'];
+export let svg: PartsKit['svg'];
+export let keyed: PartsKit['keyed'];
+export let ContextConsumer: PartsKit['ContextConsumer'];
+export let sessionContext: PartsKit['sessionContext'];
+export let StoreController: PartsKit['StoreController'];
+export let describeKeywords: PartsKit['describeKeywords'];
+export let defineOnce: PartsKit['defineOnce'];
+export let emit: PartsKit['emit'];
+
+export function provide(kit: PartsKit): void {
+  ({ LitElement, css, html, nothing, ContextConsumer, sessionContext, StoreController, describeKeywords } = kit);
+  ({ svg, keyed, defineOnce, emit } = kit);
+}
