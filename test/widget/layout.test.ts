@@ -35,7 +35,8 @@ describe('layout', () => {
     const el = await mount();
     el.style.width = '380px';
     withDesign(el);
-    await waitUntil(() => part(el, 'gallery')!.shadowRoot!.querySelectorAll('[part~="concept"]').length === 3);
+    // The gallery is defined lazily, with the first concepts: until then it has no shadow root.
+    await waitUntil(() => part(el, 'gallery')!.shadowRoot?.querySelectorAll('[part~="concept"]').length === 3);
     await el.updateComplete;
     const panel = rect(part(el, 'panel')!);
     expect(rect(part(el, 'transcript')!).height).to.be.at.least(panel.height / 2 - 1);
