@@ -69,6 +69,10 @@ describe('a partner page on another origin, sandbox server (no provider keys)', 
     await until(page, () => document.querySelector('voice-buddy').store.$keywords.get()?.subject.includes('wolf'), null, 'no keyword chips');
     // The keyword tools came from the Worker's origin, as a CORS request of the partner page.
     assert.ok(seen.loaded.some((u) => /\/chunks\/voice-buddy-keywords\.lazy-[\w-]+\.js$/.test(u)), seen.loaded.join('\n'));
+    // So did the chips and the gallery (defined with the first keywords), and the module they load in turn.
+    for (const chunk of [/\/chunks\/voice-buddy-design\.lazy-[\w-]+\.js$/, /\/chunks\/voice-buddy-design-parts-[\w-]+\.js$/]) {
+      assert.ok(seen.loaded.some((u) => chunk.test(u)), `${chunk} not loaded:\n${seen.loaded.join('\n')}`);
+    }
     await until(page, () => document.querySelector('voice-buddy').transcript.filter((e) => e.kind === 'assistant' && e.final).length >= 2, null, 'no follow-up after the keyword call');
 
     // Edit a chip in place: wolf becomes fox (Enter saves).
