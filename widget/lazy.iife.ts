@@ -3,6 +3,7 @@
 import { ASSET_FILES } from './assets.ts';
 import { SCRIPT_URL } from './attributes.ts';
 import type * as Avatar from './avatar/avatar.lazy.ts';
+import type * as PcmAudio from './controllers/pcm.lazy.ts';
 import type * as KeywordTools from './keywords/keywords.lazy.ts';
 import type * as DesignParts from './parts/design.lazy.ts';
 import type * as Speech from './tts/speech.lazy.ts';
@@ -19,3 +20,4 @@ export const loadAvatar = () => chunk<typeof Avatar>('avatar.lazy');
 export const loadSpeech = () => chunk<typeof Speech>('speech.lazy');
 export const loadTelemetry = () => chunk<typeof Telemetry>('telemetry.lazy');
 export const loadDesignParts = () => chunk<typeof DesignParts>('design.lazy');
+export const loadPcmAudio = () => chunk<typeof PcmAudio>('pcm.lazy');

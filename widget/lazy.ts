@@ -5,3 +5,4 @@ export const loadAvatar = () => import('./avatar/avatar.lazy.ts');
 export const loadSpeech = () => import('./tts/speech.lazy.ts');
 export const loadTelemetry = () => import('./telemetry/telemetry.lazy.ts');
 export const loadDesignParts = () => import('./parts/design.lazy.ts');
+export const loadPcmAudio = () => import('./controllers/pcm.lazy.ts');

@@ -94,7 +94,7 @@ export function controlsView(v: PanelView): TemplateResult {
   const muted = s.$muted.get();
   return html`<div class="controls" part="controls">
     <button part="connect-button" class=${live ? 'danger' : 'primary'} ?disabled=${!s.$config.get() && !s.$error.get()}
-      @pointerenter=${() => c.connection?.prewarm()} @focus=${() => c.connection?.prewarm()}
+      @pointerenter=${() => c.prewarm()} @focus=${() => c.prewarm()}
       @click=${() => (live ? c.disconnect() : void c.connect())}
     >${live ? 'End conversation' : v.mode === 'text' ? 'Start chatting' : 'Start talking'}</button>
     ${ptt

@@ -1,5 +1,19 @@
-import { WidgetError } from '../api/errors.ts';
 import { ASSET_FILES } from '../assets.ts';
+
+/**
+ * Why audio could not start. This module loads lazily (pcm.lazy.ts) and shares no code with the start-up bundle, so
+ * its errors are plain; the start-up side turns them into WidgetErrors with the same code and message (ptt-audio.ts).
+ */
+export class AudioError extends Error {
+  constructor(
+    readonly code: 'audio_unavailable' | 'audio_blocked',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AudioError';
+  }
+}
 
 /**
  * Where the audio worklet module lives: next to the widget script (by its hashed name in a build), so pages with a strict Content-Security-Policy
@@ -37,12 +51,12 @@ export class AudioEngine {
       try {
         ctx = this.ctx = new AudioContext(this.contextOptions);
       } catch (err) {
-        return Promise.reject(new WidgetError('audio_unavailable', 'This browser cannot play or record audio here. Please type instead.', { cause: err }));
+        return Promise.reject(new AudioError('audio_unavailable', 'This browser cannot play or record audio here. Please type instead.', { cause: err }));
       }
       this.loading = ctx.audioWorklet.addModule(this.workletUrl).then(
         () => ctx,
         (err: unknown) => {
-          throw new WidgetError('audio_unavailable', 'The audio module could not be loaded. Reload the page and try again, or type instead.', { cause: err });
+          throw new AudioError('audio_unavailable', 'The audio module could not be loaded. Reload the page and try again, or type instead.', { cause: err });
         },
       );
     }
@@ -68,7 +82,7 @@ export async function resumeContext(ctx: AudioContext, waitMs = 400): Promise<vo
   clearTimeout(timer);
   // Read again: resume() changed it after the check above narrowed its type.
   if ((ctx.state as AudioContextState) !== 'running') {
-    throw new WidgetError('audio_blocked', 'Your browser is holding back sound until you tap the page. Tap "Turn on sound" to hear the assistant.');
+    throw new AudioError('audio_blocked', 'Your browser is holding back sound until you tap the page. Tap "Turn on sound" to hear the assistant.');
   }
 }
 

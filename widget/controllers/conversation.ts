@@ -2,18 +2,16 @@ import { Task } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
-import { MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, spokenLanguage, storedVisitorId, validId, validKey, validLang, validUrl, warnOnce } from '../attributes.ts';
+import { MODES, oneOf, SCRIPT_ORIGIN, spokenLanguage, storedVisitorId, validId, validKey, validLang, validUrl, warnOnce } from '../attributes.ts';
 import type { AvatarHost } from '../avatar/host.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
 import { KeywordsController } from '../keywords/controller.ts';
 import { VoiceConnection } from '../realtime/connection.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
 import type { SpeechHost } from '../tts/host.ts';
-import { workletUrl } from './audio-worklet-url.ts';
 import type { EventBridge } from './event-bridge.ts';
 import { watchMicPermission } from './mic.ts';
-import { PcmCapture } from './pcm-capture.ts';
-import { PcmPlayer } from './pcm-player.ts';
+import { loadPttAudio, prefetchPttAudio } from './ptt-audio.ts';
 
 /** The element's attributes the conversation reads. */
 export interface ConversationHost extends ReactiveControllerHost, HTMLElement {
@@ -113,10 +111,7 @@ export class Conversation implements ReactiveController {
       voice: () => this.host.voice ?? undefined,
       language: () => spokenLanguage(validLang('lang', this.host.lang) ?? document.documentElement.lang),
       allowedModes: () => this.allowedModes,
-      pttAudio: (onChunk) => {
-        const url = workletUrl(SCRIPT_URL);
-        return { capture: new PcmCapture({ workletUrl: url, onChunk }), player: new PcmPlayer({ workletUrl: url }) };
-      },
+      pttAudio: loadPttAudio,
       onStatusReason: (_status, reason) => parts.events.because(reason),
     }));
     const on = connection.on.bind(connection);
@@ -179,6 +174,12 @@ export class Conversation implements ReactiveController {
     if (!wasLive) return;
     this.connection?.disconnect();
     await this.connect();
+  }
+
+  /** Start is hovered or focused: the key (hands-free) or the audio code (push-to-talk) is fetched ahead. */
+  prewarm(): void {
+    this.connection?.prewarm();
+    if (this.store.$mode.get() === 'push-to-talk') prefetchPttAudio();
   }
 
   async connect(): Promise<void> {

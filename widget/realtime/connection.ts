@@ -25,7 +25,7 @@ export interface ConnectionOptions {
   language: () => string | undefined;
   /** Modes the site offers now (bootstrap modes with their flags on), in the widget's terms. */
   allowedModes: () => readonly Mode[];
-  pttAudio: (onChunk: (base64: string) => void) => PttAudio;
+  pttAudio: (onChunk: (base64: string) => void) => PttAudio | Promise<PttAudio>;
   onStatusReason?: (status: Status, reason: string) => void;
   /** Opens one live session; tests pass an opener over a scripted transport. */
   open?: (mode: Mode, options: OpenOptions) => Promise<Live>;
@@ -180,8 +180,8 @@ export class VoiceConnection {
         return stream;
       },
       playRemote: (stream) => this.audio.play(stream),
-      pttAudio: () => {
-        const audio = this.opts.pttAudio((chunk) => this.live?.session.send({ type: 'input_audio_buffer.append', audio: chunk }));
+      pttAudio: async () => {
+        const audio = await this.opts.pttAudio((chunk) => this.live?.session.send({ type: 'input_audio_buffer.append', audio: chunk }));
         this.player = audio.player;
         audio.player.setMuted(this.outputMuted);
         return audio;

@@ -38,7 +38,7 @@ export interface OpenOptions {
   /** The offer prepared on hover, if there is one (taken once; the caller closes what is not used). */
   prepared?: () => Promise<PreparedPeer | null>;
   playRemote: (stream: MediaStream) => void;
-  pttAudio: () => PttAudio;
+  pttAudio: () => Promise<PttAudio>;
   /** Each session as it is made, before its transport connects: the caller subscribes to its events here. */
   attach: (session: RealtimeSession) => void;
   onClosed: (error: WidgetError) => void;
@@ -106,7 +106,7 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
     cleanups.push(() => transport.close());
     let audio: PttAudio | null = null;
     if (mic) {
-      audio = o.pttAudio();
+      audio = await o.pttAudio();
       const a = audio;
       cleanups.push(() => a.capture.stop(), () => a.player.close());
     }
