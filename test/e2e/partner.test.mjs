@@ -272,6 +272,8 @@ describe('a partner page on another origin, voice and avatar providers (fakes of
     // Listening in push-to-talk means the worklet module loaded (the capture starts on it before the session is live;
     // a worklet that cannot load falls back to typing with audio_unavailable).
     assert.equal(await page.evaluate(() => document.querySelector('voice-buddy').store.$mode.get()), 'push-to-talk');
+    // The PCM capture and playback on that worklet are a lazy chunk of their own, from the Worker too.
+    assert.ok(seen.loaded.some((u) => /\/chunks\/voice-buddy-pcm\.lazy-[\w-]+\.js$/.test(u)), seen.loaded.join('\n'));
     const talk = await page.waitForSelector('voice-buddy >>> [part~="talk-button"]');
     const { x, y } = await talk.boundingBox();
     await page.mouse.move(x + 10, y + 10);
