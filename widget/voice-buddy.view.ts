@@ -6,7 +6,7 @@ import { micPermissionLabel } from './controllers/mic.ts';
 import type { Conversation } from './controllers/conversation.ts';
 import type { PushToTalkInput } from './controllers/push-to-talk.ts';
 import type { KeywordField } from './keywords/controller.ts';
-import { VIEWER_PARTS } from './parts/concept-gallery/concept-gallery.component.ts';
+import { VIEWER_PARTS } from './parts/concept-gallery/viewer-parts.ts';
 import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.component.ts';
 import type { Keywords } from './keywords/types.ts';
 import type { Generation, Mode, SessionStore } from './state/session-store.ts';

@@ -8,6 +8,7 @@ import { defineOnce } from '../define.ts';
 import { emit } from '../events.ts';
 import { describeKeywords } from '../keywords/describe.ts';
 import { loadDesignParts } from '../lazy.ts';
+import { VIEWER_PARTS } from './concept-gallery/viewer-parts.ts';
 import type { PartsKit } from './design.lazy.ts';
 import { sessionContext } from '../state/context.ts';
 import type { SessionStore } from '../state/session-store.ts';
@@ -21,7 +22,7 @@ export function defineDesignParts(): Promise<void> {
     .then((parts) => {
       const kit: PartsKit = {
         LitElement, css, html, nothing, svg, keyed,
-        ContextConsumer, sessionContext, StoreController, describeKeywords, defineOnce, emit,
+        ContextConsumer, sessionContext, StoreController, describeKeywords, defineOnce, emit, VIEWER_PARTS,
       };
       return parts.defineDesignParts(kit);
     })

@@ -9,6 +9,7 @@ import type { defineOnce as DefineOnce } from '../define.ts';
 import type { emit as Emit } from '../events.ts';
 import type { describeKeywords as DescribeKeywords } from '../keywords/describe.ts';
 import type { sessionContext as SessionContext } from '../state/context.ts';
+import type { VIEWER_PARTS as ViewerParts } from './concept-gallery/viewer-parts.ts';
 import type { StoreController as Stores } from '../state/store-controller.ts';
 
 export interface PartsKit {
@@ -24,6 +25,7 @@ export interface PartsKit {
   describeKeywords: typeof DescribeKeywords;
   defineOnce: typeof DefineOnce;
   emit: typeof Emit;
+  VIEWER_PARTS: typeof ViewerParts;
 }
 
 // Set once by provide(), before any part module runs.
@@ -39,8 +41,9 @@ export let StoreController: PartsKit['StoreController'];
 export let describeKeywords: PartsKit['describeKeywords'];
 export let defineOnce: PartsKit['defineOnce'];
 export let emit: PartsKit['emit'];
+export let VIEWER_PARTS: PartsKit['VIEWER_PARTS'];
 
 export function provide(kit: PartsKit): void {
   ({ LitElement, css, html, nothing, ContextConsumer, sessionContext, StoreController, describeKeywords } = kit);
-  ({ svg, keyed, defineOnce, emit } = kit);
+  ({ svg, keyed, defineOnce, emit, VIEWER_PARTS } = kit);
 }

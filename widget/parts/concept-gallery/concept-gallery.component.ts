@@ -1,15 +1,10 @@
 import type { Generation } from '../../state/session-store.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
 import {
-  ContextConsumer, css, describeKeywords, html, LitElement, nothing, sessionContext, StoreController,
+  ContextConsumer, css, describeKeywords, html, LitElement, nothing, sessionContext, StoreController, VIEWER_PARTS,
 } from '../kit.ts';
 import type { VoiceBuddyConceptViewer } from './concept-viewer.component.ts';
 
-/** The viewer's parts, forwarded so a page can style them through <voice-buddy>. */
-export const VIEWER_PARTS = [
-  'viewer', 'viewer-position', 'viewer-close', 'viewer-stage', 'viewer-image', 'viewer-previous', 'viewer-next',
-  'viewer-caption', 'select-button', 'download-link',
-];
 
 /**
  * Generations with their progress and concepts, newest first. Arrow keys move between concepts; Enter opens one in
