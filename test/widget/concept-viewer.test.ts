@@ -34,7 +34,8 @@ const viewer = (el: VoiceBuddy) => gallery(el).querySelector('voice-buddy-concep
 const inViewer = <T extends Element = HTMLElement>(el: VoiceBuddy, name: string) =>
   viewer(el).querySelector<T>(`[part~="${name}"]`);
 const dialog = (el: VoiceBuddy) => viewer(el).querySelector('dialog')!;
-const thumbs = (el: VoiceBuddy) => [...gallery(el).querySelectorAll<HTMLButtonElement>('[part~="concept"]')];
+// The gallery is defined lazily, with the first concepts: until then it has no shadow root (and no thumbnails).
+const thumbs = (el: VoiceBuddy) => [...(part(el, 'gallery')!.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="concept"]') ?? [])];
 const shown = (el: VoiceBuddy) => IMAGES.indexOf(inViewer<HTMLImageElement>(el, 'viewer-image')!.getAttribute('src')!);
 const position = (el: VoiceBuddy) => inViewer(el, 'viewer-position')!.textContent!.trim();
 const announced = (el: VoiceBuddy) => viewer(el).querySelector('[role="status"]')!.textContent!.trim();

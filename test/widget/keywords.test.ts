@@ -44,7 +44,8 @@ describe('keywords: extract, show, edit, hand off', () => {
     const types = peer.received.map((e) => e.type);
     expect(types.lastIndexOf('conversation.item.create')).to.be.lessThan(types.lastIndexOf('response.create'));
     await el.updateComplete;
-    await waitUntil(() => chipTexts(el).includes('wolf'), 'no chips');
+    // The chips are defined lazily (loaded when the conversation starts): no shadow root until then.
+    await waitUntil(() => part(el, 'keywords')!.shadowRoot && chipTexts(el).includes('wolf'), 'no chips');
     expect(chipTexts(el)).to.include.members(['wolf', 'rose', 'moon', 'traditional', 'full-color', 'upper-arm']);
     expect(transcriptTexts(el, 'tool').at(-1)).to.contain('wolf');
 

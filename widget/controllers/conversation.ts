@@ -12,6 +12,7 @@ import type { SpeechHost } from '../tts/host.ts';
 import type { EventBridge } from './event-bridge.ts';
 import { watchMicPermission } from './mic.ts';
 import { loadPttAudio, prefetchPttAudio } from './ptt-audio.ts';
+import { defineDesignParts } from '../parts/design.ts';
 
 /** The element's attributes the conversation reads. */
 export interface ConversationHost extends ReactiveControllerHost, HTMLElement {
@@ -187,6 +188,8 @@ export class Conversation implements ReactiveController {
     if (this.host.isUpdatePending) await this.host.updateComplete;
     if (!this.store.$config.get()) await this.ensureConfig();
     if (!this.store.$config.get()) return;
+    // The visitor acted: the chips and the gallery load now, so that the first keywords need not wait for them.
+    void defineDesignParts();
     await this.connection?.connect();
   }
 

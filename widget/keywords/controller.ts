@@ -3,7 +3,6 @@ import type { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
 import { emit } from '../events.ts';
 import { loadKeywordTools } from '../lazy.ts';
-import { defineDesignParts } from '../parts/design.ts';
 import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
@@ -71,8 +70,7 @@ export class KeywordsController implements ReactiveController {
   }
 
   private async onExtract(call: FunctionCall) {
-    // The chips are defined before the first keywords are set, so that they show at once.
-    const [tools] = await Promise.all([loadKeywordTools(), defineDesignParts()]);
+    const tools = await loadKeywordTools();
     let parsed: unknown;
     try {
       parsed = JSON.parse(call.arguments);
