@@ -1,5 +1,6 @@
-// The design area's parts (keyword chips, concept gallery and its viewer), loaded when the first keywords or concepts arrive: the
-// first screen shows neither. Self-contained: what it shares with the start-up bundle comes in as the kit.
+// The design area's parts (keyword chips, concept gallery and its viewer), loaded when a conversation starts (or
+// keywords or concepts arrive): the first screen shows none of them. Self-contained: what it shares with the
+// start-up bundle comes in as the kit.
 import { provide, type PartsKit } from './kit.ts';
 
 export type { PartsKit } from './kit.ts';

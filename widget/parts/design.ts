@@ -1,6 +1,6 @@
-// Start-up side of the design area's lazy parts (design.lazy.ts): loads them once, the first time keywords or
-// concepts arrive, and hands them the entry's Lit and session helpers. Until then the element renders their tags
-// undefined (empty); defining them upgrades what is already in the page.
+// Start-up side of the design area's lazy parts (design.lazy.ts): loads them once, when a conversation starts or
+// keywords or concepts arrive, and hands them the entry's Lit and session helpers. Until then the element renders
+// their tags undefined (empty); defining them upgrades what is already in the page.
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
