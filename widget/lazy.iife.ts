@@ -2,6 +2,8 @@
 // self-contained, from next to itself (dist/chunks/, by the hashed names the ES build recorded).
 import { ASSET_FILES } from './assets.ts';
 import { SCRIPT_URL } from './attributes.ts';
+import type { Catalogue } from './i18n/en.ts';
+import type { Language } from './i18n/languages.ts';
 import type * as Avatar from './avatar/avatar.lazy.ts';
 import type * as PcmAudio from './controllers/pcm.lazy.ts';
 import type * as KeywordTools from './keywords/keywords.lazy.ts';
@@ -21,3 +23,4 @@ export const loadSpeech = () => chunk<typeof Speech>('speech.lazy');
 export const loadTelemetry = () => chunk<typeof Telemetry>('telemetry.lazy');
 export const loadDesignParts = () => chunk<typeof DesignParts>('design.lazy');
 export const loadPcmAudio = () => chunk<typeof PcmAudio>('pcm.lazy');
+export const loadCatalogue = (lang: Exclude<Language, 'en'>) => chunk<{ default: Catalogue }>(`${lang}.lazy`);

@@ -1,0 +1,58 @@
+// One language's messages with Intl's plurals and numbers. A key the catalogue lacks falls back to English and warns
+// once per key and language.
+import { en, type Catalogue, type MessageKey } from './en.ts';
+import { RTL_LANGUAGES, type Language } from './languages.ts';
+
+export type Params = Readonly<Record<string, string | number>>;
+
+const warned = new Set<string>();
+const PLURAL = /\{(\w+), plural, ((?:\w+ \{[^{}]*\}\s*)+)\}/g;
+const BRANCH = /(\w+) \{([^{}]*)\}/g;
+
+export class Locale {
+  private numbers?: Intl.NumberFormat;
+  private plurals?: Intl.PluralRules;
+
+  constructor(
+    readonly lang: Language,
+    private readonly messages: Partial<Catalogue>,
+  ) {}
+
+  get dir(): 'ltr' | 'rtl' {
+    return RTL_LANGUAGES.includes(this.lang) ? 'rtl' : 'ltr';
+  }
+
+  /** A number as this language writes it. */
+  readonly num = (n: number): string => (this.numbers ??= new Intl.NumberFormat(this.lang)).format(n);
+
+  /** The message for `key` with its {placeholders} filled in. */
+  readonly t = (key: MessageKey, params: Params = {}): string => {
+    let message = this.messages[key];
+    if (message === undefined) {
+      const id = `${this.lang}:${key}`;
+      if (!warned.has(id)) {
+        warned.add(id);
+        console.warn(`<voice-buddy>: the "${this.lang}" catalogue has no "${key}"; using English.`);
+      }
+      message = en[key];
+    }
+    const value = (name: string) => {
+      const v = params[name];
+      return typeof v === 'number' ? this.num(v) : (v ?? `{${name}}`);
+    };
+    return message
+      .replace(PLURAL, (_all, name: string, branches: string) => {
+        const n = Number(params[name]);
+        const forms = Object.fromEntries([...branches.matchAll(BRANCH)].map((b) => [b[1], b[2]]));
+        const form = forms[(this.plurals ??= new Intl.PluralRules(this.lang)).select(n)] ?? forms.other ?? '';
+        return form.replace(/#/g, this.num(n));
+      })
+      .replace(/\{(\w+)\}/g, (_all, name: string) => value(name));
+  };
+
+  /** The catalogue's message for an error or notice code when there is one, else `text` as it came. */
+  readonly message = (code: string, text: string, params?: Params): string =>
+    `err.${code}` in en ? this.t(`err.${code}` as MessageKey, params) : text;
+}
+
+export const ENGLISH = new Locale('en', en);
