@@ -81,7 +81,7 @@ describe('keywords: extract, show, edit, hand off', () => {
     const peer = backend.latestPeer;
     await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], style: ['fine-line'] }));
     await waitUntil(() => chipTexts(el).includes('fine-line'));
-    const removeStyle = [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove style fine-line')!;
+    const removeStyle = [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove fine-line (Style)')!;
     const before = peer.received.length;
     removeStyle.click();
     await waitUntil(() => !chipTexts(el).includes('fine-line'), 'chip not removed');

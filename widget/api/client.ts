@@ -38,7 +38,7 @@ export class ApiClient {
     try {
       res = await fetch(this.url(path), { ...init, headers: { 'X-Voice-Buddy-Key': this.key, ...init.headers }, credentials: 'omit' });
     } catch (cause) {
-      throw new WidgetError(networkCode, 'The assistant could not be reached. Check your connection and try again.', { cause });
+      throw WidgetError.of(networkCode, { cause, text: 'network_error' });
     }
     if (res.ok) return res;
     let body: Partial<ApiErrorBody> | null = null;
@@ -49,7 +49,8 @@ export class ApiClient {
     }
     const retryAfter = Number(res.headers.get('retry-after')) || undefined;
     if (body?.error?.code) throw fromServerError(body.error.code, body.error.message ?? 'Request failed', retryAfter);
-    throw new WidgetError(networkCode, `The assistant is not available right now (HTTP ${res.status}). Please try again.`);
+    // An outage page or a proxy: nothing the visitor can read in it.
+    throw WidgetError.of(networkCode, { text: 'tenant_suspended' });
   }
 
   bootstrap(uid: string): Promise<BootstrapResponse> {

@@ -1,6 +1,8 @@
 import { WidgetError } from '../api/errors.ts';
+import type { Locale } from '../i18n/locale.ts';
 
-function browserName(): string {
+/** Which browser's steps to re-allow the microphone the visitor reads (the catalogue's `how.<browser>`). */
+export function browserName(): 'edge' | 'firefox' | 'chrome' | 'safari' | 'other' {
   const ua = navigator.userAgent;
   if (/Edg\//.test(ua)) return 'edge';
   if (/Firefox\//.test(ua)) return 'firefox';
@@ -9,23 +11,17 @@ function browserName(): string {
   return 'other';
 }
 
-const REALLOW: Record<string, string> = {
-  chrome: 'click the microphone or lock icon at the left of the address bar, choose Allow for the microphone, then press Retry.',
-  edge: 'click the lock icon at the left of the address bar, set Microphone to Allow, then press Retry.',
-  firefox: 'click the microphone icon with a line through it in the address bar, remove the block, then press Retry.',
-  safari: 'open Safari > Settings for This Website, set Microphone to Allow, then press Retry.',
-  other: "open this site's permissions in your browser, allow the microphone, then press Retry.",
-};
+const how = () => ({ how: { key: `how.${browserName()}` as const } });
 
 /** What the Permissions API says about the microphone, in words for the visitor; null when the browser does not say. */
-export function micPermissionLabel(state: PermissionState | 'unknown'): string | null {
+export function micPermissionLabel(state: PermissionState | 'unknown', locale: Locale): string | null {
   switch (state) {
     case 'granted':
-      return 'Microphone allowed';
+      return locale.t('mic.granted');
     case 'prompt':
-      return 'Your browser will ask for the microphone when you start';
+      return locale.t('mic.prompt');
     case 'denied':
-      return `Microphone blocked: to talk, ${REALLOW[browserName()]}`;
+      return locale.t('mic.denied', how());
     default:
       return null;
   }
@@ -37,15 +33,15 @@ export function micError(err: unknown): WidgetError {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return new WidgetError('mic_permission_denied', `Microphone access is blocked. To talk, ${REALLOW[browserName()]} You can also type instead.`, { cause: err });
+      return WidgetError.of('mic_permission_denied', { cause: err, params: how() });
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return new WidgetError('mic_not_found', 'No microphone was found. Plug one in (or check it is enabled in your system settings) and press Retry, or type instead.', { cause: err });
+      return WidgetError.of('mic_not_found', { cause: err });
     case 'NotReadableError':
     case 'AbortError':
-      return new WidgetError('mic_busy', 'Your microphone is being used by another app or tab. Close it there and press Retry, or type instead.', { cause: err });
+      return WidgetError.of('mic_busy', { cause: err });
     default:
-      return new WidgetError('mic_unavailable', 'The microphone could not be started. Press Retry, or type instead.', { cause: err });
+      return WidgetError.of('mic_unavailable', { cause: err });
   }
 }
 
@@ -60,10 +56,10 @@ export class Microphone {
   async open(): Promise<MediaStream> {
     if (this.stream) return this.stream;
     if (!window.isSecureContext) {
-      throw new WidgetError('insecure_context', 'Voice needs a secure page (https). Open this site over https to talk, or type instead.', { retryable: false });
+      throw WidgetError.of('insecure_context', { retryable: false });
     }
     if (!navigator.mediaDevices?.getUserMedia) {
-      throw new WidgetError('mic_unavailable', 'This browser cannot use a microphone here. Please type instead.', { retryable: false });
+      throw WidgetError.of('mic_unavailable', { retryable: false });
     }
     try {
       this.stream = await navigator.mediaDevices.getUserMedia({

@@ -40,6 +40,8 @@ export const en = {
   'kw.addHint': 'Add a keyword, e.g. “red” or “on my calf”',
   'kw.addButton': 'Add',
   'kw.generate': 'Generate',
+  'kw.removed': 'Removed {fieldLower} “{value}”.',
+  'kw.undo': 'Undo',
   'kw.notes': 'Design notes: {keywords}',
 
   'gen.label': 'Concepts: {keywords}',
@@ -138,6 +140,8 @@ export const en = {
   'err.invalid_api_key': 'The assistant is not configured correctly. Please let the site owner know.',
   'err.insufficient_quota': 'The assistant is not available right now. Please let the site owner know.',
   'err.not_allowed': 'That change to the conversation is not allowed on this site.',
+  'err.item_not_allowed': 'That message could not be added to the conversation.',
+  'err.event_not_allowed': 'That action is not available in this conversation.',
   'err.realtime': 'The assistant could not handle that last step. Please try again.',
   'err.mic_permission_denied': 'Microphone access is blocked. To talk, {how} You can also type instead.',
   'err.mic_not_found':
@@ -153,6 +157,7 @@ export const en = {
   'err.too_fast': 'Too many messages in a short time; the conversation was stopped.',
   'err.provider_closed': 'The voice service closed the conversation.',
   'err.bad_event': 'The conversation was stopped after an unexpected message.',
+  'err.frame_too_large': 'A message was too large for the conversation service.',
   'err.relay_unreachable': 'The conversation service could not be reached.',
   'err.relay_timeout': 'The conversation service did not answer in time.',
   'err.session_ended': 'The conversation ended.',

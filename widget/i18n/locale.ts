@@ -3,7 +3,8 @@
 import { en, type Catalogue, type MessageKey } from './en.ts';
 import { RTL_LANGUAGES, type Language } from './languages.ts';
 
-export type Params = Readonly<Record<string, string | number>>;
+/** A placeholder's value: text, a number (written the language's way) or another message of the catalogue. */
+export type Params = Readonly<Record<string, string | number | { key: MessageKey }>>;
 
 const warned = new Set<string>();
 const PLURAL = /\{(\w+), plural, ((?:\w+ \{[^{}]*\}\s*)+)\}/g;
@@ -25,6 +26,9 @@ export class Locale {
   /** A number as this language writes it. */
   readonly num = (n: number): string => (this.numbers ??= new Intl.NumberFormat(this.lang)).format(n);
 
+  /** A percentage (0-100) as this language writes it: "50 %", "%50". */
+  readonly percent = (n: number): string => new Intl.NumberFormat(this.lang, { style: 'percent' }).format(n / 100);
+
   /** The message for `key` with its {placeholders} filled in. */
   readonly t = (key: MessageKey, params: Params = {}): string => {
     let message = this.messages[key];
@@ -38,7 +42,7 @@ export class Locale {
     }
     const value = (name: string) => {
       const v = params[name];
-      return typeof v === 'number' ? this.num(v) : (v ?? `{${name}}`);
+      return typeof v === 'number' ? this.num(v) : typeof v === 'object' ? this.t(v.key) : (v ?? `{${name}}`);
     };
     return message
       .replace(PLURAL, (_all, name: string, branches: string) => {
@@ -50,9 +54,12 @@ export class Locale {
       .replace(/\{(\w+)\}/g, (_all, name: string) => value(name));
   };
 
-  /** The catalogue's message for an error or notice code when there is one, else `text` as it came. */
+  /**
+   * An error's words: `text` as it came in English (it may say more than the code: the Worker's own words), else the
+   * catalogue's `err.<code>` when there is one, else `text`.
+   */
   readonly message = (code: string, text: string, params?: Params): string =>
-    `err.${code}` in en ? this.t(`err.${code}` as MessageKey, params) : text;
+    this.lang !== 'en' && `err.${code}` in en ? this.t(`err.${code}` as MessageKey, params) : text;
 }
 
 export const ENGLISH = new Locale('en', en);

@@ -158,9 +158,9 @@ export class KeywordsController implements ReactiveController {
       this.follow(res.generationId, res.eventsUrl);
       return true;
     } catch (err) {
-      const error = err instanceof WidgetError ? err : new WidgetError('handoff_failed', 'Could not start the concepts. Please try again.');
-      this.store.updateGeneration(local, () => ({ status: 'error', error: error.message }));
-      this.store.reportError(error.code, error.message);
+      const error = err instanceof WidgetError ? err : WidgetError.of('handoff_failed');
+      this.store.updateGeneration(local, () => ({ status: 'error', error: error.message, errorCode: error.code }));
+      this.store.reportError(error.code, error.message, error.options);
       return false;
     }
   }
@@ -195,9 +195,10 @@ export class KeywordsController implements ReactiveController {
         return;
       }
       const d = data(e);
-      const message = String(d.message ?? 'The concepts could not be drawn.');
-      this.store.updateGeneration(id, () => ({ status: 'error', error: message }));
-      this.store.reportError(String(d.code ?? 'generation_failed'), message);
+      const code = String(d.code ?? 'generation_failed');
+      const message = typeof d.message === 'string' ? d.message : WidgetError.of('generation_failed').message;
+      this.store.updateGeneration(id, () => ({ status: 'error', error: message, errorCode: code }));
+      this.store.reportError(code, message);
       end();
     });
   }

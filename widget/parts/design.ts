@@ -13,6 +13,7 @@ import type { PartsKit } from './design.lazy.ts';
 import { sessionContext } from '../state/context.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import { StoreController } from '../state/store-controller.ts';
+import { LocaleConsumer } from '../i18n/locale-controller.ts';
 
 let defined: Promise<void> | null = null;
 
@@ -22,7 +23,7 @@ export function defineDesignParts(): Promise<void> {
     .then((parts) => {
       const kit: PartsKit = {
         LitElement, css, html, nothing, svg, keyed,
-        ContextConsumer, sessionContext, StoreController, describeKeywords, defineOnce, emit, VIEWER_PARTS,
+        ContextConsumer, sessionContext, StoreController, describeKeywords, defineOnce, emit, VIEWER_PARTS, LocaleConsumer,
       };
       return parts.defineDesignParts(kit);
     })

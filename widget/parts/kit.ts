@@ -11,6 +11,7 @@ import type { describeKeywords as DescribeKeywords } from '../keywords/describe.
 import type { sessionContext as SessionContext } from '../state/context.ts';
 import type { VIEWER_PARTS as ViewerParts } from './concept-gallery/viewer-parts.ts';
 import type { StoreController as Stores } from '../state/store-controller.ts';
+import type { LocaleConsumer as Locales } from '../i18n/locale-controller.ts';
 
 export interface PartsKit {
   LitElement: typeof Lit.LitElement;
@@ -26,6 +27,7 @@ export interface PartsKit {
   defineOnce: typeof DefineOnce;
   emit: typeof Emit;
   VIEWER_PARTS: typeof ViewerParts;
+  LocaleConsumer: typeof Locales;
 }
 
 // Set once by provide(), before any part module runs.
@@ -42,8 +44,9 @@ export let describeKeywords: PartsKit['describeKeywords'];
 export let defineOnce: PartsKit['defineOnce'];
 export let emit: PartsKit['emit'];
 export let VIEWER_PARTS: PartsKit['VIEWER_PARTS'];
+export let LocaleConsumer: PartsKit['LocaleConsumer'];
 
 export function provide(kit: PartsKit): void {
   ({ LitElement, css, html, nothing, ContextConsumer, sessionContext, StoreController, describeKeywords } = kit);
-  ({ svg, keyed, defineOnce, emit, VIEWER_PARTS } = kit);
+  ({ svg, keyed, defineOnce, emit, VIEWER_PARTS, LocaleConsumer } = kit);
 }

@@ -1,6 +1,6 @@
 import type { SessionResponse } from '../../worker/api-types.ts';
 import type { ApiClient } from '../api/client.ts';
-import { WidgetError } from '../api/errors.ts';
+import { errorInfo, WidgetError } from '../api/errors.ts';
 import { errorPolicy } from '../contract/errors.ts';
 import { AudioOutput } from '../controllers/audio-output.ts';
 import { LevelMeter } from '../controllers/level-meter.ts';
@@ -39,7 +39,6 @@ const KEY_MARGIN_S = 30;
 const MAX_PREWARM_REFRESHES = 3;
 export const MAX_RECONNECTS = 3;
 const NEXT_MODE: Record<Mode, Mode | null> = { 'hands-free': 'push-to-talk', 'push-to-talk': 'text', text: null };
-const MODE_NAMES: Record<Mode, string> = { 'hands-free': 'hands-free voice', 'push-to-talk': 'push-to-talk', text: 'typing' };
 
 /**
  * Owns one conversation: microphone, key or ticket, transport, protocol session, audio and level meter. It falls
@@ -173,7 +172,7 @@ export class VoiceConnection {
       prepared: mode === 'hands-free' ? () => this.takePrepared() : undefined,
       mic: async () => {
         if (store.$micPermission.get() === 'prompt' && !this.mic.current) {
-          store.addNotice('Your browser will ask to use the microphone so the assistant can hear you. Nothing is sent until you connect.');
+          store.note('note.micAsk');
         }
         const stream = await this.mic.open();
         this.mic.setMuted(store.$muted.get());
@@ -190,7 +189,7 @@ export class VoiceConnection {
         session.on('status', (s) => {
           if (gen === this.generation && this.live) this.setStatus(s);
         });
-        session.on('error', ({ code, message }) => store.reportError(code, message));
+        session.on('error', ({ code, message, text }) => store.reportError(code, message, { text }));
         for (const type of FORWARDED) session.on(type, (payload) => this.events.emit(type, payload as never));
       },
       onClosed: (error) => {
@@ -225,7 +224,7 @@ export class VoiceConnection {
         return;
       } catch (err) {
         if (gen !== this.generation) return;
-        const error = err instanceof WidgetError ? err : new WidgetError('connection_failed', 'Could not connect. Please try again.', { cause: err });
+        const error = err instanceof WidgetError ? err : WidgetError.of('connection_failed', { cause: err });
         const next = this.nextMode(mode, error);
         if (!next) {
           if (mode !== 'text') this.releaseMedia();
@@ -233,9 +232,9 @@ export class VoiceConnection {
         }
         origin ??= { mode, error };
         // The host page hears about every failure, also the ones the widget works around.
-        this.opts.store.reportError(error.code, error.message);
+        this.opts.store.reportError(error.code, error.message, error.options);
         store.$fallback.set({ from: origin.mode, reason: origin.error.code });
-        store.addNotice(`${capitalise(MODE_NAMES[mode])} could not connect (${error.message.replace(/\.$/, '')}). Switching to ${MODE_NAMES[next]}.`, 'warning');
+        store.note('note.stepDown', 'warning', { from: { key: `mode.${mode}` }, to: { key: `mode.${next}` } });
         this.setStatus('fallback', error.code);
         if (next === 'text') this.releaseMedia();
         store.$mode.set(next);
@@ -272,7 +271,7 @@ export class VoiceConnection {
         const live = await this.open(mode, gen);
         if (gen !== this.generation) return live.release();
         this.established(live);
-        this.opts.store.addNotice('Reconnected.');
+        this.opts.store.note('note.reconnected');
         this.setStatus('listening');
         return;
       } catch (err) {
@@ -288,7 +287,7 @@ export class VoiceConnection {
       this.releaseMedia();
       return this.fail(error);
     }
-    this.opts.store.addNotice(`Could not reconnect ${MODE_NAMES[mode]}. Switching to ${MODE_NAMES[next]}.`, 'warning');
+    this.opts.store.note('note.noReconnect', 'warning', { from: { key: `mode.${mode}` }, to: { key: `mode.${next}` } });
     this.opts.store.$fallback.set({ from: mode, reason: error.code });
     this.setStatus('fallback', error.code);
     if (next === 'text') this.releaseMedia();
@@ -299,10 +298,10 @@ export class VoiceConnection {
 
   private fail(error: WidgetError) {
     // Shown once, in the error box (role=alert) with its actions; not repeated in the transcript.
-    this.opts.store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
+    this.opts.store.$error.set(errorInfo(error));
     this.dropPending();
     this.setStatus('error', error.code);
-    this.opts.store.reportError(error.code, error.message);
+    this.opts.store.reportError(error.code, error.message, error.options);
   }
 
   /**
@@ -395,4 +394,3 @@ export class VoiceConnection {
   }
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

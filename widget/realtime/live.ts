@@ -73,7 +73,7 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
         cleanups.push(() => p.close()); // closed with the transport when used; closed here when not
       }
       if (grant.mode === 'sandbox') {
-        throw new WidgetError('webrtc_unavailable', 'Hands-free voice needs the voice service, which is not set up on this server.', { retryable: false });
+        throw WidgetError.of('webrtc_unavailable', { retryable: false });
       }
       if (grant.mode !== 'webrtc') throw new WidgetError('unexpected_grant', `The server answered ${grant.mode} for hands-free.`);
       const open = async (g: typeof grant & { mode: 'webrtc' }) => {
@@ -96,7 +96,7 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
         if (grant.mode !== 'webrtc') throw err;
         opened = await open(grant);
       }
-      opened.transport.on('closed', ({ error }) => o.onClosed(error ?? new WidgetError('connection_lost', 'The voice connection closed.')));
+      opened.transport.on('closed', ({ error }) => o.onClosed(error ?? WidgetError.of('connection_lost')));
       return { mode, sessionId: grant.sessionId, ...opened, ptt: null, release };
     }
 
@@ -119,7 +119,7 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
       await audio.player.start().catch(() => o.onAudioBlocked());
       ptt = new PushToTalk(relaySession, audio.capture);
     }
-    transport.on('closed', ({ error }) => o.onClosed(error ?? new WidgetError('connection_lost', 'The connection closed.')));
+    transport.on('closed', ({ error }) => o.onClosed(error ?? WidgetError.of('connection_lost')));
     return { mode, sessionId: grant.sessionId, session: relaySession, transport, ptt, release };
   } catch (err) {
     release();

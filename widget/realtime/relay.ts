@@ -4,15 +4,15 @@ import { CLOSE_NORMAL, readRelayClose, type RelayClose } from '../contract/relay
 import { Emitter } from './emitter.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport, TransportEvents } from './transport.ts';
 
-/** What each of the relay's closes (widget/contract/relay.ts) means to a visitor. */
-const CLOSE_MESSAGES: Record<RelayClose, string> = {
-  internal: 'The conversation service had a problem.',
-  duration: 'This conversation reached its time limit. Start a new one to go on.',
-  bytes: 'This conversation reached its size limit. Start a new one to go on.',
-  rate: 'Too many messages in a short time; the conversation was stopped.',
-  upstream: 'The voice service closed the conversation.',
-  badEvent: 'The conversation was stopped after an unexpected message.',
-  frameTooLarge: 'A message was too large for the conversation service.',
+/** The catalogue's `err.<key>` the visitor reads for each of the relay's closes (widget/contract/relay.ts). */
+const CLOSE_TEXT: Record<RelayClose, string> = {
+  internal: 'relay_error',
+  duration: 'session_time_limit',
+  bytes: 'session_size_limit',
+  rate: 'too_fast',
+  upstream: 'provider_closed',
+  badEvent: 'bad_event',
+  frameTooLarge: 'frame_too_large',
 };
 
 /**
@@ -41,14 +41,14 @@ export class RelayTransport implements RealtimeTransport {
       try {
         socket = this.socket = new WebSocket(this.wsUrl);
       } catch (cause) {
-        reject(new WidgetError('relay_unreachable', 'The conversation service could not be reached.', { cause }));
+        reject(WidgetError.of('relay_unreachable', { cause }));
         return;
       }
       let opened = false;
       const timer = setTimeout(() => {
         if (opened) return;
         this.release();
-        reject(new WidgetError('relay_timeout', 'The conversation service did not answer in time.'));
+        reject(WidgetError.of('relay_timeout'));
       }, RelayTransport.openTimeoutMs);
       socket.onopen = () => {
         opened = true;
@@ -81,9 +81,8 @@ export class RelayTransport implements RealtimeTransport {
 
   private closeError(e: CloseEvent): WidgetError {
     const known = readRelayClose(e.code, e.reason);
-    if (known) return new WidgetError(known.reason, CLOSE_MESSAGES[known.close], { retryable: errorPolicy(known.reason).retry });
-    if (e.code === CLOSE_NORMAL) return new WidgetError('session_ended', 'The conversation ended.', { retryable: true });
-    return new WidgetError('relay_unreachable', 'The conversation service could not be reached.', { retryable: true });
+    if (known) return WidgetError.of(known.reason, { retryable: errorPolicy(known.reason).retry, text: CLOSE_TEXT[known.close] });
+    return WidgetError.of(e.code === CLOSE_NORMAL ? 'session_ended' : 'relay_unreachable', { retryable: true });
   }
 
   send(event: RealtimeClientEvent): void {

@@ -2,25 +2,18 @@ import { announcesRelayClose } from '../contract/relay.ts';
 
 // What a visitor reads when the model's side reports an `error` event. OpenAI's own message is written for
 // developers (and may quote ids); it never reaches the transcript. The code stays in the voice-buddy-error detail.
+// The texts are the catalogue's `err.<key>` (widget/i18n/en.ts).
 
-const MESSAGES: Record<string, string> = {
-  input_audio_buffer_commit_empty: "I didn't catch any sound there. Hold the button a little longer while you speak.",
-  rate_limit_exceeded: 'The assistant is very busy right now. Please wait a moment and try again.',
-  session_expired: 'This conversation has reached its time limit. Start a new one to go on.',
-  server_error: 'The assistant had a hiccup. Please say that again.',
-  invalid_api_key: 'The assistant is not configured correctly. Please let the site owner know.',
-  insufficient_quota: 'The assistant is not available right now. Please let the site owner know.',
-  // The relay's own refusals: the widget never sends these, so seeing one means a site's script did.
-  session_update_refused: 'That change to the conversation is not allowed on this site.',
-  response_override_refused: 'That change to the conversation is not allowed on this site.',
-  item_not_allowed: 'That message could not be added to the conversation.',
-  event_not_allowed: 'That action is not available in this conversation.',
-};
+/** Codes whose text is another code's; any code without a text of its own reads as `err.realtime`. */
+const SAME_AS: Record<string, string> = { session_update_refused: 'not_allowed', response_override_refused: 'not_allowed' };
+const OWN = new Set([
+  'input_audio_buffer_commit_empty', 'rate_limit_exceeded', 'session_expired', 'server_error', 'invalid_api_key',
+  'insufficient_quota', 'item_not_allowed', 'event_not_allowed',
+]);
 
-const FALLBACK = 'The assistant could not handle that last step. Please try again.';
-
-export function realtimeErrorMessage(code: string): string {
-  return MESSAGES[code] ?? FALLBACK;
+/** The catalogue code (`err.<code>`) of a Realtime error code. */
+export function realtimeMessageCode(code: string): string {
+  return SAME_AS[code] ?? (OWN.has(code) ? code : 'realtime');
 }
 
 /**

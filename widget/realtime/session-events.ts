@@ -36,8 +36,11 @@ export interface SessionEvents extends Record<string, unknown> {
   'function-call': FunctionCall;
   /** The tokens one response used. */
   usage: Omit<Usage, 'responses'>;
-  /** A server `error` the visitor should hear about (the session goes on); `message` is written for people. */
-  error: { code: string; message: string };
+  /**
+   * A server `error` the visitor should hear about (the session goes on); `message` is written for people (English),
+   * `text` names its catalogue message `err.<text>`.
+   */
+  error: { code: string; message: string; text: string };
   /** Status changes the session decides (listening, thinking, speaking). */
   status: Status;
 }

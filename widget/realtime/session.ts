@@ -1,7 +1,8 @@
+import type { MessageKey } from '../i18n/en.ts';
 import type { Placement, SessionStore, Status } from '../state/session-store.ts';
 import { Emitter } from './emitter.ts';
 import { ResponseGate } from './responses.ts';
-import { announcesClose, realtimeErrorMessage } from './server-errors.ts';
+import { announcesClose, realtimeMessageCode } from './server-errors.ts';
 import type { SessionEvents } from './session-events.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport } from './transport.ts';
 
@@ -197,9 +198,9 @@ export class RealtimeSession {
         if (this.responses.error(event)) break;
         const code = event.error.code ?? event.error.type ?? 'server_error';
         if (announcesClose(code)) break;
-        const message = realtimeErrorMessage(code);
-        s.addNotice(message, 'warning');
-        this.events.emit('error', { code, message });
+        const text = realtimeMessageCode(code);
+        const entry = s.note(`err.${text}` as MessageKey, 'warning');
+        this.events.emit('error', { code, message: entry.text, text });
         break;
       }
       default:

@@ -50,10 +50,10 @@ async function sdpError(res: Response): Promise<WidgetError> {
   }
   const code = body?.error?.code;
   if (res.status === 401 && (code === 'invalid_ticket' || code === 'ticket_used' || !body?.error?.requestId)) {
-    return new WidgetError('key_expired', 'The voice connection key expired before it could be used. Please try again.', { retryable: true });
+    return WidgetError.of('key_expired', { retryable: true });
   }
   if (code && body?.error?.requestId) return fromServerError(code, body.error.message ?? 'The voice connection was refused.');
-  return new WidgetError('sdp_error', 'The voice service refused the connection. Please try again.', { retryable: true });
+  return WidgetError.of('sdp_error', { retryable: true });
 }
 
 /** Hands-free voice over WebRTC: the mic track goes up, the model's audio comes down, events on `oai-events`. */
@@ -93,11 +93,11 @@ export class WebRtcTransport implements RealtimeTransport {
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed' && !this.closedByUs) {
-        this.fail(new WidgetError('connection_failed', 'The voice connection dropped.', { retryable: true }));
+        this.fail(WidgetError.of('connection_failed', { retryable: true }));
       }
     };
     channel.onclose = () => {
-      if (!this.closedByUs) this.fail(new WidgetError('connection_lost', 'The voice connection closed.', { retryable: true }));
+      if (!this.closedByUs) this.fail(WidgetError.of('connection_lost', { retryable: true }));
     };
 
     if (!prepared) await pc.setLocalDescription(await pc.createOffer());
@@ -111,11 +111,11 @@ export class WebRtcTransport implements RealtimeTransport {
         headers: { Authorization: `Bearer ${this.opts.bearer}`, 'Content-Type': 'application/sdp' },
       });
     } catch (cause) {
-      throw new WidgetError('connection_failed', 'The voice service could not be reached.', { cause });
+      throw WidgetError.of('connection_failed', { cause });
     }
     if (!res.ok) throw await sdpError(res);
     const answer = await res.text();
-    if (!answer.startsWith('v=')) throw new WidgetError('sdp_error', 'The voice service sent an answer that is not a session description.');
+    if (!answer.startsWith('v=')) throw WidgetError.of('sdp_error');
     if (this.closedByUs) return;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     await this.channelOpen(channel, this.opts.dataChannelTimeoutMs ?? WebRtcTransport.openTimeoutMs);
@@ -126,7 +126,7 @@ export class WebRtcTransport implements RealtimeTransport {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new WidgetError('datachannel_timeout', 'The voice connection did not open in time.'));
+        reject(WidgetError.of('datachannel_timeout'));
       }, timeoutMs);
       const onOpen = () => {
         cleanup();
@@ -134,7 +134,7 @@ export class WebRtcTransport implements RealtimeTransport {
       };
       const onClose = () => {
         cleanup();
-        reject(new WidgetError('connection_failed', 'The voice connection closed while opening.'));
+        reject(WidgetError.of('connection_failed'));
       };
       const cleanup = () => {
         clearTimeout(timer);

@@ -1,6 +1,8 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import type { BootstrapResponse } from '../../worker/api-types.ts';
 import type { Mode } from '../contract/modes.ts';
+import type { MessageKey } from '../i18n/en.ts';
+import { ENGLISH, type Params } from '../i18n/locale.ts';
 import type { Keywords } from '../keywords/types.ts';
 
 export type Status = 'idle' | 'connecting' | 'listening' | 'thinking' | 'speaking' | 'reconnecting' | 'fallback' | 'error';
@@ -19,6 +21,8 @@ export interface TranscriptEntry {
   delivery?: 'pending' | 'failed';
   at: number;
   tone?: 'info' | 'warning' | 'error';
+  /** A notice from the catalogue: shown in the widget's language (`text` is its English). */
+  i18n?: { key: MessageKey; params?: Params };
 }
 
 export interface Usage {
@@ -38,10 +42,24 @@ export interface RateLimit {
   resetSeconds: number;
 }
 
-export interface ErrorInfo {
+/**
+ * A failure as reported to the page: `message` is English; `text` names the catalogue's `err.<text>` when it is not
+ * `err.<code>`, `params` fill it in (the element reports it in its own language).
+ */
+export interface ReportedError {
   code: string;
   message: string;
+  text?: string;
+  params?: Params;
+}
+
+export interface ErrorInfo {
+  code: string;
+  /** English; the widget shows the catalogue's `err.<text ?? code>` with `params`. */
+  message: string;
   retryable: boolean;
+  text?: string;
+  params?: Params;
 }
 
 export interface Concept {
@@ -58,6 +76,8 @@ export interface Generation {
   stage: string;
   concepts: Concept[];
   error?: string;
+  /** The error's code: the widget shows the catalogue's `err.<code>` when it has one, else `error`. */
+  errorCode?: string;
 }
 
 /** Where a new entry goes in the conversation: after the entry of `after`; `isItem` tells conversation items apart. */
@@ -95,7 +115,7 @@ export function createSessionStore() {
   const $generations = atom<readonly Generation[]>([]);
 
   let noticeSeq = 0;
-  const errorListeners = new Set<(error: { code: string; message: string }) => void>();
+  const errorListeners = new Set<(error: ReportedError) => void>();
 
   /**
    * A new entry placed by the conversation's own order goes after `place.after`, past the entries that follow it
@@ -157,17 +177,22 @@ export function createSessionStore() {
       if ($transcript.get().some((e) => e.id === id)) return;
       upsert(id, kind, () => ({ text: '…', final: false, placeholder: true }), place);
     },
-    addNotice(text: string, tone: TranscriptEntry['tone'] = 'info') {
-      return upsert(`notice-${++noticeSeq}`, 'notice', () => ({ text, final: true, tone }));
+    addNotice(text: string, tone: TranscriptEntry['tone'] = 'info', i18n?: TranscriptEntry['i18n']) {
+      return upsert(`notice-${++noticeSeq}`, 'notice', () => (i18n ? { text, final: true, tone, i18n } : { text, final: true, tone }));
+    },
+    /** A notice from the catalogue (widget/i18n/en.ts), shown in the widget's language. */
+    note(key: MessageKey, tone: TranscriptEntry['tone'] = 'info', params?: Params) {
+      return this.addNotice(ENGLISH.t(key, params), tone, params ? { key, params } : { key });
     },
     /**
      * Tells the page about a failure: every part of the widget reports here, and the element's event bridge turns it
      * into the one `voice-buddy-error` (widget/controllers/event-bridge.ts). Showing it is the caller's business.
      */
-    reportError(code: string, message: string) {
-      for (const listener of [...errorListeners]) listener({ code, message });
+    reportError(code: string, message: string, words: { text?: string; params?: Params } = {}) {
+      const error: ReportedError = { code, message, ...(words.text ? { text: words.text } : {}), ...(words.params ? { params: words.params } : {}) };
+      for (const listener of [...errorListeners]) listener(error);
     },
-    onError(listener: (error: { code: string; message: string }) => void): () => void {
+    onError(listener: (error: ReportedError) => void): () => void {
       errorListeners.add(listener);
       return () => errorListeners.delete(listener);
     },

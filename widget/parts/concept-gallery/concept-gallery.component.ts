@@ -1,10 +1,14 @@
+import type { MessageKey } from '../../i18n/en.ts';
 import type { Generation } from '../../state/session-store.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
 import {
-  ContextConsumer, css, describeKeywords, html, LitElement, nothing, sessionContext, StoreController, VIEWER_PARTS,
+  ContextConsumer, css, describeKeywords, html, LitElement, nothing, sessionContext, StoreController, VIEWER_PARTS, LocaleConsumer,
 } from '../kit.ts';
 import type { VoiceBuddyConceptViewer } from './concept-viewer.component.ts';
 
+
+/** The stages the Worker's generators report (worker/handoff/). */
+const STAGES = new Set(['starting', 'queued', 'composing', 'requesting', 'dispatched', 'drawing', 'rendering', 'finishing']);
 
 /**
  * Generations with their progress and concepts, newest first. Arrow keys move between concepts; Enter opens one in
@@ -47,6 +51,7 @@ export class VoiceBuddyConceptGallery extends LitElement {
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
   private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$generations] : []));
+  private readonly i18n = new LocaleConsumer(this);
 
   constructor() {
     super();
@@ -77,19 +82,23 @@ export class VoiceBuddyConceptGallery extends LitElement {
 
   private renderGeneration(g: Generation) {
     const busy = g.status !== 'done' && g.status !== 'error';
-    return html`<section class="gen" part="generation" aria-label=${`Concepts: ${describeKeywords(g.keywords)}`} aria-busy=${busy ? 'true' : 'false'}>
-      <h3>Concepts · ${describeKeywords(g.keywords)}</h3>
+    const { t, percent, message } = this.i18n.locale;
+    const keywords = describeKeywords(g.keywords);
+    // A generator may name its own stages; the ones the Worker's generators use have words in the catalogue.
+    const stage = STAGES.has(g.stage) ? t(`gen.${g.stage}` as MessageKey) : g.stage;
+    return html`<section class="gen" part="generation" aria-label=${t('gen.label', { keywords })} aria-busy=${busy ? 'true' : 'false'}>
+      <h3>${t('gen.title', { keywords })}</h3>
       ${busy
-        ? html`<div class="bar" part="progress" role="progressbar" aria-label="Drawing concepts" aria-valuemin="0" aria-valuemax="100"
-              aria-valuenow=${g.percent} aria-valuetext=${`${g.percent}% · ${g.stage}`}><span style=${`inline-size:${g.percent}%`}></span></div>
-            <span class="stage">${g.stage}…</span>`
+        ? html`<div class="bar" part="progress" role="progressbar" aria-label=${t('gen.progress')} aria-valuemin="0" aria-valuemax="100"
+              aria-valuenow=${g.percent} aria-valuetext=${`${percent(g.percent)} · ${stage}`}><span style=${`inline-size:${g.percent}%`}></span></div>
+            <span class="stage">${stage}…</span>`
         : nothing}
-      ${g.status === 'error' ? html`<p class="error" role="alert">${g.error}</p>` : nothing}
+      ${g.status === 'error' ? html`<p class="error" role="alert">${message(g.errorCode ?? 'generation_failed', g.error ?? '')}</p>` : nothing}
       ${g.concepts.length
         ? html`<ul @keydown=${this.onKeydown}>
             ${g.concepts.map(
               (c, i) => html`<li><button class="thumb" part="concept"
-                aria-label=${`Open concept ${c.index + 1}: ${c.alt}`}
+                aria-label=${t('gen.open', { n: c.index + 1, alt: c.alt })}
                 @click=${(e: Event) => void this.open(g, i, e.currentTarget as HTMLElement)}>
                 <img src=${c.imageUrl} alt=${c.alt} loading="lazy" /></button></li>`,
             )}

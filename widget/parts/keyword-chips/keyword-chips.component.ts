@@ -1,10 +1,9 @@
 import type { Keywords } from '../../keywords/types.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
-import { ContextConsumer, css, html, LitElement, nothing, sessionContext, StoreController } from '../kit.ts';
+import { ContextConsumer, css, html, LitElement, nothing, sessionContext, StoreController, LocaleConsumer } from '../kit.ts';
 
-const FIELDS: Array<[keyof Keywords, string]> = [
-  ['subject', 'Subject'], ['elements', 'Elements'], ['style', 'Style'], ['colors', 'Colours'], ['placement', 'Placement'],
-  ['size', 'Size'], ['mood', 'Mood'], ['lettering', 'Lettering'], ['exclude', 'Not wanted'],
+const FIELDS: Array<keyof Keywords> = [
+  'subject', 'elements', 'style', 'colors', 'placement', 'size', 'mood', 'lettering', 'exclude',
 ];
 
 /** Detail of the internal events this part sends to its <voice-buddy>. */
@@ -43,7 +42,7 @@ export class VoiceBuddyKeywordChips extends LitElement {
     .group { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3em; margin: 0; padding: 0; border: 0; }
     .label { color: var(--_muted); min-width: 5.5em; }
     ul { display: contents; list-style: none; }
-    .chip { display: inline-flex; align-items: center; gap: 0.2em; border-radius: 999px; padding: 0.1em 0.25em 0.1em 0.6em; background: var(--_pill-bg); }
+    .chip { display: inline-flex; align-items: center; gap: 0.2em; border-radius: 999px; padding-block: 0.1em; padding-inline: 0.6em 0.25em; background: var(--_pill-bg); }
     .chip button { border: 0; background: transparent; color: var(--_muted); cursor: pointer; font: inherit; border-radius: 50%; padding: 0 0.35em; }
     .chip .text { color: inherit; border-radius: 999px; padding: 0; cursor: text; }
     .chip input { inline-size: 9em; padding: 0 0.4em; border-radius: 999px; }
@@ -82,6 +81,7 @@ export class VoiceBuddyKeywordChips extends LitElement {
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
   private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$keywords] : []));
+  private readonly i18n = new LocaleConsumer(this);
 
   constructor() {
     super();
@@ -175,46 +175,52 @@ export class VoiceBuddyKeywordChips extends LitElement {
     const keywords = this.session.value?.$keywords.get();
     if (!wanted || (wanted.keywords !== undefined && keywords === wanted.keywords)) return;
     this.refocus = null;
-    const label = FIELDS.find(([f]) => f === wanted.field)?.[1] ?? '';
-    const inField = [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~="group"][aria-label="${label}"] [part~="chip-edit"]`)];
+    const inField = [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~="group"][data-field="${wanted.field}"] [part~="chip-edit"]`)];
     const simple = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, '');
     const target = inField.find((c) => simple(c.textContent ?? '') === simple(wanted.text)) ?? inField[0] ?? this.renderRoot.querySelector<HTMLElement>('[part~="add-input"]');
     target?.focus();
   }
 
+  /** "Removed elements “moon”.": `field` is the label as shown, `fieldLower` as written inside a sentence. */
+  private removedText(label: string, value: string): string {
+    const { t, lang } = this.i18n.locale;
+    return t('kw.removed', { value, field: label, fieldLower: label.toLocaleLowerCase(lang) });
+  }
+
   override render() {
     const k = this.session.value?.$keywords.get();
     if (!k) return nothing;
-    const groups = FIELDS.map(([field, label]) => {
+    const { t } = this.i18n.locale;
+    const groups = FIELDS.map((field) => {
       const raw = k[field];
       const values = Array.isArray(raw) ? raw : raw ? [raw] : [];
-      return { field, label, values };
+      return { field, label: t(`kw.${field}`), values };
     }).filter((g) => g.values.length > 0);
-    return html`<section class="wrap" aria-label="Design keywords">
+    return html`<section class="wrap" aria-label=${t('kw.label')}>
       ${groups.map(
-        (g) => html`<div class="group" part="group" role="group" aria-label=${g.label}>
+        (g) => html`<div class="group" part="group" role="group" aria-label=${g.label} data-field=${g.field}>
           <span class="label" aria-hidden="true">${g.label}</span>
           <ul>
             ${g.values.map(
               (v) => this.editing?.field === g.field && this.editing.value === v
-                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${v} aria-label=${`Edit ${g.label.toLowerCase()} ${v}`}
+                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${v} aria-label=${t('kw.edit', { value: v, field: g.label })}
                     @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)} @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)} /></li>`
-                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${`${v}: edit ${g.label.toLowerCase()}`}
-                    @click=${() => this.startEdit(g.field, v)}>${v}</button><button part="chip-remove" aria-label=${`Remove ${g.label.toLowerCase()} ${v}`}
+                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${t('kw.edit', { value: v, field: g.label })}
+                    @click=${() => this.startEdit(g.field, v)}>${v}</button><button part="chip-remove" aria-label=${t('kw.remove', { value: v, field: g.label })}
                     @click=${() => this.onRemove(g.field, g.label, v)}>×</button></li>`,
             )}
           </ul>
         </div>`,
       )}
       ${this.removed
-        ? html`<p class="undo" part="undo" role="status">Removed ${this.removed.label.toLowerCase()} “${this.removed.value}”.
-            <button type="button" @click=${() => this.undo()}>Undo</button></p>`
+        ? html`<p class="undo" part="undo" role="status">${this.removedText(this.removed.label, this.removed.value)}
+            <button type="button" @click=${() => this.undo()}>${t('kw.undo')}</button></p>`
         : nothing}
       <form @submit=${this.onAdd}>
-        <input part="add-input" aria-label="Add a keyword" placeholder="Add a keyword, e.g. “red” or “on my calf”" />
-        <button class="add" type="submit">Add</button>
+        <input part="add-input" aria-label=${t('kw.add')} placeholder=${t('kw.addHint')} />
+        <button class="add" type="submit">${t('kw.addButton')}</button>
         ${this.allowGenerate
-          ? html`<button class="gen" part="generate-button" type="button" ?disabled=${!this.canGenerate} @click=${() => this.send('vb-generate')}>Generate</button>`
+          ? html`<button class="gen" part="generate-button" type="button" ?disabled=${!this.canGenerate} @click=${() => this.send('vb-generate')}>${t('kw.generate')}</button>`
           : nothing}
       </form>
     </section>`;

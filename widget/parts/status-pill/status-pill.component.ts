@@ -1,21 +1,9 @@
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
+import { LocaleConsumer } from '../../i18n/locale-controller.ts';
 import { sessionContext } from '../../state/context.ts';
 import type { Status } from '../../state/session-store.ts';
 import { StoreController } from '../../state/store-controller.ts';
-
-export const STATUS_LABELS: Record<Status, string> = {
-  idle: 'Ready',
-  connecting: 'Connecting…',
-  listening: 'Listening',
-  thinking: 'Thinking…',
-  speaking: 'Speaking',
-  reconnecting: 'Reconnecting…',
-  fallback: 'Switching…',
-  error: 'Problem',
-};
-
-const fmt = new Intl.NumberFormat();
 
 /**
  * Shows the conversation state of one <voice-buddy> in words; with `show-usage` (the owner view) also the tokens used
@@ -54,6 +42,7 @@ export class VoiceBuddyStatusPill extends LitElement {
     subscribe: true,
     callback: () => this.stores.resubscribe(),
   });
+  private readonly i18n = new LocaleConsumer(this);
   private readonly stores = new StoreController(this, () => {
     const s = this.session.value;
     return s ? [s.$status, s.$usage, s.$rateLimits] : [];
@@ -63,14 +52,15 @@ export class VoiceBuddyStatusPill extends LitElement {
     const s = this.session.value;
     if (!s) return nothing;
     const status = s.$status.get();
+    const { t } = this.i18n.locale;
     const parts: string[] = [];
     if (this.showUsage) {
       const usage = s.$usage.get();
-      if (usage.totalTokens > 0) parts.push(`${fmt.format(usage.totalTokens)} tokens`);
-      for (const l of s.$rateLimits.get()) parts.push(`${l.name} ${fmt.format(l.remaining)}/${fmt.format(l.limit)} left`);
+      if (usage.totalTokens > 0) parts.push(t('usage.tokens', { n: usage.totalTokens }));
+      for (const l of s.$rateLimits.get()) parts.push(t('usage.left', { name: l.name, remaining: l.remaining, limit: l.limit }));
     }
     return html`<span class="pill" part="pill" data-status=${status}>
-      <span class="dot" aria-hidden="true"></span><span class="label">${STATUS_LABELS[status]}</span>
+      <span class="dot" aria-hidden="true"></span><span class="label">${t(`status.${status}`)}</span>
       ${parts.length ? html`<span class="usage" part="usage">· ${parts.join(' · ')}</span>` : nothing}
     </span>`;
   }

@@ -1,11 +1,10 @@
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { LocaleConsumer } from '../../i18n/locale-controller.ts';
 import { sessionContext } from '../../state/context.ts';
 import type { TranscriptEntry } from '../../state/session-store.ts';
 import { StoreController } from '../../state/store-controller.ts';
-
-const WHO: Record<TranscriptEntry['kind'], string> = { user: 'You', assistant: 'Assistant', tool: 'Tool', notice: 'Notice' };
 
 /**
  * The live conversation. Visitor, assistant, tool activity and notices look different; it follows new messages
@@ -54,6 +53,7 @@ export class VoiceBuddyTranscript extends LitElement {
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
   private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$transcript] : []));
+  private readonly i18n = new LocaleConsumer(this);
   private stickToBottom = true;
 
   constructor() {
@@ -94,25 +94,27 @@ export class VoiceBuddyTranscript extends LitElement {
   }
 
   private delivery(e: TranscriptEntry) {
-    if (e.delivery === 'pending') return html`<span class="status" part="message-status" role="status">Sending when the connection is back…</span>`;
+    const { t } = this.i18n.locale;
+    if (e.delivery === 'pending') return html`<span class="status" part="message-status" role="status">${t('log.pending')}</span>`;
     if (e.delivery !== 'failed') return nothing;
     const resend = () => this.dispatchEvent(new CustomEvent('vb-resend', { detail: e.id, bubbles: true, composed: true }));
-    return html`<span class="status" part="message-status">Not sent<button part="resend-button" @click=${resend}>Retry</button></span>`;
+    return html`<span class="status" part="message-status">${t('log.failed')}<button part="resend-button" @click=${resend}>${t('retry')}</button></span>`;
   }
 
   override render() {
     const entries = this.session.value?.$transcript.get() ?? [];
+    const { t } = this.i18n.locale;
     return html`
-      <ol class="log" part="log" tabindex="0" aria-label="Conversation" @scroll=${this.onScroll}>
+      <ol class="log" part="log" tabindex="0" aria-label=${t('log.label')} @scroll=${this.onScroll}>
         ${entries.length === 0 && this.placeholder ? html`<li class="empty">${this.placeholder}</li>` : nothing}
         ${repeat(
           entries,
           (e) => e.id,
           (e) => html`<li class="msg ${e.kind} ${e.final ? '' : 'partial'}" part="message message-${e.kind}" data-kind=${e.kind} data-tone=${e.tone ?? nothing}
-            data-delivery=${e.delivery ?? nothing}><span class="who">${WHO[e.kind]}: </span>${e.text}${this.delivery(e)}</li>`,
+            data-delivery=${e.delivery ?? nothing}><span class="who">${t(`who.${e.kind}`)}: </span>${e.i18n ? t(e.i18n.key, e.i18n.params) : e.text}${this.delivery(e)}</li>`,
         )}
       </ol>
-      ${this.unseen ? html`<button class="jump" part="jump-button" @click=${this.jumpToLatest}>New messages ↓</button>` : nothing}
+      ${this.unseen ? html`<button class="jump" part="jump-button" @click=${this.jumpToLatest}>${t('log.jump')}</button>` : nothing}
     `;
   }
 }
