@@ -36,6 +36,8 @@ export interface BootstrapResponse {
   /** Widget telemetry (POST /v1/events): off when the site turned it off (settings.telemetry.enabled = false). */
   telemetry?: { enabled: boolean };
   ownerView: boolean;
+  /** The site's default language (`settings.widget.language`), used when neither `lang` nor the page names one. */
+  language: string | null;
   avatar: { available: boolean };
   /** Text-mode replies can be spoken (`POST /v1/tts`). */
   tts: { available: boolean };

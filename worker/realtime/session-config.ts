@@ -1,5 +1,6 @@
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { EXTRACT_KEYWORDS_TOOL, GENERATE_CONCEPTS_TOOL, KEYWORD_INSTRUCTIONS } from '../../widget/keywords/tool.ts';
+import { LANGUAGE_NAMES, supportedLanguage } from '../../widget/i18n/languages.ts';
 import { PLACEMENTS, STYLES } from '../../widget/keywords/vocab.ts';
 import type { Mode, Tenant } from '../tenants/model.ts';
 import { TRANSCRIPTION_MODEL } from './models.ts';
@@ -19,12 +20,25 @@ export const TRANSCRIPTION_KEYWORDS = [
   ...PLACEMENTS.filter((p) => !['back', 'chest', 'hand', 'foot', 'neck', 'hip'].includes(p)).map((p) => p.replace(/-/g, ' ')),
 ];
 
-export function instructionsFor(tenant: Tenant): string {
-  return [BASE_INSTRUCTIONS, tenant.persona.trim(), KEYWORD_INSTRUCTIONS].filter(Boolean).join('\n\n');
+/**
+ * The line that sets the conversation's language: the widget shows its text in it, so the assistant speaks it too.
+ * Tool arguments stay English: the keyword vocabulary and its normaliser are English.
+ */
+export function languageInstruction(language: string | undefined): string {
+  const lang = supportedLanguage(language);
+  if (!lang) return '';
+  const name = LANGUAGE_NAMES[lang];
+  return `Converse with the visitor in ${name}: speak and write ${name.split(' ')[0]} unless they ask for another ` +
+    'language. Keep the arguments of your tool calls in English, as the tools describe.';
+}
+
+export function instructionsFor(tenant: Tenant, language?: string): string {
+  return [BASE_INSTRUCTIONS, tenant.persona.trim(), KEYWORD_INSTRUCTIONS, languageInstruction(language)].filter(Boolean).join('\n\n');
 }
 
 /**
- * The whole session configuration is built here, never taken from a client: instructions and tools are the tenant's.
+ * The whole session configuration is built here, never taken from a client: instructions and tools are the tenant's;
+ * `language` (the widget's, else the tenant's default) adds the line that sets the conversation's language.
  * webrtc: hands-free with semantic VAD; websocket: push-to-talk (manual turns); text: text in and out.
  */
 export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: string; voice: string; language?: string }): RealtimeSessionCreateRequest {
@@ -32,7 +46,7 @@ export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: st
   return {
     type: 'realtime',
     model: opts.model,
-    instructions: instructionsFor(tenant),
+    instructions: instructionsFor(tenant, opts.language),
     output_modalities: textOnly ? ['text'] : ['audio'],
     audio: {
       input: {

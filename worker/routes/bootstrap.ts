@@ -51,6 +51,7 @@ export function publicConfig(tenant: Tenant, env: Env, flags: Record<string, Fla
     sandbox: isSandbox(env),
     ownerView: tenant.settings.widget?.ownerView === true,
     telemetry: { enabled: tenant.settings.telemetry?.enabled !== false && Boolean(env.ANALYTICS) },
+    language: tenant.settings.widget?.language ?? null,
     avatar: { available: Boolean(env.AKOOL_API_KEY) && tenant.settings.avatar?.enabled === true && flags.avatar?.enabled !== false },
     // Spoken text-mode replies: the server has an ElevenLabs key and the `tts` flag is on for this unit.
     tts: { available: Boolean(env.ELEVENLABS_API_KEY) && flags.tts?.enabled !== false },

@@ -52,7 +52,7 @@ export const calls = new Hono<AppEnv>().post('/calls', async (c) => {
     model: claims.model,
     startedAt: Date.now(),
     maxSeconds: tenant.limits.sessionMaxSeconds,
-    instructions: instructionsFor(tenant),
+    instructions: instructionsFor(tenant, claims.lang),
     tools: (session.tools ?? []).map((t) => ('name' in t ? (t.name ?? '') : '')),
   };
   // The object attaches the sideband while the browser connects; the answer does not wait for it.

@@ -23,6 +23,9 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
     throw new ApiError(400, 'model_not_allowed', `Model "${model}" is not enabled for this site; use one of ${tenant.allowedModels.join(', ')}`);
   }
   const voice = body.voice ?? tenant.voice;
+  // The widget sends the language it shows; without one the site's default applies.
+  const language = body.language ?? tenant.settings.widget?.language;
+  const lang = language ? { lang: language } : {};
   const sessionId = crypto.randomUUID();
   const record = (mode: string) =>
     c.executionCtx.waitUntil(
@@ -39,7 +42,7 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
       const answer = { mode: 'sandbox', requestedMode: 'webrtc', sessionId, reason } satisfies SandboxSessionResponse;
       return c.json(answer, 201);
     }
-    const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice, language: body.language });
+    const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice, language });
     const summary = { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: (session.tools ?? []).map((t) => ('name' in t ? t.name : undefined)).filter((n): n is string => Boolean(n)) };
     if (tenant.settings.realtime?.clientSecret) {
       // Opt-in per tenant, and uncapped: the browser holds an OpenAI key that opens several sessions until it
@@ -60,7 +63,7 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
     // The Worker creates the call (POST /v1/realtime/calls with this ticket): no OpenAI credential in the browser.
     const exp = Math.floor(Date.now() / 1000) + CALL_TICKET_TTL_S;
     const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-      signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: 'webrtc', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...(body.language ? { lang: body.language } : {}) }),
+      signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: 'webrtc', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...lang }),
     );
     record('webrtc');
     const callsUrl = new URL('/v1/realtime/calls', c.req.url);
@@ -80,7 +83,7 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
   // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
   const exp = Math.floor(Date.now() / 1000) + TICKET_TTL_S;
   const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode, model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...(body.language ? { lang: body.language } : {}) }),
+    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode, model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...lang }),
   );
   record(body.mode);
   const wsUrl = new URL('/v1/realtime/ws', c.req.url);

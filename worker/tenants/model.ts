@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { API_MODES, type ApiMode } from '../../widget/contract/modes.ts';
+import { LANGUAGES } from '../../widget/i18n/languages.ts';
 
 export const MODES = API_MODES;
 export type Mode = ApiMode;
@@ -106,6 +107,16 @@ export const SettingsSchema = v.strictObject({
   ),
   /** How the widget looks on this site. `ownerView`: tokens, rate limits and the model picker, for the site's owners. */
   widget: v.optional(v.strictObject({ ownerView: v.optional(v.boolean()) })),
+  /**
+   * How the widget looks on this site. `ownerView`: tokens, rate limits and the model picker, for the site's owners.
+   * `language`: the widget's language when neither its `lang` attribute nor the page names one it has.
+   */
+  widget: v.optional(
+    v.strictObject({
+      ownerView: v.optional(v.boolean()),
+      language: v.optional(v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`)),
+    }),
+  ),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
