@@ -10,6 +10,7 @@ import { LevelStyle } from './controllers/level-style.ts';
 import { DesignPartsLoader } from './parts/design.ts';
 import { PushToTalkInput } from './controllers/push-to-talk.ts';
 import { emit } from './events.ts';
+import { LocaleController } from './i18n/locale-controller.ts';
 import { sessionContext } from './state/context.ts';
 import { createSessionStore, type Mode, type Status, type TranscriptEntry, type Usage } from './state/session-store.ts';
 import { StoreController } from './state/store-controller.ts';
@@ -154,11 +155,13 @@ export class VoiceBuddy extends LitElement {
    * @internal
    */
   readonly store = createSessionStore();
+  /** This instance's language (i18n/locale-controller.ts): `lang`, else the page's, else the site's, else English. */
+  private readonly i18n = new LocaleController(this, () => this.store.$config.get()?.language);
   // Controllers, in the order they hear a status change: the event first, then the announcement, then the avatar
   // and the speaker that follow the conversation.
-  private readonly events = new EventBridge(this, this.store);
+  private readonly events = new EventBridge(this, this.store, () => this.i18n.locale);
   private readonly telemetryHost = new TelemetryHost(this, this.store);
-  private readonly a11y = new A11yController(this, this.store);
+  private readonly a11y = new A11yController(this, this.store, () => this.i18n.locale);
   private readonly avatarHost: AvatarHost = new AvatarHost(this, {
     store: this.store,
     api: () => this.conversation.api,
@@ -177,7 +180,15 @@ export class VoiceBuddy extends LitElement {
     silenced: () => this.avatarHost.handle !== null,
     emit: (detail) => emit(this, 'voice-buddy-speech', detail),
   });
-  private readonly conversation = new Conversation(this, this.store, { avatar: this.avatarHost, speech: this.speech, events: this.events });
+  private readonly conversation = new Conversation(this, this.store, {
+    avatar: this.avatarHost,
+    speech: this.speech,
+    events: this.events,
+    // The language the widget shows is the one the assistant speaks (the Worker adds it to the session).
+    language: () => this.i18n.language,
+    // The site's default language may apply once bootstrap answered.
+    configured: () => this.i18n.update(),
+  });
   private readonly talk = new PushToTalkInput(this, () => this.conversation.connection?.currentLive?.ptt ?? null);
   // Keeps the accent readable: measured after each render (theme/contrast-controller.ts).
   private readonly contrast = new ContrastController(this, () => this.renderRoot.querySelector('.root'));
@@ -254,6 +265,10 @@ export class VoiceBuddy extends LitElement {
       this.placement = oneOf('placement', this.placement, PLACEMENTS, 'bottom-right');
     }
     if (changed.has('theme')) this.theme = oneOf('theme', this.theme, THEMES, 'light');
+    if (changed.has('lang')) {
+      validLang('lang', this.lang); // warns once about a tag that is not one
+      this.i18n.update();
+    }
     if (changed.has('mode')) this.conversation.modeAttributeChanged(changed.get('mode') === undefined);
     if (changed.has('avatar')) this.avatarHost.toggle(oneOf('avatar', this.avatar, ['on', 'off'], 'off') === 'on');
   }
@@ -270,7 +285,7 @@ export class VoiceBuddy extends LitElement {
       return;
     }
     this.talk.onKeydown(e);
-    const said = this.avatarHost.shortcut(e);
+    const said = this.avatarHost.shortcut(e, this.i18n.locale);
     if (said) this.a11y.announce(said, 'message');
   }
 
@@ -279,8 +294,11 @@ export class VoiceBuddy extends LitElement {
     const config = s.$config.get();
     const status = s.$status.get();
     const mode = s.$mode.get();
+    const locale = this.i18n.locale;
+    const { t } = locale;
     const v: view.PanelView = {
       store: s,
+      locale,
       conversation: this.conversation,
       talk: this.talk,
       avatar: this.avatarHost,
@@ -290,25 +308,23 @@ export class VoiceBuddy extends LitElement {
       ownerView: oneOf('owner-view', this.ownerView, ['on', 'off'], config?.ownerView ? 'on' : 'off') === 'on',
       model: this.model,
     };
-    const name = config?.branding.name ?? 'Voice assistant';
-    const start = mode === 'text' ? 'Type your idea below to start.' : 'Press Start to talk about your idea.';
-    const greeting = this.greeting ?? config?.branding.greeting ?? start;
+    const name = config?.branding.name ?? t('app.name');
+    const greeting = this.greeting ?? config?.branding.greeting ?? t(mode === 'text' ? 'app.greetText' : 'app.greetVoice');
     const accent = validColor('accent', this.accent);
     const brand = config?.branding.accentColor ?? config?.branding.primaryColor;
     const rootStyle = [brand ? `--_brand-accent:${brand}` : '', accent ? `--_attr-accent:${accent}` : ''].join(';');
     const floating = this.variant === 'floating';
     const panelId = 'voice-buddy-panel';
-    const lang = validLang('lang', this.lang) ?? undefined;
 
-    return html`<div class="root" style=${rootStyle} lang=${lang ?? nothing} @keydown=${this.onKeydown}
+    return html`<div class="root" style=${rootStyle} lang=${locale.lang} dir=${locale.dir} @keydown=${this.onKeydown}
       @keyup=${(e: KeyboardEvent) => this.talk.onKeyup(e)} @focusout=${this.talk.onFocusLost}>
       ${floating ? view.launcherView(v, this.open, name, panelId, () => this.toggleOpen()) : nothing}
-      <section class="panel" part="panel" id=${panelId} aria-label=${`${name} voice assistant`} ?hidden=${floating && !this.open}>
+      <section class="panel" part="panel" id=${panelId} aria-label=${t('app.label', { name })} ?hidden=${floating && !this.open}>
         <header part="header">
           ${config?.branding.logoUrl ? html`<img part="logo" src=${config.branding.logoUrl} alt="" />` : nothing}
           <h2 class="title" part="title">${name}</h2>
           <voice-buddy-status-pill part="status" exportparts=${view.STATUS_PARTS} ?show-usage=${v.ownerView}></voice-buddy-status-pill>
-          ${floating ? view.closeView(name, () => this.toggleOpen(false)) : nothing}
+          ${floating ? view.closeView(v, name, () => this.toggleOpen(false)) : nothing}
         </header>
         <div part="avatar" ?hidden=${!this.avatarHost.handle}></div>
         ${view.conversationView(v, greeting, this.designOpen, () => {

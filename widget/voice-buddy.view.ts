@@ -4,7 +4,9 @@ import { html, nothing, svg, type TemplateResult } from 'lit';
 import { AVATAR_QUALITIES, type AvatarHost, type AvatarQualitySetting } from './avatar/host.ts';
 import { micPermissionLabel } from './controllers/mic.ts';
 import type { Conversation } from './controllers/conversation.ts';
+import { errorParams } from './controllers/event-bridge.ts';
 import type { PushToTalkInput } from './controllers/push-to-talk.ts';
+import type { Locale } from './i18n/locale.ts';
 import type { KeywordField } from './keywords/controller.ts';
 import { VIEWER_PARTS } from './parts/concept-gallery/viewer-parts.ts';
 import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.component.ts';
@@ -12,11 +14,11 @@ import type { Keywords } from './keywords/types.ts';
 import type { Generation, Mode, SessionStore } from './state/session-store.ts';
 import type { SpeechHost } from './tts/host.ts';
 
-const MODE_LABELS: Record<Mode, string> = { 'hands-free': 'Hands-free', 'push-to-talk': 'Push to talk', text: 'Text' };
-
 /** What the pieces render from. */
 export interface PanelView {
   store: SessionStore;
+  /** The element's language now. */
+  locale: Locale;
   conversation: Conversation;
   talk: PushToTalkInput;
   avatar: AvatarHost;
@@ -30,10 +32,10 @@ export interface PanelView {
 const selected = (e: Event) => (e.target as HTMLSelectElement).value;
 
 /** The design area folded into one line: the main keywords and how many concepts there are; '' while empty. */
-function designSummary(keywords: Keywords | null, generations: readonly Generation[]): string {
+function designSummary(keywords: Keywords | null, generations: readonly Generation[], locale: Locale): string {
   const words = keywords ? [...keywords.subject, ...keywords.style, keywords.placement].filter(Boolean).slice(0, 4) : [];
   const concepts = generations.reduce((n, g) => n + g.concepts.length, 0);
-  const count = concepts ? (concepts === 1 ? '1 concept' : `${concepts} concepts`) : '';
+  const count = concepts ? locale.t('app.concepts', { n: concepts }) : '';
   return [words.join(' · '), count].filter(Boolean).join(' — ');
 }
 
@@ -42,7 +44,7 @@ export function conversationView(v: PanelView, greeting: string, designOpen: boo
   const { conversation: c } = v;
   const k = c.keywords;
   const config = v.store.$config.get();
-  const summary = designSummary(v.store.$keywords.get(), v.store.$generations.get());
+  const summary = designSummary(v.store.$keywords.get(), v.store.$generations.get(), v.locale);
   return html`<voice-buddy-transcript part="transcript" exportparts=${TRANSCRIPT_PARTS} .placeholder=${greeting}
       @vb-resend=${(e: CustomEvent<string>) => void c.deliver(c.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
     ${summary
@@ -70,59 +72,62 @@ export const TRANSCRIPT_PARTS =
 
 /** The error box and the offer to try the better mode again. */
 export function noticesView(v: PanelView): TemplateResult {
-  const { store: s, conversation: c } = v;
+  const { store: s, conversation: c, locale } = v;
+  const { t } = locale;
   const error = s.$error.get();
   const fallback = s.$fallback.get();
   const typeInstead = error?.code.startsWith('mic_') && c.allowedModes.includes('text');
   return html`${error
-    ? html`<div class="error" part="error" role="alert">${error.message}${error.retryable
-        ? html`<button part="retry-button" @click=${() => c.retry()}>Retry</button>`
+    ? html`<div class="error" part="error" role="alert">${locale.message(error.text ?? error.code, error.message, errorParams(error.params))}${error.retryable
+        ? html`<button part="retry-button" @click=${() => c.retry()}>${t('retry')}</button>`
         : nothing}${typeInstead
-        ? html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}>Type instead</button>`
+        ? html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}>${t('app.typeInstead')}</button>`
         : nothing}</div>`
     : nothing}
   ${fallback && v.live
-    ? html`<div class="offer" part="fallback-notice">Using ${MODE_LABELS[v.mode].toLowerCase()}.
-        <button part="upgrade-button" @click=${() => c.switchTo({ mode: fallback.from })}>Try ${MODE_LABELS[fallback.from].toLowerCase()} again</button></div>`
+    ? html`<div class="offer" part="fallback-notice">${t('app.using', { mode: { key: `mode.${v.mode}` } })}
+        <button part="upgrade-button" @click=${() => c.switchTo({ mode: fallback.from })}
+          >${t('app.upgrade', { mode: { key: `mode.${fallback.from}` } })}</button></div>`
     : nothing}`;
 }
 
 /** Start/end, push-to-talk, mute, spoken replies, avatar and sound. */
 export function controlsView(v: PanelView): TemplateResult {
   const { store: s, conversation: c, avatar, speech, live } = v;
+  const { t } = v.locale;
   const ptt = c.connection?.currentLive?.ptt ?? null;
   const muted = s.$muted.get();
   return html`<div class="controls" part="controls">
     <button part="connect-button" class=${live ? 'danger' : 'primary'} ?disabled=${!s.$config.get() && !s.$error.get()}
       @pointerenter=${() => c.prewarm()} @focus=${() => c.prewarm()}
       @click=${() => (live ? c.disconnect() : void c.connect())}
-    >${live ? 'End conversation' : v.mode === 'text' ? 'Start chatting' : 'Start talking'}</button>
+    >${t(live ? 'app.end' : v.mode === 'text' ? 'app.startText' : 'app.startVoice')}</button>
     ${ptt
       ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
           aria-describedby="talk-hint" @pointerdown=${v.talk.onPointerDown} @pointerup=${v.talk.onPointerUp}
           @pointercancel=${v.talk.onPointerUp} @contextmenu=${(e: Event) => e.preventDefault()}
-          >${ptt.pressed ? 'Listening… release to send' : 'Hold to talk'}</button>
-          <span id="talk-hint" class="sr-only">Press and hold, or hold the Space key, while you speak.</span>`
+          >${t(ptt.pressed ? 'app.talking' : 'app.talk')}</button>
+          <span id="talk-hint" class="sr-only">${t('app.talkHint')}</span>`
       : nothing}
     ${live && v.mode !== 'text'
       ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
-            ${muted ? 'Unmute' : 'Mute'}
+            ${t(muted ? 'app.unmute' : 'app.mute')}
           </button>
-          <div class="meter" part="level-meter" role="img" aria-label="Microphone level"><span></span></div>`
+          <div class="meter" part="level-meter" role="img" aria-label=${t('app.level')}><span></span></div>`
       : nothing}
     ${speech.offered
       ? html`<button part="speech-button" aria-pressed=${speech.muted ? 'true' : 'false'} @click=${() => speech.toggleMute()}>
-          ${speech.muted ? 'Unmute voice' : 'Mute voice'}</button>`
+          ${t(speech.muted ? 'app.voiceUnmute' : 'app.voiceMute')}</button>`
       : nothing}
     ${avatar.available
       ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V"
-          title="Talking avatar (Alt+V)" @click=${() => avatar.toggle()}>Avatar</button>`
+          title=${t('app.avatarTitle')} @click=${() => avatar.toggle()}>${t('app.avatar')}</button>`
       : nothing}
     ${s.$needsAudioUnlock.get()
       ? html`<button part="sound-button" class="primary" @click=${() => {
           speech.unlock();
           void c.connection?.unlockAudio();
-        }}>Tap to turn on sound</button>`
+        }}>${t('app.sound')}</button>`
       : nothing}
   </div>`;
 }
@@ -138,40 +143,44 @@ export function textFormView(v: PanelView): TemplateResult | typeof nothing {
     input.value = '';
     void v.conversation.sendText(text);
   };
+  const { t } = v.locale;
   return html`<form part="text-form" @submit=${submit}>
-    <input part="text-input" type="text" aria-label="Type a message" placeholder="Type a message…" autocomplete="off" />
-    <button part="send-button" type="submit">Send</button>
+    <input part="text-input" type="text" aria-label=${t('app.input')} placeholder=${t('app.inputHint')} autocomplete="off" />
+    <button part="send-button" type="submit">${t('app.send')}</button>
   </form>`;
 }
 
 /** Microphone permission, mode and model pickers, the avatar's quality. */
 export function settingsView(v: PanelView): TemplateResult {
-  const { store: s, conversation: c, avatar } = v;
+  const { store: s, conversation: c, avatar, locale } = v;
+  const { t } = locale;
   const config = s.$config.get();
   const modes = c.allowedModes;
   const offered = c.offeredModes;
   const voiceOff = offered.some((m) => m !== 'text' && !modes.includes(m));
   const models = config?.models ?? [];
   const micState = s.$micPermission.get();
-  const micLabel = v.mode === 'text' ? null : micPermissionLabel(micState);
+  const micLabel = v.mode === 'text' ? null : micPermissionLabel(micState, locale);
   const modeOption = (m: Mode) => html`<option value=${m} ?selected=${m === v.mode} ?disabled=${!modes.includes(m)}
-    >${MODE_LABELS[m]}${modes.includes(m) ? '' : ' (needs a provider key)'}</option>`;
+    >${modes.includes(m) ? t(`mode.${m}`) : t('app.needsKey', { mode: { key: `mode.${m}` } })}</option>`;
   return html`<div class="settings" part="settings">
     ${micLabel ? html`<span part="mic-permission" data-state=${micState}>${micLabel}</span>` : nothing}
     ${offered.length > 1
-      ? html`<label>Mode <select part="mode-select" .value=${v.mode}
+      ? html`<label>${t('app.mode')} <select part="mode-select" .value=${v.mode}
           @change=${(e: Event) => c.switchTo({ mode: selected(e) as Mode })}>${offered.map(modeOption)}</select></label>`
       : nothing}
-    ${voiceOff ? html`<span part="sandbox-notice">Sandbox mode: voice needs an OpenAI key on the server.</span>` : nothing}
+    ${voiceOff
+      ? html`<span part="sandbox-notice">${t('app.sandbox')}${locale.lang === 'en' ? '' : ` ${t('app.sandboxEnglish')}`}</span>`
+      : nothing}
     ${v.ownerView && models.length > 1
-      ? html`<label>Model <select part="model-select" @change=${(e: Event) => c.switchTo({ model: selected(e) })}>
+      ? html`<label>${t('app.model')} <select part="model-select" @change=${(e: Event) => c.switchTo({ model: selected(e) })}>
           ${models.map((m) => html`<option value=${m} ?selected=${m === (v.model ?? config?.defaultModel)}>${m}</option>`)}
         </select></label>`
       : nothing}
     ${avatar.available && avatar.wanted
-      ? html`<label>Avatar quality <select part="avatar-quality" aria-keyshortcuts="Alt+Q"
+      ? html`<label>${t('app.quality')} <select part="avatar-quality" aria-keyshortcuts="Alt+Q"
           @change=${(e: Event) => avatar.setQuality(selected(e) as AvatarQualitySetting)}>
-          ${AVATAR_QUALITIES.map((q) => html`<option value=${q} ?selected=${q === avatar.quality}>${q}</option>`)}
+          ${AVATAR_QUALITIES.map((q) => html`<option value=${q} ?selected=${q === avatar.quality}>${t(`quality.${q}`)}</option>`)}
         </select></label>`
       : nothing}
   </div>`;
@@ -185,21 +194,22 @@ const CROSS = svg`<path d="M6 6l12 12M18 6L6 18" />`;
  */
 export function launcherView(v: PanelView, open: boolean, name: string, panelId: string, toggle: () => void): TemplateResult {
   const icon = open ? CROSS : svg`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`;
+  const { t } = v.locale;
   const text = v.mode === 'text';
-  const live = v.live ? (text ? ', conversation in progress' : ', conversation in progress, microphone on') : '';
+  const label = t(open ? 'app.close' : !v.live ? 'app.open' : text ? 'app.openLive' : 'app.openLiveMic', { name });
   return html`<button class="launcher" part="launcher" aria-expanded=${open ? 'true' : 'false'} aria-controls=${panelId}
-    data-live=${v.live ? (text ? 'text' : 'mic') : nothing} aria-label=${open ? `Close ${name}` : `Open ${name}${live}`}
+    data-live=${v.live ? (text ? 'text' : 'mic') : nothing} aria-label=${label}
     @click=${toggle}><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">${icon}</svg>
   </button>
   ${v.live && !open
-    ? html`<button part="launcher-end" class="launcher-end" aria-label="End conversation" @click=${() => v.conversation.disconnect()}
-        >End</button>`
+    ? html`<button part="launcher-end" class="launcher-end" aria-label=${t('app.end')} @click=${() => v.conversation.disconnect()}
+        >${t('app.endShort')}</button>`
     : nothing}`;
 }
 
 /** The floating panel's own close button (on a phone the panel covers the launcher). */
-export function closeView(name: string, close: () => void): TemplateResult {
-  return html`<button part="close-button" class="close" aria-label=${`Close ${name}`} @click=${close}>
+export function closeView(v: PanelView, name: string, close: () => void): TemplateResult {
+  return html`<button part="close-button" class="close" aria-label=${v.locale.t('app.close', { name })} @click=${close}>
     <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">${CROSS}</svg>
   </button>`;
 }

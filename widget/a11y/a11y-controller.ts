@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { STATUS_LABELS } from '../parts/status-pill/status-pill.component.ts';
+import type { Locale } from '../i18n/locale.ts';
 import type { SessionStore, TranscriptEntry } from '../state/session-store.ts';
 import { AnnouncementQueue, type AnnouncementKind } from './announcements.ts';
 
@@ -21,6 +21,8 @@ export class A11yController implements ReactiveController {
   constructor(
     private readonly host: Host,
     private readonly store: SessionStore,
+    /** The element's language now: announcements are made in it. */
+    private readonly locale: () => Locale,
   ) {
     host.addController(this);
   }
@@ -42,12 +44,12 @@ export class A11yController implements ReactiveController {
     let last: readonly TranscriptEntry[] = s.$transcript.get();
     const done = new Set<string>();
     this.offs.push(
-      s.$status.listen((status) => this.announce(STATUS_LABELS[status])),
+      s.$status.listen((status) => this.announce(this.locale().t(`status.${status}`))),
       s.$transcript.listen((transcript) => {
         const before = new Set(last);
         last = transcript;
         for (const e of transcript) {
-          if (!before.has(e) && e.final && e.kind === 'assistant') this.announce(`Assistant: ${e.text}`, 'message');
+          if (!before.has(e) && e.final && e.kind === 'assistant') this.announce(this.locale().t('say.assistant', { text: e.text }), 'message');
         }
       }),
       // A generation that finishes is announced once, with how many concepts it brought.
@@ -56,7 +58,7 @@ export class A11yController implements ReactiveController {
           if (g.status !== 'done' || done.has(g.id)) continue;
           done.add(g.id);
           const n = g.concepts.length;
-          if (n) this.announce(n === 1 ? '1 new concept is ready' : `${n} new concepts are ready`, 'message');
+          if (n) this.announce(this.locale().t('say.concepts', { n }), 'message');
         }
       }),
     );

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/locale.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.ts';
 import { errorPolicy } from '../contract/errors.ts';
@@ -57,7 +58,7 @@ export class AvatarHost implements ReactiveController {
   }
 
   /** Alt+V switches the avatar, Alt+Q steps through its qualities; returns what to announce, if anything. */
-  shortcut(e: KeyboardEvent): string | null {
+  shortcut(e: KeyboardEvent, locale: Locale): string | null {
     // e.code: Alt+letter types a symbol on macOS, so e.key is not the letter there.
     if (!e.altKey || !this.available || !(e.code === 'KeyV' || (e.code === 'KeyQ' && this.wanted))) return null;
     e.preventDefault();
@@ -67,7 +68,7 @@ export class AvatarHost implements ReactiveController {
     }
     const next = AVATAR_QUALITIES[(AVATAR_QUALITIES.indexOf(this.quality) + 1) % AVATAR_QUALITIES.length]!;
     this.setQuality(next);
-    return `Avatar quality: ${next}`;
+    return locale.t('say.quality', { quality: { key: `quality.${next}` } });
   }
 
   /** Bootstrap says the server, the tenant and the `avatar` flag allow it. */

@@ -1,8 +1,8 @@
 import { Task } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
-import { WidgetError } from '../api/errors.ts';
-import { MODES, oneOf, SCRIPT_ORIGIN, spokenLanguage, storedVisitorId, validId, validKey, validLang, validUrl, warnOnce } from '../attributes.ts';
+import { errorInfo, WidgetError } from '../api/errors.ts';
+import { MODES, oneOf, SCRIPT_ORIGIN, storedVisitorId, validId, validKey, validUrl, warnOnce } from '../attributes.ts';
 import type { AvatarHost } from '../avatar/host.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
 import { KeywordsController } from '../keywords/controller.ts';
@@ -29,6 +29,10 @@ export interface ConversationParts {
   avatar: AvatarHost;
   speech: SpeechHost;
   events: EventBridge;
+  /** The language the widget shows: the session is asked for in it. */
+  language: () => string;
+  /** Bootstrap answered (the site's default language may apply now). */
+  configured: () => void;
 }
 
 /**
@@ -110,7 +114,7 @@ export class Conversation implements ReactiveController {
       uid: () => this.visitorId,
       model: () => this.host.model ?? undefined,
       voice: () => this.host.voice ?? undefined,
-      language: () => spokenLanguage(validLang('lang', this.host.lang) ?? document.documentElement.lang),
+      language: parts.language,
       allowedModes: () => this.allowedModes,
       pttAudio: loadPttAudio,
       onStatusReason: (_status, reason) => parts.events.because(reason),
@@ -123,12 +127,12 @@ export class Conversation implements ReactiveController {
       const config = await api.bootstrap(this.visitorId);
       if (signal.aborted) return;
       store.$config.set(config);
+      parts.configured();
       this.applyMode();
     } catch (err) {
       if (signal.aborted) return;
       this.stale = true;
-      const fallback = new WidgetError('bootstrap_failed', 'The assistant could not start. Please try again.');
-      const error = err instanceof WidgetError ? err : fallback;
+      const error = err instanceof WidgetError ? err : WidgetError.of('bootstrap_failed');
       if (error.code === 'bootstrap_failed' && new URL(base).origin !== location.origin) {
         // A refused origin gets no CORS headers, so the page cannot read why; tell the site owner where to look.
         console.warn(
@@ -136,9 +140,9 @@ export class Conversation implements ReactiveController {
             "site's allowed origins.",
         );
       }
-      store.$error.set({ code: error.code, message: error.message, retryable: error.retryable });
+      store.$error.set(errorInfo(error));
       store.$status.set('error');
-      store.reportError(error.code, error.message);
+      store.reportError(error.code, error.message, error.options);
     }
   }
 

@@ -1,5 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { browserName } from './mic.ts';
 import { emit } from '../events.ts';
+import type { Locale, Params } from '../i18n/locale.ts';
 import type { SessionStore, Status, TranscriptEntry } from '../state/session-store.ts';
 
 /**
@@ -14,6 +16,8 @@ export class EventBridge implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost & EventTarget,
     private readonly store: SessionStore,
+    /** The element's language now: the page reads an error's message in it. */
+    private readonly locale: () => Locale,
   ) {
     host.addController(this);
   }
@@ -39,11 +43,19 @@ export class EventBridge implements ReactiveController {
         last = transcript;
         for (const entry of transcript) if (!before.has(entry)) emit(this.host, 'voice-buddy-transcript', { entry, transcript });
       }),
-      s.onError((error) => emit(this.host, 'voice-buddy-error', error)),
+      s.onError(({ code, message, text, params }) => {
+        const words = this.locale().message(text ?? code, message, errorParams(params));
+        emit(this.host, 'voice-buddy-error', { code, message: words });
+      }),
     );
   }
 
   hostDisconnected(): void {
     for (const off of this.offs.splice(0)) off();
   }
+}
+
+/** Error messages may say how to re-allow the microphone in this browser (`{how}`). */
+export function errorParams(params: Params | undefined): Params {
+  return { how: { key: `how.${browserName()}` }, ...params };
 }

@@ -19,6 +19,7 @@ export const baseConfig = (over: Partial<BootstrapResponse> = {}): BootstrapResp
   voice: 'marin',
   sandbox: false,
   ownerView: false,
+  language: null,
   avatar: { available: false },
   tts: { available: false },
   flags: {},
