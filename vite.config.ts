@@ -70,7 +70,10 @@ function minifyEsOutput(): Plugin {
     async generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
         if (file.type !== 'chunk') continue;
-        file.code = (await transform(file.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+        // UTF-8 as is, not \u escapes (a catalogue in Hindi or Arabic would grow by half): module scripts are always
+        // decoded as UTF-8, whatever the Content-Type says.
+        const charset = 'utf8' as const;
+        file.code = (await transform(file.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none', charset })).code;
       }
     },
   };

@@ -92,7 +92,7 @@ describe('errors a visitor can act on', () => {
     expect(errors.map((e) => e.code)).to.include('origin_not_allowed');
     expect(el.status).to.equal('error');
     await el.updateComplete;
-    expect(part(el, 'error')!.textContent).to.contain('not enabled on this website');
+    expect(part(el, 'error')!.textContent).to.contain("isn't available on this page");
     // Not retryable: a misconfigured site does not fix itself.
     expect(part(el, 'retry-button')).to.equal(null);
 

@@ -225,10 +225,10 @@ describe('push-to-talk, text and the fallback chain', () => {
     expect(errors, 'every failure is reported, also the ones worked around').to.deep.equal(['sdp_error', 'relay_unreachable']);
     expect(fallbacks.map((f) => f.reason)).to.deep.equal(['sdp_error', 'relay_unreachable']);
     const notices = transcriptTexts(el, 'notice').join('\n');
-    expect(notices).to.contain('Hands-free voice could not connect');
-    expect(notices).to.contain('Switching to push-to-talk');
-    expect(notices).to.contain('Switching to typing');
-    expect(part(el, 'upgrade-button')!.textContent).to.contain('hands-free');
+    expect(notices).to.contain('Hands-free could not connect');
+    expect(notices).to.contain('Switching to Push to talk');
+    expect(notices).to.contain('Switching to Text');
+    expect(part(el, 'upgrade-button')!.textContent).to.contain('Hands-free');
     // The better mode works again: the offer reconnects in hands-free, and the transcript stays.
     await FakeBackend.relay('reset');
     const before = el.transcript.length;
