@@ -109,13 +109,17 @@ export const en = {
   'mic.granted': 'Microphone allowed',
   'mic.prompt': 'Your browser will ask for the microphone when you start',
   'mic.denied': 'Microphone blocked: to talk, {how}',
-  'how.chrome': 'click the microphone or lock icon at the left of the address bar, choose Allow for the microphone, then press Retry.',
+  'how.chrome':
+    'click the microphone or lock icon at the left of the address bar, choose Allow for the microphone, then ' +
+    'press Retry.',
   'how.edge': 'click the lock icon at the left of the address bar, set Microphone to Allow, then press Retry.',
-  'how.firefox': 'click the microphone icon with a line through it in the address bar, remove the block, then press Retry.',
+  'how.firefox':
+    'click the microphone icon with a line through it in the address bar, remove the block, then press Retry.',
   'how.safari': 'open Safari > Settings for This Website, set Microphone to Allow, then press Retry.',
   'how.other': "open this site's permissions in your browser, allow the microphone, then press Retry.",
 
-  'note.micAsk': 'Your browser will ask to use the microphone so the assistant can hear you. Nothing is sent until you connect.',
+  'note.micAsk':
+    'Your browser will ask to use the microphone so the assistant can hear you. Nothing is sent until you connect.',
   'note.reconnected': 'Reconnected.',
   'note.stepDown': '{from} could not connect. Switching to {to}.',
   'note.noReconnect': 'Could not reconnect {from}. Switching to {to}.',
@@ -123,7 +127,8 @@ export const en = {
   'err.unknown_key': 'This assistant is not set up correctly (unknown site key). Please let the site owner know.',
   'err.origin_not_allowed': "The assistant isn't available on this page right now. Please let the site owner know.",
   'err.tenant_suspended': 'This assistant is not available right now.',
-  'err.quota_exceeded': 'The assistant has reached its limit for this month. Please try again later or contact the site.',
+  'err.quota_exceeded':
+    'The assistant has reached its limit for this month. Please try again later or contact the site.',
   'err.rate_limited': 'Too many attempts in a short time. Please wait a moment and try again.',
   'err.feature_disabled': 'This feature is switched off right now.',
   'err.mode_not_allowed': 'That way of talking is not available on this site.',
@@ -138,7 +143,8 @@ export const en = {
   'err.bootstrap_failed': 'The assistant could not start. Please try again.',
   'err.handoff_failed': 'Could not start the concepts. Please try again.',
   'err.generation_failed': 'The concepts could not be drawn.',
-  'err.input_audio_buffer_commit_empty': "I didn't catch any sound there. Hold the button a little longer while you speak.",
+  'err.input_audio_buffer_commit_empty':
+    "I didn't catch any sound there. Hold the button a little longer while you speak.",
   'err.rate_limit_exceeded': 'The assistant is very busy right now. Please wait a moment and try again.',
   'err.session_expired': 'This conversation has reached its time limit. Start a new one to go on.',
   'err.server_error': 'The assistant had a hiccup. Please say that again.',
@@ -150,12 +156,15 @@ export const en = {
   'err.realtime': 'The assistant could not handle that last step. Please try again.',
   'err.mic_permission_denied': 'Microphone access is blocked. To talk, {how} You can also type instead.',
   'err.mic_not_found':
-    'No microphone was found. Plug one in (or check it is enabled in your system settings) and press Retry, or type instead.',
-  'err.mic_busy': 'Your microphone is being used by another app or tab. Close it there and press Retry, or type instead.',
+    'No microphone was found. Plug one in (or check it is enabled in your system settings) and press Retry, or ' +
+    'type instead.',
+  'err.mic_busy':
+    'Your microphone is being used by another app or tab. Close it there and press Retry, or type instead.',
   'err.mic_unavailable': 'The microphone could not be started. Press Retry, or type instead.',
   'err.insecure_context': 'Voice needs a secure page (https). Open this site over https to talk, or type instead.',
   'err.audio_unavailable': 'This browser cannot play or record audio here. Please type instead.',
-  'err.audio_blocked': 'Your browser is holding back sound until you tap the page. Tap “Turn on sound” to hear the assistant.',
+  'err.audio_blocked':
+    'Your browser is holding back sound until you tap the page. Tap “Turn on sound” to hear the assistant.',
   'err.relay_error': 'The conversation service had a problem.',
   'err.session_time_limit': 'This conversation reached its time limit. Start a new one to go on.',
   'err.session_size_limit': 'This conversation reached its size limit. Start a new one to go on.',

@@ -1,6 +1,8 @@
 // The languages the widget speaks. Shared with the Worker, which tells the model which one to converse in.
 
-export const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'tr', 'ja', 'zh', 'ko', 'hi', 'ar', 'he'] as const;
+export const LANGUAGES = [
+  'en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'tr', 'ja', 'zh', 'ko', 'hi', 'ar', 'he',
+] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Written right to left: the widget's root gets dir="rtl". */

@@ -56,7 +56,8 @@ export class LocaleController implements ReactiveController {
 
   update(): void {
     const h = this.host;
-    const tags = [h.getAttribute('lang'), h.parentElement?.closest('[lang]')?.getAttribute('lang'), document.documentElement.lang, this.siteDefault()];
+    const page = h.parentElement?.closest('[lang]')?.getAttribute('lang');
+    const tags = [h.getAttribute('lang'), page, document.documentElement.lang, this.siteDefault()];
     const lang = tags.map(supportedLanguage).find((l) => l !== null) ?? 'en';
     if (lang === this.wanted) return;
     this.wanted = lang;

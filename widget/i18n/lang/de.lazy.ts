@@ -108,28 +108,45 @@ export default {
   'mic.granted': 'Mikrofon erlaubt',
   'mic.prompt': 'Dein Browser fragt beim Start nach dem Mikrofon',
   'mic.denied': 'Mikrofon blockiert: Zum Sprechen {how}',
-  'how.chrome': 'klick links in der Adressleiste auf das Mikrofon- oder Schloss-Symbol, wähle „Zulassen“ für das Mikrofon und tippe dann auf „Erneut versuchen“.',
-  'how.edge': 'klick links in der Adressleiste auf das Schloss-Symbol, stell das Mikrofon auf „Zulassen“ und tippe dann auf „Erneut versuchen“.',
-  'how.firefox': 'klick in der Adressleiste auf das durchgestrichene Mikrofon, heb die Sperre auf und tippe dann auf „Erneut versuchen“.',
-  'how.safari': 'öffne Safari > Einstellungen für diese Website, stell das Mikrofon auf „Erlauben“ und tippe dann auf „Erneut versuchen“.',
-  'how.other': 'öffne die Berechtigungen dieser Seite im Browser, erlaube das Mikrofon und tippe dann auf „Erneut versuchen“.',
+  'how.chrome':
+    'klick links in der Adressleiste auf das Mikrofon- oder Schloss-Symbol, wähle „Zulassen“ für das Mikrofon und ' +
+    'tippe dann auf „Erneut versuchen“.',
+  'how.edge':
+    'klick links in der Adressleiste auf das Schloss-Symbol, stell das Mikrofon auf „Zulassen“ und tippe dann auf ' +
+    '„Erneut versuchen“.',
+  'how.firefox':
+    'klick in der Adressleiste auf das durchgestrichene Mikrofon, heb die Sperre auf und tippe dann auf „Erneut ' +
+    'versuchen“.',
+  'how.safari':
+    'öffne Safari > Einstellungen für diese Website, stell das Mikrofon auf „Erlauben“ und tippe dann auf „Erneut ' +
+    'versuchen“.',
+  'how.other':
+    'öffne die Berechtigungen dieser Seite im Browser, erlaube das Mikrofon und tippe dann auf „Erneut versuchen“.',
 
-  'note.micAsk': 'Dein Browser fragt nach dem Mikrofon, damit der Assistent dich hören kann. Gesendet wird erst, wenn du verbindest.',
+  'note.micAsk':
+    'Dein Browser fragt nach dem Mikrofon, damit der Assistent dich hören kann. Gesendet wird erst, wenn du ' +
+    'verbindest.',
   'note.reconnected': 'Wieder verbunden.',
   'note.stepDown': '{from} konnte nicht verbinden. Wechsle zu {to}.',
   'note.noReconnect': '{from} konnte nicht neu verbinden. Wechsle zu {to}.',
 
-  'err.unknown_key': 'Dieser Assistent ist nicht richtig eingerichtet (unbekannter Website-Schlüssel). Sag bitte dem Betreiber der Website Bescheid.',
-  'err.origin_not_allowed': 'Der Assistent ist auf dieser Seite gerade nicht verfügbar. Sag bitte dem Betreiber der Website Bescheid.',
+  'err.unknown_key':
+    'Dieser Assistent ist nicht richtig eingerichtet (unbekannter Website-Schlüssel). Sag bitte dem Betreiber der ' +
+    'Website Bescheid.',
+  'err.origin_not_allowed':
+    'Der Assistent ist auf dieser Seite gerade nicht verfügbar. Sag bitte dem Betreiber der Website Bescheid.',
   'err.tenant_suspended': 'Dieser Assistent ist gerade nicht verfügbar.',
-  'err.quota_exceeded': 'Der Assistent hat sein Limit für diesen Monat erreicht. Versuch es später noch einmal oder kontaktiere die Website.',
+  'err.quota_exceeded':
+    'Der Assistent hat sein Limit für diesen Monat erreicht. Versuch es später noch einmal oder kontaktiere die ' +
+    'Website.',
   'err.rate_limited': 'Zu viele Versuche in kurzer Zeit. Warte kurz und versuch es dann noch einmal.',
   'err.feature_disabled': 'Diese Funktion ist gerade ausgeschaltet.',
   'err.mode_not_allowed': 'Diese Art zu sprechen gibt es auf dieser Website nicht.',
   'err.model_not_allowed': 'Dieses Assistenten-Modell gibt es auf dieser Website nicht.',
   'err.provider_busy': 'Der Sprachdienst ist gerade ausgelastet. Versuch es gleich noch einmal.',
   'err.provider_timeout': 'Der Sprachdienst hat zu lange gebraucht. Versuch es noch einmal.',
-  'err.provider_auth_failed': 'Der Sprachdienst ist nicht richtig eingerichtet. Sag bitte dem Betreiber der Website Bescheid.',
+  'err.provider_auth_failed':
+    'Der Sprachdienst ist nicht richtig eingerichtet. Sag bitte dem Betreiber der Website Bescheid.',
   'err.provider_error': 'Beim Sprachdienst ist etwas schiefgegangen. Versuch es noch einmal.',
   'err.provider_rejected': 'Der Sprachdienst konnte das Gespräch nicht starten. Versuch es noch einmal.',
   'err.provider_unreachable': 'Der Sprachdienst ist nicht erreichbar. Versuch es noch einmal.',
@@ -148,12 +165,19 @@ export default {
   'err.event_not_allowed': 'Diese Aktion ist in diesem Gespräch nicht möglich.',
   'err.realtime': 'Den letzten Schritt konnte der Assistent nicht ausführen. Versuch es noch einmal.',
   'err.mic_permission_denied': 'Der Zugriff auf das Mikrofon ist blockiert. Zum Sprechen {how} Du kannst auch tippen.',
-  'err.mic_not_found': 'Kein Mikrofon gefunden. Schließ eins an (oder prüf, ob es in den Systemeinstellungen aktiv ist) und tippe auf „Erneut versuchen“ – oder schreib einfach.',
-  'err.mic_busy': 'Dein Mikrofon wird gerade von einer anderen App oder einem anderen Tab benutzt. Schließ es dort und tippe auf „Erneut versuchen“ – oder schreib einfach.',
+  'err.mic_not_found':
+    'Kein Mikrofon gefunden. Schließ eins an (oder prüf, ob es in den Systemeinstellungen aktiv ist) und tippe ' +
+    'auf „Erneut versuchen“ – oder schreib einfach.',
+  'err.mic_busy':
+    'Dein Mikrofon wird gerade von einer anderen App oder einem anderen Tab benutzt. Schließ es dort und tippe ' +
+    'auf „Erneut versuchen“ – oder schreib einfach.',
   'err.mic_unavailable': 'Das Mikrofon ließ sich nicht starten. Tippe auf „Erneut versuchen“ – oder schreib einfach.',
-  'err.insecure_context': 'Für Sprache braucht es eine sichere Seite (https). Öffne diese Website über https – oder schreib einfach.',
+  'err.insecure_context':
+    'Für Sprache braucht es eine sichere Seite (https). Öffne diese Website über https – oder schreib einfach.',
   'err.audio_unavailable': 'Dieser Browser kann hier keinen Ton abspielen oder aufnehmen. Schreib bitte stattdessen.',
-  'err.audio_blocked': 'Dein Browser hält den Ton zurück, bis du auf die Seite tippst. Tippe auf „Ton einschalten“, um den Assistenten zu hören.',
+  'err.audio_blocked':
+    'Dein Browser hält den Ton zurück, bis du auf die Seite tippst. Tippe auf „Ton einschalten“, um den ' +
+    'Assistenten zu hören.',
   'err.relay_error': 'Beim Gesprächsdienst ist etwas schiefgegangen.',
   'err.session_time_limit': 'Dieses Gespräch hat sein Zeitlimit erreicht. Starte ein neues, um weiterzumachen.',
   'err.session_size_limit': 'Dieses Gespräch ist zu lang geworden. Starte ein neues, um weiterzumachen.',
@@ -169,5 +193,6 @@ export default {
   'err.connection_failed': 'Verbindung fehlgeschlagen. Versuch es noch einmal.',
   'err.connection_lost': 'Die Verbindung wurde getrennt.',
   'err.datachannel_timeout': 'Die Sprachverbindung hat sich nicht rechtzeitig geöffnet.',
-  'err.webrtc_unavailable': 'Freihändiges Sprechen braucht den Sprachdienst, und der ist auf diesem Server nicht eingerichtet.',
+  'err.webrtc_unavailable':
+    'Freihändiges Sprechen braucht den Sprachdienst, und der ist auf diesem Server nicht eingerichtet.',
 } satisfies Catalogue;

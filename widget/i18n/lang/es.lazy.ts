@@ -108,21 +108,29 @@ export default {
   'mic.granted': 'Micrófono permitido',
   'mic.prompt': 'Tu navegador pedirá permiso para el micrófono al empezar',
   'mic.denied': 'Micrófono bloqueado: para hablar, {how}',
-  'how.chrome': 'haz clic en el icono del micrófono o del candado a la izquierda de la barra de direcciones, elige Permitir para el micrófono y pulsa Reintentar.',
-  'how.edge': 'haz clic en el candado a la izquierda de la barra de direcciones, pon Micrófono en Permitir y pulsa Reintentar.',
-  'how.firefox': 'haz clic en el icono del micrófono tachado en la barra de direcciones, quita el bloqueo y pulsa Reintentar.',
+  'how.chrome':
+    'haz clic en el icono del micrófono o del candado a la izquierda de la barra de direcciones, elige Permitir ' +
+    'para el micrófono y pulsa Reintentar.',
+  'how.edge':
+    'haz clic en el candado a la izquierda de la barra de direcciones, pon Micrófono en Permitir y pulsa Reintentar.',
+  'how.firefox':
+    'haz clic en el icono del micrófono tachado en la barra de direcciones, quita el bloqueo y pulsa Reintentar.',
   'how.safari': 'abre Safari > Ajustes de este sitio web, pon Micrófono en Permitir y pulsa Reintentar.',
   'how.other': 'abre los permisos de este sitio en tu navegador, permite el micrófono y pulsa Reintentar.',
 
-  'note.micAsk': 'Tu navegador pedirá usar el micrófono para que el asistente te oiga. No se envía nada hasta que te conectes.',
+  'note.micAsk':
+    'Tu navegador pedirá usar el micrófono para que el asistente te oiga. No se envía nada hasta que te conectes.',
   'note.reconnected': 'Conectado de nuevo.',
   'note.stepDown': 'No se pudo conectar en modo {from}. Cambiando a {to}.',
   'note.noReconnect': 'No se pudo reconectar en modo {from}. Cambiando a {to}.',
 
-  'err.unknown_key': 'Este asistente no está bien configurado (clave del sitio desconocida). Avisa al responsable del sitio, por favor.',
-  'err.origin_not_allowed': 'El asistente no está disponible en esta página ahora mismo. Avisa al responsable del sitio, por favor.',
+  'err.unknown_key':
+    'Este asistente no está bien configurado (clave del sitio desconocida). Avisa al responsable del sitio, por favor.',
+  'err.origin_not_allowed':
+    'El asistente no está disponible en esta página ahora mismo. Avisa al responsable del sitio, por favor.',
   'err.tenant_suspended': 'Este asistente no está disponible ahora mismo.',
-  'err.quota_exceeded': 'El asistente ha llegado a su límite de este mes. Vuelve a intentarlo más tarde o contacta con el sitio.',
+  'err.quota_exceeded':
+    'El asistente ha llegado a su límite de este mes. Vuelve a intentarlo más tarde o contacta con el sitio.',
   'err.rate_limited': 'Demasiados intentos en poco tiempo. Espera un momento y vuelve a intentarlo.',
   'err.feature_disabled': 'Esta función está desactivada ahora mismo.',
   'err.mode_not_allowed': 'Esa forma de hablar no está disponible en este sitio.',
@@ -148,12 +156,16 @@ export default {
   'err.event_not_allowed': 'Esa acción no está disponible en esta conversación.',
   'err.realtime': 'El asistente no pudo con ese último paso. Vuelve a intentarlo.',
   'err.mic_permission_denied': 'El acceso al micrófono está bloqueado. Para hablar, {how} También puedes escribir.',
-  'err.mic_not_found': 'No se encontró ningún micrófono. Conecta uno (o revisa que esté activado en los ajustes del sistema) y pulsa Reintentar, o escribe.',
+  'err.mic_not_found':
+    'No se encontró ningún micrófono. Conecta uno (o revisa que esté activado en los ajustes del sistema) y pulsa ' +
+    'Reintentar, o escribe.',
   'err.mic_busy': 'Otra aplicación o pestaña está usando tu micrófono. Ciérrala y pulsa Reintentar, o escribe.',
   'err.mic_unavailable': 'No se pudo iniciar el micrófono. Pulsa Reintentar, o escribe.',
-  'err.insecure_context': 'La voz necesita una página segura (https). Abre este sitio con https para hablar, o escribe.',
+  'err.insecure_context':
+    'La voz necesita una página segura (https). Abre este sitio con https para hablar, o escribe.',
   'err.audio_unavailable': 'Este navegador no puede reproducir ni grabar sonido aquí. Escribe, por favor.',
-  'err.audio_blocked': 'Tu navegador retiene el sonido hasta que toques la página. Toca «Activar el sonido» para oír al asistente.',
+  'err.audio_blocked':
+    'Tu navegador retiene el sonido hasta que toques la página. Toca «Activar el sonido» para oír al asistente.',
   'err.relay_error': 'El servicio de conversación tuvo un problema.',
   'err.session_time_limit': 'Esta conversación llegó a su límite de tiempo. Empieza una nueva para seguir.',
   'err.session_size_limit': 'Esta conversación llegó a su tamaño máximo. Empieza una nueva para seguir.',
@@ -169,5 +181,6 @@ export default {
   'err.connection_failed': 'No se pudo conectar. Vuelve a intentarlo.',
   'err.connection_lost': 'La conexión se cerró.',
   'err.datachannel_timeout': 'La conexión de voz no se abrió a tiempo.',
-  'err.webrtc_unavailable': 'El modo manos libres necesita el servicio de voz, que no está configurado en este servidor.',
+  'err.webrtc_unavailable':
+    'El modo manos libres necesita el servicio de voz, que no está configurado en este servidor.',
 } satisfies Catalogue;

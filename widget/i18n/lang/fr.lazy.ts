@@ -108,19 +108,29 @@ export default {
   'mic.granted': 'Micro autorisé',
   'mic.prompt': 'Votre navigateur demandera l’accès au micro au démarrage',
   'mic.denied': 'Micro bloqué : pour parler, {how}',
-  'how.chrome': 'cliquez sur l’icône du micro ou du cadenas à gauche de la barre d’adresse, choisissez Autoriser pour le micro, puis appuyez sur Réessayer.',
-  'how.edge': 'cliquez sur le cadenas à gauche de la barre d’adresse, réglez Microphone sur Autoriser, puis appuyez sur Réessayer.',
-  'how.firefox': 'cliquez sur l’icône du micro barré dans la barre d’adresse, levez le blocage, puis appuyez sur Réessayer.',
+  'how.chrome':
+    'cliquez sur l’icône du micro ou du cadenas à gauche de la barre d’adresse, choisissez Autoriser pour le ' +
+    'micro, puis appuyez sur Réessayer.',
+  'how.edge':
+    'cliquez sur le cadenas à gauche de la barre d’adresse, réglez Microphone sur Autoriser, puis appuyez sur ' +
+    'Réessayer.',
+  'how.firefox':
+    'cliquez sur l’icône du micro barré dans la barre d’adresse, levez le blocage, puis appuyez sur Réessayer.',
   'how.safari': 'ouvrez Safari > Réglages pour ce site web, réglez Micro sur Autoriser, puis appuyez sur Réessayer.',
-  'how.other': 'ouvrez les autorisations de ce site dans votre navigateur, autorisez le micro, puis appuyez sur Réessayer.',
+  'how.other':
+    'ouvrez les autorisations de ce site dans votre navigateur, autorisez le micro, puis appuyez sur Réessayer.',
 
-  'note.micAsk': 'Votre navigateur va demander l’accès au micro pour que l’assistant vous entende. Rien n’est envoyé avant la connexion.',
+  'note.micAsk':
+    'Votre navigateur va demander l’accès au micro pour que l’assistant vous entende. Rien n’est envoyé avant la ' +
+    'connexion.',
   'note.reconnected': 'Reconnecté.',
   'note.stepDown': 'Connexion impossible en mode {from}. Passage au mode {to}.',
   'note.noReconnect': 'Reconnexion impossible en mode {from}. Passage au mode {to}.',
 
-  'err.unknown_key': 'Cet assistant n’est pas bien configuré (clé de site inconnue). Merci de prévenir le propriétaire du site.',
-  'err.origin_not_allowed': 'L’assistant n’est pas disponible sur cette page pour le moment. Merci de prévenir le propriétaire du site.',
+  'err.unknown_key':
+    'Cet assistant n’est pas bien configuré (clé de site inconnue). Merci de prévenir le propriétaire du site.',
+  'err.origin_not_allowed':
+    'L’assistant n’est pas disponible sur cette page pour le moment. Merci de prévenir le propriétaire du site.',
   'err.tenant_suspended': 'Cet assistant n’est pas disponible pour le moment.',
   'err.quota_exceeded': 'L’assistant a atteint sa limite pour ce mois. Réessayez plus tard ou contactez le site.',
   'err.rate_limited': 'Trop de tentatives en peu de temps. Patientez un instant, puis réessayez.',
@@ -137,23 +147,32 @@ export default {
   'err.bootstrap_failed': 'L’assistant n’a pas pu démarrer. Réessayez.',
   'err.handoff_failed': 'Impossible de lancer les concepts. Réessayez.',
   'err.generation_failed': 'Les concepts n’ont pas pu être dessinés.',
-  'err.input_audio_buffer_commit_empty': 'Je n’ai rien entendu. Maintenez le bouton un peu plus longtemps pendant que vous parlez.',
+  'err.input_audio_buffer_commit_empty':
+    'Je n’ai rien entendu. Maintenez le bouton un peu plus longtemps pendant que vous parlez.',
   'err.rate_limit_exceeded': 'L’assistant est très sollicité. Patientez un instant, puis réessayez.',
   'err.session_expired': 'Cette conversation a atteint sa durée maximale. Lancez-en une nouvelle pour continuer.',
   'err.server_error': 'L’assistant a eu un petit souci. Pouvez-vous répéter ?',
   'err.invalid_api_key': 'L’assistant n’est pas bien configuré. Merci de prévenir le propriétaire du site.',
-  'err.insufficient_quota': 'L’assistant n’est pas disponible pour le moment. Merci de prévenir le propriétaire du site.',
+  'err.insufficient_quota':
+    'L’assistant n’est pas disponible pour le moment. Merci de prévenir le propriétaire du site.',
   'err.not_allowed': 'Cette modification de la conversation n’est pas autorisée sur ce site.',
   'err.item_not_allowed': 'Ce message n’a pas pu être ajouté à la conversation.',
   'err.event_not_allowed': 'Cette action n’est pas disponible dans cette conversation.',
   'err.realtime': 'L’assistant n’a pas pu traiter cette dernière étape. Réessayez.',
   'err.mic_permission_denied': 'L’accès au micro est bloqué. Pour parler, {how} Vous pouvez aussi écrire.',
-  'err.mic_not_found': 'Aucun micro trouvé. Branchez-en un (ou vérifiez qu’il est activé dans les réglages du système) et appuyez sur Réessayer, ou écrivez plutôt.',
-  'err.mic_busy': 'Votre micro est utilisé par une autre application ou un autre onglet. Fermez-le là-bas et appuyez sur Réessayer, ou écrivez plutôt.',
+  'err.mic_not_found':
+    'Aucun micro trouvé. Branchez-en un (ou vérifiez qu’il est activé dans les réglages du système) et appuyez ' +
+    'sur Réessayer, ou écrivez plutôt.',
+  'err.mic_busy':
+    'Votre micro est utilisé par une autre application ou un autre onglet. Fermez-le là-bas et appuyez sur ' +
+    'Réessayer, ou écrivez plutôt.',
   'err.mic_unavailable': 'Le micro n’a pas pu démarrer. Appuyez sur Réessayer, ou écrivez plutôt.',
-  'err.insecure_context': 'La voix nécessite une page sécurisée (https). Ouvrez ce site en https pour parler, ou écrivez plutôt.',
+  'err.insecure_context':
+    'La voix nécessite une page sécurisée (https). Ouvrez ce site en https pour parler, ou écrivez plutôt.',
   'err.audio_unavailable': 'Ce navigateur ne peut ni lire ni enregistrer de son ici. Écrivez plutôt.',
-  'err.audio_blocked': 'Votre navigateur bloque le son tant que vous n’avez pas touché la page. Touchez « Activer le son » pour entendre l’assistant.',
+  'err.audio_blocked':
+    'Votre navigateur bloque le son tant que vous n’avez pas touché la page. Touchez « Activer le son » pour ' +
+    'entendre l’assistant.',
   'err.relay_error': 'Le service de conversation a rencontré un problème.',
   'err.session_time_limit': 'Cette conversation a atteint sa durée maximale. Lancez-en une nouvelle pour continuer.',
   'err.session_size_limit': 'Cette conversation a atteint sa taille maximale. Lancez-en une nouvelle pour continuer.',

@@ -108,19 +108,27 @@ export default {
   'mic.granted': 'Microfono consentito',
   'mic.prompt': 'Il browser chiederà il microfono quando inizi',
   'mic.denied': 'Microfono bloccato: per parlare, {how}',
-  'how.chrome': 'fai clic sull’icona del microfono o del lucchetto a sinistra della barra degli indirizzi, scegli Consenti per il microfono, poi premi Riprova.',
-  'how.edge': 'fai clic sul lucchetto a sinistra della barra degli indirizzi, imposta Microfono su Consenti, poi premi Riprova.',
-  'how.firefox': 'fai clic sull’icona del microfono barrato nella barra degli indirizzi, rimuovi il blocco, poi premi Riprova.',
+  'how.chrome':
+    'fai clic sull’icona del microfono o del lucchetto a sinistra della barra degli indirizzi, scegli Consenti ' +
+    'per il microfono, poi premi Riprova.',
+  'how.edge':
+    'fai clic sul lucchetto a sinistra della barra degli indirizzi, imposta Microfono su Consenti, poi premi Riprova.',
+  'how.firefox':
+    'fai clic sull’icona del microfono barrato nella barra degli indirizzi, rimuovi il blocco, poi premi Riprova.',
   'how.safari': 'apri Safari > Impostazioni per questo sito web, imposta Microfono su Consenti, poi premi Riprova.',
   'how.other': 'apri i permessi di questo sito nel browser, consenti il microfono, poi premi Riprova.',
 
-  'note.micAsk': 'Il browser chiederà di usare il microfono, così l’assistente può sentirti. Non viene inviato nulla finché non ti colleghi.',
+  'note.micAsk':
+    'Il browser chiederà di usare il microfono, così l’assistente può sentirti. Non viene inviato nulla finché ' +
+    'non ti colleghi.',
   'note.reconnected': 'Di nuovo connesso.',
   'note.stepDown': 'Impossibile connettersi in modalità {from}. Passo a {to}.',
   'note.noReconnect': 'Impossibile riconnettersi in modalità {from}. Passo a {to}.',
 
-  'err.unknown_key': 'Questo assistente non è configurato bene (chiave del sito sconosciuta). Avvisa il gestore del sito, per favore.',
-  'err.origin_not_allowed': 'L’assistente non è disponibile su questa pagina in questo momento. Avvisa il gestore del sito, per favore.',
+  'err.unknown_key':
+    'Questo assistente non è configurato bene (chiave del sito sconosciuta). Avvisa il gestore del sito, per favore.',
+  'err.origin_not_allowed':
+    'L’assistente non è disponibile su questa pagina in questo momento. Avvisa il gestore del sito, per favore.',
   'err.tenant_suspended': 'Questo assistente non è disponibile in questo momento.',
   'err.quota_exceeded': 'L’assistente ha raggiunto il limite di questo mese. Riprova più tardi o contatta il sito.',
   'err.rate_limited': 'Troppi tentativi in poco tempo. Aspetta un attimo e riprova.',
@@ -137,7 +145,8 @@ export default {
   'err.bootstrap_failed': 'L’assistente non è riuscito ad avviarsi. Riprova.',
   'err.handoff_failed': 'Impossibile avviare le bozze. Riprova.',
   'err.generation_failed': 'Non è stato possibile disegnare le bozze.',
-  'err.input_audio_buffer_commit_empty': 'Non ho sentito nulla. Tieni premuto il pulsante un po’ più a lungo mentre parli.',
+  'err.input_audio_buffer_commit_empty':
+    'Non ho sentito nulla. Tieni premuto il pulsante un po’ più a lungo mentre parli.',
   'err.rate_limit_exceeded': 'L’assistente è molto impegnato. Aspetta un attimo e riprova.',
   'err.session_expired': 'Questa conversazione ha raggiunto il limite di tempo. Iniziane una nuova per continuare.',
   'err.server_error': 'L’assistente ha avuto un intoppo. Puoi ripetere?',
@@ -148,15 +157,20 @@ export default {
   'err.event_not_allowed': 'Questa azione non è disponibile in questa conversazione.',
   'err.realtime': 'L’assistente non è riuscito a completare l’ultimo passaggio. Riprova.',
   'err.mic_permission_denied': 'L’accesso al microfono è bloccato. Per parlare, {how} Puoi anche scrivere.',
-  'err.mic_not_found': 'Nessun microfono trovato. Collegane uno (o controlla che sia attivo nelle impostazioni di sistema) e premi Riprova, oppure scrivi.',
+  'err.mic_not_found':
+    'Nessun microfono trovato. Collegane uno (o controlla che sia attivo nelle impostazioni di sistema) e premi ' +
+    'Riprova, oppure scrivi.',
   'err.mic_busy': 'Il microfono è usato da un’altra app o scheda. Chiudila e premi Riprova, oppure scrivi.',
   'err.mic_unavailable': 'Impossibile avviare il microfono. Premi Riprova, oppure scrivi.',
-  'err.insecure_context': 'La voce richiede una pagina sicura (https). Apri il sito in https per parlare, oppure scrivi.',
+  'err.insecure_context':
+    'La voce richiede una pagina sicura (https). Apri il sito in https per parlare, oppure scrivi.',
   'err.audio_unavailable': 'Questo browser non può riprodurre né registrare audio qui. Scrivi, per favore.',
-  'err.audio_blocked': 'Il browser trattiene l’audio finché non tocchi la pagina. Tocca «Attiva l’audio» per sentire l’assistente.',
+  'err.audio_blocked':
+    'Il browser trattiene l’audio finché non tocchi la pagina. Tocca «Attiva l’audio» per sentire l’assistente.',
   'err.relay_error': 'Il servizio di conversazione ha avuto un problema.',
   'err.session_time_limit': 'Questa conversazione ha raggiunto il limite di tempo. Iniziane una nuova per continuare.',
-  'err.session_size_limit': 'Questa conversazione ha raggiunto la dimensione massima. Iniziane una nuova per continuare.',
+  'err.session_size_limit':
+    'Questa conversazione ha raggiunto la dimensione massima. Iniziane una nuova per continuare.',
   'err.too_fast': 'Troppi messaggi in poco tempo: la conversazione è stata interrotta.',
   'err.provider_closed': 'Il servizio vocale ha chiuso la conversazione.',
   'err.bad_event': 'La conversazione è stata interrotta dopo un messaggio inatteso.',
@@ -169,5 +183,6 @@ export default {
   'err.connection_failed': 'Impossibile connettersi. Riprova.',
   'err.connection_lost': 'La connessione si è chiusa.',
   'err.datachannel_timeout': 'La connessione vocale non si è aperta in tempo.',
-  'err.webrtc_unavailable': 'La modalità mani libere richiede il servizio vocale, che non è configurato su questo server.',
+  'err.webrtc_unavailable':
+    'La modalità mani libere richiede il servizio vocale, che non è configurato su questo server.',
 } satisfies Catalogue;

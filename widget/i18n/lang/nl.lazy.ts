@@ -108,21 +108,28 @@ export default {
   'mic.granted': 'Microfoon toegestaan',
   'mic.prompt': 'Je browser vraagt om de microfoon als je begint',
   'mic.denied': 'Microfoon geblokkeerd: om te praten, {how}',
-  'how.chrome': 'klik op het microfoon- of slotje-icoon links in de adresbalk, kies Toestaan voor de microfoon en tik dan op Opnieuw.',
+  'how.chrome':
+    'klik op het microfoon- of slotje-icoon links in de adresbalk, kies Toestaan voor de microfoon en tik dan op ' +
+    'Opnieuw.',
   'how.edge': 'klik op het slotje links in de adresbalk, zet Microfoon op Toestaan en tik dan op Opnieuw.',
-  'how.firefox': 'klik op het doorgestreepte microfoonicoon in de adresbalk, hef de blokkering op en tik dan op Opnieuw.',
+  'how.firefox':
+    'klik op het doorgestreepte microfoonicoon in de adresbalk, hef de blokkering op en tik dan op Opnieuw.',
   'how.safari': 'open Safari > Instellingen voor deze website, zet Microfoon op Sta toe en tik dan op Opnieuw.',
   'how.other': 'open de rechten van deze site in je browser, sta de microfoon toe en tik dan op Opnieuw.',
 
-  'note.micAsk': 'Je browser vraagt om de microfoon, zodat de assistent je kan horen. Er wordt niets verstuurd tot je verbindt.',
+  'note.micAsk':
+    'Je browser vraagt om de microfoon, zodat de assistent je kan horen. Er wordt niets verstuurd tot je verbindt.',
   'note.reconnected': 'Weer verbonden.',
   'note.stepDown': '{from} kon geen verbinding maken. Overschakelen naar {to}.',
   'note.noReconnect': '{from} kon niet opnieuw verbinden. Overschakelen naar {to}.',
 
-  'err.unknown_key': 'Deze assistent is niet goed ingesteld (onbekende sitesleutel). Laat het de eigenaar van de site weten.',
-  'err.origin_not_allowed': 'De assistent is op deze pagina nu niet beschikbaar. Laat het de eigenaar van de site weten.',
+  'err.unknown_key':
+    'Deze assistent is niet goed ingesteld (onbekende sitesleutel). Laat het de eigenaar van de site weten.',
+  'err.origin_not_allowed':
+    'De assistent is op deze pagina nu niet beschikbaar. Laat het de eigenaar van de site weten.',
   'err.tenant_suspended': 'Deze assistent is nu niet beschikbaar.',
-  'err.quota_exceeded': 'De assistent heeft de limiet voor deze maand bereikt. Probeer het later nog eens of neem contact op met de site.',
+  'err.quota_exceeded':
+    'De assistent heeft de limiet voor deze maand bereikt. Probeer het later nog eens of neem contact op met de site.',
   'err.rate_limited': 'Te veel pogingen in korte tijd. Wacht even en probeer het opnieuw.',
   'err.feature_disabled': 'Deze functie staat nu uit.',
   'err.mode_not_allowed': 'Deze manier van praten is niet beschikbaar op deze site.',
@@ -148,12 +155,16 @@ export default {
   'err.event_not_allowed': 'Die actie is in dit gesprek niet beschikbaar.',
   'err.realtime': 'De assistent kon die laatste stap niet uitvoeren. Probeer het opnieuw.',
   'err.mic_permission_denied': 'Toegang tot de microfoon is geblokkeerd. Om te praten, {how} Je kunt ook typen.',
-  'err.mic_not_found': 'Geen microfoon gevonden. Sluit er een aan (of controleer of hij aanstaat in je systeeminstellingen) en tik op Opnieuw, of typ.',
+  'err.mic_not_found':
+    'Geen microfoon gevonden. Sluit er een aan (of controleer of hij aanstaat in je systeeminstellingen) en tik ' +
+    'op Opnieuw, of typ.',
   'err.mic_busy': 'Je microfoon wordt gebruikt door een andere app of tab. Sluit die en tik op Opnieuw, of typ.',
   'err.mic_unavailable': 'De microfoon kon niet starten. Tik op Opnieuw, of typ.',
-  'err.insecure_context': 'Spraak werkt alleen op een beveiligde pagina (https). Open deze site via https om te praten, of typ.',
+  'err.insecure_context':
+    'Spraak werkt alleen op een beveiligde pagina (https). Open deze site via https om te praten, of typ.',
   'err.audio_unavailable': 'Deze browser kan hier geen geluid afspelen of opnemen. Typ in plaats daarvan.',
-  'err.audio_blocked': 'Je browser houdt het geluid tegen tot je op de pagina tikt. Tik op ‘Geluid aan’ om de assistent te horen.',
+  'err.audio_blocked':
+    'Je browser houdt het geluid tegen tot je op de pagina tikt. Tik op ‘Geluid aan’ om de assistent te horen.',
   'err.relay_error': 'Er ging iets mis bij de gespreksdienst.',
   'err.session_time_limit': 'Dit gesprek heeft de tijdslimiet bereikt. Begin een nieuw gesprek om verder te gaan.',
   'err.session_size_limit': 'Dit gesprek is te lang geworden. Begin een nieuw gesprek om verder te gaan.',

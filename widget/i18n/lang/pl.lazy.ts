@@ -103,24 +103,33 @@ export default {
   'quality.low': 'Niska',
   'say.assistant': 'Asystent: {text}',
   'say.concepts':
-    '{n, plural, one {# nowy projekt jest gotowy} few {# nowe projekty są gotowe} many {# nowych projektów jest gotowych} other {# nowego projektu jest gotowe}}',
+    '{n, plural, one {# nowy projekt jest gotowy} few {# nowe projekty są gotowe} many {# nowych projektów jest ' +
+    'gotowych} other {# nowego projektu jest gotowe}}',
   'say.quality': 'Jakość awatara: {quality}',
 
   'mic.granted': 'Mikrofon dozwolony',
   'mic.prompt': 'Przeglądarka zapyta o mikrofon, gdy zaczniesz',
   'mic.denied': 'Mikrofon zablokowany: aby mówić, {how}',
-  'how.chrome': 'kliknij ikonę mikrofonu lub kłódki po lewej stronie paska adresu, wybierz Zezwalaj dla mikrofonu, a potem naciśnij Spróbuj ponownie.',
-  'how.edge': 'kliknij kłódkę po lewej stronie paska adresu, ustaw Mikrofon na Zezwalaj, a potem naciśnij Spróbuj ponownie.',
-  'how.firefox': 'kliknij przekreśloną ikonę mikrofonu w pasku adresu, usuń blokadę, a potem naciśnij Spróbuj ponownie.',
-  'how.safari': 'otwórz Safari > Ustawienia dla tej witryny, ustaw Mikrofon na Pozwalaj, a potem naciśnij Spróbuj ponownie.',
+  'how.chrome':
+    'kliknij ikonę mikrofonu lub kłódki po lewej stronie paska adresu, wybierz Zezwalaj dla mikrofonu, a potem ' +
+    'naciśnij Spróbuj ponownie.',
+  'how.edge':
+    'kliknij kłódkę po lewej stronie paska adresu, ustaw Mikrofon na Zezwalaj, a potem naciśnij Spróbuj ponownie.',
+  'how.firefox':
+    'kliknij przekreśloną ikonę mikrofonu w pasku adresu, usuń blokadę, a potem naciśnij Spróbuj ponownie.',
+  'how.safari':
+    'otwórz Safari > Ustawienia dla tej witryny, ustaw Mikrofon na Pozwalaj, a potem naciśnij Spróbuj ponownie.',
   'how.other': 'otwórz uprawnienia tej strony w przeglądarce, zezwól na mikrofon, a potem naciśnij Spróbuj ponownie.',
 
-  'note.micAsk': 'Przeglądarka zapyta o mikrofon, żeby asystent mógł cię usłyszeć. Nic nie zostanie wysłane, dopóki się nie połączysz.',
+  'note.micAsk':
+    'Przeglądarka zapyta o mikrofon, żeby asystent mógł cię usłyszeć. Nic nie zostanie wysłane, dopóki się nie ' +
+    'połączysz.',
   'note.reconnected': 'Połączono ponownie.',
   'note.stepDown': 'Nie udało się połączyć w trybie {from}. Przełączam na {to}.',
   'note.noReconnect': 'Nie udało się ponownie połączyć w trybie {from}. Przełączam na {to}.',
 
-  'err.unknown_key': 'Ten asystent nie jest poprawnie skonfigurowany (nieznany klucz strony). Daj znać właścicielowi strony.',
+  'err.unknown_key':
+    'Ten asystent nie jest poprawnie skonfigurowany (nieznany klucz strony). Daj znać właścicielowi strony.',
   'err.origin_not_allowed': 'Asystent nie jest teraz dostępny na tej stronie. Daj znać właścicielowi strony.',
   'err.tenant_suspended': 'Ten asystent nie jest teraz dostępny.',
   'err.quota_exceeded': 'Asystent wykorzystał limit na ten miesiąc. Spróbuj później albo skontaktuj się ze stroną.',
@@ -149,12 +158,17 @@ export default {
   'err.event_not_allowed': 'Ta czynność nie jest dostępna w tej rozmowie.',
   'err.realtime': 'Asystent nie poradził sobie z ostatnim krokiem. Spróbuj ponownie.',
   'err.mic_permission_denied': 'Dostęp do mikrofonu jest zablokowany. Aby mówić, {how} Możesz też pisać.',
-  'err.mic_not_found': 'Nie znaleziono mikrofonu. Podłącz go (albo sprawdź, czy jest włączony w ustawieniach systemu) i naciśnij Spróbuj ponownie albo pisz.',
-  'err.mic_busy': 'Mikrofon jest używany przez inną aplikację lub kartę. Zamknij ją i naciśnij Spróbuj ponownie albo pisz.',
+  'err.mic_not_found':
+    'Nie znaleziono mikrofonu. Podłącz go (albo sprawdź, czy jest włączony w ustawieniach systemu) i naciśnij ' +
+    'Spróbuj ponownie albo pisz.',
+  'err.mic_busy':
+    'Mikrofon jest używany przez inną aplikację lub kartę. Zamknij ją i naciśnij Spróbuj ponownie albo pisz.',
   'err.mic_unavailable': 'Nie udało się włączyć mikrofonu. Naciśnij Spróbuj ponownie albo pisz.',
-  'err.insecure_context': 'Głos wymaga bezpiecznej strony (https). Otwórz tę stronę przez https, żeby mówić, albo pisz.',
+  'err.insecure_context':
+    'Głos wymaga bezpiecznej strony (https). Otwórz tę stronę przez https, żeby mówić, albo pisz.',
   'err.audio_unavailable': 'Ta przeglądarka nie może tu odtwarzać ani nagrywać dźwięku. Pisz, proszę.',
-  'err.audio_blocked': 'Przeglądarka wstrzymuje dźwięk, dopóki nie dotkniesz strony. Dotknij „Włącz dźwięk”, żeby usłyszeć asystenta.',
+  'err.audio_blocked':
+    'Przeglądarka wstrzymuje dźwięk, dopóki nie dotkniesz strony. Dotknij „Włącz dźwięk”, żeby usłyszeć asystenta.',
   'err.relay_error': 'Usługa rozmowy miała problem.',
   'err.session_time_limit': 'Ta rozmowa osiągnęła limit czasu. Zacznij nową, żeby kontynuować.',
   'err.session_size_limit': 'Ta rozmowa osiągnęła limit długości. Zacznij nową, żeby kontynuować.',
@@ -170,5 +184,6 @@ export default {
   'err.connection_failed': 'Nie udało się połączyć. Spróbuj ponownie.',
   'err.connection_lost': 'Połączenie zostało zamknięte.',
   'err.datachannel_timeout': 'Połączenie głosowe nie otworzyło się na czas.',
-  'err.webrtc_unavailable': 'Tryb bez użycia rąk wymaga usługi głosowej, która nie jest skonfigurowana na tym serwerze.',
+  'err.webrtc_unavailable':
+    'Tryb bez użycia rąk wymaga usługi głosowej, która nie jest skonfigurowana na tym serwerze.',
 } satisfies Catalogue;

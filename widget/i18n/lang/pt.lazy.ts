@@ -108,18 +108,24 @@ export default {
   'mic.granted': 'Microfone permitido',
   'mic.prompt': 'Seu navegador vai pedir o microfone quando você começar',
   'mic.denied': 'Microfone bloqueado: para falar, {how}',
-  'how.chrome': 'clique no ícone do microfone ou do cadeado à esquerda da barra de endereço, escolha Permitir para o microfone e toque em Tentar de novo.',
-  'how.edge': 'clique no cadeado à esquerda da barra de endereço, defina Microfone como Permitir e toque em Tentar de novo.',
-  'how.firefox': 'clique no ícone do microfone riscado na barra de endereço, remova o bloqueio e toque em Tentar de novo.',
+  'how.chrome':
+    'clique no ícone do microfone ou do cadeado à esquerda da barra de endereço, escolha Permitir para o ' +
+    'microfone e toque em Tentar de novo.',
+  'how.edge':
+    'clique no cadeado à esquerda da barra de endereço, defina Microfone como Permitir e toque em Tentar de novo.',
+  'how.firefox':
+    'clique no ícone do microfone riscado na barra de endereço, remova o bloqueio e toque em Tentar de novo.',
   'how.safari': 'abra Safari > Ajustes deste site, defina Microfone como Permitir e toque em Tentar de novo.',
   'how.other': 'abra as permissões deste site no navegador, permita o microfone e toque em Tentar de novo.',
 
-  'note.micAsk': 'Seu navegador vai pedir para usar o microfone, para o assistente ouvir você. Nada é enviado até você se conectar.',
+  'note.micAsk':
+    'Seu navegador vai pedir para usar o microfone, para o assistente ouvir você. Nada é enviado até você se conectar.',
   'note.reconnected': 'Conectado de novo.',
   'note.stepDown': 'Não foi possível conectar no modo {from}. Mudando para {to}.',
   'note.noReconnect': 'Não foi possível reconectar no modo {from}. Mudando para {to}.',
 
-  'err.unknown_key': 'Este assistente não está configurado corretamente (chave do site desconhecida). Avise o responsável pelo site.',
+  'err.unknown_key':
+    'Este assistente não está configurado corretamente (chave do site desconhecida). Avise o responsável pelo site.',
   'err.origin_not_allowed': 'O assistente não está disponível nesta página agora. Avise o responsável pelo site.',
   'err.tenant_suspended': 'Este assistente não está disponível agora.',
   'err.quota_exceeded': 'O assistente atingiu o limite deste mês. Tente mais tarde ou fale com o site.',
@@ -148,12 +154,15 @@ export default {
   'err.event_not_allowed': 'Essa ação não está disponível nesta conversa.',
   'err.realtime': 'O assistente não conseguiu concluir essa última etapa. Tente de novo.',
   'err.mic_permission_denied': 'O acesso ao microfone está bloqueado. Para falar, {how} Você também pode escrever.',
-  'err.mic_not_found': 'Nenhum microfone encontrado. Conecte um (ou veja se está ativado nos ajustes do sistema) e toque em Tentar de novo, ou escreva.',
+  'err.mic_not_found':
+    'Nenhum microfone encontrado. Conecte um (ou veja se está ativado nos ajustes do sistema) e toque em Tentar ' +
+    'de novo, ou escreva.',
   'err.mic_busy': 'Outro app ou aba está usando seu microfone. Feche-o lá e toque em Tentar de novo, ou escreva.',
   'err.mic_unavailable': 'Não foi possível iniciar o microfone. Toque em Tentar de novo, ou escreva.',
   'err.insecure_context': 'A voz precisa de uma página segura (https). Abra este site em https para falar, ou escreva.',
   'err.audio_unavailable': 'Este navegador não consegue tocar nem gravar áudio aqui. Escreva, por favor.',
-  'err.audio_blocked': 'Seu navegador segura o som até você tocar na página. Toque em “Ativar o som” para ouvir o assistente.',
+  'err.audio_blocked':
+    'Seu navegador segura o som até você tocar na página. Toque em “Ativar o som” para ouvir o assistente.',
   'err.relay_error': 'O serviço de conversa teve um problema.',
   'err.session_time_limit': 'Esta conversa chegou ao limite de tempo. Comece uma nova para continuar.',
   'err.session_size_limit': 'Esta conversa chegou ao tamanho máximo. Comece uma nova para continuar.',

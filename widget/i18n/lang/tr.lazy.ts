@@ -108,13 +108,16 @@ export default {
   'mic.granted': 'Mikrofona izin verildi',
   'mic.prompt': 'Başladığınızda tarayıcınız mikrofon izni isteyecek',
   'mic.denied': 'Mikrofon engellendi: konuşmak için {how}',
-  'how.chrome': 'adres çubuğunun solundaki mikrofon ya da kilit simgesine tıklayın, mikrofon için İzin ver’i seçin ve Tekrar dene’ye basın.',
+  'how.chrome':
+    'adres çubuğunun solundaki mikrofon ya da kilit simgesine tıklayın, mikrofon için İzin ver’i seçin ve Tekrar ' +
+    'dene’ye basın.',
   'how.edge': 'adres çubuğunun solundaki kilit simgesine tıklayın, Mikrofon’u İzin ver yapın ve Tekrar dene’ye basın.',
   'how.firefox': 'adres çubuğundaki üstü çizili mikrofon simgesine tıklayın, engeli kaldırın ve Tekrar dene’ye basın.',
   'how.safari': 'Safari > Bu Web Sitesi İçin Ayarlar’ı açın, Mikrofon’u İzin Ver yapın ve Tekrar dene’ye basın.',
   'how.other': 'tarayıcınızda bu sitenin izinlerini açın, mikrofona izin verin ve Tekrar dene’ye basın.',
 
-  'note.micAsk': 'Asistanın sizi duyabilmesi için tarayıcınız mikrofon izni isteyecek. Bağlanana kadar hiçbir şey gönderilmez.',
+  'note.micAsk':
+    'Asistanın sizi duyabilmesi için tarayıcınız mikrofon izni isteyecek. Bağlanana kadar hiçbir şey gönderilmez.',
   'note.reconnected': 'Yeniden bağlandı.',
   'note.stepDown': '{from} bağlanamadı. {to} moduna geçiliyor.',
   'note.noReconnect': '{from} yeniden bağlanamadı. {to} moduna geçiliyor.',
@@ -122,7 +125,8 @@ export default {
   'err.unknown_key': 'Bu asistan doğru kurulmamış (bilinmeyen site anahtarı). Lütfen site sahibine haber verin.',
   'err.origin_not_allowed': 'Asistan şu anda bu sayfada kullanılamıyor. Lütfen site sahibine haber verin.',
   'err.tenant_suspended': 'Bu asistan şu anda kullanılamıyor.',
-  'err.quota_exceeded': 'Asistan bu ayki sınırına ulaştı. Lütfen daha sonra tekrar deneyin ya da siteyle iletişime geçin.',
+  'err.quota_exceeded':
+    'Asistan bu ayki sınırına ulaştı. Lütfen daha sonra tekrar deneyin ya da siteyle iletişime geçin.',
   'err.rate_limited': 'Kısa sürede çok fazla deneme yapıldı. Biraz bekleyip tekrar deneyin.',
   'err.feature_disabled': 'Bu özellik şu anda kapalı.',
   'err.mode_not_allowed': 'Bu konuşma biçimi bu sitede kullanılamıyor.',
@@ -148,10 +152,15 @@ export default {
   'err.event_not_allowed': 'Bu işlem bu sohbette kullanılamıyor.',
   'err.realtime': 'Asistan son adımı tamamlayamadı. Tekrar deneyin.',
   'err.mic_permission_denied': 'Mikrofon erişimi engellendi. Konuşmak için {how} Yazarak da devam edebilirsiniz.',
-  'err.mic_not_found': 'Mikrofon bulunamadı. Bir mikrofon takın (ya da sistem ayarlarında açık olduğunu kontrol edin) ve Tekrar dene’ye basın ya da yazın.',
-  'err.mic_busy': 'Mikrofonunuz başka bir uygulama ya da sekme tarafından kullanılıyor. Orada kapatıp Tekrar dene’ye basın ya da yazın.',
+  'err.mic_not_found':
+    'Mikrofon bulunamadı. Bir mikrofon takın (ya da sistem ayarlarında açık olduğunu kontrol edin) ve Tekrar ' +
+    'dene’ye basın ya da yazın.',
+  'err.mic_busy':
+    'Mikrofonunuz başka bir uygulama ya da sekme tarafından kullanılıyor. Orada kapatıp Tekrar dene’ye basın ya ' +
+    'da yazın.',
   'err.mic_unavailable': 'Mikrofon başlatılamadı. Tekrar dene’ye basın ya da yazın.',
-  'err.insecure_context': 'Ses için güvenli bir sayfa (https) gerekir. Konuşmak için bu siteyi https ile açın ya da yazın.',
+  'err.insecure_context':
+    'Ses için güvenli bir sayfa (https) gerekir. Konuşmak için bu siteyi https ile açın ya da yazın.',
   'err.audio_unavailable': 'Bu tarayıcı burada ses çalamıyor ya da kaydedemiyor. Lütfen yazın.',
   'err.audio_blocked': 'Tarayıcınız, sayfaya dokunana kadar sesi tutuyor. Asistanı duymak için “Sesi aç”a dokunun.',
   'err.relay_error': 'Sohbet hizmetinde bir sorun oluştu.',

@@ -2,7 +2,6 @@ import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
 import { LocaleConsumer } from '../../i18n/locale-controller.ts';
 import { sessionContext } from '../../state/context.ts';
-import type { Status } from '../../state/session-store.ts';
 import { StoreController } from '../../state/store-controller.ts';
 
 /**
