@@ -82,7 +82,7 @@ export class KeywordsController implements ReactiveController {
     const update = tools.normaliseKeywords(parsed);
     const merged = tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), update);
     this.set(merged, 'model');
-    this.store.setText(`tool-${call.callId}`, 'tool', `Design notes: ${describeKeywords(merged)}`);
+    this.store.setToolNote(`tool-${call.callId}`, 'kw.notes', { keywords: describeKeywords(merged) });
     call.answer({ keywords: merged });
   }
 

@@ -164,6 +164,10 @@ export function createSessionStore() {
     setText(id: string, kind: EntryKind, text: string, final = true, place?: Placement) {
       return upsert(id, kind, () => ({ text, final, placeholder: false }), place);
     },
+    /** A tool's line from the catalogue (`text` is its English), shown in the widget's language. */
+    setToolNote(id: string, key: MessageKey, params: Params) {
+      return upsert(id, 'tool', () => ({ text: ENGLISH.t(key, params), final: true, placeholder: false, i18n: { key, params } }));
+    },
     setDelivery(id: string, delivery: TranscriptEntry['delivery']) {
       const list = $transcript.get();
       const entry = list.find((e) => e.id === id);

@@ -47,8 +47,9 @@ export class VoiceBuddyKeywordChips extends LitElement {
     .chip .text { color: inherit; border-radius: 999px; padding: 0; cursor: text; }
     .chip input { inline-size: 9em; padding: 0 0.4em; border-radius: 999px; }
     .chip button:focus-visible, input:focus-visible, .gen:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
-    form { display: flex; gap: 0.4em; }
-    input { flex: 1; min-width: 0; font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 999px; padding: 0.3em 0.7em; }
+    /* Wraps on a narrow panel: a long label ("Entwürfe zeichnen") moves to its own line instead of overflowing. */
+    form { display: flex; flex-wrap: wrap; gap: 0.4em; }
+    input { flex: 1 1 10em; min-width: 0; font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 999px; padding: 0.3em 0.7em; }
     .gen { font: inherit; font-weight: 600; border: 0; border-radius: 999px; padding: 0.35em 0.9em; background: var(--_accent); color: var(--_accent-fg); cursor: pointer; }
     .gen:disabled { opacity: 0.5; cursor: not-allowed; }
     .undo { margin: 0; color: var(--_muted); display: flex; align-items: center; gap: 0.5em; flex-wrap: wrap; }

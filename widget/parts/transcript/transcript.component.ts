@@ -111,7 +111,7 @@ export class VoiceBuddyTranscript extends LitElement {
           entries,
           (e) => e.id,
           (e) => html`<li class="msg ${e.kind} ${e.final ? '' : 'partial'}" part="message message-${e.kind}" data-kind=${e.kind} data-tone=${e.tone ?? nothing}
-            data-delivery=${e.delivery ?? nothing}><span class="who">${t(`who.${e.kind}`)}: </span>${e.i18n ? t(e.i18n.key, e.i18n.params) : e.text}${this.delivery(e)}</li>`,
+            data-delivery=${e.delivery ?? nothing}><span class="who">${t(`who.${e.kind}`)}: </span><span dir="auto">${e.i18n ? t(e.i18n.key, e.i18n.params) : e.text}</span>${this.delivery(e)}</li>`,
         )}
       </ol>
       ${this.unseen ? html`<button class="jump" part="jump-button" @click=${this.jumpToLatest}>${t('log.jump')}</button>` : nothing}
