@@ -33,7 +33,7 @@ import * as view from './voice-buddy.view.ts';
  * @attr variant - `inline` (in the page flow) | `floating` (a launcher bubble that opens a panel). Default `inline`.
  * @attr placement - Corner of the floating variant: `bottom-right` | `bottom-left` | `top-right` | `top-left`. Default `bottom-right`.
  * @attr theme - `light` | `dark` | `auto` (follows the visitor's system). Default `light`.
- * @attr lang - Language of the widget's text, a BCP 47 tag. Default: the page's language.
+ * @attr lang - Language of the widget's text and of the conversation, a BCP 47 tag (see Languages). Default: the page's language, else the site's.
  * @attr user-id - Stable id of the visitor for rollouts; otherwise a random id kept in localStorage.
  * @attr greeting - First message shown before the conversation starts. Default: the site's greeting.
  * @attr accent - Accent colour (any CSS colour); overrides the site's branding and `--voice-buddy-accent`.
