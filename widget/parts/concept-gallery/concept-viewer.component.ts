@@ -1,20 +1,23 @@
 import type { SelectDetail } from '../../events.ts';
+import type { Locale } from '../../i18n/locale.ts';
 import type { Generation } from '../../state/session-store.ts';
 // Lit and emit() come from the start-up bundle (../kit.ts): this part loads lazily.
-import { css, emit, html, keyed, LitElement, nothing, svg } from '../kit.ts';
+import { css, emit, html, keyed, LitElement, LocaleConsumer, nothing, svg } from '../kit.ts';
 import { captionFor, chosenMessage, dataUrlType, downloadName } from './concept-caption.ts';
 
-/** Every visitor-facing string of the viewer, in English, in one place for the translation catalogues. */
-export const VIEWER_STRINGS = {
-  position: (n: number, total: number) => `Concept ${n} of ${total}`,
-  previous: 'Previous concept',
-  next: 'Next concept',
-  close: 'Close',
-  use: 'Use this design',
-  download: 'Download',
-  open: 'Open image',
-  newTab: '(opens in a new tab)',
-};
+/** Every visitor-facing string of the viewer, from the widget's catalogue (widget/i18n/en.ts: `view.*`). */
+function viewerWords({ t }: Locale) {
+  return {
+    position: (n: number, total: number) => t('view.position', { n, total }),
+    previous: t('view.previous'),
+    next: t('view.next'),
+    close: t('gen.close'),
+    use: t('view.use'),
+    download: t('view.download'),
+    open: t('view.open'),
+    newTab: t('view.newTab'),
+  };
+}
 
 /** A horizontal move at least this long, and longer than it is tall, is a swipe. */
 const SWIPE_PX = 40;
@@ -124,6 +127,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
   declare said: string;
   declare download: Download | null;
 
+  private readonly i18n = new LocaleConsumer(this);
   private opener: HTMLElement | null = null;
   private swipe: { id: number; x: number; y: number } | null = null;
   private objectUrl: string | null = null;
@@ -167,7 +171,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
     const total = this.total;
     if (total < 2) return;
     this.position = (this.position + step + total) % total;
-    this.said = VIEWER_STRINGS.position(this.position + 1, total);
+    this.said = viewerWords(this.i18n.locale).position(this.position + 1, total);
   }
 
   private get rtl(): boolean {
@@ -269,7 +273,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
   private renderDownload() {
     const d = this.download;
     if (!d) return nothing;
-    const s = VIEWER_STRINGS;
+    const s = viewerWords(this.i18n.locale);
     return d.name !== null
       ? html`<a part="download-link" class="secondary" href=${d.href} download=${d.name}>${s.download}</a>`
       : html`<a part="download-link" class="secondary" href=${d.href} target="_blank" rel="noopener noreferrer"
@@ -277,7 +281,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
   }
 
   override render() {
-    const s = VIEWER_STRINGS;
+    const s = viewerWords(this.i18n.locale);
     const concept = this.generation?.concepts[this.position];
     const total = this.total;
     return html`<dialog part="viewer" aria-labelledby="position" aria-describedby="caption"
