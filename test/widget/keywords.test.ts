@@ -114,7 +114,7 @@ describe('keywords: extract, show, edit, hand off', () => {
     const peer = backend.latestPeer;
     await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], elements: ['moon'], style: ['fine-line'] }));
     await waitUntil(() => chipTexts(el).includes('moon'));
-    const remove = () => [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove elements moon');
+    const remove = () => [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove moon (Elements)');
     remove()!.focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => !chipTexts(el).includes('moon'), 'chip not removed');

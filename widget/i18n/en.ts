@@ -40,7 +40,7 @@ export const en = {
   'kw.addHint': 'Add a keyword, e.g. “red” or “on my calf”',
   'kw.addButton': 'Add',
   'kw.generate': 'Generate',
-  'kw.removed': 'Removed {fieldLower} “{value}”.',
+  'kw.removed': 'Removed {field} “{value}”.',
   'kw.undo': 'Undo',
   'kw.notes': 'Design notes: {keywords}',
 

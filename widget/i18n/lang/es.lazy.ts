@@ -39,7 +39,7 @@ export default {
   'kw.addHint': 'Una palabra clave, p. ej. «rojo» o «en la pantorrilla»',
   'kw.addButton': 'Añadir',
   'kw.generate': 'Crear',
-  'kw.removed': 'Se quitó {fieldLower} «{value}».',
+  'kw.removed': 'Se quitó {field} «{value}».',
   'kw.undo': 'Deshacer',
   'kw.notes': 'Notas del diseño: {keywords}',
 

@@ -39,7 +39,7 @@ export default {
   'kw.addHint': 'Un mot-clé, par ex. « rouge » ou « sur le mollet »',
   'kw.addButton': 'Ajouter',
   'kw.generate': 'Créer',
-  'kw.removed': '{field} « {value} » retiré.',
+  'kw.removed': '« {value} » ({field}) retiré.',
   'kw.undo': 'Annuler',
   'kw.notes': 'Notes de design : {keywords}',
 

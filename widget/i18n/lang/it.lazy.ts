@@ -39,7 +39,7 @@ export default {
   'kw.addHint': 'Una parola chiave, ad es. «rosso» o «sul polpaccio»',
   'kw.addButton': 'Aggiungi',
   'kw.generate': 'Crea',
-  'kw.removed': 'Rimosso {fieldLower} «{value}».',
+  'kw.removed': 'Rimosso {field} «{value}».',
   'kw.undo': 'Annulla',
   'kw.notes': 'Note sul design: {keywords}',
 

@@ -39,7 +39,7 @@ export default {
   'kw.addHint': 'Een trefwoord, bijv. ‘rood’ of ‘op mijn kuit’',
   'kw.addButton': 'Toevoegen',
   'kw.generate': 'Maken',
-  'kw.removed': '{field} ‘{value}’ verwijderd.',
+  'kw.removed': '‘{value}’ ({field}) verwijderd.',
   'kw.undo': 'Ongedaan maken',
   'kw.notes': 'Ontwerpnotities: {keywords}',
 

@@ -39,7 +39,7 @@ export default {
   'kw.addHint': 'Uma palavra-chave, p. ex. “vermelho” ou “na panturrilha”',
   'kw.addButton': 'Adicionar',
   'kw.generate': 'Criar',
-  'kw.removed': 'Removido {fieldLower} “{value}”.',
+  'kw.removed': 'Removido {field} “{value}”.',
   'kw.undo': 'Desfazer',
   'kw.notes': 'Notas do design: {keywords}',
 

@@ -182,10 +182,13 @@ export class VoiceBuddyKeywordChips extends LitElement {
     target?.focus();
   }
 
-  /** "Removed elements “moon”.": `field` is the label as shown, `fieldLower` as written inside a sentence. */
+  /**
+   * "Removed elements “moon”.": the field's label inside a sentence is lower case, except in German, which writes
+   * its nouns with a capital.
+   */
   private removedText(label: string, value: string): string {
     const { t, lang } = this.i18n.locale;
-    return t('kw.removed', { value, field: label, fieldLower: label.toLocaleLowerCase(lang) });
+    return t('kw.removed', { value, field: lang === 'de' ? label : label.toLocaleLowerCase(lang) });
   }
 
   override render() {
