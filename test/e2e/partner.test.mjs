@@ -76,22 +76,22 @@ describe('a partner page on another origin, sandbox server (no provider keys)', 
     await until(page, () => document.querySelector('voice-buddy').transcript.filter((e) => e.kind === 'assistant' && e.final).length >= 2, null, 'no follow-up after the keyword call');
 
     // Edit a chip in place: wolf becomes fox (Enter saves).
-    await (await page.waitForSelector(chips('[part~="chip-edit"][aria-label^="wolf:"]'))).click();
+    await (await page.waitForSelector(chips('[part~="chip-edit"][aria-label="Edit wolf (Subject)"]'))).click();
     const edit = await page.waitForSelector(chips('[part~="chip-input"]'));
     await edit.type('fox');
     await edit.press('Enter');
     await until(page, () => document.querySelector('voice-buddy').store.$keywords.get()?.subject.join() === 'fox', null, 'the edit did not apply');
     // Escape cancels an edit.
-    await (await page.waitForSelector(chips('[part~="chip-edit"][aria-label^="fox:"]'))).click();
+    await (await page.waitForSelector(chips('[part~="chip-edit"][aria-label="Edit fox (Subject)"]'))).click();
     const cancelled = await page.waitForSelector(chips('[part~="chip-input"]'));
     await cancelled.type('bear');
     await cancelled.press('Escape');
-    await page.waitForSelector(chips('[part~="chip-edit"][aria-label^="fox:"]'));
+    await page.waitForSelector(chips('[part~="chip-edit"][aria-label="Edit fox (Subject)"]'));
     // Add an exclusion and remove a motif.
     const add = await page.waitForSelector(chips('[part~="add-input"]'));
     await add.type('no red');
     await add.press('Enter');
-    await (await page.waitForSelector(chips('[part~="chip-remove"][aria-label="Remove elements moon"]'))).click();
+    await (await page.waitForSelector(chips('[part~="chip-remove"][aria-label="Remove moon (Elements)"]'))).click();
     await until(page, () => {
       const k = document.querySelector('voice-buddy').store.$keywords.get();
       return k.exclude.includes('red') && !k.elements.includes('moon');
