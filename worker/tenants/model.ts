@@ -105,8 +105,6 @@ export const SettingsSchema = v.strictObject({
       ),
     }),
   ),
-  /** How the widget looks on this site. `ownerView`: tokens, rate limits and the model picker, for the site's owners. */
-  widget: v.optional(v.strictObject({ ownerView: v.optional(v.boolean()) })),
   /**
    * How the widget looks on this site. `ownerView`: tokens, rate limits and the model picker, for the site's owners.
    * `language`: the widget's language when neither its `lang` attribute nor the page names one it has.
