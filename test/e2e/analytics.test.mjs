@@ -29,7 +29,7 @@ async function converse(page, url, { talk = true } = {}) {
       const el = document.querySelector('voice-buddy');
       return JSON.stringify({ config: el?.store?.$config.get() ?? null, error: el?.store?.$error.get() ?? null, defined: !!customElements.get('voice-buddy') });
     });
-    throw new Error(`${err.message}: ${state}`);
+    throw new Error(`${err.message}: ${state}`, { cause: err });
   }
   await (await page.waitForSelector('voice-buddy >>> [part~="connect-button"]')).click();
   await until(page, () => ['listening', 'thinking', 'speaking'].includes(document.querySelector('voice-buddy').status), null, 'never connected');
