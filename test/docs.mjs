@@ -64,7 +64,14 @@ if (start < 0 || end < 0) throw new Error(`README.md needs the markers ${START} 
 const nextReadme = readme.slice(0, start) + reference(manifest) + readme.slice(end + END.length);
 if (check) {
   const stale = [];
-  if (readFileSync(MANIFEST, 'utf8') !== manifest) stale.push('widget/custom-elements.json');
+  const committed = readFileSync(MANIFEST, 'utf8');
+  if (committed !== manifest) {
+    stale.push('widget/custom-elements.json');
+    // Where they part, so a log shows why.
+    const [a, b] = [committed.split('\n'), manifest.split('\n')];
+    const at = a.findIndex((line, i) => line !== b[i]);
+    console.error(`first difference at line ${at + 1}:\n  committed: ${a[at]}\n  generated: ${b[at]}`);
+  }
   if (readme !== nextReadme) stale.push('README.md (widget reference)');
   if (stale.length) {
     console.error(`Out of date: ${stale.join(', ')}. Run \`node test/docs.mjs\` and commit the result.`);
