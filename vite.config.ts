@@ -17,7 +17,8 @@ const DIST = fileURLToPath(new URL('dist/', import.meta.url));
 const CHUNK_MAP = `${DIST}.vite/lazy-chunks.json`;
 const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { version: string };
 
-const hash = (bytes: string | Buffer, length = 10) => createHash('sha256').update(bytes).digest('base64url').slice(0, length);
+const hash = (bytes: string | Buffer, length = 10) =>
+  createHash('sha256').update(bytes).digest('base64url').slice(0, length);
 
 /** The worklet's content-hashed name, the same in both builds: it can then be cached for a year. */
 const workletSource = readFileSync(WORKLET_SOURCE, 'utf8');
@@ -48,16 +49,25 @@ function esAssets(): Plugin {
       const chunks: Record<string, string> = {};
       for (const file of Object.values(bundle)) {
         // Only the *.lazy.ts entries of widget/lazy.ts: the chunks they import in turn (Agora) load by relative URL.
-        const name = file.type === 'chunk' && file.isDynamicEntry ? /([\w-]+\.lazy)\.ts$/.exec(file.facadeModuleId ?? '')?.[1] : undefined;
+        const name =
+          file.type === 'chunk' && file.isDynamicEntry
+            ? /([\w-]+\.lazy)\.ts$/.exec(file.facadeModuleId ?? '')?.[1]
+            : undefined;
         if (name) chunks[name] = file.fileName;
       }
       this.emitFile({ type: 'asset', fileName: '.vite/lazy-chunks.json', source: JSON.stringify(chunks, null, 2) });
       // Start-up is one file, and the IIFE loads these chunks by URL: a module shared between the two would make the
       // ES entry import a chunk before the visitor acts, or a chunk import the whole entry again.
       const entry = Object.values(bundle).find((f) => f.type === 'chunk' && f.isEntry);
-      const importers = Object.values(bundle).filter((f) => f.type === 'chunk' && entry && f.imports.includes(entry.fileName));
-      if (entry?.type === 'chunk' && entry.imports.length) this.error(`the start-up bundle imports ${entry.imports.join(', ')}: a module is shared with a lazy chunk`);
-      if (importers.length) this.error(`${importers.map((f) => f.fileName).join(', ')} import the start-up bundle: a lazy chunk shares a module with it`);
+      const importers = Object.values(bundle).filter(
+        (f) => f.type === 'chunk' && entry && f.imports.includes(entry.fileName),
+      );
+      if (entry?.type === 'chunk' && entry.imports.length)
+        this.error(`the start-up bundle imports ${entry.imports.join(', ')}: a module is shared with a lazy chunk`);
+      if (importers.length)
+        this.error(
+          `${importers.map((f) => f.fileName).join(', ')} import the start-up bundle: a lazy chunk shares a module with it`,
+        );
     },
   };
 }
@@ -73,7 +83,9 @@ function minifyEsOutput(): Plugin {
         // UTF-8 as is, not \u escapes (a catalogue in Hindi or Arabic would grow by half): module scripts are always
         // decoded as UTF-8, whatever the Content-Type says.
         const charset = 'utf8' as const;
-        file.code = (await transform(file.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none', charset })).code;
+        file.code = (
+          await transform(file.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none', charset })
+        ).code;
       }
     },
   };
@@ -93,13 +105,18 @@ function releaseFiles(): Plugin {
         const target = `${DIST}v/${dir}/`;
         rmSync(target, { recursive: true, force: true });
         mkdirSync(target, { recursive: true });
-        for (const file of WIDGET_FILES) if (existsSync(DIST + file)) cpSync(DIST + file, target + file, { recursive: true });
+        for (const file of WIDGET_FILES)
+          if (existsSync(DIST + file)) cpSync(DIST + file, target + file, { recursive: true });
       }
       writeFileSync(`${DIST}_headers`, assetHeaders(version));
       writeFileSync(`${DIST}.assetsignore`, '.vite\n');
-      const integrity = `sha384-${createHash('sha384').update(readFileSync(`${DIST}voice-buddy.iife.js`)).digest('base64')}`;
+      const integrity = `sha384-${createHash('sha384')
+        .update(readFileSync(`${DIST}voice-buddy.iife.js`))
+        .digest('base64')}`;
       writeFileSync(`${DIST}release.json`, JSON.stringify({ version, major, integrity }, null, 2));
-      console.log(`\nvoice-buddy ${version}: /v/${version}/voice-buddy.iife.js  integrity="${integrity}"  (moving: /v/${major}/)`);
+      console.log(
+        `\nvoice-buddy ${version}: /v/${version}/voice-buddy.iife.js  integrity="${integrity}"  (moving: /v/${major}/)`,
+      );
     },
   };
 }

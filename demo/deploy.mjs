@@ -32,7 +32,8 @@ function fail(message) {
   process.exit(1);
 }
 
-if (envs.length === 0) fail(`name the environment: npm run deploy -- ${ENVIRONMENTS.join(' | ')} (add --dry-run to only build it)`);
+if (envs.length === 0)
+  fail(`name the environment: npm run deploy -- ${ENVIRONMENTS.join(' | ')} (add --dry-run to only build it)`);
 if (envs.length > 1 && !dryRun) fail('deploy one environment at a time (several are fine with --dry-run)');
 
 const raw = readRawConfig(values.config);
@@ -45,7 +46,12 @@ for (const env of envs) {
 
 function run(cmd, args, { capture = false } = {}) {
   console.log(`\n$ ${[cmd, ...args].map((a) => (a.startsWith(ROOT) ? relative(ROOT, a) || '.' : a)).join(' ')}`);
-  const res = spawnSync(cmd, args, { cwd: ROOT, env: QUIET_ENV, stdio: capture ? ['inherit', 'pipe', 'pipe'] : 'inherit', encoding: 'utf8' });
+  const res = spawnSync(cmd, args, {
+    cwd: ROOT,
+    env: QUIET_ENV,
+    stdio: capture ? ['inherit', 'pipe', 'pipe'] : 'inherit',
+    encoding: 'utf8',
+  });
   if (capture) process.stdout.write(res.stdout + res.stderr);
   return { ok: res.status === 0, output: capture ? res.stdout + res.stderr : '' };
 }
@@ -59,12 +65,17 @@ if (dryRun) {
   for (const env of envs) {
     const outdir = mkdtempSync(join(tmpdir(), `vb-deploy-${env}-`));
     try {
-      const { ok, output } = run(WRANGLER, ['deploy', '--dry-run', '--env', env, '--outdir', outdir, ...config], { capture: true });
+      const { ok, output } = run(WRANGLER, ['deploy', '--dry-run', '--env', env, '--outdir', outdir, ...config], {
+        capture: true,
+      });
       if (!ok) fail(`the dry-run deploy of ${env} failed (above)`);
       // A binding Wrangler does not inherit and the check above does not know yet: it says so itself.
-      if (/is not inherited by environments/.test(output)) fail(`wrangler.toml: [env.${env}] lacks a binding the top level has (wrangler's warning above)`);
+      if (/is not inherited by environments/.test(output))
+        fail(`wrangler.toml: [env.${env}] lacks a binding the top level has (wrangler's warning above)`);
       const size = /Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/.exec(output);
-      console.log(`dry run ${env}: bundle ${size ? `${size[1]}, gzip ${size[2]}` : '(size not printed)'}; nothing was uploaded`);
+      console.log(
+        `dry run ${env}: bundle ${size ? `${size[1]}, gzip ${size[2]}` : '(size not printed)'}; nothing was uploaded`,
+      );
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -74,7 +85,8 @@ if (dryRun) {
 
 const [env] = envs;
 // Schema first: the new code may need it, and the old code keeps working with added columns and tables.
-if (!run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--remote', '--env', env, ...config]).ok) fail(`applying the D1 migrations to ${env} failed`);
+if (!run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--remote', '--env', env, ...config]).ok)
+  fail(`applying the D1 migrations to ${env} failed`);
 
 const listed = run(WRANGLER, ['secret', 'list', '--env', env, '--format', 'json', ...config], { capture: true });
 const required = SECRETS.filter((s) => s.required).map((s) => s.name);
@@ -87,10 +99,14 @@ if (listed.ok) {
   }
   const missing = required.filter((name) => !names.includes(name));
   if (missing.length) {
-    fail(`${env} lacks required secrets: ${missing.join(', ')}. Set each with \`npx wrangler secret put NAME --env ${env}\` (README, "Deploy to Cloudflare").`);
+    fail(
+      `${env} lacks required secrets: ${missing.join(', ')}. Set each with \`npx wrangler secret put NAME --env ${env}\` (README, "Deploy to Cloudflare").`,
+    );
   }
 } else {
-  console.log(`\nCould not list the secrets of ${env} (a first deploy has none yet). After it, set ${required.join(' and ')} with \`npx wrangler secret put NAME --env ${env}\`.`);
+  console.log(
+    `\nCould not list the secrets of ${env} (a first deploy has none yet). After it, set ${required.join(' and ')} with \`npx wrangler secret put NAME --env ${env}\`.`,
+  );
 }
 
 // Every release stays in the environment's R2 bucket, so pages pinned to an older /v/<version>/ keep loading after
@@ -99,8 +115,12 @@ try {
   console.log(`\nPublishing the widget release to R2 (${releaseBucket(env)})...`);
   publishRelease({ remote: true, env });
 } catch (e) {
-  fail(`publishing the widget release failed (does the bucket exist? \`npx wrangler r2 bucket create ${releaseBucket(env)}\`):\n${e.message}`);
+  fail(
+    `publishing the widget release failed (does the bucket exist? \`npx wrangler r2 bucket create ${releaseBucket(env)}\`):\n${e.message}`,
+  );
 }
 
 if (!run(WRANGLER, ['deploy', '--env', env, ...config]).ok) fail(`wrangler deploy --env ${env} failed`);
-console.log(`\nDeployed ${env}. Check it: ADMIN_TOKEN=... npm run smoke -- https://<the URL above> --key <a tenant's pk_...> --origin <one of its origins>`);
+console.log(
+  `\nDeployed ${env}. Check it: ADMIN_TOKEN=... npm run smoke -- https://<the URL above> --key <a tenant's pk_...> --origin <one of its origins>`,
+);

@@ -21,24 +21,52 @@ const sql = (s) => `'${String(s).replace(/'/g, "''")}'`;
 /** The demo tenant: pk_demo, allowed on 127.0.0.1 and localhost at 8787 and at the port in use. */
 export function demoTenantSql(port) {
   const origins = [...new Set([8787, Number(port)])].flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`]);
-  const limits = { voiceSessionsPerMonth: 100000, avatarSessionsPerMonth: 10000, generationsPerMonth: 100000, requestsPerMinute: 100000 };
-  const branding = { name: 'Ink & Iron', primaryColor: '#1f2937', accentColor: '#d97706', greeting: "Hi! I'm the Ink & Iron design assistant. What would you like to get tattooed?" };
+  const limits = {
+    voiceSessionsPerMonth: 100000,
+    avatarSessionsPerMonth: 10000,
+    generationsPerMonth: 100000,
+    requestsPerMinute: 100000,
+  };
+  const branding = {
+    name: 'Ink & Iron',
+    primaryColor: '#1f2937',
+    accentColor: '#d97706',
+    greeting: "Hi! I'm the Ink & Iron design assistant. What would you like to get tattooed?",
+  };
   // The demo is for site owners: it shows their figures (tokens, rate limits) and the model picker.
-  const settings = { avatar: { enabled: true, durationSeconds: 600, costPerMinuteUsd: 0.1 }, handoff: { target: 'sandbox' }, widget: { ownerView: true } };
+  const settings = {
+    avatar: { enabled: true, durationSeconds: 600, costPerMinuteUsd: 0.1 },
+    handoff: { target: 'sandbox' },
+    widget: { ownerView: true },
+  };
   const v = {
-    id: sql('demo'), publishable_key: sql('pk_demo'), name: sql('Ink & Iron (demo)'), status: sql('active'),
-    allowed_origins: sql(JSON.stringify(origins)), branding: sql(JSON.stringify(branding)), persona: sql(DEMO_PERSONA),
-    limits: sql(JSON.stringify(limits)), settings: sql(JSON.stringify(settings)),
+    id: sql('demo'),
+    publishable_key: sql('pk_demo'),
+    name: sql('Ink & Iron (demo)'),
+    status: sql('active'),
+    allowed_origins: sql(JSON.stringify(origins)),
+    branding: sql(JSON.stringify(branding)),
+    persona: sql(DEMO_PERSONA),
+    limits: sql(JSON.stringify(limits)),
+    settings: sql(JSON.stringify(settings)),
     // Named here: the column defaults of 0001 are models that shut down on 2027-01-20 (see migration 0005).
-    allowed_models: sql(JSON.stringify(['gpt-realtime-2.1', 'gpt-realtime-2.1-mini'])), default_model: sql('gpt-realtime-2.1'),
+    allowed_models: sql(JSON.stringify(['gpt-realtime-2.1', 'gpt-realtime-2.1-mini'])),
+    default_model: sql('gpt-realtime-2.1'),
   };
   const cols = Object.keys(v);
   return `INSERT INTO tenants (${cols.join(', ')}) VALUES (${Object.values(v).join(', ')})
-ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')};\n`;
+ON CONFLICT (id) DO UPDATE SET ${cols
+    .filter((c) => c !== 'id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')};\n`;
 }
 
 function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: opts.quiet ? 'pipe' : 'inherit', env: { ...process.env, ...QUIET_ENV, CI: 'true' } });
+  const res = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: opts.quiet ? 'pipe' : 'inherit',
+    env: { ...process.env, ...QUIET_ENV, CI: 'true' },
+  });
   if (res.status !== 0) {
     const out = opts.quiet ? `\n${res.stdout}\n${res.stderr}` : '';
     throw new Error(`${cmd} ${args.join(' ')} failed (${res.status})${out}`);
@@ -73,11 +101,24 @@ export function prepareDatabase({ port, persistTo, quiet = false }) {
  */
 export async function startWrangler({ port, persistTo, vars = {}, quiet = false, envFile }) {
   warnAboutSecretVars();
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', '0', '--show-interactive-dev-session=false'];
+  const args = [
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    '0',
+    '--show-interactive-dev-session=false',
+  ];
   if (persistTo) args.push('--persist-to', persistTo);
   if (envFile) args.push('--env-file', envFile);
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
-  const child = spawn(WRANGLER, args, { cwd: ROOT, env: { ...process.env, ...QUIET_ENV }, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...QUIET_ENV },
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));

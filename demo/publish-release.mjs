@@ -23,12 +23,19 @@ export function releaseBucket(env) {
 /** The files of dist/v/<version>/ and dist/v/<major>/ as R2 keys. */
 export function releaseObjects({ as } = {}) {
   const { version, major } = JSON.parse(readFileSync(join(ROOT, 'dist/release.json'), 'utf8'));
-  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const walk = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+    );
   const objects = [];
-  for (const [dir, name] of [[version, as ?? version], [major, as ? null : major]]) {
+  for (const [dir, name] of [
+    [version, as ?? version],
+    [major, as ? null : major],
+  ]) {
     if (!name) continue;
     const base = join(ROOT, 'dist/v', dir);
-    for (const file of walk(base)) objects.push({ key: `v/${name}/${relative(base, file).split('\\').join('/')}`, file });
+    for (const file of walk(base))
+      objects.push({ key: `v/${name}/${relative(base, file).split('\\').join('/')}`, file });
   }
   return { version: as ?? version, objects };
 }
@@ -37,7 +44,17 @@ export function publishRelease({ remote = false, env, persistTo, as, quiet = fal
   const { version, objects } = releaseObjects({ as });
   const list = join(mkdtempSync(join(tmpdir(), 'vb-release-')), 'objects.json');
   writeFileSync(list, JSON.stringify(objects));
-  const args = ['r2', 'bulk', 'put', releaseBucket(env), '--filename', list, '--content-type', 'text/javascript; charset=utf-8', remote ? '--remote' : '--local'];
+  const args = [
+    'r2',
+    'bulk',
+    'put',
+    releaseBucket(env),
+    '--filename',
+    list,
+    '--content-type',
+    'text/javascript; charset=utf-8',
+    remote ? '--remote' : '--local',
+  ];
   if (env) args.push('--env', env);
   if (persistTo) args.push('--persist-to', persistTo);
   const res = spawnSync(join(ROOT, 'node_modules/.bin/wrangler'), args, {
@@ -45,16 +62,32 @@ export function publishRelease({ remote = false, env, persistTo, as, quiet = fal
     stdio: quiet ? 'pipe' : 'inherit',
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
   });
-  if (res.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed (${res.status})\n${res.stdout ?? ''}${res.stderr ?? ''}`);
+  if (res.status !== 0)
+    throw new Error(`wrangler ${args.join(' ')} failed (${res.status})\n${res.stdout ?? ''}${res.stderr ?? ''}`);
   return { version, count: objects.length };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { remote: { type: 'boolean' }, local: { type: 'boolean' }, env: { type: 'string' }, 'persist-to': { type: 'string' }, as: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      remote: { type: 'boolean' },
+      local: { type: 'boolean' },
+      env: { type: 'string' },
+      'persist-to': { type: 'string' },
+      as: { type: 'string' },
+    },
+  });
   if (values.remote === values.local) {
     console.error('Say where: --remote (the deployed bucket) or --local (wrangler dev storage).');
     process.exit(2);
   }
-  const { version, count } = publishRelease({ remote: values.remote, env: values.env, persistTo: values['persist-to'], as: values.as });
-  console.log(`Published widget ${version}: ${count} files to R2 bucket ${releaseBucket(values.env)} (${values.remote ? 'remote' : 'local'}).`);
+  const { version, count } = publishRelease({
+    remote: values.remote,
+    env: values.env,
+    persistTo: values['persist-to'],
+    as: values.as,
+  });
+  console.log(
+    `Published widget ${version}: ${count} files to R2 bucket ${releaseBucket(values.env)} (${values.remote ? 'remote' : 'local'}).`,
+  );
 }

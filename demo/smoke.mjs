@@ -20,7 +20,9 @@ const { values, positionals } = parseArgs({
 });
 const base = (positionals[0] ?? '').replace(/\/+$/, '');
 if (!/^https?:\/\/[^/]+$/.test(base)) {
-  console.error('usage: npm run smoke -- <url of the Worker> [--key pk_...] [--origin https://an-allowed-page] [--no-turn] [--json]');
+  console.error(
+    'usage: npm run smoke -- <url of the Worker> [--key pk_...] [--origin https://an-allowed-page] [--no-turn] [--json]',
+  );
   process.exit(2);
 }
 // The demo page sits on the Worker's own origin; a tenant's site is named with --origin.
@@ -68,22 +70,38 @@ await check('widget script', async () => {
   const res = await fetch(`${base}/voice-buddy.iife.js`);
   const bytes = (await res.arrayBuffer()).byteLength;
   const type = res.headers.get('content-type') ?? '';
-  if (res.status === 200 && /javascript/.test(type)) record('ok', 'widget script', `/voice-buddy.iife.js 200, ${(bytes / 1024).toFixed(1)} KB`);
-  else record('fail', 'widget script', `/voice-buddy.iife.js answered ${res.status} (${type || 'no type'}): is dist/ built and deployed?`);
+  if (res.status === 200 && /javascript/.test(type))
+    record('ok', 'widget script', `/voice-buddy.iife.js 200, ${(bytes / 1024).toFixed(1)} KB`);
+  else
+    record(
+      'fail',
+      'widget script',
+      `/voice-buddy.iife.js answered ${res.status} (${type || 'no type'}): is dist/ built and deployed?`,
+    );
 });
 
 let bootstrap = null;
 await check('bootstrap', async () => {
-  const { value: res, ms } = await timed(() => fetch(`${base}/v1/bootstrap?uid=smoke-test`, { headers: tenantHeaders() }));
+  const { value: res, ms } = await timed(() =>
+    fetch(`${base}/v1/bootstrap?uid=smoke-test`, { headers: tenantHeaders() }),
+  );
   const body = await readJson(res);
   if (res.status !== 200) {
-    const hint = { unknown_key: `no tenant has the key ${key}: pass --key`, origin_not_allowed: `${origin} is not on the tenant's allowlist: pass --origin` }[code(body)];
+    const hint = {
+      unknown_key: `no tenant has the key ${key}: pass --key`,
+      origin_not_allowed: `${origin} is not on the tenant's allowlist: pass --origin`,
+    }[code(body)];
     return record('fail', 'bootstrap', `${res.status} ${code(body)}${hint ? `: ${hint}` : ''}`);
   }
   bootstrap = body;
   const cors = res.headers.get('access-control-allow-origin');
-  if (cors !== origin) return record('fail', 'bootstrap', `200 but Access-Control-Allow-Origin is ${cors ?? 'missing'}, not ${origin}`);
-  record('ok', 'bootstrap', `"${body.tenant?.name ?? body.branding?.name ?? '?'}"${body.sandbox ? ' (sandbox)' : ''}, modes ${body.modes?.join('/')}, ${ms} ms`);
+  if (cors !== origin)
+    return record('fail', 'bootstrap', `200 but Access-Control-Allow-Origin is ${cors ?? 'missing'}, not ${origin}`);
+  record(
+    'ok',
+    'bootstrap',
+    `"${body.tenant?.name ?? body.branding?.name ?? '?'}"${body.sandbox ? ' (sandbox)' : ''}, modes ${body.modes?.join('/')}, ${ms} ms`,
+  );
 });
 
 await check('origin check', async () => {
@@ -92,8 +110,10 @@ await check('origin check', async () => {
   const foreign = 'https://smoke-test.invalid';
   const res = await fetch(`${base}/v1/bootstrap`, { headers: tenantHeaders(foreign) });
   const body = await readJson(res);
-  if (res.status === 403 && code(body) === 'origin_not_allowed' && !res.headers.get('access-control-allow-origin')) record('ok', 'origin check', `${foreign} refused (403 origin_not_allowed)`);
-  else record('fail', 'origin check', `a foreign origin got ${res.status} ${code(body)}: the allowlist is not enforced`);
+  if (res.status === 403 && code(body) === 'origin_not_allowed' && !res.headers.get('access-control-allow-origin'))
+    record('ok', 'origin check', `${foreign} refused (403 origin_not_allowed)`);
+  else
+    record('fail', 'origin check', `a foreign origin got ${res.status} ${code(body)}: the allowlist is not enforced`);
 });
 
 /** One typed turn through the relay: a user message, response.create, text until response.done. */
@@ -104,7 +124,10 @@ function textTurn(wsUrl) {
     let text = '';
     let first = null;
     const errors = [];
-    const timer = setTimeout(() => finish(new Error(`no response.done within ${TURN_TIMEOUT_MS / 1000} s`)), TURN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Error(`no response.done within ${TURN_TIMEOUT_MS / 1000} s`)),
+      TURN_TIMEOUT_MS,
+    );
     function finish(err, value) {
       clearTimeout(timer);
       ws.removeAllListeners();
@@ -114,7 +137,16 @@ function textTurn(wsUrl) {
       else resolve(value);
     }
     ws.on('open', () => {
-      ws.send(JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'A small fine-line rose on my wrist, please.' }] } }));
+      ws.send(
+        JSON.stringify({
+          type: 'conversation.item.create',
+          item: {
+            type: 'message',
+            role: 'user',
+            content: [{ type: 'input_text', text: 'A small fine-line rose on my wrist, please.' }],
+          },
+        }),
+      );
       ws.send(JSON.stringify({ type: 'response.create' }));
     });
     ws.on('unexpected-response', (_req, res) => finish(new Error(`the relay refused the upgrade: ${res.statusCode}`)));
@@ -134,7 +166,8 @@ function textTurn(wsUrl) {
       }
       if (event.type === 'response.done') {
         const status = event.response?.status;
-        if (status !== 'completed') return finish(new Error(`response.done with status ${status} (${errors.join(', ') || 'no error event'})`));
+        if (status !== 'completed')
+          return finish(new Error(`response.done with status ${status} (${errors.join(', ') || 'no error event'})`));
         finish(null, { text, first: Math.round(first ?? 0), total: Math.round(performance.now() - t0), errors });
       }
     });
@@ -147,7 +180,11 @@ if (values['no-turn']) {
   record('skip', 'relay text turn', 'needs bootstrap');
 } else {
   await check('relay text turn', async () => {
-    const mode = bootstrap.modes?.includes('text') ? 'text' : bootstrap.modes?.includes('websocket') ? 'websocket' : null;
+    const mode = bootstrap.modes?.includes('text')
+      ? 'text'
+      : bootstrap.modes?.includes('websocket')
+        ? 'websocket'
+        : null;
     if (!mode) return record('skip', 'relay text turn', 'the tenant allows neither text nor push-to-talk');
     const res = await fetch(`${base}/v1/realtime/session`, {
       method: 'POST',
@@ -155,26 +192,41 @@ if (values['no-turn']) {
       body: JSON.stringify({ mode, uid: 'smoke-test' }),
     });
     const body = await readJson(res);
-    if (res.status !== 201 || !body.wsUrl) return record('fail', 'relay text turn', `POST /v1/realtime/session answered ${res.status} ${code(body)}`);
+    if (res.status !== 201 || !body.wsUrl)
+      return record('fail', 'relay text turn', `POST /v1/realtime/session answered ${res.status} ${code(body)}`);
     const turn = await textTurn(body.wsUrl);
-    if (!turn.text) return record('fail', 'relay text turn', `response.done without any text${turn.errors.length ? ` (errors: ${turn.errors.join(', ')})` : ''}`);
+    if (!turn.text)
+      return record(
+        'fail',
+        'relay text turn',
+        `response.done without any text${turn.errors.length ? ` (errors: ${turn.errors.join(', ')})` : ''}`,
+      );
     const reply = turn.text.length > 60 ? `${turn.text.slice(0, 57)}...` : turn.text;
-    record('ok', 'relay text turn', `${mode} mode${body.sandbox ? ' (sandbox)' : ''}: first text after ${turn.first} ms, done after ${turn.total} ms: "${reply}"`);
+    record(
+      'ok',
+      'relay text turn',
+      `${mode} mode${body.sandbox ? ' (sandbox)' : ''}: first text after ${turn.first} ms, done after ${turn.total} ms: "${reply}"`,
+    );
   });
 }
 
 await check('admin', async () => {
   const without = await fetch(`${base}/admin/tenants`);
-  if (without.status !== 401) return record('fail', 'admin', `GET /admin/tenants without a token answered ${without.status}, not 401`);
+  if (without.status !== 401)
+    return record('fail', 'admin', `GET /admin/tenants without a token answered ${without.status}, not 401`);
   if (!adminToken) return record('ok', 'admin', '401 without a token (set ADMIN_TOKEN to check the token too)');
   const res = await fetch(`${base}/admin/tenants`, { headers: { Authorization: `Bearer ${adminToken}` } });
   const body = await readJson(res);
-  if (res.status !== 200) return record('fail', 'admin', `401 without a token, but the given ADMIN_TOKEN got ${res.status} ${code(body)}`);
+  if (res.status !== 200)
+    return record('fail', 'admin', `401 without a token, but the given ADMIN_TOKEN got ${res.status} ${code(body)}`);
   record('ok', 'admin', `401 without a token; ADMIN_TOKEN accepted (${body.tenants?.length ?? '?'} tenants)`);
   const ping = await fetch(`${base}/v1/voice/ping`, { headers: { Authorization: `Bearer ${adminToken}` } });
   const health = await readJson(ping);
-  if (ping.status !== 200) return record('info', 'providers', `GET /v1/voice/ping answered ${ping.status} ${code(health)}`);
-  const each = ['openai', 'tts'].map((p) => `${p} ${health[p]?.status ?? '?'}${health[p]?.code ? ` (${health[p].code})` : ''}`);
+  if (ping.status !== 200)
+    return record('info', 'providers', `GET /v1/voice/ping answered ${ping.status} ${code(health)}`);
+  const each = ['openai', 'tts'].map(
+    (p) => `${p} ${health[p]?.status ?? '?'}${health[p]?.code ? ` (${health[p].code})` : ''}`,
+  );
   record('info', 'providers', each.join(', '));
 });
 
@@ -184,6 +236,8 @@ if (values.json) {
 } else {
   console.log(`voice-buddy smoke test: ${base} (key ${key}, origin ${origin})`);
   for (const r of results) console.log(`  ${r.status.padEnd(5)} ${r.check.padEnd(16)} ${r.detail}`);
-  console.log(`${results.filter((r) => r.status === 'ok').length} passed, ${failed} failed${results.some((r) => r.status === 'skip') ? ', some skipped' : ''}`);
+  console.log(
+    `${results.filter((r) => r.status === 'ok').length} passed, ${failed} failed${results.some((r) => r.status === 'skip') ? ', some skipped' : ''}`,
+  );
 }
 process.exit(failed ? 1 : 0);

@@ -52,7 +52,8 @@ if (command !== 'list' && !id) fail(`${command} needs the tenant id\n${USAGE}`);
 const base = (values.url ?? process.env.VOICE_BUDDY_URL ?? '').replace(/\/+$/, '');
 if (!/^https?:\/\/[^/]+$/.test(base)) fail('give the Worker as --url https://... (or VOICE_BUDDY_URL), without a path');
 const token = process.env.ADMIN_TOKEN;
-if (!token) fail('set ADMIN_TOKEN in the environment to the Worker\'s admin token (`npx wrangler secret put ADMIN_TOKEN` set it)');
+if (!token)
+  fail("set ADMIN_TOKEN in the environment to the Worker's admin token (`npx wrangler secret put ADMIN_TOKEN` set it)");
 
 function body() {
   let extra = {};
@@ -78,7 +79,11 @@ async function admin(method, path, payload) {
   try {
     res = await fetch(`${base}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, 'X-Admin-Actor': values.actor, ...(payload ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'X-Admin-Actor': values.actor,
+        ...(payload ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: payload ? JSON.stringify(payload) : undefined,
     });
   } catch (e) {
@@ -93,7 +98,9 @@ async function admin(method, path, payload) {
   }
   if (!res.ok) {
     const details = (data.error?.details ?? []).map((d) => `\n  - ${d.path}: ${d.message}`).join('');
-    fail(`${method} ${path} answered ${res.status} ${data.error?.code ?? ''}: ${data.error?.message ?? text}${details}`);
+    fail(
+      `${method} ${path} answered ${res.status} ${data.error?.code ?? ''}: ${data.error?.message ?? text}${details}`,
+    );
   }
   return data;
 }
@@ -107,11 +114,16 @@ function describe(t) {
   ].join('\n');
 }
 
-const snippet = (t) => `<script src="${base}/voice-buddy.iife.js" async></script>\n<voice-buddy key="${t.publishableKey}"></voice-buddy>`;
+const snippet = (t) =>
+  `<script src="${base}/voice-buddy.iife.js" async></script>\n<voice-buddy key="${t.publishableKey}"></voice-buddy>`;
 
 if (command === 'list') {
   const { tenants } = await admin('GET', '/admin/tenants');
-  console.log(tenants.length ? tenants.map(describe).join('\n') : 'No tenants yet: npm run tenant -- create <id> --name ... --origin ...');
+  console.log(
+    tenants.length
+      ? tenants.map(describe).join('\n')
+      : 'No tenants yet: npm run tenant -- create <id> --name ... --origin ...',
+  );
 } else if (command === 'show') {
   const { tenant } = await admin('GET', `/admin/tenants/${encodeURIComponent(id)}`);
   console.log(describe(tenant));
@@ -119,6 +131,10 @@ if (command === 'list') {
   if (command === 'create' && values.name === undefined) fail('create needs --name');
   const payload = body();
   const { tenant } =
-    command === 'create' ? await admin('POST', '/admin/tenants', payload) : await admin('PUT', `/admin/tenants/${encodeURIComponent(id)}`, payload);
-  console.log(`${command === 'create' ? 'Created' : 'Updated'} ${describe(tenant)}\n\nOn a page of an allowed origin:\n${snippet(tenant)}`);
+    command === 'create'
+      ? await admin('POST', '/admin/tenants', payload)
+      : await admin('PUT', `/admin/tenants/${encodeURIComponent(id)}`, payload);
+  console.log(
+    `${command === 'create' ? 'Created' : 'Updated'} ${describe(tenant)}\n\nOn a page of an allowed origin:\n${snippet(tenant)}`,
+  );
 }

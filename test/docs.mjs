@@ -17,21 +17,39 @@ const END = '<!-- widget-reference:end -->';
 function analyze() {
   // The analyzer takes --outdir relative to its working directory.
   const out = mkdtempSync(join(ROOT, 'node_modules/.cache-cem-'));
-  const res = spawnSync(join(ROOT, 'node_modules/.bin/cem'), ['analyze', '--config', 'test/cem.config.mjs', '--litelement', '--globs', 'widget/voice-buddy.element.ts', 'widget/parts/*/*.component.ts', '--outdir', relative(ROOT, out)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const res = spawnSync(
+    join(ROOT, 'node_modules/.bin/cem'),
+    [
+      'analyze',
+      '--config',
+      'test/cem.config.mjs',
+      '--litelement',
+      '--globs',
+      'widget/voice-buddy.element.ts',
+      'widget/parts/*/*.component.ts',
+      '--outdir',
+      relative(ROOT, out),
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (res.status !== 0) throw new Error(`cem analyze failed:\n${res.stderr}`);
   const manifest = JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
   rmSync(out, { recursive: true, force: true });
   // The element's generic emit(type, ...) helper is not an event of its own.
   for (const mod of manifest.modules) {
-    for (const d of mod.declarations ?? []) if (d.events) d.events = d.events.filter((e) => e.name?.startsWith('voice-buddy-'));
+    for (const d of mod.declarations ?? [])
+      if (d.events) d.events = d.events.filter((e) => e.name?.startsWith('voice-buddy-'));
   }
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-const cell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (s) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 function reference(manifestText) {
   const manifest = JSON.parse(manifestText);
@@ -39,13 +57,22 @@ function reference(manifestText) {
   const publicMembers = (el.members ?? []).filter((m) => !m.privacy && !m.static);
   const attributes = new Set((el.attributes ?? []).map((a) => a.fieldName));
   const lines = [START, '', '### Attributes', '', '| attribute | property | description |', '| --- | --- | --- |'];
-  for (const a of el.attributes ?? []) lines.push(`| \`${a.name}\` | \`${a.fieldName ?? ''}\` | ${cell(a.description)} |`);
+  for (const a of el.attributes ?? [])
+    lines.push(`| \`${a.name}\` | \`${a.fieldName ?? ''}\` | ${cell(a.description)} |`);
   lines.push('', '### Methods and read-only properties', '', '| member | description |', '| --- | --- |');
   for (const m of publicMembers.filter((m) => !attributes.has(m.name))) {
     const sig = m.kind === 'method' ? `${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})` : m.name;
     lines.push(`| \`${sig}\` | ${cell(m.description)} |`);
   }
-  lines.push('', '### Events', '', 'All bubble and are composed; `detail` is typed through `GlobalEventHandlersEventMap`.', '', '| event | detail |', '| --- | --- |');
+  lines.push(
+    '',
+    '### Events',
+    '',
+    'All bubble and are composed; `detail` is typed through `GlobalEventHandlersEventMap`.',
+    '',
+    '| event | detail |',
+    '| --- | --- |',
+  );
   for (const e of el.events ?? []) lines.push(`| \`${e.name}\` | ${cell(e.description)} |`);
   lines.push('', '### CSS parts', '', '| part | surface |', '| --- | --- |');
   for (const p of el.cssParts ?? []) lines.push(`| \`${p.name}\` | ${cell(p.description)} |`);

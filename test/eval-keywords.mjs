@@ -33,18 +33,28 @@ async function loadExtractor() {
   return import(outfile.href);
 }
 
-const cleanLettering = (s) => s.trim().replace(/^["'\u2018\u2019\u201c\u201d]+|["'\u2018\u2019\u201c\u201d]+$/g, '')
-  .trim().toLowerCase();
+const cleanLettering = (s) =>
+  s
+    .trim()
+    .replace(/^["'\u2018\u2019\u201c\u201d]+|["'\u2018\u2019\u201c\u201d]+$/g, '')
+    .trim()
+    .toLowerCase();
 const asSet = (list) => new Set((Array.isArray(list) ? list : []).map((v) => String(v).toLowerCase()));
 
 function countSets(gold, predicted, tally) {
-  for (const item of predicted) if (gold.has(item)) tally.tp++; else tally.fp++;
+  for (const item of predicted)
+    if (gold.has(item)) tally.tp++;
+    else tally.fp++;
   for (const item of gold) if (!predicted.has(item)) tally.fn++;
 }
 
 function countScalar(field, gold, predicted, tally) {
-  const norm = (v) => (v === null || v === undefined || v === '' ? null
-    : field === 'lettering' ? cleanLettering(String(v)) : String(v).toLowerCase());
+  const norm = (v) =>
+    v === null || v === undefined || v === ''
+      ? null
+      : field === 'lettering'
+        ? cleanLettering(String(v))
+        : String(v).toLowerCase();
   const g = norm(gold);
   const p = norm(predicted);
   if (g !== null && p !== null && g === p) tally.tp++;
@@ -89,12 +99,16 @@ if (asJson) {
 } else {
   const pct = (x) => x.toFixed(3).padStart(9);
   console.log(`${fileURLToPath(dataUrl)}: ${lines.length} examples\n`);
-  console.log(`${'field'.padEnd(10)}${'precision'.padStart(9)}${'recall'.padStart(9)}${'f1'.padStart(9)}` +
-    `${'tp'.padStart(5)}${'fp'.padStart(5)}${'fn'.padStart(5)}`);
+  console.log(
+    `${'field'.padEnd(10)}${'precision'.padStart(9)}${'recall'.padStart(9)}${'f1'.padStart(9)}` +
+      `${'tp'.padStart(5)}${'fp'.padStart(5)}${'fn'.padStart(5)}`,
+  );
   for (const [field, r] of Object.entries(results)) {
     const t = tallies[field];
-    console.log(`${field.padEnd(10)}${pct(r.precision)}${pct(r.recall)}${pct(r.f1)}` +
-      `${String(t.tp).padStart(5)}${String(t.fp).padStart(5)}${String(t.fn).padStart(5)}`);
+    console.log(
+      `${field.padEnd(10)}${pct(r.precision)}${pct(r.recall)}${pct(r.f1)}` +
+        `${String(t.tp).padStart(5)}${String(t.fp).padStart(5)}${String(t.fn).padStart(5)}`,
+    );
   }
   if (showErrors && errors.length) console.log(`\n${errors.join('\n\n')}`);
 }

@@ -10,13 +10,21 @@ import { fakeRelayPlugin } from './fakes/relay-plugin.js';
  * as vite does in the real build. Only the avatar test that loads the real SDK asks for it.
  */
 function agoraSdkBundle() {
-  const entry = new URL('../node_modules/agora-rtc-sdk-ng/esm/AgoraRTC_N-production.esm-bundler.mjs', import.meta.url).pathname;
+  const entry = new URL('../node_modules/agora-rtc-sdk-ng/esm/AgoraRTC_N-production.esm-bundler.mjs', import.meta.url)
+    .pathname;
   let bundled;
   return {
     name: 'agora-sdk-bundle',
     async serve(context) {
       if (!context.path.endsWith('/agora-rtc-sdk-ng/esm/AgoraRTC_N-production.esm-bundler.mjs')) return undefined;
-      bundled ??= build({ entryPoints: [entry], bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'silent' }).then((r) => r.outputFiles[0].text);
+      bundled ??= build({
+        entryPoints: [entry],
+        bundle: true,
+        format: 'esm',
+        target: 'es2022',
+        write: false,
+        logLevel: 'silent',
+      }).then((r) => r.outputFiles[0].text);
       return { body: await bundled, type: 'js' };
     },
   };
@@ -33,7 +41,9 @@ export default {
   testsFinishTimeout: 240_000,
   testFramework: { config: { timeout: 20_000 } },
   // nanostores' development build reads process.env.NODE_ENV, as bundlers define it.
-  testRunnerHtml: (testFramework) => `<!doctype html><html><head><script>window.process = { env: { NODE_ENV: 'development' } };</script></head>
+  testRunnerHtml: (
+    testFramework,
+  ) => `<!doctype html><html><head><script>window.process = { env: { NODE_ENV: 'development' } };</script></head>
     <body><script type="module" src="${testFramework}"></script></body></html>`,
   middleware: [relay.middleware, relay.middlewareSse],
   plugins: [relay, agoraSdkBundle(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'widget/tsconfig.json' })],

@@ -10,7 +10,12 @@ export function warnOnce(attribute: string, value: string, expected: string): vo
   console.warn(`<voice-buddy>: ignoring ${attribute}="${value}": expected ${expected}. Using the default.`);
 }
 
-export function oneOf<T extends string>(attribute: string, value: string | null, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  attribute: string,
+  value: string | null,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === null || value === '') return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   warnOnce(attribute, value, allowed.map((a) => `"${a}"`).join(' | '));

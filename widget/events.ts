@@ -44,7 +44,8 @@ export interface SelectDetail {
   keywords: Keywords;
 }
 /** The `voice-buddy-speech` event's detail. */
-export type SpeechDetail = { type: 'started' } | { type: 'ended'; reason: EndReason } | { type: 'fallback'; reason: string };
+export type SpeechDetail =
+  { type: 'started' } | { type: 'ended'; reason: EndReason } | { type: 'fallback'; reason: string };
 
 /** Each event's detail, by name. */
 export interface VoiceBuddyEventDetails {
@@ -68,8 +69,14 @@ const CANCELABLE: ReadonlySet<VoiceBuddyEventName> = new Set(['voice-buddy-hando
  * Dispatches one of the widget's events from `target`: bubbles, composed (it leaves the shadow root), cancelable
  * only where declared above. Returns false when a listener cancelled it.
  */
-export function emit<K extends VoiceBuddyEventName>(target: EventTarget, type: K, detail: VoiceBuddyEventDetails[K]): boolean {
-  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: CANCELABLE.has(type) }));
+export function emit<K extends VoiceBuddyEventName>(
+  target: EventTarget,
+  type: K,
+  detail: VoiceBuddyEventDetails[K],
+): boolean {
+  return target.dispatchEvent(
+    new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: CANCELABLE.has(type) }),
+  );
 }
 
 declare global {

@@ -79,10 +79,11 @@ function lowpass(taps, cutoff) {
 
 /**
  * Resamples to 24 kHz. When the input rate is higher (48000, 44100, ...) the signal first goes through a linear-phase
- * FIR low-pass (~32 taps per output sample: flat to 8 kHz, -6 dB at 10 kHz, below -67 dB from the new 12 kHz
- * Nyquist up), so nothing folds back into speech; then linear interpolation picks the samples at 24 kHz positions. Interpolating a signal
- * already band-limited to well under half the input rate costs little accuracy, and for 48 kHz (the common case) every
- * output lands exactly on an input sample. ~65 taps x 48000 multiply-adds a second is a small load for the audio thread.
+ * FIR low-pass (~32 taps per output sample: flat to 8 kHz, -6 dB at 10 kHz, below -67 dB from the new 12 kHz Nyquist
+ * up), so nothing folds back into speech; then linear interpolation picks the samples at 24 kHz positions.
+ * Interpolating a signal already band-limited to well under half the input rate costs little accuracy, and for 48 kHz
+ * (the common case) every output lands exactly on an input sample. ~65 taps x 48000 multiply-adds a second is a small
+ * load for the audio thread.
  */
 class Resampler {
   constructor(inRate) {
@@ -263,7 +264,14 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   }
 
   report(seq, time = currentTime) {
-    this.port.postMessage({ type: 'played', epoch: this.epoch, frames: this.consumed, playing: this.running, time, seq });
+    this.port.postMessage({
+      type: 'played',
+      epoch: this.epoch,
+      frames: this.consumed,
+      playing: this.running,
+      time,
+      seq,
+    });
   }
 
   process(_inputs, outputs) {
@@ -272,7 +280,9 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     const wasRunning = this.running;
     for (let i = 0; i < out.length; i++) {
       if (!this.running) {
-        const ready = this.available > 0 && (this.available >= this.prebuffer || (currentTime - this.waitingSince) * RATE >= this.prebuffer);
+        const ready =
+          this.available > 0 &&
+          (this.available >= this.prebuffer || (currentTime - this.waitingSince) * RATE >= this.prebuffer);
         if (!ready) {
           out[i] = this.fadeLeft > 0 ? (this.fadeFrom * --this.fadeLeft) / this.fadeLength : 0;
           continue;
@@ -302,7 +312,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
         }
       }
     }
-    if (this.running !== wasRunning || (this.running && ++this.blocks % this.every === 0)) this.report(undefined, currentTime + out.length / sampleRate);
+    if (this.running !== wasRunning || (this.running && ++this.blocks % this.every === 0))
+      this.report(undefined, currentTime + out.length / sampleRate);
     return true;
   }
 }

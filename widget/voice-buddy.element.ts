@@ -31,33 +31,47 @@ import * as view from './voice-buddy.view.ts';
  * @attr model - Realtime model, one the site allows. Default: the site's default model.
  * @attr voice - Voice of the assistant. Default: the site's voice.
  * @attr variant - `inline` (in the page flow) | `floating` (a launcher bubble that opens a panel). Default `inline`.
- * @attr placement - Corner of the floating variant: `bottom-right` | `bottom-left` | `top-right` | `top-left`. Default `bottom-right`.
+ * @attr placement - Corner of the floating variant: `bottom-right` | `bottom-left` | `top-right` | `top-left`. Default
+ *   `bottom-right`.
  * @attr theme - `light` | `dark` | `auto` (follows the visitor's system). Default `light`.
- * @attr lang - Language of the widget's text and of the conversation, a BCP 47 tag (see Languages). Default: the page's language, else the site's.
+ * @attr lang - Language of the widget's text and of the conversation, a BCP 47 tag (see Languages). Default: the page's
+ *   language, else the site's.
  * @attr user-id - Stable id of the visitor for rollouts; otherwise a random id kept in localStorage.
  * @attr greeting - First message shown before the conversation starts. Default: the site's greeting.
  * @attr accent - Accent colour (any CSS colour); overrides the site's branding and `--voice-buddy-accent`.
  * @attr open - Floating variant: whether the panel is open.
- * @attr owner-view - `on` | `off`: show the site owner's figures (tokens used, rate limits) and the model picker. Default: the site's setting (`settings.widget.ownerView`), else `off`: visitors see the state in words only.
- * @attr telemetry - `on` | `off`: send content-free usage events (README "Analytics") when the site allows it. Default `on`.
- * @attr avatar - `on` | `off`: show the talking avatar while a conversation runs, when the site offers it (the visitor switches it with the avatar button or Alt+V). Default `off`.
+ * @attr owner-view - `on` | `off`: show the site owner's figures (tokens used, rate limits) and the model picker.
+ *   Default: the site's setting (`settings.widget.ownerView`), else `off`: visitors see the state in words only.
+ * @attr telemetry - `on` | `off`: send content-free usage events (README "Analytics") when the site allows it. Default
+ *   `on`.
+ * @attr avatar - `on` | `off`: show the talking avatar while a conversation runs, when the site offers it (the visitor
+ *   switches it with the avatar button or Alt+V). Default `off`.
  *
- * @fires voice-buddy-status-change - `{ status, previous, mode, reason? }` whenever the conversation state changes (`idle`, `connecting`, `listening`, `thinking`, `speaking`, `reconnecting`, `fallback`, `error`); `reason` says why for `reconnecting`, `fallback` and `error`.
+ * @fires voice-buddy-status-change - `{ status, previous, mode, reason? }` whenever the conversation state changes
+ *   (`idle`, `connecting`, `listening`, `thinking`, `speaking`, `reconnecting`, `fallback`, `error`); `reason` says why
+ *   for `reconnecting`, `fallback` and `error`.
  * @fires voice-buddy-transcript - `{ entry, transcript }` whenever a message is added or grows.
  * @fires voice-buddy-error - `{ code, message }` when something fails; `message` is written for the visitor.
  * @fires voice-buddy-keywords - `{ keywords, source }` with the whole set of design keywords on every change.
- * @fires voice-buddy-handoff - `{ keywords, sessionId, trigger }` before concepts are requested; cancelable: call `preventDefault()` to take over (cart, booking) instead.
+ * @fires voice-buddy-handoff - `{ keywords, sessionId, trigger }` before concepts are requested; cancelable: call
+ *   `preventDefault()` to take over (cart, booking) instead.
  * @fires voice-buddy-concept - `{ generationId, concept: { index, imageUrl, alt } }` for each concept as it arrives.
  * @fires voice-buddy-select - `{ generationId, concept, keywords }` when the visitor presses "Use this design" in
  * the concept viewer; cancelable: call `preventDefault()` to take it to booking or a cart yourself. Not cancelled,
  * the widget tells the assistant which concept was chosen (as the visitor's message) and the assistant confirms.
  * The viewer closes either way.
- * @fires voice-buddy-speech - `{ type: 'started' }` when a text-mode reply starts to be spoken, `{ type: 'ended', reason }` (`finished` | `interrupted` | `muted`) when it stops, `{ type: 'fallback', reason }` when speech failed and replies go on as silent text (`reason` is an error code).
- * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed', quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality.
+ * @fires voice-buddy-speech - `{ type: 'started' }` when a text-mode reply starts to be spoken, `{ type: 'ended',
+ *   reason }` (`finished` | `interrupted` | `muted`) when it stops, `{ type: 'fallback', reason }` when speech failed
+ *   and replies go on as silent text (`reason` is an error code).
+ * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it
+ *   ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed',
+ *   quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality.
  *
- * @csspart launcher - Floating variant: the round button that opens the panel; `data-live` (ring) while a conversation goes on
+ * @csspart launcher - Floating variant: the round button that opens the panel; `data-live` (ring) while a conversation
+ *   goes on
  * @csspart launcher-end - Floating variant, panel closed during a conversation: ends it from beside the launcher
- * @csspart close-button - Floating variant: closes the panel (on a phone the panel is full-screen and covers the launcher)
+ * @csspart close-button - Floating variant: closes the panel (on a phone the panel is full-screen and covers the
+ *   launcher)
  * @csspart design-summary - The design area folded into one row (main keywords, number of concepts); opens and folds it
  * @csspart panel - The widget's card
  * @csspart header - Top bar with logo, name and status
@@ -75,7 +89,8 @@ import * as view from './voice-buddy.view.ts';
  * @csspart mute-button - Mute the microphone
  * @csspart level-meter - Live microphone level
  * @csspart sound-button - "Tap to turn on sound" when the browser blocked autoplay
- * @csspart speech-button - Text mode with spoken replies: mutes (or unmutes) the assistant's voice; muting stops it at once
+ * @csspart speech-button - Text mode with spoken replies: mutes (or unmutes) the assistant's voice; muting stops it at
+ *   once
  * @csspart avatar-button - Turns the talking avatar on or off (also Alt+V); shown when the site offers the avatar
  * @csspart text-form - The text input row
  * @csspart text-input - The text input
@@ -85,14 +100,19 @@ import * as view from './voice-buddy.view.ts';
  * @csspart fallback-notice - Shown after falling back to a simpler mode
  * @csspart upgrade-button - Try the better mode again
  * @csspart settings - Row with the mode picker (and, in the owner view, the model picker)
- * @csspart mic-permission - The microphone permission as the browser reports it (allowed, will ask, blocked with how to re-allow); in voice modes where the Permissions API exists
+ * @csspart mic-permission - The microphone permission as the browser reports it (allowed, will ask, blocked with how to
+ *   re-allow); in voice modes where the Permissions API exists
  * @csspart mode-select - Mode picker
  * @csspart sandbox-notice - Sandbox mode (no OpenAI key on the server): why the voice modes are disabled
  * @csspart model-select - Model picker (owner view only)
- * @csspart avatar-quality - The avatar's video quality: auto, high, medium, low (Alt+Q steps through them); shown while the avatar is on
+ * @csspart avatar-quality - The avatar's video quality: auto, high, medium, low (Alt+Q steps through them); shown while
+ *   the avatar is on
  *
- * @cssprop --voice-buddy-accent - Accent colour (buttons, visitor messages). Default: the site's accent colour, else its primary colour, else #4f46e5. Shifted towards the text colour just enough when it would stand out from the panel by less than 3:1.
- * @cssprop --voice-buddy-accent-contrast - Text on the accent colour. Default: white, or near-black where white would not reach 4.5:1.
+ * @cssprop --voice-buddy-accent - Accent colour (buttons, visitor messages). Default: the site's accent colour, else
+ *   its primary colour, else #4f46e5. Shifted towards the text colour just enough when it would stand out from the
+ *   panel by less than 3:1.
+ * @cssprop --voice-buddy-accent-contrast - Text on the accent colour. Default: white, or near-black where white would
+ *   not reach 4.5:1.
  * @cssprop --voice-buddy-bg - Panel background.
  * @cssprop --voice-buddy-fg - Text colour.
  * @cssprop --voice-buddy-muted - Secondary text.
@@ -105,7 +125,8 @@ import * as view from './voice-buddy.view.ts';
  * @cssprop --voice-buddy-font - Font family. Default: the system UI font.
  * @cssprop --voice-buddy-font-size - Base font size. Default 15px.
  * @cssprop --voice-buddy-width - Panel width. Default 100% inline, min(380px, 100vw - 40px) floating.
- * @cssprop --voice-buddy-height - Panel height. Default 600px inline, min(640px, 100vh - 120px) floating; a phone gets the whole screen for an open floating panel. The conversation keeps half of it.
+ * @cssprop --voice-buddy-height - Panel height. Default 600px inline, min(640px, 100vh - 120px) floating; a phone gets
+ *   the whole screen for an open floating panel. The conversation keeps half of it.
  * @cssprop --voice-buddy-shadow - Panel shadow.
  * @cssprop --voice-buddy-offset - Floating variant: distance from the corner. Default 20px.
  * @cssprop --voice-buddy-z-index - Floating variant: stacking order. Default 2147483000.
@@ -195,7 +216,9 @@ export class VoiceBuddy extends LitElement {
   // The chips and the gallery load with the first keywords or concepts (parts/design.ts).
   private readonly design = new DesignPartsLoader(this, this.store);
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
-  private readonly level = new LevelStyle(this, this.store.$level, () => this.renderRoot.querySelector('.meter > span'));
+  private readonly level = new LevelStyle(this, this.store.$level, () =>
+    this.renderRoot.querySelector('.meter > span'),
+  );
   private readonly stores = new StoreController(this, () => {
     const s = this.store;
     const design = [s.$fallback, s.$keywords, s.$micPermission, s.$generations];
@@ -309,7 +332,8 @@ export class VoiceBuddy extends LitElement {
       model: this.model,
     };
     const name = config?.branding.name ?? t('app.name');
-    const greeting = this.greeting ?? config?.branding.greeting ?? t(mode === 'text' ? 'app.greetText' : 'app.greetVoice');
+    const greeting =
+      this.greeting ?? config?.branding.greeting ?? t(mode === 'text' ? 'app.greetText' : 'app.greetVoice');
     const accent = validColor('accent', this.accent);
     const brand = config?.branding.accentColor ?? config?.branding.primaryColor;
     const rootStyle = [brand ? `--_brand-accent:${brand}` : '', accent ? `--_attr-accent:${accent}` : ''].join(';');

@@ -8,7 +8,15 @@ import { VoiceBuddy } from './voice-buddy.element.ts';
 
 export { VoiceBuddy };
 export type {
-  AvatarDetail, ConceptDetail, ErrorDetail, HandoffDetail, KeywordsDetail, SelectDetail, SpeechDetail, StatusChangeDetail, TranscriptDetail,
+  AvatarDetail,
+  ConceptDetail,
+  ErrorDetail,
+  HandoffDetail,
+  KeywordsDetail,
+  SelectDetail,
+  SpeechDetail,
+  StatusChangeDetail,
+  TranscriptDetail,
   VoiceBuddyEventDetails,
 } from './events.ts';
 

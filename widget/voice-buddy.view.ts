@@ -7,7 +7,6 @@ import type { Conversation } from './controllers/conversation.ts';
 import { errorParams } from './controllers/event-bridge.ts';
 import type { PushToTalkInput } from './controllers/push-to-talk.ts';
 import type { Locale } from './i18n/locale.ts';
-import type { KeywordField } from './keywords/controller.ts';
 import { VIEWER_PARTS } from './parts/concept-gallery/viewer-parts.ts';
 import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.component.ts';
 import type { Keywords } from './keywords/types.ts';
@@ -33,27 +32,36 @@ const selected = (e: Event) => (e.target as HTMLSelectElement).value;
 
 /** The design area folded into one line: the main keywords and how many concepts there are; '' while empty. */
 function designSummary(keywords: Keywords | null, generations: readonly Generation[], locale: Locale): string {
-  const words = keywords ? [...keywords.subject, ...keywords.style, keywords.placement].filter(Boolean).slice(0, 4) : [];
+  const words = keywords
+    ? [...keywords.subject, ...keywords.style, keywords.placement].filter(Boolean).slice(0, 4)
+    : [];
   const concepts = generations.reduce((n, g) => n + g.concepts.length, 0);
   const count = concepts ? locale.t('app.concepts', { n: concepts }) : '';
   return [words.join(' · '), count].filter(Boolean).join(' — ');
 }
 
 /** The transcript, the design keywords (foldable into a summary row) and the concepts. */
-export function conversationView(v: PanelView, greeting: string, designOpen: boolean, fold: () => void): TemplateResult {
+export function conversationView(
+  v: PanelView,
+  greeting: string,
+  designOpen: boolean,
+  fold: () => void,
+): TemplateResult {
   const { conversation: c } = v;
   const k = c.keywords;
   const config = v.store.$config.get();
   const summary = designSummary(v.store.$keywords.get(), v.store.$generations.get(), v.locale);
   return html`<voice-buddy-transcript part="transcript" exportparts=${TRANSCRIPT_PARTS} .placeholder=${greeting}
       @vb-resend=${(e: CustomEvent<string>) => void c.deliver(c.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
-    ${summary
-      ? html`<button part="design-summary" class="summary" aria-expanded=${designOpen ? 'true' : 'false'}
+    ${
+      summary
+        ? html`<button part="design-summary" class="summary" aria-expanded=${designOpen ? 'true' : 'false'}
           aria-controls="design" @click=${fold}><span class="summary-text">${summary}</span><span aria-hidden="true"
           >${designOpen ? '▾' : '▸'}</span></button>`
-      : nothing}
-    <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void k.remove(e.detail.field as KeywordField, e.detail.value)}
-      @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void k.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
+        : nothing
+    }
+    <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void k.remove(e.detail.field, e.detail.value)}
+      @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void k.edit(e.detail.field, e.detail.from, e.detail.to)}
       @vb-chip-add=${(e: CustomEvent<string>) => void k.add(e.detail)} @vb-chip-undo=${() => k.undoRemove()}
       @vb-generate=${() => void k.generate('button')}>
       <voice-buddy-keyword-chips part="keywords" exportparts=${KEYWORD_PARTS} ?can-generate=${k.canGenerate()}
@@ -77,18 +85,24 @@ export function noticesView(v: PanelView): TemplateResult {
   const error = s.$error.get();
   const fallback = s.$fallback.get();
   const typeInstead = error?.code.startsWith('mic_') && c.allowedModes.includes('text');
-  return html`${error
-    ? html`<div class="error" part="error" role="alert">${locale.message(error.text ?? error.code, error.message, errorParams(error.params))}${error.retryable
-        ? html`<button part="retry-button" @click=${() => c.retry()}>${t('retry')}</button>`
-        : nothing}${typeInstead
-        ? html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}>${t('app.typeInstead')}</button>`
-        : nothing}</div>`
-    : nothing}
-  ${fallback && v.live
-    ? html`<div class="offer" part="fallback-notice">${t('app.using', { mode: { key: `mode.${v.mode}` } })}
+  return html`${
+    error
+      ? html`<div class="error" part="error" role="alert">${locale.message(error.text ?? error.code, error.message, errorParams(error.params))}${
+          error.retryable ? html`<button part="retry-button" @click=${() => c.retry()}>${t('retry')}</button>` : nothing
+        }${
+          typeInstead
+            ? html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}>${t('app.typeInstead')}</button>`
+            : nothing
+        }</div>`
+      : nothing
+  }
+  ${
+    fallback && v.live
+      ? html`<div class="offer" part="fallback-notice">${t('app.using', { mode: { key: `mode.${v.mode}` } })}
         <button part="upgrade-button" @click=${() => c.switchTo({ mode: fallback.from })}
           >${t('app.upgrade', { mode: { key: `mode.${fallback.from}` } })}</button></div>`
-    : nothing}`;
+      : nothing
+  }`;
 }
 
 /** Start/end, push-to-talk, mute, spoken replies, avatar and sound. */
@@ -102,33 +116,43 @@ export function controlsView(v: PanelView): TemplateResult {
       @pointerenter=${() => c.prewarm()} @focus=${() => c.prewarm()}
       @click=${() => (live ? c.disconnect() : void c.connect())}
     >${t(live ? 'app.end' : v.mode === 'text' ? 'app.startText' : 'app.startVoice')}</button>
-    ${ptt
-      ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
+    ${
+      ptt
+        ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
           aria-describedby="talk-hint" @pointerdown=${v.talk.onPointerDown} @pointerup=${v.talk.onPointerUp}
           @pointercancel=${v.talk.onPointerUp} @contextmenu=${(e: Event) => e.preventDefault()}
           >${t(ptt.pressed ? 'app.talking' : 'app.talk')}</button>
           <span id="talk-hint" class="sr-only">${t('app.talkHint')}</span>`
-      : nothing}
-    ${live && v.mode !== 'text'
-      ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
+        : nothing
+    }
+    ${
+      live && v.mode !== 'text'
+        ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
             ${t(muted ? 'app.unmute' : 'app.mute')}
           </button>
           <div class="meter" part="level-meter" role="img" aria-label=${t('app.level')}><span></span></div>`
-      : nothing}
-    ${speech.offered
-      ? html`<button part="speech-button" aria-pressed=${speech.muted ? 'true' : 'false'} @click=${() => speech.toggleMute()}>
+        : nothing
+    }
+    ${
+      speech.offered
+        ? html`<button part="speech-button" aria-pressed=${speech.muted ? 'true' : 'false'} @click=${() => speech.toggleMute()}>
           ${t(speech.muted ? 'app.voiceUnmute' : 'app.voiceMute')}</button>`
-      : nothing}
-    ${avatar.available
-      ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V"
+        : nothing
+    }
+    ${
+      avatar.available
+        ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V"
           title=${t('app.avatarTitle')} @click=${() => avatar.toggle()}>${t('app.avatar')}</button>`
-      : nothing}
-    ${s.$needsAudioUnlock.get()
-      ? html`<button part="sound-button" class="primary" @click=${() => {
-          speech.unlock();
-          void c.connection?.unlockAudio();
-        }}>${t('app.sound')}</button>`
-      : nothing}
+        : nothing
+    }
+    ${
+      s.$needsAudioUnlock.get()
+        ? html`<button part="sound-button" class="primary" @click=${() => {
+            speech.unlock();
+            void c.connection?.unlockAudio();
+          }}>${t('app.sound')}</button>`
+        : nothing
+    }
   </div>`;
 }
 
@@ -165,24 +189,32 @@ export function settingsView(v: PanelView): TemplateResult {
     >${modes.includes(m) ? t(`mode.${m}`) : t('app.needsKey', { mode: { key: `mode.${m}` } })}</option>`;
   return html`<div class="settings" part="settings">
     ${micLabel ? html`<span part="mic-permission" data-state=${micState}>${micLabel}</span>` : nothing}
-    ${offered.length > 1
-      ? html`<label>${t('app.mode')} <select part="mode-select" .value=${v.mode}
+    ${
+      offered.length > 1
+        ? html`<label>${t('app.mode')} <select part="mode-select" .value=${v.mode}
           @change=${(e: Event) => c.switchTo({ mode: selected(e) as Mode })}>${offered.map(modeOption)}</select></label>`
-      : nothing}
-    ${voiceOff
-      ? html`<span part="sandbox-notice">${t('app.sandbox')}${locale.lang === 'en' ? '' : ` ${t('app.sandboxEnglish')}`}</span>`
-      : nothing}
-    ${v.ownerView && models.length > 1
-      ? html`<label>${t('app.model')} <select part="model-select" @change=${(e: Event) => c.switchTo({ model: selected(e) })}>
+        : nothing
+    }
+    ${
+      voiceOff
+        ? html`<span part="sandbox-notice">${t('app.sandbox')}${locale.lang === 'en' ? '' : ` ${t('app.sandboxEnglish')}`}</span>`
+        : nothing
+    }
+    ${
+      v.ownerView && models.length > 1
+        ? html`<label>${t('app.model')} <select part="model-select" @change=${(e: Event) => c.switchTo({ model: selected(e) })}>
           ${models.map((m) => html`<option value=${m} ?selected=${m === (v.model ?? config?.defaultModel)}>${m}</option>`)}
         </select></label>`
-      : nothing}
-    ${avatar.available && avatar.wanted
-      ? html`<label>${t('app.quality')} <select part="avatar-quality" aria-keyshortcuts="Alt+Q"
+        : nothing
+    }
+    ${
+      avatar.available && avatar.wanted
+        ? html`<label>${t('app.quality')} <select part="avatar-quality" aria-keyshortcuts="Alt+Q"
           @change=${(e: Event) => avatar.setQuality(selected(e) as AvatarQualitySetting)}>
           ${AVATAR_QUALITIES.map((q) => html`<option value=${q} ?selected=${q === avatar.quality}>${t(`quality.${q}`)}</option>`)}
         </select></label>`
-      : nothing}
+        : nothing
+    }
   </div>`;
 }
 
@@ -192,8 +224,16 @@ const CROSS = svg`<path d="M6 6l12 12M18 6L6 18" />`;
  * The floating variant's round button: a ring while a conversation goes on, and beside it, with the panel closed,
  * a button that ends the conversation.
  */
-export function launcherView(v: PanelView, open: boolean, name: string, panelId: string, toggle: () => void): TemplateResult {
-  const icon = open ? CROSS : svg`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`;
+export function launcherView(
+  v: PanelView,
+  open: boolean,
+  name: string,
+  panelId: string,
+  toggle: () => void,
+): TemplateResult {
+  const icon = open
+    ? CROSS
+    : svg`<path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3" />`;
   const { t } = v.locale;
   const text = v.mode === 'text';
   const label = t(open ? 'app.close' : !v.live ? 'app.open' : text ? 'app.openLive' : 'app.openLiveMic', { name });
@@ -201,10 +241,12 @@ export function launcherView(v: PanelView, open: boolean, name: string, panelId:
     data-live=${v.live ? (text ? 'text' : 'mic') : nothing} aria-label=${label}
     @click=${toggle}><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">${icon}</svg>
   </button>
-  ${v.live && !open
-    ? html`<button part="launcher-end" class="launcher-end" aria-label=${t('app.end')} @click=${() => v.conversation.disconnect()}
+  ${
+    v.live && !open
+      ? html`<button part="launcher-end" class="launcher-end" aria-label=${t('app.end')} @click=${() => v.conversation.disconnect()}
         >${t('app.endShort')}</button>`
-    : nothing}`;
+      : nothing
+  }`;
 }
 
 /** The floating panel's own close button (on a phone the panel covers the launcher). */

@@ -18,7 +18,13 @@ export interface FlagResult {
 
 export interface BootstrapResponse {
   tenant: { id: string; name: string };
-  branding: { name: string; primaryColor: string | null; accentColor: string | null; logoUrl: string | null; greeting: string | null };
+  branding: {
+    name: string;
+    primaryColor: string | null;
+    accentColor: string | null;
+    logoUrl: string | null;
+    greeting: string | null;
+  };
   /** Modes the site offers this visitor (tenant settings and flags), best first. */
   modes: ApiMode[];
   /**

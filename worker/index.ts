@@ -56,7 +56,8 @@ const admin = new Hono<AppEnv>()
 
 /** Headers of the admin console's page and script: nothing but this origin, never framed, no referrer. */
 const CONSOLE_HEADERS = {
-  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
@@ -97,10 +98,17 @@ app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) {
     const status = err.status;
-    return errorResponse(c, new ApiError(status, status === 404 ? 'not_found' : 'bad_request', err.message || 'Bad request'));
+    return errorResponse(
+      c,
+      new ApiError(status, status === 404 ? 'not_found' : 'bad_request', err.message || 'Bad request'),
+    );
   }
   // Only a fault of ours gets here. Log the request id and the error, never request contents or secrets.
-  console.error('unhandled error', { requestId: c.get('requestId'), name: (err as Error).name, message: (err as Error).message });
+  console.error('unhandled error', {
+    requestId: c.get('requestId'),
+    name: err.name,
+    message: err.message,
+  });
   return errorResponse(c, new ApiError(500, 'internal_error', 'Something went wrong on our side'));
 });
 

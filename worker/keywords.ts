@@ -3,11 +3,19 @@ import * as v from 'valibot';
 import type { Keywords } from '../widget/keywords/types.ts';
 
 // Bounds keep a prompt, a webhook body and an SVG card small whatever a client sends.
-const term = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(60), v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'));
+const term = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(60),
+  v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+);
 const terms = v.optional(v.pipe(v.array(term), v.maxLength(12, 'must have at most 12 entries')), []);
 const single = (max: number) =>
   v.optional(
-    v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(max), v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'))),
+    v.nullable(
+      v.pipe(v.string(), v.trim(), v.maxLength(max), v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')),
+    ),
     null,
   );
 

@@ -1,13 +1,17 @@
 // The demo page's event log: shows what <voice-buddy> tells its host page.
 const snippet = document.getElementById('snippet');
-const embed = (src, extra = '') => `<script src="${location.origin}${src}"${extra} async></script>\n<voice-buddy key="pk_demo"></voice-buddy>`;
+const embed = (src, extra = '') =>
+  `<script src="${location.origin}${src}"${extra} async></script>\n<voice-buddy key="pk_demo"></voice-buddy>`;
 snippet.textContent = embed('/voice-buddy.iife.js');
 // The pinned embeds of this release, with its integrity hash (written by the build).
 fetch('/release.json')
   .then((res) => (res.ok ? res.json() : null))
   .then((release) => {
     if (!release) return;
-    document.getElementById('snippet-pinned').textContent = embed(`/v/${release.version}/voice-buddy.iife.js`, ` integrity="${release.integrity}" crossorigin="anonymous"`);
+    document.getElementById('snippet-pinned').textContent = embed(
+      `/v/${release.version}/voice-buddy.iife.js`,
+      ` integrity="${release.integrity}" crossorigin="anonymous"`,
+    );
     document.getElementById('snippet-major').textContent = embed(`/v/${release.major}/voice-buddy.iife.js`);
     document.getElementById('pinned').hidden = false;
   })
@@ -22,7 +26,15 @@ fetch('/v1/bootstrap?key=pk_demo')
   .catch(() => {});
 
 const log = document.getElementById('event-log');
-const EVENTS = ['voice-buddy-status-change', 'voice-buddy-transcript', 'voice-buddy-error', 'voice-buddy-keywords', 'voice-buddy-handoff', 'voice-buddy-concept', 'voice-buddy-avatar'];
+const EVENTS = [
+  'voice-buddy-status-change',
+  'voice-buddy-transcript',
+  'voice-buddy-error',
+  'voice-buddy-keywords',
+  'voice-buddy-handoff',
+  'voice-buddy-concept',
+  'voice-buddy-avatar',
+];
 
 function describe(type, detail) {
   if (type === 'voice-buddy-transcript') {

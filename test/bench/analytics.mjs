@@ -29,25 +29,42 @@ async function startWorker(ctx, name, vars = {}) {
 async function load({ url, method = 'GET', headers = {}, body, seconds = SECONDS, connections = CONNECTIONS }) {
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`load only against 127.0.0.1, not ${url}`);
   const latencies = [];
-  const tracker = autocannon({ url, method, headers, body, connections, duration: seconds, timeout: 10, pipelining: 1 });
+  const tracker = autocannon({
+    url,
+    method,
+    headers,
+    body,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    pipelining: 1,
+  });
   tracker.on('response', (_c, status, _b, t) => status >= 200 && status < 300 && latencies.push(t));
   const r = await tracker;
   return { rps: (r['2xx'] ?? 0) / r.duration, non2xx: r.non2xx, errors: r.errors, latencies };
 }
 
-const events = Array.from({ length: BATCH }, (_, i) => (i % 2 ? { name: 'connect_attempt', mode: 'text' } : { name: 'connect_result', mode: 'text', ok: true, ms: 120 + i }));
+const events = Array.from({ length: BATCH }, (_, i) =>
+  i % 2 ? { name: 'connect_attempt', mode: 'text' } : { name: 'connect_result', mode: 'text', ok: true, ms: 120 + i },
+);
 
 export async function run(ctx) {
   const on = await startWorker(ctx, 'on');
   // Every request its own session id would need a body per request; one session is capped at 1,000 events per
   // 10 minutes, so the load uses a session cap high enough by spreading over a few hundred ids.
-  const bodies = Array.from({ length: 500 }, (_, i) => JSON.stringify({ session: `bench-session-${i.toString().padStart(4, '0')}`, events }));
+  const bodies = Array.from({ length: 500 }, (_, i) =>
+    JSON.stringify({ session: `bench-session-${i.toString().padStart(4, '0')}`, events }),
+  );
   let next = 0;
   const ingestUrl = `${on.url}/v1/events?key=pk_demo`;
   const ingestion = await (async () => {
     const latencies = [];
     const tracker = autocannon({
-      url: ingestUrl, method: 'POST', connections: CONNECTIONS, duration: SECONDS, timeout: 10,
+      url: ingestUrl,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      timeout: 10,
       headers: { Origin: on.origin, 'Content-Type': 'text/plain' },
       requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
     });
@@ -56,7 +73,8 @@ export async function run(ctx) {
     return { rps: (r['2xx'] ?? 0) / r.duration, non2xx: r.non2xx, latencies };
   })();
   const sessionReq = (worker) => ({
-    url: `${worker.url}/v1/realtime/session`, method: 'POST',
+    url: `${worker.url}/v1/realtime/session`,
+    method: 'POST',
     headers: { 'X-Voice-Buddy-Key': 'pk_demo', Origin: worker.origin, 'Content-Type': 'application/json' },
     body: JSON.stringify({ mode: 'text' }),
   });
@@ -69,7 +87,12 @@ export async function run(ctx) {
   }
   const stats = (runs) => {
     const lat = runs.flatMap((r) => r.latencies);
-    return { rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length, p50: percentile(lat, 50), p99: percentile(lat, 99), non2xx: runs.reduce((n, r) => n + r.non2xx, 0) };
+    return {
+      rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
+      non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    };
   };
   const a = stats(withA);
   const b = stats(withoutA);
@@ -90,7 +113,9 @@ export async function run(ctx) {
       ['analytics on', num(a.rps), ms(a.p50), ms(a.p99), num(a.non2xx)],
       ['analytics off', num(b.rps), ms(b.p50), ms(b.p99), num(b.non2xx)],
     ],
-    ['Two Workers on the same 2 cores, measured in turns; the difference is the time analytics adds (target: nothing measurable).'],
+    [
+      'Two Workers on the same 2 cores, measured in turns; the difference is the time analytics adds (target: nothing measurable).',
+    ],
   );
   return [
     summaryRow('analytics', 'ingested events/s (one wrangler dev)', num(ingestion.rps * BATCH)),

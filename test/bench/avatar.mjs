@@ -45,7 +45,11 @@ function deltasOf(sentences) {
 async function feed(AvatarMessageQueue, sentences, gapMs) {
   const sent = [];
   let bytes = 0;
-  const queue = new AvatarMessageQueue({ send: (b) => void (bytes += b.byteLength), onSent: (s) => sent.push(s), now: () => performance.now() });
+  const queue = new AvatarMessageQueue({
+    send: (b) => void (bytes += b.byteLength),
+    onSent: (s) => sent.push(s),
+    now: () => performance.now(),
+  });
   const endedAt = [];
   const started = performance.now();
   for (const delta of deltasOf(sentences)) {
@@ -58,7 +62,9 @@ async function feed(AvatarMessageQueue, sentences, gapMs) {
   while (sent.length < sentences.length && Date.now() < deadline) await sleep(5);
   queue.dispose();
   if (sent.length !== sentences.length) {
-    throw new Error(`expected ${sentences.length} sentences, the queue sent ${sent.length}: ${sent.map((s) => JSON.stringify(s.text)).join(', ')}`);
+    throw new Error(
+      `expected ${sentences.length} sentences, the queue sent ${sent.length}: ${sent.map((s) => JSON.stringify(s.text)).join(', ')}`,
+    );
   }
   return {
     fromEnd: sent.map((s, i) => s.sentAt - endedAt[i]),
@@ -90,7 +96,15 @@ async function messageQueue(ctx) {
       `streamed and ${num(burst.seconds, 2)} s as a burst${percentile(burst.inQueue, 95) > 1 ? ' (where sentences waited for the pacing, by design)' : ''}.`,
     ],
   );
-  return [summaryRow('avatar', 'sentence end -> stream message p95 (streamed)', ms(percentile(streamed.fromEnd, 95)), `<= ${SENTENCE_TARGET_MS} ms`, percentile(streamed.fromEnd, 95) <= SENTENCE_TARGET_MS)];
+  return [
+    summaryRow(
+      'avatar',
+      'sentence end -> stream message p95 (streamed)',
+      ms(percentile(streamed.fromEnd, 95)),
+      `<= ${SENTENCE_TARGET_MS} ms`,
+      percentile(streamed.fromEnd, 95) <= SENTENCE_TARGET_MS,
+    ),
+  ];
 }
 
 /** Loads the demo page until the network is idle; returns what it fetched and whether the avatar was offered. */
@@ -109,9 +123,13 @@ async function loadDemo(ctx, worker) {
   let offered;
   try {
     await page.goto(`${worker.url}/`, { waitUntil: 'networkidle0', timeout: 30_000 });
-    await page.waitForFunction(() => Boolean(document.querySelector('#inline-widget')?.store?.$config.get()), { timeout: 15_000 });
+    await page.waitForFunction(() => Boolean(document.querySelector('#inline-widget')?.store?.$config.get()), {
+      timeout: 15_000,
+    });
     await sleep(500);
-    offered = await page.evaluate(() => Boolean(document.querySelector('#inline-widget').shadowRoot.querySelector('[part~="avatar-button"]')));
+    offered = await page.evaluate(() =>
+      Boolean(document.querySelector('#inline-widget').shadowRoot.querySelector('[part~="avatar-button"]')),
+    );
     if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors.join('; ')}`);
   } finally {
     await page.close();
@@ -123,7 +141,10 @@ async function loadDemo(ctx, worker) {
     offered,
     agora: loaded.filter((r) => /agora|akool|avatar/i.test(r.url.pathname)),
     scriptBytes: scripts.reduce((n, r) => n + (r.bytes ?? 0), 0),
-    scriptNames: scripts.map((r) => r.url.pathname).sort().join(' '),
+    scriptNames: scripts
+      .map((r) => r.url.pathname)
+      .sort()
+      .join(' '),
     allBytes: local.reduce((n, r) => n + (r.bytes ?? 0), 0),
   };
 }
@@ -132,26 +153,38 @@ async function setAvatarFlag(worker, enabled) {
   const res = await worker.admin('/admin/flags/bulk', {
     method: 'POST',
     headers: { 'X-Admin-Actor': 'bench' },
-    body: JSON.stringify({ changes: [{ key: 'avatar', enabled }], note: `bench: avatar ${enabled ? 'offered' : 'off'}` }),
+    body: JSON.stringify({
+      changes: [{ key: 'avatar', enabled }],
+      note: `bench: avatar ${enabled ? 'offered' : 'off'}`,
+    }),
   });
   if (!res.ok) throw new Error(`setting the avatar flag failed: ${res.status} ${await res.text()}`);
 }
 
 async function pageLoad(ctx) {
   // Avatars set up (an Akool key; nothing reaches Akool unless a visitor turns the avatar on), so the widget offers it.
-  const worker = await ctx.startWorker({ AKOOL_API_KEY: 'bench-akool-key-never-used', AKOOL_BASE_URL: 'http://127.0.0.1:9' }, 'sandbox, avatars set up');
+  const worker = await ctx.startWorker(
+    { AKOOL_API_KEY: 'bench-akool-key-never-used', AKOOL_BASE_URL: 'http://127.0.0.1:9' },
+    'sandbox, avatars set up',
+  );
   await setAvatarFlag(worker, true);
   const on = await loadDemo(ctx, worker);
   await setAvatarFlag(worker, false);
   const off = await loadDemo(ctx, worker);
-  if (!on.offered || off.offered) throw new Error(`expected the avatar offered with its flag on only (on: ${on.offered}, off: ${off.offered})`);
+  if (!on.offered || off.offered)
+    throw new Error(`expected the avatar offered with its flag on only (on: ${on.offered}, off: ${off.offered})`);
   const same = on.scriptBytes === off.scriptBytes && on.scriptNames === off.scriptNames;
   const gzipOf = (path) => sizeOf(`dist${path}`)?.gzip;
   table(
     'Demo page (wrangler dev, sandbox, avatars set up) loaded in Chromium until the network is idle: avatar offered but not turned on',
     ['request', 'type', '>bytes', '>gzip -9 (dist)'],
     [
-      ...on.local.map((r) => [r.url.pathname + r.url.search.replace(/key=[^&]+/, 'key=…'), r.type, num(r.bytes), r.type === 'script' ? num(gzipOf(r.url.pathname)) : '']),
+      ...on.local.map((r) => [
+        r.url.pathname + r.url.search.replace(/key=[^&]+/, 'key=…'),
+        r.type,
+        num(r.bytes),
+        r.type === 'script' ? num(gzipOf(r.url.pathname)) : '',
+      ]),
       ['scripts, total', '', num(on.scriptBytes), ''],
       ['everything, total', '', num(on.allBytes), ''],
       ['scripts, total, same page with the avatar flag off', '', num(off.scriptBytes), ''],
@@ -184,8 +217,18 @@ async function pageLoad(ctx) {
   );
   return [
     summaryRow('avatar', 'Agora requests before the avatar is on', String(on.agora.length), '0', on.agora.length === 0),
-    summaryRow('avatar', 'script bytes, avatar offered but off / flag off', `${num(on.scriptBytes)} / ${num(off.scriptBytes)}`, 'equal', same),
-    summaryRow('avatar', 'Agora chunk (gzip)', agoraChunks.length ? kib(agoraChunks.reduce((n, f) => n + sizeOf(f).gzip, 0)) : 'not built yet'),
+    summaryRow(
+      'avatar',
+      'script bytes, avatar offered but off / flag off',
+      `${num(on.scriptBytes)} / ${num(off.scriptBytes)}`,
+      'equal',
+      same,
+    ),
+    summaryRow(
+      'avatar',
+      'Agora chunk (gzip)',
+      agoraChunks.length ? kib(agoraChunks.reduce((n, f) => n + sizeOf(f).gzip, 0)) : 'not built yet',
+    ),
   ];
 }
 
@@ -220,10 +263,13 @@ async function firstFrame(ctx) {
     for (let i = 0; i < RUNS; i++) {
       const page = await ctx.newPage(server.url('avatar'));
       try {
-        await page.evaluate(
-          (o) => window.benchAvatar.prepare(o),
-          { rttMs: net.latency, joinRoundTrips: JOIN_ROUND_TRIPS, akoolCreateMs: AKOOL_CREATE_MS, akoolStartMs: AKOOL_START_MS, sdkUrl },
-        );
+        await page.evaluate((o) => window.benchAvatar.prepare(o), {
+          rttMs: net.latency,
+          joinRoundTrips: JOIN_ROUND_TRIPS,
+          akoolCreateMs: AKOOL_CREATE_MS,
+          akoolStartMs: AKOOL_START_MS,
+          sdkUrl,
+        });
         await page.setCacheEnabled(false);
         await page.emulateNetworkConditions({ download: net.download, upload: net.upload, latency: net.latency });
         const t = await page.evaluate(() => window.benchAvatar.avatarOn());
@@ -239,8 +285,18 @@ async function firstFrame(ctx) {
     const span = ok.map((r) => r.joined - r.sessionAnswered);
     if (!net.name.includes('below')) budgetSpans.push(...span, ...(gaveUp.length ? [Infinity] : []));
     if (net.name.startsWith('budget floor')) floorFrame = median(col('firstFrame'));
-    const frame = gaveUp.length ? `${num(median(col('firstFrame')))} (${gaveUp.length}/${RUNS} gave up: ${[...new Set(gaveUp)].join(', ')})` : num(median(col('firstFrame')));
-    rows.push([net.name, num(median(runs.map((r) => r.sdkLoaded))), num(median(runs.map((r) => r.sessionAnswered))), num(median(col('joined'))), num(median(span)), num(Math.max(...span)), frame]);
+    const frame = gaveUp.length
+      ? `${num(median(col('firstFrame')))} (${gaveUp.length}/${RUNS} gave up: ${[...new Set(gaveUp)].join(', ')})`
+      : num(median(col('firstFrame')));
+    rows.push([
+      net.name,
+      num(median(runs.map((r) => r.sdkLoaded))),
+      num(median(runs.map((r) => r.sessionAnswered))),
+      num(median(col('joined'))),
+      num(median(span)),
+      num(Math.max(...span)),
+      frame,
+    ]);
   }
   const worst = Math.max(...budgetSpans);
   table(
@@ -256,7 +312,13 @@ async function firstFrame(ctx) {
   );
   return [
     summaryRow('avatar', 'avatar on -> first frame (2 Mbit/s, 150 ms)', ms(floorFrame, 0)),
-    summaryRow('avatar', 'session answer -> joined, worst (SDK + join)', ms(worst, 0), `< JOIN_BUDGET_MS ${num(JOIN_BUDGET_MS)} ms`, worst < JOIN_BUDGET_MS),
+    summaryRow(
+      'avatar',
+      'session answer -> joined, worst (SDK + join)',
+      ms(worst, 0),
+      `< JOIN_BUDGET_MS ${num(JOIN_BUDGET_MS)} ms`,
+      worst < JOIN_BUDGET_MS,
+    ),
   ];
 }
 

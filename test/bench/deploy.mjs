@@ -37,7 +37,16 @@ export async function run() {
   const outdir = mkdtempSync(join(tmpdir(), 'vb-bench-bundle-'));
   try {
     const wrangler = join(ROOT, 'node_modules/.bin/wrangler');
-    const out = await runCommand(wrangler, ['deploy', '--dry-run', '--env', 'production', '--outdir', outdir, '--metafile', join(outdir, 'meta.json')]);
+    const out = await runCommand(wrangler, [
+      'deploy',
+      '--dry-run',
+      '--env',
+      'production',
+      '--outdir',
+      outdir,
+      '--metafile',
+      join(outdir, 'meta.json'),
+    ]);
     const reported = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(out);
     const script = join(outdir, 'index.js');
     const raw = statSync(script).size;
@@ -49,7 +58,7 @@ export async function run() {
         ['bundle, uncompressed (index.js)', kib(raw), LIMITS.uncompressed.label, share(raw, LIMITS.uncompressed.bytes)],
         ['bundle, gzip -9', kib(gzip), LIMITS.free.label, share(gzip, LIMITS.free.bytes)],
         ['', '', LIMITS.paid.label, share(gzip, LIMITS.paid.bytes)],
-        ['wrangler\'s own line (Total Upload / gzip)', reported ? `${reported[1]} / ${reported[2]} KB` : 'n/a', '', ''],
+        ["wrangler's own line (Total Upload / gzip)", reported ? `${reported[1]} / ${reported[2]} KB` : 'n/a', '', ''],
       ],
       [
         'Source maps are written beside the bundle but not uploaded (no upload_source_maps). Not measured here: the 1 s',
@@ -62,7 +71,10 @@ export async function run() {
     table(
       'What the bundle is made of (esbuild metafile, bytes in the output before gzip)',
       ['source', '>bytes', '>share'],
-      [...top.map(([source, bytes]) => [source, kib(bytes), share(bytes, raw)]), ...(rest ? [['everything else', kib(rest), share(rest, raw)]] : [])],
+      [
+        ...top.map(([source, bytes]) => [source, kib(bytes), share(bytes, raw)]),
+        ...(rest ? [['everything else', kib(rest), share(rest, raw)]] : []),
+      ],
     );
     return [
       summaryRow('bundle', 'Worker bundle, uncompressed', kib(raw), '<= 64 MiB', raw <= LIMITS.uncompressed.bytes),

@@ -17,7 +17,14 @@ const SECONDS = 5;
 
 /** 20 flags like a real set: the product flags at 100%, the rest split rollouts, some allowlists and prerequisites. */
 function flagSpecs(productKeys) {
-  const specs = productKeys.map((key) => ({ key, description: `product flag ${key}`, enabled: true, rollout: 100, tenants: [], prerequisites: [] }));
+  const specs = productKeys.map((key) => ({
+    key,
+    description: `product flag ${key}`,
+    enabled: true,
+    rollout: 100,
+    tenants: [],
+    prerequisites: [],
+  }));
   for (let i = 0; specs.length < FLAGS; i++) {
     specs.push({
       key: `bench.flag-${i}`,
@@ -36,7 +43,12 @@ let evaluationMicros = NaN;
 
 async function evaluations(ctx) {
   const { evaluateFlags, FLAG_KEYS } = await ctx.importTs('worker/flags/evaluate.ts');
-  const flags = flagSpecs(FLAG_KEYS).map((s, i) => ({ ...s, salt: `salt-${i}-${s.key}`, updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: 'bench' }));
+  const flags = flagSpecs(FLAG_KEYS).map((s, i) => ({
+    ...s,
+    salt: `salt-${i}-${s.key}`,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    updatedBy: 'bench',
+  }));
   const units = Array.from({ length: 1024 }, (_, i) => ({ tenantId: 'demo', uid: `v_${(i * 2654435761) >>> 0}` }));
   let on = 0;
   const loop = (seconds) => {
@@ -65,7 +77,9 @@ async function evaluations(ctx) {
       ['time per bootstrap evaluation', `${num((seconds / calls) * 1e6, 2)} µs`],
       ['time per flag evaluation', `${num((seconds / calls / FLAGS) * 1e9, 0)} ns`],
     ],
-    [`Units vary (1,024 uids); rollouts split with murmur3 buckets, some prerequisites and allowlists. (${num(on)} units had bench.flag-1.) No target in issue 6.`],
+    [
+      `Units vary (1,024 uids); rollouts split with murmur3 buckets, some prerequisites and allowlists. (${num(on)} units had bench.flag-1.) No target in issue 6.`,
+    ],
   );
   return [summaryRow('flags', `flag evaluations/s (${FLAGS} flags)`, num(perSecond))];
 }
@@ -76,17 +90,32 @@ async function startFlaglessWorker(ctx) {
   ctx.ownPort(port);
   const persistTo = ctx.tempDir('flags-d1');
   prepareDatabase({ port, persistTo, quiet: true });
-  await runCommand(join(ROOT, 'node_modules/.bin/wrangler'), ['d1', 'execute', 'voice-buddy', '--local', '--persist-to', persistTo, '--command', 'DELETE FROM flags']);
+  await runCommand(join(ROOT, 'node_modules/.bin/wrangler'), [
+    'd1',
+    'execute',
+    'voice-buddy',
+    '--local',
+    '--persist-to',
+    persistTo,
+    '--command',
+    'DELETE FROM flags',
+  ]);
   const started = Date.now();
   const server = await startWrangler({ port, persistTo, quiet: true, vars: SANDBOX_VARS });
   ctx.defer(`stop wrangler dev (flags, pid ${server.pid})`, () => server.stop());
-  console.log(`  [harness] wrangler dev (flags) pid ${server.pid} on ${server.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  [harness] wrangler dev (flags) pid ${server.pid} on ${server.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   const admin = adminFetch(server.url);
   const worker = {
     ...server,
     origin: server.url,
     admin: async (path, body) => {
-      const res = await admin(path, { method: 'POST', headers: { 'X-Admin-Actor': 'bench' }, body: JSON.stringify(body) });
+      const res = await admin(path, {
+        method: 'POST',
+        headers: { 'X-Admin-Actor': 'bench' },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
       return res.json();
     },
@@ -123,14 +152,18 @@ async function bootstrapRatio(ctx) {
   // The two states of the same Worker, switched through the admin API between slices: 20 flags created in one bulk
   // write; none again by rolling back each creation (dependents first), which removes the flag.
   const add = async () => {
-    const { history } = await worker.admin('/admin/flags/bulk', { changes: flagSpecs(FLAG_KEYS).map((s) => ({ ...s, create: true })), note: 'bench: 20 flags' });
+    const { history } = await worker.admin('/admin/flags/bulk', {
+      changes: flagSpecs(FLAG_KEYS).map((s) => ({ ...s, create: true })),
+      note: 'bench: 20 flags',
+    });
     created = history;
     withFlags = await untilFlags(worker, FLAGS);
     switches++;
   };
   const remove = async () => {
     if (!created.length) return;
-    for (const entry of [...created].reverse()) await worker.admin('/admin/flags/rollback', { historyId: entry.id, note: 'bench: back to no flags' });
+    for (const entry of [...created].reverse())
+      await worker.admin('/admin/flags/rollback', { historyId: entry.id, note: 'bench: back to no flags' });
     created = [];
     await untilFlags(worker, 0);
     switches++;
@@ -144,7 +177,15 @@ async function bootstrapRatio(ctx) {
     { connections: CONNECTIONS, seconds: SECONDS },
   );
   const ratio = with20.rps / without.rps;
-  const row = (name, r, body) => [name, num(body.bytes), num(r.rps), num(r.p50, 1), num(r.p99, 1), num(r.non2xx), num(r.errors)];
+  const row = (name, r, body) => [
+    name,
+    num(body.bytes),
+    num(r.rps),
+    num(r.p50, 1),
+    num(r.p99, 1),
+    num(r.non2xx),
+    num(r.errors),
+  ];
   table(
     `GET /v1/bootstrap?uid=x at ${CONNECTIONS} connections, one wrangler dev (sandbox), ${SECONDS} s per state after 1 s warm-up, in 1 s slices taking turns`,
     ['flags in D1', '>body bytes', '>req/s (2xx)', '>p50 ms', '>p99 ms', '>non-2xx', '>errors'],

@@ -10,8 +10,29 @@ export const title = 'Keywords (issue 5)';
 const CALLS = 20;
 const GENERATIONS = 5;
 // Distinct subjects, so every call adds a chip (lists are merged as unions).
-const SUBJECTS = ['wolf', 'lion', 'fox', 'dragon', 'phoenix', 'koi', 'moth', 'spider', 'swallow', 'lotus', 'anchor', 'compass', 'dagger',
-  'heart', 'butterfly', 'owl', 'tiger', 'eagle', 'snake', 'skull', 'bear'];
+const SUBJECTS = [
+  'wolf',
+  'lion',
+  'fox',
+  'dragon',
+  'phoenix',
+  'koi',
+  'moth',
+  'spider',
+  'swallow',
+  'lotus',
+  'anchor',
+  'compass',
+  'dagger',
+  'heart',
+  'butterfly',
+  'owl',
+  'tiger',
+  'eagle',
+  'snake',
+  'skull',
+  'bear',
+];
 
 async function chips(ctx) {
   const server = await ctx.pageServer();
@@ -34,10 +55,17 @@ async function chips(ctx) {
       'response.function_call_arguments.done (sent by the in-page fake peer over the data channel) -> new keyword chip',
       ['case', '>chip in DOM ms', '>+ next frame ms', '>p95 (frame) ms'],
       [
-        [`first call (loads the lazy keyword chunk: ${chunkRequests} request${chunkRequests === 1 ? '' : 's'})`, num(first.dom, 1), num(first.frame, 1), ''],
+        [
+          `first call (loads the lazy keyword chunk: ${chunkRequests} request${chunkRequests === 1 ? '' : 's'})`,
+          num(first.dom, 1),
+          num(first.frame, 1),
+          '',
+        ],
         [`median of the next ${CALLS}`, num(median(dom), 1), num(median(frame), 1), num(percentile(frame, 95), 1)],
       ],
-      ['"+ next frame" is the first requestAnimationFrame after the chip is in the DOM (it is painted right after). No target in issue 5.'],
+      [
+        '"+ next frame" is the first requestAnimationFrame after the chip is in the DOM (it is painted right after). No target in issue 5.',
+      ],
     );
     return [
       summaryRow('keywords', 'tool call -> chip on screen (median)', ms(median(frame))),
@@ -80,7 +108,17 @@ async function readUntil(url, headers, type, t0) {
 
 async function firstConcept(ctx) {
   const worker = await ctx.sandboxWorker();
-  const keywords = { subject: ['wolf'], elements: ['moon'], style: ['fine-line'], colors: ['black-and-grey'], placement: 'forearm', size: 'small', mood: ['calm'], lettering: null, exclude: [] };
+  const keywords = {
+    subject: ['wolf'],
+    elements: ['moon'],
+    style: ['fine-line'],
+    colors: ['black-and-grey'],
+    placement: 'forearm',
+    size: 'small',
+    mood: ['calm'],
+    lettering: null,
+    exclude: [],
+  };
   const accepted = [];
   const concepts = [];
   for (let i = 0; i < GENERATIONS; i++) {
@@ -93,17 +131,33 @@ async function firstConcept(ctx) {
     const body = await res.json();
     if (res.status !== 202) throw new Error(`POST /v1/handoff answered ${res.status}: ${JSON.stringify(body)}`);
     accepted.push(performance.now() - t0);
-    const { at } = await withTimeout(readUntil(body.eventsUrl, tenantHeaders(worker), 'concept', t0), 20_000, 'waiting for the first concept');
+    const { at } = await withTimeout(
+      readUntil(body.eventsUrl, tenantHeaders(worker), 'concept', t0),
+      20_000,
+      'waiting for the first concept',
+    );
     concepts.push(at);
   }
   table(
     `Time to the first concept, sandbox generator, wrangler dev (POST /v1/handoff, then the SSE stream), ${GENERATIONS} runs`,
     ['measure', '>median ms', '>min ms', '>max ms'],
     [
-      ['POST /v1/handoff answered (202)', num(median(accepted), 1), num(Math.min(...accepted), 1), num(Math.max(...accepted), 1)],
-      ['first `concept` event received', num(median(concepts), 1), num(Math.min(...concepts), 1), num(Math.max(...concepts), 1)],
+      [
+        'POST /v1/handoff answered (202)',
+        num(median(accepted), 1),
+        num(Math.min(...accepted), 1),
+        num(Math.max(...accepted), 1),
+      ],
+      [
+        'first `concept` event received',
+        num(median(concepts), 1),
+        num(Math.min(...concepts), 1),
+        num(Math.max(...concepts), 1),
+      ],
     ],
-    ['No target in issue 5 (the README says the first card arrives after about half a second). The stream polls D1 every 100 ms.'],
+    [
+      'No target in issue 5 (the README says the first card arrives after about half a second). The stream polls D1 every 100 ms.',
+    ],
   );
   return [summaryRow('keywords', 'first concept, sandbox (median)', ms(median(concepts), 0))];
 }
@@ -113,13 +167,24 @@ const TARGETS = { motifs: 0.8, style: 0.9, colors: 0.9, placement: 0.9, size: 0.
 async function evaluation() {
   const dev = JSON.parse(await runCommand('npm', ['run', '--silent', 'eval:keywords', '--', '--json']));
   const holdoutFile = 'test/fixtures/keywords-holdout.jsonl';
-  const holdout = existsSync(join(ROOT, holdoutFile)) ? JSON.parse(await runCommand('npm', ['run', '--silent', 'eval:keywords', '--', holdoutFile, '--json'])) : null;
+  const holdout = existsSync(join(ROOT, holdoutFile))
+    ? JSON.parse(await runCommand('npm', ['run', '--silent', 'eval:keywords', '--', holdoutFile, '--json']))
+    : null;
   const fields = Object.keys(dev);
   table(
     'Local keyword extractor: npm run eval:keywords -- --json (dev set) and on the held-out fixture',
     ['field', '>dev P', '>dev R', '>dev F1', '>held-out F1', '>target F1'],
-    fields.map((f) => [f, num(dev[f].precision, 3), num(dev[f].recall, 3), num(dev[f].f1, 3), holdout?.[f] ? num(holdout[f].f1, 3) : 'n/a', TARGETS[f] ? `>= ${TARGETS[f]}` : '—']),
-    [`Held-out: ${holdout ? holdoutFile : 'no held-out file'}; micro precision / recall / F1; motifs = subject + elements.`],
+    fields.map((f) => [
+      f,
+      num(dev[f].precision, 3),
+      num(dev[f].recall, 3),
+      num(dev[f].f1, 3),
+      holdout?.[f] ? num(holdout[f].f1, 3) : 'n/a',
+      TARGETS[f] ? `>= ${TARGETS[f]}` : '—',
+    ]),
+    [
+      `Held-out: ${holdout ? holdoutFile : 'no held-out file'}; micro precision / recall / F1; motifs = subject + elements.`,
+    ],
   );
   return Object.entries(TARGETS)
     .filter(([f]) => dev[f])

@@ -47,7 +47,10 @@ export async function measureLoad({ url, headers = {}, connections = 50, seconds
  * optional `enter()` runs (unmeasured) whenever the turn passes to it, e.g. to switch the server's state.
  * Returns one result per target, in order.
  */
-export async function compareLoads(targets, { connections = 50, seconds = 5, warmupSeconds = 1, sliceSeconds = 1 } = {}) {
+export async function compareLoads(
+  targets,
+  { connections = 50, seconds = 5, warmupSeconds = 1, sliceSeconds = 1 } = {},
+) {
   for (const t of targets) checkTarget(t.url);
   let current = -1;
   const turnTo = async (i) => {

@@ -12,7 +12,11 @@ import { ROOT } from '../../demo/local.mjs';
 import { attachRealtimeSocket } from '../fakes/openai-realtime-ws.js';
 
 export const ENTRIES = ['connect', 'keywords', 'ptt', 'avatar'];
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+};
 
 export async function startPageServer(outdir) {
   await build({
@@ -56,7 +60,10 @@ export async function startPageServer(outdir) {
     }
     try {
       const body = readFileSync(join(outdir, path));
-      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' });

@@ -13,7 +13,8 @@ const LATENCIES = [0, 5];
 const PTT_SECONDS = 30;
 const IDLE_SECONDS = 5;
 const HOLD_MS = 2000;
-const REPLY = 'A fine-line wolf on your forearm would look great, with a crescent moon above it and some soft shading around the edges to finish.';
+const REPLY =
+  'A fine-line wolf on your forearm would look great, with a crescent moon above it and some soft shading around the edges to finish.';
 
 /** A Realtime WebSocket client that can await the next server event of a type. */
 async function connect(url, options) {
@@ -52,7 +53,12 @@ async function connect(url, options) {
       const seen = unclaimed.findIndex((e) => e.type === type);
       if (seen >= 0) return resolve(unclaimed.splice(seen, 1)[0]);
       if (closed) return reject(new Error(`socket closed (${closed})`));
-      const w = { type, resolve, reject, timer: setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs) };
+      const w = {
+        type,
+        resolve,
+        reject,
+        timer: setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs),
+      };
       waiters.push(w);
     });
   await new Promise((resolve, reject) => {
@@ -104,7 +110,11 @@ async function overhead(ctx) {
   const fake = await ctx.fakeOpenAI();
   const paths = [
     { name: 'through the relay (wrangler dev)', short: 'wrangler dev', worker: await ctx.upstreamWorker() },
-    { name: 'through the relay (workerd, no dev proxy)', short: 'workerd, no dev proxy', worker: await ctx.runtimeUpstreamWorker() },
+    {
+      name: 'through the relay (workerd, no dev proxy)',
+      short: 'workerd, no dev proxy',
+      worker: await ctx.runtimeUpstreamWorker(),
+    },
   ];
   const rows = [];
   const ratios = paths.map(() => ({}));
@@ -113,7 +123,11 @@ async function overhead(ctx) {
     await fetch(`${fake.url}/__fake/realtime`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
     const clients = [];
     try {
-      clients.push(await connect(`${fake.url.replace(/^http/, 'ws')}/v1/realtime?model=gpt-realtime-2.1`, { headers: { Authorization: `Bearer ${FAKE_OPENAI_KEY}` } }));
+      clients.push(
+        await connect(`${fake.url.replace(/^http/, 'ws')}/v1/realtime?model=gpt-realtime-2.1`, {
+          headers: { Authorization: `Bearer ${FAKE_OPENAI_KEY}` },
+        }),
+      );
       for (const path of paths) clients.push(await openRelay(path.worker));
       await clients[0].next('session.created', 10_000);
       // The relay configures the session before anything of ours goes up; its session.updated comes back.
@@ -125,12 +139,29 @@ async function overhead(ctx) {
       await alternate(clients, WARMUP_EVENTS);
       const [direct, ...viaRelay] = (await alternate(clients, EVENTS)).map(stats);
       const label = `${latencyMs} ms`;
-      rows.push([label, 'straight to the fake', num(direct.perEvent, 3), num(direct.p50, 3), num(direct.p99, 3), '', '', '']);
+      rows.push([
+        label,
+        'straight to the fake',
+        num(direct.perEvent, 3),
+        num(direct.p50, 3),
+        num(direct.p99, 3),
+        '',
+        '',
+        '',
+      ]);
       for (const [k, path] of paths.entries()) {
         const r = viaRelay[k];
         ratios[k][latencyMs] = { total: r.perEvent / direct.perEvent, p50: r.p50 / direct.p50 };
-        rows.push([label, path.name, num(r.perEvent, 3), num(r.p50, 3), num(r.p99, 3),
-          num(r.perEvent - direct.perEvent, 3), num(ratios[k][latencyMs].total, 2), num(ratios[k][latencyMs].p50, 2)]);
+        rows.push([
+          label,
+          path.name,
+          num(r.perEvent, 3),
+          num(r.p50, 3),
+          num(r.p99, 3),
+          num(r.perEvent - direct.perEvent, 3),
+          num(ratios[k][latencyMs].total, 2),
+          num(ratios[k][latencyMs].p50, 2),
+        ]);
       }
     } finally {
       for (const c of clients) c.close();
@@ -153,7 +184,13 @@ async function overhead(ctx) {
   const value = (r) => `${num(r.total, 2)} (p50 ${num(r.p50, 2)})`;
   // At 0 ms the direct path is a bare loopback socket (about 0.1 ms), so that ratio is context, not a target.
   return paths.flatMap((path, k) => [
-    summaryRow('relay', `relay / direct, fake latency ${worst} ms, ${path.short}`, value(ratios[k][worst]), '<= 1.2', ratios[k][worst].total <= 1.2),
+    summaryRow(
+      'relay',
+      `relay / direct, fake latency ${worst} ms, ${path.short}`,
+      value(ratios[k][worst]),
+      '<= 1.2',
+      ratios[k][worst].total <= 1.2,
+    ),
     summaryRow('relay', `relay / direct, 0 ms (local hops only), ${path.short}`, value(ratios[k][0])),
   ]);
 }
@@ -167,7 +204,11 @@ async function longTasks(ctx) {
     // Control: the same page connected and idle, so a busy machine's long tasks can be told from the widget's.
     const idleFrom = await page.evaluate(() => window.benchPtt.now());
     await sleep(IDLE_SECONDS * 1000);
-    const idle = await page.evaluate((a, b) => window.benchPtt.longTasks(a, b), idleFrom, await page.evaluate(() => window.benchPtt.now()));
+    const idle = await page.evaluate(
+      (a, b) => window.benchPtt.longTasks(a, b),
+      idleFrom,
+      await page.evaluate(() => window.benchPtt.now()),
+    );
     const from = await page.evaluate(() => window.benchPtt.now());
     const replies0 = await page.evaluate(() => window.benchPtt.replies());
     const deadline = Date.now() + PTT_SECONDS * 1000;
@@ -181,14 +222,20 @@ async function longTasks(ctx) {
       await page.mouse.up();
       presses++;
       // The reply streams in and plays; the next press comes once it has finished.
-      await page.waitForFunction((n) => window.benchPtt.replies() > n && window.benchPtt.status() === 'listening', { timeout: 15_000, polling: 100 }, before);
+      await page.waitForFunction(
+        (n) => window.benchPtt.replies() > n && window.benchPtt.status() === 'listening',
+        { timeout: 15_000, polling: 100 },
+        before,
+      );
     }
     const to = await page.evaluate(() => window.benchPtt.now());
     const replies = (await page.evaluate(() => window.benchPtt.replies())) - replies0;
     const stats = await page.evaluate((a, b) => window.benchPtt.longTasks(a, b), from, to);
     await page.evaluate(() => window.benchPtt.finish());
     if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors.join('; ')}`);
-    const audioDeltas = server.relayConnections().reduce((n, c) => n + c.received.filter((e) => e.type === 'input_audio_buffer.append').length, 0);
+    const audioDeltas = server
+      .relayConnections()
+      .reduce((n, c) => n + c.received.filter((e) => e.type === 'input_audio_buffer.append').length, 0);
     table(
       `Main-thread long tasks (> 50 ms) during ${num((to - from) / 1000, 1)} s of push-to-talk in Chromium (fake mic, fake relay over a real WebSocket)`,
       ['measure', '>value'],
@@ -199,7 +246,10 @@ async function longTasks(ctx) {
         ['long tasks in the window', num(stats.count)],
         ['longest long task', `${num(stats.longest, 0)} ms`],
         ['total long-task time', `${num(stats.total, 0)} ms`],
-        [`control: long tasks in ${IDLE_SECONDS} s connected but idle, just before`, `${num(idle.count)} (longest ${num(idle.longest, 0)} ms)`],
+        [
+          `control: long tasks in ${IDLE_SECONDS} s connected but idle, just before`,
+          `${num(idle.count)} (longest ${num(idle.longest, 0)} ms)`,
+        ],
         ['long tasks before the window (page load, set-up, control)', num(stats.before)],
       ],
       [
@@ -207,7 +257,15 @@ async function longTasks(ctx) {
         `Longest scripts in long animation frames of the window: ${stats.scripts.length ? stats.scripts.join('; ') : 'none over 20 ms'}.`,
       ],
     );
-    return [summaryRow('relay', `long tasks in ${PTT_SECONDS} s push-to-talk`, `${stats.count} (longest ${num(stats.longest, 0)} ms; idle control ${idle.count})`, '0', stats.count === 0)];
+    return [
+      summaryRow(
+        'relay',
+        `long tasks in ${PTT_SECONDS} s push-to-talk`,
+        `${stats.count} (longest ${num(stats.longest, 0)} ms; idle control ${idle.count})`,
+        '0',
+        stats.count === 0,
+      ),
+    ];
   } finally {
     await page.close();
   }
@@ -216,4 +274,3 @@ async function longTasks(ctx) {
 export async function run(ctx) {
   return [...(await overhead(ctx)), ...(await longTasks(ctx))];
 }
-

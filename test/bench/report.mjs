@@ -50,7 +50,13 @@ export function table(title, columns, rows, notes = []) {
 }
 
 /** One line of the final summary: what, the figure, the target, and whether it meets it (null: no target). */
-export const summaryRow = (section, figure, value, target = '—', meets = null) => ({ section, figure, value, target, meets });
+export const summaryRow = (section, figure, value, target = '—', meets = null) => ({
+  section,
+  figure,
+  value,
+  target,
+  meets,
+});
 
 export function printSummary(rows) {
   const verdict = (m) => (m === true ? 'yes' : m === false ? 'NO' : '—');

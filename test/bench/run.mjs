@@ -1,6 +1,7 @@
-// npm run bench [-- SECTION ...]: prints the speed and size figures of issues 2-7, 15 and 16, one section each, then a summary.
-// Figures are printed, never asserted: a slow machine never fails this. It exits non-zero only when the harness
-// itself breaks (a section could not measure, or cleanup failed). Everything it starts is stopped by PID at the end.
+// npm run bench [-- SECTION ...]: prints the speed and size figures of issues 2-7, 15 and 16, one section each, then a
+// summary. Figures are printed, never asserted: a slow machine never fails this. It exits non-zero only when the
+// harness itself breaks (a section could not measure, or cleanup failed). Everything it starts is stopped by PID at the
+// end.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWidget } from '../../demo/local.mjs';
@@ -53,17 +54,29 @@ function newest(path) {
 
 /** Rebuilds dist/ when it is missing or older than the widget sources. */
 function ensureDist() {
-  const outputs = ['dist/voice-buddy.js', 'dist/voice-buddy.iife.js'].map((f) => statSync(join(ROOT, f), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  const outputs = ['dist/voice-buddy.js', 'dist/voice-buddy.iife.js'].map(
+    (f) => statSync(join(ROOT, f), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+  );
   const built = Math.min(...outputs);
-  const sources = Math.max(newest(join(ROOT, 'widget')), newest(join(ROOT, 'vite.config.ts')), newest(join(ROOT, 'demo/site')));
+  const sources = Math.max(
+    newest(join(ROOT, 'widget')),
+    newest(join(ROOT, 'vite.config.ts')),
+    newest(join(ROOT, 'demo/site')),
+  );
   if (built && built >= sources) return;
-  console.log(built ? 'dist/ is older than the widget sources: rebuilding (npm run build)...' : 'dist/ is missing: building (npm run build)...');
+  console.log(
+    built
+      ? 'dist/ is older than the widget sources: rebuilding (npm run build)...'
+      : 'dist/ is missing: building (npm run build)...',
+  );
   const started = Date.now();
   try {
     buildWidget({ quiet: true });
     console.log(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {
-    console.log(`  the build failed; sizes below are of the dist/ that is there (if any):\n${e.message.slice(0, 2000)}`);
+    console.log(
+      `  the build failed; sizes below are of the dist/ that is there (if any):\n${e.message.slice(0, 2000)}`,
+    );
   }
 }
 
@@ -82,7 +95,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 const started = Date.now();
-console.log(`voice-buddy benchmarks: ${selected.join(', ')} (Node ${process.version}, ${(await import('node:os')).cpus().length} cores)`);
+console.log(
+  `voice-buddy benchmarks: ${selected.join(', ')} (Node ${process.version}, ${(await import('node:os')).cpus().length} cores)`,
+);
 console.log('Figures are printed, never asserted; targets are from the issues. KB = 1,024 bytes.');
 if (selected.some((s) => SECTIONS[s].browser)) process.env.CHROME_PATH = ensureChromium();
 if (selected.some((s) => SECTIONS[s].dist)) ensureDist();
@@ -106,5 +121,7 @@ for (const name of selected) {
 
 await ctx.dispose();
 printSummary(summary);
-console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s.${failed.length ? ` Sections that could not measure: ${failed.join(', ')}.` : ''}`);
+console.log(
+  `\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s.${failed.length ? ` Sections that could not measure: ${failed.join(', ')}.` : ''}`,
+);
 process.exit(failed.length || harnessProblems ? 1 : 0);

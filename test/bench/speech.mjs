@@ -63,15 +63,39 @@ export async function run(ctx) {
       const { cold, runs } = await series(worker, fake, firstByteMs);
       const ours = runs.map((r) => r.ours);
       const total = runs.map((r) => r.total);
-      rows.push([path, `${firstByteMs} ms`, num(median(total), 1), num(percentile(total, 95), 1), num(median(ours), 1), num(percentile(ours, 95), 1), i === 0 ? num(cold.ours, 1) : '(warm)']);
+      rows.push([
+        path,
+        `${firstByteMs} ms`,
+        num(median(total), 1),
+        num(percentile(total, 95), 1),
+        num(median(ours), 1),
+        num(percentile(ours, 95), 1),
+        i === 0 ? num(cold.ours, 1) : '(warm)',
+      ]);
       if (firstByteMs === 150) {
-        summary.push(summaryRow('speech', `reply text -> first audio byte, our time p95 (${path})`, ms(percentile(ours, 95)), `< ${TARGET_MS} ms`, percentile(ours, 95) < TARGET_MS));
+        summary.push(
+          summaryRow(
+            'speech',
+            `reply text -> first audio byte, our time p95 (${path})`,
+            ms(percentile(ours, 95)),
+            `< ${TARGET_MS} ms`,
+            percentile(ours, 95) < TARGET_MS,
+          ),
+        );
       }
     }
   }
   table(
     `POST /v1/tts (one sentence) -> first audio byte at the client, ${REQUESTS} requests each after ${WARMUP} warm-up (ms)`,
-    ['path', 'ElevenLabs first byte', '>total median', '>total p95', '>ours median', '>ours p95', '>isolate\'s first request, ours'],
+    [
+      'path',
+      'ElevenLabs first byte',
+      '>total median',
+      '>total p95',
+      '>ours median',
+      '>ours p95',
+      ">isolate's first request, ours",
+    ],
     rows,
     [
       `"Ours" is the client's time to the first byte less the fake ElevenLabs' own (request in -> first byte out, as it logged):`,

@@ -28,7 +28,11 @@ export function withTimeout(promise, ms, what) {
 }
 
 /** The headers a page on the Worker's own origin sends with the demo tenant's key. */
-export const tenantHeaders = (worker, extra = {}) => ({ 'X-Voice-Buddy-Key': 'pk_demo', Origin: worker.origin, ...extra });
+export const tenantHeaders = (worker, extra = {}) => ({
+  'X-Voice-Buddy-Key': 'pk_demo',
+  Origin: worker.origin,
+  ...extra,
+});
 
 /** Raises the demo tenant's request and relay caps, so the load itself does not hit 429 or close code 4003. */
 export async function raiseDemoLimits(worker) {
@@ -36,13 +40,21 @@ export async function raiseDemoLimits(worker) {
     method: 'PUT',
     headers: { 'X-Admin-Actor': 'bench' },
     body: JSON.stringify({
-      limits: { requestsPerMinute: 100_000, eventsPerSecond: 10_000, voiceSessionsPerMonth: 100_000, generationsPerMonth: 100_000, ttsCharactersPerMonth: 10_000_000 },
+      limits: {
+        requestsPerMinute: 100_000,
+        eventsPerSecond: 10_000,
+        voiceSessionsPerMonth: 100_000,
+        generationsPerMonth: 100_000,
+        ttsCharactersPerMonth: 10_000_000,
+      },
     }),
   });
   if (!res.ok) throw new Error(`raising the demo tenant's limits failed: ${res.status} ${await res.text()}`);
 }
 
-/** Runs a command to completion (stdout captured, stderr passed through), bounded in time; kills it by PID on timeout. */
+/**
+ * Runs a command to completion (stdout captured, stderr passed through), bounded in time; kills it by PID on timeout.
+ */
 export function runCommand(cmd, args, { timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,7 +91,8 @@ function removeSeedDirs(ports) {
     const dir = join(tmpdir(), name);
     try {
       const seed = readFileSync(join(dir, 'seed.sql'), 'utf8');
-      if ([...ports].some((p) => seed.includes(`"http://127.0.0.1:${p}"`))) rmSync(dir, { recursive: true, force: true });
+      if ([...ports].some((p) => seed.includes(`"http://127.0.0.1:${p}"`)))
+        rmSync(dir, { recursive: true, force: true });
     } catch {
       /* not a seed dir we can read */
     }
@@ -186,7 +199,10 @@ export function createContext() {
     runtimeUpstreamWorker: () =>
       once('runtime-upstream', async () => {
         const fake = await ctx.fakeOpenAI();
-        return ctx.startRuntimeWorker({ OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: fake.url }, 'upstream: fake OpenAI');
+        return ctx.startRuntimeWorker(
+          { OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: fake.url },
+          'upstream: fake OpenAI',
+        );
       }),
 
     /** The fake ElevenLabs server; `firstByteMs` is changed per request through its /__fake/next. */
@@ -209,7 +225,9 @@ export function createContext() {
       const worker = await startRuntimeWorker(vars, ctx.tempDir('runtime'));
       ports.add(worker.port);
       defer(`stop the Miniflare Worker (${label})`, () => worker.dispose());
-      console.log(`  [harness] workerd via Miniflare (${label}) on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `  [harness] workerd via Miniflare (${label}) on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       await raiseDemoLimits(worker);
       return worker;
     },
@@ -219,7 +237,9 @@ export function createContext() {
       const worker = await startWorker(vars);
       ports.add(worker.port);
       defer(`stop wrangler dev (${label}, pid ${worker.pid})`, () => worker.dispose());
-      console.log(`  [harness] wrangler dev (${label}) pid ${worker.pid} on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `  [harness] wrangler dev (${label}) pid ${worker.pid} on ${worker.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       await raiseDemoLimits(worker);
       return worker;
     },

@@ -30,7 +30,12 @@ export function sizeOf(relative) {
 
 export const chunkFiles = () => {
   const dir = join(ROOT, 'dist/chunks');
-  return statSync(dir, { throwIfNoEntry: false }) ? readdirSync(dir).filter((f) => f.endsWith('.js')).sort().map((f) => `dist/chunks/${f}`) : [];
+  return statSync(dir, { throwIfNoEntry: false })
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.js'))
+        .sort()
+        .map((f) => `dist/chunks/${f}`)
+    : [];
 };
 
 /** The catalogues (widget/i18n/lang/<language>.lazy.ts): each is fetched by a widget that shows that language. */
@@ -59,11 +64,16 @@ function sizes() {
     rows.push([file, when, num(s.raw), num(s.gzip), kib(s.gzip), num(s.brotli)]);
   }
   const catalogues = rows.filter((r) => String(r[1]).startsWith('catalogue'));
-  table('Bundle sizes (dist/, as built by npm run build)', ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'], rows, [
-    `Budget: IIFE <= 30 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
-    `Languages: English is in the start-up bundle; ${catalogues.length} catalogues load on demand (one per language a widget shows).`,
-    `Start-up before the languages (541dd82): ES ${num(BEFORE_I18N.es)}, IIFE ${num(BEFORE_I18N.iife)} gzip -9 bytes; target: within +1 KB.`,
-  ]);
+  table(
+    'Bundle sizes (dist/, as built by npm run build)',
+    ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'],
+    rows,
+    [
+      `Budget: IIFE <= 30 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
+      `Languages: English is in the start-up bundle; ${catalogues.length} catalogues load on demand (one per language a widget shows).`,
+      `Start-up before the languages (541dd82): ES ${num(BEFORE_I18N.es)}, IIFE ${num(BEFORE_I18N.iife)} gzip -9 bytes; target: within +1 KB.`,
+    ],
+  );
   const growth = iife ? iife.gzip - BEFORE_I18N.iife : 0;
   return iife
     ? [
@@ -92,8 +102,20 @@ async function connectTimes(ctx) {
       if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors.join('; ')}`);
       medians[rtt] = { cold: median(times.cold), warm: median(times.warm) };
       const label = rtt ? `+${rtt} ms round trip per request` : 'no added latency';
-      rows.push([label, 'without prewarm', num(median(times.cold), 1), num(percentile(times.cold, 95), 1), num(Math.min(...times.cold), 1)]);
-      rows.push([label, 'with prewarm (hover, key fetched, then click)', num(median(times.warm), 1), num(percentile(times.warm, 95), 1), num(Math.min(...times.warm), 1)]);
+      rows.push([
+        label,
+        'without prewarm',
+        num(median(times.cold), 1),
+        num(percentile(times.cold, 95), 1),
+        num(Math.min(...times.cold), 1),
+      ]);
+      rows.push([
+        label,
+        'with prewarm (hover, key fetched, then click)',
+        num(median(times.warm), 1),
+        num(percentile(times.warm, 95), 1),
+        num(Math.min(...times.warm), 1),
+      ]);
       rows.push([label, 'saved by prewarm (median)', num(median(times.cold) - median(times.warm), 1), '', '']);
     } finally {
       await page.close();
@@ -148,10 +170,18 @@ async function heap(ctx) {
       ],
       [
         `Target: <= 1 MB growth. Each cycle plays one full turn; the transcript is kept by design (${entries} entries at the end).`,
-        'The fake peer and the request log are dropped after each cycle, so what remains is the widget\'s.',
+        "The fake peer and the request log are dropped after each cycle, so what remains is the widget's.",
       ],
     );
-    return [summaryRow('widget', `heap growth, ${CYCLES} connect/disconnect cycles`, kib(growth), '<= 1 MB', growth <= HEAP_TARGET)];
+    return [
+      summaryRow(
+        'widget',
+        `heap growth, ${CYCLES} connect/disconnect cycles`,
+        kib(growth),
+        '<= 1 MB',
+        growth <= HEAP_TARGET,
+      ),
+    ];
   } finally {
     await page.close();
   }

@@ -19,16 +19,23 @@ async function throughput(ctx) {
   const probe = await fetch(`${worker.url}/v1/bootstrap?uid=x`, { headers });
   if (probe.status !== 200) throw new Error(`GET /v1/bootstrap answered ${probe.status}: ${await probe.text()}`);
 
-  const [health, bootstrap] = await compareLoads([{ url: `${worker.url}/health` }, { url: `${worker.url}/v1/bootstrap?uid=x`, headers }], {
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-  });
+  const [health, bootstrap] = await compareLoads(
+    [{ url: `${worker.url}/health` }, { url: `${worker.url}/v1/bootstrap?uid=x`, headers }],
+    {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    },
+  );
   const ratio = bootstrap.rps / health.rps;
   const row = (name, r) => [name, num(r.rps), num(r.p50, 1), num(r.p99, 1), num(r.ok), num(r.non2xx), num(r.errors)];
   table(
     `Throughput at ${CONNECTIONS} connections, wrangler dev (sandbox), ${SECONDS} s each after 1 s warm-up, in 1 s slices taking turns (autocannon)`,
     ['route', '>req/s (2xx)', '>p50 ms', '>p99 ms', '>requests', '>non-2xx', '>errors'],
-    [row('GET /health (trivial)', health), row('GET /v1/bootstrap?uid=x', bootstrap), ['ratio bootstrap / health', num(ratio, 2), '', '', '', '', '']],
+    [
+      row('GET /health (trivial)', health),
+      row('GET /v1/bootstrap?uid=x', bootstrap),
+      ['ratio bootstrap / health', num(ratio, 2), '', '', '', '', ''],
+    ],
     [
       'Target: bootstrap >= 0.5 x the trivial route. Bootstrap runs the tenant lookup, the origin check, one Durable',
       'Object call for the rate limit, flag evaluation and an ETag (SHA-1) on top of what /health does.',
@@ -42,7 +49,11 @@ async function throughput(ctx) {
 
 async function post(url, headers, body) {
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, text, ms: performance.now() - t0 };
 }
@@ -51,16 +62,23 @@ async function sessionOverhead(ctx) {
   const fake = await ctx.fakeOpenAI();
   const worker = await ctx.upstreamWorker();
   const queue = (n) =>
-    fetch(`${fake.url}/__fake/next`, { method: 'POST', body: JSON.stringify({ responses: Array.from({ length: n }, () => ({ delayMs: UPSTREAM_DELAY_MS })) }) });
+    fetch(`${fake.url}/__fake/next`, {
+      method: 'POST',
+      body: JSON.stringify({ responses: Array.from({ length: n }, () => ({ delayMs: UPSTREAM_DELAY_MS })) }),
+    });
   await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
 
   // The fake on its own, asked directly: its scripted delay plus its own handling and loopback.
   await queue(SESSIONS);
   const direct = [];
   for (let i = 0; i < SESSIONS; i++) {
-    const r = await post(`${fake.url}/v1/realtime/client_secrets`, { Authorization: `Bearer ${FAKE_OPENAI_KEY}` }, {
-      session: { type: 'realtime', model: 'gpt-realtime-2.1' },
-    });
+    const r = await post(
+      `${fake.url}/v1/realtime/client_secrets`,
+      { Authorization: `Bearer ${FAKE_OPENAI_KEY}` },
+      {
+        session: { type: 'realtime', model: 'gpt-realtime-2.1' },
+      },
+    );
     if (r.status !== 200) throw new Error(`fake client_secrets answered ${r.status}: ${r.text}`);
     direct.push(r.ms);
   }
@@ -73,7 +91,13 @@ async function sessionOverhead(ctx) {
     if (i >= WARMUP_SESSIONS) totals.push(r.ms);
   }
   const overhead = totals.map((t) => t - UPSTREAM_DELAY_MS);
-  const line = (name, xs) => [name, num(median(xs), 1), num(percentile(xs, 95), 1), num(Math.min(...xs), 1), num(Math.max(...xs), 1)];
+  const line = (name, xs) => [
+    name,
+    num(median(xs), 1),
+    num(percentile(xs, 95), 1),
+    num(Math.min(...xs), 1),
+    num(Math.max(...xs), 1),
+  ];
   table(
     `POST /v1/realtime/session {mode:"webrtc"}: ${SESSIONS} sequential requests (after ${WARMUP_SESSIONS} warm-up), fake upstream delays each answer ${UPSTREAM_DELAY_MS} ms`,
     ['measure', '>median ms', '>p95 ms', '>min ms', '>max ms'],
@@ -81,9 +105,15 @@ async function sessionOverhead(ctx) {
       line('total, client -> Worker -> fake -> back', totals),
       line(`Worker's share: total - ${UPSTREAM_DELAY_MS} ms`, overhead),
       line('fake alone (asked directly, same delay)', direct),
-      line('Worker\'s share: total - fake alone (median)', totals.map((t) => t - median(direct))),
+      line(
+        "Worker's share: total - fake alone (median)",
+        totals.map((t) => t - median(direct)),
+      ),
     ],
-    ['No target in issue 2. The share covers validation, the quota Durable Object, building the session config and the', 'upstream fetch.'],
+    [
+      'No target in issue 2. The share covers validation, the quota Durable Object, building the session config and the',
+      'upstream fetch.',
+    ],
   );
   return [summaryRow('worker', 'session endpoint minus upstream (median)', ms(median(overhead)))];
 }

@@ -23,21 +23,40 @@ async function analyticsUntil(worker, tenant, check, what, ms = 10_000) {
 async function converse(page, url, { talk = true } = {}) {
   await page.goto(url);
   try {
-    await until(page, () => document.querySelector('voice-buddy')?.store?.$config.get()?.telemetry?.enabled === true, null, 'no bootstrap');
+    await until(
+      page,
+      () => document.querySelector('voice-buddy')?.store?.$config.get()?.telemetry?.enabled === true,
+      null,
+      'no bootstrap',
+    );
   } catch (err) {
     const state = await page.evaluate(() => {
       const el = document.querySelector('voice-buddy');
-      return JSON.stringify({ config: el?.store?.$config.get() ?? null, error: el?.store?.$error.get() ?? null, defined: !!customElements.get('voice-buddy') });
+      return JSON.stringify({
+        config: el?.store?.$config.get() ?? null,
+        error: el?.store?.$error.get() ?? null,
+        defined: !!customElements.get('voice-buddy'),
+      });
     });
     throw new Error(`${err.message}: ${state}`, { cause: err });
   }
   await (await page.waitForSelector('voice-buddy >>> [part~="connect-button"]')).click();
-  await until(page, () => ['listening', 'thinking', 'speaking'].includes(document.querySelector('voice-buddy').status), null, 'never connected');
+  await until(
+    page,
+    () => ['listening', 'thinking', 'speaking'].includes(document.querySelector('voice-buddy').status),
+    null,
+    'never connected',
+  );
   if (!talk) return;
   const input = await page.waitForSelector('voice-buddy >>> [part~="text-input"]');
   await input.type('A wolf under a full moon');
   await input.press('Enter');
-  await until(page, () => document.querySelector('voice-buddy').transcript.some((e) => e.kind === 'assistant' && e.final), null, 'no reply');
+  await until(
+    page,
+    () => document.querySelector('voice-buddy').transcript.some((e) => e.kind === 'assistant' && e.final),
+    null,
+    'no reply',
+  );
 }
 
 describe('analytics from a partner page', () => {
@@ -58,7 +77,11 @@ describe('analytics from a partner page', () => {
   // First: after the page that leaves mid-conversation, the local wrangler dev answered nothing for a while (the
   // widget saw a network error on bootstrap); the order keeps that out of this case until it is understood.
   it('telemetry="off" sends nothing', async () => {
-    const off = await startPartnerSite(worker, { id: 'analytics-off', key: 'pk_analytics_off', attributes: 'telemetry="off"' });
+    const off = await startPartnerSite(worker, {
+      id: 'analytics-off',
+      key: 'pk_analytics_off',
+      attributes: 'telemetry="off"',
+    });
     const page = await browser.newPage();
     const posts = [];
     page.on('request', (r) => r.url().includes('/v1/events') && posts.push(r.url()));
@@ -74,7 +97,12 @@ describe('analytics from a partner page', () => {
     const page = await browser.newPage();
     const started = Date.now();
     await converse(page, site.url);
-    const live = await analyticsUntil(worker, 'analytics-partner', (t) => t.sessions.connected >= 1, 'the connected session');
+    const live = await analyticsUntil(
+      worker,
+      'analytics-partner',
+      (t) => t.sessions.connected >= 1,
+      'the connected session',
+    );
     assert.equal(live.totals.sessions.attempts, 1);
     assert.deepEqual(live.totals.modes, { text: 1 });
     assert.ok(live.totals.connectMs.p50 > 0);
@@ -82,9 +110,13 @@ describe('analytics from a partner page', () => {
 
     // Mid-conversation, the visitor follows a link away: pagehide sends the session's end by beacon.
     await page.goto('about:blank');
-    const ended = await analyticsUntil(worker, 'analytics-partner', (t) => t.sessions.endedBy?.pagehide === 1, 'the session end');
+    const ended = await analyticsUntil(
+      worker,
+      'analytics-partner',
+      (t) => t.sessions.endedBy?.pagehide === 1,
+      'the session end',
+    );
     assert.equal(ended.totals.sessions.turns, 1);
     await page.close();
   });
-
 });

@@ -24,19 +24,40 @@ describe('demo page in sandbox mode', () => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${worker.url}/`);
-    await until(page, () => document.querySelector('#inline-widget')?.store?.$config.get()?.sandbox === true, null, 'bootstrap did not say sandbox');
+    await until(
+      page,
+      () => document.querySelector('#inline-widget')?.store?.$config.get()?.sandbox === true,
+      null,
+      'bootstrap did not say sandbox',
+    );
     // Sandbox: hands-free is not offered as the default; switch to text with the picker, as a visitor would.
     const select = await page.waitForSelector(deep('[part~="mode-select"]'));
     await select.select('text');
     const input = await page.waitForSelector(deep('[part~="text-input"]'));
     await input.type('A fine-line wolf howling at the moon on my forearm, black and grey');
     await input.press('Enter');
-    await until(page, () => document.querySelector('#inline-widget').transcript.some((e) => e.kind === 'assistant' && e.final), null, 'no assistant reply');
-    await until(page, () => document.querySelector('#inline-widget').store.$keywords.get()?.subject.includes('wolf'), null, 'no extract_keywords call');
+    await until(
+      page,
+      () => document.querySelector('#inline-widget').transcript.some((e) => e.kind === 'assistant' && e.final),
+      null,
+      'no assistant reply',
+    );
+    await until(
+      page,
+      () => document.querySelector('#inline-widget').store.$keywords.get()?.subject.includes('wolf'),
+      null,
+      'no extract_keywords call',
+    );
     const keywords = await page.evaluate(() => document.querySelector('#inline-widget').store.$keywords.get());
     assert.equal(keywords.placement, 'forearm');
     assert.deepEqual(keywords.style, ['fine-line']);
-    const reply = await page.evaluate(() => document.querySelector('#inline-widget').transcript.filter((e) => e.kind === 'assistant').map((e) => e.text).join(' '));
+    const reply = await page.evaluate(() =>
+      document
+        .querySelector('#inline-widget')
+        .transcript.filter((e) => e.kind === 'assistant')
+        .map((e) => e.text)
+        .join(' '),
+    );
     assert.match(reply, /wolf/i);
     // The event log on the demo page saw the widget's events.
     const logged = await page.$$eval('#event-log li', (items) => items.map((li) => li.dataset.type));
@@ -44,7 +65,13 @@ describe('demo page in sandbox mode', () => {
 
     const generate = await page.waitForSelector(deep('[part~="generate-button"]:not([disabled])'));
     await generate.click();
-    await until(page, () => document.querySelector('#inline-widget').store.$generations.get()[0]?.status === 'done', null, 'generation did not finish', 20_000);
+    await until(
+      page,
+      () => document.querySelector('#inline-widget').store.$generations.get()[0]?.status === 'done',
+      null,
+      'generation did not finish',
+      20_000,
+    );
     const concepts = await page.$$(deep('[part~="concept"] img'));
     assert.equal(concepts.length, 3);
     const alt = await concepts[0].evaluate((img) => img.alt);
@@ -68,13 +95,20 @@ describe('the embed on another origin', () => {
     const snippet = `<script src="${worker.url}/voice-buddy.iife.js" async></script>\n<voice-buddy key="pk_partner"></voice-buddy>`;
     site = createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
-      const body = req.url === '/twice' ? `${snippet}\n<script src="${worker.url}/voice-buddy.iife.js" async></script>` : snippet;
+      const body =
+        req.url === '/twice' ? `${snippet}\n<script src="${worker.url}/voice-buddy.iife.js" async></script>` : snippet;
       res.end(`<!doctype html><html lang="en"><head><title>Partner</title></head><body>${body}</body></html>`);
     });
     await new Promise((r) => site.listen(port, '127.0.0.1', r));
     const created = await worker.admin('/admin/tenants', {
       method: 'POST',
-      body: JSON.stringify({ id: 'partner', name: 'Partner Shop', publishableKey: 'pk_partner', allowedOrigins: [siteOrigin], branding: { name: 'Partner Ink' } }),
+      body: JSON.stringify({
+        id: 'partner',
+        name: 'Partner Shop',
+        publishableKey: 'pk_partner',
+        allowedOrigins: [siteOrigin],
+        branding: { name: 'Partner Ink' },
+      }),
     });
     assert.equal(created.status, 201, await created.text());
   });
@@ -89,7 +123,14 @@ describe('the embed on another origin', () => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${siteOrigin}/twice`);
-    await until(page, () => document.querySelector('voice-buddy')?.store?.$config.get() !== null && document.querySelector('voice-buddy')?.store?.$config.get() !== undefined, null, 'the widget did not start');
+    await until(
+      page,
+      () =>
+        document.querySelector('voice-buddy')?.store?.$config.get() !== null &&
+        document.querySelector('voice-buddy')?.store?.$config.get() !== undefined,
+      null,
+      'the widget did not start',
+    );
     const title = await page.$eval('voice-buddy >>> [part~="title"]', (h) => h.textContent);
     assert.equal(title, 'Partner Ink');
     const sent = await page.evaluate(async () => {
@@ -99,7 +140,12 @@ describe('the embed on another origin', () => {
       return el.sendText('a small rose on my wrist');
     });
     assert.equal(sent, true);
-    await until(page, () => document.querySelector('voice-buddy').transcript.some((e) => e.kind === 'assistant' && e.final), null, 'no reply on the partner page');
+    await until(
+      page,
+      () => document.querySelector('voice-buddy').transcript.some((e) => e.kind === 'assistant' && e.final),
+      null,
+      'no reply on the partner page',
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -111,10 +157,18 @@ describe('the embed on another origin', () => {
     // The same page, but reached as localhost: another origin.
     const foreign = siteOrigin.replace('127.0.0.1', 'localhost');
     await page.goto(foreign);
-    await until(page, () => document.querySelector('voice-buddy')?.store?.$error.get()?.code === 'bootstrap_failed', null, 'no bootstrap error');
+    await until(
+      page,
+      () => document.querySelector('voice-buddy')?.store?.$error.get()?.code === 'bootstrap_failed',
+      null,
+      'no bootstrap error',
+    );
     const message = await page.$eval('voice-buddy >>> [part~="error"]', (e) => e.textContent);
     assert.match(message, /could not be reached|could not start/);
-    assert.ok(warnings.some((w) => w.includes(`add ${foreign} to this site's allowed origins`)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.includes(`add ${foreign} to this site's allowed origins`)),
+      warnings.join('\n'),
+    );
     // The Worker itself refused it as origin_not_allowed, without CORS headers.
     const res = await fetch(`${worker.url}/v1/bootstrap?key=pk_partner`, { headers: { Origin: foreign } });
     assert.equal(res.status, 403);

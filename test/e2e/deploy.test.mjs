@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CONFIG, missingInEnvironment, readRawConfig, secretsInVars, warnAboutSecretVars } from '../../demo/config-check.mjs';
+import {
+  CONFIG,
+  missingInEnvironment,
+  readRawConfig,
+  secretsInVars,
+  warnAboutSecretVars,
+} from '../../demo/config-check.mjs';
 import { releaseBucket } from '../../demo/publish-release.mjs';
 import { ADMIN_TOKEN, startWorker } from './support.mjs';
 
@@ -18,7 +24,11 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 /** Runs one of our npm scripts' files as `npm run <name> -- ...` would, with its own environment. */
 function runScript(file, args, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, file), ...args], { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, file), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -71,7 +81,10 @@ describe('deploy configuration checks', () => {
     const lines = [];
     warnAboutSecretVars(config, (line) => lines.push(line));
     assert.equal(lines.length, 2);
-    assert.match(lines[0], /^WARNING: ADMIN_TOKEN is set in \[vars\] of wrangler\.toml.*\.dev\.vars.*wrangler secret put ADMIN_TOKEN/);
+    assert.match(
+      lines[0],
+      /^WARNING: ADMIN_TOKEN is set in \[vars\] of wrangler\.toml.*\.dev\.vars.*wrangler secret put ADMIN_TOKEN/,
+    );
     assert.match(lines[1], /STRIPE_SECRET_KEY is set in \[env\.production\.vars\]/);
     assert.doesNotMatch(lines.join('\n'), /plain-text-admin-token|sk_live_plain/);
   });
@@ -82,17 +95,30 @@ describe('deploy configuration checks', () => {
       runScript('demo/deploy.mjs', ['--skip-build', 'production']),
       runScript('demo/deploy.mjs', []),
       runScript('demo/deploy.mjs', ['--dry-run', '--skip-build', 'qa']),
-      runScript('demo/deploy.mjs', ['--dry-run', '--skip-build', '--config', join(dir, 'no-r2.toml'), 'staging', 'production']),
+      runScript('demo/deploy.mjs', [
+        '--dry-run',
+        '--skip-build',
+        '--config',
+        join(dir, 'no-r2.toml'),
+        'staging',
+        'production',
+      ]),
     ]);
     assert.equal(noR2.code, 1);
-    assert.match(noR2.stderr, /not ready for staging:\n {2}- r2_buckets WIDGET_RELEASES is set at the top level of wrangler\.toml but not in \[env\.staging\]/);
+    assert.match(
+      noR2.stderr,
+      /not ready for staging:\n {2}- r2_buckets WIDGET_RELEASES is set at the top level of wrangler\.toml but not in \[env\.staging\]/,
+    );
     assert.equal(secret.code, 1);
     assert.match(secret.stderr, /ADMIN_TOKEN is set in \[vars\].*npx wrangler secret put ADMIN_TOKEN --env staging/);
     assert.match(secret.stderr, /STRIPE_SECRET_KEY is set in \[env\.production\.vars\]/);
     assert.doesNotMatch(secret.stdout + secret.stderr, /plain-text-admin-token|sk_live_plain|Total Upload/);
 
     assert.equal(placeholder.code, 1);
-    assert.match(placeholder.stderr, /\[\[env\.production\.d1_databases\]\] DB has no database id yet: run `npx wrangler d1 create voice-buddy-production`/);
+    assert.match(
+      placeholder.stderr,
+      /\[\[env\.production\.d1_databases\]\] DB has no database id yet: run `npx wrangler d1 create voice-buddy-production`/,
+    );
 
     assert.equal(none.code, 1);
     assert.match(none.stderr, /npm run deploy -- staging \| production/);
@@ -111,31 +137,57 @@ describe('a local Worker, set up and checked with the deploy tools', { timeout: 
   });
 
   it('npm run tenant creates a site that npm run smoke then passes, admin token included', async () => {
-    const created = await runScript('demo/tenant.mjs', ['create', 'smoke-shop', '--url', worker.url, '--name', 'Smoke Shop', '--origin', 'https://shop.smoke.example'], { ADMIN_TOKEN });
+    const created = await runScript(
+      'demo/tenant.mjs',
+      ['create', 'smoke-shop', '--url', worker.url, '--name', 'Smoke Shop', '--origin', 'https://shop.smoke.example'],
+      { ADMIN_TOKEN },
+    );
     assert.equal(created.code, 0, created.stderr);
     const key = /publishable key: (pk_\w+)/.exec(created.stdout)?.[1];
     assert.ok(key, created.stdout);
     assert.match(created.stdout, new RegExp(`<voice-buddy key="${key}"></voice-buddy>`));
-    const again = await runScript('demo/tenant.mjs', ['create', 'smoke-shop', '--url', worker.url, '--name', 'Smoke Shop'], { ADMIN_TOKEN });
+    const again = await runScript(
+      'demo/tenant.mjs',
+      ['create', 'smoke-shop', '--url', worker.url, '--name', 'Smoke Shop'],
+      { ADMIN_TOKEN },
+    );
     assert.equal(again.code, 1);
     assert.match(again.stderr, /409 conflict/);
     const noToken = await runScript('demo/tenant.mjs', ['list', '--url', worker.url], { ADMIN_TOKEN: '' });
     assert.match(noToken.stderr, /set ADMIN_TOKEN/);
 
-    const smoke = await runScript('demo/smoke.mjs', [worker.url, '--key', key, '--origin', 'https://shop.smoke.example', '--json'], { ADMIN_TOKEN });
+    const smoke = await runScript(
+      'demo/smoke.mjs',
+      [worker.url, '--key', key, '--origin', 'https://shop.smoke.example', '--json'],
+      { ADMIN_TOKEN },
+    );
     assert.equal(smoke.code, 0, smoke.stdout + smoke.stderr);
     const report = JSON.parse(smoke.stdout);
     assert.deepEqual(
       report.results.map((r) => [r.check, r.status]),
-      [['health', 'ok'], ['widget script', 'ok'], ['bootstrap', 'ok'], ['origin check', 'ok'], ['relay text turn', 'ok'], ['admin', 'ok'], ['providers', 'info']],
+      [
+        ['health', 'ok'],
+        ['widget script', 'ok'],
+        ['bootstrap', 'ok'],
+        ['origin check', 'ok'],
+        ['relay text turn', 'ok'],
+        ['admin', 'ok'],
+        ['providers', 'info'],
+      ],
     );
-    assert.match(report.results.find((r) => r.check === 'relay text turn').detail, /text mode \(sandbox\).*"Nice idea: a fine-line rose/);
+    assert.match(
+      report.results.find((r) => r.check === 'relay text turn').detail,
+      /text mode \(sandbox\).*"Nice idea: a fine-line rose/,
+    );
     assert.match(report.results.find((r) => r.check === 'admin').detail, /ADMIN_TOKEN accepted/);
 
     // The printed report, as a person reads it; and a wrong token is a failure.
     const text = await runScript('demo/smoke.mjs', [worker.url, '--no-turn'], { ADMIN_TOKEN: 'not-the-token' });
     assert.equal(text.code, 1);
-    assert.match(text.stdout, /^voice-buddy smoke test: http:\/\/127\.0\.0\.1:\d+ \(key pk_demo, origin http:\/\/127\.0\.0\.1:\d+\)$/m);
+    assert.match(
+      text.stdout,
+      /^voice-buddy smoke test: http:\/\/127\.0\.0\.1:\d+ \(key pk_demo, origin http:\/\/127\.0\.0\.1:\d+\)$/m,
+    );
     assert.match(text.stdout, /^ {2}fail {2}admin .*got 401 unauthorized$/m);
     assert.match(text.stdout, /^ {2}skip {2}relay text turn +--no-turn$/m);
   });
@@ -143,7 +195,10 @@ describe('a local Worker, set up and checked with the deploy tools', { timeout: 
   it("the README's tenant-side webhook code renders concepts through the Worker, each report applied once", async () => {
     // The code block of README "Webhook signing", run as the tenant's service would run it.
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const block = /<!-- tenant-webhook-example:start -->\n```js\n([\s\S]*?)```\n<!-- tenant-webhook-example:end -->/.exec(readme)?.[1];
+    const block =
+      /<!-- tenant-webhook-example:start -->\n```js\n([\s\S]*?)```\n<!-- tenant-webhook-example:end -->/.exec(
+        readme,
+      )?.[1];
     assert.ok(block, 'the README has the tenant webhook example between its markers');
     const dir = mkdtempSync(join(tmpdir(), 'vb-tenant-code-'));
     writeFileSync(join(dir, 'tenant.mjs'), block);
@@ -167,7 +222,14 @@ describe('a local Worker, set up and checked with the deploy tools', { timeout: 
       const progress = { type: 'progress', percent: 50, stage: 'inking' };
       answers.push(await report(secret, job, progress, 'progress-1'));
       answers.push(await report(secret, job, progress, 'progress-1')); // a retry after a lost answer
-      answers.push(await report(secret, job, { type: 'concept', index: 0, imageUrl: 'https://cdn.tenant.example/readme/0.png', alt: 'A rose' }));
+      answers.push(
+        await report(secret, job, {
+          type: 'concept',
+          index: 0,
+          imageUrl: 'https://cdn.tenant.example/readme/0.png',
+          alt: 'A rose',
+        }),
+      );
       answers.push(await report(secret, job, { type: 'done' }));
     });
     await new Promise((resolve) => service.listen(0, '127.0.0.1', resolve));
@@ -179,7 +241,13 @@ describe('a local Worker, set up and checked with the deploy tools', { timeout: 
           id: 'readme-webhook',
           name: 'README webhook',
           allowedOrigins: [origin],
-          settings: { handoff: { target: 'webhook', webhookUrl: `http://127.0.0.1:${service.address().port}/render`, webhookSecret: secret } },
+          settings: {
+            handoff: {
+              target: 'webhook',
+              webhookUrl: `http://127.0.0.1:${service.address().port}/render`,
+              webhookSecret: secret,
+            },
+          },
         }),
       });
       assert.equal(create.status, 201, await create.clone().text());
@@ -203,7 +271,12 @@ describe('a local Worker, set up and checked with the deploy tools', { timeout: 
       assert.match(text, /"imageUrl":"https:\/\/cdn\.tenant\.example\/readme\/0\.png"/);
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(jobs, 1);
-      assert.deepEqual(answers, [{ ok: true, seq: 3 }, { ok: true, seq: 3, duplicate: true }, { ok: true, seq: 4 }, { ok: true, seq: 5 }]);
+      assert.deepEqual(answers, [
+        { ok: true, seq: 3 },
+        { ok: true, seq: 3, duplicate: true },
+        { ok: true, seq: 4 },
+        { ok: true, seq: 5 },
+      ]);
     } finally {
       await new Promise((resolve) => service.close(resolve));
     }

@@ -10,8 +10,15 @@ const browser = await launchBrowser();
 try {
   for (const lang of (process.env.LANGS ?? 'de,ja,ar').split(',')) {
     console.log(lang);
-    const site = await startPartnerSite(worker, { id: `shots-${lang}`, key: `pk_shots_${lang}`, attributes: `lang="${lang}" mode="text"` });
-    for (const [w, h] of [[1280, 800], [390, 844]]) {
+    const site = await startPartnerSite(worker, {
+      id: `shots-${lang}`,
+      key: `pk_shots_${lang}`,
+      attributes: `lang="${lang}" mode="text"`,
+    });
+    for (const [w, h] of [
+      [1280, 800],
+      [390, 844],
+    ]) {
       const page = await browser.newPage();
       await page.setViewport({ width: w, height: h });
       await page.goto(site.url);
@@ -19,10 +26,19 @@ try {
       await until(page, `${el}?.shadowRoot?.querySelector('.root')?.lang === '${lang}'`, undefined, 'the catalogue');
       await until(page, `${el}.store.$config.get()`, undefined, 'bootstrap');
       await page.evaluate((text) => document.querySelector('voice-buddy').sendText(text), IDEA);
-      await until(page, `${el}.transcript.some((e) => e.kind === 'assistant' && e.final)`, undefined, 'a reply').catch(async (e) => {
-        console.log(await page.evaluate(() => JSON.stringify({ status: document.querySelector('voice-buddy').status, t: document.querySelector('voice-buddy').transcript })));
-        throw e;
-      });
+      await until(page, `${el}.transcript.some((e) => e.kind === 'assistant' && e.final)`, undefined, 'a reply').catch(
+        async (e) => {
+          console.log(
+            await page.evaluate(() =>
+              JSON.stringify({
+                status: document.querySelector('voice-buddy').status,
+                t: document.querySelector('voice-buddy').transcript,
+              }),
+            ),
+          );
+          throw e;
+        },
+      );
       await new Promise((r) => setTimeout(r, 500));
       await page.screenshot({ path: `${dir}/lang-${lang}-${w}x${h}.png` });
       await page.close();

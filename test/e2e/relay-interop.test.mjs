@@ -67,7 +67,10 @@ describe('relay interop with @openai/agents-realtime', { timeout: 240_000 }, () 
     try {
       await fetch(`${fake.url}/__fake/realtime`, {
         method: 'POST',
-        body: JSON.stringify({ reply: 'A wolf on the forearm, lovely.', functionCall: { subject: ['wolf'], placement: 'forearm' } }),
+        body: JSON.stringify({
+          reply: 'A wolf on the forearm, lovely.',
+          functionCall: { subject: ['wolf'], placement: 'forearm' },
+        }),
       });
       const session = await ticketFor(worker, 'text');
       const { transport, seen } = await connectSdk(worker, session);
@@ -77,7 +80,18 @@ describe('relay interop with @openai/agents-realtime', { timeout: 240_000 }, () 
       assert.equal(seen.calls[0].name, 'extract_keywords');
       assert.deepEqual(JSON.parse(seen.calls[0].arguments), { subject: ['wolf'], placement: 'forearm' });
 
-      transport.sendFunctionCallOutput({ callId: seen.calls[0].callId, name: 'extract_keywords', arguments: seen.calls[0].arguments, type: 'function_call', id: seen.calls[0].id, status: 'completed' }, '{"ok":true}', true);
+      transport.sendFunctionCallOutput(
+        {
+          callId: seen.calls[0].callId,
+          name: 'extract_keywords',
+          arguments: seen.calls[0].arguments,
+          type: 'function_call',
+          id: seen.calls[0].id,
+          status: 'completed',
+        },
+        '{"ok":true}',
+        true,
+      );
       await until(() => seen.turns.length === 2, 'the turn after the tool output');
       transport.sendMessage('make it small', {});
       await until(() => seen.turns.length === 3, 'the second typed turn');
@@ -92,24 +106,51 @@ describe('relay interop with @openai/agents-realtime', { timeout: 240_000 }, () 
       assert.match(upstream.events[0].session.instructions, /Ink & Iron/);
       assert.deepEqual(upstream.session.output_modalities, ['text']);
       assert.equal(upstream.session.tool_choice, 'auto');
-      assert.deepEqual(upstream.session.tools.map((t) => t.name), ['extract_keywords', 'generate_concepts']);
+      assert.deepEqual(
+        upstream.session.tools.map((t) => t.name),
+        ['extract_keywords', 'generate_concepts'],
+      );
       const fromSdk = upstream.events.slice(1).filter((e) => e.type === 'session.update');
       assert.ok(fromSdk.length >= 1, 'the SDK configured the session');
-      for (const e of fromSdk) for (const key of ['model', 'instructions', 'tools', 'tool_choice', 'tracing', 'prompt']) assert.ok(!(key in e.session), `${key} was stripped`);
-      assert.deepEqual(upstream.received.filter((t) => t !== 'session.update'), ['conversation.item.create', 'response.create', 'conversation.item.create', 'response.create', 'conversation.item.create', 'response.create']);
+      for (const e of fromSdk)
+        for (const key of ['model', 'instructions', 'tools', 'tool_choice', 'tracing', 'prompt'])
+          assert.ok(!(key in e.session), `${key} was stripped`);
+      assert.deepEqual(
+        upstream.received.filter((t) => t !== 'session.update'),
+        [
+          'conversation.item.create',
+          'response.create',
+          'conversation.item.create',
+          'response.create',
+          'conversation.item.create',
+          'response.create',
+        ],
+      );
       await until(() => fake.state.realtime.connections.at(-1).closed, 'the upstream to close after the client left');
-      assert.doesNotMatch(JSON.stringify(seen.events), new RegExp(`${FAKE_OPENAI_KEY}|${session.ticket.replace(/[.]/g, '\\.')}`));
+      assert.doesNotMatch(
+        JSON.stringify(seen.events),
+        new RegExp(`${FAKE_OPENAI_KEY}|${session.ticket.replace(/[.]/g, '\\.')}`),
+      );
 
       // Push-to-talk audio from the SDK, with its own turn detection (none) and a transcription model.
-      await fetch(`${fake.url}/__fake/realtime`, { method: 'POST', body: JSON.stringify({ reply: 'A koi, lovely.', transcript: 'a koi on my back' }) });
+      await fetch(`${fake.url}/__fake/realtime`, {
+        method: 'POST',
+        body: JSON.stringify({ reply: 'A koi, lovely.', transcript: 'a koi on my back' }),
+      });
       const voice = await ticketFor(worker, 'websocket');
-      const sdk = await connectSdk(worker, voice, { outputModalities: ['audio'], audio: { input: { turnDetection: null, transcription: { model: 'gpt-transcribe' } } } });
+      const sdk = await connectSdk(worker, voice, {
+        outputModalities: ['audio'],
+        audio: { input: { turnDetection: null, transcription: { model: 'gpt-transcribe' } } },
+      });
       sdk.transport.sendEvent({ type: 'input_audio_buffer.clear' });
       for (let i = 0; i < 15; i++) sdk.transport.sendAudio(new Uint8Array(40 * 48).buffer);
       sdk.transport.sendEvent({ type: 'input_audio_buffer.commit' });
       sdk.transport.requestResponse();
       await until(() => sdk.seen.turns.length === 1 && sdk.seen.audio > 0, 'the spoken turn');
-      await until(() => sdk.seen.events.some((e) => e.type === 'conversation.item.retrieved'), 'the retrieve the SDK sends after a transcript');
+      await until(
+        () => sdk.seen.events.some((e) => e.type === 'conversation.item.retrieved'),
+        'the retrieve the SDK sends after a transcript',
+      );
       assert.deepEqual(sdk.seen.errors, []);
       sdk.transport.close();
       const audioUpstream = (await (await fetch(`${fake.url}/__fake/log`)).json()).realtime.at(-1);
@@ -133,7 +174,10 @@ describe('relay interop with @openai/agents-realtime', { timeout: 240_000 }, () 
       assert.match(seen.text, /^Nice idea: a fine-line rose/);
       assert.match(seen.text, /Black and grey, or in colour\?$/);
       const keywords = JSON.parse(seen.calls[0].arguments);
-      assert.deepEqual([keywords.subject, keywords.style, keywords.placement, keywords.size], [['rose'], ['fine-line'], 'wrist', 'small']);
+      assert.deepEqual(
+        [keywords.subject, keywords.style, keywords.placement, keywords.size],
+        [['rose'], ['fine-line'], 'wrist', 'small'],
+      );
       transport.close();
     } finally {
       await worker.dispose();

@@ -63,41 +63,57 @@ describe('20 consecutive sandbox conversations with keyword updates', { timeout:
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${worker.url}/`);
-    await until(page, () => customElements.get('voice-buddy') && document.querySelector('voice-buddy')?.store?.$config.get(), null, 'the demo did not start');
+    await until(
+      page,
+      () => customElements.get('voice-buddy') && document.querySelector('voice-buddy')?.store?.$config.get(),
+      null,
+      'the demo did not start',
+    );
 
     for (const [n, [idea, refinement]] of IDEAS.entries()) {
-      const replies = await page.evaluate(async (id, first, second) => {
-        const el = document.createElement('voice-buddy');
-        el.id = id;
-        el.setAttribute('key', 'pk_demo');
-        el.setAttribute('mode', 'text');
-        document.body.append(el);
-        const wait = async (check, what, ms = 15_000) => {
-          const deadline = Date.now() + ms;
-          while (!check()) {
-            if (Date.now() > deadline) throw new Error(`${id}: ${what}; transcript: ${JSON.stringify(el.transcript.map((e) => [e.kind, e.text]))}`);
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        };
-        await wait(() => el.store?.$config.get(), 'no bootstrap');
-        const assistant = () => el.transcript.filter((e) => e.kind === 'assistant' && e.final).length;
-        if (!(await el.sendText(first))) throw new Error(`${id}: the idea was not sent`);
-        // The reply, its keyword call, and the follow-up that waited for the reply's response.done.
-        await wait(() => el.store.$keywords.get() && assistant() >= 2, 'no keyword call with its follow-up');
-        await wait(() => el.status === 'listening', 'the follow-up did not end');
-        const before = assistant();
-        await el.sendText(second);
-        await wait(() => assistant() > before && el.status === 'listening', 'no reply to the refinement');
-        // A chip edit: the brief goes to the model as data, and nothing answers it.
-        const chips = el.shadowRoot.querySelector('[part~="keywords"]').shadowRoot;
-        const remove = chips.querySelector('[part~="chip-remove"]');
-        if (remove) remove.click();
-        await new Promise((r) => setTimeout(r, 150));
-        const transcript = el.transcript;
-        el.disconnect();
-        el.remove();
-        return { assistant: assistant(), warnings: transcript.filter((e) => e.kind === 'notice' && e.tone !== 'info').map((e) => e.text) };
-      }, `conversation-${n + 1}`, idea, refinement);
+      const replies = await page.evaluate(
+        async (id, first, second) => {
+          const el = document.createElement('voice-buddy');
+          el.id = id;
+          el.setAttribute('key', 'pk_demo');
+          el.setAttribute('mode', 'text');
+          document.body.append(el);
+          const wait = async (check, what, ms = 15_000) => {
+            const deadline = Date.now() + ms;
+            while (!check()) {
+              if (Date.now() > deadline)
+                throw new Error(
+                  `${id}: ${what}; transcript: ${JSON.stringify(el.transcript.map((e) => [e.kind, e.text]))}`,
+                );
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          };
+          await wait(() => el.store?.$config.get(), 'no bootstrap');
+          const assistant = () => el.transcript.filter((e) => e.kind === 'assistant' && e.final).length;
+          if (!(await el.sendText(first))) throw new Error(`${id}: the idea was not sent`);
+          // The reply, its keyword call, and the follow-up that waited for the reply's response.done.
+          await wait(() => el.store.$keywords.get() && assistant() >= 2, 'no keyword call with its follow-up');
+          await wait(() => el.status === 'listening', 'the follow-up did not end');
+          const before = assistant();
+          await el.sendText(second);
+          await wait(() => assistant() > before && el.status === 'listening', 'no reply to the refinement');
+          // A chip edit: the brief goes to the model as data, and nothing answers it.
+          const chips = el.shadowRoot.querySelector('[part~="keywords"]').shadowRoot;
+          const remove = chips.querySelector('[part~="chip-remove"]');
+          if (remove) remove.click();
+          await new Promise((r) => setTimeout(r, 150));
+          const transcript = el.transcript;
+          el.disconnect();
+          el.remove();
+          return {
+            assistant: assistant(),
+            warnings: transcript.filter((e) => e.kind === 'notice' && e.tone !== 'info').map((e) => e.text),
+          };
+        },
+        `conversation-${n + 1}`,
+        idea,
+        refinement,
+      );
       assert.ok(replies.assistant >= 3, `conversation ${n + 1}: ${JSON.stringify(replies)}`);
       assert.deepEqual(replies.warnings, [], `conversation ${n + 1} showed a warning`);
     }

@@ -14,7 +14,10 @@ describe('spoken replies on a partner page of another origin', () => {
   let site;
   let siteOrigin;
   let elevenlabs;
-  const fakeLog = async () => (await (await fetch(`${elevenlabs.url}/__fake/log`)).json()).requests.filter((r) => r.path.startsWith('/v1/text-to-speech/'));
+  const fakeLog = async () =>
+    (await (await fetch(`${elevenlabs.url}/__fake/log`)).json()).requests.filter((r) =>
+      r.path.startsWith('/v1/text-to-speech/'),
+    );
 
   before(async () => {
     // ElevenLabs streams its first audio after a moment, then the rest while it synthesises.
@@ -33,17 +36,29 @@ describe('spoken replies on a partner page of another origin', () => {
 </body></html>`);
     });
     await new Promise((r) => site.listen(port, '127.0.0.1', r));
-    for (const [id, key] of [['speaker', 'pk_speaker'], ['quiet', 'pk_quiet']]) {
+    for (const [id, key] of [
+      ['speaker', 'pk_speaker'],
+      ['quiet', 'pk_quiet'],
+    ]) {
       const res = await worker.admin('/admin/tenants', {
         method: 'POST',
-        body: JSON.stringify({ id, name: `Studio ${id}`, publishableKey: key, allowedOrigins: [siteOrigin], allowedModes: ['websocket', 'text'] }),
+        body: JSON.stringify({
+          id,
+          name: `Studio ${id}`,
+          publishableKey: key,
+          allowedOrigins: [siteOrigin],
+          allowedModes: ['websocket', 'text'],
+        }),
       });
       assert.equal(res.status, 201, await res.text());
     }
     // The rollout: `tts` on for the tenant `speaker` only.
     const flag = await worker.admin('/admin/flags/bulk', {
       method: 'POST',
-      body: JSON.stringify({ changes: [{ key: 'tts', enabled: true, rollout: 0, tenants: ['speaker'] }], note: 'e2e: speech for one tenant' }),
+      body: JSON.stringify({
+        changes: [{ key: 'tts', enabled: true, rollout: 0, tenants: ['speaker'] }],
+        note: 'e2e: speech for one tenant',
+      }),
     });
     assert.equal(flag.status, 200, await flag.text());
   });
@@ -59,7 +74,12 @@ describe('spoken replies on a partner page of another origin', () => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${siteOrigin}/?key=${key}`);
-    await until(page, () => Boolean(document.querySelector('voice-buddy')?.store?.$config.get()), null, 'the widget did not start');
+    await until(
+      page,
+      () => Boolean(document.querySelector('voice-buddy')?.store?.$config.get()),
+      null,
+      'the widget did not start',
+    );
     await page.evaluate(() => {
       window.speech = [];
       document.querySelector('voice-buddy').addEventListener('voice-buddy-speech', (e) => window.speech.push(e.detail));
@@ -69,7 +89,12 @@ describe('spoken replies on a partner page of another origin', () => {
     const input = await page.waitForSelector('voice-buddy >>> [part~="text-input"]');
     await input.type(message);
     await input.press('Enter');
-    await until(page, () => document.querySelector('voice-buddy').transcript.some((e) => e.kind === 'assistant' && e.final), null, 'no assistant reply');
+    await until(
+      page,
+      () => document.querySelector('voice-buddy').transcript.some((e) => e.kind === 'assistant' && e.final),
+      null,
+      'no assistant reply',
+    );
     return errors;
   }
 
@@ -82,7 +107,13 @@ describe('spoken replies on a partner page of another origin', () => {
     const events = await page.evaluate(() => window.speech);
     assert.deepEqual(events, [{ type: 'started' }, { type: 'ended', reason: 'finished' }]);
 
-    const reply = await page.evaluate(() => document.querySelector('voice-buddy').transcript.filter((e) => e.kind === 'assistant').map((e) => e.text).join(' '));
+    const reply = await page.evaluate(() =>
+      document
+        .querySelector('voice-buddy')
+        .transcript.filter((e) => e.kind === 'assistant')
+        .map((e) => e.text)
+        .join(' '),
+    );
     const requests = await fakeLog();
     assert.ok(requests.length >= 1);
     for (const r of requests) {
@@ -98,7 +129,10 @@ describe('spoken replies on a partner page of another origin', () => {
     assert.ok(/[.!?]$/.test(requests[0].body.text), `the first request is one sentence: ${requests[0].body.text}`);
     // The characters were counted for the tenant.
     const usage = await (await worker.admin('/admin/usage?tenant=speaker')).json();
-    assert.equal(usage.usage[0].ttsCharacters.used, requests.reduce((n, r) => n + [...r.body.text].length, 0));
+    assert.equal(
+      usage.usage[0].ttsCharacters.used,
+      requests.reduce((n, r) => n + [...r.body.text].length, 0),
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -111,11 +145,20 @@ describe('spoken replies on a partner page of another origin', () => {
     assert.equal(await page.$('voice-buddy >>> [part~="speech-button"]'), null);
     assert.deepEqual(await page.evaluate(() => window.speech), []);
     assert.equal((await fakeLog()).length, before);
-    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('speech')));
+    const scripts = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((n) => n.includes('speech')),
+    );
     assert.deepEqual(scripts, [], 'the speech chunk is not even downloaded');
     // And the Worker refuses the route itself for this tenant.
     const refused = await page.evaluate(async (url) => {
-      const res = await fetch(`${url}/v1/tts`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Voice-Buddy-Key': 'pk_quiet' }, body: JSON.stringify({ text: 'Hello.' }) });
+      const res = await fetch(`${url}/v1/tts`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Voice-Buddy-Key': 'pk_quiet' },
+        body: JSON.stringify({ text: 'Hello.' }),
+      });
       return { status: res.status, code: (await res.json()).error.code };
     }, worker.url);
     assert.deepEqual(refused, { status: 403, code: 'feature_disabled' });

@@ -12,11 +12,22 @@ import { findChromium } from '../chromium.mjs';
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
 /** What every test Worker runs with: our admin token and empty provider keys (sandbox, whatever .dev.vars says). */
-export const SANDBOX_VARS = { ADMIN_TOKEN, OPENAI_API_KEY: '', AKOOL_API_KEY: '', ELEVENLABS_API_KEY: '', TICKET_SECRET: 'e2e-ticket-secret' };
+export const SANDBOX_VARS = {
+  ADMIN_TOKEN,
+  OPENAI_API_KEY: '',
+  AKOOL_API_KEY: '',
+  ELEVENLABS_API_KEY: '',
+  TICKET_SECRET: 'e2e-ticket-secret',
+};
 
 /** fetch() to a test Worker's admin API with the admin token. */
-export const adminFetch = (url) => (path, init = {}) =>
-  fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...init.headers } });
+export const adminFetch =
+  (url) =>
+  (path, init = {}) =>
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...init.headers },
+    });
 
 export const freePort = () =>
   new Promise((resolve, reject) => {
@@ -56,9 +67,17 @@ export async function launchBrowser() {
     executablePath: findChromium(),
     headless: true,
     args: [
-      '--no-sandbox', '--headless=new', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-gpu', '--js-flags=--expose-gc',
+      '--no-sandbox',
+      '--headless=new',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-gpu',
+      '--js-flags=--expose-gc',
     ],
   });
 }
@@ -75,7 +94,10 @@ export async function until(page, fn, arg, message, timeout = 15_000) {
 /** Every file of the built widget, relative to dist/: loaders, chunks, and their pinned copies under v/. */
 export function widgetFiles() {
   const dist = join(ROOT, 'dist');
-  const walk = (dir) => readdirSync(join(dist, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const walk = (dir) =>
+    readdirSync(join(dist, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+    );
   return ['voice-buddy.iife.js', 'voice-buddy.js', ...walk('chunks'), ...walk('v')];
 }
 
@@ -89,13 +111,21 @@ export async function startPartnerSite(worker, { id, key, branding = {}, setting
   const origin = `http://127.0.0.1:${port}`;
   const server = createHttpServer((req, res) => {
     const url = new URL(req.url, origin);
-    const attrs = ['variant', 'placement'].filter((a) => url.searchParams.has(a)).map((a) => `${a}="${url.searchParams.get(a)}"`);
+    const attrs = ['variant', 'placement']
+      .filter((a) => url.searchParams.has(a))
+      .map((a) => `${a}="${url.searchParams.get(a)}"`);
     // `src`: another path of the script on the Worker (a pinned version); `integrity`: its SRI hash.
     const src = `${worker.url}${url.searchParams.get('src') ?? '/voice-buddy.iife.js'}`;
     const sri = url.searchParams.get('integrity');
-    const script = sri ? `<script src="${src}" integrity="${sri}" crossorigin="anonymous" async></script>` : `<script src="${src}" async></script>`;
+    const script = sri
+      ? `<script src="${src}" integrity="${sri}" crossorigin="anonymous" async></script>`
+      : `<script src="${src}" async></script>`;
     const headers = { 'Content-Type': 'text/html; charset=utf-8' };
-    if (url.searchParams.get('coep') === '1') Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+    if (url.searchParams.get('coep') === '1')
+      Object.assign(headers, {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      });
     res.writeHead(200, headers);
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Partner store</title></head><body><h1>Partner store</h1><p>Our products.</p>
@@ -106,7 +136,14 @@ ${script}
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   const created = await worker.admin('/admin/tenants', {
     method: 'POST',
-    body: JSON.stringify({ id, name: branding.name ?? id, publishableKey: key, allowedOrigins: [origin], branding, ...(settings ? { settings } : {}) }),
+    body: JSON.stringify({
+      id,
+      name: branding.name ?? id,
+      publishableKey: key,
+      allowedOrigins: [origin],
+      branding,
+      ...(settings ? { settings } : {}),
+    }),
   });
   if (created.status !== 201) throw new Error(`partner tenant: ${created.status} ${await created.text()}`);
   return { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(resolve)) };
@@ -128,7 +165,9 @@ export function watch(page) {
     if (r.resourceType() === 'eventsource' && error === 'net::ERR_ABORTED') return;
     failed.push(`${r.url()}: ${error}`);
   });
-  page.on('response', (r) => (r.status() >= 400 ? failed.push(`${r.url()}: HTTP ${r.status()}`) : loaded.push(r.url())));
+  page.on('response', (r) =>
+    r.status() >= 400 ? failed.push(`${r.url()}: HTTP ${r.status()}`) : loaded.push(r.url()),
+  );
   void page.evaluateOnNewDocument(() => {
     window.__vbErrors = [];
     document.addEventListener('voice-buddy-error', (e) => window.__vbErrors.push(e.detail));

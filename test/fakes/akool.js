@@ -9,8 +9,19 @@ export const FAKE_AKOOL_KEY = 'akool-fake-key-0123456789abcdef';
 export const FAKE_AKOOL_AVATARS = ['dvp_Tristan_cloth2_1080P', 'dvp_Alinna_realisticbg_20241224', 'studio_custom_1'];
 const BASE = '/api/open/v4/liveAvatar/session';
 // Fields Akool's create accepts (docs, Create Session); anything else is a parameter error.
-const CREATE_FIELDS = ['avatar_id', 'duration', 'knowledge_id', 'voice_id', 'language', 'mode_type', 'background_url', 'stream_type',
-  'credentials', 'voice_params', 'webhookUrl'];
+const CREATE_FIELDS = [
+  'avatar_id',
+  'duration',
+  'knowledge_id',
+  'voice_id',
+  'language',
+  'mode_type',
+  'background_url',
+  'stream_type',
+  'credentials',
+  'voice_params',
+  'webhookUrl',
+];
 // Words no answer of the Worker may repeat: Akool's own wording is not passed through.
 export const AKOOL_INTERNAL_MARK = 'AKOOL-INTERNAL-DETAIL';
 
@@ -18,7 +29,8 @@ function json(res, status, body, headers = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
-const business = (res, code, msg, headers = {}) => json(res, 200, { code, msg: `${msg} (${AKOOL_INTERNAL_MARK})` }, headers);
+const business = (res, code, msg, headers = {}) =>
+  json(res, 200, { code, msg: `${msg} (${AKOOL_INTERNAL_MARK})` }, headers);
 
 async function readBody(req) {
   const chunks = [];
@@ -31,9 +43,11 @@ function createProblem(body) {
   const unknown = Object.keys(body).find((k) => !CREATE_FIELDS.includes(k));
   if (unknown) return `unknown parameter ${unknown}`;
   if (typeof body.avatar_id !== 'string' || !body.avatar_id) return 'avatar_id is required';
-  if (body.duration !== undefined && (!Number.isInteger(body.duration) || body.duration < 1 || body.duration > 3600)) return 'duration must be 1-3600 seconds';
+  if (body.duration !== undefined && (!Number.isInteger(body.duration) || body.duration < 1 || body.duration > 3600))
+    return 'duration must be 1-3600 seconds';
   if (body.mode_type !== undefined && ![1, 2].includes(body.mode_type)) return 'mode_type must be 1 or 2';
-  if (body.stream_type !== undefined && !['agora', 'livekit', 'trtc'].includes(body.stream_type)) return 'unknown stream_type';
+  if (body.stream_type !== undefined && !['agora', 'livekit', 'trtc'].includes(body.stream_type))
+    return 'unknown stream_type';
   return null;
 }
 
@@ -53,7 +67,14 @@ function createProblem(body) {
  * - GET /__fake/log: what was received (whether the key matched, never the key itself); GET /__fake/sessions.
  * - POST /__fake/reset.
  */
-export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref = false, readyAfterMs = 150, readyWhen = 'joined', tokenTtlMs = 300_000 } = {}) {
+export async function startFakeAkool({
+  port = 0,
+  apiKey = FAKE_AKOOL_KEY,
+  unref = false,
+  readyAfterMs = 150,
+  readyWhen = 'joined',
+  tokenTtlMs = 300_000,
+} = {}) {
   const state = { sessions: new Map(), queues: { create: [], detail: [], close: [] }, log: [], tokens: new Map() };
   let agoraUid = 100000;
 
@@ -83,7 +104,12 @@ export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref 
       type: 1,
       status,
       stream_type: 'agora',
-      credentials: { agora_uid: s.agoraUid, agora_app_id: s.appId, agora_channel: s.channel, ...(running ? { agora_token: mint(s) } : {}) },
+      credentials: {
+        agora_uid: s.agoraUid,
+        agora_app_id: s.appId,
+        agora_channel: s.channel,
+        ...(running ? { agora_token: mint(s) } : {}),
+      },
     };
   };
 
@@ -117,27 +143,53 @@ export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref 
       if (url.pathname === '/__fake/sessions' && req.method === 'GET') {
         return json(res, 200, {
           sessions: [...state.sessions.values()].map((s) => ({
-            id: s.id, avatarId: s.avatarId, duration: s.duration, status: statusOf(s), closed: s.closed, closeCalls: s.closeCalls, channel: s.channel,
-            joined: s.joinedAt !== null, tokensMinted: s.tokensMinted,
+            id: s.id,
+            avatarId: s.avatarId,
+            duration: s.duration,
+            status: statusOf(s),
+            closed: s.closed,
+            closeCalls: s.closeCalls,
+            channel: s.channel,
+            joined: s.joinedAt !== null,
+            tokensMinted: s.tokensMinted,
           })),
         });
       }
 
-      const endpoint = { [`${BASE}/create`]: 'create', [`${BASE}/detail`]: 'detail', [`${BASE}/close`]: 'close' }[url.pathname];
+      const endpoint = { [`${BASE}/create`]: 'create', [`${BASE}/detail`]: 'detail', [`${BASE}/close`]: 'close' }[
+        url.pathname
+      ];
       const method = endpoint === 'detail' ? 'GET' : 'POST';
       if (!endpoint || req.method !== method) return json(res, 404, { code: 404, msg: 'Not Found' });
       const raw = await readBody(req);
       const key = req.headers['x-api-key'];
-      const entry = { endpoint, method: req.method, query: url.search, keyOk: key === apiKey, hasKey: Boolean(key), bearer: /^Bearer /i.test(req.headers.authorization ?? ''), body: null };
+      const entry = {
+        endpoint,
+        method: req.method,
+        query: url.search,
+        keyOk: key === apiKey,
+        hasKey: Boolean(key),
+        bearer: /^Bearer /i.test(req.headers.authorization ?? ''),
+        body: null,
+      };
       state.log.push(entry);
 
       const scripted = state.queues[endpoint].shift();
       if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
       if (scripted?.http && scripted.http !== 200) {
         const headers = scripted.retryAfter ? { 'retry-after': String(scripted.retryAfter) } : {};
-        return json(res, scripted.http, { code: scripted.http === 429 ? 1005 : scripted.http, msg: `Scripted HTTP ${scripted.http} (${AKOOL_INTERNAL_MARK})` }, headers);
+        return json(
+          res,
+          scripted.http,
+          {
+            code: scripted.http === 429 ? 1005 : scripted.http,
+            msg: `Scripted HTTP ${scripted.http} (${AKOOL_INTERNAL_MARK})`,
+          },
+          headers,
+        );
       }
-      if (scripted?.code && scripted.code !== 1000) return business(res, scripted.code, `Scripted code ${scripted.code}`);
+      if (scripted?.code && scripted.code !== 1000)
+        return business(res, scripted.code, `Scripted code ${scripted.code}`);
 
       if (!key && !entry.bearer) return business(res, 1102, 'Authorization cannot be empty');
       if (key !== apiKey) return business(res, 1101, 'Invalid authorization or The request token has expired');
@@ -150,7 +202,8 @@ export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref 
         return json(res, 200, { code: 1000, msg: 'OK', data: view(s) });
       }
 
-      if (!(req.headers['content-type'] ?? '').includes('application/json')) return business(res, 1003, 'Parameter error: JSON body expected');
+      if (!(req.headers['content-type'] ?? '').includes('application/json'))
+        return business(res, 1003, 'Parameter error: JSON body expected');
       let body;
       try {
         body = JSON.parse(raw);
@@ -160,7 +213,8 @@ export async function startFakeAkool({ port = 0, apiKey = FAKE_AKOOL_KEY, unref 
       entry.body = body;
 
       if (endpoint === 'close') {
-        if (!body || typeof body.id !== 'string' || Object.keys(body).length !== 1) return business(res, 1003, 'Parameter error');
+        if (!body || typeof body.id !== 'string' || Object.keys(body).length !== 1)
+          return business(res, 1003, 'Parameter error');
         const s = state.sessions.get(body.id);
         if (!s) return business(res, 1216, 'liveAvatar session not exist');
         s.closeCalls++;

@@ -17,7 +17,14 @@ export const FAKE_ELEVENLABS_VOICES = [
 ];
 /** Voices that were defaults once and are gone: requests with them fail as for any unknown id. */
 export const RETIRED_ELEVENLABS_VOICES = ['21m00Tcm4TlvDq8ikWAM' /* Rachel */, 'AZnzlk1XvdvUeBnXmlld' /* Domi */];
-const OUTPUT_FORMATS = ['mp3_22050_32', 'mp3_44100_32', 'mp3_44100_64', 'mp3_44100_96', 'mp3_44100_128', 'mp3_44100_192'];
+const OUTPUT_FORMATS = [
+  'mp3_22050_32',
+  'mp3_44100_32',
+  'mp3_44100_64',
+  'mp3_44100_96',
+  'mp3_44100_128',
+  'mp3_44100_192',
+];
 
 function json(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -39,7 +46,8 @@ function bodyProblem(body) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'Body must be a JSON object';
   if (typeof body.text !== 'string' || body.text.trim() === '') return "Field 'text' is required";
   if (body.text.length > 10_000) return "Field 'text' is too long";
-  if (body.model_id !== undefined && !FAKE_ELEVENLABS_MODELS.includes(body.model_id)) return `Unknown model_id '${body.model_id}'`;
+  if (body.model_id !== undefined && !FAKE_ELEVENLABS_MODELS.includes(body.model_id))
+    return `Unknown model_id '${body.model_id}'`;
   if (body.voice_settings !== undefined && (typeof body.voice_settings !== 'object' || body.voice_settings === null)) {
     return "Field 'voice_settings' must be an object";
   }
@@ -49,15 +57,22 @@ function bodyProblem(body) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts the fake on 127.0.0.1 (port 0 = any free port). Returns { url, port, close, state }.
- * Control: POST /__fake/next { responses: [{ status, delayMs, contentType, empty, firstByteMs, chunkBytes, chunkDelayMs,
+ * Starts the fake on 127.0.0.1 (port 0 = any free port). Returns { url, port, close, state }. Control: POST
+ * /__fake/next { responses: [{ status, delayMs, contentType, empty, firstByteMs, chunkBytes, chunkDelayMs,
  * breakAfterBytes }] } scripts the next synthesis answers; POST /__fake/voices { voices } replaces the account's list;
  * GET /__fake/log lists what was received (whether the key matched, never the key itself; for streams also when the
- * request arrived and its first byte left, in ms since the epoch); POST /__fake/reset.
- * `firstByteMs` (default 0) is how long the "model" takes before the first audio: a stream's audio then follows in
- * `chunkBytes` pieces `chunkDelayMs` apart, as ElevenLabs streams while it synthesises.
+ * request arrived and its first byte left, in ms since the epoch); POST /__fake/reset. `firstByteMs` (default 0) is how
+ * long the "model" takes before the first audio: a stream's audio then follows in `chunkBytes` pieces `chunkDelayMs`
+ * apart, as ElevenLabs streams while it synthesises.
  */
-export async function startFakeElevenLabs({ port = 0, apiKey = FAKE_ELEVENLABS_KEY, unref = false, firstByteMs = 0, chunkBytes = 2048, chunkDelayMs = 5 } = {}) {
+export async function startFakeElevenLabs({
+  port = 0,
+  apiKey = FAKE_ELEVENLABS_KEY,
+  unref = false,
+  firstByteMs = 0,
+  chunkBytes = 2048,
+  chunkDelayMs = 5,
+} = {}) {
   const state = { queue: [], log: [], voices: FAKE_ELEVENLABS_VOICES.map((v) => ({ ...v })) };
   const knownVoice = (id) => state.voices.some((v) => v.voice_id === id);
   const server = createServer(async (req, res) => {
@@ -84,7 +99,9 @@ export async function startFakeElevenLabs({ port = 0, apiKey = FAKE_ELEVENLABS_K
         state.log.push({ path: url.pathname, method: 'GET', keyOk: key === apiKey, hasKey: Boolean(key) });
         if (!key) return detail(res, 401, 'needs_authorization', 'Missing xi-api-key header');
         if (key !== apiKey) return detail(res, 401, 'invalid_api_key', 'Invalid API key');
-        return json(res, 200, { voices: state.voices.map((v) => ({ ...v, labels: {}, preview_url: null, settings: null })) });
+        return json(res, 200, {
+          voices: state.voices.map((v) => ({ ...v, labels: {}, preview_url: null, settings: null })),
+        });
       }
 
       const match = /^\/v1\/text-to-speech\/([A-Za-z0-9]{1,64})(\/stream)?$/.exec(url.pathname);
@@ -93,23 +110,39 @@ export async function startFakeElevenLabs({ port = 0, apiKey = FAKE_ELEVENLABS_K
       const raw = await readBody(req);
       const stream = Boolean(match[2]);
       const entry = {
-        path: url.pathname, voiceId: match[1], stream, keyOk: key === apiKey, hasKey: Boolean(key), accept: req.headers.accept ?? null,
-        query: Object.fromEntries(url.searchParams), body: null, receivedAt, firstByteAt: null,
+        path: url.pathname,
+        voiceId: match[1],
+        stream,
+        keyOk: key === apiKey,
+        hasKey: Boolean(key),
+        accept: req.headers.accept ?? null,
+        query: Object.fromEntries(url.searchParams),
+        body: null,
+        receivedAt,
+        firstByteAt: null,
       };
       state.log.push(entry);
 
       const scripted = state.queue.shift();
       if (scripted?.delayMs) await sleep(scripted.delayMs);
       if (scripted?.status && scripted.status !== 200) {
-        return detail(res, scripted.status, scripted.status === 429 ? 'too_many_concurrent_requests' : 'scripted_failure', `Scripted failure ${scripted.status}`);
+        return detail(
+          res,
+          scripted.status,
+          scripted.status === 429 ? 'too_many_concurrent_requests' : 'scripted_failure',
+          `Scripted failure ${scripted.status}`,
+        );
       }
       if (!key) return detail(res, 401, 'needs_authorization', 'Missing xi-api-key header');
       if (key !== apiKey) return detail(res, 401, 'invalid_api_key', 'Invalid API key');
       const format = url.searchParams.get('output_format');
       if (format !== null && !OUTPUT_FORMATS.includes(format)) {
-        return json(res, 422, { detail: [{ loc: ['query', 'output_format'], msg: `Unknown output_format '${format}'`, type: 'value_error' }] });
+        return json(res, 422, {
+          detail: [{ loc: ['query', 'output_format'], msg: `Unknown output_format '${format}'`, type: 'value_error' }],
+        });
       }
-      if (RETIRED_ELEVENLABS_VOICES.includes(match[1]) || !knownVoice(match[1])) return detail(res, 404, 'voice_not_found', `A voice with the voice_id ${match[1]} was not found.`);
+      if (RETIRED_ELEVENLABS_VOICES.includes(match[1]) || !knownVoice(match[1]))
+        return detail(res, 404, 'voice_not_found', `A voice with the voice_id ${match[1]} was not found.`);
       if (!(req.headers['content-type'] ?? '').includes('application/json')) {
         return detail(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
       }

@@ -14,7 +14,12 @@ import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { FakeRealtimeSession } from './realtime-session.js';
 import { sessionProblem } from './realtime-rules.js';
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type, x-openai-agents-sdk', 'access-control-allow-methods': 'POST, OPTIONS', 'access-control-expose-headers': 'location' };
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, content-type, x-openai-agents-sdk',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-expose-headers': 'location',
+};
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { ...CORS, ...headers });
@@ -35,7 +40,17 @@ async function createCall(state, offer, config, model) {
   const pc = new RTCPeerConnection({ iceServers: [] });
   // The model's voice: a real audio track in the answer (silent: the fake sends no RTP).
   pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendrecv' });
-  const call = { id, pc, channel: null, sidebands: new Set(), queue: [], hungUp: false, ended: false, createdAt: Date.now(), channelOpened: false };
+  const call = {
+    id,
+    pc,
+    channel: null,
+    sidebands: new Set(),
+    queue: [],
+    hungUp: false,
+    ended: false,
+    createdAt: Date.now(),
+    channelOpened: false,
+  };
   const toChannel = (text) => {
     if (call.channel?.readyState === 'open') call.channel.send(text);
     else call.queue.push(text);
@@ -97,54 +112,89 @@ function endCall(call) {
 }
 
 export function callSummary(call) {
-  return { id: call.id, ...call.session.summary(), hungUp: call.hungUp, ended: call.ended, sidebands: call.sidebandCount ?? 0, channelOpened: call.channelOpened };
+  return {
+    id: call.id,
+    ...call.session.summary(),
+    hungUp: call.hungUp,
+    ended: call.ended,
+    sidebands: call.sidebandCount ?? 0,
+    channelOpened: call.channelOpened,
+  };
 }
 
 /** Routes of the calls API; returns false when the request is not one of them. */
 export async function handleCalls(req, res, url, state, apiKey) {
   const path = url.pathname;
-  if (path === '/v1/realtime/calls' && req.method === 'OPTIONS') return send(res, 204, ''), true;
+  if (path === '/v1/realtime/calls' && req.method === 'OPTIONS') return (send(res, 204, ''), true);
   const control = /^\/__fake\/calls\/([^/]+)\/(speak|client)$/.exec(path);
   if (control && req.method === 'POST') {
     const call = state.calls.get(control[1]);
-    if (!call) return error(res, 404, 'no such call'), true;
+    if (!call) return (error(res, 404, 'no such call'), true);
     const body = JSON.parse(String(await readBody(req)) || '{}');
     if (control[2] === 'speak') call.session.speak(body.text);
     else call.session.receive(JSON.stringify(body.event));
-    return send(res, 200, '{"ok":true}', { 'content-type': 'application/json' }), true;
+    return (send(res, 200, '{"ok":true}', { 'content-type': 'application/json' }), true);
   }
   const hangup = /^\/v1\/realtime\/calls\/([^/]+)\/hangup$/.exec(path);
   if (hangup && req.method === 'POST') {
     await readBody(req);
-    state.log.push({ path: '/v1/realtime/calls/{id}/hangup', authScheme: (req.headers.authorization ?? '').split(' ')[0], keyOk: req.headers.authorization === `Bearer ${apiKey}`, body: null });
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return error(res, 401, 'Incorrect API key provided.', 'invalid_api_key'), true;
+    state.log.push({
+      path: '/v1/realtime/calls/{id}/hangup',
+      authScheme: (req.headers.authorization ?? '').split(' ')[0],
+      keyOk: req.headers.authorization === `Bearer ${apiKey}`,
+      body: null,
+    });
+    if (req.headers.authorization !== `Bearer ${apiKey}`)
+      return (error(res, 401, 'Incorrect API key provided.', 'invalid_api_key'), true);
     const call = state.calls.get(hangup[1]);
-    if (!call) return error(res, 404, `Call ${hangup[1]} not found.`, 'call_not_found'), true;
+    if (!call) return (error(res, 404, `Call ${hangup[1]} not found.`, 'call_not_found'), true);
     call.hungUp = true;
     endCall(call);
-    return send(res, 200, ''), true;
+    return (send(res, 200, ''), true);
   }
   if (path !== '/v1/realtime/calls' || req.method !== 'POST') return false;
 
   const raw = await readBody(req);
   const auth = req.headers.authorization ?? '';
   const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-  const entry = { path, authScheme: auth.split(' ')[0] ?? '', keyOk: key === apiKey, body: null, contentType: req.headers['content-type'] ?? '' };
+  const entry = {
+    path,
+    authScheme: auth.split(' ')[0] ?? '',
+    keyOk: key === apiKey,
+    body: null,
+    contentType: req.headers['content-type'] ?? '',
+  };
   state.log.push(entry);
   const scripted = state.callsQueue.shift();
   if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
-  if (scripted?.status) return error(res, scripted.status, `Scripted failure ${scripted.status}: sk-proj-secret-like-text`, scripted.code ?? null, scripted.param ?? null, scripted.status >= 500 ? 'server_error' : 'invalid_request_error'), true;
+  if (scripted?.status)
+    return (
+      error(
+        res,
+        scripted.status,
+        `Scripted failure ${scripted.status}: sk-proj-secret-like-text`,
+        scripted.code ?? null,
+        scripted.param ?? null,
+        scripted.status >= 500 ? 'server_error' : 'invalid_request_error',
+      ),
+      true
+    );
   const ephemeral = state.ephemeralKeys.get(key);
-  if (!key) return error(res, 401, 'Missing bearer or basic authentication in header.'), true;
+  if (!key) return (error(res, 401, 'Missing bearer or basic authentication in header.'), true);
   if (key !== apiKey && !(ephemeral && ephemeral.expiresAt > Date.now() / 1000)) {
-    return error(res, 401, ephemeral ? 'The ephemeral key has expired.' : 'Incorrect API key provided.', 'invalid_api_key'), true;
+    return (
+      error(res, 401, ephemeral ? 'The ephemeral key has expired.' : 'Incorrect API key provided.', 'invalid_api_key'),
+      true
+    );
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
   let offer;
   let session = ephemeral?.session;
   if (type === 'multipart/form-data') {
-    const form = await new Response(raw, { headers: { 'content-type': req.headers['content-type'] } }).formData().catch(() => null);
-    if (!form) return error(res, 400, 'Could not parse the multipart body.'), true;
+    const form = await new Response(raw, { headers: { 'content-type': req.headers['content-type'] } })
+      .formData()
+      .catch(() => null);
+    if (!form) return (error(res, 400, 'Could not parse the multipart body.'), true);
     const sdp = form.get('sdp');
     const json = form.get('session');
     offer = typeof sdp === 'string' ? sdp : await sdp?.text();
@@ -153,25 +203,38 @@ export async function handleCalls(req, res, url, state, apiKey) {
       try {
         session = JSON.parse(sessionText);
       } catch {
-        return error(res, 400, "Invalid 'session': not JSON.", 'invalid_json', 'session'), true;
+        return (error(res, 400, "Invalid 'session': not JSON.", 'invalid_json', 'session'), true);
       }
       entry.body = { session };
     }
   } else if (type === 'application/sdp') offer = String(raw);
-  else return error(res, 400, 'Unsupported content type: send application/sdp or multipart/form-data.', 'unsupported_content_type'), true;
-  if (!offer || !offer.startsWith('v=0')) return error(res, 400, "Invalid 'sdp': expected an SDP offer.", 'invalid_offer', 'sdp'), true;
+  else
+    return (
+      error(
+        res,
+        400,
+        'Unsupported content type: send application/sdp or multipart/form-data.',
+        'unsupported_content_type',
+      ),
+      true
+    );
+  if (!offer || !offer.startsWith('v=0'))
+    return (error(res, 400, "Invalid 'sdp': expected an SDP offer.", 'invalid_offer', 'sdp'), true);
   if (session) {
     const problem = sessionProblem(session, { today: state.realtime.behaviour.today });
-    if (problem) return error(res, 400, problem.message, problem.code, problem.param), true;
+    if (problem) return (error(res, 400, problem.message, problem.code, problem.param), true);
   }
   const model = session?.model ?? 'gpt-realtime-2.1';
   let created;
   try {
     created = await createCall(state, offer, session ?? {}, model);
   } catch (e) {
-    return error(res, 400, `Invalid 'sdp': ${e.message}`, 'invalid_offer', 'sdp'), true;
+    return (error(res, 400, `Invalid 'sdp': ${e.message}`, 'invalid_offer', 'sdp'), true);
   }
-  send(res, 201, created.answer, { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${created.call.id}` });
+  send(res, 201, created.answer, {
+    'content-type': 'application/sdp',
+    location: `/v1/realtime/calls/${created.call.id}`,
+  });
   return true;
 }
 
@@ -179,8 +242,17 @@ export async function handleCalls(req, res, url, state, apiKey) {
 export function attachSideband(wss, req, socket, head, state, callId) {
   const call = state.calls.get(callId);
   if (!call || call.ended) {
-    const body = JSON.stringify({ error: { type: 'invalid_request_error', code: 'call_not_found', message: `Call ${callId} not found.`, param: null } });
-    socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const body = JSON.stringify({
+      error: {
+        type: 'invalid_request_error',
+        code: 'call_not_found',
+        message: `Call ${callId} not found.`,
+        param: null,
+      },
+    });
+    socket.end(
+      `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
     return;
   }
   wss.handleUpgrade(req, socket, head, (ws) => {

@@ -19,7 +19,11 @@ export function attachRealtimeSocket(ws, { model, state, config, transport = 'we
   session.start();
   if (behaviour.dropAfterMs) setTimeout(() => ws.terminate(), behaviour.dropAfterMs);
   ws.on('message', (data, binary) => {
-    if (binary) return session.error({ code: 'invalid_value', message: 'Binary frames are not supported; send JSON text.' }, null);
+    if (binary)
+      return session.error(
+        { code: 'invalid_value', message: 'Binary frames are not supported; send JSON text.' },
+        null,
+      );
     session.receive(String(data));
   });
   ws.on('close', () => session.end());

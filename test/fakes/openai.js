@@ -1,5 +1,5 @@
-// A local stand-in for the OpenAI Realtime API (GA shapes, as the official openai package types them). It checks what OpenAI
-// checks (bearer key, body shape) and answers as OpenAI does. Tests steer it through /__fake/* control routes.
+// A local stand-in for the OpenAI Realtime API (GA shapes, as the official openai package types them). It checks what
+// OpenAI checks (bearer key, body shape) and answers as OpenAI does. Tests steer it through /__fake/* control routes.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
@@ -26,11 +26,36 @@ async function readBody(req) {
 
 // Images API (POST /v1/images/generations), GPT image models: they always answer base64 (no `url`, and
 // `response_format` is refused), and gpt-image-1 / dall-e-* are retired (openai 7.57 types).
-const IMAGE_MODELS = ['gpt-image-1.5', 'gpt-image-1-mini', 'gpt-image-2', 'gpt-image-2-2026-04-21', 'gpt-image-2.5-sunburst',
-  'gpt-image-2.5-sunburst-2026-09-08', 'gpt-image-2.5-flare', 'gpt-image-2.5-flare-2026-09-08', 'gpt-image-2.6-sunburst',
-  'gpt-image-2.6-flare', 'chatgpt-image-latest'];
-const IMAGE_PARAMS = ['prompt', 'model', 'n', 'size', 'quality', 'output_format', 'output_compression', 'background',
-  'moderation', 'stream', 'partial_images', 'user', 'safety_identifier', 'response_format', 'style'];
+const IMAGE_MODELS = [
+  'gpt-image-1.5',
+  'gpt-image-1-mini',
+  'gpt-image-2',
+  'gpt-image-2-2026-04-21',
+  'gpt-image-2.5-sunburst',
+  'gpt-image-2.5-sunburst-2026-09-08',
+  'gpt-image-2.5-flare',
+  'gpt-image-2.5-flare-2026-09-08',
+  'gpt-image-2.6-sunburst',
+  'gpt-image-2.6-flare',
+  'chatgpt-image-latest',
+];
+const IMAGE_PARAMS = [
+  'prompt',
+  'model',
+  'n',
+  'size',
+  'quality',
+  'output_format',
+  'output_compression',
+  'background',
+  'moderation',
+  'stream',
+  'partial_images',
+  'user',
+  'safety_identifier',
+  'response_format',
+  'style',
+];
 // A 1x1 picture in each format, enough for a data URL to be real.
 const TINY_IMAGE = {
   png: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -44,17 +69,26 @@ export function imageRequestProblem(body) {
   const unknown = Object.keys(body).find((k) => !IMAGE_PARAMS.includes(k));
   if (unknown) return `Unknown parameter: '${unknown}'.`;
   if (typeof body.prompt !== 'string' || !body.prompt) return "Missing required parameter: 'prompt'.";
-  if (body.prompt.length > 32000) return "Invalid 'prompt': string too long. Expected a string with maximum length 32000.";
-  if (body.model !== undefined && !IMAGE_MODELS.includes(body.model)) return `model_not_found:The model '${body.model}' does not exist or you do not have access to it.`;
-  if (body.response_format != null) return "Unknown parameter: 'response_format'. GPT image models always return base64-encoded images.";
+  if (body.prompt.length > 32000)
+    return "Invalid 'prompt': string too long. Expected a string with maximum length 32000.";
+  if (body.model !== undefined && !IMAGE_MODELS.includes(body.model))
+    return `model_not_found:The model '${body.model}' does not exist or you do not have access to it.`;
+  if (body.response_format != null)
+    return "Unknown parameter: 'response_format'. GPT image models always return base64-encoded images.";
   if (body.style != null) return "Unknown parameter: 'style'.";
-  if (body.n !== undefined && (!Number.isInteger(body.n) || body.n < 1 || body.n > 10)) return "Invalid 'n': must be an integer between 1 and 10.";
-  if (body.size !== undefined && !['auto', '1024x1024', '1536x1024', '1024x1536'].includes(body.size)) return `Invalid value: '${body.size}'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.`;
-  if (body.quality !== undefined && !['low', 'medium', 'high', 'auto'].includes(body.quality)) return `Invalid value for 'quality': '${body.quality}'.`;
-  if (body.output_format !== undefined && !['png', 'jpeg', 'webp'].includes(body.output_format)) return `Invalid value for 'output_format': '${body.output_format}'.`;
+  if (body.n !== undefined && (!Number.isInteger(body.n) || body.n < 1 || body.n > 10))
+    return "Invalid 'n': must be an integer between 1 and 10.";
+  if (body.size !== undefined && !['auto', '1024x1024', '1536x1024', '1024x1536'].includes(body.size))
+    return `Invalid value: '${body.size}'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.`;
+  if (body.quality !== undefined && !['low', 'medium', 'high', 'auto'].includes(body.quality))
+    return `Invalid value for 'quality': '${body.quality}'.`;
+  if (body.output_format !== undefined && !['png', 'jpeg', 'webp'].includes(body.output_format))
+    return `Invalid value for 'output_format': '${body.output_format}'.`;
   if (body.output_compression !== undefined) {
-    if (!Number.isInteger(body.output_compression) || body.output_compression < 0 || body.output_compression > 100) return "Invalid 'output_compression': must be between 0 and 100.";
-    if (!['jpeg', 'webp'].includes(body.output_format)) return "'output_compression' is only supported with output_format 'jpeg' or 'webp'.";
+    if (!Number.isInteger(body.output_compression) || body.output_compression < 0 || body.output_compression > 100)
+      return "Invalid 'output_compression': must be between 0 and 100.";
+    if (!['jpeg', 'webp'].includes(body.output_format))
+      return "'output_compression' is only supported with output_format 'jpeg' or 'webp'.";
   }
   return null;
 }
@@ -66,14 +100,27 @@ export function imageRequestProblem(body) {
 async function checkedJsonRequest(req, res, url, state, queue, apiKey) {
   const raw = await readBody(req);
   const auth = req.headers.authorization ?? '';
-  const entry = { path: url.pathname, authScheme: auth.split(' ')[0] ?? '', keyOk: auth === `Bearer ${apiKey}`, body: null };
+  const entry = {
+    path: url.pathname,
+    authScheme: auth.split(' ')[0] ?? '',
+    keyOk: auth === `Bearer ${apiKey}`,
+    body: null,
+  };
   state.log.push(entry);
   const scripted = queue.shift();
   if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
   if (scripted?.status && scripted.status !== 200) {
     const headers = scripted.retryAfter ? { 'retry-after': String(scripted.retryAfter) } : {};
-    const type = scripted.status === 401 ? 'invalid_request_error' : scripted.status === 429 ? 'rate_limit_error' : 'server_error';
-    openaiError(res, scripted.status, type, `Scripted failure ${scripted.status}: sk-proj-secret-like-text`, null, headers);
+    const type =
+      scripted.status === 401 ? 'invalid_request_error' : scripted.status === 429 ? 'rate_limit_error' : 'server_error';
+    openaiError(
+      res,
+      scripted.status,
+      type,
+      `Scripted failure ${scripted.status}: sk-proj-secret-like-text`,
+      null,
+      headers,
+    );
     return null;
   }
   if (!auth.startsWith('Bearer ')) {
@@ -102,7 +149,8 @@ async function imagesGenerations(req, res, url, state, apiKey) {
   if (!checked) return;
   const { body, scripted } = checked;
   const problem = imageRequestProblem(body);
-  if (problem?.startsWith('model_not_found:')) return openaiError(res, 404, 'invalid_request_error', problem.slice(16), 'model_not_found');
+  if (problem?.startsWith('model_not_found:'))
+    return openaiError(res, 404, 'invalid_request_error', problem.slice(16), 'model_not_found');
   if (problem) return openaiError(res, 400, 'invalid_request_error', problem);
   if (scripted?.empty) return json(res, 200, { created: Math.floor(Date.now() / 1000), data: [] });
   const format = body.output_format ?? 'png';
@@ -114,7 +162,12 @@ async function imagesGenerations(req, res, url, state, apiKey) {
     output_format: format,
     quality: body.quality === 'auto' || !body.quality ? 'medium' : body.quality,
     size: body.size === 'auto' || !body.size ? '1024x1024' : body.size,
-    usage: { input_tokens: 50, input_tokens_details: { image_tokens: 0, text_tokens: 50 }, output_tokens: 1056 * n, total_tokens: 50 + 1056 * n },
+    usage: {
+      input_tokens: 50,
+      input_tokens_details: { image_tokens: 0, text_tokens: 50 },
+      output_tokens: 1056 * n,
+      total_tokens: 50 + 1056 * n,
+    },
   });
 }
 
@@ -124,13 +177,22 @@ async function imagesGenerations(req, res, url, state, apiKey) {
  * GET /__fake/log lists what was received (with the Authorization header's scheme, never the key itself).
  */
 export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unref = false } = {}) {
-  const state = { queue: [], imageQueue: [], callsQueue: [], log: [], ephemeralKeys: new Map(), calls: new Map(), realtime: { connections: [], behaviour: {} } };
+  const state = {
+    queue: [],
+    imageQueue: [],
+    callsQueue: [],
+    log: [],
+    ephemeralKeys: new Map(),
+    calls: new Map(),
+    realtime: { connections: [], behaviour: {} },
+  };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://fake');
     try {
       if (url.pathname === '/__fake/next' && req.method === 'POST') {
         const body = JSON.parse((await readBody(req)) || '{}');
-        const queue = body.endpoint === 'images' ? state.imageQueue : body.endpoint === 'calls' ? state.callsQueue : state.queue;
+        const queue =
+          body.endpoint === 'images' ? state.imageQueue : body.endpoint === 'calls' ? state.callsQueue : state.queue;
         queue.push(...(body.responses ?? []));
         return json(res, 200, { queued: queue.length });
       }
@@ -147,7 +209,11 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
         return json(res, 200, { ok: true });
       }
       if (url.pathname === '/__fake/log' && req.method === 'GET') {
-        return json(res, 200, { requests: state.log, realtime: state.realtime.connections.map((c) => c.summary()), calls: [...state.calls.values()].map(callSummary) });
+        return json(res, 200, {
+          requests: state.log,
+          realtime: state.realtime.connections.map((c) => c.summary()),
+          calls: [...state.calls.values()].map(callSummary),
+        });
       }
       if (url.pathname === '/v1/realtime/client_secrets' && req.method === 'POST') {
         const checked = await checkedJsonRequest(req, res, url, state, state.queue, apiKey);
@@ -158,7 +224,8 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
           return openaiError(res, 400, 'invalid_request_error', "Invalid 'expires_after'");
         }
         const problem = sessionProblem(body.session, { today: state.realtime.behaviour.today });
-        if (problem) return openaiError(res, 400, 'invalid_request_error', problem.message, problem.code, {}, problem.param);
+        if (problem)
+          return openaiError(res, 400, 'invalid_request_error', problem.message, problem.code, {}, problem.param);
         const now = Math.floor(Date.now() / 1000);
         const value = `ek_${randomBytes(16).toString('hex')}`;
         // One key may open several sessions until it expires; after that it is refused.
@@ -166,10 +233,16 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
         return json(res, 200, {
           value,
           expires_at: now + seconds,
-          session: { ...body.session, id: `sess_${randomBytes(8).toString('hex')}`, object: 'realtime.session', expires_at: 0 },
+          session: {
+            ...body.session,
+            id: `sess_${randomBytes(8).toString('hex')}`,
+            object: 'realtime.session',
+            expires_at: 0,
+          },
         });
       }
-      if (url.pathname === '/v1/images/generations' && req.method === 'POST') return await imagesGenerations(req, res, url, state, apiKey);
+      if (url.pathname === '/v1/images/generations' && req.method === 'POST')
+        return await imagesGenerations(req, res, url, state, apiKey);
       if (await handleCalls(req, res, url, state, apiKey)) return;
       openaiError(res, 404, 'invalid_request_error', `Invalid URL (${req.method} ${url.pathname})`);
     } catch (e) {
@@ -187,21 +260,35 @@ export async function startFakeOpenAI({ port = 0, apiKey = FAKE_OPENAI_KEY, unre
     const key = auth.startsWith('Bearer ') ? auth.slice(7) : viaProtocol?.slice('openai-insecure-api-key.'.length);
     if (state.realtime.behaviour.refuse) {
       // A refused upgrade is an ordinary HTTP answer with OpenAI's error body; the socket is not reused after it.
-      const body = JSON.stringify({ error: { type: 'invalid_request_error', code: 'refused', message: 'Refused by the fake', param: null } });
-      socket.end(`HTTP/1.1 ${state.realtime.behaviour.refuse} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const body = JSON.stringify({
+        error: { type: 'invalid_request_error', code: 'refused', message: 'Refused by the fake', param: null },
+      });
+      socket.end(
+        `HTTP/1.1 ${state.realtime.behaviour.refuse} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     const callId = url.searchParams.get('call_id');
     if (callId) {
       // The sideband of a WebRTC call: the server key only.
-      if (key !== apiKey) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      if (key !== apiKey)
+        return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return attachSideband(wss, req, socket, head, state, callId);
     }
     const ephemeral = key ? state.ephemeralKeys.get(key) : undefined;
     const keyOk = key === apiKey || (ephemeral && ephemeral.expiresAt > Date.now() / 1000);
     if (!keyOk) {
-      const body = JSON.stringify({ error: { type: 'invalid_request_error', code: 'invalid_api_key', message: ephemeral ? 'The ephemeral key has expired.' : 'Incorrect API key provided.', param: null } });
-      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const body = JSON.stringify({
+        error: {
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+          message: ephemeral ? 'The ephemeral key has expired.' : 'Incorrect API key provided.',
+          param: null,
+        },
+      });
+      socket.end(
+        `HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -4,8 +4,22 @@
 // A fake that accepts what this refuses is wrong, and so is one that refuses what the official client sends.
 
 /** RealtimeSessionCreateRequest */
-export const SESSION_KEYS = ['type', 'audio', 'include', 'instructions', 'max_output_tokens', 'model', 'output_modalities',
-  'parallel_tool_calls', 'prompt', 'reasoning', 'tool_choice', 'tools', 'tracing', 'truncation'];
+export const SESSION_KEYS = [
+  'type',
+  'audio',
+  'include',
+  'instructions',
+  'max_output_tokens',
+  'model',
+  'output_modalities',
+  'parallel_tool_calls',
+  'prompt',
+  'reasoning',
+  'tool_choice',
+  'tools',
+  'tracing',
+  'truncation',
+];
 /** RealtimeAudioConfig, RealtimeAudioConfigInput, RealtimeAudioConfigOutput, AudioTranscription, NoiseReduction */
 export const AUDIO_KEYS = ['input', 'output'];
 export const AUDIO_INPUT_KEYS = ['format', 'noise_reduction', 'transcription', 'turn_detection'];
@@ -13,11 +27,31 @@ export const AUDIO_OUTPUT_KEYS = ['format', 'speed', 'voice'];
 export const TRANSCRIPTION_KEYS = ['delay', 'keywords', 'language', 'languages', 'model', 'prompt'];
 export const NOISE_REDUCTION_KEYS = ['strength', 'type'];
 /** RealtimeAudioInputTurnDetection.ServerVad / .SemanticVad (the official SDK may add model_version) */
-export const SERVER_VAD_KEYS = ['type', 'create_response', 'idle_timeout_ms', 'interrupt_response', 'prefix_padding_ms', 'silence_duration_ms', 'threshold'];
+export const SERVER_VAD_KEYS = [
+  'type',
+  'create_response',
+  'idle_timeout_ms',
+  'interrupt_response',
+  'prefix_padding_ms',
+  'silence_duration_ms',
+  'threshold',
+];
 export const SEMANTIC_VAD_KEYS = ['type', 'create_response', 'eagerness', 'interrupt_response'];
 /** RealtimeResponseCreateParams */
-export const RESPONSE_KEYS = ['audio', 'conversation', 'input', 'instructions', 'max_output_tokens', 'metadata', 'output_modalities',
-  'parallel_tool_calls', 'prompt', 'reasoning', 'tool_choice', 'tools'];
+export const RESPONSE_KEYS = [
+  'audio',
+  'conversation',
+  'input',
+  'instructions',
+  'max_output_tokens',
+  'metadata',
+  'output_modalities',
+  'parallel_tool_calls',
+  'prompt',
+  'reasoning',
+  'tool_choice',
+  'tools',
+];
 export const VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'];
 
 /**
@@ -66,9 +100,15 @@ const unknownKey = (obj, allowed, path) => {
 
 /** A model that does not exist, or whose shutdown date has passed on `today` (YYYY-MM-DD), with the API's error. */
 export function modelProblem(model, today, list = REALTIME_MODELS, param = 'session.model') {
-  if (!(model in list)) return problem('model_not_found', `The model '${model}' does not exist or you do not have access to it.`, param);
+  if (!(model in list))
+    return problem('model_not_found', `The model '${model}' does not exist or you do not have access to it.`, param);
   const shutdown = list[model];
-  if (shutdown && today >= shutdown) return problem('model_not_found', `The model '${model}' has been deprecated and was shut down on ${shutdown}.`, param);
+  if (shutdown && today >= shutdown)
+    return problem(
+      'model_not_found',
+      `The model '${model}' has been deprecated and was shut down on ${shutdown}.`,
+      param,
+    );
   return null;
 }
 
@@ -77,17 +117,23 @@ function turnDetectionProblem(td, path) {
   if (!isObject(td)) return problem('invalid_type', `Invalid type for '${path}': expected an object or null.`, path);
   if (td.type === 'server_vad') return unknownKey(td, [...SERVER_VAD_KEYS, 'model_version'], path);
   if (td.type === 'semantic_vad') {
-    if (td.eagerness !== undefined && !['low', 'medium', 'high', 'auto'].includes(td.eagerness)) return problem('invalid_value', `Invalid value for '${path}.eagerness'.`, `${path}.eagerness`);
+    if (td.eagerness !== undefined && !['low', 'medium', 'high', 'auto'].includes(td.eagerness))
+      return problem('invalid_value', `Invalid value for '${path}.eagerness'.`, `${path}.eagerness`);
     return unknownKey(td, [...SEMANTIC_VAD_KEYS, 'model_version'], path);
   }
-  return problem('invalid_value', `Invalid value for '${path}.type': expected 'server_vad' or 'semantic_vad'.`, `${path}.type`);
+  return problem(
+    'invalid_value',
+    `Invalid value for '${path}.type': expected 'server_vad' or 'semantic_vad'.`,
+    `${path}.type`,
+  );
 }
 
 function formatProblem(f, path) {
   if (f === undefined) return null;
   if (!isObject(f)) return problem('invalid_type', `Invalid type for '${path}'.`, path);
   if (f.type === 'audio/pcm') {
-    if (f.rate !== undefined && f.rate !== 24000) return problem('invalid_value', `Invalid value for '${path}.rate': only 24000 is supported.`, `${path}.rate`);
+    if (f.rate !== undefined && f.rate !== 24000)
+      return problem('invalid_value', `Invalid value for '${path}.rate': only 24000 is supported.`, `${path}.rate`);
     return unknownKey(f, ['type', 'rate'], path);
   }
   if (f.type === 'audio/pcmu' || f.type === 'audio/pcma') return unknownKey(f, ['type'], path);
@@ -100,32 +146,66 @@ function audioProblem(audio, today) {
   if (top) return top;
   const input = audio.input;
   if (input !== undefined) {
-    if (!isObject(input)) return problem('invalid_type', "Invalid type for 'session.audio.input'.", 'session.audio.input');
-    const p = unknownKey(input, AUDIO_INPUT_KEYS, 'session.audio.input') ?? formatProblem(input.format, 'session.audio.input.format');
+    if (!isObject(input))
+      return problem('invalid_type', "Invalid type for 'session.audio.input'.", 'session.audio.input');
+    const p =
+      unknownKey(input, AUDIO_INPUT_KEYS, 'session.audio.input') ??
+      formatProblem(input.format, 'session.audio.input.format');
     if (p) return p;
     if (input.noise_reduction != null) {
       const nr = input.noise_reduction;
-      if (!isObject(nr)) return problem('invalid_type', "Invalid type for 'session.audio.input.noise_reduction'.", 'session.audio.input.noise_reduction');
+      if (!isObject(nr))
+        return problem(
+          'invalid_type',
+          "Invalid type for 'session.audio.input.noise_reduction'.",
+          'session.audio.input.noise_reduction',
+        );
       const q = unknownKey(nr, NOISE_REDUCTION_KEYS, 'session.audio.input.noise_reduction');
       if (q) return q;
-      if (nr.type !== undefined && !['near_field', 'far_field'].includes(nr.type)) return problem('invalid_value', "Invalid value for 'session.audio.input.noise_reduction.type'.", 'session.audio.input.noise_reduction.type');
+      if (nr.type !== undefined && !['near_field', 'far_field'].includes(nr.type))
+        return problem(
+          'invalid_value',
+          "Invalid value for 'session.audio.input.noise_reduction.type'.",
+          'session.audio.input.noise_reduction.type',
+        );
     }
     if (input.transcription != null) {
       const t = input.transcription;
-      if (!isObject(t)) return problem('invalid_type', "Invalid type for 'session.audio.input.transcription'.", 'session.audio.input.transcription');
+      if (!isObject(t))
+        return problem(
+          'invalid_type',
+          "Invalid type for 'session.audio.input.transcription'.",
+          'session.audio.input.transcription',
+        );
       const q = unknownKey(t, TRANSCRIPTION_KEYS, 'session.audio.input.transcription');
       if (q) return q;
       if (t.model !== undefined) {
         const m = modelProblem(t.model, today, TRANSCRIPTION_MODELS, 'session.audio.input.transcription.model');
         if (m) return m;
       }
-      if ((t.keywords !== undefined || t.languages !== undefined) && !['gpt-transcribe', 'gpt-live-transcribe'].includes(t.model)) {
-        return problem('invalid_value', `'keywords' and 'languages' are supported only by gpt-transcribe and gpt-live-transcribe.`, 'session.audio.input.transcription.keywords');
+      if (
+        (t.keywords !== undefined || t.languages !== undefined) &&
+        !['gpt-transcribe', 'gpt-live-transcribe'].includes(t.model)
+      ) {
+        return problem(
+          'invalid_value',
+          `'keywords' and 'languages' are supported only by gpt-transcribe and gpt-live-transcribe.`,
+          'session.audio.input.transcription.keywords',
+        );
       }
       if (t.keywords !== undefined && (!Array.isArray(t.keywords) || t.keywords.some((k) => typeof k !== 'string'))) {
-        return problem('invalid_type', "Invalid type for 'session.audio.input.transcription.keywords': expected an array of strings.", 'session.audio.input.transcription.keywords');
+        return problem(
+          'invalid_type',
+          "Invalid type for 'session.audio.input.transcription.keywords': expected an array of strings.",
+          'session.audio.input.transcription.keywords',
+        );
       }
-      if (t.language !== undefined && !/^[a-z]{2}$/.test(t.language)) return problem('invalid_value', "Invalid 'language': expected an ISO-639-1 code like 'en'.", 'session.audio.input.transcription.language');
+      if (t.language !== undefined && !/^[a-z]{2}$/.test(t.language))
+        return problem(
+          'invalid_value',
+          "Invalid 'language': expected an ISO-639-1 code like 'en'.",
+          'session.audio.input.transcription.language',
+        );
     }
     if ('turn_detection' in input) {
       const q = turnDetectionProblem(input.turn_detection, 'session.audio.input.turn_detection');
@@ -134,15 +214,26 @@ function audioProblem(audio, today) {
   }
   const output = audio.output;
   if (output !== undefined) {
-    if (!isObject(output)) return problem('invalid_type', "Invalid type for 'session.audio.output'.", 'session.audio.output');
-    const p = unknownKey(output, AUDIO_OUTPUT_KEYS, 'session.audio.output') ?? formatProblem(output.format, 'session.audio.output.format');
+    if (!isObject(output))
+      return problem('invalid_type', "Invalid type for 'session.audio.output'.", 'session.audio.output');
+    const p =
+      unknownKey(output, AUDIO_OUTPUT_KEYS, 'session.audio.output') ??
+      formatProblem(output.format, 'session.audio.output.format');
     if (p) return p;
     if (output.speed !== undefined && (typeof output.speed !== 'number' || output.speed < 0.25 || output.speed > 1.5)) {
-      return problem('invalid_value', "Invalid 'session.audio.output.speed': expected a number from 0.25 to 1.5.", 'session.audio.output.speed');
+      return problem(
+        'invalid_value',
+        "Invalid 'session.audio.output.speed': expected a number from 0.25 to 1.5.",
+        'session.audio.output.speed',
+      );
     }
     const v = output.voice;
     if (v !== undefined && !(typeof v === 'string' ? VOICES.includes(v) : isObject(v) && typeof v.id === 'string')) {
-      return problem('invalid_value', `Invalid value for 'session.audio.output.voice': '${v}'.`, 'session.audio.output.voice');
+      return problem(
+        'invalid_value',
+        `Invalid value for 'session.audio.output.voice': '${v}'.`,
+        'session.audio.output.voice',
+      );
     }
   }
   return null;
@@ -150,8 +241,10 @@ function audioProblem(audio, today) {
 
 /** Checks a session object (client_secrets, calls, session.update) the way the API does; null when it is fine. */
 export function sessionProblem(session, { today = new Date().toISOString().slice(0, 10) } = {}) {
-  if (!isObject(session)) return problem('missing_required_parameter', "Missing required parameter: 'session'.", 'session');
-  if (session.type !== 'realtime') return problem('missing_required_parameter', "Missing required parameter: 'session.type'.", 'session.type');
+  if (!isObject(session))
+    return problem('missing_required_parameter', "Missing required parameter: 'session'.", 'session');
+  if (session.type !== 'realtime')
+    return problem('missing_required_parameter', "Missing required parameter: 'session.type'.", 'session.type');
   const unknown = unknownKey(session, SESSION_KEYS, 'session');
   if (unknown) return unknown;
   if (session.model !== undefined) {
@@ -161,7 +254,11 @@ export function sessionProblem(session, { today = new Date().toISOString().slice
   if (session.output_modalities !== undefined) {
     const om = session.output_modalities;
     if (!Array.isArray(om) || om.length !== 1 || !['audio', 'text'].includes(om[0])) {
-      return problem('invalid_value', "Invalid value for 'session.output_modalities': expected ['audio'] or ['text'].", 'session.output_modalities');
+      return problem(
+        'invalid_value',
+        "Invalid value for 'session.output_modalities': expected ['audio'] or ['text'].",
+        'session.output_modalities',
+      );
     }
   }
   if (session.audio !== undefined) {
@@ -169,22 +266,50 @@ export function sessionProblem(session, { today = new Date().toISOString().slice
     if (a) return a;
   }
   if (session.tools !== undefined) {
-    if (!Array.isArray(session.tools)) return problem('invalid_type', "Invalid type for 'session.tools'.", 'session.tools');
+    if (!Array.isArray(session.tools))
+      return problem('invalid_type', "Invalid type for 'session.tools'.", 'session.tools');
     for (const [i, tool] of session.tools.entries()) {
-      if (!isObject(tool) || tool.type !== 'function' || typeof tool.name !== 'string') return problem('invalid_value', `Invalid value for 'session.tools[${i}]'.`, `session.tools[${i}]`);
+      if (!isObject(tool) || tool.type !== 'function' || typeof tool.name !== 'string')
+        return problem('invalid_value', `Invalid value for 'session.tools[${i}]'.`, `session.tools[${i}]`);
       const q = unknownKey(tool, ['type', 'name', 'description', 'parameters'], `session.tools[${i}]`);
       if (q) return q;
-      if (tool.parameters !== undefined && tool.parameters?.type !== 'object') return problem('invalid_function_parameters', `Invalid schema for function '${tool.name}': parameters must be an object schema.`, `session.tools[${i}].parameters`);
+      if (tool.parameters !== undefined && tool.parameters?.type !== 'object')
+        return problem(
+          'invalid_function_parameters',
+          `Invalid schema for function '${tool.name}': parameters must be an object schema.`,
+          `session.tools[${i}].parameters`,
+        );
     }
   }
-  if (session.tool_choice !== undefined && !['auto', 'none', 'required'].includes(session.tool_choice) && !isObject(session.tool_choice)) {
+  if (
+    session.tool_choice !== undefined &&
+    !['auto', 'none', 'required'].includes(session.tool_choice) &&
+    !isObject(session.tool_choice)
+  ) {
     return problem('invalid_value', "Invalid value for 'session.tool_choice'.", 'session.tool_choice');
   }
-  if (session.tracing !== undefined && session.tracing !== null && session.tracing !== 'auto' && !isObject(session.tracing)) {
+  if (
+    session.tracing !== undefined &&
+    session.tracing !== null &&
+    session.tracing !== 'auto' &&
+    !isObject(session.tracing)
+  ) {
     return problem('invalid_value', "Invalid value for 'session.tracing'.", 'session.tracing');
   }
-  if (session.max_output_tokens !== undefined && session.max_output_tokens !== 'inf' && !(Number.isInteger(session.max_output_tokens) && session.max_output_tokens >= 1 && session.max_output_tokens <= 4096)) {
-    return problem('invalid_value', "Invalid 'session.max_output_tokens': expected an integer from 1 to 4096 or 'inf'.", 'session.max_output_tokens');
+  if (
+    session.max_output_tokens !== undefined &&
+    session.max_output_tokens !== 'inf' &&
+    !(
+      Number.isInteger(session.max_output_tokens) &&
+      session.max_output_tokens >= 1 &&
+      session.max_output_tokens <= 4096
+    )
+  ) {
+    return problem(
+      'invalid_value',
+      "Invalid 'session.max_output_tokens': expected an integer from 1 to 4096 or 'inf'.",
+      'session.max_output_tokens',
+    );
   }
   return null;
 }
@@ -197,7 +322,8 @@ export function responseProblem(response) {
   if (unknown) return unknown;
   if (response.output_modalities !== undefined) {
     const om = response.output_modalities;
-    if (!Array.isArray(om) || om.length !== 1 || !['audio', 'text'].includes(om[0])) return problem('invalid_value', "Invalid value for 'response.output_modalities'.", 'response.output_modalities');
+    if (!Array.isArray(om) || om.length !== 1 || !['audio', 'text'].includes(om[0]))
+      return problem('invalid_value', "Invalid value for 'response.output_modalities'.", 'response.output_modalities');
   }
   return null;
 }
@@ -206,18 +332,31 @@ export function responseProblem(response) {
 export function itemProblem(item) {
   if (!isObject(item)) return problem('missing_required_parameter', "Missing required parameter: 'item'.", 'item');
   if (item.type === 'message') {
-    const allowed = { user: ['input_text', 'input_audio', 'input_image'], system: ['input_text'], assistant: ['output_text', 'output_audio'] }[item.role];
+    const allowed = {
+      user: ['input_text', 'input_audio', 'input_image'],
+      system: ['input_text'],
+      assistant: ['output_text', 'output_audio'],
+    }[item.role];
     if (!allowed) return problem('invalid_value', "Invalid value for 'item.role'.", 'item.role');
-    if (!Array.isArray(item.content)) return problem('missing_required_parameter', "Missing required parameter: 'item.content'.", 'item.content');
+    if (!Array.isArray(item.content))
+      return problem('missing_required_parameter', "Missing required parameter: 'item.content'.", 'item.content');
     const bad = item.content.findIndex((c) => !isObject(c) || !allowed.includes(c.type));
-    if (bad >= 0) return problem('invalid_value', `Invalid value for 'item.content[${bad}].type' in a ${item.role} message.`, `item.content[${bad}].type`);
+    if (bad >= 0)
+      return problem(
+        'invalid_value',
+        `Invalid value for 'item.content[${bad}].type' in a ${item.role} message.`,
+        `item.content[${bad}].type`,
+      );
     return unknownKey(item, ['id', 'type', 'role', 'content', 'status', 'object'], 'item');
   }
   if (item.type === 'function_call_output') {
-    if (typeof item.call_id !== 'string') return problem('missing_required_parameter', "Missing required parameter: 'item.call_id'.", 'item.call_id');
-    if (typeof item.output !== 'string') return problem('invalid_type', "Invalid type for 'item.output': expected a string.", 'item.output');
+    if (typeof item.call_id !== 'string')
+      return problem('missing_required_parameter', "Missing required parameter: 'item.call_id'.", 'item.call_id');
+    if (typeof item.output !== 'string')
+      return problem('invalid_type', "Invalid type for 'item.output': expected a string.", 'item.output');
     return unknownKey(item, ['id', 'type', 'call_id', 'output', 'status', 'object'], 'item');
   }
-  if (item.type === 'function_call') return unknownKey(item, ['id', 'type', 'call_id', 'name', 'arguments', 'status', 'object'], 'item');
+  if (item.type === 'function_call')
+    return unknownKey(item, ['id', 'type', 'call_id', 'name', 'arguments', 'status', 'object'], 'item');
   return problem('invalid_value', `Invalid value for 'item.type': '${item.type}'.`, 'item.type');
 }

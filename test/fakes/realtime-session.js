@@ -18,11 +18,18 @@ const MAX_APPEND_BYTES = 15 * 1024 * 1024;
 /** 24 kHz PCM16 mono: 48 bytes a millisecond. */
 const BYTES_PER_MS = 48;
 const AUDIO_CHUNK_BYTES = 4800;
-const usage = { total_tokens: 120, input_tokens: 80, output_tokens: 40, input_token_details: { text_tokens: 60, audio_tokens: 20, cached_tokens: 0 }, output_token_details: { text_tokens: 10, audio_tokens: 30 } };
+const usage = {
+  total_tokens: 120,
+  input_tokens: 80,
+  output_tokens: 40,
+  input_token_details: { text_tokens: 60, audio_tokens: 20, cached_tokens: 0 },
+  output_token_details: { text_tokens: 10, audio_tokens: 30 },
+};
 
 export class FakeRealtimeSession {
   /**
-   * @param {{ model: string, transport: 'websocket' | 'webrtc', send: (event: object) => void, close: (code: number, reason: string) => void,
+   * @param {{ model: string, transport: 'websocket' | 'webrtc', send: (event: object) => void, close: (code: number,
+   *   reason: string) => void,
    *   behaviour?: object, config?: object }} opts
    */
   constructor({ model, transport, send, close, behaviour = {}, config = {} }) {
@@ -44,13 +51,33 @@ export class FakeRealtimeSession {
     this.seq = 0;
     const { audio = {}, ...rest } = config;
     this.session = {
-      type: 'realtime', object: 'realtime.session', id: id('sess'), model, output_modalities: ['audio'], instructions: '', tools: [], tool_choice: 'auto',
-      max_output_tokens: 'inf', tracing: null, truncation: 'auto', prompt: null, expires_at: Math.floor(Date.now() / 1000) + 3600,
+      type: 'realtime',
+      object: 'realtime.session',
+      id: id('sess'),
+      model,
+      output_modalities: ['audio'],
+      instructions: '',
+      tools: [],
+      tool_choice: 'auto',
+      max_output_tokens: 'inf',
+      tracing: null,
+      truncation: 'auto',
+      prompt: null,
+      expires_at: Math.floor(Date.now() / 1000) + 3600,
       ...rest,
       audio: {
         input: {
-          format: { type: 'audio/pcm', rate: 24000 }, transcription: null, noise_reduction: null,
-          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200, create_response: true, interrupt_response: true },
+          format: { type: 'audio/pcm', rate: 24000 },
+          transcription: null,
+          noise_reduction: null,
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: 200,
+            create_response: true,
+            interrupt_response: true,
+          },
           ...audio.input,
         },
         output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1, ...audio.output },
@@ -67,14 +94,33 @@ export class FakeRealtimeSession {
       return;
     }
     this.emit({ type: 'session.created', session: this.session });
-    this.later(() => {
-      this.emit({ type: 'error', error: { type: 'invalid_request_error', code: 'session_expired', message: 'Your session hit the maximum duration of 60 minutes.', param: null, event_id: null } });
-      this.end(1000, 'session expired');
-    }, this.behaviour.sessionMaxMs ?? 60 * 60 * 1000);
+    this.later(
+      () => {
+        this.emit({
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            code: 'session_expired',
+            message: 'Your session hit the maximum duration of 60 minutes.',
+            param: null,
+            event_id: null,
+          },
+        });
+        this.end(1000, 'session expired');
+      },
+      this.behaviour.sessionMaxMs ?? 60 * 60 * 1000,
+    );
   }
 
   summary() {
-    return { received: this.received.map((e) => e.type), session: this.session, events: this.received, refusals: this.refusals, closed: this.closed, items: this.items.map((i) => i.id) };
+    return {
+      received: this.received.map((e) => e.type),
+      session: this.session,
+      events: this.received,
+      refusals: this.refusals,
+      closed: this.closed,
+      items: this.items.map((i) => i.id),
+    };
   }
 
   later(fn, ms) {
@@ -136,7 +182,10 @@ export class FakeRealtimeSession {
       return this.error({ code: 'invalid_json', message: 'We could not parse the JSON body of your request.' }, null);
     }
     if (typeof event !== 'object' || event === null || typeof event.type !== 'string') {
-      return this.error({ code: 'missing_required_parameter', message: "Missing required parameter: 'type'.", param: 'type' }, null);
+      return this.error(
+        { code: 'missing_required_parameter', message: "Missing required parameter: 'type'.", param: 'type' },
+        null,
+      );
     }
     this.received.push(event);
     const eid = event.event_id;
@@ -144,9 +193,17 @@ export class FakeRealtimeSession {
       case 'session.update':
         return this.update(event);
       case 'input_audio_buffer.append': {
-        if (typeof event.audio !== 'string') return this.error({ code: 'missing_required_parameter', message: "Missing required parameter: 'audio'.", param: 'audio' }, eid);
+        if (typeof event.audio !== 'string')
+          return this.error(
+            { code: 'missing_required_parameter', message: "Missing required parameter: 'audio'.", param: 'audio' },
+            eid,
+          );
         const bytes = Buffer.from(event.audio, 'base64').length;
-        if (bytes > MAX_APPEND_BYTES) return this.error({ code: 'invalid_value', message: 'Audio content exceeds the maximum of 15 MiB an event.', param: 'audio' }, eid);
+        if (bytes > MAX_APPEND_BYTES)
+          return this.error(
+            { code: 'invalid_value', message: 'Audio content exceeds the maximum of 15 MiB an event.', param: 'audio' },
+            eid,
+          );
         this.bufferedBytes += bytes;
         return;
       }
@@ -155,42 +212,81 @@ export class FakeRealtimeSession {
         return this.emit({ type: 'input_audio_buffer.cleared' });
       case 'input_audio_buffer.commit':
         if (this.bufferedBytes < 100 * BYTES_PER_MS) {
-          return this.error({ code: 'input_audio_buffer_commit_empty', message: `Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has ${(this.bufferedBytes / BYTES_PER_MS).toFixed(2)}ms of audio.` }, eid);
+          return this.error(
+            {
+              code: 'input_audio_buffer_commit_empty',
+              message: `Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has ${(this.bufferedBytes / BYTES_PER_MS).toFixed(2)}ms of audio.`,
+            },
+            eid,
+          );
         }
         this.bufferedBytes = 0;
         return this.commit(this.behaviour.transcript ?? 'a wolf on my forearm');
       case 'output_audio_buffer.clear':
-        if (this.transport !== 'webrtc') return this.error({ code: 'invalid_value', message: 'output_audio_buffer.clear is only supported for WebRTC connections.', param: 'type' }, eid);
+        if (this.transport !== 'webrtc')
+          return this.error(
+            {
+              code: 'invalid_value',
+              message: 'output_audio_buffer.clear is only supported for WebRTC connections.',
+              param: 'type',
+            },
+            eid,
+          );
         if (this.active) this.cancelActive();
         return this.emit({ type: 'output_audio_buffer.cleared', response_id: this.lastResponseId ?? null });
       case 'conversation.item.create':
         return this.create(event);
       case 'conversation.item.retrieve': {
         const item = this.items[this.index(event.item_id)];
-        if (!item) return this.error({ code: 'item_not_found', message: `Item with item_id not found: ${event.item_id}`, param: 'item_id' }, eid);
+        if (!item)
+          return this.error(
+            { code: 'item_not_found', message: `Item with item_id not found: ${event.item_id}`, param: 'item_id' },
+            eid,
+          );
         return this.emit({ type: 'conversation.item.retrieved', item });
       }
       case 'conversation.item.delete': {
         const at = this.index(event.item_id);
-        if (at < 0) return this.error({ code: 'item_not_found', message: `Item with item_id not found: ${event.item_id}`, param: 'item_id' }, eid);
+        if (at < 0)
+          return this.error(
+            { code: 'item_not_found', message: `Item with item_id not found: ${event.item_id}`, param: 'item_id' },
+            eid,
+          );
         this.items.splice(at, 1);
         return this.emit({ type: 'conversation.item.deleted', item_id: event.item_id });
       }
       case 'conversation.item.truncate':
         return this.truncate(event);
       case 'response.cancel':
-        if (!this.active) return this.error({ code: 'response_cancel_not_active', message: 'Cancellation failed: no active response found.' }, eid);
+        if (!this.active)
+          return this.error(
+            { code: 'response_cancel_not_active', message: 'Cancellation failed: no active response found.' },
+            eid,
+          );
         return this.cancelActive();
       case 'response.create': {
         if (this.active) {
-          return this.error({ code: 'conversation_already_has_active_response', message: `Conversation already has an active response in progress: ${this.active.id}. Wait until the response is finished before creating a new one.` }, eid);
+          return this.error(
+            {
+              code: 'conversation_already_has_active_response',
+              message: `Conversation already has an active response in progress: ${this.active.id}. Wait until the response is finished before creating a new one.`,
+            },
+            eid,
+          );
         }
         const p = responseProblem(event.response);
         if (p) return this.error(p, eid);
         return this.respond(event.response ?? {});
       }
       default:
-        return this.error({ code: 'invalid_value', message: `Invalid value: '${String(event.type).slice(0, 64)}'. Supported values are the client events of the Realtime API.`, param: 'type' }, eid);
+        return this.error(
+          {
+            code: 'invalid_value',
+            message: `Invalid value: '${String(event.type).slice(0, 64)}'. Supported values are the client events of the Realtime API.`,
+            param: 'type',
+          },
+          eid,
+        );
     }
   }
 
@@ -200,11 +296,25 @@ export class FakeRealtimeSession {
     const p = sessionProblem(next, { today: this.today });
     if (p) return this.error(p, eid);
     if (next.model !== undefined && next.model !== this.session.model) {
-      return this.error({ code: 'invalid_value', message: "Cannot update a session's model.", param: 'session.model' }, eid);
+      return this.error(
+        { code: 'invalid_value', message: "Cannot update a session's model.", param: 'session.model' },
+        eid,
+      );
     }
     const voice = next.audio?.output?.voice;
-    if (voice !== undefined && JSON.stringify(voice) !== JSON.stringify(this.session.audio.output.voice) && this.assistantSpoke) {
-      return this.error({ code: 'cannot_update_voice', message: "Cannot update a conversation's voice if assistant audio is present.", param: 'session.audio.output.voice' }, eid);
+    if (
+      voice !== undefined &&
+      JSON.stringify(voice) !== JSON.stringify(this.session.audio.output.voice) &&
+      this.assistantSpoke
+    ) {
+      return this.error(
+        {
+          code: 'cannot_update_voice',
+          message: "Cannot update a conversation's voice if assistant audio is present.",
+          param: 'session.audio.output.voice',
+        },
+        eid,
+      );
     }
     const { audio, ...rest } = next;
     Object.assign(this.session, rest);
@@ -223,13 +333,29 @@ export class FakeRealtimeSession {
     if (p) return this.error(p, eid);
     const prev = event.previous_item_id;
     if (prev !== undefined && prev !== 'root' && this.index(prev) < 0) {
-      return this.error({ code: 'item_not_found', message: `Previous item with item_id not found: ${prev}`, param: 'previous_item_id' }, eid);
+      return this.error(
+        { code: 'item_not_found', message: `Previous item with item_id not found: ${prev}`, param: 'previous_item_id' },
+        eid,
+      );
     }
     if (event.item.id && this.index(event.item.id) >= 0) {
-      return this.error({ code: 'invalid_value', message: `Item with id '${event.item.id}' already exists.`, param: 'item.id' }, eid);
+      return this.error(
+        { code: 'invalid_value', message: `Item with id '${event.item.id}' already exists.`, param: 'item.id' },
+        eid,
+      );
     }
-    if (event.item.type === 'function_call_output' && !this.items.some((i) => i.type === 'function_call' && i.call_id === event.item.call_id)) {
-      return this.error({ code: 'invalid_value', message: `No tool call found for function call output with call_id ${event.item.call_id}.`, param: 'item.call_id' }, eid);
+    if (
+      event.item.type === 'function_call_output' &&
+      !this.items.some((i) => i.type === 'function_call' && i.call_id === event.item.call_id)
+    ) {
+      return this.error(
+        {
+          code: 'invalid_value',
+          message: `No tool call found for function call output with call_id ${event.item.call_id}.`,
+          param: 'item.call_id',
+        },
+        eid,
+      );
     }
     const item = { object: 'realtime.item', status: 'completed', ...event.item, id: event.item.id ?? id('item') };
     this.lastInput = item.type;
@@ -239,31 +365,84 @@ export class FakeRealtimeSession {
   truncate(event) {
     const eid = event.event_id;
     const item = this.items[this.index(event.item_id)];
-    if (!item) return this.error({ code: 'item_truncate_invalid_item_id', message: `Item with item_id not found: ${event.item_id}`, param: 'item_id' }, eid);
-    if (item.type !== 'message' || item.role !== 'assistant') return this.error({ code: 'invalid_value', message: 'Only assistant messages can be truncated.', param: 'item_id' }, eid);
+    if (!item)
+      return this.error(
+        {
+          code: 'item_truncate_invalid_item_id',
+          message: `Item with item_id not found: ${event.item_id}`,
+          param: 'item_id',
+        },
+        eid,
+      );
+    if (item.type !== 'message' || item.role !== 'assistant')
+      return this.error(
+        { code: 'invalid_value', message: 'Only assistant messages can be truncated.', param: 'item_id' },
+        eid,
+      );
     const part = item.content?.[event.content_index];
-    if (!part || part.type !== 'output_audio') return this.error({ code: 'invalid_value', message: `Item ${event.item_id} has no audio at content_index ${event.content_index}.`, param: 'content_index' }, eid);
-    if (!Number.isInteger(event.audio_end_ms) || event.audio_end_ms < 0) return this.error({ code: 'invalid_value', message: "Invalid 'audio_end_ms'.", param: 'audio_end_ms' }, eid);
+    if (!part || part.type !== 'output_audio')
+      return this.error(
+        {
+          code: 'invalid_value',
+          message: `Item ${event.item_id} has no audio at content_index ${event.content_index}.`,
+          param: 'content_index',
+        },
+        eid,
+      );
+    if (!Number.isInteger(event.audio_end_ms) || event.audio_end_ms < 0)
+      return this.error({ code: 'invalid_value', message: "Invalid 'audio_end_ms'.", param: 'audio_end_ms' }, eid);
     const ms = item.audioMs ?? 0;
     if (event.audio_end_ms > ms) {
-      return this.error({ code: 'invalid_value', message: `Audio content of ${ms}ms is shorter than ${event.audio_end_ms}ms.`, param: 'audio_end_ms' }, eid);
+      return this.error(
+        {
+          code: 'invalid_value',
+          message: `Audio content of ${ms}ms is shorter than ${event.audio_end_ms}ms.`,
+          param: 'audio_end_ms',
+        },
+        eid,
+      );
     }
     part.transcript = '';
-    this.emit({ type: 'conversation.item.truncated', item_id: item.id, content_index: event.content_index, audio_end_ms: event.audio_end_ms });
+    this.emit({
+      type: 'conversation.item.truncated',
+      item_id: item.id,
+      content_index: event.content_index,
+      audio_end_ms: event.audio_end_ms,
+    });
   }
 
-  /** The visitor's audio was committed (by the client, or by turn detection): the user item, then its transcript later. */
+  /**
+   * The visitor's audio was committed (by the client, or by turn detection): the user item, then its transcript later.
+   */
   commit(transcript) {
     const itemId = id('item');
     const previous_item_id = this.items.at(-1)?.id ?? null;
     this.emit({ type: 'input_audio_buffer.committed', previous_item_id, item_id: itemId });
     this.lastInput = 'message';
-    this.addItem({ id: itemId, object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio', transcript: null }] });
+    this.addItem({
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_audio', transcript: null }],
+    });
     if (!this.session.audio.input.transcription) return itemId;
     const words = transcript.split(/(?<= )/);
     const events = [
-      ...words.map((delta) => ({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta })),
-      { type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript, usage: { type: 'duration', seconds: 2 } },
+      ...words.map((delta) => ({
+        type: 'conversation.item.input_audio_transcription.delta',
+        item_id: itemId,
+        content_index: 0,
+        delta,
+      })),
+      {
+        type: 'conversation.item.input_audio_transcription.completed',
+        item_id: itemId,
+        content_index: 0,
+        transcript,
+        usage: { type: 'duration', seconds: 2 },
+      },
     ];
     this.pendingTranscripts.push(events);
     // With no reply to wait for, the transcript still comes, a little later.
@@ -291,8 +470,19 @@ export class FakeRealtimeSession {
     if (!r) return;
     r.cancelled = true;
     this.active = null;
-    this.emit({ type: 'response.done', response: { id: r.id, object: 'realtime.response', status: 'cancelled', status_details: { type: 'cancelled', reason }, output: [], usage } });
-    if (this.transport === 'webrtc' && r.audioStarted) this.emit({ type: 'output_audio_buffer.cleared', response_id: r.id });
+    this.emit({
+      type: 'response.done',
+      response: {
+        id: r.id,
+        object: 'realtime.response',
+        status: 'cancelled',
+        status_details: { type: 'cancelled', reason },
+        output: [],
+        usage,
+      },
+    });
+    if (this.transport === 'webrtc' && r.audioStarted)
+      this.emit({ type: 'output_audio_buffer.cleared', response_id: r.id });
   }
 
   respond(params) {
@@ -307,18 +497,48 @@ export class FakeRealtimeSession {
     const reply = this.behaviour.reply ?? 'A fine-line wolf would look great on your forearm.';
     const words = reply.split(/(?<= )/);
     const where = { response_id: responseId, item_id: itemId, output_index: 0, content_index: 0 };
-    const assistant = { id: itemId, object: 'realtime.item', type: 'message', role: 'assistant', status: 'in_progress', content: [] };
+    const assistant = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'assistant',
+      status: 'in_progress',
+      content: [],
+    };
     const message = (status, content) => ({
-      id: itemId, object: 'realtime.item', type: 'message', role: 'assistant', status,
-      content: content === null ? [] : [textOnly ? { type: 'output_text', text: content } : { type: 'output_audio', transcript: content }],
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'assistant',
+      status,
+      content:
+        content === null
+          ? []
+          : [textOnly ? { type: 'output_text', text: content } : { type: 'output_audio', transcript: content }],
     });
     const output = [message('completed', reply)];
     const steps = [];
     steps.push(() => {
-      this.emit({ type: 'response.created', response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [], output_modalities: modalities } });
+      this.emit({
+        type: 'response.created',
+        response: {
+          id: responseId,
+          object: 'realtime.response',
+          status: 'in_progress',
+          output: [],
+          output_modalities: modalities,
+        },
+      });
       if (this.behaviour.transcriptAfter !== 'response.done') this.flushTranscripts();
     });
-    steps.push(() => this.emit({ type: 'response.output_item.added', response_id: responseId, output_index: 0, item: message('in_progress', null) }));
+    steps.push(() =>
+      this.emit({
+        type: 'response.output_item.added',
+        response_id: responseId,
+        output_index: 0,
+        item: message('in_progress', null),
+      }),
+    );
     steps.push(() => {
       const previous_item_id = this.insert(assistant);
       this.emit({ type: 'conversation.item.added', previous_item_id, item: message('in_progress', null) });
@@ -326,7 +546,11 @@ export class FakeRealtimeSession {
     });
     steps.push(() => {
       assistant.content = [textOnly ? { type: 'output_text', text: '' } : { type: 'output_audio', transcript: '' }];
-      this.emit({ type: 'response.content_part.added', ...where, part: textOnly ? { type: 'text', text: '' } : { type: 'audio', transcript: '' } });
+      this.emit({
+        type: 'response.content_part.added',
+        ...where,
+        part: textOnly ? { type: 'text', text: '' } : { type: 'audio', transcript: '' },
+      });
     });
     if (!textOnly && !ws) {
       steps.push(() => {
@@ -342,7 +566,11 @@ export class FakeRealtimeSession {
           steps.push(() => {
             this.assistantSpoke = true;
             assistant.audioMs = (assistant.audioMs ?? 0) + AUDIO_CHUNK_BYTES / BYTES_PER_MS;
-            this.emit({ type: 'response.output_audio.delta', ...where, delta: Buffer.alloc(AUDIO_CHUNK_BYTES).toString('base64') });
+            this.emit({
+              type: 'response.output_audio.delta',
+              ...where,
+              delta: Buffer.alloc(AUDIO_CHUNK_BYTES).toString('base64'),
+            });
           });
         } else steps.push(() => (assistant.audioMs = (assistant.audioMs ?? 0) + 300));
         steps.push(() => this.emit({ type: 'response.output_audio_transcript.delta', ...where, delta: w }));
@@ -353,11 +581,28 @@ export class FakeRealtimeSession {
       steps.push(() => this.emit({ type: 'response.output_audio.done', ...where }));
       steps.push(() => this.emit({ type: 'response.output_audio_transcript.done', ...where, transcript: reply }));
     }
-    steps.push(() => this.emit({ type: 'response.content_part.done', ...where, part: textOnly ? { type: 'text', text: reply } : { type: 'audio', transcript: reply } }));
-    steps.push(() => this.emit({ type: 'response.output_item.done', response_id: responseId, output_index: 0, item: message('completed', reply) }));
+    steps.push(() =>
+      this.emit({
+        type: 'response.content_part.done',
+        ...where,
+        part: textOnly ? { type: 'text', text: reply } : { type: 'audio', transcript: reply },
+      }),
+    );
+    steps.push(() =>
+      this.emit({
+        type: 'response.output_item.done',
+        response_id: responseId,
+        output_index: 0,
+        item: message('completed', reply),
+      }),
+    );
     steps.push(() => {
       Object.assign(assistant, message('completed', reply), { audioMs: assistant.audioMs });
-      this.emit({ type: 'conversation.item.done', previous_item_id: assistant.previous, item: message('completed', reply) });
+      this.emit({
+        type: 'conversation.item.done',
+        previous_item_id: assistant.previous,
+        item: message('completed', reply),
+      });
     });
     // A model calls the tool about what the visitor said, not again about its own tool's answer.
     if (this.behaviour.functionCall && this.lastInput !== 'function_call_output') {
@@ -365,17 +610,39 @@ export class FakeRealtimeSession {
       const callItemId = id('item');
       const name = this.behaviour.functionName ?? 'extract_keywords';
       const args = JSON.stringify(this.behaviour.functionCall);
-      const fn = (status, a) => ({ id: callItemId, object: 'realtime.item', type: 'function_call', status, call_id: callId, name, arguments: a });
+      const fn = (status, a) => ({
+        id: callItemId,
+        object: 'realtime.item',
+        type: 'function_call',
+        status,
+        call_id: callId,
+        name,
+        arguments: a,
+      });
       const at = { response_id: responseId, item_id: callItemId, output_index: 1, call_id: callId };
       let previous_item_id = null;
-      steps.push(() => this.emit({ type: 'response.output_item.added', response_id: responseId, output_index: 1, item: fn('in_progress', '') }));
+      steps.push(() =>
+        this.emit({
+          type: 'response.output_item.added',
+          response_id: responseId,
+          output_index: 1,
+          item: fn('in_progress', ''),
+        }),
+      );
       steps.push(() => {
         previous_item_id = this.insert(fn('completed', args));
         this.emit({ type: 'conversation.item.added', previous_item_id, item: fn('in_progress', '') });
       });
       steps.push(() => this.emit({ type: 'response.function_call_arguments.delta', ...at, delta: args }));
       steps.push(() => this.emit({ type: 'response.function_call_arguments.done', ...at, name, arguments: args }));
-      steps.push(() => this.emit({ type: 'response.output_item.done', response_id: responseId, output_index: 1, item: fn('completed', args) }));
+      steps.push(() =>
+        this.emit({
+          type: 'response.output_item.done',
+          response_id: responseId,
+          output_index: 1,
+          item: fn('completed', args),
+        }),
+      );
       steps.push(() => this.emit({ type: 'conversation.item.done', previous_item_id, item: fn('completed', args) }));
       output.push(fn('completed', args));
     }
@@ -389,10 +656,30 @@ export class FakeRealtimeSession {
         return;
       }
       this.active = null;
-      this.emit({ type: 'response.done', response: { id: responseId, object: 'realtime.response', status: 'completed', output, output_modalities: modalities, usage } });
+      this.emit({
+        type: 'response.done',
+        response: {
+          id: responseId,
+          object: 'realtime.response',
+          status: 'completed',
+          output,
+          output_modalities: modalities,
+          usage,
+        },
+      });
       if (this.behaviour.transcriptAfter === 'response.done') this.flushTranscripts();
-      if (!textOnly && !ws) this.later(() => response.cancelled || this.emit({ type: 'output_audio_buffer.stopped', response_id: responseId }), 20);
-      this.emit({ type: 'rate_limits.updated', rate_limits: [{ name: 'requests', limit: 1000, remaining: 999, reset_seconds: 60 }, { name: 'tokens', limit: 50000, remaining: 49880, reset_seconds: 60 }] });
+      if (!textOnly && !ws)
+        this.later(
+          () => response.cancelled || this.emit({ type: 'output_audio_buffer.stopped', response_id: responseId }),
+          20,
+        );
+      this.emit({
+        type: 'rate_limits.updated',
+        rate_limits: [
+          { name: 'requests', limit: 1000, remaining: 999, reset_seconds: 60 },
+          { name: 'tokens', limit: 50000, remaining: 49880, reset_seconds: 60 },
+        ],
+      });
     };
     tick();
   }

@@ -1,7 +1,7 @@
 // A @web/test-runner plugin that serves the fake OpenAI realtime socket at /fake-relay, speaking what the Worker's
-// relay forwards (GA server events), so widget tests exercise push-to-talk and text over a real WebSocket.
-// Control: POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code, reason, before?},
-// POST /__fake-relay/reset, GET /__fake-relay/log.
+// relay forwards (GA server events), so widget tests exercise push-to-talk and text over a real WebSocket. Control:
+// POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code, reason, before?}, POST
+// /__fake-relay/reset, GET /__fake-relay/log.
 import { WebSocketServer } from 'ws';
 import { attachRealtimeSocket } from './openai-realtime-ws.js';
 
@@ -25,7 +25,9 @@ export function fakeRelayPlugin() {
       server.on('upgrade', (req, socket, head) => {
         const url = new URL(req.url, 'http://local');
         if (url.pathname !== '/fake-relay') return;
-        const refused = state.realtime.behaviour.refuse || (state.realtime.behaviour.refuseModes ?? []).includes(url.searchParams.get('mode'));
+        const refused =
+          state.realtime.behaviour.refuse ||
+          (state.realtime.behaviour.refuseModes ?? []).includes(url.searchParams.get('mode'));
         if (refused) {
           socket.end(`HTTP/1.1 ${state.realtime.behaviour.refuse ?? 502} Refused\r\nContent-Length: 0\r\n\r\n`);
           return;
@@ -36,9 +38,14 @@ export function fakeRelayPlugin() {
           attachRealtimeSocket(ws, { model: url.searchParams.get('model') ?? 'gpt-realtime-2.1', state });
           // The relay configures the session before anything from the client; for text, output is text.
           const mode = url.searchParams.get('mode');
-          const session = mode === 'text'
-            ? { type: 'realtime', output_modalities: ['text'] }
-            : { type: 'realtime', output_modalities: ['audio'], audio: { input: { transcription: { model: 'gpt-transcribe' }, turn_detection: null } } };
+          const session =
+            mode === 'text'
+              ? { type: 'realtime', output_modalities: ['text'] }
+              : {
+                  type: 'realtime',
+                  output_modalities: ['audio'],
+                  audio: { input: { transcription: { model: 'gpt-transcribe' }, turn_detection: null } },
+                };
           ws.emit('message', Buffer.from(JSON.stringify({ type: 'session.update', session })), false);
           state.realtime.connections.at(-1).received.shift(); // that one was the relay's, not the widget's
         });
@@ -48,15 +55,23 @@ export function fakeRelayPlugin() {
     // once, so EventSource must resume with Last-Event-ID; ?fail=1 ends with an error event.
     middlewareSse: async (ctx, next) => {
       if (ctx.path !== '/__fake-sse') return next();
-      const svg = (i) => `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#${i}${i}${i}"/></svg>`)}`;
+      const svg = (i) =>
+        `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#${i}${i}${i}"/></svg>`)}`;
       const fail = ctx.query.fail === '1';
       const events = fail
-        ? [['queued', { stage: 'queued' }], ['progress', { percent: 30, stage: 'drawing' }], ['error', { code: 'generation_failed', message: 'The generator gave up.' }]]
+        ? [
+            ['queued', { stage: 'queued' }],
+            ['progress', { percent: 30, stage: 'drawing' }],
+            ['error', { code: 'generation_failed', message: 'The generator gave up.' }],
+          ]
         : [
             ['queued', { stage: 'queued', target: 'sandbox' }],
             ['progress', { percent: 25, stage: 'composing' }],
             ['progress', { percent: 60, stage: 'drawing' }],
-            ...[0, 1, 2].map((i) => ['concept', { index: i, imageUrl: svg(i + 3), alt: `Concept ${i + 1}: a fine-line wolf on the forearm` }]),
+            ...[0, 1, 2].map((i) => [
+              'concept',
+              { index: i, imageUrl: svg(i + 3), alt: `Concept ${i + 1}: a fine-line wolf on the forearm` },
+            ]),
             ['done', { concepts: 3 }],
           ];
       const last = Number(ctx.get('last-event-id') || 0);
@@ -66,7 +81,11 @@ export function fakeRelayPlugin() {
       if (dropNow) sseDropped.add(key);
       ctx.respond = false;
       const res = ctx.res;
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+      });
       sseLog.push({ id: key, lastEventId: last });
       let sent = 0;
       for (let i = last; i < events.length; i++) {
@@ -82,7 +101,16 @@ export function fakeRelayPlugin() {
       if (!ctx.path.startsWith('/__fake-relay/')) return undefined;
       const action = ctx.path.slice('/__fake-relay/'.length);
       if (action === 'log') {
-        return { type: 'json', body: JSON.stringify({ connections: state.realtime.connections.map((c) => ({ received: c.received, refusals: c.refusals, closed: c.closed })) }) };
+        return {
+          type: 'json',
+          body: JSON.stringify({
+            connections: state.realtime.connections.map((c) => ({
+              received: c.received,
+              refusals: c.refusals,
+              closed: c.closed,
+            })),
+          }),
+        };
       }
       return undefined;
     },

@@ -28,12 +28,21 @@ export function verify(secret, rawBody, timestamp, signatureHeader, nowS = Math.
  * One callback as a tenant sends it: the result with the generation it is for and an event id of its own, which
  * stays the same when the same report is sent again. The signature covers the timestamp and those exact bytes.
  */
-export function signCallback(secret, generationId, result, { eventId = randomUUID(), timestamp = Math.floor(Date.now() / 1000) } = {}) {
+export function signCallback(
+  secret,
+  generationId,
+  result,
+  { eventId = randomUUID(), timestamp = Math.floor(Date.now() / 1000) } = {},
+) {
   const body = JSON.stringify({ ...result, generationId, eventId });
   const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
   return {
     body,
-    headers: { 'Content-Type': 'application/json', 'X-Voice-Buddy-Timestamp': String(timestamp), 'X-Voice-Buddy-Signature': `v1=${signature}` },
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Voice-Buddy-Timestamp': String(timestamp),
+      'X-Voice-Buddy-Signature': `v1=${signature}`,
+    },
   };
 }
 
@@ -49,7 +58,15 @@ async function render(secret, job, log) {
   const reports = [
     [{ type: 'progress', percent: 30, stage: 'rendering' }, first],
     [{ type: 'progress', percent: 30, stage: 'rendering' }, first],
-    [{ type: 'concept', index: 0, imageUrl: 'https://cdn.tenant.example/render/0.png', alt: 'Concept from the tenant' }, randomUUID()],
+    [
+      {
+        type: 'concept',
+        index: 0,
+        imageUrl: 'https://cdn.tenant.example/render/0.png',
+        alt: 'Concept from the tenant',
+      },
+      randomUUID(),
+    ],
     [{ type: 'done' }, randomUUID()],
   ];
   for (const [result, eventId] of reports) {
@@ -94,7 +111,17 @@ export async function startWebhookReceiver({ secret = WEBHOOK_TEST_SECRET, unref
       body = null;
     }
     const signatureOk = verify(secret, raw, timestamp, signature);
-    const entry = { name, kind, contentType: req.headers['content-type'] ?? '', timestamp, signature, signatureOk, raw, body, callbacks: [] };
+    const entry = {
+      name,
+      kind,
+      contentType: req.headers['content-type'] ?? '',
+      timestamp,
+      signature,
+      signatureOk,
+      raw,
+      body,
+      callbacks: [],
+    };
     received.push(entry);
     if (kind === 'fail') return json(500, { error: 'render farm down' });
     if (kind === 'redirect') {
@@ -113,5 +140,8 @@ export async function startWebhookReceiver({ secret = WEBHOOK_TEST_SECRET, unref
   server.headersTimeout = 66_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (unref) server.unref();
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

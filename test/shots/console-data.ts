@@ -77,14 +77,46 @@ api.reports[yesterday] = {
 };
 const at = (daysAgo: number, time: string) => `${addDays(today, -daysAgo)}T${time}.000Z`;
 api.alerts = [
-  { id: 'al-1', tenant: 'demo', metric: 'voice_error_rate', value: 0.013, threshold: 0.01, openedAt: at(1, '14:20:00'),
-    closedAt: null, notifiedAt: at(1, '14:20:03') },
-  { id: 'al-2', tenant: null, metric: 'avatar_sync_delay_ms', value: 1340, threshold: 1000, openedAt: at(0, '08:05:00'),
-    closedAt: null, notifiedAt: null },
-  { id: 'al-3', tenant: 'acme', metric: 'cost_usd', value: 72.4, threshold: 60, openedAt: at(9, '18:00:00'),
-    closedAt: at(8, '00:10:00'), notifiedAt: at(9, '18:00:02') },
-  { id: 'al-4', tenant: 'demo', metric: 'connection_success', value: 0.88, threshold: 0.95, openedAt: at(9, '09:30:00'),
-    closedAt: at(9, '13:45:00'), notifiedAt: at(9, '09:30:04') },
+  {
+    id: 'al-1',
+    tenant: 'demo',
+    metric: 'voice_error_rate',
+    value: 0.013,
+    threshold: 0.01,
+    openedAt: at(1, '14:20:00'),
+    closedAt: null,
+    notifiedAt: at(1, '14:20:03'),
+  },
+  {
+    id: 'al-2',
+    tenant: null,
+    metric: 'avatar_sync_delay_ms',
+    value: 1340,
+    threshold: 1000,
+    openedAt: at(0, '08:05:00'),
+    closedAt: null,
+    notifiedAt: null,
+  },
+  {
+    id: 'al-3',
+    tenant: 'acme',
+    metric: 'cost_usd',
+    value: 72.4,
+    threshold: 60,
+    openedAt: at(9, '18:00:00'),
+    closedAt: at(8, '00:10:00'),
+    notifiedAt: at(9, '18:00:02'),
+  },
+  {
+    id: 'al-4',
+    tenant: 'demo',
+    metric: 'connection_success',
+    value: 0.88,
+    threshold: 0.95,
+    openedAt: at(9, '09:30:00'),
+    closedAt: at(9, '13:45:00'),
+    notifiedAt: at(9, '09:30:04'),
+  },
 ];
 // ?state=empty: nothing recorded yet; ?state=loading: no answer ever arrives; ?state=offline: none can be reached.
 const state = new URLSearchParams(location.search).get('state');

@@ -43,13 +43,20 @@ const url = `http://127.0.0.1:${server.address().port}/admin`;
 const browser = await puppeteer.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--headless=new'] });
 const errors = [];
 try {
-  for (const [name, width, height] of [['desktop', 1280, 800], ['phone', 390, 844]]) {
+  for (const [name, width, height] of [
+    ['desktop', 1280, 800],
+    ['phone', 390, 844],
+  ]) {
     const tab = await browser.newPage();
     tab.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
     tab.on('console', (m) => m.type() === 'error' && errors.push(`${name}: ${m.text()}`));
     await tab.setViewport({ width, height, deviceScaleFactor: 1 });
     await tab.goto(url);
-    const sections = [['analytics', 'vb-admin-chart'], ['report', '[data-feature]'], ['alerts', '[data-alert]']];
+    const sections = [
+      ['analytics', 'vb-admin-chart'],
+      ['report', '[data-feature]'],
+      ['alerts', '[data-alert]'],
+    ];
     for (const [tab_, ready] of sections) {
       await tab.locator(`vb-admin-app >>> #tab-${tab_}`).click();
       await tab.waitForSelector(`vb-admin-app >>> #panel-${tab_} >>> ${ready}`);

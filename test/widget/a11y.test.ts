@@ -9,10 +9,17 @@ import { turnEvents } from './fakes/openai-peer.ts';
 import { connected, mount, part } from './helpers.ts';
 
 // A real image, so the gallery renders as it does with a generation's output.
-const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const PIXEL =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 function withDesign(el: VoiceBuddy) {
-  const keywords = { ...emptyKeywords(), subject: ['wolf'], style: ['fine-line'], placement: 'forearm', exclude: ['red'] };
+  const keywords = {
+    ...emptyKeywords(),
+    subject: ['wolf'],
+    style: ['fine-line'],
+    placement: 'forearm',
+    exclude: ['red'],
+  };
   el.store.$keywords.set(keywords);
   el.store.$generations.set([
     {
@@ -89,7 +96,11 @@ describe('accessibility: axe in every state', () => {
     const w = await mount();
     const region = w.shadowRoot!.querySelector('[aria-live="polite"]')!;
     const said: string[] = [];
-    new MutationObserver(() => said.push(region.textContent!.trim())).observe(region, { subtree: true, characterData: true, childList: true });
+    new MutationObserver(() => said.push(region.textContent.trim())).observe(region, {
+      subtree: true,
+      characterData: true,
+      childList: true,
+    });
     withDesign(w);
     await waitUntil(() => said.includes('3 new concepts are ready'), `said: ${said.join(' | ')}`);
     w.store.$generations.set([...w.store.$generations.get()]);

@@ -41,14 +41,19 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     const { app } = await signedIn(api);
     const section = await openTab(app, 'analytics', 'vb-admin-analytics', 'vb-admin-chart');
     const sent = lastQuery(api, '/admin/analytics');
-    expect([...sent]).to.deep.equal([['from', month.from], ['to', today]]);
+    expect([...sent]).to.deep.equal([
+      ['from', month.from],
+      ['to', today],
+    ]);
 
     const expected = analyticsAnswer(api.analytics, ['demo', 'acme'], null, month.from, today);
     const attempts = expected.days.reduce((n, d) => n + d.sessions.attempts, 0);
     expect(text(q(section, '[data-kpi="sessions"] dd'))).to.equal(attempts.toLocaleString('en-US'));
     const tiles = qa(section, '[data-kpi]').map((k) => [text(k.querySelector('dt')), text(k.querySelector('dd'))]);
     expect(tiles).to.deep.equal(kpis(expected.totals).map((k) => [k.label, k.value]));
-    expect(text(q(section, '[data-range]'))).to.contain('All tenants').and.to.contain('(30 days, UTC)');
+    expect(text(q(section, '[data-range]')))
+      .to.contain('All tenants')
+      .and.to.contain('(30 days, UTC)');
 
     const specs = analyticsCharts(expected);
     await waitUntil(() => charts(section).every((c) => inChart(c, '.plot canvas')), 'the charts were not drawn');
@@ -240,7 +245,10 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
 
     // Whether this headless page may write the clipboard decides which of the two outcomes is right.
     q<HTMLButtonElement>(app, '#tab-report').focus();
-    const canWrite = await navigator.clipboard.writeText('probe').then(() => true, () => false);
+    const canWrite = await navigator.clipboard.writeText('probe').then(
+      () => true,
+      () => false,
+    );
     button(section, 'Copy markdown').click();
     if (canWrite) {
       await waitUntil(() => status(app).startsWith('Copied the report of'), 'the copy was not announced');
@@ -269,12 +277,36 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
   it('alerts: open ones first, filtered by tenant and to the open ones; none is a finished empty state', async () => {
     const at = (h: number) => new Date(Date.parse(`${today}T12:00:00Z`) - h * 3_600_000).toISOString();
     api.alerts = [
-      { id: 'a1', tenant: 'demo', metric: 'cost_usd', value: 72.4, threshold: 60, openedAt: at(30), closedAt: at(24),
-        notifiedAt: at(30) },
-      { id: 'a2', tenant: null, metric: 'avatar_sync_delay_ms', value: 1340, threshold: 1000, openedAt: at(2),
-        closedAt: null, notifiedAt: null },
-      { id: 'a3', tenant: 'demo', metric: 'error_rate', value: 0.031, threshold: 0.02, openedAt: at(5), closedAt: null,
-        notifiedAt: at(5) },
+      {
+        id: 'a1',
+        tenant: 'demo',
+        metric: 'cost_usd',
+        value: 72.4,
+        threshold: 60,
+        openedAt: at(30),
+        closedAt: at(24),
+        notifiedAt: at(30),
+      },
+      {
+        id: 'a2',
+        tenant: null,
+        metric: 'avatar_sync_delay_ms',
+        value: 1340,
+        threshold: 1000,
+        openedAt: at(2),
+        closedAt: null,
+        notifiedAt: null,
+      },
+      {
+        id: 'a3',
+        tenant: 'demo',
+        metric: 'error_rate',
+        value: 0.031,
+        threshold: 0.02,
+        openedAt: at(5),
+        closedAt: null,
+        notifiedAt: at(5),
+      },
     ];
     const { app } = await signedIn(api);
     const section = await openTab(app, 'alerts', 'vb-admin-alerts', '[data-alert]');
@@ -295,7 +327,10 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     await waitUntil(() => qa(section, '[data-alert]').length === 2);
     type(q<HTMLSelectElement>(section, '#al-tenant') as unknown as HTMLInputElement, 'acme', 'change');
     await waitUntil(() => section.shadowRoot!.querySelector('[data-empty]'), 'no empty state');
-    expect([...lastQuery(api, '/admin/alerts')]).to.deep.equal([['tenant', 'acme'], ['open', '1']]);
+    expect([...lastQuery(api, '/admin/alerts')]).to.deep.equal([
+      ['tenant', 'acme'],
+      ['open', '1'],
+    ]);
     expect(text(q(section, '[data-empty]'))).to.equal('No open alerts: every metric is within its thresholds.');
     await expect(app).to.be.accessible();
   });

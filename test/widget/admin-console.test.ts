@@ -5,7 +5,8 @@ import { text, type } from './admin-helpers.ts';
 import { ADMIN_TOKEN, FakeAdminApi } from './fakes/admin-api.ts';
 
 const flagSet = (flags: Element, key: string) => q<HTMLFieldSetElement>(flags, `fieldset[data-flag="${key}"]`);
-const inFlag = <T extends Element>(flags: Element, key: string, selector: string) => flagSet(flags, key).querySelector<T>(selector)!;
+const inFlag = <T extends Element>(flags: Element, key: string, selector: string) =>
+  flagSet(flags, key).querySelector<T>(selector)!;
 
 describe('<vb-admin-app> admin console', () => {
   let api: FakeAdminApi;
@@ -87,7 +88,10 @@ describe('<vb-admin-app> admin console', () => {
     expect(bulk[0]!.headers['x-admin-actor']).to.equal('alice');
     expect(status(app)).to.contain('Applied 2 flag changes');
     expect(app.shadowRoot!.querySelector('[role="status"]')!.getAttribute('aria-live')).to.equal('polite');
-    await waitUntil(() => !/\d+ flags? staged/.test(text(flags.shadowRoot!.querySelector('#flags-heading + p'))), 'still staged');
+    await waitUntil(
+      () => !/\d+ flags? staged/.test(text(flags.shadowRoot!.querySelector('#flags-heading + p'))),
+      'still staged',
+    );
     expect(inFlag<HTMLInputElement>(flags, 'tts', 'input[type="number"]').value).to.equal('25');
   });
 
@@ -132,7 +136,10 @@ describe('<vb-admin-app> admin console', () => {
 
     type(q<HTMLInputElement>(flags, '#create-key'), 'voice.captions');
     q<HTMLButtonElement>(flags, '#create-heading ~ button[type="submit"]').click();
-    await waitUntil(() => flags.shadowRoot!.querySelector('fieldset[data-flag="voice.captions"]'), 'the new flag is not listed');
+    await waitUntil(
+      () => flags.shadowRoot!.querySelector('fieldset[data-flag="voice.captions"]'),
+      'the new flag is not listed',
+    );
     expect(api.sent('POST', '/admin/flags/bulk').at(-1)!.body).to.deep.equal({
       changes: [{ key: 'voice.captions', create: true, description: 'Live captions' }],
       note: 'New feature',
@@ -148,7 +155,10 @@ describe('<vb-admin-app> admin console', () => {
     const history = await openTab(app, 'history', 'vb-admin-history', `li[data-entry="${ramp!.id}"]`);
     const entry = q(history, `li[data-entry="${ramp!.id}"]`);
     expect(text(entry)).to.contain('bob').and.to.contain('Ramp avatar');
-    expect(qa(history, `li[data-entry="${ramp!.id}"] tbody tr`).map((tr) => tr.dataset.field)).to.deep.equal(['rollout', 'tenants']);
+    expect(qa(history, `li[data-entry="${ramp!.id}"] tbody tr`).map((tr) => tr.dataset.field)).to.deep.equal([
+      'rollout',
+      'tenants',
+    ]);
     expect(text(entry.querySelector('tr[data-field="rollout"]'))).to.equal('rollout 50% → 75%');
     expect(text(entry.querySelector('tr[data-field="tenants"]'))).to.equal('tenants (none) → demo');
     await expect(app).to.be.accessible();
@@ -172,7 +182,9 @@ describe('<vb-admin-app> admin console', () => {
     expect(api.sent('POST', '/admin/flags/rollback')[0]!.body).to.deep.equal({ historyId: ramp!.id });
     await waitUntil(() => status(app).includes(`Rolled back #${ramp!.id}`), 'the rollback was not announced');
     expect(api.flags.find((f) => f.key === 'avatar')).to.include({ rollout: 50 });
-    await waitUntil(() => text(history.shadowRoot!.querySelector('li[data-entry]')).includes(`rollback of #${ramp!.id}`));
+    await waitUntil(() =>
+      text(history.shadowRoot!.querySelector('li[data-entry]')).includes(`rollback of #${ramp!.id}`),
+    );
 
     // The flags tab shows the rolled-back state when visited again.
     q<HTMLButtonElement>(app, '#tab-flags').click();
@@ -185,7 +197,9 @@ describe('<vb-admin-app> admin console', () => {
     await signIn(app);
     await flagsLoaded(app);
     const tenants = await openTab(app, 'tenants', 'vb-admin-tenants', 'nav button');
-    [...tenants.shadowRoot!.querySelectorAll<HTMLButtonElement>('nav button')].find((b) => text(b).includes('acme'))!.click();
+    [...tenants.shadowRoot!.querySelectorAll<HTMLButtonElement>('nav button')]
+      .find((b) => text(b).includes('acme'))!
+      .click();
     await waitUntil(() => tenants.shadowRoot!.querySelector('#t-origins'));
     await expect(app).to.be.accessible();
 
@@ -223,7 +237,9 @@ describe('<vb-admin-app> admin console', () => {
     const usage = await openTab(app, 'usage', 'vb-admin-usage', 'section[data-tenant="demo"]');
     const demo = q(usage, 'section[data-tenant="demo"]');
     expect(text(demo.querySelector('[data-metric="voiceSessions"]'))).to.contain('Voice sessions: 3 of 100 (3%)');
-    expect(text(demo.querySelector('[data-metric="avatarSessions"]'))).to.contain('10 of 10 (100%)').and.to.contain('limit reached');
+    expect(text(demo.querySelector('[data-metric="avatarSessions"]')))
+      .to.contain('10 of 10 (100%)')
+      .and.to.contain('limit reached');
     expect(text(demo.querySelector('[data-metric="generations"]'))).to.contain('0 of 50 (0%)');
     expect(text(demo.querySelector('[data-metric="avatarMinutes"]'))).to.equal('Avatar minutes: 42');
     expect(text(demo.querySelector('[data-metric="avatarCostUsd"]'))).to.contain('4.20');
@@ -231,7 +247,10 @@ describe('<vb-admin-app> admin console', () => {
     await expect(app).to.be.accessible();
 
     type(q<HTMLInputElement>(usage, '#usage-month'), '2026-10', 'change');
-    await waitUntil(() => api.sent('GET', '/admin/usage').some((r) => r.search === '?month=2026-10'), 'the month was not requested');
+    await waitUntil(
+      () => api.sent('GET', '/admin/usage').some((r) => r.search === '?month=2026-10'),
+      'the month was not requested',
+    );
   });
 
   it('usage: a newer month aborts the older load, only the newer answer shows; a failed refresh keeps it', async () => {
@@ -275,7 +294,7 @@ describe('<vb-admin-app> admin console', () => {
     await waitUntil(() => !usage.shadowRoot!.querySelector('[role="alert"]'), 'a good refresh kept the banner');
   });
 
-  it('signing out mid-load aborts the panels\' requests', async () => {
+  it("signing out mid-load aborts the panels' requests", async () => {
     const app = await mount();
     await signIn(app);
     await flagsLoaded(app);
@@ -294,12 +313,23 @@ describe('<vb-admin-app> admin console', () => {
     await flagsLoaded(app);
     const health = await openTab(app, 'health', 'vb-admin-health', 'section[data-provider="tts"]');
     expect(text(q(health, '[data-provider="tts"] [data-status]'))).to.equal('OK');
-    expect(text(q(health, '[data-provider="tts"]'))).to.contain('412 ms').and.to.contain('20.0 KB');
+    expect(text(q(health, '[data-provider="tts"]')))
+      .to.contain('412 ms')
+      .and.to.contain('20.0 KB');
     expect(text(q(health, '[data-provider="openai"] [data-status]'))).to.equal('Sandbox');
     expect(text(q(health, '[data-provider="openai"]'))).to.contain('No OPENAI_API_KEY');
     await expect(app).to.be.accessible();
 
-    api.ping = { ...api.ping, status: 'degraded', tts: { status: 'error', provider: 'elevenlabs', code: 'provider_auth_failed', message: 'ElevenLabs refused our key' } };
+    api.ping = {
+      ...api.ping,
+      status: 'degraded',
+      tts: {
+        status: 'error',
+        provider: 'elevenlabs',
+        code: 'provider_auth_failed',
+        message: 'ElevenLabs refused our key',
+      },
+    };
     [...health.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === 'Refresh')!.click();
     await waitUntil(() => text(health.shadowRoot!.querySelector('[data-provider="tts"] [data-status]')) === 'Error');
     expect(text(q(health, '[data-provider="tts"]'))).to.contain('provider_auth_failed');
@@ -341,18 +371,27 @@ describe('<vb-admin-app> admin console', () => {
     await tabTo((el) => text(el).startsWith('Apply'), 'the apply button');
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => api.sent('POST', '/admin/flags/bulk').length === 1, 'Enter did not apply');
-    expect(api.sent('POST', '/admin/flags/bulk')[0]!.body).to.deep.equal({ changes: [{ key: 'avatar', enabled: false }], note: 'Keyboard change' });
+    expect(api.sent('POST', '/admin/flags/bulk')[0]!.body).to.deep.equal({
+      changes: [{ key: 'avatar', enabled: false }],
+      note: 'Keyboard change',
+    });
     expect(api.sent('POST', '/admin/flags/bulk')[0]!.headers['x-admin-actor']).to.equal('kim');
 
     q<HTMLButtonElement>(app, '#tab-flags').focus();
     await sendKeys({ press: 'ArrowRight' });
     const history = panel(app, 'vb-admin-history')!;
-    await waitUntil(() => history?.shadowRoot?.querySelector(`[data-rollback="${seeded!.id}"]`), 'history did not load');
+    await waitUntil(
+      () => history?.shadowRoot?.querySelector(`[data-rollback="${seeded!.id}"]`),
+      'history did not load',
+    );
     await tabTo((el) => el.getAttribute('data-rollback') === String(seeded!.id), 'the roll back button');
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => deepActive()?.id === 'rollback-note', 'focus did not move into the confirmation');
     await sendKeys({ press: 'Escape' });
-    await waitUntil(() => deepActive()?.getAttribute('data-rollback') === String(seeded!.id), 'Escape did not return focus');
+    await waitUntil(
+      () => deepActive()?.getAttribute('data-rollback') === String(seeded!.id),
+      'Escape did not return focus',
+    );
     expect(api.sent('POST', '/admin/flags/rollback')).to.have.length(0);
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => deepActive()?.id === 'rollback-note');

@@ -68,4 +68,3 @@ export async function openTab(app: VoiceBuddyAdminApp, tab: string, tag: Tag, re
   await waitUntil(() => panel(app, tag)?.shadowRoot?.querySelector(ready), `${tag} did not show ${ready}`);
   return panel(app, tag)!;
 }
-

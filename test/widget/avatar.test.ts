@@ -15,13 +15,17 @@ import { connected, mount, part, recordErrors, transcriptTexts } from './helpers
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GOOD_DEVICE = () => ({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 });
 /** Module URLs that belong to the avatar's lazy code (the test's own fake is not one of them). */
-const AVATAR_CODE = /widget\/avatar\/(avatar\.lazy|controller|agora|view|budget)|agora-rtc-sdk-ng|chunks\/voice-buddy-(avatar|agora)/;
+const AVATAR_CODE =
+  /widget\/avatar\/(avatar\.lazy|controller|agora|view|budget)|agora-rtc-sdk-ng|chunks\/voice-buddy-(avatar|agora)/;
 
 // Every module of the unbundled widget is a resource entry: Chromium's default buffer (250) fills up in this file.
 performance.setResourceTimingBufferSize(5000);
 
 function avatarResources(): string[] {
-  return performance.getEntriesByType('resource').map((e) => e.name).filter((name) => AVATAR_CODE.test(name));
+  return performance
+    .getEntriesByType('resource')
+    .map((e) => e.name)
+    .filter((name) => AVATAR_CODE.test(name));
 }
 
 function record(el: VoiceBuddy): AvatarDetail[] {
@@ -36,13 +40,19 @@ const latestRtc = () => FakeAgoraRtc.instances.at(-1)!;
 const chats = (rtc: FakeAgoraRtc) => rtc.sent.filter((m): m is AkoolChatMessage => m.type === 'chat');
 
 async function started(events: AvatarDetail[], count = 1): Promise<void> {
-  await waitUntil(() => events.filter((e) => e.type === 'started').length >= count, 'the avatar did not start', { timeout: 5000 });
+  await waitUntil(() => events.filter((e) => e.type === 'started').length >= count, 'the avatar did not start', {
+    timeout: 5000,
+  });
 }
 
 /** The avatar is off and its release is complete: every session the fake Worker created is closed. */
 async function avatarOff(el: VoiceBuddy, backend: FakeBackend): Promise<void> {
   await waitUntil(() => !host(el).handle, 'the avatar did not end', { timeout: 5000 });
-  await waitUntil(() => [...backend.avatarSessions.values()].every((s) => s.closedBy), 'an avatar session is still open', { timeout: 5000 });
+  await waitUntil(
+    () => [...backend.avatarSessions.values()].every((s) => s.closedBy),
+    'an avatar session is still open',
+    { timeout: 5000 },
+  );
   await el.updateComplete;
 }
 
@@ -64,17 +74,34 @@ async function altKey(key: string): Promise<void> {
 }
 
 const delta = (text: string, responseId = 'resp_a', itemId = 'item_a') => ({
-  type: 'response.output_audio_transcript.delta', response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, delta: text,
+  type: 'response.output_audio_transcript.delta',
+  response_id: responseId,
+  item_id: itemId,
+  output_index: 0,
+  content_index: 0,
+  delta: text,
 });
-const responseDone = (responseId = 'resp_a') => ({ type: 'response.done', response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] } });
+const responseDone = (responseId = 'resp_a') => ({
+  type: 'response.done',
+  response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] },
+});
 
 describe('the talking avatar', () => {
   let backend: FakeBackend;
   beforeEach(() => {
     backend = new FakeBackend().install();
-    backend.config = baseConfig({ avatar: { available: true }, flags: { avatar: { enabled: true, reason: 'DEFAULT' } } });
+    backend.config = baseConfig({
+      avatar: { available: true },
+      flags: { avatar: { enabled: true, reason: 'DEFAULT' } },
+    });
     FakeAgoraRtc.reset();
-    AvatarHost.overrides = { createRtc: () => new FakeAgoraRtc(), strict: true, backoffMs: [20, 40, 60], checkIntervalMs: 60_000, readBudget: GOOD_DEVICE };
+    AvatarHost.overrides = {
+      createRtc: () => new FakeAgoraRtc(),
+      strict: true,
+      backoffMs: [20, 40, 60],
+      checkIntervalMs: 60_000,
+      readBudget: GOOD_DEVICE,
+    };
   });
   afterEach(() => {
     backend.uninstall();
@@ -105,7 +132,10 @@ describe('the talking avatar', () => {
     expect(backend.requests.filter((r) => r.url.includes('/v1/avatar/'))).to.have.length(0);
     unavailable.disconnect();
 
-    backend.config = baseConfig({ avatar: { available: true }, flags: { avatar: { enabled: false, reason: 'DISABLED' } } });
+    backend.config = baseConfig({
+      avatar: { available: true },
+      flags: { avatar: { enabled: false, reason: 'DISABLED' } },
+    });
     const flagOff = await mount();
     expect(part(flagOff, 'avatar-button')).to.equal(null);
   });
@@ -135,21 +165,37 @@ describe('the talking avatar', () => {
     // A sentence goes out as soon as it ends, before the response is done.
     const peer = backend.latestPeer;
     const long = `${'A wolf with a crescent moon, fine lines and soft shading along the forearm, '.repeat(16).trim()}.`;
-    await peer.play([
-      { type: 'response.created', response: { id: 'resp_a', object: 'realtime.response', status: 'in_progress', output: [] } },
-      delta('Hello there. '),
-      delta('Shall we '),
-    ], 2);
+    await peer.play(
+      [
+        {
+          type: 'response.created',
+          response: { id: 'resp_a', object: 'realtime.response', status: 'in_progress', output: [] },
+        },
+        delta('Hello there. '),
+        delta('Shall we '),
+      ],
+      2,
+    );
     await waitUntil(() => chats(rtc).length === 1, 'the first sentence was not sent before the response ended');
     expect(chats(rtc)[0]).to.deep.include({ v: 2, type: 'chat', idx: 0, fin: true, pld: { text: 'Hello there.' } });
     expect(chats(rtc)[0]!.mid).to.be.a('string').and.not.empty;
     await waitUntil(() => handle(el).state === 'speaking');
 
     await peer.play([delta(`start? ${long} `), delta('それはいいですね。'), delta('And the rest'), responseDone()], 2);
-    await waitUntil(() => chats(rtc).some((m) => m.pld.text === 'And the rest' && m.fin), 'response.done did not flush the rest', { timeout: 4000 });
+    await waitUntil(
+      () => chats(rtc).some((m) => m.pld.text === 'And the rest' && m.fin),
+      'response.done did not flush the rest',
+      { timeout: 4000 },
+    );
     const sentences = new Map<string, string>();
     for (const m of chats(rtc)) sentences.set(m.mid, (sentences.get(m.mid) ?? '') + m.pld.text);
-    expect([...sentences.values()]).to.deep.equal(['Hello there.', 'Shall we start?', long, 'それはいいですね。', 'And the rest']);
+    expect([...sentences.values()]).to.deep.equal([
+      'Hello there.',
+      'Shall we start?',
+      long,
+      'それはいいですね。',
+      'And the rest',
+    ]);
     // The long sentence went out in chunks of one message id, indexed, `fin` only on the last.
     const longMid = chats(rtc).find((m) => m.pld.text.startsWith('A wolf with'))!.mid;
     const longChunks = chats(rtc).filter((m) => m.mid === longMid);
@@ -180,7 +226,9 @@ describe('the talking avatar', () => {
     await altKey('KeyQ'); // auto -> high: the same stream
     await altKey('KeyQ'); // -> medium
     await waitUntil(() => events.some((e) => e.type === 'quality-changed'));
-    expect(events.filter((e) => e.type === 'quality-changed')).to.deep.equal([{ type: 'quality-changed', quality: 'medium' }]);
+    expect(events.filter((e) => e.type === 'quality-changed')).to.deep.equal([
+      { type: 'quality-changed', quality: 'medium' },
+    ]);
     await el.updateComplete;
     expect(part<HTMLSelectElement>(el, 'avatar-quality')!.value).to.equal('medium');
     expect(rtc.streamTypes.at(-1), 'the low stream').to.equal(1);
@@ -204,8 +252,20 @@ describe('the talking avatar', () => {
     const rtc = latestRtc();
     const peer = backend.latestPeer;
     // About 20 KB of sentences: paced at 6,000 B/s, most of it waits in the queue.
-    const sentences = Array.from({ length: 60 }, (_, i) => `Sentence number ${i} describes the wolf, the moon and the fine lines in some detail. `);
-    await peer.play([{ type: 'response.created', response: { id: 'resp_a', object: 'realtime.response', status: 'in_progress', output: [] } }, delta(sentences.join(''))], 1);
+    const sentences = Array.from(
+      { length: 60 },
+      (_, i) => `Sentence number ${i} describes the wolf, the moon and the fine lines in some detail. `,
+    );
+    await peer.play(
+      [
+        {
+          type: 'response.created',
+          response: { id: 'resp_a', object: 'realtime.response', status: 'in_progress', output: [] },
+        },
+        delta(sentences.join('')),
+      ],
+      1,
+    );
     await waitUntil(() => chats(rtc).length > 3);
     const before = chats(rtc).length;
     expect(before, 'pacing holds most of it back').to.be.lessThan(60);
@@ -216,7 +276,15 @@ describe('the talking avatar', () => {
     expect(rtc.refused, 'the interrupt fits beside a full second of chat').to.deep.equal([]);
     const atInterrupt = rtc.sent.length;
     // Late deltas of the interrupted reply are not spoken; the next reply is.
-    await peer.play([delta('Late words of the old reply. '), responseDone(), delta('A new reply. ', 'resp_b', 'item_b'), responseDone('resp_b')], 2);
+    await peer.play(
+      [
+        delta('Late words of the old reply. '),
+        responseDone(),
+        delta('A new reply. ', 'resp_b', 'item_b'),
+        responseDone('resp_b'),
+      ],
+      2,
+    );
     await sleep(1200);
     const after = rtc.sent.slice(atInterrupt);
     expect(after.map((m) => (m.type === 'chat' ? m.pld.text : m.pld.cmd))).to.deep.equal(['A new reply.']);
@@ -260,7 +328,9 @@ describe('the talking avatar', () => {
       original.call(this, muted);
     };
     try {
-      const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="push-to-talk" avatar="on"></voice-buddy>`);
+      const el = await mount(
+        html`<voice-buddy key="pk_test" api-base=${API} mode="push-to-talk" avatar="on"></voice-buddy>`,
+      );
       const events = record(el);
       await el.connect();
       await started(events);
@@ -294,7 +364,9 @@ describe('the talking avatar', () => {
       expect(rtc.streamTypes.at(-1)).to.equal(1);
       await weak();
       await waitUntil(() => events.filter((e) => e.type === 'quality-changed').length === 2);
-      expect(events.filter((e) => e.type === 'quality-changed').map((e) => (e as { quality: string }).quality)).to.deep.equal(['medium', 'low']);
+      expect(
+        events.filter((e) => e.type === 'quality-changed').map((e) => (e as { quality: string }).quality),
+      ).to.deep.equal(['medium', 'low']);
       await weak();
       await waitUntil(() => events.some((e) => e.type === 'fallback'), 'no fallback to audio only');
       expect(events.at(-1)).to.deep.equal({ type: 'fallback', reason: 'network_quality' });
@@ -364,30 +436,65 @@ describe('the talking avatar', () => {
   it('the fake Agora refuses what Agora refuses: bad or expired tokens, messages over 1 KB, bursts over the rate', async () => {
     const rtc = new FakeAgoraRtc();
     rtc.joinLatencyMs = 0;
-    await rtc.join('app', 'ch', 'not-a-token', 7).then(() => expect.fail('joined with a bad token'), (e: { code: string }) => expect(e.code).to.equal('CAN_NOT_GET_GATEWAY_SERVER'));
+    await rtc.join('app', 'ch', 'not-a-token', 7).then(
+      () => expect.fail('joined with a bad token'),
+      (e: { code: string }) => expect(e.code).to.equal('CAN_NOT_GET_GATEWAY_SERVER'),
+    );
     const expired = FakeAgoraTokens.issue('ch', 7, -1);
-    await rtc.join('app', 'ch', expired, 7).then(() => expect.fail('joined with an expired token'), (e: Error) => expect(e.message).to.contain('dynamic key expired'));
+    await rtc.join('app', 'ch', expired, 7).then(
+      () => expect.fail('joined with an expired token'),
+      (e: Error) => expect(e.message).to.contain('dynamic key expired'),
+    );
     const other = FakeAgoraTokens.issue('other', 7, 60_000);
-    await rtc.join('app', 'ch', other, 7).then(() => expect.fail('joined another channel'), (e: Error) => expect(e.message).to.contain('mismatch'));
+    await rtc.join('app', 'ch', other, 7).then(
+      () => expect.fail('joined another channel'),
+      (e: Error) => expect(e.message).to.contain('mismatch'),
+    );
     await rtc.join('app', 'ch', FakeAgoraTokens.issue('ch', 7, 60_000), 7);
-    await rtc.renewToken(other).then(() => expect.fail('renewed with another channel’s token'), (e: { code: string }) => expect(e.code).to.equal('INVALID_PARAMS'));
-    await rtc.sendStreamMessage(new Uint8Array(1025)).then(() => expect.fail('sent 1025 bytes'), (e: Error) => expect(e.message).to.equal('AgoraRTCError INVALID_PARAMS: stream message out of range.'));
-    const results = await Promise.allSettled(Array.from({ length: 7 }, () => rtc.sendStreamMessage(new TextEncoder().encode(JSON.stringify({ v: 2, type: 'chat', pad: 'x'.repeat(900) })))));
-    expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    await rtc.renewToken(other).then(
+      () => expect.fail('renewed with another channel’s token'),
+      (e: { code: string }) => expect(e.code).to.equal('INVALID_PARAMS'),
+    );
+    await rtc.sendStreamMessage(new Uint8Array(1025)).then(
+      () => expect.fail('sent 1025 bytes'),
+      (e: Error) => expect(e.message).to.equal('AgoraRTCError INVALID_PARAMS: stream message out of range.'),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 7 }, () =>
+        rtc.sendStreamMessage(new TextEncoder().encode(JSON.stringify({ v: 2, type: 'chat', pad: 'x'.repeat(900) }))),
+      ),
+    );
+    expect(results.map((r) => r.status)).to.deep.equal([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
     expect(rtc.refused[0]!.reason).to.contain('bytes in one second');
     await rtc.leave();
     const chatty = new FakeAgoraRtc();
     chatty.joinLatencyMs = 0;
     await chatty.join('app', 'ch2', FakeAgoraTokens.issue('ch2', 8, 60_000), 8);
-    const small = await Promise.allSettled(Array.from({ length: 31 }, () => chatty.sendStreamMessage(new TextEncoder().encode('{}'))));
+    const small = await Promise.allSettled(
+      Array.from({ length: 31 }, () => chatty.sendStreamMessage(new TextEncoder().encode('{}'))),
+    );
     expect(small.filter((r) => r.status === 'rejected')).to.have.length(1);
     expect(chatty.refused[0]!.reason).to.contain('31 messages');
     await chatty.leave();
-    await chatty.sendStreamMessage(new TextEncoder().encode('{}')).then(() => expect.fail('sent after leaving'), (e: { code: string }) => expect(e.code).to.equal('INVALID_OPERATION'));
+    await chatty.sendStreamMessage(new TextEncoder().encode('{}')).then(
+      () => expect.fail('sent after leaving'),
+      (e: { code: string }) => expect(e.code).to.equal('INVALID_OPERATION'),
+    );
   });
 
   it('retries a failed create twice, then starts', async () => {
-    backend.avatarReplies = [workerError(504, 'avatar_timeout', 'not ready'), workerError(502, 'avatar_failed', 'failed at Akool')];
+    backend.avatarReplies = [
+      workerError(504, 'avatar_timeout', 'not ready'),
+      workerError(502, 'avatar_failed', 'failed at Akool'),
+    ];
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} avatar="on"></voice-buddy>`);
     const events = record(el);
     const errors = recordErrors(el);
@@ -444,8 +551,15 @@ describe('the talking avatar', () => {
     document.body.append(container);
     const muted: boolean[] = [];
     const avatar = startAvatar({
-      container, api: new ApiClient(API, 'pk_test'), uid: 'v_test', muteModel: (m) => muted.push(m), notice: () => {},
-      createRtc: () => new FakeAgoraRtc(), strict: true, readBudget: GOOD_DEVICE, refused: (code) => !errorPolicy(code).restart,
+      container,
+      api: new ApiClient(API, 'pk_test'),
+      uid: 'v_test',
+      muteModel: (m) => muted.push(m),
+      notice: () => {},
+      createRtc: () => new FakeAgoraRtc(),
+      strict: true,
+      readBudget: GOOD_DEVICE,
+      refused: (code) => !errorPolicy(code).restart,
     });
     const states: string[] = [];
     avatar.on('state', ({ to }) => states.push(to));
@@ -493,11 +607,19 @@ describe('the talking avatar', () => {
     const pagehide = { added: 0, removed: 0 };
     const add = window.addEventListener;
     const remove = window.removeEventListener;
-    window.addEventListener = function (this: Window, type: string, ...rest: [EventListenerOrEventListenerObject, unknown?]) {
+    window.addEventListener = function (
+      this: Window,
+      type: string,
+      ...rest: [EventListenerOrEventListenerObject, unknown?]
+    ) {
       if (type === 'pagehide') pagehide.added++;
       return add.call(this, type, ...(rest as [EventListenerOrEventListenerObject]));
     } as typeof window.addEventListener;
-    window.removeEventListener = function (this: Window, type: string, ...rest: [EventListenerOrEventListenerObject, unknown?]) {
+    window.removeEventListener = function (
+      this: Window,
+      type: string,
+      ...rest: [EventListenerOrEventListenerObject, unknown?]
+    ) {
       if (type === 'pagehide') pagehide.removed++;
       return remove.call(this, type, ...(rest as [EventListenerOrEventListenerObject]));
     } as typeof window.removeEventListener;
@@ -513,11 +635,23 @@ describe('the talking avatar', () => {
         await avatarOff(el, backend);
       }
       expect(FakeAgoraRtc.instances).to.have.length(10);
-      expect(FakeAgoraRtc.instances.filter((r) => r.joined), 'joined clients').to.have.length(0);
-      expect(FakeAgoraRtc.instances.map((r) => r.liveTracks()), 'live video tracks').to.deep.equal(Array(10).fill(0));
-      expect(FakeAgoraRtc.instances.map((r) => r.listenerCount()), 'SDK listeners left').to.deep.equal(Array(10).fill(0));
+      expect(
+        FakeAgoraRtc.instances.filter((r) => r.joined),
+        'joined clients',
+      ).to.have.length(0);
+      expect(
+        FakeAgoraRtc.instances.map((r) => r.liveTracks()),
+        'live video tracks',
+      ).to.deep.equal(Array(10).fill(0));
+      expect(
+        FakeAgoraRtc.instances.map((r) => r.listenerCount()),
+        'SDK listeners left',
+      ).to.deep.equal(Array(10).fill(0));
       expect(FakeAgoraRtc.instances.every((r) => r.leaves === 1)).to.equal(true);
-      expect([...backend.avatarSessions.values()].filter((s) => s.closedBy !== 'delete'), 'sessions not DELETEd').to.deep.equal([]);
+      expect(
+        [...backend.avatarSessions.values()].filter((s) => s.closedBy !== 'delete'),
+        'sessions not DELETEd',
+      ).to.deep.equal([]);
       expect(backend.avatarSessions.size).to.equal(10);
       expect(pagehide).to.deep.equal({ added: 10, removed: 10 });
       expect(part(el, 'avatar')!.childElementCount, 'the container is empty').to.equal(0);
@@ -540,12 +674,17 @@ describe('the talking avatar', () => {
       await connected(el);
       const t0 = performance.now();
       part<HTMLButtonElement>(el, 'avatar-button')!.click();
-      await waitUntil(() => events.some((e) => e.type === 'fallback'), 'the widget did not give up on the avatar', { timeout: budget + 3500 });
+      await waitUntil(() => events.some((e) => e.type === 'fallback'), 'the widget did not give up on the avatar', {
+        timeout: budget + 3500,
+      });
       const elapsed = performance.now() - t0;
       expect(elapsed, `fell back after ${Math.round(elapsed)} ms`).to.be.below(budget + 1500);
       expect(events.some((e) => e.type === 'started')).to.equal(false);
       expect((events.at(-1) as { reason: string }).reason).to.match(/^avatar_join_(timeout|failed)$/);
-      expect(avatarResources().some((u) => u.includes('agora-rtc-sdk-ng')), 'the real SDK was loaded on demand').to.equal(true);
+      expect(
+        avatarResources().some((u) => u.includes('agora-rtc-sdk-ng')),
+        'the real SDK was loaded on demand',
+      ).to.equal(true);
       expect(el.status).to.equal('listening');
       expect(audio.elements.at(-1)!.muted).to.equal(false);
       await avatarOff(el, backend);

@@ -9,8 +9,15 @@ import { API, FakeBackend } from './fakes/backend.ts';
 import { connected, mount, part } from './helpers.ts';
 
 const KEYWORDS: Keywords = {
-  ...emptyKeywords(), subject: ['wolf'], elements: ['moon'], style: ['fine-line'], colors: ['black-and-grey'],
-  placement: 'forearm', size: 'small', mood: ['dark'], exclude: ['red'],
+  ...emptyKeywords(),
+  subject: ['wolf'],
+  elements: ['moon'],
+  style: ['fine-line'],
+  colors: ['black-and-grey'],
+  placement: 'forearm',
+  size: 'small',
+  mood: ['dark'],
+  exclude: ['red'],
 };
 const CAPTION = 'A small fine-line wolf with a moon, in black and grey, for the forearm. Feels dark. No red.';
 
@@ -23,10 +30,16 @@ const IMAGES = [card('#c0392b'), card('#2e6fd8'), card('#2f9e5b')];
 
 function withConcepts(el: VoiceBuddy, urls: readonly string[] = IMAGES) {
   el.store.$keywords.set(KEYWORDS);
-  el.store.$generations.set([{
-    id: 'gen_1', keywords: KEYWORDS, status: 'done', percent: 100, stage: 'done',
-    concepts: urls.map((imageUrl, index) => ({ index, imageUrl, alt: `Concept ${index + 1} of 3, badge: a wolf` })),
-  }]);
+  el.store.$generations.set([
+    {
+      id: 'gen_1',
+      keywords: KEYWORDS,
+      status: 'done',
+      percent: 100,
+      stage: 'done',
+      concepts: urls.map((imageUrl, index) => ({ index, imageUrl, alt: `Concept ${index + 1} of 3, badge: a wolf` })),
+    },
+  ]);
 }
 
 const gallery = (el: VoiceBuddy) => part(el, 'gallery')!.shadowRoot!;
@@ -35,10 +48,12 @@ const inViewer = <T extends Element = HTMLElement>(el: VoiceBuddy, name: string)
   viewer(el).querySelector<T>(`[part~="${name}"]`);
 const dialog = (el: VoiceBuddy) => viewer(el).querySelector('dialog')!;
 // The gallery is defined lazily, with the first concepts: until then it has no shadow root (and no thumbnails).
-const thumbs = (el: VoiceBuddy) => [...(part(el, 'gallery')!.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="concept"]') ?? [])];
+const thumbs = (el: VoiceBuddy) => [
+  ...(part(el, 'gallery')!.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="concept"]') ?? []),
+];
 const shown = (el: VoiceBuddy) => IMAGES.indexOf(inViewer<HTMLImageElement>(el, 'viewer-image')!.getAttribute('src')!);
-const position = (el: VoiceBuddy) => inViewer(el, 'viewer-position')!.textContent!.trim();
-const announced = (el: VoiceBuddy) => viewer(el).querySelector('[role="status"]')!.textContent!.trim();
+const position = (el: VoiceBuddy) => inViewer(el, 'viewer-position')!.textContent.trim();
+const announced = (el: VoiceBuddy) => viewer(el).querySelector('[role="status"]')!.textContent.trim();
 
 /** The focused element, through the shadow roots. */
 function focused(): Element | null {
@@ -58,7 +73,11 @@ async function openAt(el: VoiceBuddy, i: number) {
 
 /** The opening fade ends first: geometry and axe's colour checks read the dialog at rest. */
 async function settled(el: VoiceBuddy) {
-  await Promise.all(dialog(el).getAnimations({ subtree: true }).map((a) => a.finished));
+  await Promise.all(
+    dialog(el)
+      .getAnimations({ subtree: true })
+      .map((a) => a.finished),
+  );
 }
 
 /** A real mouse drag across the image, `dx` pixels along the line (negative: leftwards). */
@@ -175,8 +194,8 @@ describe('concept viewer', () => {
     expect(selected[0]!.concept).to.deep.equal(el.store.$generations.get()[0]!.concepts[1]);
     expect(selected[0]!.keywords).to.deep.equal(KEYWORDS);
     await waitUntil(() => !dialog(el).open, 'the viewer stayed open');
-    const message = "I'd like to use concept 2: a small fine-line wolf with a moon, in black and grey, for the " +
-      'forearm.';
+    const message =
+      "I'd like to use concept 2: a small fine-line wolf with a moon, in black and grey, for the " + 'forearm.';
     const item = await backend.latestPeer.nextReceived('conversation.item.create');
     expect(item).to.deep.include({ type: 'conversation.item.create' });
     expect((item as { item: { role: string; content: Array<{ text: string }> } }).item.role).to.equal('user');
@@ -212,7 +231,7 @@ describe('concept viewer', () => {
     const link = () => inViewer<HTMLAnchorElement>(el, 'download-link')!;
     expect(link().getAttribute('href')).to.equal(IMAGES[0]);
     expect(link().getAttribute('download')).to.equal('wolf-moon-concept-1.svg');
-    expect(link().textContent!.trim()).to.equal('Download');
+    expect(link().textContent.trim()).to.equal('Download');
 
     await sendKeys({ press: 'ArrowRight' });
     await waitUntil(() => link().href.startsWith('blob:'), 'the same-origin image was not fetched into a blob');
@@ -227,7 +246,7 @@ describe('concept viewer', () => {
     expect(link().hasAttribute('download')).to.equal(false);
     expect(link().target).to.equal('_blank');
     expect(link().rel.split(' ')).to.include('noopener');
-    expect(link().textContent!.replace(/\s+/g, ' ').trim()).to.equal('Open image (opens in a new tab)');
+    expect(link().textContent.replace(/\s+/g, ' ').trim()).to.equal('Open image (opens in a new tab)');
   });
 
   it('is axe-clean open, in light and dark, and its colours follow the theme', async () => {

@@ -24,7 +24,10 @@ describe('colour contrast (WCAG 2.2 1.4.3 and 1.4.11)', () => {
         for (const b of steps) {
           const c: Rgb = [r, g, b];
           expect(contrast(textOn(c), c), `text on ${c}`).to.be.at.least(4.5);
-          for (const [panel, fg] of [[WHITE, INK], [[17, 24, 39] as Rgb, [249, 250, 251] as Rgb]] as const) {
+          for (const [panel, fg] of [
+            [WHITE, INK],
+            [[17, 24, 39] as Rgb, [249, 250, 251] as Rgb],
+          ] as const) {
             const ui = ensureContrast(c, panel, 3, fg);
             expect(contrast(ui, panel), `${c} on ${panel}`).to.be.at.least(3);
             if (contrast(c, panel) >= 3) expect(ui).to.deep.equal(c);
@@ -69,7 +72,9 @@ describe('<voice-buddy> is readable with any brand colour', () => {
       });
 
   it('keeps a brand colour that already reads well, and the tenant accent wins over its primary colour', async () => {
-    backend.config = baseConfig({ branding: { ...baseConfig().branding, primaryColor: '#b91c1c', accentColor: '#4338ca' } });
+    backend.config = baseConfig({
+      branding: { ...baseConfig().branding, primaryColor: '#b91c1c', accentColor: '#4338ca' },
+    });
     const el: VoiceBuddy = await mount();
     await el.updateComplete;
     expect(getComputedStyle(part(el, 'connect-button')!).backgroundColor).to.equal('rgb(67, 56, 202)');
@@ -104,6 +109,8 @@ describe('<voice-buddy> contrast follows theme changes', () => {
     await el.updateComplete;
     const panel = rgb(getComputedStyle(part(el, 'panel')!).backgroundColor);
     expect(contrast(rgb(getComputedStyle(start).backgroundColor), panel)).to.be.at.least(3);
-    expect(contrast(rgb(getComputedStyle(start).color), rgb(getComputedStyle(start).backgroundColor))).to.be.at.least(4.5);
+    expect(contrast(rgb(getComputedStyle(start).color), rgb(getComputedStyle(start).backgroundColor))).to.be.at.least(
+      4.5,
+    );
   });
 });

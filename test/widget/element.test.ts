@@ -52,7 +52,7 @@ describe('<voice-buddy> element', () => {
     const region = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
     await connected(el);
     // "Connecting" is read first; the status that follows it waits its turn instead of cutting it off.
-    await waitUntil(() => region.textContent!.includes('Listening'), `region says ${region.textContent}`);
+    await waitUntil(() => region.textContent.includes('Listening'), `region says ${region.textContent}`);
     el.disconnect();
   });
 
@@ -60,7 +60,11 @@ describe('<voice-buddy> element', () => {
     const el = await mount();
     const region = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
     const said: string[] = [];
-    new MutationObserver(() => said.push(region.textContent!.trim())).observe(region, { subtree: true, characterData: true, childList: true });
+    new MutationObserver(() => said.push(region.textContent.trim())).observe(region, {
+      subtree: true,
+      characterData: true,
+      childList: true,
+    });
     await connected(el);
     await backend.latestPeer.play(turnEvents());
     await waitUntil(() => said.some((t) => t.startsWith('Assistant:')), `said ${said.join(' | ')}`, { timeout: 5000 });
@@ -75,20 +79,25 @@ describe('<voice-buddy> element', () => {
   });
 
   it('floating variant: a launcher opens the panel, Escape closes it and returns focus', async () => {
-    const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} variant="floating" placement="bottom-left"></voice-buddy>`);
+    const el = await mount(
+      html`<voice-buddy key="pk_test" api-base=${API} variant="floating" placement="bottom-left"></voice-buddy>`,
+    );
     const launcher = part<HTMLButtonElement>(el, 'launcher')!;
     expect(part(el, 'panel')!.hidden).to.equal(true);
     expect(launcher.getAttribute('aria-expanded')).to.equal('false');
     // The icon is drawn: its path is an SVG element with a size, not an unknown HTML element.
     const icon = launcher.querySelector('path')!;
     expect(icon.namespaceURI).to.equal('http://www.w3.org/2000/svg');
-    expect((icon as SVGPathElement).getBBox().width).to.be.greaterThan(0);
+    expect(icon.getBBox().width).to.be.greaterThan(0);
     launcher.focus();
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;
     expect(part(el, 'panel')!.hidden).to.equal(false);
     expect(el.open).to.equal(true);
-    await waitUntil(() => el.shadowRoot!.activeElement === part(el, 'connect-button'), 'focus did not move into the panel');
+    await waitUntil(
+      () => el.shadowRoot!.activeElement === part(el, 'connect-button'),
+      'focus did not move into the panel',
+    );
     await sendKeys({ press: 'Escape' });
     await el.updateComplete;
     expect(part(el, 'panel')!.hidden).to.equal(true);
@@ -113,7 +122,7 @@ describe('<voice-buddy> element', () => {
     expect(b.status).to.equal('idle');
     expect(b.transcript).to.have.length(0);
     expect(b.usage.totalTokens).to.equal(0);
-    const bPill = part(b, 'status')!.shadowRoot!.textContent!;
+    const bPill = part(b, 'status')!.shadowRoot!.textContent;
     expect(bPill).to.contain('Ready');
     expect(bPill).not.to.contain('tokens');
     a.disconnect();
@@ -130,7 +139,16 @@ describe('<voice-buddy> element', () => {
       const title = part(el, 'title')!;
       const pick = (e: Element) => {
         const cs = getComputedStyle(e);
-        return [cs.color, cs.backgroundColor, cs.fontFamily, cs.fontSize, cs.textTransform, cs.letterSpacing, cs.borderTopWidth, cs.padding].join('|');
+        return [
+          cs.color,
+          cs.backgroundColor,
+          cs.fontFamily,
+          cs.fontSize,
+          cs.textTransform,
+          cs.letterSpacing,
+          cs.borderTopWidth,
+          cs.padding,
+        ].join('|');
       };
       return [pick(button), pick(message), pick(title)];
     };
@@ -156,7 +174,9 @@ describe('<voice-buddy> element', () => {
     const originalWarn = console.warn;
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
     try {
-      const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} theme="neon" variant="popup" mode="telepathy" accent="not-a-colour"></voice-buddy>`);
+      const el = await mount(
+        html`<voice-buddy key="pk_test" api-base=${API} theme="neon" variant="popup" mode="telepathy" accent="not-a-colour"></voice-buddy>`,
+      );
       expect(el.theme).to.equal('light');
       expect(el.getAttribute('theme')).to.equal('light');
       expect(el.variant).to.equal('inline');

@@ -69,7 +69,7 @@ describe('errors a visitor can act on', () => {
     }
   });
 
-  it('an error answer to the offer is never parsed as SDP; the visitor reads our sentence, never OpenAI\'s', async () => {
+  it("an error answer to the offer is never parsed as SDP; the visitor reads our sentence, never OpenAI's", async () => {
     backend.config = { ...backend.config, modes: ['webrtc'] }; // hands-free only: no fallback to hide the error
     // The Worker could not create the call: its own code and message.
     backend.callsReplies.push(workerError(502, 'provider_rejected', 'OpenAI rejected the request (400)'));
@@ -86,7 +86,7 @@ describe('errors a visitor can act on', () => {
   });
 
   it('a bootstrap failure is reported with the server code, and retry loads it again', async () => {
-    backend.bootstrapReply = workerError(403, 'origin_not_allowed', 'Origin https://x is not on this site\'s allowlist');
+    backend.bootstrapReply = workerError(403, 'origin_not_allowed', "Origin https://x is not on this site's allowlist");
     const errors = recordErrors(document);
     const el = await mount();
     expect(errors.map((e) => e.code)).to.include('origin_not_allowed');
@@ -96,7 +96,7 @@ describe('errors a visitor can act on', () => {
     // Not retryable: a misconfigured site does not fix itself.
     expect(part(el, 'retry-button')).to.equal(null);
 
-    backend.bootstrapReply = () => Promise.reject(new TypeError('Failed to fetch')) as never;
+    backend.bootstrapReply = () => Promise.reject(new TypeError('Failed to fetch'));
     const el2 = await mount();
     expect(el2.store.$error.get()!.code).to.equal('bootstrap_failed');
     backend.bootstrapReply = null;
@@ -119,7 +119,9 @@ describe('errors a visitor can act on', () => {
   });
 
   it('quota and rate limits from the Worker are explained', async () => {
-    backend.sessionReplies.push(workerError(402, 'quota_exceeded', 'This site has used all 100 voice sessions for 2026-11'));
+    backend.sessionReplies.push(
+      workerError(402, 'quota_exceeded', 'This site has used all 100 voice sessions for 2026-11'),
+    );
     const el = await mount();
     const e = await connectAndExpectError(el, 'quota_exceeded');
     expect(e.message).to.match(/limit for this month/);
@@ -141,11 +143,17 @@ describe('errors a visitor can act on', () => {
 
   it('shows the microphone permission the browser reports, and follows its changes', async () => {
     // A PermissionStatus as Chromium hands it out: an EventTarget whose state changes with a change event.
-    const status = Object.assign(new EventTarget(), { state: 'prompt' as PermissionState, name: 'microphone', onchange: null });
+    const status = Object.assign(new EventTarget(), {
+      state: 'prompt',
+      name: 'microphone',
+      onchange: null,
+    });
     const permissions = navigator.permissions;
     const original = permissions.query.bind(permissions);
-    permissions.query = ((d: PermissionDescriptor) =>
-      d.name === ('microphone' as PermissionName) ? Promise.resolve(status as unknown as PermissionStatus) : original(d)) as typeof permissions.query;
+    permissions.query = (d: PermissionDescriptor) =>
+      d.name === ('microphone' as PermissionName)
+        ? Promise.resolve(status as unknown as PermissionStatus)
+        : original(d);
     try {
       const el = await mount();
       await waitUntil(() => part(el, 'mic-permission') !== null, 'no permission state shown');

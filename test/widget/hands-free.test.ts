@@ -38,13 +38,20 @@ describe('hands-free over WebRTC', () => {
     expect(transcriptTexts(el, 'user')).to.deep.equal(['I want a wolf on my forearm']);
     expect(transcriptTexts(el, 'assistant')).to.deep.equal(['A wolf on the forearm sounds great.']);
     expect(el.transcript.every((e) => e.final)).to.equal(true);
-    expect(el.usage).to.include({ inputTokens: 200, outputTokens: 121, totalTokens: 321, audioInputTokens: 150, audioOutputTokens: 100, responses: 1 });
+    expect(el.usage).to.include({
+      inputTokens: 200,
+      outputTokens: 121,
+      totalTokens: 321,
+      audioInputTokens: 150,
+      audioOutputTokens: 100,
+      responses: 1,
+    });
     expect(statuses).to.include.members(['idle', 'connecting', 'listening', 'thinking', 'speaking']);
     expect(statuses.indexOf('connecting')).to.be.lessThan(statuses.indexOf('listening'));
     expect(statuses.lastIndexOf('speaking')).to.be.lessThan(statuses.lastIndexOf('listening'));
     expect(el.status).to.equal('listening');
     // Visitors see the state in words; the owner view (the site's setting, or the attribute) adds the figures.
-    const pill = () => part(el, 'status')!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
+    const pill = () => part(el, 'status')!.shadowRoot!.textContent.replace(/\s+/g, ' ').trim();
     expect(pill()).to.equal('Listening');
     expect(part(el, 'model-select')).to.equal(null);
     el.setAttribute('owner-view', 'on');
@@ -64,7 +71,16 @@ describe('hands-free over WebRTC', () => {
     // A server error event is shown as a notice written for people and reported with its code; the session goes on.
     const errors: Array<{ code: string; message: string }> = [];
     el.addEventListener('voice-buddy-error', (e) => errors.push(e.detail));
-    peer.send({ type: 'error', error: { type: 'invalid_request_error', code: 'invalid_value', message: 'Something was off', param: null, event_id: null } });
+    peer.send({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: 'Something was off',
+        param: null,
+        event_id: null,
+      },
+    });
     await waitUntil(() => errors.length === 1);
     expect(errors.map((e) => e.code)).to.deep.equal(['invalid_value']);
     expect(transcriptTexts(el, 'notice')).to.include(errors[0]!.message);
@@ -97,9 +113,19 @@ describe('hands-free over WebRTC', () => {
     await connected(el);
     const peer = backend.latestPeer;
     await peer.play([
-      { type: 'response.created', response: { id: 'resp_9', object: 'realtime.response', status: 'in_progress', output: [] } },
+      {
+        type: 'response.created',
+        response: { id: 'resp_9', object: 'realtime.response', status: 'in_progress', output: [] },
+      },
       { type: 'output_audio_buffer.started', response_id: 'resp_9' },
-      { type: 'response.output_audio_transcript.delta', response_id: 'resp_9', item_id: 'item_a', output_index: 0, content_index: 0, delta: 'Let me tell you about' },
+      {
+        type: 'response.output_audio_transcript.delta',
+        response_id: 'resp_9',
+        item_id: 'item_a',
+        output_index: 0,
+        content_index: 0,
+        delta: 'Let me tell you about',
+      },
     ]);
     await waitUntil(() => el.status === 'speaking');
     peer.send({ type: 'input_audio_buffer.speech_started', audio_start_ms: 10, item_id: 'item_u2' });
@@ -118,7 +144,9 @@ describe('hands-free over WebRTC', () => {
     const input = part<HTMLInputElement>(el, 'text-input')!;
     input.value = 'make it a small wolf';
     part<HTMLButtonElement>(el, 'send-button')!.click();
-    const item = (await peer.nextReceived('conversation.item.create')) as { item: { role: string; content: Array<{ type: string; text: string }> } };
+    const item = (await peer.nextReceived('conversation.item.create')) as {
+      item: { role: string; content: Array<{ type: string; text: string }> };
+    };
     expect(item.item.role).to.equal('user');
     expect(item.item.content[0]).to.deep.equal({ type: 'input_text', text: 'make it a small wolf' });
     await peer.nextReceived('response.create');

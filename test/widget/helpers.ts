@@ -3,14 +3,17 @@ import '../../widget/voice-buddy.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API } from './fakes/backend.ts';
 
-export async function mount(template = html`<voice-buddy key="pk_test" api-base=${API}></voice-buddy>`): Promise<VoiceBuddy> {
+export async function mount(
+  template = html`<voice-buddy key="pk_test" api-base=${API}></voice-buddy>`,
+): Promise<VoiceBuddy> {
   const el = await fixture<VoiceBuddy>(template);
   await waitUntil(() => el.store.$config.get() || el.store.$error.get(), 'bootstrap did not finish', { timeout: 5000 });
   return el;
 }
 
 export const shadow = (el: Element) => el.shadowRoot!;
-export const part = <T extends Element = HTMLElement>(el: Element, name: string): T | null => shadow(el).querySelector<T>(`[part~="${name}"]`);
+export const part = <T extends Element = HTMLElement>(el: Element, name: string): T | null =>
+  shadow(el).querySelector<T>(`[part~="${name}"]`);
 
 export function transcriptTexts(el: VoiceBuddy, kind?: string): string[] {
   return el.transcript.filter((e) => !kind || e.kind === kind).map((e) => e.text);
@@ -25,7 +28,9 @@ export function recordStatuses(el: VoiceBuddy): string[] {
 
 export function recordErrors(el: EventTarget): Array<{ code: string; message: string }> {
   const errors: Array<{ code: string; message: string }> = [];
-  el.addEventListener('voice-buddy-error', (e) => errors.push((e as CustomEvent<{ code: string; message: string }>).detail));
+  el.addEventListener('voice-buddy-error', (e) =>
+    errors.push((e as CustomEvent<{ code: string; message: string }>).detail),
+  );
   return errors;
 }
 

@@ -31,7 +31,7 @@ function categoriesInUse(lang: string): string[] {
   return [...seen].sort();
 }
 
-const text = (el: VoiceBuddy, name: string) => part(el, name)!.textContent!.trim();
+const text = (el: VoiceBuddy, name: string) => part(el, name)!.textContent.trim();
 const root = (el: VoiceBuddy) => el.shadowRoot!.querySelector<HTMLElement>('.root')!;
 
 describe('catalogues', () => {
@@ -47,7 +47,8 @@ describe('catalogues', () => {
         if (pluralForms(en[key]).length) {
           const forms = pluralForms(message);
           expect(forms, `${lang} ${key}: an "other" form`).to.include('other');
-          for (const category of categoriesInUse(lang)) expect(forms, `${lang} ${key}: "${category}"`).to.include(category);
+          for (const category of categoriesInUse(lang))
+            expect(forms, `${lang} ${key}: "${category}"`).to.include(category);
         }
       }
     }
@@ -62,7 +63,9 @@ describe('catalogues', () => {
     expect(ar.t('say.concepts', { n: 2 })).to.equal('تصميمان جديدان جاهزان');
     const de = new Locale('de', await catalogue('de'));
     expect(de.t('usage.tokens', { n: 39758 })).to.equal('39.758 Tokens');
-    expect(de.t('usage.left', { name: 'requests', remaining: 1234, limit: 5000 })).to.equal('requests: 1.234/5.000 übrig');
+    expect(de.t('usage.left', { name: 'requests', remaining: 1234, limit: 5000 })).to.equal(
+      'requests: 1.234/5.000 übrig',
+    );
     expect(de.percent(40)).to.match(/^40\s%$/);
   });
 
@@ -104,7 +107,9 @@ describe('the widget in a language', () => {
     expect(text(el, 'connect-button')).to.equal('Chat starten');
     expect(part(el, 'status')!.shadowRoot!.textContent).to.contain('Bereit');
     expect(part<HTMLInputElement>(el, 'text-input')!.placeholder).to.equal('Nachricht schreiben…');
-    expect(part(el, 'transcript')!.shadowRoot!.querySelector('.log')!.getAttribute('aria-label')).to.equal('Unterhaltung');
+    expect(part(el, 'transcript')!.shadowRoot!.querySelector('.log')!.getAttribute('aria-label')).to.equal(
+      'Unterhaltung',
+    );
     expect(root(el).dir).to.equal('ltr');
 
     el.setAttribute('lang', 'ja');
@@ -118,8 +123,10 @@ describe('the widget in a language', () => {
     el.disconnect();
   });
 
-  it('uses the page\'s language when the element has none, the site\'s default when the page has none, else English', async () => {
-    const page = await fixture<HTMLElement>(html`<div lang="fr-CA"><voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy></div>`);
+  it("uses the page's language when the element has none, the site's default when the page has none, else English", async () => {
+    const page = await fixture<HTMLElement>(
+      html`<div lang="fr-CA"><voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy></div>`,
+    );
     const el = page.querySelector('voice-buddy')!;
     await inLanguage(el, 'fr');
     expect(text(el, 'connect-button')).to.equal('Commencer le chat');
@@ -132,7 +139,9 @@ describe('the widget in a language', () => {
       await inLanguage(site, 'es');
       expect(text(site, 'connect-button')).to.equal('Empezar a chatear');
       // A page language the widget has no texts for passes to the next in line.
-      const sv = await fixture<HTMLElement>(html`<div lang="sv"><voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy></div>`);
+      const sv = await fixture<HTMLElement>(
+        html`<div lang="sv"><voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy></div>`,
+      );
       await inLanguage(sv.querySelector('voice-buddy')!, 'es');
       backend.config = baseConfig();
       const plain = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy>`);
@@ -157,7 +166,9 @@ describe('the widget in a language', () => {
 
   for (const lang of ['ar', 'he'] as const) {
     it(`${lang}: right to left on the widget's root, laid out with logical properties`, async () => {
-      const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text" lang=${lang} style="width: 380px"></voice-buddy>`);
+      const el = await mount(
+        html`<voice-buddy key="pk_test" api-base=${API} mode="text" lang=${lang} style="width: 380px"></voice-buddy>`,
+      );
       await inLanguage(el, lang);
       expect(root(el).dir).to.equal('rtl');
       expect(getComputedStyle(root(el)).direction).to.equal('rtl');
@@ -166,7 +177,9 @@ describe('the widget in a language', () => {
       expect(send.right, 'the send button is on the left of the input').to.be.at.most(input.left + 1);
       const controls = part(el, 'controls')!.getBoundingClientRect();
       const connect = part(el, 'connect-button')!.getBoundingClientRect();
-      expect(controls.right - connect.right, 'the first control sits at the right edge').to.be.lessThan(connect.left - controls.left);
+      expect(controls.right - connect.right, 'the first control sits at the right edge').to.be.lessThan(
+        connect.left - controls.left,
+      );
       const title = part(el, 'title')!.getBoundingClientRect();
       const status = part(el, 'status')!.getBoundingClientRect();
       expect(title.left, 'the title is right of the status pill').to.be.greaterThan(status.left);

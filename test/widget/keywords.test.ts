@@ -7,19 +7,48 @@ import type { FakeOpenAIPeer } from './fakes/openai-peer.ts';
 import { connected, mount, part, transcriptTexts } from './helpers.ts';
 
 const chips = (el: VoiceBuddy) => part(el, 'keywords')!.shadowRoot!;
-const chipTexts = (el: VoiceBuddy) => [...chips(el).querySelectorAll('[part~="chip-edit"]')].map((c) => c.textContent!.trim());
+const chipTexts = (el: VoiceBuddy) =>
+  [...chips(el).querySelectorAll('[part~="chip-edit"]')].map((c) => c.textContent.trim());
 const gallery = (el: VoiceBuddy) => part(el, 'gallery')!.shadowRoot!;
 
-function callTool(peer: FakeOpenAIPeer, name: string, args: unknown, callId = `call_${Math.random().toString(36).slice(2, 8)}`) {
+function callTool(
+  peer: FakeOpenAIPeer,
+  name: string,
+  args: unknown,
+  callId = `call_${Math.random().toString(36).slice(2, 8)}`,
+) {
   const argsText = typeof args === 'string' ? args : JSON.stringify(args);
-  peer.send({ type: 'response.function_call_arguments.delta', response_id: 'resp_t', item_id: 'item_fc', output_index: 0, call_id: callId, delta: argsText });
-  peer.send({ type: 'response.function_call_arguments.done', response_id: 'resp_t', item_id: 'item_fc', output_index: 0, call_id: callId, name, arguments: argsText });
+  peer.send({
+    type: 'response.function_call_arguments.delta',
+    response_id: 'resp_t',
+    item_id: 'item_fc',
+    output_index: 0,
+    call_id: callId,
+    delta: argsText,
+  });
+  peer.send({
+    type: 'response.function_call_arguments.done',
+    response_id: 'resp_t',
+    item_id: 'item_fc',
+    output_index: 0,
+    call_id: callId,
+    name,
+    arguments: argsText,
+  });
   return callId;
 }
 
 async function outputFor(peer: FakeOpenAIPeer, callId: string) {
-  await waitUntil(() => peer.received.some((e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId), `no function_call_output for ${callId}`);
-  const event = peer.received.find((e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId) as { item: { type: string; output: string } };
+  await waitUntil(
+    () =>
+      peer.received.some(
+        (e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId,
+      ),
+    `no function_call_output for ${callId}`,
+  );
+  const event = peer.received.find(
+    (e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId,
+  ) as { item: { type: string; output: string } };
   expect(event.item.type).to.equal('function_call_output');
   return JSON.parse(event.item.output) as { keywords?: Record<string, unknown>; error?: string; started?: boolean };
 }
@@ -37,9 +66,24 @@ describe('keywords: extract, show, edit, hand off', () => {
     el.addEventListener('voice-buddy-keywords', (e) => events.push(e.detail));
     await connected(el);
     const peer = backend.latestPeer;
-    const first = callTool(peer, 'extract_keywords', { subject: ['Wolves'], elements: ['roses', 'moons'], style: ['old school'], colors: ['colour'], placement: 'bicep', size: null, mood: [], lettering: null, exclude: [] });
+    const first = callTool(peer, 'extract_keywords', {
+      subject: ['Wolves'],
+      elements: ['roses', 'moons'],
+      style: ['old school'],
+      colors: ['colour'],
+      placement: 'bicep',
+      size: null,
+      mood: [],
+      lettering: null,
+      exclude: [],
+    });
     const out = await outputFor(peer, first);
-    expect(out.keywords).to.deep.include({ subject: ['wolf'], style: ['traditional'], colors: ['full-color'], placement: 'upper-arm' });
+    expect(out.keywords).to.deep.include({
+      subject: ['wolf'],
+      style: ['traditional'],
+      colors: ['full-color'],
+      placement: 'upper-arm',
+    });
     expect(out.keywords!.elements).to.have.members(['rose', 'moon']);
     const types = peer.received.map((e) => e.type);
     expect(types.lastIndexOf('conversation.item.create')).to.be.lessThan(types.lastIndexOf('response.create'));
@@ -50,7 +94,17 @@ describe('keywords: extract, show, edit, hand off', () => {
     expect(transcriptTexts(el, 'tool').at(-1)).to.contain('wolf');
 
     // A later statement wins; an exclusion removes.
-    const second = callTool(peer, 'extract_keywords', { subject: ['wolf'], elements: [], style: [], colors: ['black and grey'], placement: 'forearm', size: 'small', mood: [], lettering: null, exclude: ['roses'] });
+    const second = callTool(peer, 'extract_keywords', {
+      subject: ['wolf'],
+      elements: [],
+      style: [],
+      colors: ['black and grey'],
+      placement: 'forearm',
+      size: 'small',
+      mood: [],
+      lettering: null,
+      exclude: ['roses'],
+    });
     const merged = (await outputFor(peer, second)).keywords!;
     expect(merged.placement).to.equal('forearm');
     expect(merged.colors).to.deep.equal(['black-and-grey']);
@@ -75,18 +129,26 @@ describe('keywords: extract, show, edit, hand off', () => {
 
   it('chip edits go back to the model as data: one system item with the whole brief, no reply asked', async () => {
     const el = await mount();
-    const events: Array<{ source: string; keywords: { subject: string[]; colors: string[]; placement: string | null; exclude: string[] } }> = [];
+    const events: Array<{
+      source: string;
+      keywords: { subject: string[]; colors: string[]; placement: string | null; exclude: string[] };
+    }> = [];
     el.addEventListener('voice-buddy-keywords', (e) => events.push(e.detail as never));
     await connected(el);
     const peer = backend.latestPeer;
     await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], style: ['fine-line'] }));
     await waitUntil(() => chipTexts(el).includes('fine-line'));
-    const removeStyle = [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove fine-line (Style)')!;
+    const removeStyle = [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find(
+      (b) => b.getAttribute('aria-label') === 'Remove fine-line (Style)',
+    )!;
     const before = peer.received.length;
     removeStyle.click();
     await waitUntil(() => !chipTexts(el).includes('fine-line'), 'chip not removed');
     await waitUntil(() => peer.received.length > before);
-    const edit = peer.received.at(-1) as { type: string; item: { type: string; role: string; content: Array<{ type: string; text: string }> } };
+    const edit = peer.received.at(-1) as {
+      type: string;
+      item: { type: string; role: string; content: Array<{ type: string; text: string }> };
+    };
     expect(edit.type).to.equal('conversation.item.create');
     expect(edit.item).to.include({ type: 'message', role: 'system' });
     expect(edit.item.content).to.have.length(1);
@@ -112,9 +174,15 @@ describe('keywords: extract, show, edit, hand off', () => {
     const el = await mount();
     await connected(el);
     const peer = backend.latestPeer;
-    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], elements: ['moon'], style: ['fine-line'] }));
+    await outputFor(
+      peer,
+      callTool(peer, 'extract_keywords', { subject: ['wolf'], elements: ['moon'], style: ['fine-line'] }),
+    );
     await waitUntil(() => chipTexts(el).includes('moon'));
-    const remove = () => [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find((b) => b.getAttribute('aria-label') === 'Remove moon (Elements)');
+    const remove = () =>
+      [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-remove"]')].find(
+        (b) => b.getAttribute('aria-label') === 'Remove moon (Elements)',
+      );
     remove()!.focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => !chipTexts(el).includes('moon'), 'chip not removed');
@@ -128,7 +196,9 @@ describe('keywords: extract, show, edit, hand off', () => {
     expect(el.store.$keywords.get()!.elements).to.deep.equal(['moon']);
     expect(chips(el).querySelector('[part~="undo"]')).to.equal(null);
     await waitUntil(() => peer.received.length > before, 'the brief was not sent again');
-    const brief = briefJson((peer.received.at(-1) as { item: { content: Array<{ text: string }> } }).item.content[0]!.text) as { elements: string[] };
+    const brief = briefJson(
+      (peer.received.at(-1) as { item: { content: Array<{ text: string }> } }).item.content[0]!.text,
+    ) as { elements: string[] };
     expect(brief.elements).to.deep.equal(['moon']);
     await waitUntil(() => chips(el).activeElement?.textContent?.trim() === 'moon', 'focus did not return to the chip');
 
@@ -148,9 +218,13 @@ describe('keywords: extract, show, edit, hand off', () => {
     const el = await mount();
     await connected(el);
     const peer = backend.latestPeer;
-    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], style: ['fine-line'], placement: 'forearm' }));
+    await outputFor(
+      peer,
+      callTool(peer, 'extract_keywords', { subject: ['wolf'], style: ['fine-line'], placement: 'forearm' }),
+    );
     await waitUntil(() => chipTexts(el).includes('forearm'));
-    const chip = (text: string) => [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-edit"]')].find((b) => b.textContent === text);
+    const chip = (text: string) =>
+      [...chips(el).querySelectorAll<HTMLButtonElement>('[part~="chip-edit"]')].find((b) => b.textContent === text);
     const editInput = () => chips(el).querySelector<HTMLInputElement>('[part~="chip-input"]');
 
     chip('forearm')!.click();
@@ -189,13 +263,18 @@ describe('keywords: extract, show, edit, hand off', () => {
     el.addEventListener('voice-buddy-concept', (e) => concepts.push(e.detail));
     await connected(el);
     const peer = backend.latestPeer;
-    await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['wolf'], placement: 'forearm', style: ['fine-line'] }));
+    await outputFor(
+      peer,
+      callTool(peer, 'extract_keywords', { subject: ['wolf'], placement: 'forearm', style: ['fine-line'] }),
+    );
     await el.updateComplete;
     const generate = () => chips(el).querySelector<HTMLButtonElement>('[part~="generate-button"]')!;
     await waitUntil(() => generate() && !generate().disabled, 'Generate stays disabled');
     generate().click();
     await waitUntil(() => gallery(el).querySelector('[part~="progress"]'), 'no progress bar');
-    await waitUntil(() => gallery(el).querySelectorAll('[part~="concept"]').length === 3, 'concepts did not arrive', { timeout: 5000 });
+    await waitUntil(() => gallery(el).querySelectorAll('[part~="concept"]').length === 3, 'concepts did not arrive', {
+      timeout: 5000,
+    });
     await waitUntil(() => el.store.$generations.get()[0]!.status === 'done');
     // The design area scrolls inside the widget; the new concepts are brought into it, and the page stays put.
     const design = part(el, 'gallery')!.parentElement!;
@@ -237,7 +316,9 @@ describe('keywords: extract, show, edit, hand off', () => {
     await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['rose'] }));
     const out = await outputFor(peer, callTool(peer, 'generate_concepts', { reason: 'yes, show me' }));
     expect(out.started).to.equal(true);
-    await waitUntil(() => el.store.$generations.get()[0]?.status === 'done', 'generation never finished', { timeout: 6000 });
+    await waitUntil(() => el.store.$generations.get()[0]?.status === 'done', 'generation never finished', {
+      timeout: 6000,
+    });
     expect(el.store.$generations.get()[0]!.concepts.map((c) => c.index)).to.deep.equal([0, 1, 2]);
     const log = (await (await fetch('/__fake-sse/log')).json()) as Array<{ id: string; lastEventId: number }>;
     const mine = log.filter((l) => l.id === el.store.$generations.get()[0]!.id);
@@ -254,7 +335,11 @@ describe('keywords: extract, show, edit, hand off', () => {
     await waitUntil(() => el.store.$generations.get()[0]?.status === 'done', 'first never finished', { timeout: 6000 });
     await outputFor(peer, callTool(peer, 'extract_keywords', { subject: ['rose'], mood: ['bold'] }));
     await outputFor(peer, callTool(peer, 'generate_concepts', { reason: 'make it bolder' }));
-    await waitUntil(() => el.store.$generations.get().length === 2 && el.store.$generations.get()[1]!.status === 'done', 'second never finished', { timeout: 6000 });
+    await waitUntil(
+      () => el.store.$generations.get().length === 2 && el.store.$generations.get()[1]!.status === 'done',
+      'second never finished',
+      { timeout: 6000 },
+    );
     const [a, b] = el.store.$generations.get();
     expect(a!.keywords.mood).to.deep.equal([]);
     expect(b!.keywords.mood).to.deep.equal(['bold']);

@@ -8,13 +8,27 @@ import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API, FakeBackend } from './fakes/backend.ts';
 import { connected, mount, part } from './helpers.ts';
 
-const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const PIXEL =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 function withDesign(el: VoiceBuddy) {
-  const keywords = { ...emptyKeywords(), subject: ['wolf', 'moon'], style: ['fine-line'], placement: 'forearm', colors: ['black'] };
+  const keywords = {
+    ...emptyKeywords(),
+    subject: ['wolf', 'moon'],
+    style: ['fine-line'],
+    placement: 'forearm',
+    colors: ['black'],
+  };
   el.store.$keywords.set(keywords);
   el.store.$generations.set([
-    { id: 'g1', keywords, status: 'done', percent: 100, stage: 'done', concepts: [0, 1, 2].map((index) => ({ index, imageUrl: PIXEL, alt: 'x' })) },
+    {
+      id: 'g1',
+      keywords,
+      status: 'done',
+      percent: 100,
+      stage: 'done',
+      concepts: [0, 1, 2].map((index) => ({ index, imageUrl: PIXEL, alt: 'x' })),
+    },
   ]);
 }
 
@@ -82,7 +96,10 @@ describe('layout', () => {
     close.click();
     await el.updateComplete;
     expect(part(el, 'panel')!.hidden).to.equal(true);
-    await waitUntil(() => el.shadowRoot!.activeElement === part(el, 'launcher'), 'focus did not return to the launcher');
+    await waitUntil(
+      () => el.shadowRoot!.activeElement === part(el, 'launcher'),
+      'focus did not return to the launcher',
+    );
   });
 
   it('on a desktop the floating panel stays a panel beside its launcher', async () => {

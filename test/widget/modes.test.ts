@@ -10,7 +10,11 @@ const mountMode = (mode: string) => mount(html`<voice-buddy key="pk_test" api-ba
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function liveIn(el: VoiceBuddy, mode: string) {
-  await waitUntil(() => el.status === 'listening' && el.store.$mode.get() === mode, `expected listening in ${mode}, got ${el.status} in ${el.store.$mode.get()}`, { timeout: 8000 });
+  await waitUntil(
+    () => el.status === 'listening' && el.store.$mode.get() === mode,
+    `expected listening in ${mode}, got ${el.status} in ${el.store.$mode.get()}`,
+    { timeout: 8000 },
+  );
   await el.updateComplete;
 }
 
@@ -33,7 +37,11 @@ describe('push-to-talk, text and the fallback chain', () => {
   });
 
   it('sandbox server: starts in text, shows the voice modes disabled with the reason, and a voice mode attribute warns once', async () => {
-    backend.config = baseConfig({ sandbox: true, unavailableModes: { webrtc: 'needs_provider_key', websocket: 'needs_provider_key' }, defaultMode: 'text' });
+    backend.config = baseConfig({
+      sandbox: true,
+      unavailableModes: { webrtc: 'needs_provider_key', websocket: 'needs_provider_key' },
+      defaultMode: 'text',
+    });
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
@@ -41,9 +49,13 @@ describe('push-to-talk, text and the fallback chain', () => {
       for (const mode of ['', 'push-to-talk', 'push-to-talk']) {
         const el = mode ? await mountMode(mode) : await mount();
         expect(el.store.$mode.get()).to.equal('text');
-        expect(part(el, 'connect-button')!.textContent!.trim()).to.equal('Start chatting');
+        expect(part(el, 'connect-button')!.textContent.trim()).to.equal('Start chatting');
         expect(part(el, 'text-input'), 'the text box is there at once').to.exist;
-        const options = [...part<HTMLSelectElement>(el, 'mode-select')!.options].map((o) => [o.value, o.disabled, o.textContent!.trim()]);
+        const options = [...part<HTMLSelectElement>(el, 'mode-select')!.options].map((o) => [
+          o.value,
+          o.disabled,
+          o.textContent.trim(),
+        ]);
         expect(options).to.deep.equal([
           ['hands-free', true, 'Hands-free (needs a provider key)'],
           ['push-to-talk', true, 'Push to talk (needs a provider key)'],
@@ -90,14 +102,18 @@ describe('push-to-talk, text and the fallback chain', () => {
     await el.connect();
     await liveIn(el, 'text');
     expect(part(el, 'talk-button'), 'no push-to-talk button in text mode').to.equal(null);
-    expect(backend.requests.filter((r) => r.url.endsWith('/v1/realtime/session')).map((r) => JSON.parse(r.body).mode)).to.deep.equal(['text']);
+    expect(
+      backend.requests.filter((r) => r.url.endsWith('/v1/realtime/session')).map((r) => JSON.parse(r.body).mode),
+    ).to.deep.equal(['text']);
     await el.sendText('A fine-line wolf');
     await waitUntil(() => el.transcript.some((e) => e.kind === 'assistant' && e.final), 'no assistant reply');
     el.setAttribute('mode', 'push-to-talk');
     await liveIn(el, 'push-to-talk');
     await waitUntil(() => part(el, 'talk-button') !== null, 'no push-to-talk button after the switch');
     expect(transcriptTexts(el, 'user')).to.deep.equal(['A fine-line wolf']);
-    expect(backend.requests.filter((r) => r.url.endsWith('/v1/realtime/session')).map((r) => JSON.parse(r.body).mode)).to.deep.equal(['text', 'websocket']);
+    expect(
+      backend.requests.filter((r) => r.url.endsWith('/v1/realtime/session')).map((r) => JSON.parse(r.body).mode),
+    ).to.deep.equal(['text', 'websocket']);
     el.disconnect();
   });
 
@@ -182,7 +198,10 @@ describe('push-to-talk, text and the fallback chain', () => {
   });
 
   it('barge-in truncates the reply at the audio actually played', async () => {
-    await FakeBackend.relay('behaviour', { stepMs: 40, reply: 'This is a rather long answer about wolves that keeps going for a while so it can be interrupted.' });
+    await FakeBackend.relay('behaviour', {
+      stepMs: 40,
+      reply: 'This is a rather long answer about wolves that keeps going for a while so it can be interrupted.',
+    });
     const el = await mountMode('push-to-talk');
     await el.connect();
     await liveIn(el, 'push-to-talk');
@@ -202,11 +221,18 @@ describe('push-to-talk, text and the fallback chain', () => {
     const log = await FakeBackend.relayLog();
     const events = log.at(-1)!.received;
     const types = events.map((e) => e.type);
-    const truncate = events.find((e) => e.type === 'conversation.item.truncate') as unknown as { item_id: string; audio_end_ms: number; content_index: number };
+    const truncate = events.find((e) => e.type === 'conversation.item.truncate') as unknown as {
+      item_id: string;
+      audio_end_ms: number;
+      content_index: number;
+    };
     expect(types.lastIndexOf('response.cancel')).to.be.lessThan(types.lastIndexOf('conversation.item.truncate'));
     expect(truncate.item_id).to.match(/^item_/);
     expect(truncate.content_index).to.equal(0);
-    expect(truncate.audio_end_ms, `played about ${Math.round(elapsed)} ms`).to.be.within(Math.max(0, elapsed - 350), elapsed + 350);
+    expect(truncate.audio_end_ms, `played about ${Math.round(elapsed)} ms`).to.be.within(
+      Math.max(0, elapsed - 350),
+      elapsed + 350,
+    );
     talk.dispatchEvent(new PointerEvent('pointerup', { button: 0, pointerId: 3, bubbles: true }));
     el.disconnect();
   });
@@ -222,7 +248,10 @@ describe('push-to-talk, text and the fallback chain', () => {
     await el.connect();
     await liveIn(el, 'text');
     const fallbacks = statuses.filter((s) => s.status === 'fallback');
-    expect(errors, 'every failure is reported, also the ones worked around').to.deep.equal(['sdp_error', 'relay_unreachable']);
+    expect(errors, 'every failure is reported, also the ones worked around').to.deep.equal([
+      'sdp_error',
+      'relay_unreachable',
+    ]);
     expect(fallbacks.map((f) => f.reason)).to.deep.equal(['sdp_error', 'relay_unreachable']);
     const notices = transcriptTexts(el, 'notice').join('\n');
     expect(notices).to.contain('Hands-free could not connect');
@@ -313,5 +342,4 @@ describe('push-to-talk, text and the fallback chain', () => {
     const options = [...part<HTMLSelectElement>(el, 'mode-select')!.options].map((o) => o.value);
     expect(options).to.deep.equal(['hands-free', 'text']);
   });
-
 });

@@ -12,7 +12,8 @@ type Manifest = {
 const inner = (el: VoiceBuddy, tag: string) => shadow(el).querySelector(tag)!;
 /** A part inside a sub-element's shadow root. */
 // The chips and the gallery are defined lazily (with the first keywords or concepts): no shadow root until then.
-const innerPart = (el: VoiceBuddy, tag: string, name: string) => inner(el, tag).shadowRoot?.querySelector<HTMLElement>(`[part~="${name}"]`);
+const innerPart = (el: VoiceBuddy, tag: string, name: string) =>
+  inner(el, tag).shadowRoot?.querySelector<HTMLElement>(`[part~="${name}"]`);
 
 describe('::part() reaches the inner parts from the page', () => {
   let backend: FakeBackend;
@@ -40,10 +41,15 @@ describe('::part() reaches the inner parts from the page', () => {
     const el = await mount();
     el.setAttribute('owner-view', 'on');
     el.store.$keywords.set({ ...emptyKeywords(), subject: ['wolf'], style: ['fine-line'] });
-    el.store.$generations.set([{ id: 'g1', keywords: emptyKeywords(), status: 'running', percent: 40, stage: 'drawing', concepts: [] }]);
+    el.store.$generations.set([
+      { id: 'g1', keywords: emptyKeywords(), status: 'running', percent: 40, stage: 'drawing', concepts: [] },
+    ]);
     el.store.addUsage({ totalTokens: 12 });
     const chips = 'voice-buddy-keyword-chips';
-    await waitUntil(() => innerPart(el, chips, 'chip') && innerPart(el, 'voice-buddy-concept-gallery', 'generation'), 'nothing to style');
+    await waitUntil(
+      () => innerPart(el, chips, 'chip') && innerPart(el, 'voice-buddy-concept-gallery', 'generation'),
+      'nothing to style',
+    );
     await waitUntil(() => innerPart(el, 'voice-buddy-status-pill', 'usage'), 'no usage in the owner view');
     expect(getComputedStyle(innerPart(el, chips, 'chip')!).backgroundColor).to.equal('rgb(10, 20, 30)');
     expect(getComputedStyle(innerPart(el, chips, 'chip-remove')!).color).to.equal('rgb(40, 50, 60)');
@@ -60,7 +66,12 @@ describe('::part() reaches the inner parts from the page', () => {
     const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
     const host = declarations.find((d) => d.tagName === 'voice-buddy')!;
     const hostParts = new Set(host.cssParts!.map((p) => p.name));
-    for (const tag of ['voice-buddy-status-pill', 'voice-buddy-transcript', 'voice-buddy-keyword-chips', 'voice-buddy-concept-gallery']) {
+    for (const tag of [
+      'voice-buddy-status-pill',
+      'voice-buddy-transcript',
+      'voice-buddy-keyword-chips',
+      'voice-buddy-concept-gallery',
+    ]) {
       const documented = declarations.find((d) => d.tagName === tag)!.cssParts!.map((p) => p.name);
       const exported = (inner(el, tag).getAttribute('exportparts') ?? '').split(',').map((p) => p.trim());
       expect(exported, `<${tag}> exportparts`).to.have.members(documented);

@@ -23,7 +23,8 @@ function encode(bytes: Uint8Array): string {
 /** A 24 kHz PCM16 sine, phase-continuous from sample `from`. */
 function sineBytes(freq: number, from: number, frames: number, amp = 0.5): Uint8Array {
   const view = new DataView(new ArrayBuffer(frames * 2));
-  for (let i = 0; i < frames; i++) view.setInt16(i * 2, Math.round(amp * 32767 * Math.sin((2 * Math.PI * freq * (from + i)) / 24000)), true);
+  for (let i = 0; i < frames; i++)
+    view.setInt16(i * 2, Math.round(amp * 32767 * Math.sin((2 * Math.PI * freq * (from + i)) / 24000)), true);
   return new Uint8Array(view.buffer);
 }
 
@@ -91,7 +92,11 @@ function countContexts() {
       made.push(this);
     }
   };
-  return { made, open: () => made.filter((c) => c.state !== 'closed').length, restore: () => (window.AudioContext = Original) };
+  return {
+    made,
+    open: () => made.filter((c) => c.state !== 'closed').length,
+    restore: () => (window.AudioContext = Original),
+  };
 }
 
 /** Records a node's output sample for sample with a recorder worklet of the test's own (a ScriptProcessor drops
@@ -100,7 +105,8 @@ async function record(ctx: AudioContext, node: AudioNode) {
   const source = `registerProcessor('test-recorder', class extends AudioWorkletProcessor {
     process(inputs) { if (inputs[0][0]) this.port.postMessage(inputs[0][0].slice()); return true; }
   });`;
-  if (!recorders.has(ctx)) await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+  if (!recorders.has(ctx))
+    await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
   recorders.add(ctx);
   const tap = new AudioWorkletNode(ctx, 'test-recorder', { numberOfOutputs: 0 });
   const blocks: Float32Array[] = [];
@@ -144,7 +150,9 @@ function analyse(x: Float32Array, rate: number) {
 
 describe('audio worklet URL', () => {
   it('sits next to the widget script', () => {
-    expect(workletUrl('https://cdn.example/vb/1.2/voice-buddy.js?v=3')).to.equal('https://cdn.example/vb/1.2/voice-buddy-audio.worklet.js');
+    expect(workletUrl('https://cdn.example/vb/1.2/voice-buddy.js?v=3')).to.equal(
+      'https://cdn.example/vb/1.2/voice-buddy-audio.worklet.js',
+    );
   });
 });
 
@@ -274,7 +282,8 @@ describe('PcmPlayer', () => {
     // 1.5 s of a 600 Hz sine over two items, cut into uneven chunks, some ending mid-sample (cuts in bytes).
     const all = sineBytes(600, 0, 36000, 0.5);
     const cuts = [0, 1, 887, 2400, 2401, 9001, 18000, 18001, 30000, 36000, 36001, 54321, 72000];
-    for (let i = 1; i < cuts.length; i++) player.enqueue(cuts[i]! <= 36000 ? 'one' : 'two', encode(all.subarray(cuts[i - 1]!, cuts[i]!)));
+    for (let i = 1; i < cuts.length; i++)
+      player.enqueue(cuts[i]! <= 36000 ? 'one' : 'two', encode(all.subarray(cuts[i - 1], cuts[i])));
     await waitUntil(() => !player.playing, 'never finished', { timeout: 4000 });
     await sleep(200);
     const sound = analyse(rec.stop(), engine.context!.sampleRate);
@@ -381,7 +390,10 @@ describe('PcmPlayer', () => {
     };
     try {
       const player = new PcmPlayer({ workletUrl: URL_ });
-      const err = await player.start().then(() => null, (e: { code?: string }) => e);
+      const err = await player.start().then(
+        () => null,
+        (e: { code?: string }) => e,
+      );
       expect(err?.code).to.equal('audio_blocked');
       player.enqueue('kept', encode(sineBytes(300, 0, 2400)));
       expect(player.playing).to.equal(true);

@@ -7,7 +7,8 @@ import { API, baseConfig, FakeBackend } from './fakes/backend.ts';
 import { mount, part, transcriptTexts } from './helpers.ts';
 
 type Received = { type: string; item?: { type: string; role?: string; content?: Array<{ text?: string }> } };
-const received = async (connection: number) => ((await FakeBackend.relayLog())[connection]?.received ?? []) as unknown as Received[];
+const received = async (connection: number) =>
+  ((await FakeBackend.relayLog())[connection]?.received ?? []) as unknown as Received[];
 const messages = (el: VoiceBuddy) => part(el, 'transcript')!.shadowRoot!;
 
 describe('reconnecting keeps the conversation', () => {
@@ -25,10 +26,16 @@ describe('reconnecting keeps the conversation', () => {
   });
 
   async function talked(): Promise<VoiceBuddy> {
-    await FakeBackend.relay('behaviour', { functionCall: { subject: ['wolf'], placement: 'forearm' }, reply: 'A wolf on your forearm.' });
+    await FakeBackend.relay('behaviour', {
+      functionCall: { subject: ['wolf'], placement: 'forearm' },
+      reply: 'A wolf on your forearm.',
+    });
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy>`);
     expect(await el.sendText('a wolf on my forearm')).to.equal(true);
-    await waitUntil(() => el.store.$keywords.get()?.subject.includes('wolf') && transcriptTexts(el, 'assistant').length >= 2, 'the first turn did not finish');
+    await waitUntil(
+      () => el.store.$keywords.get()?.subject.includes('wolf') && transcriptTexts(el, 'assistant').length >= 2,
+      'the first turn did not finish',
+    );
     await waitUntil(() => el.status === 'listening');
     return el;
   }
@@ -36,11 +43,18 @@ describe('reconnecting keeps the conversation', () => {
   it('a reconnected session is told the brief and the recent turns, and says nothing until asked', async () => {
     const el = await talked();
     await FakeBackend.relay('drop');
-    await waitUntil(async () => (await FakeBackend.relayLog()).length === 2 && el.status === 'listening', 'did not reconnect', { timeout: 8000 });
+    await waitUntil(
+      async () => (await FakeBackend.relayLog()).length === 2 && el.status === 'listening',
+      'did not reconnect',
+      { timeout: 8000 },
+    );
     await waitUntil(async () => (await received(1)).length > 0, 'the new session heard nothing');
     await new Promise((r) => setTimeout(r, 200));
     const events = await received(1);
-    expect(events.map((e) => e.type), 'a note and the brief, and no response asked for').to.deep.equal(['conversation.item.create', 'conversation.item.create']);
+    expect(
+      events.map((e) => e.type),
+      'a note and the brief, and no response asked for',
+    ).to.deep.equal(['conversation.item.create', 'conversation.item.create']);
     const note = events[0]!.item!;
     expect(note).to.include({ type: 'message', role: 'user' });
     const text = note.content![0]!.text!;
@@ -63,15 +77,27 @@ describe('reconnecting keeps the conversation', () => {
     await FakeBackend.relay('drop');
     await waitUntil(() => el.status === 'reconnecting', 'not reconnecting');
     const sent = el.sendText('make it small');
-    await waitUntil(() => messages(el).querySelector('[data-delivery="pending"]'), 'the message is not shown as pending');
+    await waitUntil(
+      () => messages(el).querySelector('[data-delivery="pending"]'),
+      'the message is not shown as pending',
+    );
     expect(messages(el).querySelector('[data-delivery="pending"]')!.textContent).to.contain('make it small');
     await FakeBackend.relay('behaviour', { reply: 'Small it is.' });
     expect(await sent, 'sent once the connection was back').to.equal(true);
-    await waitUntil(() => transcriptTexts(el, 'assistant').includes('Small it is.'), 'no reply to the waiting message', { timeout: 8000 });
+    await waitUntil(
+      () => transcriptTexts(el, 'assistant').includes('Small it is.'),
+      'no reply to the waiting message',
+      { timeout: 8000 },
+    );
     expect(messages(el).querySelector('[data-delivery]')).to.equal(null);
     const log = await FakeBackend.relayLog();
     const last = log.at(-1)!.received as unknown as Received[];
-    expect(last.map((e) => e.type)).to.deep.equal(['conversation.item.create', 'conversation.item.create', 'conversation.item.create', 'response.create']);
+    expect(last.map((e) => e.type)).to.deep.equal([
+      'conversation.item.create',
+      'conversation.item.create',
+      'conversation.item.create',
+      'response.create',
+    ]);
     expect(last[2]!.item!.content![0]!.text).to.equal('make it small');
     expect(transcriptTexts(el, 'user')).to.deep.equal(['a wolf on my forearm', 'make it small']);
     el.disconnect();
@@ -90,7 +116,11 @@ describe('reconnecting keeps the conversation', () => {
     expect(failed.textContent).to.contain('Not sent');
     await FakeBackend.relay('behaviour', { reply: 'Black and grey, noted.' });
     failed.querySelector<HTMLButtonElement>('[part~="resend-button"]')!.click();
-    await waitUntil(() => transcriptTexts(el, 'assistant').includes('Black and grey, noted.'), 'Retry did not send it', { timeout: 8000 });
+    await waitUntil(
+      () => transcriptTexts(el, 'assistant').includes('Black and grey, noted.'),
+      'Retry did not send it',
+      { timeout: 8000 },
+    );
     expect(messages(el).querySelector('[data-delivery]')).to.equal(null);
     expect(transcriptTexts(el, 'user')).to.deep.equal(['a wolf on my forearm', 'in black and grey']);
     el.disconnect();

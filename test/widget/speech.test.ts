@@ -9,9 +9,19 @@ import { mount, part, recordErrors, transcriptTexts } from './helpers.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SPEECH_CODE = /widget\/tts\/(speech\.lazy|speaker|output)|chunks\/voice-buddy-speech/;
-const speechResources = () => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => SPEECH_CODE.test(n));
+const speechResources = () =>
+  performance
+    .getEntriesByType('resource')
+    .map((e) => e.name)
+    .filter((n) => SPEECH_CODE.test(n));
 
-const ttsOn = () => baseConfig({ modes: ['websocket', 'text'], defaultMode: 'text', tts: { available: true }, flags: { tts: { enabled: true, reason: 'DEFAULT' } } });
+const ttsOn = () =>
+  baseConfig({
+    modes: ['websocket', 'text'],
+    defaultMode: 'text',
+    tts: { available: true },
+    flags: { tts: { enabled: true, reason: 'DEFAULT' } },
+  });
 
 function record(el: VoiceBuddy): SpeechDetail[] {
   const events: SpeechDetail[] = [];
@@ -24,7 +34,8 @@ function captureSpeechAudio(): { elements: HTMLAudioElement[]; restore: () => vo
   const elements: HTMLAudioElement[] = [];
   const original = HTMLMediaElement.prototype.play;
   HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-    if (this instanceof HTMLAudioElement && this.src.startsWith('blob:') && !elements.includes(this)) elements.push(this);
+    if (this instanceof HTMLAudioElement && this.src.startsWith('blob:') && !elements.includes(this))
+      elements.push(this);
     return original.call(this);
   };
   return { elements, restore: () => (HTMLMediaElement.prototype.play = original) };
@@ -57,7 +68,12 @@ describe('spoken replies in text mode', () => {
 
   // First on purpose: nothing of the speaker may have been loaded into this page yet.
   it('with the tts flag off: silent text, no button, no request, no speech code loaded', async () => {
-    backend.config = baseConfig({ modes: ['websocket', 'text'], defaultMode: 'text', tts: { available: false }, flags: { tts: { enabled: false, reason: 'DISABLED' } } });
+    backend.config = baseConfig({
+      modes: ['websocket', 'text'],
+      defaultMode: 'text',
+      tts: { available: false },
+      flags: { tts: { enabled: false, reason: 'DISABLED' } },
+    });
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy>`);
     expect(part(el, 'speech-button')).to.equal(null);
     await say(el, 'A wolf on my forearm');
@@ -70,7 +86,10 @@ describe('spoken replies in text mode', () => {
   });
 
   it('speaks each reply sentence by sentence while it streams, and plays the audio to the end', async () => {
-    await FakeBackend.relay('behaviour', { reply: 'A fine-line wolf would suit your forearm. Shall we add a moon? Black and grey works well. ', stepMs: 40 });
+    await FakeBackend.relay('behaviour', {
+      reply: 'A fine-line wolf would suit your forearm. Shall we add a moon? Black and grey works well. ',
+      stepMs: 40,
+    });
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy>`);
     const events = record(el);
     expect(part(el, 'speech-button'), 'offered in text mode').to.exist;
@@ -83,7 +102,9 @@ describe('spoken replies in text mode', () => {
     await waitUntil(() => events.some((e) => e.type === 'ended'), 'speech never ended', { timeout: 8000 });
     expect(events).to.deep.equal([{ type: 'started' }, { type: 'ended', reason: 'finished' }]);
     const spoken = backend.ttsRequests.map((r) => r.text).join(' ');
-    expect(spoken).to.equal('A fine-line wolf would suit your forearm. Shall we add a moon? Black and grey works well.');
+    expect(spoken).to.equal(
+      'A fine-line wolf would suit your forearm. Shall we add a moon? Black and grey works well.',
+    );
     expect(backend.ttsRequests.length, 'later sentences share requests').to.be.at.most(3);
     expect(backend.ttsRequests.every((r) => r.uid?.startsWith('v_'))).to.equal(true);
     // A real <audio> played the MP3 the Worker streamed: time moved and it reached the end.
@@ -116,7 +137,9 @@ describe('spoken replies in text mode', () => {
     // The next reply starts over with its own first sentence, alone.
     await waitUntil(() => backend.ttsRequests.length > before, 'the new reply is not spoken');
     expect(backend.ttsRequests[before]!.text).to.equal(sentence);
-    await waitUntil(() => events.filter((e) => e.type === 'started').length === 2, 'the new reply did not play', { timeout: 8000 });
+    await waitUntil(() => events.filter((e) => e.type === 'started').length === 2, 'the new reply did not play', {
+      timeout: 8000,
+    });
     await waitUntil(() => repliesDone(el, 2), 'no second reply');
 
     // Mute: the button stops speech at once and nothing more is asked for.
@@ -124,7 +147,7 @@ describe('spoken replies in text mode', () => {
     button.click();
     await el.updateComplete;
     expect(button.getAttribute('aria-pressed')).to.equal('true');
-    expect(button.textContent!.trim()).to.equal('Unmute voice');
+    expect(button.textContent.trim()).to.equal('Unmute voice');
     expect(events.at(-1)).to.deep.equal({ type: 'ended', reason: 'muted' });
     expect(audio.elements.at(-1)!.paused).to.equal(true);
     const muted = backend.ttsRequests.length;
@@ -141,7 +164,9 @@ describe('spoken replies in text mode', () => {
   });
 
   it('a failure falls back to silent text with one notice and one error event; the next conversation tries again', async () => {
-    backend.ttsReplies = [workerError(402, 'quota_exceeded', 'This site has used all 100000 text-to-speech characters for 2026-12')];
+    backend.ttsReplies = [
+      workerError(402, 'quota_exceeded', 'This site has used all 100000 text-to-speech characters for 2026-12'),
+    ];
     await FakeBackend.relay('behaviour', { reply: 'One sentence. Two sentences. ', stepMs: 5 });
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy>`);
     const events = record(el);
@@ -156,7 +181,9 @@ describe('spoken replies in text mode', () => {
     await sleep(100);
     expect(backend.ttsRequests).to.have.length(1);
     const notices = transcriptTexts(el, 'notice').filter((t) => t.includes('Spoken replies'));
-    expect(notices).to.deep.equal(['Spoken replies have reached this site’s limit for the month; replies continue as text.']);
+    expect(notices).to.deep.equal([
+      'Spoken replies have reached this site’s limit for the month; replies continue as text.',
+    ]);
     expect(el.status).to.equal('listening');
     expect(part(el, 'error'), 'the conversation is not in error').to.equal(null);
     await el.updateComplete;
@@ -172,7 +199,10 @@ describe('spoken replies in text mode', () => {
 
   it('a provider error midway and a broken stream both end in the same single fallback', async () => {
     backend.ttsReplies = [
-      () => new Response(new ReadableStream({ start: (c) => c.error(new TypeError('network error')) }), { headers: { 'Content-Type': 'audio/mpeg' } }),
+      () =>
+        new Response(new ReadableStream({ start: (c) => c.error(new TypeError('network error')) }), {
+          headers: { 'Content-Type': 'audio/mpeg' },
+        }),
     ];
     await FakeBackend.relay('behaviour', { reply: 'Broken audio. ', stepMs: 5 });
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy>`);
@@ -188,7 +218,8 @@ describe('spoken replies in text mode', () => {
     const play = HTMLMediaElement.prototype.play;
     let refuse = true;
     HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-      if (refuse && this.src.startsWith('blob:')) return Promise.reject(new DOMException('play() needs a gesture', 'NotAllowedError'));
+      if (refuse && this.src.startsWith('blob:'))
+        return Promise.reject(new DOMException('play() needs a gesture', 'NotAllowedError'));
       return play.call(this);
     };
     try {
@@ -231,9 +262,18 @@ describe('spoken replies in text mode', () => {
   });
 
   it('while the avatar is live it speaks instead: no speech requests until it is off again', async () => {
-    backend.config = { ...ttsOn(), avatar: { available: true }, flags: { tts: { enabled: true, reason: 'DEFAULT' }, avatar: { enabled: true, reason: 'DEFAULT' } } };
+    backend.config = {
+      ...ttsOn(),
+      avatar: { available: true },
+      flags: { tts: { enabled: true, reason: 'DEFAULT' }, avatar: { enabled: true, reason: 'DEFAULT' } },
+    };
     FakeAgoraRtc.reset();
-    AvatarHost.overrides = { createRtc: () => new FakeAgoraRtc(), strict: true, checkIntervalMs: 60_000, readBudget: () => ({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 }) };
+    AvatarHost.overrides = {
+      createRtc: () => new FakeAgoraRtc(),
+      strict: true,
+      checkIntervalMs: 60_000,
+      readBudget: () => ({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 }),
+    };
     try {
       await FakeBackend.relay('behaviour', { reply: 'Said by one voice only. ', stepMs: 5 });
       const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text" avatar="on"></voice-buddy>`);
@@ -243,12 +283,22 @@ describe('spoken replies in text mode', () => {
       await waitUntil(() => avatarEvents.includes('started'), 'the avatar did not start', { timeout: 8000 });
       await el.sendText('Hello');
       await waitUntil(() => repliesDone(el, 1));
-      await waitUntil(() => FakeAgoraRtc.instances.at(-1)!.sent.some((m) => m.type === 'chat'), 'the avatar was not given the reply');
+      await waitUntil(
+        () => FakeAgoraRtc.instances.at(-1)!.sent.some((m) => m.type === 'chat'),
+        'the avatar was not given the reply',
+      );
       expect(backend.ttsRequests).to.have.length(0);
       part<HTMLButtonElement>(el, 'avatar-button')!.click();
-      await waitUntil(() => !(el as unknown as { avatarHost: AvatarHost }).avatarHost.handle, 'the avatar did not stop', { timeout: 5000 });
+      await waitUntil(
+        () => !(el as unknown as { avatarHost: AvatarHost }).avatarHost.handle,
+        'the avatar did not stop',
+        { timeout: 5000 },
+      );
       await el.sendText('And now?');
-      await waitUntil(() => backend.ttsRequests.some((r) => r.text === 'Said by one voice only.'), 'speech did not come back');
+      await waitUntil(
+        () => backend.ttsRequests.some((r) => r.text === 'Said by one voice only.'),
+        'speech did not come back',
+      );
       el.disconnect();
     } finally {
       AvatarHost.overrides = {};

@@ -14,7 +14,8 @@ describe('transcript scrolling', () => {
     const transcript = part(el, 'transcript')!;
     const log = () => transcript.shadowRoot!.querySelector<HTMLElement>('[part~="log"]')!;
     const atBottom = () => log().scrollTop + log().clientHeight >= log().scrollHeight - 2;
-    for (let i = 0; i < 30; i++) el.store.setText(`m${i}`, i % 2 ? 'assistant' : 'user', `Message number ${i} about a wolf tattoo`);
+    for (let i = 0; i < 30; i++)
+      el.store.setText(`m${i}`, i % 2 ? 'assistant' : 'user', `Message number ${i} about a wolf tattoo`);
     await waitUntil(() => log().scrollHeight > log().clientHeight * 2, 'the log does not overflow');
     await waitUntil(atBottom, 'did not follow new messages');
     expect(transcript.shadowRoot!.querySelector('[part~="jump-button"]')).to.equal(null);
@@ -43,9 +44,15 @@ describe('transcript scrolling', () => {
     const shadow = part(el, 'transcript')!.shadowRoot!;
     await waitUntil(() => shadow.querySelectorAll('[part~="message"]').length === 4);
     const kinds = [...shadow.querySelectorAll('[part~="message"]')].map((m) => m.getAttribute('part'));
-    expect(kinds).to.deep.equal(['message message-user', 'message message-assistant', 'message message-tool', 'message message-notice']);
+    expect(kinds).to.deep.equal([
+      'message message-user',
+      'message message-assistant',
+      'message message-tool',
+      'message message-notice',
+    ]);
     expect(shadow.querySelector('[part~="message-user"]')!.textContent).to.contain('You:');
     // Messages keep the visitor's line breaks (pre-wrap), so the markup must add no whitespace of its own.
-    for (const m of shadow.querySelectorAll('[part~="message"]')) expect(m.textContent, m.getAttribute('part')!).to.match(/^\S.*\S$/s);
+    for (const m of shadow.querySelectorAll('[part~="message"]'))
+      expect(m.textContent, m.getAttribute('part')!).to.match(/^\S.*\S$/s);
   });
 });

@@ -10,7 +10,11 @@ describe('admin auth', () => {
       await expectError(await call(path), 401, 'unauthorized');
       await expectError(await call(path, { headers: { Authorization: 'Bearer wrong' } }), 401, 'unauthorized');
       await expectError(await call(path, { headers: { Authorization: 'Basic dGVzdA==' } }), 401, 'unauthorized');
-      await expectError(await call(path, { headers: { Authorization: 'Bearer test-admin-token-and-more' } }), 401, 'unauthorized');
+      await expectError(
+        await call(path, { headers: { Authorization: 'Bearer test-admin-token-and-more' } }),
+        401,
+        'unauthorized',
+      );
     }
     await expectError(await call('/admin/tenants', { method: 'POST', headers: json, body: '{}' }), 401, 'unauthorized');
   });
@@ -25,7 +29,7 @@ describe('admin tenants', () => {
     const t = await createTenant({ limits: { voiceSessionsPerMonth: 10 } });
     const got = await call(`/admin/tenants/${t.id}`, { headers: ADMIN });
     expect(got.status).toBe(200);
-    const before = ((await got.json()) as { tenant: { limits: Record<string, number>; allowedOrigins: string[] } }).tenant;
+    const before = (await got.json<{ tenant: { limits: Record<string, number>; allowedOrigins: string[] } }>()).tenant;
     expect(before.limits.voiceSessionsPerMonth).toBe(10);
 
     const put = await call(`/admin/tenants/${t.id}`, {
@@ -34,7 +38,7 @@ describe('admin tenants', () => {
       body: JSON.stringify({ limits: { voiceSessionsPerMonth: 100 } }),
     });
     expect(put.status).toBe(200);
-    const after = ((await put.json()) as { tenant: typeof before }).tenant;
+    const after = (await put.json<{ tenant: typeof before }>()).tenant;
     expect(after.limits.voiceSessionsPerMonth).toBe(100);
     // Other limits and fields are kept.
     expect(after.limits.requestsPerMinute).toBe(before.limits.requestsPerMinute);
@@ -45,11 +49,22 @@ describe('admin tenants', () => {
       headers: { ...ADMIN, ...json },
       body: JSON.stringify({ allowedOrigins: ['https://new.example.com', 'https://*.example.org'] }),
     });
-    expect(((await origins.json()) as { tenant: typeof before }).tenant.allowedOrigins).toEqual(['https://new.example.com', 'https://*.example.org']);
+    expect((await origins.json<{ tenant: typeof before }>()).tenant.allowedOrigins).toEqual([
+      'https://new.example.com',
+      'https://*.example.org',
+    ]);
 
-    const audit = (await (await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN })).json()) as {
-      entries: Array<{ actor: string; action: string; before: { limits: Record<string, number> } | null; after: { limits: Record<string, number> }; at: string }>;
-    };
+    const audit = await (
+      await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN })
+    ).json<{
+      entries: Array<{
+        actor: string;
+        action: string;
+        before: { limits: Record<string, number> } | null;
+        after: { limits: Record<string, number> };
+        at: string;
+      }>;
+    }>();
     expect(audit.entries.map((e) => e.action)).toEqual(['tenant.update', 'tenant.update', 'tenant.create']);
     const limitChange = audit.entries[1]!;
     expect(limitChange.actor).toBe('alice@example.com');
@@ -58,17 +73,27 @@ describe('admin tenants', () => {
     expect(Date.parse(limitChange.at)).not.toBeNaN();
     expect(audit.entries[2]!.actor).toBe('test-suite');
 
-    const list = (await (await call('/admin/tenants', { headers: ADMIN })).json()) as { tenants: Array<{ id: string }> };
+    const list = await (
+      await call('/admin/tenants', { headers: ADMIN })
+    ).json<{
+      tenants: Array<{ id: string }>;
+    }>();
     expect(list.tenants.map((x) => x.id)).toContain(t.id);
   });
 
   it('masks the webhook secret in the audit trail as everywhere else, and still records that it changed', async () => {
     const first = 'whsec_first_secret_0123456789';
     const second = 'whsec_rotated_secret_987654321';
-    const handoff = (webhookSecret: string | null) => ({ handoff: { target: 'webhook', webhookUrl: 'https://hooks.example.com/render', webhookSecret } });
+    const handoff = (webhookSecret: string | null) => ({
+      handoff: { target: 'webhook', webhookUrl: 'https://hooks.example.com/render', webhookSecret },
+    });
     const t = await createTenant({ settings: handoff(first) });
     for (const secret of [second, null]) {
-      const res = await call(`/admin/tenants/${t.id}`, { method: 'PUT', headers: { ...ADMIN, ...json }, body: JSON.stringify({ settings: handoff(secret) }) });
+      const res = await call(`/admin/tenants/${t.id}`, {
+        method: 'PUT',
+        headers: { ...ADMIN, ...json },
+        body: JSON.stringify({ settings: handoff(secret) }),
+      });
       expect(res.status).toBe(200);
     }
     const res = await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN });
@@ -76,22 +101,37 @@ describe('admin tenants', () => {
     const text = await res.text();
     expect(text).not.toContain(first);
     expect(text).not.toContain(second);
-    type Entry = { action: string; before: { settings: { handoff: { webhookSecret: string | null } } } | null; after: { settings: { handoff: { webhookSecret: string | null } } } };
+    type Entry = {
+      action: string;
+      before: { settings: { handoff: { webhookSecret: string | null } } } | null;
+      after: { settings: { handoff: { webhookSecret: string | null } } };
+    };
     const { entries } = JSON.parse(text) as { entries: Entry[] };
-    const secrets = entries.map((e) => [e.before?.settings.handoff.webhookSecret ?? null, e.after.settings.handoff.webhookSecret]);
+    const secrets = entries.map((e) => [
+      e.before?.settings.handoff.webhookSecret ?? null,
+      e.after.settings.handoff.webhookSecret,
+    ]);
     // Newest first: cleared, rotated, created.
-    expect(secrets).toEqual([['********', null], ['********', '********'], [null, '********']]);
+    expect(secrets).toEqual([
+      ['********', null],
+      ['********', '********'],
+      [null, '********'],
+    ]);
     for (const path of [`/admin/tenants/${t.id}`, '/admin/tenants']) {
       expect(await (await call(path, { headers: ADMIN })).text()).not.toContain(second);
     }
     // A row written before secrets were masked on the way in is masked on the way out.
     const legacy = { id: t.id, settings: handoff(first) };
-    await env.DB.prepare("INSERT INTO admin_audit (actor, action, target, before, after) VALUES ('old', 'tenant.update', ?, NULL, ?)")
+    await env.DB.prepare(
+      "INSERT INTO admin_audit (actor, action, target, before, after) VALUES ('old', 'tenant.update', ?, NULL, ?)",
+    )
       .bind(`tenant:${t.id}`, JSON.stringify(legacy))
       .run();
     const again = await (await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN })).text();
     expect(again).not.toContain(first);
-    expect((JSON.parse(again) as { entries: Entry[] }).entries[0]!.after.settings.handoff.webhookSecret).toBe('********');
+    expect((JSON.parse(again) as { entries: Entry[] }).entries[0]!.after.settings.handoff.webhookSecret).toBe(
+      '********',
+    );
   });
 
   it('validates updates and applies nothing when invalid', async () => {
@@ -110,11 +150,19 @@ describe('admin tenants', () => {
       { publishableKey: 'pk_changed' },
     ];
     for (const body of bad) {
-      const res = await call(`/admin/tenants/${t.id}`, { method: 'PUT', headers: { ...ADMIN, ...json }, body: JSON.stringify(body) });
+      const res = await call(`/admin/tenants/${t.id}`, {
+        method: 'PUT',
+        headers: { ...ADMIN, ...json },
+        body: JSON.stringify(body),
+      });
       const err = await expectError(res, 400, 'invalid_request');
       expect(err.error.details, JSON.stringify(body)).toBeTruthy();
     }
-    const audit = (await (await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN })).json()) as { entries: unknown[] };
+    const audit = await (
+      await call(`/admin/tenants/${t.id}/audit`, { headers: ADMIN })
+    ).json<{
+      entries: unknown[];
+    }>();
     expect(audit.entries).toHaveLength(1);
   });
 
@@ -127,7 +175,11 @@ describe('admin tenants', () => {
     );
     const id = uniqueId();
     await createTenant({ id });
-    const dup = await call('/admin/tenants', { method: 'POST', headers: { ...ADMIN, ...json }, body: JSON.stringify({ id, name: 'Again' }) });
+    const dup = await call('/admin/tenants', {
+      method: 'POST',
+      headers: { ...ADMIN, ...json },
+      body: JSON.stringify({ id, name: 'Again' }),
+    });
     await expectError(dup, 409, 'conflict');
   });
 

@@ -4,7 +4,11 @@ import { ADMIN, call, ORIGIN } from './helpers.ts';
 
 export const today = () => new Date().toISOString().slice(0, 10);
 
-export const sendEvents = (key: string, body: unknown, init: { type?: string; origin?: string; viaUrl?: boolean } = {}) =>
+export const sendEvents = (
+  key: string,
+  body: unknown,
+  init: { type?: string; origin?: string; viaUrl?: boolean } = {},
+) =>
   call(init.viaUrl ? `/v1/events?key=${key}` : '/v1/events', {
     method: 'POST',
     headers: {
@@ -22,7 +26,12 @@ export async function getAnalytics(tenant: string, from = today(), to = today())
 }
 
 /** Polls until `check` holds: the queue consumer runs on its own schedule (max_batch_timeout 1 s here). */
-export async function eventually<T>(what: string, read: () => Promise<T>, check: (v: T) => boolean, ms = 15_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  check: (v: T) => boolean,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: T = await read();
   while (!check(last)) {
@@ -35,7 +44,9 @@ export async function eventually<T>(what: string, read: () => Promise<T>, check:
 
 /** A counter's value today, straight from D1 (for the server facts the admin contract does not surface). */
 export async function counter(tenant: string, metric: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT SUM(value) AS n FROM analytics_counters WHERE tenant_id = ? AND day = ? AND metric = ?')
+  const row = await env.DB.prepare(
+    'SELECT SUM(value) AS n FROM analytics_counters WHERE tenant_id = ? AND day = ? AND metric = ?',
+  )
     .bind(tenant, today(), metric)
     .first<{ n: number | null }>();
   return row?.n ?? 0;

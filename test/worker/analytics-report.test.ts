@@ -7,7 +7,6 @@ import { rollUp, writeRollup } from '../../worker/analytics/consumer.ts';
 import type { AlertsResponse, DailyReport } from '../../worker/analytics/contract.ts';
 import type { QueueMessage } from '../../worker/analytics/events.ts';
 import worker from '../../worker/index.ts';
-import type { Env } from '../../worker/env.ts';
 import { ADMIN, call, createTenant, expectError, uniqueId } from './helpers.ts';
 
 const RECEIVER = (env as unknown as { WEBHOOK_RECEIVER_URL: string }).WEBHOOK_RECEIVER_URL;
@@ -38,7 +37,7 @@ describe('GET /admin/report', () => {
     await expectError(await call('/admin/report?date=2031-13-01', { headers: ADMIN }), 400, 'invalid_request');
     const res = await call(`/admin/report?date=${date}`, { headers: ADMIN });
     expect(res.status).toBe(200);
-    const report = (await res.json()) as DailyReport;
+    const report = await res.json<DailyReport>();
     expect(report.date).toBe(date);
     const health = Object.fromEntries(report.health.map((c) => [c.metric, c]));
     expect(health.connection_success).toMatchObject({ value: 1, status: 'pass', threshold: '>= 0.95' });
@@ -67,18 +66,26 @@ describe('GET /admin/report', () => {
 describe('alerts', () => {
   const cron = async (at: string) => {
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.parse(at), cron: '*/5 * * * *' }), env as Env, ctx);
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.parse(at), cron: '*/5 * * * *' }), env, ctx);
     await waitOnExecutionContext(ctx);
   };
   const alerts = async (tenant: string) =>
-    ((await (await call(`/admin/alerts?tenant=${tenant}`, { headers: ADMIN })).json()) as AlertsResponse).alerts;
+    (await (await call(`/admin/alerts?tenant=${tenant}`, { headers: ADMIN })).json<AlertsResponse>()).alerts;
   const received = async (name: string) =>
-    ((await (await fetch(`${RECEIVER}/__log?name=${name}`)).json()) as { received: Array<{ signatureOk: boolean; body: { type: string; alert: { metric: string } } }> }).received;
+    (
+      await (
+        await fetch(`${RECEIVER}/__log?name=${name}`)
+      ).json<{
+        received: Array<{ signatureOk: boolean; body: { type: string; alert: { metric: string } } }>;
+      }>()
+    ).received;
 
   it('opens an episode on a breach, posts it once signed, closes it when healthy, opens a new one on the next', async () => {
     const name = uniqueId('alert');
     const t = await createTenant({
-      settings: { alerts: { webhookUrl: `${RECEIVER}/hook/${name}`, webhookSecret: SECRET, thresholds: { minSamples: 5 } } },
+      settings: {
+        alerts: { webhookUrl: `${RECEIVER}/hook/${name}`, webhookSecret: SECRET, thresholds: { minSamples: 5 } },
+      },
     });
     const tenantView = await (await call(`/admin/tenants/${t.id}`, { headers: ADMIN })).json();
     expect(JSON.stringify(tenantView)).not.toContain(SECRET);
@@ -87,21 +94,30 @@ describe('alerts', () => {
     await cron('2031-05-05T10:20:00Z');
     let list = await alerts(t.id);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ tenant: t.id, metric: 'connection_success', value: 0.5, threshold: 0.95, closedAt: null });
+    expect(list[0]).toMatchObject({
+      tenant: t.id,
+      metric: 'connection_success',
+      value: 0.5,
+      threshold: 0.95,
+      closedAt: null,
+    });
     expect(list[0]!.notifiedAt).toBe('2031-05-05T10:20:00.000Z');
     // The next cron sees the same breach: the same episode, no second post.
     await cron('2031-05-05T10:25:00Z');
     expect(await alerts(t.id)).toHaveLength(1);
     let posts = await received(name);
     expect(posts).toHaveLength(1);
-    expect(posts[0]).toMatchObject({ signatureOk: true, body: { type: 'analytics.alert', alert: { metric: 'connection_success' } } });
+    expect(posts[0]).toMatchObject({
+      signatureOk: true,
+      body: { type: 'analytics.alert', alert: { metric: 'connection_success' } },
+    });
 
     // Healthy two hours later: the episode closes.
     await seed(t.id, '2031-05-05T12:10:00Z', 'widget', sessions(10, 10));
     await cron('2031-05-05T12:20:00Z');
     list = await alerts(t.id);
     expect(list[0]!.closedAt).toBe('2031-05-05T12:20:00.000Z');
-    const open = (await (await call(`/admin/alerts?tenant=${t.id}&open=1`, { headers: ADMIN })).json()) as AlertsResponse;
+    const open = await (await call(`/admin/alerts?tenant=${t.id}&open=1`, { headers: ADMIN })).json<AlertsResponse>();
     expect(open.alerts).toEqual([]);
 
     await seed(t.id, '2031-05-05T15:10:00Z', 'widget', sessions(10, 2));

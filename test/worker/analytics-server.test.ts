@@ -10,17 +10,28 @@ describe('server facts', () => {
   it('a relay session: granted with its mode, its end with bytes and reason, tokens from response.done priced', async () => {
     const t = await createTenant({ allowedModes: ['text', 'websocket', 'webrtc'] });
     const { client } = await openRelay(t.publishableKey, 'text');
-    client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'a wolf' }] } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'a wolf' }] },
+    });
     client.send({ type: 'response.create' });
     await client.event('response.done', 0, 10_000);
     client.close();
     await client.closed();
-    await eventually('the relay end', () => counter(t.id, 'server.relay_end'), (n) => n === 1);
+    await eventually(
+      'the relay end',
+      () => counter(t.id, 'server.relay_end'),
+      (n) => n === 1,
+    );
     expect(await counter(t.id, 'server.session_granted.mode=text')).toBe(1);
     expect(await counter(t.id, 'server.relay_end.reason=client_closed')).toBe(1);
     expect(await counter(t.id, 'server.relay_end.bytes')).toBeGreaterThan(0);
     // The fake's usage (test/fakes/realtime-session.js): 80 in (20 audio), 40 out (30 audio).
-    await eventually('the tokens', () => counter(t.id, 'server.tokens.inputAudioTokens'), (n) => n === 20);
+    await eventually(
+      'the tokens',
+      () => counter(t.id, 'server.tokens.inputAudioTokens'),
+      (n) => n === 20,
+    );
     expect(await counter(t.id, 'server.tokens.inputTextTokens')).toBe(60);
     expect(await counter(t.id, 'server.tokens.outputAudioTokens')).toBe(30);
     expect(await counter(t.id, 'server.tokens.outputTextTokens')).toBe(10);
@@ -32,7 +43,11 @@ describe('server facts', () => {
     const t = await createTenant({ allowedModes: ['text'] });
     const res = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'websocket' });
     expect(res.status).toBe(400);
-    await eventually('the refusal', () => counter(t.id, 'server.session_refused.code=mode_not_allowed'), (n) => n === 1);
+    await eventually(
+      'the refusal',
+      () => counter(t.id, 'server.session_refused.code=mode_not_allowed'),
+      (n) => n === 1,
+    );
   });
 
   it('speech: characters, time to audio and its price; the ElevenLabs call with its latency', async () => {
@@ -45,7 +60,11 @@ describe('server facts', () => {
     });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
-    const a = await eventually('the speech', () => getAnalytics(t.id), (r) => r.totals.tts.characters === text.length);
+    const a = await eventually(
+      'the speech',
+      () => getAnalytics(t.id),
+      (r) => r.totals.tts.characters === text.length,
+    );
     expect(a.totals.tts.synthMs.p95).toBeGreaterThan(0);
     expect(a.totals.costUsd).toBeCloseTo(text.length * 0.00018, 4);
     expect(await counter(t.id, 'server.provider_call.provider=elevenlabs')).toBeGreaterThanOrEqual(1);
@@ -55,7 +74,11 @@ describe('server facts', () => {
     const t = await createTenant();
     const res = await postJson('/v1/handoff', t.publishableKey, { keywords: KEYWORDS, sessionId: null });
     expect(res.status).toBe(202);
-    const a = await eventually('the generation', () => getAnalytics(t.id), (r) => r.totals.generations.done === 1);
+    const a = await eventually(
+      'the generation',
+      () => getAnalytics(t.id),
+      (r) => r.totals.generations.done === 1,
+    );
     expect(a.totals.generations).toMatchObject({ requested: 1, done: 1, failed: 0 });
     expect(a.totals.generations.firstConceptMs.p50).not.toBeNull();
   });

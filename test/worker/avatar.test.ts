@@ -30,7 +30,12 @@ interface FakeRequest {
   body: Record<string, unknown> | null;
 }
 type Script = {
-  http?: number; code?: number; retryAfter?: number; delayMs?: number; outcome?: 'ready' | 'fail' | 'never' | 'complete'; readyAfterMs?: number;
+  http?: number;
+  code?: number;
+  retryAfter?: number;
+  delayMs?: number;
+  outcome?: 'ready' | 'fail' | 'never' | 'complete';
+  readyAfterMs?: number;
   readyWhen?: 'joined' | 'own';
 };
 
@@ -43,7 +48,7 @@ const fakeAkool = {
     await fetch(`${env.AKOOL_BASE_URL}/__fake/reset`, { method: 'POST' });
   },
   async log(): Promise<FakeRequest[]> {
-    return ((await (await fetch(`${env.AKOOL_BASE_URL}/__fake/log`)).json()) as { requests: FakeRequest[] }).requests;
+    return (await (await fetch(`${env.AKOOL_BASE_URL}/__fake/log`)).json<{ requests: FakeRequest[] }>()).requests;
   },
   /** A viewer joined the session's Agora channel (what the widget does with the credentials). */
   async join(channel: string) {
@@ -53,7 +58,11 @@ const fakeAkool = {
     return (await fetch(`${env.AKOOL_BASE_URL}/__fake/token?token=${encodeURIComponent(token)}`)).json();
   },
   async session(id: string): Promise<FakeSession> {
-    const { sessions } = (await (await fetch(`${env.AKOOL_BASE_URL}/__fake/sessions`)).json()) as { sessions: FakeSession[] };
+    const { sessions } = await (
+      await fetch(`${env.AKOOL_BASE_URL}/__fake/sessions`)
+    ).json<{
+      sessions: FakeSession[];
+    }>();
     const s = sessions.find((x) => x.id === id);
     if (!s) throw new Error(`no fake Akool session ${id}`);
     return s;
@@ -76,7 +85,15 @@ const avatarTenant = (avatar: Record<string, unknown> = {}, limits: Record<strin
   });
 
 const createSession = (key: string, body: unknown = {}, envOverride: Partial<Env> = {}) =>
-  call('/v1/avatar/session', { method: 'POST', headers: tenantHeaders(key, ORIGIN, { 'Content-Type': 'application/json' }), body: JSON.stringify(body) }, envOverride);
+  call(
+    '/v1/avatar/session',
+    {
+      method: 'POST',
+      headers: tenantHeaders(key, ORIGIN, { 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    },
+    envOverride,
+  );
 
 async function createOk(key: string, body: unknown = {}): Promise<AvatarSessionResponse> {
   const res = await createSession(key, body);
@@ -90,25 +107,30 @@ async function createRunning(key: string, body: unknown = {}): Promise<AvatarSes
   return createOk(key, body);
 }
 
-const credentials = (key: string, id: string) => call(`/v1/avatar/session/${id}/credentials`, { headers: tenantHeaders(key) });
+const credentials = (key: string, id: string) =>
+  call(`/v1/avatar/session/${id}/credentials`, { headers: tenantHeaders(key) });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const row = async (id: string) => (await env.DB.prepare('SELECT * FROM avatar_sessions WHERE id = ?').bind(id).first<AvatarSessionRow>())!;
+const row = async (id: string) =>
+  (await env.DB.prepare('SELECT * FROM avatar_sessions WHERE id = ?').bind(id).first<AvatarSessionRow>())!;
 
 async function usage(tenantId: string) {
-  const body = await read<{ usage: Array<{ avatarSessions: { used: number; limit: number }; avatarMinutes: number; avatarCostUsd: number }> }>(
-    await call(`/admin/usage?tenant=${tenantId}`, { headers: ADMIN }),
-  );
+  const body = await read<{
+    usage: Array<{ avatarSessions: { used: number; limit: number }; avatarMinutes: number; avatarCostUsd: number }>;
+  }>(await call(`/admin/usage?tenant=${tenantId}`, { headers: ADMIN }));
   return body.usage[0]!;
 }
 
-const del = (key: string, id: string) => call(`/v1/avatar/session/${id}`, { method: 'DELETE', headers: tenantHeaders(key) });
+const del = (key: string, id: string) =>
+  call(`/v1/avatar/session/${id}`, { method: 'DELETE', headers: tenantHeaders(key) });
 
 /** Moves a session's clock back, as if it had been created `seconds` ago. */
 async function ageSession(id: string, seconds: number) {
   const r = await row(id);
   const shift = (iso: string) => new Date(Date.parse(iso) - seconds * 1000).toISOString();
-  await env.DB.prepare('UPDATE avatar_sessions SET created_at = ?, ends_at = ? WHERE id = ?').bind(shift(r.created_at), shift(r.ends_at), id).run();
+  await env.DB.prepare('UPDATE avatar_sessions SET created_at = ?, ends_at = ? WHERE id = ?')
+    .bind(shift(r.created_at), shift(r.ends_at), id)
+    .run();
 }
 
 async function runCron(scheduledTime: number): Promise<SweepResult> {
@@ -136,19 +158,39 @@ describe('POST /v1/avatar/session', () => {
     expect(res.status).toBe(201);
     const body = await read<AvatarSessionResponse>(res);
     expect(Object.keys(body).sort()).toEqual(['agora', 'expiresAt', 'readyTimeoutMs', 'sessionId']);
-    expect(body.agora).toEqual({ appId: expect.stringMatching(/^[0-9a-f]{32}$/), channel: expect.stringMatching(/^vb_/), token: expect.stringMatching(/^007eJx/), uid: expect.any(Number) });
+    expect(body.agora).toEqual({
+      appId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      channel: expect.stringMatching(/^vb_/),
+      token: expect.stringMatching(/^007eJx/),
+      uid: expect.any(Number),
+    });
     expect(body.readyTimeoutMs).toBe(15_000);
     expect(body.expiresAt).toBeGreaterThanOrEqual(Math.floor(started / 1000) + 900);
     expect(body.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 900);
 
     const log = await fakeAkool.log();
     expect(log.every((r) => r.keyOk && !r.bearer)).toBe(true);
-    expect(log.map((r) => r.endpoint), 'one create, no status polling').toEqual(['create']);
-    expect(log[0]!.body).toEqual({ avatar_id: 'dvp_Alinna_realisticbg_20241224', duration: 900, mode_type: 1, stream_type: 'agora' });
+    expect(
+      log.map((r) => r.endpoint),
+      'one create, no status polling',
+    ).toEqual(['create']);
+    expect(log[0]!.body).toEqual({
+      avatar_id: 'dvp_Alinna_realisticbg_20241224',
+      duration: 900,
+      mode_type: 1,
+      stream_type: 'agora',
+    });
 
     // Akool (this fake, by default) starts the avatar only once someone is in the channel.
     const stored = await row(body.sessionId);
-    expect(stored).toMatchObject({ tenant_id: t.id, uid: 'visitor-1', status: 'creating', avatar_id: 'dvp_Alinna_realisticbg_20241224', akool_closed: 0, cost_per_minute_usd: 0.25 });
+    expect(stored).toMatchObject({
+      tenant_id: t.id,
+      uid: 'visitor-1',
+      status: 'creating',
+      avatar_id: 'dvp_Alinna_realisticbg_20241224',
+      akool_closed: 0,
+      cost_per_minute_usd: 0.25,
+    });
     expect(Date.parse(stored.ends_at) - Date.parse(stored.created_at)).toBe(900_000);
     expect((await fakeAkool.session(stored.akool_id)).status).toBe(1);
     await sleep(300);
@@ -182,7 +224,10 @@ describe('POST /v1/avatar/session', () => {
     const own = await createOk(t.publishableKey);
     expect((await row(own.sessionId)).status).toBe('creating');
     await sleep(200);
-    expect(await read(await del(t.publishableKey, own.sessionId))).toMatchObject({ status: 'ended', endReason: 'closed' });
+    expect(await read(await del(t.publishableKey, own.sessionId))).toMatchObject({
+      status: 'ended',
+      endReason: 'closed',
+    });
     expect((await row(own.sessionId)).ready_at).not.toBeNull();
     expect((await usage(t.id)).avatarSessions.used).toBe(1);
   });
@@ -204,8 +249,16 @@ describe('POST /v1/avatar/session', () => {
     await fakeAkool.reset();
     await fakeAkool.next('create', { outcome: 'fail', readyAfterMs: 0 });
     await expectError(await createSession(t.publishableKey), 502, 'avatar_failed');
-    const [stored] = (await env.DB.prepare('SELECT * FROM avatar_sessions WHERE tenant_id = ?').bind(t.id).all<AvatarSessionRow>()).results;
-    expect(stored).toMatchObject({ status: 'failed', end_reason: 'akool_failed', akool_closed: 1, duration_seconds: 0, estimated_cost_usd: 0 });
+    const [stored] = (
+      await env.DB.prepare('SELECT * FROM avatar_sessions WHERE tenant_id = ?').bind(t.id).all<AvatarSessionRow>()
+    ).results;
+    expect(stored).toMatchObject({
+      status: 'failed',
+      end_reason: 'akool_failed',
+      akool_closed: 1,
+      duration_seconds: 0,
+      estimated_cost_usd: 0,
+    });
     expect((await fakeAkool.session(stored!.akool_id)).closeCalls).toBe(1);
     expect((await usage(t.id)).avatarSessions.used).toBe(0);
 
@@ -213,7 +266,10 @@ describe('POST /v1/avatar/session', () => {
     await fakeAkool.next('create', { outcome: 'fail', readyAfterMs: 100 });
     const later = await createOk(t.publishableKey);
     await sleep(150);
-    expect(await read(await del(t.publishableKey, later.sessionId))).toMatchObject({ status: 'failed', endReason: 'akool_failed' });
+    expect(await read(await del(t.publishableKey, later.sessionId))).toMatchObject({
+      status: 'failed',
+      endReason: 'akool_failed',
+    });
     expect((await usage(t.id)).avatarSessions.used).toBe(0);
   });
 
@@ -226,10 +282,20 @@ describe('POST /v1/avatar/session', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const fresh = await read<AvatarCredentialsResponse>(res);
-    expect(fresh).toEqual({ sessionId: s.sessionId, status: 'starting', agora: { ...s.agora, token: expect.stringMatching(/^007eJx/) } });
+    expect(fresh).toEqual({
+      sessionId: s.sessionId,
+      status: 'starting',
+      agora: { ...s.agora, token: expect.stringMatching(/^007eJx/) },
+    });
     expect(fresh.agora.token).not.toBe(s.agora.token);
-    expect(await fakeAkool.token(fresh.agora.token)).toMatchObject({ valid: true, channel: s.agora.channel, uid: s.agora.uid });
-    expect((await fakeAkool.log()).filter((r) => r.endpoint === 'detail').map((r) => r.query)).toEqual([`?id=${(await row(s.sessionId)).akool_id}`]);
+    expect(await fakeAkool.token(fresh.agora.token)).toMatchObject({
+      valid: true,
+      channel: s.agora.channel,
+      uid: s.agora.uid,
+    });
+    expect((await fakeAkool.log()).filter((r) => r.endpoint === 'detail').map((r) => r.query)).toEqual([
+      `?id=${(await row(s.sessionId)).akool_id}`,
+    ]);
 
     // Once the avatar runs, the answer (and the row) say so.
     await fakeAkool.join(s.agora.channel);
@@ -246,7 +312,9 @@ describe('POST /v1/avatar/session', () => {
     // Akool ended it by itself (out of time, or closed elsewhere): gone, and recorded ended.
     const ended = await createRunning(t.publishableKey);
     await fetch(`${env.AKOOL_BASE_URL}/api/open/v4/liveAvatar/session/close`, {
-      method: 'POST', headers: { 'x-api-key': env.AKOOL_API_KEY!, 'Content-Type': 'application/json' }, body: JSON.stringify({ id: (await row(ended.sessionId)).akool_id }),
+      method: 'POST',
+      headers: { 'x-api-key': env.AKOOL_API_KEY!, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: (await row(ended.sessionId)).akool_id }),
     });
     await expectError(await credentials(t.publishableKey, ended.sessionId), 410, 'avatar_session_gone');
     expect(await row(ended.sessionId)).toMatchObject({ status: 'ended', end_reason: 'akool_ended' });
@@ -255,7 +323,16 @@ describe('POST /v1/avatar/session', () => {
   it("maps Akool's busy and credit answers to their own codes, never passes Akool's body, and gives the unit back", async () => {
     const t = await avatarTenant();
     await fakeAkool.reset();
-    await fakeAkool.next('create', { http: 429, retryAfter: 7 }, { code: 1215 }, { http: 402 }, { code: 1104 }, { code: 1006 }, { http: 500 }, { code: 1218 });
+    await fakeAkool.next(
+      'create',
+      { http: 429, retryAfter: 7 },
+      { code: 1215 },
+      { http: 402 },
+      { code: 1104 },
+      { code: 1006 },
+      { http: 500 },
+      { code: 1218 },
+    );
     const busy = await createSession(t.publishableKey);
     expect(busy.headers.get('retry-after')).toBe('7');
     await read(busy);
@@ -283,11 +360,19 @@ describe('POST /v1/avatar/session', () => {
   it('refuses while the avatar flag is off for the unit: 403 feature_disabled, nothing asked of Akool', async () => {
     const t = await avatarTenant();
     const bulk = (enabled: boolean) =>
-      call('/admin/flags/bulk', { method: 'POST', headers: { ...ADMIN, 'Content-Type': 'application/json' }, body: JSON.stringify({ changes: [{ key: 'avatar', enabled }], note: 'avatar flag test' }) });
+      call('/admin/flags/bulk', {
+        method: 'POST',
+        headers: { ...ADMIN, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ changes: [{ key: 'avatar', enabled }], note: 'avatar flag test' }),
+      });
     await fakeAkool.reset();
     expect((await bulk(false)).status).toBe(200);
     try {
-      const err = await expectError(await createSession(t.publishableKey, { uid: 'visitor-1' }), 403, 'feature_disabled');
+      const err = await expectError(
+        await createSession(t.publishableKey, { uid: 'visitor-1' }),
+        403,
+        'feature_disabled',
+      );
       expect(err.error.details).toEqual({ flag: 'avatar', reason: 'DISABLED' });
     } finally {
       expect((await bulk(true)).status).toBe(200);
@@ -307,18 +392,32 @@ describe('POST /v1/avatar/session', () => {
     expect(await fakeAkool.log()).toHaveLength(0);
     expect((await usage(on.id)).avatarSessions.used).toBe(0);
     // Behind the key and the origin allowlist like the rest of /v1.
-    await expectError(await call('/v1/avatar/session', { method: 'POST', headers: { Origin: ORIGIN } }), 401, 'unknown_key');
-    await expectError(await call('/v1/avatar/session', { method: 'POST', headers: tenantHeaders(on.publishableKey, 'https://evil.example.net') }), 403, 'origin_not_allowed');
+    await expectError(
+      await call('/v1/avatar/session', { method: 'POST', headers: { Origin: ORIGIN } }),
+      401,
+      'unknown_key',
+    );
+    await expectError(
+      await call('/v1/avatar/session', {
+        method: 'POST',
+        headers: tenantHeaders(on.publishableKey, 'https://evil.example.net'),
+      }),
+      403,
+      'origin_not_allowed',
+    );
   });
 
   it('grants exactly the monthly limit under 200 concurrent requests', async () => {
     const t = await avatarTenant({}, { avatarSessionsPerMonth: 5 });
     await fakeAkool.reset();
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => createSession(t.publishableKey, { uid: `v-${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => createSession(t.publishableKey, { uid: `v-${i}` })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
     expect(statuses.filter((s) => s === 402)).toHaveLength(195);
-    for (const r of results.filter((x) => x.status === 402)) expect(((await r.json()) as { error: { code: string } }).error.code).toBe('quota_exceeded');
+    for (const r of results.filter((x) => x.status === 402))
+      expect((await r.json<{ error: { code: string } }>()).error.code).toBe('quota_exceeded');
     expect((await fakeAkool.log()).filter((r) => r.endpoint === 'create')).toHaveLength(5);
     expect((await usage(t.id)).avatarSessions.used).toBe(5);
     const ok = await Promise.all(results.filter((r) => r.status === 201).map((r) => read<AvatarSessionResponse>(r)));
@@ -360,12 +459,28 @@ describe('closing an avatar session', () => {
     const b = await createRunning(t.publishableKey);
     await ageSession(a.sessionId, 61); // 2 started minutes
     const beacon = (id: string, init: RequestInit, key = t.publishableKey, origin = ORIGIN) =>
-      call(`/v1/avatar/session/${id}/close?key=${key}`, { method: 'POST', ...init, headers: { Origin: origin, ...(init.headers as Record<string, string>) } });
+      call(`/v1/avatar/session/${id}/close?key=${key}`, {
+        method: 'POST',
+        ...init,
+        headers: { Origin: origin, ...(init.headers as Record<string, string>) },
+      });
 
-    await expectError(await call(`/v1/avatar/session/${a.sessionId}/close`, { method: 'POST', headers: { Origin: ORIGIN } }), 401, 'unknown_key');
-    await expectError(await beacon(a.sessionId, {}, t.publishableKey, 'https://evil.example.net'), 403, 'origin_not_allowed');
+    await expectError(
+      await call(`/v1/avatar/session/${a.sessionId}/close`, { method: 'POST', headers: { Origin: ORIGIN } }),
+      401,
+      'unknown_key',
+    );
+    await expectError(
+      await beacon(a.sessionId, {}, t.publishableKey, 'https://evil.example.net'),
+      403,
+      'origin_not_allowed',
+    );
     // Only the beacon route takes the key from the URL.
-    await expectError(await call(`/v1/avatar/session?key=${t.publishableKey}`, { method: 'POST', headers: { Origin: ORIGIN } }), 401, 'unknown_key');
+    await expectError(
+      await call(`/v1/avatar/session?key=${t.publishableKey}`, { method: 'POST', headers: { Origin: ORIGIN } }),
+      401,
+      'unknown_key',
+    );
 
     const first = await beacon(a.sessionId, { body: 'bye', headers: { 'Content-Type': 'text/plain;charset=UTF-8' } });
     expect(first.status).toBe(202);
@@ -378,7 +493,10 @@ describe('closing an avatar session', () => {
       expect((await fakeAkool.session(stored.akool_id)).closed).toBe(true);
     }
     // A DELETE after the beacon changes nothing.
-    expect(await read(await del(t.publishableKey, a.sessionId))).toMatchObject({ status: 'ended', endReason: 'unload' });
+    expect(await read(await del(t.publishableKey, a.sessionId))).toMatchObject({
+      status: 'ended',
+      endReason: 'unload',
+    });
     expect(await usage(t.id)).toMatchObject({ avatarMinutes: 3, avatarCostUsd: 0.3 });
   });
 });
@@ -397,7 +515,8 @@ describe('the cron sweep', () => {
     await fakeAkool.next('close', { http: 500 });
     expect(await runCron(later)).toEqual({ ended: 2, closed: 1, failed: 1 });
     const [ra, rb] = [await row(a.sessionId), await row(b.sessionId)];
-    for (const r of [ra, rb]) expect(r).toMatchObject({ status: 'ended', end_reason: 'expired', duration_seconds: 600, estimated_cost_usd: 2 });
+    for (const r of [ra, rb])
+      expect(r).toMatchObject({ status: 'ended', end_reason: 'expired', duration_seconds: 600, estimated_cost_usd: 2 });
     expect(ra.akool_closed + rb.akool_closed).toBe(1);
 
     expect(await runCron(later)).toEqual({ ended: 0, closed: 1, failed: 0 });
@@ -429,7 +548,10 @@ describe('the cron sweep', () => {
     expect(await row(live.sessionId)).toMatchObject({ status: 'ready', akool_closed: 0 });
     expect(await row(seen.sessionId)).toMatchObject({ status: 'ready', akool_closed: 0 });
     expect((await row(seen.sessionId)).ready_at).not.toBeNull();
-    expect(await row(young.sessionId), 'within the bound: not asked yet').toMatchObject({ status: 'creating', akool_closed: 0 });
+    expect(await row(young.sessionId), 'within the bound: not asked yet').toMatchObject({
+      status: 'creating',
+      akool_closed: 0,
+    });
     const r = await row(unseen.sessionId);
     expect(r).toMatchObject({ status: 'failed', end_reason: 'not_ready', akool_closed: 1, duration_seconds: 0 });
     expect((await fakeAkool.session(r.akool_id)).closed).toBe(true);

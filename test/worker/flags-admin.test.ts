@@ -12,10 +12,18 @@ let n = 0;
 const newKey = () => `test.f${Date.now().toString(36)}${(n++).toString(36)}`;
 
 const bulk = (body: unknown, actor = 'alice@example.com') =>
-  call('/admin/flags/bulk', { method: 'POST', headers: { ...ADMIN, ...json, 'X-Admin-Actor': actor }, body: JSON.stringify(body) });
+  call('/admin/flags/bulk', {
+    method: 'POST',
+    headers: { ...ADMIN, ...json, 'X-Admin-Actor': actor },
+    body: JSON.stringify(body),
+  });
 
 const rollback = (body: unknown) =>
-  call('/admin/flags/rollback', { method: 'POST', headers: { ...ADMIN, ...json, 'X-Admin-Actor': 'bob' }, body: JSON.stringify(body) });
+  call('/admin/flags/rollback', {
+    method: 'POST',
+    headers: { ...ADMIN, ...json, 'X-Admin-Actor': 'bob' },
+    body: JSON.stringify(body),
+  });
 
 async function ok<T>(res: Response | Promise<Response>): Promise<T> {
   const r = await res;
@@ -29,15 +37,26 @@ type HistoryPage = { entries: FlagHistoryEntry[]; nextCursor: string | null };
 
 const allFlags = async () => (await ok<{ flags: FlagConfig[] }>(call('/admin/flags', { headers: ADMIN }))).flags;
 const getFlag = async (key: string) => (await allFlags()).find((f) => f.key === key);
-const historyOf = async (key: string, limit = 100) => (await ok<HistoryPage>(call(`/admin/flags/history?key=${key}&limit=${limit}`, { headers: ADMIN }))).entries;
+const historyOf = async (key: string, limit = 100) =>
+  (await ok<HistoryPage>(call(`/admin/flags/history?key=${key}&limit=${limit}`, { headers: ADMIN }))).entries;
 
 /** The configuration that evaluation depends on (updatedAt/By say who and when, and change with every write). */
 const config = (f: FlagConfig | null | undefined) =>
-  f && { key: f.key, description: f.description, enabled: f.enabled, rollout: f.rollout, tenants: f.tenants, prerequisites: f.prerequisites, salt: f.salt };
+  f && {
+    key: f.key,
+    description: f.description,
+    enabled: f.enabled,
+    rollout: f.rollout,
+    tenants: f.tenants,
+    prerequisites: f.prerequisites,
+    salt: f.salt,
+  };
 
 async function createFlag(over: Record<string, unknown> = {}): Promise<FlagConfig> {
   const key = newKey();
-  const res = await ok<WriteAnswer>(bulk({ changes: [{ key, create: true, description: `Test flag ${key}`, ...over }], note: 'test set-up' }));
+  const res = await ok<WriteAnswer>(
+    bulk({ changes: [{ key, create: true, description: `Test flag ${key}`, ...over }], note: 'test set-up' }),
+  );
   return res.flags.find((f) => f.key === key)!;
 }
 
@@ -58,12 +77,23 @@ describe('flag admin: auth', () => {
     const routes: Array<[string, RequestInit]> = [
       ['/admin/flags', {}],
       ['/admin/flags/history', {}],
-      ['/admin/flags/bulk', { method: 'POST', headers: json, body: JSON.stringify({ changes: [{ key: 'tts', enabled: false }], note: 'x' }) }],
+      [
+        '/admin/flags/bulk',
+        {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ changes: [{ key: 'tts', enabled: false }], note: 'x' }),
+        },
+      ],
       ['/admin/flags/rollback', { method: 'POST', headers: json, body: JSON.stringify({ historyId: 1 }) }],
     ];
     for (const [path, init] of routes) {
       await expectError(await call(path, init), 401, 'unauthorized');
-      await expectError(await call(path, { ...init, headers: { ...init.headers, Authorization: 'Bearer wrong' } }), 401, 'unauthorized');
+      await expectError(
+        await call(path, { ...init, headers: { ...init.headers, Authorization: 'Bearer wrong' } }),
+        401,
+        'unauthorized',
+      );
     }
     expect((await getFlag('tts'))!.enabled).toBe(true);
   });
@@ -86,9 +116,19 @@ describe('flag admin: reading', () => {
 describe('flag admin: bulk', () => {
   it('creates a flag off and at 0% unless told otherwise, recorded with actor and note', async () => {
     const key = newKey();
-    const res = await ok<WriteAnswer>(bulk({ changes: [{ key, create: true, description: 'A new thing' }], note: 'adding it' }, 'carol'));
+    const res = await ok<WriteAnswer>(
+      bulk({ changes: [{ key, create: true, description: 'A new thing' }], note: 'adding it' }, 'carol'),
+    );
     const f = res.flags.find((x) => x.key === key)!;
-    expect(config(f)).toEqual({ key, description: 'A new thing', enabled: false, rollout: 0, tenants: [], prerequisites: [], salt: f.salt });
+    expect(config(f)).toEqual({
+      key,
+      description: 'A new thing',
+      enabled: false,
+      rollout: 0,
+      tenants: [],
+      prerequisites: [],
+      salt: f.salt,
+    });
     expect(f.salt).toMatch(/^[0-9a-f]{16}$/);
     expect(f.updatedBy).toBe('carol');
     expect(res.history).toHaveLength(1);
@@ -108,11 +148,22 @@ describe('flag admin: bulk', () => {
         note: 'launch',
       }),
     );
-    expect(config(res.flags.find((f) => f.key === a.key))).toEqual({ ...config(a), enabled: true, rollout: 12.34, tenants: ['studio-x'] });
-    expect(config(res.flags.find((f) => f.key === b.key))).toEqual({ ...config(b), enabled: true, rollout: 100, prerequisites: [a.key], description: 'Needs a' });
+    expect(config(res.flags.find((f) => f.key === a.key))).toEqual({
+      ...config(a),
+      enabled: true,
+      rollout: 12.34,
+      tenants: ['studio-x'],
+    });
+    expect(config(res.flags.find((f) => f.key === b.key))).toEqual({
+      ...config(b),
+      enabled: true,
+      rollout: 100,
+      prerequisites: [a.key],
+      description: 'Needs a',
+    });
     expect(new Set(res.history.map((h) => h.batch)).size).toBe(1);
     expect(res.history.map((h) => h.key).sort()).toEqual([a.key, b.key].sort());
-    expect(config((await getFlag(a.key))!)).toEqual(config(res.flags.find((f) => f.key === a.key)));
+    expect(config(await getFlag(a.key))).toEqual(config(res.flags.find((f) => f.key === a.key)));
   });
 
   it('applies nothing when any one entry is bad', async () => {
@@ -124,10 +175,20 @@ describe('flag admin: bulk', () => {
       [{ changes: [good, { key: a.key, rollout: -1 }], note: 'x' }, 400, 'invalid_request'],
       [{ changes: [good, { key: a.key, rollout: 12.345 }], note: 'x' }, 400, 'invalid_request', 'changes.1.rollout'],
       [{ changes: [good, { key: a.key, rollout: '50' }], note: 'x' }, 400, 'invalid_request'],
-      [{ changes: [good, { key: a.key, prerequisites: ['missing.flag'] }], note: 'x' }, 400, 'invalid_request', 'changes.1.prerequisites'],
+      [
+        { changes: [good, { key: a.key, prerequisites: ['missing.flag'] }], note: 'x' },
+        400,
+        'invalid_request',
+        'changes.1.prerequisites',
+      ],
       [{ changes: [good, { key: a.key }], note: 'x' }, 400, 'invalid_request'],
       [{ changes: [good, { key: a.key, enabeld: true }], note: 'x' }, 400, 'invalid_request'],
-      [{ changes: [good, { key: newKey(), create: true }], note: 'x' }, 400, 'invalid_request', 'changes.1.description'],
+      [
+        { changes: [good, { key: newKey(), create: true }], note: 'x' },
+        400,
+        'invalid_request',
+        'changes.1.description',
+      ],
       [{ changes: [good, { key: a.key, create: true, description: 'dup' }], note: 'x' }, 400, 'invalid_request'],
       [{ changes: [good], note: '  ' }, 400, 'invalid_request'],
       [{ changes: [good] }, 400, 'invalid_request'],
@@ -137,10 +198,18 @@ describe('flag admin: bulk', () => {
     const historyBefore = await historyOf(a.key);
     for (const [body, status, code, path] of bad) {
       const err = await expectError(await bulk(body), status, code);
-      if (path) expect((err.error.details as Array<{ path: string }>).map((d) => d.path), JSON.stringify(body)).toContain(path);
+      if (path)
+        expect(
+          (err.error.details as Array<{ path: string }>).map((d) => d.path),
+          JSON.stringify(body),
+        ).toContain(path);
     }
     // The same key twice in one change is refused too: which one wins would be a guess.
-    await expectError(await bulk({ changes: [good, { key: a.key, enabled: true }], note: 'x' }), 400, 'invalid_request');
+    await expectError(
+      await bulk({ changes: [good, { key: a.key, enabled: true }], note: 'x' }),
+      400,
+      'invalid_request',
+    );
     expect(config(await getFlag(a.key))).toEqual(config(a));
     expect(await historyOf(a.key)).toEqual(historyBefore);
   });
@@ -149,14 +218,36 @@ describe('flag admin: bulk', () => {
     const a = await createFlag();
     const b = await createFlag();
     const c = await createFlag();
-    await ok(bulk({ changes: [{ key: a.key, prerequisites: [b.key] }, { key: b.key, prerequisites: [c.key] }], note: 'chain' }));
-    const err = await expectError(await bulk({ changes: [{ key: c.key, prerequisites: [a.key] }], note: 'loop' }), 400, 'prerequisite_cycle');
+    await ok(
+      bulk({
+        changes: [
+          { key: a.key, prerequisites: [b.key] },
+          { key: b.key, prerequisites: [c.key] },
+        ],
+        note: 'chain',
+      }),
+    );
+    const err = await expectError(
+      await bulk({ changes: [{ key: c.key, prerequisites: [a.key] }], note: 'loop' }),
+      400,
+      'prerequisite_cycle',
+    );
     expect((err.error.details as { cycle: string[] }).cycle).toHaveLength(4);
-    await expectError(await bulk({ changes: [{ key: c.key, prerequisites: [c.key] }], note: 'self' }), 400, 'prerequisite_cycle');
+    await expectError(
+      await bulk({ changes: [{ key: c.key, prerequisites: [c.key] }], note: 'self' }),
+      400,
+      'prerequisite_cycle',
+    );
     const d = await createFlag();
     const e = await createFlag();
     await expectError(
-      await bulk({ changes: [{ key: d.key, prerequisites: [e.key] }, { key: e.key, prerequisites: [d.key] }], note: 'both at once' }),
+      await bulk({
+        changes: [
+          { key: d.key, prerequisites: [e.key] },
+          { key: e.key, prerequisites: [d.key] },
+        ],
+        note: 'both at once',
+      }),
       400,
       'prerequisite_cycle',
     );
@@ -175,7 +266,9 @@ describe('flag admin: bulk', () => {
       { key: f.key, prerequisites: [other.key] },
       { key: other.key, enabled: true },
     ];
-    const answers = await Promise.all(changes.map((ch, i) => bulk({ changes: [ch], note: `writer ${i}` }, `writer-${i}`)));
+    const answers = await Promise.all(
+      changes.map((ch, i) => bulk({ changes: [ch], note: `writer ${i}` }, `writer-${i}`)),
+    );
     expect(answers.map((r) => r.status)).toEqual(changes.map(() => 200));
 
     expect(config(await getFlag(f.key))).toEqual({
@@ -203,14 +296,25 @@ describe('flag admin: history and rollback', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: HistoryPage = await ok<HistoryPage>(call(`/admin/flags/history?key=${f.key}&limit=3${cursor ? `&cursor=${cursor}` : ''}`, { headers: ADMIN }));
+      const page: HistoryPage = await ok<HistoryPage>(
+        call(`/admin/flags/history?key=${f.key}&limit=3${cursor ? `&cursor=${cursor}` : ''}`, { headers: ADMIN }),
+      );
       expect(page.entries.length).toBeLessThanOrEqual(3);
       seen.push(...page.entries);
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
     expect(pages).toBe(3);
-    expect(seen.map((e) => e.note)).toEqual(['step 7', 'step 6', 'step 5', 'step 4', 'step 3', 'step 2', 'step 1', 'test set-up']);
+    expect(seen.map((e) => e.note)).toEqual([
+      'step 7',
+      'step 6',
+      'step 5',
+      'step 4',
+      'step 3',
+      'step 2',
+      'step 1',
+      'test set-up',
+    ]);
     expect(seen.every((e) => e.key === f.key)).toBe(true);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.id).toBeLessThan(seen[i - 1]!.id);
     expect(seen[0]!.before!.rollout).toBe(6);
@@ -229,15 +333,37 @@ describe('flag admin: history and rollback', () => {
     const base = await createFlag({ enabled: true, rollout: 100 });
     const f = await createFlag();
     const first = await ok<WriteAnswer>(
-      bulk({ changes: [{ key: f.key, enabled: true, rollout: 12.34, tenants: ['studio-x'], prerequisites: [base.key], description: 'v2' }], note: 'first' }),
+      bulk({
+        changes: [
+          {
+            key: f.key,
+            enabled: true,
+            rollout: 12.34,
+            tenants: ['studio-x'],
+            prerequisites: [base.key],
+            description: 'v2',
+          },
+        ],
+        note: 'first',
+      }),
     );
     const afterFirst = first.flags.find((x) => x.key === f.key)!;
-    const second = await ok<WriteAnswer>(bulk({ changes: [{ key: f.key, enabled: false, rollout: 80, tenants: [], prerequisites: [], description: 'v3' }], note: 'second' }));
+    const second = await ok<WriteAnswer>(
+      bulk({
+        changes: [{ key: f.key, enabled: false, rollout: 80, tenants: [], prerequisites: [], description: 'v3' }],
+        note: 'second',
+      }),
+    );
 
     const back = await ok<WriteAnswer>(rollback({ historyId: second.history[0]!.id, note: 'second was wrong' }));
     expect(config(back.flags.find((x) => x.key === f.key))).toEqual(config(afterFirst));
     expect(config(await getFlag(f.key))).toEqual(config(afterFirst));
-    expect(back.history[0]).toMatchObject({ key: f.key, actor: 'bob', note: 'second was wrong', rollbackOf: second.history[0]!.id });
+    expect(back.history[0]).toMatchObject({
+      key: f.key,
+      actor: 'bob',
+      note: 'second was wrong',
+      rollbackOf: second.history[0]!.id,
+    });
     expect(config(back.history[0]!.before)).toEqual(config(second.history[0]!.after));
 
     // Back past the first change too: the state right after creation, exactly.
@@ -297,7 +423,7 @@ describe('flags reach the widget and the Worker', () => {
     const f = await createFlag({ enabled: true, rollout: 100 });
     const first = await bootstrap(t.publishableKey);
     expect(first.status).toBe(200);
-    const body = (await first.json()) as Boot;
+    const body = await first.json<Boot>();
     expect(body.flags[f.key]).toEqual({ enabled: true, reason: 'DEFAULT' });
     for (const key of FLAG_KEYS) expect(body.flags[key], key).toEqual({ enabled: true, reason: 'DEFAULT' });
     const etag = first.headers.get('etag')!;
@@ -307,10 +433,13 @@ describe('flags reach the widget and the Worker', () => {
     const second = await bootstrap(t.publishableKey, '', { 'If-None-Match': etag });
     expect(second.status).toBe(200);
     expect(second.headers.get('etag')).not.toBe(etag);
-    expect(((await second.json()) as Boot).flags[f.key]).toEqual({ enabled: false, reason: 'DISABLED' });
+    expect((await second.json<Boot>()).flags[f.key]).toEqual({ enabled: false, reason: 'DISABLED' });
 
     await ok(bulk({ changes: [{ key: f.key, enabled: true, rollout: 0, tenants: [t.id] }], note: 'just this tenant' }));
-    expect(((await (await bootstrap(t.publishableKey)).json()) as Boot).flags[f.key]).toEqual({ enabled: true, reason: 'TARGET_MATCH' });
+    expect((await (await bootstrap(t.publishableKey)).json<Boot>()).flags[f.key]).toEqual({
+      enabled: true,
+      reason: 'TARGET_MATCH',
+    });
   });
 
   it('evaluates for the uid it is given, as the shared function does', async () => {
@@ -319,13 +448,13 @@ describe('flags reach the widget and the Worker', () => {
     let on = 0;
     for (let i = 0; i < 40; i++) {
       const uid = `visitor-${i}`;
-      const got = ((await (await bootstrap(t.publishableKey, `?uid=${uid}`)).json()) as Boot).flags[f.key]!;
+      const got = (await (await bootstrap(t.publishableKey, `?uid=${uid}`)).json<Boot>()).flags[f.key]!;
       expect(got).toEqual(evaluateFlag([f], f.key, { tenantId: t.id, uid }));
       if (got.enabled) on++;
     }
     expect(on).toBeGreaterThan(5);
     expect(on).toBeLessThan(35);
-    const noUid = ((await (await bootstrap(t.publishableKey)).json()) as Boot).flags[f.key];
+    const noUid = (await (await bootstrap(t.publishableKey)).json<Boot>()).flags[f.key];
     expect(noUid).toEqual(evaluateFlag([f], f.key, { tenantId: t.id }));
     await expectError(await bootstrap(t.publishableKey, `?uid=${'x'.repeat(200)}`), 400, 'invalid_request');
   });
@@ -334,7 +463,11 @@ describe('flags reach the widget and the Worker', () => {
     const t = await createTenant();
     await fakeOpenAI.reset();
     await changeProductFlag('voice.webrtc', { enabled: false });
-    const err = await expectError(await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', uid: 'visitor-1' }), 403, 'feature_disabled');
+    const err = await expectError(
+      await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', uid: 'visitor-1' }),
+      403,
+      'feature_disabled',
+    );
     expect(err.error.details).toEqual({ flag: 'voice.webrtc', reason: 'DISABLED' });
     expect((await fakeOpenAI.log()).requests).toHaveLength(0);
     // Other modes follow their own flags.
@@ -344,7 +477,13 @@ describe('flags reach the widget and the Worker', () => {
   it('leaves a mode whose flag is off out of bootstrap, and picks the next best as default', async () => {
     const t = await createTenant();
     await changeProductFlag('voice.webrtc', { enabled: false });
-    const body = (await (await bootstrap(t.publishableKey, '?uid=visitor-1')).json()) as { modes: string[]; defaultMode: string; flags: Record<string, { enabled: boolean }> };
+    const body = await (
+      await bootstrap(t.publishableKey, '?uid=visitor-1')
+    ).json<{
+      modes: string[];
+      defaultMode: string;
+      flags: Record<string, { enabled: boolean }>;
+    }>();
     expect(body.flags['voice.webrtc']!.enabled).toBe(false);
     expect(body.modes).toEqual(['websocket', 'text']);
     expect(body.defaultMode).toBe('websocket');
@@ -354,7 +493,13 @@ describe('flags reach the widget and the Worker', () => {
     const inside = await createTenant();
     const outside = await createTenant({ id: uniqueId('out') });
     await changeProductFlag('voice.text', { rollout: 0, tenants: [inside.id] });
-    expect((await postJson('/v1/realtime/session', inside.publishableKey, { mode: 'text', uid: 'v-1' })).status).toBe(201);
-    await expectError(await postJson('/v1/realtime/session', outside.publishableKey, { mode: 'text', uid: 'v-1' }), 403, 'feature_disabled');
+    expect((await postJson('/v1/realtime/session', inside.publishableKey, { mode: 'text', uid: 'v-1' })).status).toBe(
+      201,
+    );
+    await expectError(
+      await postJson('/v1/realtime/session', outside.publishableKey, { mode: 'text', uid: 'v-1' }),
+      403,
+      'feature_disabled',
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, evaluateFlag, evaluateFlags, findCycle, murmur3, type FlagConfig } from '../../worker/flags/evaluate.ts';
+import {
+  bucketOf,
+  evaluateFlag,
+  evaluateFlags,
+  findCycle,
+  murmur3,
+  type FlagConfig,
+} from '../../worker/flags/evaluate.ts';
 
 const N = 100_000;
 const ids = Array.from({ length: N }, (_, i) => `visitor-${i.toString(36)}-${(i * 7919) % 1000}`);
@@ -126,7 +133,10 @@ describe('rules and reasons', () => {
     const f = flag('f', { rollout: 0, tenants: ['tenant-a'] });
     expect(evaluateFlag([f], 'f', unit)).toEqual({ enabled: true, reason: 'TARGET_MATCH' });
     expect(evaluateFlag([f], 'f', { tenantId: 'tenant-a' })).toEqual({ enabled: true, reason: 'TARGET_MATCH' });
-    expect(evaluateFlag([f], 'f', { tenantId: 'tenant-b', uid: 'visitor-1' })).toEqual({ enabled: false, reason: 'DEFAULT' });
+    expect(evaluateFlag([f], 'f', { tenantId: 'tenant-b', uid: 'visitor-1' })).toEqual({
+      enabled: false,
+      reason: 'DEFAULT',
+    });
   });
 
   it('DEFAULT at 100% (on, with or without a uid) and at 0% (off); SPLIT in between', () => {
@@ -178,7 +188,11 @@ describe('rules and reasons', () => {
     expect(evaluateFlag([off, allowlisted], 'child', unit)).toEqual({ enabled: false, reason: 'PREREQUISITE_FAILED' });
     // A missing prerequisite fails; a chain is followed all the way.
     expect(evaluateFlag([flag('c', { prerequisites: ['gone'] })], 'c', unit).reason).toBe('PREREQUISITE_FAILED');
-    const chain = [flag('a', { prerequisites: ['b'] }), flag('b', { prerequisites: ['c'] }), flag('c', { enabled: false })];
+    const chain = [
+      flag('a', { prerequisites: ['b'] }),
+      flag('b', { prerequisites: ['c'] }),
+      flag('c', { enabled: false }),
+    ];
     expect(evaluateFlags(chain, unit)).toEqual({
       a: { enabled: false, reason: 'PREREQUISITE_FAILED' },
       b: { enabled: false, reason: 'PREREQUISITE_FAILED' },

@@ -35,14 +35,19 @@ export async function startHandoff(key: string, body: unknown, envOverride: Part
     headers: tenantHeaders(key, ORIGIN, { 'Content-Type': 'application/json' }),
     body: JSON.stringify(body),
   });
-  const res = await app.fetch(req, { ...env, ...envOverride } as Env, ctx);
+  const res = await app.fetch(req, { ...env, ...envOverride }, ctx);
   return { res, background: waitOnExecutionContext(ctx) };
 }
 
 export async function handoffOk(key: string, keywords: Keywords = KEYWORDS, envOverride: Partial<Env> = {}) {
   const started = await startHandoff(key, { keywords, sessionId: 'sess-1' }, envOverride);
   if (started.res.status !== 202) throw new Error(`handoff failed: ${started.res.status} ${await started.res.text()}`);
-  const body = (await started.res.json()) as { generationId: string; eventsUrl: string; statusUrl: string; target: string };
+  const body = await started.res.json<{
+    generationId: string;
+    eventsUrl: string;
+    statusUrl: string;
+    target: string;
+  }>();
   return { ...body, background: started.background };
 }
 
@@ -103,7 +108,7 @@ export const openEvents = (id: string, key: string, headers: Record<string, stri
 export const getStatus = async (id: string, key: string) => {
   const res = await call(`/v1/generations/${id}`, { headers: tenantHeaders(key) });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { generation: GenerationView }).generation;
+  return (await res.json<{ generation: GenerationView }>()).generation;
 };
 
 export interface GenerationView {
@@ -121,7 +126,7 @@ export interface GenerationView {
 export async function generationsUsed(tenant: string) {
   const res = await call(`/admin/usage?tenant=${tenant}&month=${utcMonth()}`, { headers: ADMIN });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { usage: Array<{ generations: { used: number; limit: number } }> }).usage[0]!.generations;
+  return (await res.json<{ usage: Array<{ generations: { used: number; limit: number } }> }>()).usage[0]!.generations;
 }
 
 export const decodeDataUrl = (url: string) => {

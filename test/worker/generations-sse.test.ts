@@ -6,7 +6,13 @@ import { call, createTenant, expectError, tenantHeaders } from './helpers.ts';
 import { getStatus, handoffOk, openEvents, readSse, type SseEvent } from './generation-helpers.ts';
 
 const SANDBOX = { handoff: { target: 'sandbox' } };
-const WEBHOOK = { handoff: { target: 'webhook', webhookUrl: 'http://127.0.0.1:9/never-reached', webhookSecret: 'whsec_unused_0123456789' } };
+const WEBHOOK = {
+  handoff: {
+    target: 'webhook',
+    webhookUrl: 'http://127.0.0.1:9/never-reached',
+    webhookSecret: 'whsec_unused_0123456789',
+  },
+};
 const types = (events: SseEvent[]) => events.map((e) => e.event);
 const ids = (events: SseEvent[]) => events.map((e) => Number(e.id));
 
@@ -40,10 +46,14 @@ describe('GET /v1/generations/:id/events', () => {
     expect(types(real).filter((x) => x === 'progress').length).toBeGreaterThanOrEqual(3);
     expect(ids(real)).toEqual(real.map((_, i) => i + 1)); // every event has its seq as id, none missing
 
-    const progress = real.filter((e) => e.event === 'progress').map((e) => JSON.parse(e.data!) as { percent: number; stage: string });
+    const progress = real
+      .filter((e) => e.event === 'progress')
+      .map((e) => JSON.parse(e.data!) as { percent: number; stage: string });
     expect(progress.map((p) => p.percent)).toEqual([...progress.map((p) => p.percent)].sort((a, b) => a - b));
     expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['composing', 'drawing', 'finishing']));
-    const concepts = real.filter((e) => e.event === 'concept').map((e) => JSON.parse(e.data!) as { index: number; imageUrl: string; alt: string });
+    const concepts = real
+      .filter((e) => e.event === 'concept')
+      .map((e) => JSON.parse(e.data!) as { index: number; imageUrl: string; alt: string });
     expect(concepts.map((c) => c.index)).toEqual([0, 1, 2]);
     for (const c of concepts) {
       expect(c.imageUrl).toMatch(/^data:image\/svg\+xml;base64,/);
@@ -55,7 +65,9 @@ describe('GET /v1/generations/:id/events', () => {
     const t = await createTenant({ settings: SANDBOX });
     const { generationId, background } = await handoffOk(t.publishableKey);
     // Drop the connection right after the first concept arrives, while the generator is still drawing.
-    const first = await readSse(await openEvents(generationId, t.publishableKey), (ev) => ev.some((e) => e.event === 'concept'));
+    const first = await readSse(await openEvents(generationId, t.publishableKey), (ev) =>
+      ev.some((e) => e.event === 'concept'),
+    );
     expect(first.closed).toBe(false);
     const lastSeen = first.real.at(-1)!; // the concept, or a later event that came in the same chunk
     expect(types(first.real)).not.toContain('done');
@@ -79,10 +91,20 @@ describe('GET /v1/generations/:id/events', () => {
     // Record a webhook generation without dispatching it, so only this test writes its events.
     const id = crypto.randomUUID();
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO generations (id, tenant_id, keywords, prompt, target, quota_month) VALUES (?, ?, '{}', 'p', 'webhook', '2026-01')").bind(id, t.id),
-      env.DB.prepare("INSERT INTO generation_events (generation_id, seq, type, data) VALUES (?, 1, 'queued', '{}')").bind(id),
+      env.DB.prepare(
+        "INSERT INTO generations (id, tenant_id, keywords, prompt, target, quota_month) VALUES (?, ?, '{}', 'p', 'webhook', '2026-01')",
+      ).bind(id, t.id),
+      env.DB.prepare(
+        "INSERT INTO generation_events (generation_id, seq, type, data) VALUES (?, 1, 'queued', '{}')",
+      ).bind(id),
     ]);
-    const stream = eventStream(env, id, 0, { pollMs: 20, maxPollMs: 40, heartbeatMs: 60, maxMs: 10_000, stallCheckMs: 10_000 });
+    const stream = eventStream(env, id, 0, {
+      pollMs: 20,
+      maxPollMs: 40,
+      heartbeatMs: 60,
+      maxMs: 10_000,
+      stallCheckMs: 10_000,
+    });
     const later = (async () => {
       await new Promise((r) => setTimeout(r, 200));
       await appendEvent(env, id, 'progress', { percent: 40, stage: 'rendering' });
@@ -93,7 +115,11 @@ describe('GET /v1/generations/:id/events', () => {
     await later;
     expect(closed).toBe(true);
     expect(events.some((e) => e.comment === 'hb')).toBe(true);
-    expect(events.filter((e) => e.event).map((e) => [e.id, e.event])).toEqual([['1', 'queued'], ['2', 'progress'], ['3', 'done']]);
+    expect(events.filter((e) => e.event).map((e) => [e.id, e.event])).toEqual([
+      ['1', 'queued'],
+      ['2', 'progress'],
+      ['3', 'done'],
+    ]);
     expect(await appendEvent(env, id, 'progress', { percent: 50, stage: 'late' })).toBeNull(); // nothing after done
   });
 
@@ -101,11 +127,19 @@ describe('GET /v1/generations/:id/events', () => {
     const t = await createTenant({ settings: WEBHOOK });
     const id = crypto.randomUUID();
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO generations (id, tenant_id, keywords, prompt, target, quota_month) VALUES (?, ?, '{}', 'p', 'webhook', '2026-01')").bind(id, t.id),
-      env.DB.prepare("INSERT INTO generation_events (generation_id, seq, type, data) VALUES (?, 1, 'queued', '{}')").bind(id),
+      env.DB.prepare(
+        "INSERT INTO generations (id, tenant_id, keywords, prompt, target, quota_month) VALUES (?, ?, '{}', 'p', 'webhook', '2026-01')",
+      ).bind(id, t.id),
+      env.DB.prepare(
+        "INSERT INTO generation_events (generation_id, seq, type, data) VALUES (?, 1, 'queued', '{}')",
+      ).bind(id),
     ]);
     const started = Date.now();
-    const { closed, real } = await readSse(new Response(eventStream(env, id, 0, { pollMs: 20, maxPollMs: 40, heartbeatMs: 1_000, maxMs: 150, stallCheckMs: 10_000 })));
+    const { closed, real } = await readSse(
+      new Response(
+        eventStream(env, id, 0, { pollMs: 20, maxPollMs: 40, heartbeatMs: 1_000, maxMs: 150, stallCheckMs: 10_000 }),
+      ),
+    );
     expect(closed).toBe(true);
     expect(types(real)).toEqual(['queued']);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -122,12 +156,22 @@ describe('GET /v1/generations/:id/events', () => {
     const { generationId, background } = await handoffOk(owner.publishableKey);
     await background;
     await expectError(await openEvents(generationId, other.publishableKey), 404, 'not_found');
-    await expectError(await call(`/v1/generations/${generationId}`, { headers: tenantHeaders(other.publishableKey) }), 404, 'not_found');
+    await expectError(
+      await call(`/v1/generations/${generationId}`, { headers: tenantHeaders(other.publishableKey) }),
+      404,
+      'not_found',
+    );
     await expectError(await openEvents(crypto.randomUUID(), owner.publishableKey), 404, 'not_found');
     await expectError(await openEvents('not-a-uuid', owner.publishableKey), 404, 'not_found');
-    await expectError(await openEvents(generationId, owner.publishableKey, { 'Last-Event-ID': 'abc' }), 400, 'invalid_request');
+    await expectError(
+      await openEvents(generationId, owner.publishableKey, { 'Last-Event-ID': 'abc' }),
+      400,
+      'invalid_request',
+    );
     // EventSource cannot send headers: the key in the query string is enough for GET.
-    const viaKey = await call(`/v1/generations/${generationId}/events?key=${owner.publishableKey}`, { headers: { Origin: 'https://studio.example.com' } });
+    const viaKey = await call(`/v1/generations/${generationId}/events?key=${owner.publishableKey}`, {
+      headers: { Origin: 'https://studio.example.com' },
+    });
     expect(viaKey.status).toBe(200);
     await viaKey.body?.cancel();
     expect((await waitForEnd(generationId, owner.publishableKey)).status).toBe('done');

@@ -13,7 +13,7 @@ export const uniqueId = (prefix = 't') => `${prefix}-${Date.now().toString(36)}-
 /** Sends a request through the whole Worker, as workerd would, with an optional env override. */
 export async function call(path: string, init: RequestInit = {}, envOverride: Partial<Env> = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`https://vb.test${path}`, init), { ...env, ...envOverride } as Env, ctx);
+  const res = await app.fetch(new Request(`https://vb.test${path}`, init), { ...env, ...envOverride }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -34,7 +34,7 @@ export async function createTenant(overrides: Record<string, unknown> = {}) {
     }),
   });
   if (res.status !== 201) throw new Error(`createTenant failed: ${res.status} ${await res.text()}`);
-  const { tenant } = (await res.json()) as { tenant: { id: string; publishableKey: string } };
+  const { tenant } = await res.json<{ tenant: { id: string; publishableKey: string } }>();
   return tenant;
 }
 
@@ -61,9 +61,15 @@ export const fakeOpenAI = {
     await fetch(`${env.OPENAI_BASE_URL}/__fake/reset`, { method: 'POST' });
   },
   async log() {
-    return (await (await fetch(`${env.OPENAI_BASE_URL}/__fake/log`)).json()) as {
-      requests: Array<{ path: string; keyOk: boolean; body: { session: Record<string, unknown>; expires_after: unknown } | null }>;
-    };
+    return await (
+      await fetch(`${env.OPENAI_BASE_URL}/__fake/log`)
+    ).json<{
+      requests: Array<{
+        path: string;
+        keyOk: boolean;
+        body: { session: Record<string, unknown>; expires_after: unknown } | null;
+      }>;
+    }>();
   },
 };
 

@@ -39,9 +39,11 @@ describe('the language of the conversation', () => {
   beforeEach(() => fakeRealtime.behave());
   afterEach(() => fakeOpenAI.reset());
 
-  it('webrtc (browser keys): the widget\'s language names the language in the instructions and hints transcription', async () => {
+  it("webrtc (browser keys): the widget's language names the language in the instructions and hints transcription", async () => {
     const t = await tenant(BROWSER_KEYS);
-    expect((await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', language: 'de' })).status).toBe(201);
+    expect((await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', language: 'de' })).status).toBe(
+      201,
+    );
     const session = await mintedSession();
     expect(session.instructions).toContain('Converse with the visitor in German (Deutsch)');
     expect(session.instructions).toContain('tool calls in English');
@@ -49,14 +51,16 @@ describe('the language of the conversation', () => {
     expect(session.audio.input.transcription.language).toBe('de');
   });
 
-  it('without a language from the widget the tenant\'s default applies; with neither there is no language line', async () => {
+  it("without a language from the widget the tenant's default applies; with neither there is no language line", async () => {
     const ja = await tenant({ ...BROWSER_KEYS, widget: { language: 'ja' } });
     expect((await postJson('/v1/realtime/session', ja.publishableKey, { mode: 'webrtc' })).status).toBe(201);
     let session = await mintedSession();
     expect(session.instructions).toContain('Japanese (日本語)');
     expect(session.audio.input.transcription.language).toBe('ja');
     // The widget's own language wins over the default.
-    expect((await postJson('/v1/realtime/session', ja.publishableKey, { mode: 'webrtc', language: 'fr' })).status).toBe(201);
+    expect((await postJson('/v1/realtime/session', ja.publishableKey, { mode: 'webrtc', language: 'fr' })).status).toBe(
+      201,
+    );
     session = await mintedSession();
     expect(session.instructions).toContain('French (français)');
     expect(session.instructions).not.toContain('Japanese');
@@ -67,7 +71,9 @@ describe('the language of the conversation', () => {
     expect(session.instructions).not.toContain('Converse with the visitor');
     expect(session.audio.input.transcription.language).toBeUndefined();
     // A language the widget has no texts for is still a transcription hint, but the model is not told to speak it.
-    expect((await postJson('/v1/realtime/session', plain.publishableKey, { mode: 'webrtc', language: 'sv' })).status).toBe(201);
+    expect(
+      (await postJson('/v1/realtime/session', plain.publishableKey, { mode: 'webrtc', language: 'sv' })).status,
+    ).toBe(201);
     session = await mintedSession();
     expect(session.instructions).not.toContain('Converse with the visitor');
     expect(session.audio.input.transcription.language).toBe('sv');
@@ -75,8 +81,20 @@ describe('the language of the conversation', () => {
 
   it('refuses a language that is not an ISO-639-1 code, and instructions from the client, as before', async () => {
     const t = await tenant();
-    await expectError(await postJson('/v1/realtime/session', t.publishableKey, { mode: 'text', language: 'Deutsch' }), 400, 'invalid_request');
-    await expectError(await postJson('/v1/realtime/session', t.publishableKey, { mode: 'text', language: 'de', instructions: 'Reply in Klingon' }), 400, 'invalid_request');
+    await expectError(
+      await postJson('/v1/realtime/session', t.publishableKey, { mode: 'text', language: 'Deutsch' }),
+      400,
+      'invalid_request',
+    );
+    await expectError(
+      await postJson('/v1/realtime/session', t.publishableKey, {
+        mode: 'text',
+        language: 'de',
+        instructions: 'Reply in Klingon',
+      }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('the relay (push-to-talk and text) sends the language in its first session.update', async () => {
@@ -93,7 +111,9 @@ describe('the language of the conversation', () => {
     const text = await openRelay(ko.publishableKey, 'text');
     await text.client.event('session.updated');
     const upstreamKo = await until(() => fakeRealtime.connection(ko.marker), 'the upstream connection');
-    expect((upstreamKo.events[0] as unknown as { session: SentSession }).session.instructions).toContain('Korean (한국어)');
+    expect((upstreamKo.events[0] as unknown as { session: SentSession }).session.instructions).toContain(
+      'Korean (한국어)',
+    );
     text.client.close();
   });
 
@@ -101,7 +121,7 @@ describe('the language of the conversation', () => {
     const t = await tenant();
     const res = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', language: 'he' });
     expect(res.status).toBe(201);
-    const g = (await res.json()) as { callsUrl: string; ticket: string; sessionId: string };
+    const g = await res.json<{ callsUrl: string; ticket: string; sessionId: string }>();
     const url = new URL(g.callsUrl);
     const offer = await call(`${url.pathname}${url.search}`, {
       method: 'POST',
@@ -112,7 +132,7 @@ describe('the language of the conversation', () => {
     type Call = { id: string; session: SentSession; hungUp: boolean; sidebands: number };
     const fakeCall = () =>
       until(async () => {
-        const log = (await (await fetch(`${env.OPENAI_BASE_URL}/__fake/log`)).json()) as { calls: Call[] };
+        const log = await (await fetch(`${env.OPENAI_BASE_URL}/__fake/log`)).json<{ calls: Call[] }>();
         return log.calls.find((c) => c.session.instructions?.includes(t.marker));
       }, 'the call');
     const created = await fakeCall();
@@ -121,20 +141,31 @@ describe('the language of the conversation', () => {
     await until(async () => (await fakeCall()).sidebands === 1, 'the sideband');
     // An audio-only change makes OpenAI answer session.updated with the whole session, language line included.
     const client = (event: unknown) =>
-      fetch(`${env.OPENAI_BASE_URL}/__fake/calls/${created.id}/client`, { method: 'POST', body: JSON.stringify({ event }) });
-    await client({ type: 'session.update', session: { type: 'realtime', audio: { input: { noise_reduction: { type: 'far_field' } } } } });
+      fetch(`${env.OPENAI_BASE_URL}/__fake/calls/${created.id}/client`, {
+        method: 'POST',
+        body: JSON.stringify({ event }),
+      });
+    await client({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { noise_reduction: { type: 'far_field' } } } },
+    });
     await sleep(300);
     expect((await fakeCall()).hungUp).toBe(false);
-    await fetch(`${env.OPENAI_BASE_URL}/v1/realtime/calls/${created.id}/hangup`, { method: 'POST', headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}` } });
+    await fetch(`${env.OPENAI_BASE_URL}/v1/realtime/calls/${created.id}/hangup`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}` },
+    });
   });
 
-  it('bootstrap answers the tenant\'s default language; the admin API accepts only the widget\'s languages', async () => {
+  it("bootstrap answers the tenant's default language; the admin API accepts only the widget's languages", async () => {
     const t = await tenant({ widget: { language: 'pl' } });
     const boot = await call('/v1/bootstrap', { headers: { 'X-Voice-Buddy-Key': t.publishableKey, Origin: ORIGIN } });
-    expect(((await boot.json()) as { language: string | null }).language).toBe('pl');
+    expect((await boot.json<{ language: string | null }>()).language).toBe('pl');
     const plain = await tenant();
-    const plainBoot = await call('/v1/bootstrap', { headers: { 'X-Voice-Buddy-Key': plain.publishableKey, Origin: ORIGIN } });
-    expect(((await plainBoot.json()) as { language: string | null }).language).toBeNull();
+    const plainBoot = await call('/v1/bootstrap', {
+      headers: { 'X-Voice-Buddy-Key': plain.publishableKey, Origin: ORIGIN },
+    });
+    expect((await plainBoot.json<{ language: string | null }>()).language).toBeNull();
     const put = await call(`/admin/tenants/${t.id}`, {
       method: 'PUT',
       headers: { ...ADMIN, 'Content-Type': 'application/json' },

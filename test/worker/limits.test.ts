@@ -6,7 +6,7 @@ import { ADMIN, call, createTenant, fakeOpenAI, postJson } from './helpers.ts';
 const usage = async (tenant: string, month = utcMonth()) => {
   const res = await call(`/admin/usage?tenant=${tenant}&month=${month}`, { headers: ADMIN });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { usage: Array<{ voiceSessions: { used: number; limit: number } }> }).usage[0]!;
+  return (await res.json<{ usage: Array<{ voiceSessions: { used: number; limit: number } }> }>()).usage[0]!;
 };
 
 describe('atomic monthly limits', () => {
@@ -20,7 +20,7 @@ describe('atomic monthly limits', () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(100);
     expect(statuses.filter((s) => s === 402)).toHaveLength(100);
     const refused = results.find((r) => r.status === 402)!;
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('quota_exceeded');
+    expect((await refused.json<{ error: { code: string } }>()).error.code).toBe('quota_exceeded');
     expect((await usage(t.id)).voiceSessions).toEqual({ used: 100, limit: 100 });
   });
 
@@ -38,7 +38,10 @@ describe('atomic monthly limits', () => {
   it('gives the unit back when the upstream call fails', async () => {
     await fakeOpenAI.reset();
     // A tenant on browser keys: the key is minted in this request (the Worker-created call is in calls.test.ts).
-    const t = await createTenant({ limits: { voiceSessionsPerMonth: 1 }, settings: { realtime: { clientSecret: true } } });
+    const t = await createTenant({
+      limits: { voiceSessionsPerMonth: 1 },
+      settings: { realtime: { clientSecret: true } },
+    });
     await fakeOpenAI.next({ status: 500 });
     expect((await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc' })).status).toBe(502);
     expect((await usage(t.id)).voiceSessions.used).toBe(0);

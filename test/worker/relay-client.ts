@@ -42,7 +42,10 @@ export class RelayClient {
       const value = check();
       if (value) return value;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${this.events.map((e) => e.type).join(', ')} close=${JSON.stringify(this.closeInfo)}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${what}; got ${this.events.map((e) => e.type).join(', ')} close=${JSON.stringify(this.closeInfo)}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 250));
         this.waiters.push(() => {
@@ -67,14 +70,23 @@ export class RelayClient {
 }
 
 /** POST /v1/realtime/session for a relay mode; returns the ticket and the path of wsUrl. */
-export async function newTicket(key: string, mode: 'websocket' | 'text', envOverride: Partial<Env> = {}, extra: Record<string, unknown> = {}) {
+export async function newTicket(
+  key: string,
+  mode: 'websocket' | 'text',
+  envOverride: Partial<Env> = {},
+  extra: Record<string, unknown> = {},
+) {
   const res = await call(
     '/v1/realtime/session',
-    { method: 'POST', headers: { 'X-Voice-Buddy-Key': key, Origin: ORIGIN, 'Content-Type': 'application/json' }, body: JSON.stringify({ mode, ...extra }) },
+    {
+      method: 'POST',
+      headers: { 'X-Voice-Buddy-Key': key, Origin: ORIGIN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mode, ...extra }),
+    },
     envOverride,
   );
   expect(res.status).toBe(201);
-  const body = (await res.json()) as { ticket: string; wsUrl: string; sessionId: string; sandbox: boolean };
+  const body = await res.json<{ ticket: string; wsUrl: string; sessionId: string; sandbox: boolean }>();
   const url = new URL(body.wsUrl);
   return { ...body, path: `${url.pathname}${url.search}` };
 }
@@ -84,7 +96,12 @@ export function upgrade(path: string, headers: Record<string, string> = {}, envO
 }
 
 /** Opens a relay session end to end: ticket, upgrade, accepted client socket. */
-export async function openRelay(key: string, mode: 'websocket' | 'text', envOverride: Partial<Env> = {}, extra: Record<string, unknown> = {}) {
+export async function openRelay(
+  key: string,
+  mode: 'websocket' | 'text',
+  envOverride: Partial<Env> = {},
+  extra: Record<string, unknown> = {},
+) {
   const t = await newTicket(key, mode, envOverride, extra);
   const res = await upgrade(t.path, {}, envOverride);
   if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
@@ -93,14 +110,23 @@ export async function openRelay(key: string, mode: 'websocket' | 'text', envOver
 
 /** Steers and reads the fake OpenAI Realtime server (test/fakes/openai-realtime-ws.js). */
 export const fakeRealtime = {
-  async behave(behaviour: { refuse?: number; dropAfterMs?: number; reply?: string; functionCall?: unknown; stepMs?: number } = {}) {
+  async behave(
+    behaviour: { refuse?: number; dropAfterMs?: number; reply?: string; functionCall?: unknown; stepMs?: number } = {},
+  ) {
     await fetch(`${env.OPENAI_BASE_URL}/__fake/realtime`, { method: 'POST', body: JSON.stringify(behaviour) });
   },
   /** The fake's connection whose first event was our config carrying `marker` (a unique persona). */
   async connection(marker: string) {
-    const log = (await (await fetch(`${env.OPENAI_BASE_URL}/__fake/log`)).json()) as {
-      realtime: Array<{ received: string[]; events: Array<{ type: string; session?: { instructions?: string } }>; session: Record<string, unknown>; closed: boolean }>;
-    };
+    const log = await (
+      await fetch(`${env.OPENAI_BASE_URL}/__fake/log`)
+    ).json<{
+      realtime: Array<{
+        received: string[];
+        events: Array<{ type: string; session?: { instructions?: string } }>;
+        session: Record<string, unknown>;
+        closed: boolean;
+      }>;
+    }>();
     return log.realtime.find((c) => c.events.some((e) => e.session?.instructions?.includes(marker))) ?? null;
   },
 };

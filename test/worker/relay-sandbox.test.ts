@@ -10,18 +10,32 @@ import { newTicket, openRelay, type RelayClient, type ServerEvent } from './rela
 const SANDBOX: Partial<Env> = { OPENAI_API_KEY: '' };
 
 const say = (client: RelayClient, text: string) => {
-  client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+  client.send({
+    type: 'conversation.item.create',
+    item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+  });
   client.send({ type: 'response.create' });
 };
 
 /** The events of the response that ends with the next response.done after `from`. */
 async function turn(client: RelayClient, from: number) {
-  const done = await client.until(() => client.events.slice(from).find((e) => e.type === 'response.done'), 'response.done');
+  const done = await client.until(
+    () => client.events.slice(from).find((e) => e.type === 'response.done'),
+    'response.done',
+  );
   const events = client.events.slice(from, client.events.indexOf(done) + 1);
   const of = (type: string) => events.filter((e) => e.type === type);
-  const text = of('response.output_text.delta').map((e) => e.delta).join('');
+  const text = of('response.output_text.delta')
+    .map((e) => e.delta)
+    .join('');
   const call = of('response.function_call_arguments.done')[0];
-  return { events, of, text, call, done: done as ServerEvent & { response: { status: string; usage: Record<string, unknown>; output: unknown[] } } };
+  return {
+    events,
+    of,
+    text,
+    call,
+    done: done as ServerEvent & { response: { status: string; usage: Record<string, unknown>; output: unknown[] } },
+  };
 }
 
 describe('sandbox responder (no OpenAI key)', () => {
@@ -36,7 +50,9 @@ describe('sandbox responder (no OpenAI key)', () => {
     const { client } = await openRelay(t.publishableKey, 'text', SANDBOX);
     await client.event('session.updated');
     expect(client.events.slice(0, 2).map((e) => e.type)).toEqual(['session.created', 'session.updated']);
-    const updated = client.events[1] as ServerEvent & { session: { output_modalities: string[]; tools: Array<{ name: string }> } };
+    const updated = client.events[1] as ServerEvent & {
+      session: { output_modalities: string[]; tools: Array<{ name: string }> };
+    };
     expect(updated.session.output_modalities).toEqual(['text']);
     expect(updated.session.tools.map((x) => x.name)).toEqual(['extract_keywords', 'generate_concepts']);
 
@@ -44,10 +60,16 @@ describe('sandbox responder (no OpenAI key)', () => {
     say(client, "I'd like a fine-line wolf howling at the moon");
     const first = await turn(client, from);
     expect(first.of('conversation.item.added')[0]).toMatchObject({ item: { type: 'message', role: 'user' } });
-    expect(first.events.map((e) => e.type)).toEqual(expect.arrayContaining([
-      'response.created', 'response.output_item.added', 'response.content_part.added', 'response.output_text.done',
-      'response.function_call_arguments.delta', 'response.output_item.done',
-    ]));
+    expect(first.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'response.created',
+        'response.output_item.added',
+        'response.content_part.added',
+        'response.output_text.done',
+        'response.function_call_arguments.delta',
+        'response.output_item.done',
+      ]),
+    );
     expect(first.of('response.output_text.delta').length).toBeGreaterThan(3); // streamed, not one blob
     expect(first.text).toBe(first.of('response.output_text.done')[0]!.text);
     expect(first.text).toMatch(/wolf/);
@@ -57,12 +79,19 @@ describe('sandbox responder (no OpenAI key)', () => {
     const keywords = JSON.parse(first.call!.arguments as string);
     expect(keywords).toMatchObject({ subject: ['wolf'], elements: ['moon'], style: ['fine-line'], placement: null });
     expect(first.done.response.status).toBe('completed');
-    expect(first.done.response.usage).toMatchObject({ total_tokens: expect.any(Number), input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
+    expect(first.done.response.usage).toMatchObject({
+      total_tokens: expect.any(Number),
+      input_tokens: expect.any(Number),
+      output_tokens: expect.any(Number),
+    });
     expect(first.done.response.output).toHaveLength(2);
 
     // The widget answers the call; the responder goes on without calling again.
     from = client.events.length;
-    client.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: first.call!.call_id, output: '{"ok":true}' } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: first.call!.call_id, output: '{"ok":true}' },
+    });
     client.send({ type: 'response.create' });
     const after = await turn(client, from);
     expect(after.text).toMatch(/^Saved to your brief: wolf, moon, fine-line\./);
@@ -82,7 +111,9 @@ describe('sandbox responder (no OpenAI key)', () => {
     say(client, 'a rose');
     client.send({ type: 'response.create', event_id: 'again' });
     await client.event('response.done');
-    expect(client.events.find((e) => e.type === 'error')).toMatchObject({ error: { code: 'conversation_already_has_active_response', event_id: 'again' } });
+    expect(client.events.find((e) => e.type === 'error')).toMatchObject({
+      error: { code: 'conversation_already_has_active_response', event_id: 'again' },
+    });
     client.close();
   });
 
@@ -93,7 +124,9 @@ describe('sandbox responder (no OpenAI key)', () => {
     client.send({ type: 'input_audio_buffer.append', audio: btoa('\0'.repeat(960)) }); // 20 ms
     client.send({ type: 'input_audio_buffer.commit', event_id: 'short' });
     const error = await client.event('error');
-    expect(error).toMatchObject({ error: { type: 'invalid_request_error', code: 'input_audio_buffer_commit_empty', event_id: 'short' } });
+    expect(error).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'input_audio_buffer_commit_empty', event_id: 'short' },
+    });
 
     client.send({ type: 'input_audio_buffer.append', audio: btoa('\0'.repeat(24_000)) }); // 500 ms
     client.send({ type: 'input_audio_buffer.commit' });
@@ -101,38 +134,71 @@ describe('sandbox responder (no OpenAI key)', () => {
     const from = client.events.length;
     const done = await client.event('response.done', from);
     expect(client.events.some((e) => e.type === 'input_audio_buffer.committed')).toBe(true);
-    const transcript = client.events.find((e) => e.type === 'response.output_audio_transcript.done') as ServerEvent & { transcript: string };
+    const transcript = client.events.find((e) => e.type === 'response.output_audio_transcript.done') as ServerEvent & {
+      transcript: string;
+    };
     expect(transcript.transcript).toMatch(/OpenAI key/);
     expect(transcript.transcript).toMatch(/Typing works/);
-    const deltas = client.events.filter((e) => e.type === 'response.output_audio_transcript.delta').map((e) => e.delta).join('');
+    const deltas = client.events
+      .filter((e) => e.type === 'response.output_audio_transcript.delta')
+      .map((e) => e.delta)
+      .join('');
     expect(deltas).toBe(transcript.transcript);
     expect(client.events.some((e) => e.type === 'response.function_call_arguments.done')).toBe(false);
     expect((done as ServerEvent & { response: { status: string } }).response.status).toBe('completed');
     client.close();
   });
 
-  it('keeps OpenAI\'s rules where it speaks the protocol: items, retrieve, truncate, tool outputs, late transcripts', async () => {
+  it("keeps OpenAI's rules where it speaks the protocol: items, retrieve, truncate, tool outputs, late transcripts", async () => {
     const t = await createTenant();
     const { client } = await openRelay(t.publishableKey, 'websocket', SANDBOX);
     await client.event('session.updated');
-    client.send({ type: 'conversation.item.create', item: { id: 'item_mine', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'a koi' }] } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { id: 'item_mine', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'a koi' }] },
+    });
     client.send({ type: 'conversation.item.retrieve', event_id: 'g1', item_id: 'item_mine' });
     client.send({ type: 'conversation.item.retrieve', event_id: 'g2', item_id: 'item_nope' });
-    client.send({ type: 'conversation.item.create', event_id: 'f1', item: { type: 'function_call_output', call_id: 'call_nope', output: '{}' } });
-    client.send({ type: 'conversation.item.create', event_id: 'p1', previous_item_id: 'item_nope', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } });
-    client.send({ type: 'conversation.item.truncate', event_id: 't1', item_id: 'item_mine', content_index: 0, audio_end_ms: 800 });
+    client.send({
+      type: 'conversation.item.create',
+      event_id: 'f1',
+      item: { type: 'function_call_output', call_id: 'call_nope', output: '{}' },
+    });
+    client.send({
+      type: 'conversation.item.create',
+      event_id: 'p1',
+      previous_item_id: 'item_nope',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] },
+    });
+    client.send({
+      type: 'conversation.item.truncate',
+      event_id: 't1',
+      item_id: 'item_mine',
+      content_index: 0,
+      audio_end_ms: 800,
+    });
     await client.until(() => client.events.filter((e) => e.type === 'error').length === 4, 'four refusals');
     expect((await client.event('conversation.item.retrieved')).item).toMatchObject({ id: 'item_mine' });
-    const errors = client.events.filter((e) => e.type === 'error').map((e) => e.error as { code: string; event_id: string; param: string });
-    expect(errors.map((e) => [e.event_id, e.code])).toEqual([['g2', 'item_not_found'], ['f1', 'invalid_value'], ['p1', 'item_not_found'], ['t1', 'invalid_value']]);
-    // A spoken turn's (failed) transcription arrives after the reply started, as OpenAI's asynchronous transcription does.
+    const errors = client.events
+      .filter((e) => e.type === 'error')
+      .map((e) => e.error as { code: string; event_id: string; param: string });
+    expect(errors.map((e) => [e.event_id, e.code])).toEqual([
+      ['g2', 'item_not_found'],
+      ['f1', 'invalid_value'],
+      ['p1', 'item_not_found'],
+      ['t1', 'invalid_value'],
+    ]);
+    // A spoken turn's (failed) transcription arrives after the reply started, as OpenAI's asynchronous transcription
+    // does.
     const from = client.events.length;
     client.send({ type: 'input_audio_buffer.append', audio: btoa('\0'.repeat(9600)) });
     client.send({ type: 'input_audio_buffer.commit' });
     client.send({ type: 'response.create' });
     await turn(client, from);
     const types = client.events.slice(from).map((e) => e.type);
-    expect(types.indexOf('response.created')).toBeLessThan(types.indexOf('conversation.item.input_audio_transcription.failed'));
+    expect(types.indexOf('response.created')).toBeLessThan(
+      types.indexOf('conversation.item.input_audio_transcription.failed'),
+    );
     client.close();
   });
 
@@ -149,7 +215,8 @@ describe('sandbox responder (no OpenAI key)', () => {
 });
 
 describe('sandbox responder: concepts on request', () => {
-  const calls = (t: Awaited<ReturnType<typeof turn>>) => t.of('response.function_call_arguments.done').map((e) => e.name);
+  const calls = (t: Awaited<ReturnType<typeof turn>>) =>
+    t.of('response.function_call_arguments.done').map((e) => e.name);
 
   it('offers concepts once the brief is clear, and a plain "yes" then asks the widget to draw them', async () => {
     const t = await createTenant();
@@ -181,7 +248,9 @@ describe('sandbox responder: concepts on request', () => {
     say(client, 'make it bolder');
     const refine = await turn(client, from);
     expect(calls(refine)).toEqual(['extract_keywords', 'generate_concepts']);
-    const keywords = JSON.parse(refine.of('response.function_call_arguments.done')[0]!.arguments as string) as { mood: string[] };
+    const keywords = JSON.parse(refine.of('response.function_call_arguments.done')[0]!.arguments as string) as {
+      mood: string[];
+    };
     expect(keywords.mood).toContain('bold');
     client.close();
   });
@@ -195,14 +264,22 @@ describe('sandbox responder: concepts on request', () => {
     const seen = JSON.parse(first.call!.arguments as string) as { elements: string[] };
     expect(seen.elements).toContain('moon');
     // The widget answered the call; then the visitor removed the moon and excluded red, as chip edits.
-    client.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: first.call!.call_id, output: '{}' } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: first.call!.call_id, output: '{}' },
+    });
     const edited = { ...seen, elements: [], exclude: ['red'] };
     client.send({ type: 'conversation.item.create', item: briefItem(edited as never) });
     from = client.events.length;
     say(client, 'make it bolder');
     const refine = await turn(client, from);
     expect(calls(refine)).toEqual(['extract_keywords', 'generate_concepts']);
-    const now = JSON.parse(refine.of('response.function_call_arguments.done')[0]!.arguments as string) as { elements: string[]; colors: string[]; exclude: string[]; mood: string[] };
+    const now = JSON.parse(refine.of('response.function_call_arguments.done')[0]!.arguments as string) as {
+      elements: string[];
+      colors: string[];
+      exclude: string[];
+      mood: string[];
+    };
     expect(now.elements).not.toContain('moon');
     expect(now.exclude).toContain('red');
     expect(now.colors).not.toContain('red');

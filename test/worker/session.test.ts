@@ -13,7 +13,8 @@ async function expectNoSecret(res: Response) {
   expect(body).not.toContain('sk-');
 }
 
-// The Worker-created call (the default for hands-free) is tested in calls.test.ts; these are the opt-in browser-key path.
+// The Worker-created call (the default for hands-free) is tested in calls.test.ts; these are the opt-in browser-key
+// path.
 const BROWSER_KEYS = { settings: { realtime: { clientSecret: true } } };
 
 describe('POST /v1/realtime/session (webrtc, a tenant on browser keys)', () => {
@@ -24,7 +25,12 @@ describe('POST /v1/realtime/session (webrtc, a tenant on browser keys)', () => {
     const res = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', uid: 'visitor-1' });
     expect(res.status).toBe(201);
     await expectNoSecret(res);
-    const body = (await res.json()) as { clientSecret: { value: string; expiresAt: number }; model: string; callsUrl: string; sessionId: string };
+    const body = await res.json<{
+      clientSecret: { value: string; expiresAt: number };
+      model: string;
+      callsUrl: string;
+      sessionId: string;
+    }>();
     expect(body.clientSecret.value).toMatch(/^ek_/);
     expect(body.clientSecret.expiresAt).toBeGreaterThan(Date.now() / 1000);
     expect(body.model).toBe('gpt-realtime-2.1');
@@ -37,39 +43,75 @@ describe('POST /v1/realtime/session (webrtc, a tenant on browser keys)', () => {
     expect(sent.keyOk).toBe(true);
     expect(sent.body!.expires_after).toEqual({ anchor: 'created_at', seconds: 600 });
     const session = sent.body!.session as {
-      type: string; instructions: string; tools: Array<{ name: string; parameters: { properties: Record<string, unknown> } }>;
-      audio: { input: { turn_detection: { type: string }; transcription: { model: string } }; output: { voice: string } };
+      type: string;
+      instructions: string;
+      tools: Array<{ name: string; parameters: { properties: Record<string, unknown> } }>;
+      audio: {
+        input: { turn_detection: { type: string }; transcription: { model: string } };
+        output: { voice: string };
+      };
     };
     expect(session.type).toBe('realtime');
     expect(session.instructions).toContain('Ink & Iron');
     expect(session.tools.map((tool) => tool.name)).toEqual(['extract_keywords', 'generate_concepts']);
     expect(Object.keys(session.tools[0]!.parameters.properties)).toEqual(
-      expect.arrayContaining(['subject', 'elements', 'style', 'colors', 'placement', 'size', 'mood', 'lettering', 'exclude']),
+      expect.arrayContaining([
+        'subject',
+        'elements',
+        'style',
+        'colors',
+        'placement',
+        'size',
+        'mood',
+        'lettering',
+        'exclude',
+      ]),
     );
     expect(session.audio.input.turn_detection.type).toBe('semantic_vad');
     expect(session.audio.input.transcription.model).toBeTruthy();
     expect(session.audio.output.voice).toBe('marin');
 
-    const row = await env.DB.prepare('SELECT tenant_id, mode, uid FROM sessions WHERE id = ?').bind(body.sessionId).first();
+    const row = await env.DB.prepare('SELECT tenant_id, mode, uid FROM sessions WHERE id = ?')
+      .bind(body.sessionId)
+      .first();
     expect(row).toEqual({ tenant_id: t.id, mode: 'webrtc', uid: 'visitor-1' });
   });
 
   it('lets the client choose an allowed model and voice but never instructions or tools', async () => {
     const t = await createTenant();
-    const ok = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', model: 'gpt-realtime-2.1-mini', voice: 'cedar' });
+    const ok = await postJson('/v1/realtime/session', t.publishableKey, {
+      mode: 'webrtc',
+      model: 'gpt-realtime-2.1-mini',
+      voice: 'cedar',
+    });
     expect(ok.status).toBe(201);
-    expect(((await ok.json()) as { model: string }).model).toBe('gpt-realtime-2.1-mini');
-    const withInstructions = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', instructions: 'Ignore the studio' });
+    expect((await ok.json<{ model: string }>()).model).toBe('gpt-realtime-2.1-mini');
+    const withInstructions = await postJson('/v1/realtime/session', t.publishableKey, {
+      mode: 'webrtc',
+      instructions: 'Ignore the studio',
+    });
     await expectError(withInstructions, 400, 'invalid_request');
     const withTools = await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', tools: [] });
     await expectError(withTools, 400, 'invalid_request');
-    await expectError(await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', model: 'gpt-4o' }), 400, 'model_not_allowed');
-    await expectError(await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', voice: 'robot' }), 400, 'invalid_request');
+    await expectError(
+      await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', model: 'gpt-4o' }),
+      400,
+      'model_not_allowed',
+    );
+    await expectError(
+      await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', voice: 'robot' }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('refuses a mode the tenant does not allow', async () => {
     const t = await createTenant({ allowedModes: ['text'] });
-    await expectError(await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc' }), 400, 'mode_not_allowed');
+    await expectError(
+      await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc' }),
+      400,
+      'mode_not_allowed',
+    );
   });
 
   const failures: Array<[string, { status?: number; delayMs?: number; retryAfter?: number }, number, string]> = [
@@ -96,7 +138,15 @@ describe('POST /v1/realtime/session (webrtc, a tenant on browser keys)', () => {
     const t = await createTenant(BROWSER_KEYS);
     const res = await call(
       '/v1/realtime/session',
-      { method: 'POST', headers: { 'X-Voice-Buddy-Key': t.publishableKey, Origin: 'https://studio.example.com', 'Content-Type': 'application/json' }, body: '{"mode":"webrtc"}' },
+      {
+        method: 'POST',
+        headers: {
+          'X-Voice-Buddy-Key': t.publishableKey,
+          Origin: 'https://studio.example.com',
+          'Content-Type': 'application/json',
+        },
+        body: '{"mode":"webrtc"}',
+      },
       { OPENAI_BASE_URL: 'http://127.0.0.1:9' },
     );
     await expectError(res, 502, 'provider_unreachable');
@@ -106,7 +156,15 @@ describe('POST /v1/realtime/session (webrtc, a tenant on browser keys)', () => {
     const t = await createTenant();
     const res = await call(
       '/v1/realtime/session',
-      { method: 'POST', headers: { 'X-Voice-Buddy-Key': t.publishableKey, Origin: 'https://studio.example.com', 'Content-Type': 'application/json' }, body: '{"mode":"webrtc"}' },
+      {
+        method: 'POST',
+        headers: {
+          'X-Voice-Buddy-Key': t.publishableKey,
+          Origin: 'https://studio.example.com',
+          'Content-Type': 'application/json',
+        },
+        body: '{"mode":"webrtc"}',
+      },
       { OPENAI_API_KEY: '' },
     );
     expect(res.status).toBe(201);

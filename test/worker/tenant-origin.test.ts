@@ -21,55 +21,105 @@ describe('tenant key and origin', () => {
 
   it('refuses a look-alike origin (suffix, port, scheme)', async () => {
     const t = await createTenant();
-    for (const origin of ['https://studio.example.com.evil.net', 'https://studio.example.com:8443', 'http://studio.example.com', 'null']) {
-      await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, origin) }), 403, 'origin_not_allowed');
+    for (const origin of [
+      'https://studio.example.com.evil.net',
+      'https://studio.example.com:8443',
+      'http://studio.example.com',
+      'null',
+    ]) {
+      await expectError(
+        await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, origin) }),
+        403,
+        'origin_not_allowed',
+      );
     }
   });
 
   it('refuses a missing origin, but accepts a same-origin browser GET', async () => {
     const t = await createTenant({ allowedOrigins: ['https://vb.test'] });
-    await expectError(await call('/v1/bootstrap', { headers: { 'X-Voice-Buddy-Key': t.publishableKey } }), 403, 'origin_not_allowed');
-    const sameOrigin = await call(`/v1/bootstrap?key=${t.publishableKey}`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    await expectError(
+      await call('/v1/bootstrap', { headers: { 'X-Voice-Buddy-Key': t.publishableKey } }),
+      403,
+      'origin_not_allowed',
+    );
+    const sameOrigin = await call(`/v1/bootstrap?key=${t.publishableKey}`, {
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+    });
     expect(sameOrigin.status).toBe(200);
-    const head = await call(`/v1/bootstrap?key=${t.publishableKey}`, { method: 'HEAD', headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    const head = await call(`/v1/bootstrap?key=${t.publishableKey}`, {
+      method: 'HEAD',
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+    });
     expect(head.status).toBe(200);
   });
 
-  it('takes only a GET or HEAD without Origin as the Worker\'s own origin, never a POST or DELETE', async () => {
+  it("takes only a GET or HEAD without Origin as the Worker's own origin, never a POST or DELETE", async () => {
     // Browsers send Origin on every request that is not a GET or HEAD, so such a request without one is not a page
     // of ours: Sec-Fetch-Site is only a claim, which any client can make up.
     const t = await createTenant({ allowedOrigins: ['https://vb.test'] });
-    const claim = { 'X-Voice-Buddy-Key': t.publishableKey, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' };
+    const claim = {
+      'X-Voice-Buddy-Key': t.publishableKey,
+      'Sec-Fetch-Site': 'same-origin',
+      'Content-Type': 'application/json',
+    };
     const session = await call('/v1/realtime/session', { method: 'POST', headers: claim, body: '{"mode":"text"}' });
     await expectError(session, 403, 'origin_not_allowed');
     expect(session.headers.get('access-control-allow-origin')).toBeNull();
-    const handoff = await call('/v1/handoff', { method: 'POST', headers: claim, body: JSON.stringify({ keywords: { subject: ['wolf'] } }) });
+    const handoff = await call('/v1/handoff', {
+      method: 'POST',
+      headers: claim,
+      body: JSON.stringify({ keywords: { subject: ['wolf'] } }),
+    });
     await expectError(handoff, 403, 'origin_not_allowed');
     const del = await call(`/v1/avatar/session/${crypto.randomUUID()}`, { method: 'DELETE', headers: claim });
     await expectError(del, 403, 'origin_not_allowed');
     // The same POST with the page's Origin is fine.
-    const withOrigin = await call('/v1/realtime/session', { method: 'POST', headers: { ...claim, Origin: 'https://vb.test' }, body: '{"mode":"text"}' });
+    const withOrigin = await call('/v1/realtime/session', {
+      method: 'POST',
+      headers: { ...claim, Origin: 'https://vb.test' },
+      body: '{"mode":"text"}',
+    });
     expect(withOrigin.status).toBe(201);
   });
 
   it('matches wildcard subdomains only where written so', async () => {
     const t = await createTenant({ allowedOrigins: ['https://*.partner.example'] });
-    expect((await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://shop.partner.example') })).status).toBe(200);
-    expect((await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://a.b.partner.example') })).status).toBe(200);
-    await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://partner.example') }), 403, 'origin_not_allowed');
-    await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'http://shop.partner.example') }), 403, 'origin_not_allowed');
+    expect(
+      (await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://shop.partner.example') }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://a.b.partner.example') })).status,
+    ).toBe(200);
+    await expectError(
+      await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'https://partner.example') }),
+      403,
+      'origin_not_allowed',
+    );
+    await expectError(
+      await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, 'http://shop.partner.example') }),
+      403,
+      'origin_not_allowed',
+    );
   });
 
   it('answers preflight for an allowed origin and refuses a foreign one', async () => {
     const t = await createTenant();
     const ok = await call(`/v1/realtime/session?key=${t.publishableKey}`, {
       method: 'OPTIONS',
-      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-voice-buddy-key' },
+      headers: {
+        Origin: ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,x-voice-buddy-key',
+      },
     });
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(ok.headers.get('access-control-allow-headers')).toContain('X-Voice-Buddy-Key');
-    const noKey = await call('/v1/realtime/session', { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' } });
+    const noKey = await call('/v1/realtime/session', {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' },
+    });
     expect(noKey.status).toBe(204);
     const foreign = await call(`/v1/realtime/session?key=${t.publishableKey}`, {
       method: 'OPTIONS',
@@ -97,9 +147,17 @@ describe('tenant key and origin', () => {
   it('refuses a suspended tenant with 403 and serves it again when reactivated', async () => {
     const t = await createTenant();
     const put = (status: string) =>
-      call(`/admin/tenants/${t.id}`, { method: 'PUT', headers: { ...ADMIN, 'Content-Type': 'application/json' }, body: JSON.stringify({ status }) });
+      call(`/admin/tenants/${t.id}`, {
+        method: 'PUT',
+        headers: { ...ADMIN, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status }),
+      });
     expect((await put('suspended')).status).toBe(200);
-    await expectError(await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }), 403, 'tenant_suspended');
+    await expectError(
+      await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }),
+      403,
+      'tenant_suspended',
+    );
     expect((await put('active')).status).toBe(200);
     expect((await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) })).status).toBe(200);
   });
@@ -111,7 +169,9 @@ describe('rate limit', () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 4; i++) {
-      last = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'CF-Connecting-IP': '203.0.113.7' }) });
+      last = await call('/v1/bootstrap', {
+        headers: tenantHeaders(t.publishableKey, ORIGIN, { 'CF-Connecting-IP': '203.0.113.7' }),
+      });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -120,17 +180,21 @@ describe('rate limit', () => {
     expect(last!.headers.get('ratelimit-policy')).toBe('3;w=60');
     expect(last!.headers.get('ratelimit')).toMatch(/^limit=3, remaining=0, reset=\d+$/);
     // Another visitor of the same site is not held back.
-    const other = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'CF-Connecting-IP': '203.0.113.8' }) });
+    const other = await call('/v1/bootstrap', {
+      headers: tenantHeaders(t.publishableKey, ORIGIN, { 'CF-Connecting-IP': '203.0.113.8' }),
+    });
     expect(other.status).toBe(200);
   });
 });
 
 describe('bootstrap', () => {
   it('returns the public config with an ETag and 304 on If-None-Match', async () => {
-    const t = await createTenant({ branding: { name: 'Ink & Iron', primaryColor: '#112233', greeting: 'Hi! What shall we design?' } });
+    const t = await createTenant({
+      branding: { name: 'Ink & Iron', primaryColor: '#112233', greeting: 'Hi! What shall we design?' },
+    });
     const res = await call('/v1/bootstrap?uid=visitor-1', { headers: tenantHeaders(t.publishableKey) });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, unknown>;
+    const body = await res.json<Record<string, unknown>>();
     expect(body).toMatchObject({
       tenant: { id: t.id },
       branding: { name: 'Ink & Iron', primaryColor: '#112233', greeting: 'Hi! What shall we design?' },
@@ -143,7 +207,9 @@ describe('bootstrap', () => {
     expect(JSON.stringify(body)).not.toContain('persona');
     const etag = res.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
-    const again = await call('/v1/bootstrap?uid=visitor-1', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'If-None-Match': etag }) });
+    const again = await call('/v1/bootstrap?uid=visitor-1', {
+      headers: tenantHeaders(t.publishableKey, ORIGIN, { 'If-None-Match': etag }),
+    });
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
   });
@@ -156,7 +222,9 @@ describe('bootstrap', () => {
       headers: { ...ADMIN, 'Content-Type': 'application/json' },
       body: JSON.stringify({ branding: { greeting: 'Welcome back' } }),
     });
-    const second = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey, ORIGIN, { 'If-None-Match': first! }) });
+    const second = await call('/v1/bootstrap', {
+      headers: tenantHeaders(t.publishableKey, ORIGIN, { 'If-None-Match': first! }),
+    });
     expect(second.status).toBe(200);
     expect(second.headers.get('etag')).not.toBe(first);
   });
@@ -164,19 +232,26 @@ describe('bootstrap', () => {
   it('says sandbox, marks voice as needing a provider key and defaults to text when the server has no OpenAI key', async () => {
     const t = await createTenant();
     const res = await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }, { OPENAI_API_KEY: '' });
-    const body = (await res.json()) as { sandbox: boolean; modes: string[]; unavailableModes: Record<string, string>; defaultMode: string };
+    const body = await res.json<{
+      sandbox: boolean;
+      modes: string[];
+      unavailableModes: Record<string, string>;
+      defaultMode: string;
+    }>();
     expect(body.sandbox).toBe(true);
     expect(body.modes).toEqual(['webrtc', 'websocket', 'text']);
     expect(body.unavailableModes).toEqual({ webrtc: 'needs_provider_key', websocket: 'needs_provider_key' });
     expect(body.defaultMode).toBe('text');
-    const keyed = (await (await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) })).json()) as typeof body;
+    const keyed = await (await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) })).json<typeof body>();
     expect(keyed).toMatchObject({ sandbox: false, unavailableModes: {}, defaultMode: 'webrtc' });
   });
 });
 
 describe('static files the Worker answers itself', () => {
   it('answers a missing widget file with a 404 any page can read, and API paths with their own CORS', async () => {
-    const res = await call('/chunks/voice-buddy-keywords.lazy-gone.js', { headers: { Origin: 'https://partner.example' } });
+    const res = await call('/chunks/voice-buddy-keywords.lazy-gone.js', {
+      headers: { Origin: 'https://partner.example' },
+    });
     await expectError(res.clone(), 404, 'not_found');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
@@ -185,7 +260,7 @@ describe('static files the Worker answers itself', () => {
     expect(api.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('serves earlier widget releases from R2 with the static files\' headers: immutable versions, a moving major', async () => {
+  it("serves earlier widget releases from R2 with the static files' headers: immutable versions, a moving major", async () => {
     await env.WIDGET_RELEASES!.put('v/0.8.1/voice-buddy.iife.js', 'console.log("0.8.1")');
     await env.WIDGET_RELEASES!.put('v/0/voice-buddy.iife.js', 'console.log("0.x")');
     await env.WIDGET_RELEASES!.put('v/0/chunks/voice-buddy-keywords.lazy-abc.js', 'export {}');
@@ -193,17 +268,31 @@ describe('static files the Worker answers itself', () => {
     expect(pinned.status).toBe(200);
     expect(await pinned.text()).toBe('console.log("0.8.1")');
     expect(Object.fromEntries([...pinned.headers].filter(([k]) => /cache|access|cross|content-type/.test(k)))).toEqual({
-      'access-control-allow-origin': '*', 'cache-control': 'public, max-age=31536000, immutable',
-      'content-type': 'text/javascript; charset=utf-8', 'cross-origin-resource-policy': 'cross-origin', 'x-content-type-options': 'nosniff',
+      'access-control-allow-origin': '*',
+      'cache-control': 'public, max-age=31536000, immutable',
+      'content-type': 'text/javascript; charset=utf-8',
+      'cross-origin-resource-policy': 'cross-origin',
+      'x-content-type-options': 'nosniff',
     });
-    const revalidated = await call('/v/0.8.1/voice-buddy.iife.js', { headers: { 'If-None-Match': pinned.headers.get('etag')! } });
+    const revalidated = await call('/v/0.8.1/voice-buddy.iife.js', {
+      headers: { 'If-None-Match': pinned.headers.get('etag')! },
+    });
     expect(revalidated.status).toBe(304);
     expect(revalidated.headers.get('access-control-allow-origin')).toBe('*');
     const head = await call('/v/0.8.1/voice-buddy.iife.js', { method: 'HEAD' });
     expect([head.status, await head.text()]).toEqual([200, '']);
-    expect((await call('/v/0/voice-buddy.iife.js')).headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
-    expect((await call('/v/0/chunks/voice-buddy-keywords.lazy-abc.js')).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    for (const path of ['/v/0.8.1/other.js', '/v/0.8.2/voice-buddy.iife.js', '/v/latest/voice-buddy.iife.js', '/v/0.8.1/a/../../x.js']) {
+    expect((await call('/v/0/voice-buddy.iife.js')).headers.get('cache-control')).toBe(
+      'public, max-age=0, must-revalidate',
+    );
+    expect((await call('/v/0/chunks/voice-buddy-keywords.lazy-abc.js')).headers.get('cache-control')).toBe(
+      'public, max-age=31536000, immutable',
+    );
+    for (const path of [
+      '/v/0.8.1/other.js',
+      '/v/0.8.2/voice-buddy.iife.js',
+      '/v/latest/voice-buddy.iife.js',
+      '/v/0.8.1/a/../../x.js',
+    ]) {
       const res = await call(path);
       await expectError(res.clone(), 404, 'not_found');
       expect(res.headers.get('access-control-allow-origin'), path).toBe('*');
@@ -212,7 +301,16 @@ describe('static files the Worker answers itself', () => {
   });
 
   it('keeps the admin console on its own origin although every other static file is public', async () => {
-    const assets = { fetch: async () => new Response('export {};', { headers: { 'Content-Type': 'text/javascript', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' } }) } as unknown as Fetcher;
+    const assets = {
+      fetch: async () =>
+        new Response('export {};', {
+          headers: {
+            'Content-Type': 'text/javascript',
+            'Access-Control-Allow-Origin': '*',
+            'Cross-Origin-Resource-Policy': 'cross-origin',
+          },
+        }),
+    } as unknown as Fetcher;
     const res = await call('/admin/console.js', {}, { ASSETS: assets });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();

@@ -12,7 +12,14 @@ interface FakeRequest {
   body: { text: string; model_id: string } | null;
 }
 type Script = {
-  status?: number; delayMs?: number; contentType?: string; empty?: boolean; firstByteMs?: number; breakAfterBytes?: number; chunkBytes?: number; chunkDelayMs?: number;
+  status?: number;
+  delayMs?: number;
+  contentType?: string;
+  empty?: boolean;
+  firstByteMs?: number;
+  breakAfterBytes?: number;
+  chunkBytes?: number;
+  chunkDelayMs?: number;
 };
 
 /** Steers test/fakes/elevenlabs.js. */
@@ -27,7 +34,7 @@ export const fakeElevenLabs = {
     await fetch(`${env.ELEVENLABS_BASE_URL}/__fake/reset`, { method: 'POST' });
   },
   async log(): Promise<FakeRequest[]> {
-    return ((await (await fetch(`${env.ELEVENLABS_BASE_URL}/__fake/log`)).json()) as { requests: FakeRequest[] }).requests;
+    return (await (await fetch(`${env.ELEVENLABS_BASE_URL}/__fake/log`)).json<{ requests: FakeRequest[] }>()).requests;
   },
 };
 const syntheses = async () => (await fakeElevenLabs.log()).filter((r) => r.path.startsWith('/v1/text-to-speech/'));
@@ -40,14 +47,24 @@ const RACHEL = '21m00Tcm4TlvDq8ikWAM'; // retired
 const mp3Size = (text: string) => 10 + 417 * Math.ceil(text.length / 5);
 
 const speak = (key: string, body: unknown, envOverride = {}, origin = ORIGIN) =>
-  call('/v1/tts', { method: 'POST', headers: tenantHeaders(key, origin, { 'Content-Type': 'application/json' }), body: JSON.stringify(body) }, envOverride);
+  call(
+    '/v1/tts',
+    {
+      method: 'POST',
+      headers: tenantHeaders(key, origin, { 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    },
+    envOverride,
+  );
 
 async function usage(tenantId: string) {
   const res = await call(`/admin/usage?tenant=${tenantId}`, { headers: ADMIN });
-  return ((await res.json()) as { usage: Array<{ ttsCharacters: { used: number; limit: number } }> }).usage[0]!.ttsCharacters;
+  return (await res.json<{ usage: Array<{ ttsCharacters: { used: number; limit: number } }> }>()).usage[0]!
+    .ttsCharacters;
 }
 
-const ttsTenant = (over: Record<string, unknown> = {}) => createTenant({ limits: { requestsPerMinute: 100_000, ttsCharactersPerMonth: 10_000 }, ...over });
+const ttsTenant = (over: Record<string, unknown> = {}) =>
+  createTenant({ limits: { requestsPerMinute: 100_000, ttsCharactersPerMonth: 10_000 }, ...over });
 
 describe('POST /v1/tts', () => {
   beforeEach(async () => {
@@ -69,7 +86,12 @@ describe('POST /v1/tts', () => {
     expect(new TextDecoder().decode(audio)).not.toContain(env.ELEVENLABS_API_KEY!);
 
     const [sent] = await syntheses();
-    expect(sent).toMatchObject({ path: `/v1/text-to-speech/${SARAH}/stream`, stream: true, keyOk: true, body: { text, model_id: 'eleven_multilingual_v2' } });
+    expect(sent).toMatchObject({
+      path: `/v1/text-to-speech/${SARAH}/stream`,
+      stream: true,
+      keyOk: true,
+      body: { text, model_id: 'eleven_multilingual_v2' },
+    });
     expect(await usage(t.id)).toEqual({ used: text.length, limit: 10_000 });
   });
 
@@ -77,8 +99,12 @@ describe('POST /v1/tts', () => {
     const withVoice = await ttsTenant({ settings: { tts: { voiceId: HOUSE } } });
     const plain = await ttsTenant();
     expect((await speak(withVoice.publishableKey, { text: 'Tenant voice.' })).status).toBe(200);
-    expect((await speak(withVoice.publishableKey, { text: 'Tenant voice.' }, { ELEVENLABS_VOICE_ID: GEORGE })).status).toBe(200);
-    expect((await speak(plain.publishableKey, { text: 'Server voice.' }, { ELEVENLABS_VOICE_ID: GEORGE })).status).toBe(200);
+    expect(
+      (await speak(withVoice.publishableKey, { text: 'Tenant voice.' }, { ELEVENLABS_VOICE_ID: GEORGE })).status,
+    ).toBe(200);
+    expect((await speak(plain.publishableKey, { text: 'Server voice.' }, { ELEVENLABS_VOICE_ID: GEORGE })).status).toBe(
+      200,
+    );
     expect((await speak(plain.publishableKey, { text: 'Listed voice.' })).status).toBe(200);
     expect((await speak(plain.publishableKey, { text: 'Asked for.', voice: HOUSE })).status).toBe(200);
     expect((await syntheses()).map((r) => r.voiceId)).toEqual([HOUSE, HOUSE, GEORGE, SARAH, HOUSE]);
@@ -92,19 +118,37 @@ describe('POST /v1/tts', () => {
     expect((await syntheses()).at(-1)!.voiceId).toBe(HOUSE);
     forgetListedVoices();
     await fakeElevenLabs.voices([]);
-    const none = await expectError(await speak(plain.publishableKey, { text: 'No voice at all.' }), 502, 'tts_no_voice');
+    const none = await expectError(
+      await speak(plain.publishableKey, { text: 'No voice at all.' }),
+      502,
+      'tts_no_voice',
+    );
     expect(none.error.message).toContain('lists no voice');
-    expect(await usage(plain.id)).toMatchObject({ used: 'Listed voice.'.length + 'Asked for.'.length + 'Server voice.'.length + 'Only voice.'.length });
+    expect(await usage(plain.id)).toMatchObject({
+      used: 'Listed voice.'.length + 'Asked for.'.length + 'Server voice.'.length + 'Only voice.'.length,
+    });
   });
 
   it('refuses a retired or unknown voice: 400 when the page asked for it, 502 when configured; characters given back', async () => {
     const t = await ttsTenant();
     await expectError(await speak(t.publishableKey, { text: 'Hello.', voice: RACHEL }), 400, 'voice_not_found');
-    await expectError(await speak(t.publishableKey, { text: 'Hello.', voice: 'NoSuchVoice12345' }), 400, 'voice_not_found');
+    await expectError(
+      await speak(t.publishableKey, { text: 'Hello.', voice: 'NoSuchVoice12345' }),
+      400,
+      'voice_not_found',
+    );
     const configured = await ttsTenant({ settings: { tts: { voiceId: RACHEL } } });
-    const err = await expectError(await speak(configured.publishableKey, { text: 'Hello.' }), 502, 'tts_voice_not_found');
+    const err = await expectError(
+      await speak(configured.publishableKey, { text: 'Hello.' }),
+      502,
+      'tts_voice_not_found',
+    );
     expect(err.error.message).toContain('settings.tts.voiceId');
-    await expectError(await speak(t.publishableKey, { text: 'Hello.' }, { ELEVENLABS_VOICE_ID: RACHEL }), 502, 'tts_voice_not_found');
+    await expectError(
+      await speak(t.publishableKey, { text: 'Hello.' }, { ELEVENLABS_VOICE_ID: RACHEL }),
+      502,
+      'tts_voice_not_found',
+    );
     expect(await usage(t.id)).toMatchObject({ used: 0 });
     expect(await usage(configured.id)).toMatchObject({ used: 0 });
   });
@@ -112,35 +156,78 @@ describe('POST /v1/tts', () => {
   it('is gated by the tts flag for the unit and by the server having a key; nothing is spent or asked', async () => {
     const t = await ttsTenant();
     const bulk = (enabled: boolean) =>
-      call('/admin/flags/bulk', { method: 'POST', headers: { ...ADMIN, 'Content-Type': 'application/json' }, body: JSON.stringify({ changes: [{ key: 'tts', enabled }], note: 'tts flag test' }) });
+      call('/admin/flags/bulk', {
+        method: 'POST',
+        headers: { ...ADMIN, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ changes: [{ key: 'tts', enabled }], note: 'tts flag test' }),
+      });
     expect((await bulk(false)).status).toBe(200);
     try {
-      const off = await expectError(await speak(t.publishableKey, { text: 'Hello.', uid: 'v_1' }), 403, 'feature_disabled');
+      const off = await expectError(
+        await speak(t.publishableKey, { text: 'Hello.', uid: 'v_1' }),
+        403,
+        'feature_disabled',
+      );
       expect(off.error.details).toEqual({ flag: 'tts', reason: 'DISABLED' });
-      const boot = (await (await call(`/v1/bootstrap?uid=v_1`, { headers: tenantHeaders(t.publishableKey) })).json()) as { tts: { available: boolean } };
+      const boot = await (
+        await call(`/v1/bootstrap?uid=v_1`, { headers: tenantHeaders(t.publishableKey) })
+      ).json<{ tts: { available: boolean } }>();
       expect(boot.tts).toEqual({ available: false });
     } finally {
       expect((await bulk(true)).status).toBe(200);
     }
-    const boot = (await (await call(`/v1/bootstrap?uid=v_1`, { headers: tenantHeaders(t.publishableKey) })).json()) as { tts: { available: boolean } };
+    const boot = await (
+      await call(`/v1/bootstrap?uid=v_1`, { headers: tenantHeaders(t.publishableKey) })
+    ).json<{
+      tts: { available: boolean };
+    }>();
     expect(boot.tts).toEqual({ available: true });
-    await expectError(await speak(t.publishableKey, { text: 'Hello.' }, { ELEVENLABS_API_KEY: '' }), 409, 'tts_unavailable');
-    const noKey = (await (await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }, { ELEVENLABS_API_KEY: '' })).json()) as { tts: unknown };
+    await expectError(
+      await speak(t.publishableKey, { text: 'Hello.' }, { ELEVENLABS_API_KEY: '' }),
+      409,
+      'tts_unavailable',
+    );
+    const noKey = await (
+      await call('/v1/bootstrap', { headers: tenantHeaders(t.publishableKey) }, { ELEVENLABS_API_KEY: '' })
+    ).json<{ tts: unknown }>();
     expect(noKey.tts).toEqual({ available: false });
     expect(await fakeElevenLabs.log()).toHaveLength(0);
     expect(await usage(t.id)).toMatchObject({ used: 0 });
     // Like every tenant endpoint: key and Origin.
-    await expectError(await call('/v1/tts', { method: 'POST', headers: { Origin: ORIGIN, 'Content-Type': 'application/json' }, body: '{"text":"hi"}' }), 401, 'unknown_key');
-    await expectError(await speak(t.publishableKey, { text: 'Hello.' }, {}, 'https://evil.example.net'), 403, 'origin_not_allowed');
+    await expectError(
+      await call('/v1/tts', {
+        method: 'POST',
+        headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+        body: '{"text":"hi"}',
+      }),
+      401,
+      'unknown_key',
+    );
+    await expectError(
+      await speak(t.publishableKey, { text: 'Hello.' }, {}, 'https://evil.example.net'),
+      403,
+      'origin_not_allowed',
+    );
   });
 
   it('validates the body', async () => {
     const t = await ttsTenant();
-    for (const body of [{}, { text: '   ' }, { text: 'x'.repeat(2001) }, { text: 'hi', voice: '../etc' }, { text: 'hi', extra: 1 }, { text: 42 }]) {
+    for (const body of [
+      {},
+      { text: '   ' },
+      { text: 'x'.repeat(2001) },
+      { text: 'hi', voice: '../etc' },
+      { text: 'hi', extra: 1 },
+      { text: 42 },
+    ]) {
       await expectError(await speak(t.publishableKey, body), 400, 'invalid_request');
     }
     await expectError(
-      await call('/v1/tts', { method: 'POST', headers: tenantHeaders(t.publishableKey, ORIGIN, { 'Content-Type': 'text/plain' }), body: 'hello' }),
+      await call('/v1/tts', {
+        method: 'POST',
+        headers: tenantHeaders(t.publishableKey, ORIGIN, { 'Content-Type': 'text/plain' }),
+        body: 'hello',
+      }),
       415,
       'unsupported_media_type',
     );
@@ -155,7 +242,7 @@ describe('POST /v1/tts', () => {
     const refused = results.filter((r) => r.status === 402);
     expect(refused).toHaveLength(20);
     for (const r of results.filter((x) => x.status === 200)) await r.arrayBuffer();
-    const body = (await refused[0]!.json()) as { error: { code: string; message: string } };
+    const body = await refused[0]!.json<{ error: { code: string; message: string } }>();
     expect(body.error.code).toBe('quota_exceeded');
     expect(body.error.message).toContain('200 text-to-speech characters');
     expect(await usage(t.id)).toEqual({ used: 200, limit: 200 });
@@ -179,14 +266,30 @@ describe('POST /v1/tts', () => {
     ];
     for (const [script, status, code] of cases) {
       await fakeElevenLabs.next(script);
-      const res = await speak(t.publishableKey, { text: 'Hello there.' }, { UPSTREAM_TIMEOUT_MS: '400', ELEVENLABS_VOICE_ID: SARAH });
+      const res = await speak(
+        t.publishableKey,
+        { text: 'Hello there.' },
+        { UPSTREAM_TIMEOUT_MS: '400', ELEVENLABS_VOICE_ID: SARAH },
+      );
       const text = await res.clone().text();
       expect(text).not.toContain('Scripted failure');
       expect(text).not.toContain(env.ELEVENLABS_API_KEY!);
       await expectError(res, status, code);
     }
-    await expectError(await speak(t.publishableKey, { text: 'Hello.' }, { ELEVENLABS_API_KEY: 'xi-wrong' }), 502, 'provider_auth_failed');
-    await expectError(await speak(t.publishableKey, { text: 'Hello.' }, { ELEVENLABS_BASE_URL: 'http://127.0.0.1:9', ELEVENLABS_VOICE_ID: SARAH }), 502, 'provider_unreachable');
+    await expectError(
+      await speak(t.publishableKey, { text: 'Hello.' }, { ELEVENLABS_API_KEY: 'xi-wrong' }),
+      502,
+      'provider_auth_failed',
+    );
+    await expectError(
+      await speak(
+        t.publishableKey,
+        { text: 'Hello.' },
+        { ELEVENLABS_BASE_URL: 'http://127.0.0.1:9', ELEVENLABS_VOICE_ID: SARAH },
+      ),
+      502,
+      'provider_unreachable',
+    );
     expect(await usage(t.id)).toMatchObject({ used: 0 });
   });
 

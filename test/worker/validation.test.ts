@@ -14,7 +14,7 @@ interface Refusal {
 /** The answer's status and error; checks the shape itself: JSON, a request id that is the header's, nothing else. */
 async function refusal(res: Response): Promise<Refusal> {
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  const body = (await res.json()) as { error: Refusal['error'] };
+  const body = await res.json<{ error: Refusal['error'] }>();
   expect(Object.keys(body)).toEqual(['error']);
   expect(Object.keys(body.error).sort()).toEqual(
     body.error.details === undefined ? ['code', 'message', 'requestId'] : ['code', 'details', 'message', 'requestId'],

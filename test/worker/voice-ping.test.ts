@@ -12,9 +12,19 @@ const fakeElevenLabs = {
     await fetch(`${env.ELEVENLABS_BASE_URL}/__fake/reset`, { method: 'POST' });
   },
   async log() {
-    return ((await (await fetch(`${env.ELEVENLABS_BASE_URL}/__fake/log`)).json()) as {
-      requests: Array<{ path: string; voiceId: string; keyOk: boolean; accept: string | null; body: { text: string; model_id: string } | null }>;
-    }).requests.filter((r) => r.path.startsWith('/v1/text-to-speech/'));
+    return (
+      await (
+        await fetch(`${env.ELEVENLABS_BASE_URL}/__fake/log`)
+      ).json<{
+        requests: Array<{
+          path: string;
+          voiceId: string;
+          keyOk: boolean;
+          accept: string | null;
+          body: { text: string; model_id: string } | null;
+        }>;
+      }>()
+    ).requests.filter((r) => r.path.startsWith('/v1/text-to-speech/'));
   },
 };
 
@@ -22,7 +32,13 @@ type Health = { status: 'ok' | 'sandbox' | 'error'; provider: string; code?: str
 type Ping = {
   status: 'ok' | 'degraded';
   checkedAt: string;
-  tts: Health & { synthTime?: number; audioSize?: number; contentType?: string; voiceId?: string; voiceSource?: string };
+  tts: Health & {
+    synthTime?: number;
+    audioSize?: number;
+    contentType?: string;
+    voiceId?: string;
+    voiceSource?: string;
+  };
   openai: Health & { mintTime?: number };
 };
 
@@ -46,7 +62,11 @@ describe('GET /v1/voice/ping', () => {
 
   it('needs the admin token; a tenant key is not enough', async () => {
     await expectError(await call('/v1/voice/ping'), 401, 'unauthorized');
-    await expectError(await call('/v1/voice/ping', { headers: { Authorization: 'Bearer wrong' } }), 401, 'unauthorized');
+    await expectError(
+      await call('/v1/voice/ping', { headers: { Authorization: 'Bearer wrong' } }),
+      401,
+      'unauthorized',
+    );
     const t = await createTenant();
     await expectError(await call('/v1/voice/ping', { headers: tenantHeaders(t.publishableKey) }), 401, 'unauthorized');
     expect(await fakeElevenLabs.log()).toHaveLength(0);

@@ -18,12 +18,15 @@ interface Received {
   body: Record<string, unknown>;
 }
 const received = async (name: string) =>
-  ((await (await fetch(`${RECEIVER}/__log?name=${name}`)).json()) as { received: Received[] }).received;
+  (await (await fetch(`${RECEIVER}/__log?name=${name}`)).json<{ received: Received[] }>()).received;
 
 let n = 0;
 async function webhookTenant(kind: 'hook' | 'fail' | 'redirect' = 'hook', extra: Record<string, unknown> = {}) {
   const name = `r${Date.now().toString(36)}${n++}`;
-  const tenant = await createTenant({ settings: { handoff: { target: 'webhook', webhookUrl: `${RECEIVER}/${kind}/${name}`, webhookSecret: SECRET } }, ...extra });
+  const tenant = await createTenant({
+    settings: { handoff: { target: 'webhook', webhookUrl: `${RECEIVER}/${kind}/${name}`, webhookSecret: SECRET } },
+    ...extra,
+  });
   return { tenant, name };
 }
 
@@ -48,7 +51,7 @@ async function signed(generationId: string, result: unknown, opts: SignOptions =
   // tried once more ("Network connection lost" under load).
   const sign = () => fetch(`${RECEIVER}/__sign`, { method: 'POST', body });
   const res = await sign().catch(sign);
-  return (await res.json()) as Signed;
+  return await res.json<Signed>();
 }
 
 /** Delivers a signed callback. No publishable key, no Origin: the tenant's server is not a browser. */
@@ -110,7 +113,11 @@ describe('webhook target', () => {
       callbackUrl: `https://vb.test/v1/generations/${generationId}/callback`,
     });
     expect(job!.raw).not.toContain(SECRET);
-    expect(await getStatus(generationId, tenant.publishableKey)).toMatchObject({ status: 'running', stage: 'dispatched', progress: 5 });
+    expect(await getStatus(generationId, tenant.publishableKey)).toMatchObject({
+      status: 'running',
+      stage: 'dispatched',
+      progress: 5,
+    });
   });
 
   it('takes signed results on the callback (no key, no Origin) and streams them, a concept included', async () => {
@@ -124,7 +131,11 @@ describe('webhook target', () => {
     expect(await progress.json()).toEqual({ ok: true, seq: 3 });
     const concept = await callback(generationId, { type: 'concept', imageUrl: 'https://cdn.tenant.example/c/1.png' });
     expect(concept.status).toBe(200);
-    const again = await callback(generationId, { type: 'concept', index: 0, imageUrl: 'https://cdn.tenant.example/c/1.png' });
+    const again = await callback(generationId, {
+      type: 'concept',
+      index: 0,
+      imageUrl: 'https://cdn.tenant.example/c/1.png',
+    });
     expect(await again.json()).toEqual({ ok: true, seq: 4, duplicate: true });
     expect((await callback(generationId, { type: 'done' })).status).toBe(200);
 
@@ -147,17 +158,33 @@ describe('webhook target', () => {
     await background;
     const before = await lastSeq(env, generationId);
     const evil = { type: 'concept', imageUrl: 'https://evil.example/x.png' };
-    const tampered = await callback(generationId, { type: 'concept', imageUrl: 'https://cdn.tenant.example/ok.png' }, { tamper: () => JSON.stringify(evil) });
+    const tampered = await callback(
+      generationId,
+      { type: 'concept', imageUrl: 'https://cdn.tenant.example/ok.png' },
+      { tamper: () => JSON.stringify(evil) },
+    );
     await expectError(tampered, 401, 'invalid_signature');
     await expectError(await callback(generationId, evil, { now: Date.now() - 6 * 60_000 }), 401, 'invalid_signature');
     await expectError(await callback(generationId, evil, { now: Date.now() + 6 * 60_000 }), 401, 'invalid_signature');
-    await expectError(await callback(generationId, evil, { secret: 'whsec_not_the_tenants_secret' }), 401, 'invalid_signature');
-    const unsigned = await call(`/v1/generations/${generationId}/callback`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(evil) });
+    await expectError(
+      await callback(generationId, evil, { secret: 'whsec_not_the_tenants_secret' }),
+      401,
+      'invalid_signature',
+    );
+    const unsigned = await call(`/v1/generations/${generationId}/callback`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(evil),
+    });
     await expectError(unsigned, 401, 'invalid_signature');
     expect(await lastSeq(env, generationId)).toBe(before);
 
     // Signed but malformed: a client error, never a 5xx.
-    await expectError(await callback(generationId, { type: 'concept', imageUrl: 'javascript:alert(1)' }), 400, 'invalid_request');
+    await expectError(
+      await callback(generationId, { type: 'concept', imageUrl: 'javascript:alert(1)' }),
+      400,
+      'invalid_request',
+    );
     await expectError(await callback(generationId, { type: 'shipped' }), 400, 'invalid_request');
     await expectError(await callback(crypto.randomUUID(), { type: 'done' }), 404, 'not_found');
     const sandbox = await createTenant({ settings: { handoff: { target: 'sandbox' } } });
@@ -186,7 +213,10 @@ describe('webhook target', () => {
     expect((await generationsUsed(tenant.id)).used).toBe(1);
     const res = await callback(generationId, { type: 'error', code: 'render_failed', message: 'GPU on fire' });
     expect(res.status).toBe(200);
-    expect(await getStatus(generationId, tenant.publishableKey)).toMatchObject({ status: 'error', errorCode: 'render_failed' });
+    expect(await getStatus(generationId, tenant.publishableKey)).toMatchObject({
+      status: 'error',
+      errorCode: 'render_failed',
+    });
     expect((await generationsUsed(tenant.id)).used).toBe(0);
     // A replayed error (within the window) changes nothing, and the unit is not given back twice.
     await expectError(await callback(generationId, { type: 'error' }), 409, 'generation_finished');
@@ -200,7 +230,10 @@ describe('webhook callbacks: bound to their generation, each applied once', () =
     const id = await startedWebhookGeneration(tenant.publishableKey);
     const at40 = await signed(id, { type: 'progress', percent: 40, stage: 'rendering' });
     expect(await (await deliver(id, at40)).json()).toEqual({ ok: true, seq: 3 });
-    expect(await (await callback(id, { type: 'progress', percent: 80, stage: 'inking' })).json()).toEqual({ ok: true, seq: 4 });
+    expect(await (await callback(id, { type: 'progress', percent: 80, stage: 'inking' })).json()).toEqual({
+      ok: true,
+      seq: 4,
+    });
 
     // The identical request again, within the 5-minute window: nothing moves back to 40 %.
     const replay = await deliver(id, at40);
@@ -208,7 +241,11 @@ describe('webhook callbacks: bound to their generation, each applied once', () =
     expect(await replay.json()).toEqual({ ok: true, seq: 3, duplicate: true });
     // The same event id, re-signed with another timestamp, is still that event.
     const { eventId } = JSON.parse(at40.body) as { eventId: string };
-    const resigned = await callback(id, { type: 'progress', percent: 40, stage: 'rendering' }, { eventId, now: Date.now() - 60_000 });
+    const resigned = await callback(
+      id,
+      { type: 'progress', percent: 40, stage: 'rendering' },
+      { eventId, now: Date.now() - 60_000 },
+    );
     expect(await resigned.json()).toEqual({ ok: true, seq: 3, duplicate: true });
     expect(await lastSeq(env, id)).toBe(4);
     expect(await getStatus(id, tenant.publishableKey)).toMatchObject({ progress: 80, stage: 'inking' });
@@ -243,9 +280,16 @@ describe('webhook callbacks: bound to their generation, each applied once', () =
 
     // The old shape (no generationId, no eventId), correctly signed, is refused with what is missing.
     const raw = JSON.stringify({ type: 'error', code: 'render_failed' });
-    const old = await call(`/v1/generations/${b}/callback`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(await signWebhook(SECRET, raw)) }, body: raw });
+    const old = await call(`/v1/generations/${b}/callback`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(await signWebhook(SECRET, raw)) },
+      body: raw,
+    });
     const missing = await expectError(old, 400, 'invalid_request');
-    expect((missing.error.details as Array<{ path: string }>).map((d) => d.path).sort()).toEqual(['eventId', 'generationId']);
+    expect((missing.error.details as Array<{ path: string }>).map((d) => d.path).sort()).toEqual([
+      'eventId',
+      'generationId',
+    ]);
     expect(await getStatus(b, tenant.publishableKey)).toMatchObject({ status: 'running' });
   });
 
@@ -259,11 +303,19 @@ describe('webhook callbacks: bound to their generation, each applied once', () =
     expect(await concept.json()).toEqual({ ok: true, seq: 4 });
 
     // Distinct events do count: 200 a generation (queued and dispatched included).
-    for (let seq = 5; seq <= 200; seq++) expect((await callback(id, { type: 'progress', percent: 50 })).status).toBe(200);
+    for (let seq = 5; seq <= 200; seq++)
+      expect((await callback(id, { type: 'progress', percent: 50 })).status).toBe(200);
     await expectError(await callback(id, { type: 'progress', percent: 60 }), 409, 'too_many_events');
-    await expectError(await callback(id, { type: 'concept', imageUrl: 'https://cdn.tenant.example/c/2.png' }), 409, 'too_many_events');
+    await expectError(
+      await callback(id, { type: 'concept', imageUrl: 'https://cdn.tenant.example/c/2.png' }),
+      409,
+      'too_many_events',
+    );
     expect(await (await callback(id, { type: 'done' })).json()).toEqual({ ok: true, seq: 201 });
-    expect(await getStatus(id, tenant.publishableKey)).toMatchObject({ status: 'done', concepts: [expect.objectContaining({ index: 0 })] });
+    expect(await getStatus(id, tenant.publishableKey)).toMatchObject({
+      status: 'done',
+      concepts: [expect.objectContaining({ index: 0 })],
+    });
   });
 
   it('validates the event id', async () => {

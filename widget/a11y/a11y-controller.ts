@@ -49,7 +49,8 @@ export class A11yController implements ReactiveController {
         const before = new Set(last);
         last = transcript;
         for (const e of transcript) {
-          if (!before.has(e) && e.final && e.kind === 'assistant') this.announce(this.locale().t('say.assistant', { text: e.text }), 'message');
+          if (!before.has(e) && e.final && e.kind === 'assistant')
+            this.announce(this.locale().t('say.assistant', { text: e.text }), 'message');
         }
       }),
       // A generation that finishes is announced once, with how many concepts it brought.

@@ -167,7 +167,10 @@ export class VoiceBuddyAdminApp extends LitElement {
       await client.listFlags();
     } catch (err) {
       this.checking = false;
-      this.signInError = err instanceof AdminApiError && err.status === 401 ? 'That token was refused. Check it and try again.' : `Could not sign in: ${describeError(err)}`;
+      this.signInError =
+        err instanceof AdminApiError && err.status === 401
+          ? 'That token was refused. Check it and try again.'
+          : `Could not sign in: ${describeError(err)}`;
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLInputElement>('#token')?.focus();
       return;
@@ -197,7 +200,8 @@ export class VoiceBuddyAdminApp extends LitElement {
     this.tab = tab;
     this.visited = new Set([...this.visited, tab]);
     void this.updateComplete.then(() => {
-      // Another section may have changed what this one shows (a rollback changes the flags); health costs a provider call.
+      // Another section may have changed what this one shows (a rollback changes the flags); health costs a provider
+      // call.
       const panel = this.renderRoot.querySelector<HTMLElement & { load?: () => Promise<void> }>(`#panel-${tab} > *`);
       if (again) void panel?.load?.();
       const button = this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`);
@@ -263,16 +267,20 @@ export class VoiceBuddyAdminApp extends LitElement {
         </div>
       </header>
       <div role="tablist" aria-label="Console sections" @keydown=${this.onTabKey}>
-        ${TABS.map(([tab, label]) => html`
+        ${TABS.map(
+          ([tab, label]) => html`
           <button type="button" role="tab" id="tab-${tab}" aria-controls="panel-${tab}" aria-selected=${tab === this.tab ? 'true' : 'false'}
-            tabindex=${tab === this.tab ? '0' : '-1'} @click=${() => this.select(tab)}>${label}</button>`)}
+            tabindex=${tab === this.tab ? '0' : '-1'} @click=${() => this.select(tab)}>${label}</button>`,
+        )}
       </div>
       <p class="status" role="status" aria-live="polite">${this.status}</p>
       <main>
-        ${TABS.map(([tab]) => html`
+        ${TABS.map(
+          ([tab]) => html`
           <section role="tabpanel" id="panel-${tab}" aria-labelledby="tab-${tab}" ?hidden=${tab !== this.tab}>
             ${this.visited.has(tab) ? panels[tab]() : nothing}
-          </section>`)}
+          </section>`,
+        )}
       </main>
     `;
   }

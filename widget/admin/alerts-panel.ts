@@ -67,17 +67,22 @@ export class AdminAlertsPanel extends LitElement {
       </form>
       ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
       <div class="results ${pending && value ? 'stale' : ''}" aria-busy=${pending ? 'true' : 'false'}>
-        ${value
-          ? alerts.length
-            ? html`<p data-count>${open} open, ${alerts.length - open} closed</p>
+        ${
+          value
+            ? alerts.length
+              ? html`<p data-count>${open} open, ${alerts.length - open} closed</p>
                 <ul class="plain alerts">${alerts.map((a) => this.renderAlert(a))}</ul>`
-            : html`<div class="card empty-state" data-empty>
-                <p>${this.openOnly ? 'No open alerts: every metric is within its thresholds.'
-                  : 'No alerts recorded: no metric has crossed its threshold.'}</p>
+              : html`<div class="card empty-state" data-empty>
+                <p>${
+                  this.openOnly
+                    ? 'No open alerts: every metric is within its thresholds.'
+                    : 'No alerts recorded: no metric has crossed its threshold.'
+                }</p>
               </div>`
-          : pending
-            ? html`<div class="card skeleton chart-skeleton">Loading the alerts…</div>`
-            : nothing}
+            : pending
+              ? html`<div class="card skeleton chart-skeleton">Loading the alerts…</div>`
+              : nothing
+        }
       </div>
     `;
   }
@@ -93,9 +98,9 @@ export class AdminAlertsPanel extends LitElement {
         </h3>
         <p><strong>${alertValue(a)}</strong> · ${a.tenant ?? 'All tenants'}</p>
         <p class="hint">
-          Opened ${when(a.openedAt)}${a.closedAt
-            ? html`, closed ${when(a.closedAt)} (after ${formatDuration(a.openedAt, a.closedAt)})`
-            : nothing}
+          Opened ${when(a.openedAt)}${
+            a.closedAt ? html`, closed ${when(a.closedAt)} (after ${formatDuration(a.openedAt, a.closedAt)})` : nothing
+          }
         </p>
         <p class="hint">${a.notifiedAt ? html`Webhook sent ${when(a.notifiedAt)}` : 'No webhook sent'}</p>
       </li>

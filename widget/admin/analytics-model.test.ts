@@ -46,7 +46,7 @@ function threeDays() {
 const rgb = (hex: string): Rgb => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as never;
 
 describe('analytics model', () => {
-  it('checks a range by the Worker\'s rules, in the Worker\'s words', () => {
+  it("checks a range by the Worker's rules, in the Worker's words", () => {
     expect(m.MAX_RANGE_DAYS).to.equal(MAX_ANALYTICS_DAYS);
     const ranges: Array<[string, string]> = [
       ['2026-11-01', '2026-11-30'],
@@ -158,7 +158,12 @@ describe('analytics model', () => {
   it('keeps the four largest categories and folds the rest into Other', () => {
     const many = { a: 1, b: 9, c: 3, d: 3, e: 2, f: 1 };
     expect(m.topKeys([many])).to.deep.equal({ keys: ['b', 'c', 'd', 'e'], other: true });
-    expect(m.topKeys([{ a: 1, b: 0 }, { a: 2, c: 1 }])).to.deep.equal({ keys: ['a', 'c'], other: false });
+    expect(
+      m.topKeys([
+        { a: 1, b: 0 },
+        { a: 2, c: 1 },
+      ]),
+    ).to.deep.equal({ keys: ['a', 'c'], other: false });
     const store: AnalyticsStore = { demo: { '2026-11-01': day({ attempts: 20, fallbacks: { byReason: many } }) } };
     const [, , fallbacks] = m.analyticsCharts(analyticsAnswer(store, ['demo'], null, '2026-11-01', '2026-11-01'));
     expect(fallbacks!.series.map((s) => [s.label, s.values[0]])).to.deep.equal([
@@ -185,7 +190,13 @@ describe('analytics model', () => {
   });
 
   it('stacks bars as running totals', () => {
-    expect(m.stack([[1, null, 3], [2, 2, null], [0, 1, 1]])).to.deep.equal([
+    expect(
+      m.stack([
+        [1, null, 3],
+        [2, 2, null],
+        [0, 1, 1],
+      ]),
+    ).to.deep.equal([
       [1, 0, 3],
       [3, 2, 3],
       [3, 3, 4],

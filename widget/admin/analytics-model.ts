@@ -38,8 +38,7 @@ export function rangeProblems(from: string, to: string): RangeProblems {
   if (problems.from || problems.to) return problems;
   if (from > to) problems.to = 'must not be before from';
   else if (dayCount(from, to) > MAX_RANGE_DAYS) {
-    problems.to =
-      `must be at most ${MAX_RANGE_DAYS - 1} days after from (a range covers at most ${MAX_RANGE_DAYS} days)`;
+    problems.to = `must be at most ${MAX_RANGE_DAYS - 1} days after from (a range covers at most ${MAX_RANGE_DAYS} days)`;
   }
   return problems;
 }
@@ -268,7 +267,11 @@ function fallbacksChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
   const { series, head, cells } = categorySeries(days, pick);
   const total = sum(Object.values(totals.fallbacks.byReason));
   const keys = topKeys([totals.fallbacks.byReason]).keys;
-  const most = extreme(dates, days.map((d) => sum(Object.values(d.fallbacks.byReason))), 'max');
+  const most = extreme(
+    dates,
+    days.map((d) => sum(Object.values(d.fallbacks.byReason))),
+    'max',
+  );
   const summary =
     `${span(r)}: ${formatCount(total)} ${total === 1 ? 'fallback' : 'fallbacks'}` +
     (total ? ` (${breakdown(totals.fallbacks.byReason, keys).join(', ')}).` : '.') +
@@ -313,7 +316,11 @@ function costChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
   const { days, totals } = r;
   // Rounded to hundredths of a cent: the difference of two sums of floats is not exact.
   const other = (m: AnalyticsMetrics) => Math.max(0, Math.round((m.costUsd - m.avatar.costUsd) * 1e4) / 1e4);
-  const high = extreme(dates, days.map((d) => d.costUsd), 'max');
+  const high = extreme(
+    dates,
+    days.map((d) => d.costUsd),
+    'max',
+  );
   const summary =
     `${span(r)}: ${formatUsd(totals.costUsd)} in all, ${formatUsd(totals.avatar.costUsd)} of it avatar minutes.` +
     (high && high.value > 0 && days.length > 1 ? ` Highest ${formatUsd(high.value)} on ${formatDay(high.day)}.` : '');

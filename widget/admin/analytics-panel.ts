@@ -157,9 +157,9 @@ export class AdminAnalyticsPanel extends LitElement {
     return html`
       <p class="visually-hidden">Loading analytics…</p>
       <div class="kpis" aria-hidden="true">
-        ${m.kpis(emptyTotals).map(
-          (k) => html`<div class="kpi skeleton"><span>${k.label}</span><span>&nbsp;</span></div>`,
-        )}
+        ${m
+          .kpis(emptyTotals)
+          .map((k) => html`<div class="kpi skeleton"><span>${k.label}</span><span>&nbsp;</span></div>`)}
       </div>
       <div class="charts" aria-hidden="true">
         ${[0, 1].map(() => html`<div class="card skeleton chart-skeleton">Loading analytics…</div>`)}
@@ -180,9 +180,9 @@ export class AdminAnalyticsPanel extends LitElement {
     }
     return html`
       <dl class="kpis">
-        ${m.kpis(r.totals).map(
-          (k) => html`<div class="kpi" data-kpi=${k.key}><dt>${k.label}</dt><dd>${k.value}</dd></div>`,
-        )}
+        ${m
+          .kpis(r.totals)
+          .map((k) => html`<div class="kpi" data-kpi=${k.key}><dt>${k.label}</dt><dd>${k.value}</dd></div>`)}
       </dl>
       <p class="hint">Point at a day in a chart for its numbers; each chart's data table has them all.</p>
       <div class="charts">

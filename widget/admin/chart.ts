@@ -165,7 +165,7 @@ export class AdminChart extends LitElement {
           grid: { show: false },
           ticks: { show: true, stroke: grid, size: 4 },
           values: (_u, splits) =>
-            splits.map((i) => (Number.isInteger(i) && spec.dates[i] ? formatDay(spec.dates[i]!) : '')),
+            splits.map((i) => (Number.isInteger(i) && spec.dates[i] ? formatDay(spec.dates[i]) : '')),
         },
         yAxis('left'),
         ...(hasRight ? [yAxis('right')] : []),
@@ -204,14 +204,16 @@ export class AdminChart extends LitElement {
     return html`
       <figure class="card chart" aria-labelledby=${titleId} data-chart=${spec.id}>
         <h3 id=${titleId}>${spec.title}</h3>
-        ${spec.empty
-          ? html`<p class="chart-empty" data-empty>${spec.empty}</p>`
-          : html`
+        ${
+          spec.empty
+            ? html`<p class="chart-empty" data-empty>${spec.empty}</p>`
+            : html`
               <ul class="plain legend">
                 ${spec.series.map((s) => html`<li>${this.swatch(s)}<span>${s.label}</span></li>`)}
               </ul>
               <p class="readout" aria-hidden="true">${this.readout(spec)}</p>
-              <div class="plot" aria-hidden="true"></div>`}
+              <div class="plot" aria-hidden="true"></div>`
+        }
         <figcaption>${spec.summary}</figcaption>
         ${spec.empty ? nothing : this.renderTable(spec, titleId)}
       </figure>
@@ -230,7 +232,7 @@ export class AdminChart extends LitElement {
     const i = this.hover;
     if (i === null || !spec.dates[i]) return '';
     const parts = spec.series.map((s) => `${s.label} ${formatValue(s.unit, s.values[i] ?? null)}`);
-    return `${formatDay(spec.dates[i]!)}: ${parts.join(' · ')}`;
+    return `${formatDay(spec.dates[i])}: ${parts.join(' · ')}`;
   }
 
   private renderTable(spec: ChartSpec, titleId: string) {
@@ -243,8 +245,7 @@ export class AdminChart extends LitElement {
             <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
             <tbody>
               ${rows.map(
-                ([day, ...cells]) =>
-                  html`<tr><th scope="row">${day}</th>${cells.map((c) => html`<td>${c}</td>`)}</tr>`,
+                ([day, ...cells]) => html`<tr><th scope="row">${day}</th>${cells.map((c) => html`<td>${c}</td>`)}</tr>`,
               )}
             </tbody>
             <tfoot>

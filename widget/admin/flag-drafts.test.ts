@@ -80,12 +80,16 @@ describe('flag drafts', () => {
     let s = d.edit(start(), 'voice.text', { tenantsText: 'demo, Bad-Tenant' }, 'tenants');
     s = d.editRollout(s, 'avatar', 12.345);
     const sent = d.changes(s);
-    s = d.applyFailed(s, invalid([
-      { path: 'changes.0.rollout', message: 'must have at most two decimals' },
-      { path: 'changes.1.tenants.1', message: 'must be a tenant id' },
-      { path: 'changes.1.tenants', message: 'second problem of the same field' },
-      { path: 'note', message: 'must say why' },
-    ]), sent);
+    s = d.applyFailed(
+      s,
+      invalid([
+        { path: 'changes.0.rollout', message: 'must have at most two decimals' },
+        { path: 'changes.1.tenants.1', message: 'must be a tenant id' },
+        { path: 'changes.1.tenants', message: 'second problem of the same field' },
+        { path: 'note', message: 'must say why' },
+      ]),
+      sent,
+    );
     expect(s.errors).to.deep.equal({
       'avatar.rollout': 'must have at most two decimals',
       'voice.text.tenants': 'must be a tenant id',

@@ -46,7 +46,7 @@ export function formatFlagValue(field: string, value: unknown): string {
   if (Array.isArray(value)) return value.length ? value.join(', ') : '(none)';
   if (typeof value === 'boolean') return field === 'enabled' ? (value ? 'on' : 'off') : String(value);
   if (field === 'rollout' && typeof value === 'number') return `${value}%`;
-  return String(value);
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 export const parseList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
@@ -136,8 +136,7 @@ export function describeChange(s: FlagDrafts, ch: FlagChange): string {
 
 /** A write to send, or not: `invalid` when the state now names a problem to focus (nothing to send is none). */
 export type Submit<T> =
-  | { send: false; state: FlagDrafts; invalid: boolean }
-  | ({ send: true; state: FlagDrafts; note: string } & T);
+  { send: false; state: FlagDrafts; invalid: boolean } | ({ send: true; state: FlagDrafts; note: string } & T);
 
 /** The staged changes as one bulk request; a missing note is refused here, before anything is sent. */
 export function submitChanges(s: FlagDrafts): Submit<{ changes: FlagChange[] }> {

@@ -123,7 +123,13 @@ export class AdminFlagsPanel extends LitElement {
         ${changes.length ? html`<strong>${plural(changes.length, 'flag')} staged.</strong>` : nothing}</p>
       ${formError ? html`<div class="banner" role="alert">${formError}</div>` : nothing}
       ${this.loader.pending && flags.length === 0 ? html`<p>Loading flags…</p>` : nothing}
-      ${flags.map((flag, i) => this.renderFlag(flag, i, changes.some((c) => c.key === flag.key)))}
+      ${flags.map((flag, i) =>
+        this.renderFlag(
+          flag,
+          i,
+          changes.some((c) => c.key === flag.key),
+        ),
+      )}
       ${this.renderApply(changes)} ${this.renderCreate()}
     `;
   }
@@ -174,7 +180,10 @@ export class AdminFlagsPanel extends LitElement {
         </div>
         <fieldset aria-describedby=${this.describedBy(err('prerequisites'), `${id}-prerequisites-error`)}>
           <legend>Prerequisites of ${flag.key}</legend>
-          ${this.model.flags.filter((o) => o.key !== flag.key).map((other, j) => html`
+          ${this.model.flags
+            .filter((o) => o.key !== flag.key)
+            .map(
+              (other, j) => html`
             <span class="check">
               <input type="checkbox" id="${id}-pre-${j}" .checked=${prerequisites.includes(other.key)}
                 aria-invalid=${this.invalid(err('prerequisites'))}
@@ -183,12 +192,15 @@ export class AdminFlagsPanel extends LitElement {
                   this.model = drafts.togglePrerequisite(this.model, flag, other.key, on);
                 }} />
               <label for="${id}-pre-${j}">${other.key}</label>
-            </span>`)}
+            </span>`,
+            )}
           ${this.error(err('prerequisites'), `${id}-prerequisites-error`)}
         </fieldset>
-        ${this.model.drafts[flag.key]
-          ? html`<button type="button" @click=${discard}>Discard edits to ${flag.key}</button>`
-          : nothing}
+        ${
+          this.model.drafts[flag.key]
+            ? html`<button type="button" @click=${discard}>Discard edits to ${flag.key}</button>`
+            : nothing
+        }
       </fieldset>
     `;
   }
@@ -198,11 +210,13 @@ export class AdminFlagsPanel extends LitElement {
     return html`
       <form class="card" aria-labelledby="apply-heading" novalidate @submit=${this.apply}>
         <h3 id="apply-heading">Apply staged changes</h3>
-        ${changes.length === 0
-          ? html`<p class="hint">No changes staged.</p>`
-          : html`<ul>
+        ${
+          changes.length === 0
+            ? html`<p class="hint">No changes staged.</p>`
+            : html`<ul>
               ${changes.map((ch) => html`<li><strong>${ch.key}</strong>: ${describe(ch)}</li>`)}
-            </ul>`}
+            </ul>`
+        }
         <div class="field">
           <label for="bulk-note">Note (required)</label>
           <textarea id="bulk-note" aria-required="true" .value=${this.model.note} aria-invalid=${this.invalid('note')}

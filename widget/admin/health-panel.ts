@@ -61,18 +61,22 @@ export class AdminHealthPanel extends LitElement {
         <button type="button" ?disabled=${pending} @click=${() => this.refresh()}>
           ${pending ? 'Checking…' : 'Refresh'}
         </button>
-        ${r
-          ? html`<span>Overall: <span class="badge status-${r.status}" data-overall>${statusText(r.status)}</span>
+        ${
+          r
+            ? html`<span>Overall: <span class="badge status-${r.status}" data-overall>${statusText(r.status)}</span>
               checked at <time datetime=${r.checkedAt}>${new Date(r.checkedAt).toLocaleString()}</time></span>`
-          : nothing}
+            : nothing
+        }
       </div>
       ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
       <div class="grid" aria-busy=${pending ? 'true' : 'false'}>
-        ${r
-          ? providers(r).map(([key, h]) => this.renderProvider(key, LABELS[key] ?? key, h))
-          : pending
-            ? html`<p>Checking…</p>`
-            : nothing}
+        ${
+          r
+            ? providers(r).map(([key, h]) => this.renderProvider(key, LABELS[key] ?? key, h))
+            : pending
+              ? html`<p>Checking…</p>`
+              : nothing
+        }
       </div>
     `;
   }
@@ -83,16 +87,18 @@ export class AdminHealthPanel extends LitElement {
       <section class="card" aria-labelledby=${headingId} data-provider=${key}>
         <h3 id=${headingId}>${label} <span class="hint">(${h.provider})</span></h3>
         <p>Status: <span class="badge status-${h.status}" data-status>${statusText(h.status)}</span></p>
-        ${h.status === 'ok'
-          ? html`<dl>
+        ${
+          h.status === 'ok'
+            ? html`<dl>
               ${h.synthTime !== undefined ? html`<dt>Synth time</dt><dd>${h.synthTime} ms</dd>` : nothing}
               ${h.audioSize !== undefined ? html`<dt>Audio size</dt><dd>${bytes(h.audioSize)}</dd>` : nothing}
               ${h.contentType ? html`<dt>Content type</dt><dd>${h.contentType}</dd>` : nothing}
               ${h.mintTime !== undefined ? html`<dt>Key mint time</dt><dd>${h.mintTime} ms</dd>` : nothing}
             </dl>`
-          : h.status === 'sandbox'
-            ? html`<p>Sandbox: ${h.message}</p>`
-            : html`<p class="error">${h.code}: ${h.message}</p>`}
+            : h.status === 'sandbox'
+              ? html`<p>Sandbox: ${h.message}</p>`
+              : html`<p class="error">${h.code}: ${h.message}</p>`
+        }
       </section>
     `;
   }

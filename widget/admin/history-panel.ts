@@ -140,11 +140,13 @@ export class AdminHistoryPanel extends LitElement {
         ${entries.map((entry) => this.renderEntry(entry, busy))}
       </ul>
       <div class="actions">
-        ${value?.nextCursor
-          ? html`<button type="button" ?disabled=${busy} @click=${() => this.loadMore()}>Load more</button>`
-          : entries.length
-            ? html`<p class="hint">End of the history.</p>`
-            : nothing}
+        ${
+          value?.nextCursor
+            ? html`<button type="button" ?disabled=${busy} @click=${() => this.loadMore()}>Load more</button>`
+            : entries.length
+              ? html`<p class="hint">End of the history.</p>`
+              : nothing
+        }
       </div>
     `;
   }
@@ -161,26 +163,36 @@ export class AdminHistoryPanel extends LitElement {
           ${entry.rollbackOf ? html` · rollback of #${entry.rollbackOf}` : nothing}
         </p>
         <p>Note: ${entry.note}</p>
-        ${diff.length
-          ? html`<table>
+        ${
+          diff.length
+            ? html`<table>
               <caption class="visually-hidden">Changes in #${entry.id}</caption>
               <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
               <tbody>
-                ${diff.map((d) => html`<tr data-field=${d.field}>
+                ${diff.map(
+                  (d) => html`<tr data-field=${d.field}>
                   <th scope="row">${d.field}</th>
                   <td><del>${formatFlagValue(d.field, d.from)}</del></td>
                   <td><ins>→ ${formatFlagValue(d.field, d.to)}</ins></td>
-                </tr>`)}
+                </tr>`,
+                )}
               </tbody>
             </table>`
-          : html`<p class="hint">No configuration change.</p>`}
-        ${this.entryError?.id === entry.id
-          ? html`<p class="error" role="alert">${this.entryError.message}</p>`
-          : nothing}
-        ${this.confirming === entry.id ? this.renderConfirm(entry, busy) : html`
+            : html`<p class="hint">No configuration change.</p>`
+        }
+        ${
+          this.entryError?.id === entry.id
+            ? html`<p class="error" role="alert">${this.entryError.message}</p>`
+            : nothing
+        }
+        ${
+          this.confirming === entry.id
+            ? this.renderConfirm(entry, busy)
+            : html`
           <button type="button" class="danger" data-rollback=${entry.id} @click=${() => this.askRollback(entry.id)}>
             Roll back #${entry.id}
-          </button>`}
+          </button>`
+        }
       </li>
     `;
   }

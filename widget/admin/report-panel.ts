@@ -83,11 +83,13 @@ export class AdminReportPanel extends LitElement {
       </div>
       ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
       <div class="results ${pending && r ? 'stale' : ''}" aria-busy=${pending ? 'true' : 'false'}>
-        ${r
-          ? this.renderReport(r)
-          : pending
-            ? html`<div class="card skeleton chart-skeleton">Loading the report…</div>`
-            : nothing}
+        ${
+          r
+            ? this.renderReport(r)
+            : pending
+              ? html`<div class="card skeleton chart-skeleton">Loading the report…</div>`
+              : nothing
+        }
       </div>
     `;
   }
@@ -99,18 +101,22 @@ export class AdminReportPanel extends LitElement {
         ${formatDay(r.date, 'long')} · generated
         <time datetime=${r.generatedAt}>${new Date(r.generatedAt).toLocaleString()}</time>
       </p>
-      ${r.features.length
-        ? html`<p class="verdicts" data-verdicts>
+      ${
+        r.features.length
+          ? html`<p class="verdicts" data-verdicts>
             <strong>${go} GO</strong>, <strong>${r.features.length - go} NO-GO</strong>
             of ${r.features.length} ${r.features.length === 1 ? 'feature' : 'features'}</p>`
-        : nothing}
+          : nothing
+      }
       <section class="card" aria-labelledby="report-health" data-health>
         <h3 id="report-health">Health</h3>
         ${r.health.length ? this.renderChecks(r.health, 'Health checks') : html`<p class="hint">No health checks.</p>`}
       </section>
-      ${r.features.length
-        ? html`<div class="features">${r.features.map((f) => this.renderFeature(f))}</div>`
-        : html`<div class="card empty-state"><p>No feature flags to report on.</p></div>`}
+      ${
+        r.features.length
+          ? html`<div class="features">${r.features.map((f) => this.renderFeature(f))}</div>`
+          : html`<div class="card empty-state"><p>No feature flags to report on.</p></div>`
+      }
       ${this.renderMarkdown()}
     `;
   }
@@ -127,9 +133,11 @@ export class AdminReportPanel extends LitElement {
         </h3>
         <p>${f.enabled ? 'Enabled' : 'Disabled'} · rollout ${rolloutText(f.rollout, f.target)}</p>
         ${f.checks.length ? this.renderChecks(f.checks, `Checks of ${f.flag}`) : nothing}
-        ${f.reasons.length
-          ? html`<h4>Why</h4><ul class="reasons">${f.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>`
-          : nothing}
+        ${
+          f.reasons.length
+            ? html`<h4>Why</h4><ul class="reasons">${f.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>`
+            : nothing
+        }
       </section>
     `;
   }
@@ -144,13 +152,15 @@ export class AdminReportPanel extends LitElement {
           <th scope="col" role="columnheader">Value</th><th scope="col" role="columnheader">Threshold</th>
           <th scope="col" role="columnheader">Result</th></tr></thead>
         <tbody role="rowgroup">
-          ${checks.map((c) => html`<tr role="row" data-metric=${c.metric}>
+          ${checks.map(
+            (c) => html`<tr role="row" data-metric=${c.metric}>
             <th scope="row" role="rowheader" class="metric">${metricLabel(c.metric)}</th>
             <td role="cell" class="value">${formatMetric(c.metric, c.value)}</td>
             <td role="cell" class="threshold">${c.threshold}</td>
             <td role="cell" class="result"><span class="status-${STATUS_CLASS[c.status]}" data-status=${c.status}>
               <span aria-hidden="true">${CHECK_ICON[c.status]}</span> ${CHECK_STATUS[c.status]}</span></td>
-          </tr>`)}
+          </tr>`,
+          )}
         </tbody>
       </table>
     `;
@@ -166,20 +176,24 @@ export class AdminReportPanel extends LitElement {
             @click=${() => (this.showMarkdown = !this.showMarkdown)}>
             ${this.showMarkdown ? 'Hide markdown' : 'Show markdown'}
           </button>
-          ${this.showMarkdown && value !== undefined
-            ? html`<button type="button" class="primary" ?disabled=${pending} @click=${() => this.copy()}>
+          ${
+            this.showMarkdown && value !== undefined
+              ? html`<button type="button" class="primary" ?disabled=${pending} @click=${() => this.copy()}>
                 Copy markdown</button>`
-            : nothing}
+              : nothing
+          }
         </div>
         <div id="report-md-body" ?hidden=${!this.showMarkdown}>
           ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
-          ${this.showMarkdown && value !== undefined
-            ? html`<label for="report-md" class="visually-hidden">The report as markdown</label>
+          ${
+            this.showMarkdown && value !== undefined
+              ? html`<label for="report-md" class="visually-hidden">The report as markdown</label>
                 <textarea id="report-md" class="markdown" readonly rows="14" spellcheck="false"
                   aria-busy=${pending ? 'true' : 'false'} .value=${value}></textarea>`
-            : this.showMarkdown && pending
-              ? html`<p class="hint">Loading the markdown…</p>`
-              : nothing}
+              : this.showMarkdown && pending
+                ? html`<p class="hint">Loading the markdown…</p>`
+                : nothing
+          }
         </div>
       </section>
     `;

@@ -55,7 +55,10 @@ export function tenantPatch(
 ): { patch: TenantPatch; problems: Record<string, string> } {
   const patch: TenantPatch = {};
   const problems: Record<string, string> = {};
-  const origins = form.origins.split('\n').map((s) => s.trim()).filter(Boolean);
+  const origins = form.origins
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (JSON.stringify(origins) !== JSON.stringify(t.allowedOrigins)) patch.allowedOrigins = origins;
   const limits: NonNullable<TenantPatch['limits']> = {};
   for (const [k] of LIMITS) {
@@ -219,9 +222,11 @@ export class AdminTenantsPanel extends LitElement {
       </nav>
       ${this.tenants.length === 0 ? html`<p>No tenants yet.</p>` : nothing}
       ${this.formError ? html`<div class="banner" role="alert">${this.formError}</div>` : nothing}
-      ${this.form && this.tenant
-        ? this.renderForm(this.tenant, this.form)
-        : html`<p class="hint">Select a tenant to edit it.</p>`}
+      ${
+        this.form && this.tenant
+          ? this.renderForm(this.tenant, this.form)
+          : html`<p class="hint">Select a tenant to edit it.</p>`
+      }
     `;
   }
 

@@ -62,13 +62,15 @@ export class AdminUsagePanel extends LitElement {
       </div>
       ${error ? html`<div class="banner" role="alert">${error}</div>` : nothing}
       <div aria-busy=${pending ? 'true' : 'false'}>
-        ${report
-          ? report.usage.length
-            ? report.usage.map((row) => this.renderTenant(row))
-            : html`<p>No tenants.</p>`
-          : pending
-            ? html`<p>Loading usage…</p>`
-            : nothing}
+        ${
+          report
+            ? report.usage.length
+              ? report.usage.map((row) => this.renderTenant(row))
+              : html`<p>No tenants.</p>`
+            : pending
+              ? html`<p>Loading usage…</p>`
+              : nothing
+        }
       </div>
     `;
   }
@@ -81,14 +83,18 @@ export class AdminUsagePanel extends LitElement {
         <ul class="plain">
           ${METRICS.map(([key, label]) => (row[key] ? this.renderBar(key, label, row[key]) : nothing))}
         </ul>
-        ${typeof row.avatarMinutes === 'number'
-          ? html`<p data-metric="avatarMinutes">
+        ${
+          typeof row.avatarMinutes === 'number'
+            ? html`<p data-metric="avatarMinutes">
               <strong>Avatar minutes</strong>: ${number.format(row.avatarMinutes)}</p>`
-          : nothing}
-        ${typeof row.avatarCostUsd === 'number'
-          ? html`<p data-metric="avatarCostUsd">
+            : nothing
+        }
+        ${
+          typeof row.avatarCostUsd === 'number'
+            ? html`<p data-metric="avatarCostUsd">
               <strong>Avatar cost</strong>: ${usd.format(row.avatarCostUsd)} (estimate)</p>`
-          : nothing}
+            : nothing
+        }
       </section>
     `;
   }

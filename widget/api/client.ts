@@ -17,7 +17,9 @@ import { fromServerError, WidgetError } from './errors.ts';
 
 type BootstrapParams = v.InferInput<typeof BootstrapQuery>;
 
-/** Talks to the voice-buddy Worker. `fetch` is looked up on each call so a host page's instrumentation still applies. */
+/**
+ * Talks to the voice-buddy Worker. `fetch` is looked up on each call so a host page's instrumentation still applies.
+ */
 export class ApiClient {
   constructor(
     readonly base: string,
@@ -36,7 +38,11 @@ export class ApiClient {
   private async send(path: string, init: RequestInit, networkCode: string): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(this.url(path), { ...init, headers: { 'X-Voice-Buddy-Key': this.key, ...init.headers }, credentials: 'omit' });
+      res = await fetch(this.url(path), {
+        ...init,
+        headers: { 'X-Voice-Buddy-Key': this.key, ...init.headers },
+        credentials: 'omit',
+      });
     } catch (cause) {
       throw WidgetError.of(networkCode, { cause, text: 'network_error' });
     }
@@ -71,7 +77,11 @@ export class ApiClient {
   }
 
   createAvatarSession(body: AvatarSessionRequest): Promise<AvatarSessionResponse> {
-    return this.request('v1/avatar/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }, 'avatar_session_failed');
+    return this.request(
+      'v1/avatar/session',
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      'avatar_session_failed',
+    );
   }
 
   closeAvatarSession(id: string): Promise<AvatarCloseResponse> {
@@ -79,7 +89,11 @@ export class ApiClient {
   }
 
   avatarCredentials(id: string): Promise<AvatarCredentialsResponse> {
-    return this.request(`v1/avatar/session/${encodeURIComponent(id)}/credentials`, { method: 'GET' }, 'avatar_renew_failed');
+    return this.request(
+      `v1/avatar/session/${encodeURIComponent(id)}/credentials`,
+      { method: 'GET' },
+      'avatar_renew_failed',
+    );
   }
 
   /** For `navigator.sendBeacon` on page unload, which cannot send headers: the key goes in the query. */
@@ -89,7 +103,11 @@ export class ApiClient {
 
   /** Speech for reply text: an audio/mpeg response whose body is still streaming. */
   tts(body: TtsRequest, signal?: AbortSignal): Promise<Response> {
-    return this.send('v1/tts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal }, 'tts_failed');
+    return this.send(
+      'v1/tts',
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal },
+      'tts_failed',
+    );
   }
 
   handoff(body: HandoffRequest): Promise<HandoffResponse> {

@@ -48,5 +48,11 @@ export function fromServerError(code: string, message: string, retryAfterSeconds
 /** What the error box shows of an error. */
 export function errorInfo(e: WidgetError): ErrorInfo {
   const { text, params } = e.options;
-  return { code: e.code, message: e.message, retryable: e.retryable, ...(text ? { text } : {}), ...(params ? { params } : {}) };
+  return {
+    code: e.code,
+    message: e.message,
+    retryable: e.retryable,
+    ...(text ? { text } : {}),
+    ...(params ? { params } : {}),
+  };
 }

@@ -4,7 +4,13 @@
 // directive itself would fail to compile.
 import type * as v from 'valibot';
 import type { ChangeSchema, HistoryQuery, UsageQuery } from '../../worker/routes/admin/schemas.ts';
-import type { AvatarSessionBody, BootstrapQuery, HandoffBody, SessionBody, TtsBody } from '../../worker/routes/schemas.ts';
+import type {
+  AvatarSessionBody,
+  BootstrapQuery,
+  HandoffBody,
+  SessionBody,
+  TtsBody,
+} from '../../worker/routes/schemas.ts';
 import type { TenantPatchSchema } from '../../worker/tenants/model.ts';
 import type { AdminClient } from '../admin/api.ts';
 import type { ApiClient } from './client.ts';

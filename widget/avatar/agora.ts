@@ -1,7 +1,14 @@
 // The real Agora client behind AvatarRtc. Only avatar.lazy.ts imports this module, and only dynamically, so the
 // SDK (about 350 KB gzip) becomes a chunk of its own that a page downloads when a visitor turns the avatar on.
 import {
-  createClient, disableLogUpload, setLogLevel, setParameter, type IAgoraRTCClient, type IAgoraRTCRemoteUser, type IRemoteAudioTrack, type IRemoteVideoTrack,
+  createClient,
+  disableLogUpload,
+  setLogLevel,
+  setParameter,
+  type IAgoraRTCClient,
+  type IAgoraRTCRemoteUser,
+  type IRemoteAudioTrack,
+  type IRemoteVideoTrack,
 } from 'agora-rtc-sdk-ng/esm';
 import type { AvatarRtc, AvatarRtcEvents, ConnectionState, MediaKind, RemoteUser } from './rtc.ts';
 

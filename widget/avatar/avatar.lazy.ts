@@ -10,7 +10,8 @@ export type { BudgetReading } from './budget.ts';
 export type { AvatarRtc } from './rtc.ts';
 
 /** The `voice-buddy-avatar` event's detail. */
-export type AvatarDetail = { type: 'started' } | { type: 'fallback'; reason: string } | { type: 'quality-changed'; quality: AvatarQuality };
+export type AvatarDetail =
+  { type: 'started' } | { type: 'fallback'; reason: string } | { type: 'quality-changed'; quality: AvatarQuality };
 
 /** How the element hears about its avatar; wired here so that the main bundle stays small. */
 export interface AvatarBridge {
@@ -20,7 +21,10 @@ export interface AvatarBridge {
 }
 
 /** `createRtc` defaults to the real Agora client; tests pass a fake. */
-export type StartAvatarOptions = Omit<AvatarOptions, 'createRtc'> & { createRtc?: () => AvatarRtc | Promise<AvatarRtc>; bridge?: AvatarBridge };
+export type StartAvatarOptions = Omit<AvatarOptions, 'createRtc'> & {
+  createRtc?: () => AvatarRtc | Promise<AvatarRtc>;
+  bridge?: AvatarBridge;
+};
 
 const agora = async (): Promise<AvatarRtc> => (await import('./agora.ts')).createAgoraRtc();
 

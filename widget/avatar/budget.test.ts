@@ -5,7 +5,10 @@ describe('avatar performance budget', () => {
   it('passes a capable device and checks only what the browser reports', () => {
     expect(checkBudget({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 })).to.deep.equal({ ok: true });
     expect(checkBudget({})).to.deep.equal({ ok: true });
-    expect(checkBudget({ cores: 4, deviceMemoryGb: 4, downlinkMbps: 2 }), 'the thresholds themselves pass').to.deep.equal({ ok: true });
+    expect(
+      checkBudget({ cores: 4, deviceMemoryGb: 4, downlinkMbps: 2 }),
+      'the thresholds themselves pass',
+    ).to.deep.equal({ ok: true });
   });
 
   it('refuses too few cores, too little memory and a slow connection, saying why', () => {

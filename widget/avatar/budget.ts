@@ -33,16 +33,32 @@ export type BudgetVerdict = { ok: true } | { ok: false; reason: 'cpu' | 'memory'
 export function checkBudget(r: BudgetReading, startHeapMb?: number): BudgetVerdict {
   const b = AVATAR_BUDGET;
   if (r.cores !== undefined && r.cores < b.minCores) {
-    return { ok: false, reason: 'cpu', message: `This device has ${r.cores} processor cores; the avatar needs at least ${b.minCores}.` };
+    return {
+      ok: false,
+      reason: 'cpu',
+      message: `This device has ${r.cores} processor cores; the avatar needs at least ${b.minCores}.`,
+    };
   }
   if (r.deviceMemoryGb !== undefined && r.deviceMemoryGb < b.minDeviceMemoryGb) {
-    return { ok: false, reason: 'memory', message: `This device reports ${r.deviceMemoryGb} GB of memory; the avatar needs at least ${b.minDeviceMemoryGb} GB.` };
+    return {
+      ok: false,
+      reason: 'memory',
+      message: `This device reports ${r.deviceMemoryGb} GB of memory; the avatar needs at least ${b.minDeviceMemoryGb} GB.`,
+    };
   }
   if (r.downlinkMbps !== undefined && r.downlinkMbps < b.minDownlinkMbps) {
-    return { ok: false, reason: 'network', message: `The connection is too slow for the avatar's video (about ${r.downlinkMbps} Mbps; it needs ${b.minDownlinkMbps}).` };
+    return {
+      ok: false,
+      reason: 'network',
+      message: `The connection is too slow for the avatar's video (about ${r.downlinkMbps} Mbps; it needs ${b.minDownlinkMbps}).`,
+    };
   }
   if (r.droppedFrameRatio !== undefined && r.droppedFrameRatio > b.maxDroppedFrameRatio) {
-    return { ok: false, reason: 'cpu', message: 'This device cannot keep up with the avatar video (many frames dropped).' };
+    return {
+      ok: false,
+      reason: 'cpu',
+      message: 'This device cannot keep up with the avatar video (many frames dropped).',
+    };
   }
   if (startHeapMb !== undefined && r.heapMb !== undefined && r.heapMb - startHeapMb > b.maxHeapGrowthMb) {
     return { ok: false, reason: 'memory', message: `The avatar is using more than ${b.maxHeapGrowthMb} MB of memory.` };

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { chunkByCost, chunkUtf8, jsonStringCost, utf8Cost } from './chunker.ts';
 
-
 const encoder = new TextEncoder();
 const bytes = (s: string): number => encoder.encode(s).byteLength;
 
@@ -32,7 +31,13 @@ describe('chunkUtf8', () => {
     const text = words.join(' ');
     const chunks = chunkUtf8(text, 50);
     expectValidChunks(text, chunks, 50);
-    for (const chunk of chunks) expect(chunk.trim().split(' ').every((w) => words.includes(w))).to.equal(true);
+    for (const chunk of chunks)
+      expect(
+        chunk
+          .trim()
+          .split(' ')
+          .every((w) => words.includes(w)),
+      ).to.equal(true);
   });
 
   it('defaults to 960 bytes (Akool’s demo)', () => {
@@ -89,7 +94,22 @@ describe('chunk costs', () => {
   });
 
   it('jsonStringCost matches the encoded JSON string body', () => {
-    const samples = ['a', '"', '\\', '\n', '\t', '\u0001', '\u001f', '\u007f', 'é', '東', '😀', '\uD83D', '\u2028', '/'];
+    const samples = [
+      'a',
+      '"',
+      '\\',
+      '\n',
+      '\t',
+      '\u0001',
+      '\u001f',
+      '\u007f',
+      'é',
+      '東',
+      '😀',
+      '\uD83D',
+      '\u2028',
+      '/',
+    ];
     for (const ch of samples) {
       expect(jsonStringCost(ch), JSON.stringify(ch)).to.equal(bytes(JSON.stringify(ch)) - 2);
     }

@@ -8,7 +8,12 @@ const GOOD_DEVICE = () => ({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 });
 
 /** The Worker's avatar routes, in memory; `create` can be held back to test a stop in the middle. */
 function fakeApi() {
-  const agora = (sessionId: string) => ({ appId: 'app', channel: `ch_${sessionId}`, token: FakeAgoraTokens.issue(`ch_${sessionId}`, 7, api.tokenTtlMs), uid: 7 });
+  const agora = (sessionId: string) => ({
+    appId: 'app',
+    channel: `ch_${sessionId}`,
+    token: FakeAgoraTokens.issue(`ch_${sessionId}`, 7, api.tokenTtlMs),
+    uid: 7,
+  });
   const api = {
     created: [] as string[],
     closed: [] as string[],
@@ -46,8 +51,19 @@ function setup(over: Partial<AvatarOptions> = {}) {
   const muted: boolean[] = [];
   const notices: string[] = [];
   const avatar = new AvatarController({
-    container, api, uid: 'v_1', refused: (code) => !errorPolicy(code).restart, muteModel: (m) => muted.push(m), notice: (t) => notices.push(t), createRtc: () => rtc,
-    strict: true, readBudget: GOOD_DEVICE, joinTimeoutMs: 600, checkIntervalMs: 60_000, renewBackoffMs: [50, 50], ...over,
+    container,
+    api,
+    uid: 'v_1',
+    refused: (code) => !errorPolicy(code).restart,
+    muteModel: (m) => muted.push(m),
+    notice: (t) => notices.push(t),
+    createRtc: () => rtc,
+    strict: true,
+    readBudget: GOOD_DEVICE,
+    joinTimeoutMs: 600,
+    checkIntervalMs: 60_000,
+    renewBackoffMs: [50, 50],
+    ...over,
   });
   const fallbacks: string[] = [];
   const states: string[] = [];
@@ -76,7 +92,9 @@ describe('AvatarController', () => {
 
   it('a join that is refused fails at once; an avatar that never publishes fails after its deadline', async () => {
     const refused = setup();
-    refused.rtc.joinBehaviour = Object.assign(new Error('CAN_NOT_GET_GATEWAY_SERVER'), { code: 'CAN_NOT_GET_GATEWAY_SERVER' });
+    refused.rtc.joinBehaviour = Object.assign(new Error('CAN_NOT_GET_GATEWAY_SERVER'), {
+      code: 'CAN_NOT_GET_GATEWAY_SERVER',
+    });
     await refused.done();
     expect(refused.fallbacks).to.deep.equal(['avatar_join_failed']);
     expect(refused.api.closed).to.deep.equal(['av_1']);
@@ -181,7 +199,11 @@ describe('AvatarController', () => {
     await waitUntil(() => t.avatar.state === 'speaking');
     expect(t.rtc.received.some((m) => (m as { pld: { event?: string } }).pld.event === 'audio_start')).to.equal(true);
     await waitUntil(() => t.avatar.state === 'ready', 'audio_end did not end it', { timeout: 2000 });
-    expect(t.states.filter((s) => ['thinking', 'speaking', 'ready'].includes(s)).slice(-3)).to.deep.equal(['thinking', 'speaking', 'ready']);
+    expect(t.states.filter((s) => ['thinking', 'speaking', 'ready'].includes(s)).slice(-3)).to.deep.equal([
+      'thinking',
+      'speaking',
+      'ready',
+    ]);
     await t.avatar.stop();
   });
 

@@ -1,4 +1,9 @@
-import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionRequest, AvatarSessionResponse } from '../../worker/api-types.ts';
+import type {
+  AvatarCloseResponse,
+  AvatarCredentialsResponse,
+  AvatarSessionRequest,
+  AvatarSessionResponse,
+} from '../../worker/api-types.ts';
 import type { AssistantDelta, ReplyFollower } from '../realtime/session-events.ts';
 import { browserBudgetReader, checkBudget, type BudgetReading } from './budget.ts';
 import { describe, failure, fallbackMessage, within } from './failures.ts';
@@ -124,7 +129,12 @@ export class AvatarController implements AvatarHandle {
     const quality = o.quality ?? 'auto';
     this.current = quality === 'auto' ? 'high' : quality;
     this.machine.subscribe((change) => {
-      const text = change.to === 'error' ? this.errorText : change.reason === 'reconnecting' ? 'Reconnecting the avatar…' : undefined;
+      const text =
+        change.to === 'error'
+          ? this.errorText
+          : change.reason === 'reconnecting'
+            ? 'Reconnecting the avatar…'
+            : undefined;
       this.view.show(change.to, text);
       this.emit('state', change);
     });
@@ -150,8 +160,8 @@ export class AvatarController implements AvatarHandle {
   on<K extends keyof AvatarEvents>(type: K, listener: (payload: AvatarEvents[K]) => void): () => void {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener as (payload: never) => void);
-    return () => set.delete(listener as (payload: never) => void);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   private emit<K extends keyof AvatarEvents>(type: K, payload: AvatarEvents[K]): void {
@@ -161,7 +171,7 @@ export class AvatarController implements AvatarHandle {
   // --- start ------------------------------------------------------------------------------------------------------
 
   private async run(): Promise<void> {
-    await null; // the caller subscribes to events first
+    await Promise.resolve(); // the caller subscribes to events first
     if (this.ended) return;
     this.machine.transition('checking');
     const verdict = checkBudget(this.readBudget());
@@ -193,7 +203,11 @@ export class AvatarController implements AvatarHandle {
       await within(joined, this.o.joinTimeoutMs ?? JOIN_BUDGET_MS, 'avatar_join_timeout');
       if (this.ended) return;
       // Akool may start the avatar only now that we are in the channel: its bounded wait starts here.
-      await within(audio, this.o.publishTimeoutMs ?? session.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, 'avatar_not_published');
+      await within(
+        audio,
+        this.o.publishTimeoutMs ?? session.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+        'avatar_not_published',
+      );
     } catch (error) {
       if (this.ended) return;
       const { code } = describe(error, 'avatar_join_failed');
@@ -310,7 +324,9 @@ export class AvatarController implements AvatarHandle {
     const rtc = this.rtc;
     const user = this.avatar;
     if (!rtc || !user || !this.speech) return;
-    rtc.setRemoteVideoStreamType(user.uid, this.current === 'high' ? 0 : 1).catch((error: unknown) => console.warn('avatar: stream type', error));
+    rtc
+      .setRemoteVideoStreamType(user.uid, this.current === 'high' ? 0 : 1)
+      .catch((error: unknown) => console.warn('avatar: stream type', error));
   }
 
   /** Every `checkIntervalMs` (10 s) while live: over budget or a weak network lowers the quality one step. */
@@ -344,7 +360,7 @@ export class AvatarController implements AvatarHandle {
     }
   };
 
-  // --- Agora's events -------------------------------------------------------------------------------------------------
+  // --- Agora's events ------------------------------------------------------------------------------------------------
 
   private readonly onPublished: AvatarRtcEvents['user-published'] = (user, mediaType) => {
     if (mediaType === 'datachannel' || (this.avatar && this.avatar.uid !== user.uid)) return;
@@ -393,7 +409,8 @@ export class AvatarController implements AvatarHandle {
     else if (current === 'DISCONNECTED' && reason !== 'LEAVE') void this.fail('avatar_connection_lost', '');
   };
 
-  private readonly onException: AvatarRtcEvents['exception'] = (event) => console.warn(`avatar: Agora ${event.code} ${event.msg}`);
+  private readonly onException: AvatarRtcEvents['exception'] = (event) =>
+    console.warn(`avatar: Agora ${event.code} ${event.msg}`);
   /** Akool's events and acknowledgements: they say when the avatar speaks (and when it cannot). */
   private readonly onStreamMessage: AvatarRtcEvents['stream-message'] = (uid, payload) => {
     if (uid !== this.avatar?.uid) return;
@@ -436,7 +453,7 @@ export class AvatarController implements AvatarHandle {
     }
   }
 
-  // --- the end --------------------------------------------------------------------------------------------------------
+  // --- the end -------------------------------------------------------------------------------------------------------
 
   stop(): Promise<void> {
     if (this.ended) return this.ending ?? Promise.resolve();
@@ -482,7 +499,10 @@ export class AvatarController implements AvatarHandle {
     this.tracks.clear();
     const rtc = this.rtc;
     this.rtc = null;
-    if (rtc) await within(rtc.leave(), this.o.leaveTimeoutMs ?? 3000, 'avatar_leave_timeout').catch((error: unknown) => console.warn('avatar: leave', error));
+    if (rtc)
+      await within(rtc.leave(), this.o.leaveTimeoutMs ?? 3000, 'avatar_leave_timeout').catch((error: unknown) =>
+        console.warn('avatar: leave', error),
+      );
     const session = this.session;
     this.session = null;
     if (session) await this.closeSession(session.sessionId);

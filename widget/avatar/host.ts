@@ -9,7 +9,10 @@ import type { AvatarDetail, AvatarHandle, AvatarQualitySetting, StartAvatarOptio
 
 export type { AvatarDetail, AvatarQualitySetting };
 
-type SessionEventSource = <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void;
+type SessionEventSource = <K extends keyof SessionEvents>(
+  type: K,
+  listener: (payload: SessionEvents[K]) => void,
+) => () => void;
 
 export const AVATAR_QUALITIES: readonly AvatarQualitySetting[] = ['auto', 'high', 'medium', 'low'];
 
@@ -93,7 +96,8 @@ export class AvatarHost implements ReactiveController {
   sync(): void {
     const status = this.o.store.$status.get();
     if (!this.wanted || !this.available || status === 'idle' || status === 'error') void this.stop();
-    else if (!this.active && (status === 'listening' || status === 'thinking' || status === 'speaking')) void this.start();
+    else if (!this.active && (status === 'listening' || status === 'thinking' || status === 'speaking'))
+      void this.start();
   }
 
   private async start(): Promise<void> {

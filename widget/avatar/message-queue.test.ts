@@ -7,7 +7,6 @@ import {
   type SentenceSent,
 } from './message-queue.ts';
 
-
 /** A clock and scheduler the test drives: time moves only when told, and timers fire in order. */
 class FakeClock {
   time = 0;
@@ -89,7 +88,10 @@ function busiestWindow(sent: readonly Sent[]): { bytes: number; messages: number
   let messages = 0;
   for (const start of sent) {
     const inside = sent.filter((s) => s.at >= start.at && s.at < start.at + 1000);
-    bytes = Math.max(bytes, inside.reduce((sum, s) => sum + s.bytes, 0));
+    bytes = Math.max(
+      bytes,
+      inside.reduce((sum, s) => sum + s.bytes, 0),
+    );
     messages = Math.max(messages, inside.length);
   }
   return { bytes, messages };
@@ -106,7 +108,10 @@ function reassemble(sent: readonly Sent[]): string[] {
     nextIdx.set(m.mid, m.fin ? Infinity : m.idx + 1);
     texts.set(m.mid, (texts.get(m.mid) ?? '') + m.pld.text);
   }
-  expect([...nextIdx.values()].every((n) => n === Infinity), 'every message id ends with fin').to.equal(true);
+  expect(
+    [...nextIdx.values()].every((n) => n === Infinity),
+    'every message id ends with fin',
+  ).to.equal(true);
   return [...texts.values()];
 }
 

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { SentenceSplitter } from './sentences.ts';
 
-
 /** Feeds the deltas, then flushes; returns every sentence in order. */
 function split(...deltas: string[]): string[] {
   const splitter = new SentenceSplitter();
@@ -109,7 +108,11 @@ describe('SentenceSplitter', () => {
   });
 
   it('keeps CJK closing brackets and repeated terminators with their sentence', () => {
-    expect(split('他说：「好的。」然后走了！！真的？」')).to.deep.equal(['他说：「好的。」', '然后走了！！', '真的？」']);
+    expect(split('他说：「好的。」然后走了！！真的？」')).to.deep.equal([
+      '他说：「好的。」',
+      '然后走了！！',
+      '真的？」',
+    ]);
   });
 
   it('drops a closer that arrives after a CJK sentence was already cut', () => {

@@ -16,7 +16,9 @@ const SESSION_GONE = new Set([1216 /* session does not exist */, 1219 /* closed 
 export function parseAvatarMessage(payload: Uint8Array): AvatarMessage | null {
   try {
     const m = JSON.parse(new TextDecoder().decode(payload)) as Partial<AvatarMessage> | null;
-    return m && m.v === 2 && typeof m.type === 'string' && m.pld && typeof m.pld === 'object' ? (m as AvatarMessage) : null;
+    return m && m.v === 2 && typeof m.type === 'string' && m.pld && typeof m.pld === 'object'
+      ? (m as AvatarMessage)
+      : null;
   } catch {
     return null;
   }

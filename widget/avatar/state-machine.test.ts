@@ -8,7 +8,6 @@ import {
   type AvatarStateChange,
 } from './state-machine.ts';
 
-
 /** The edges the design calls for, written out independently of the table so a stray edit to either shows up. */
 const EXPECTED: Record<AvatarState, AvatarState[]> = {
   off: ['checking'],
@@ -168,8 +167,21 @@ describe('AvatarStateMachine', () => {
   it('walks a full session: connect, talk, lose the network, rejoin, close, turn on again', () => {
     const machine = new AvatarStateMachine({ strict: true });
     const path: AvatarState[] = [
-      'checking', 'connecting', 'ready', 'thinking', 'speaking', 'thinking', 'speaking', 'degraded', 'connecting',
-      'ready', 'closed', 'checking', 'error', 'closed', 'off',
+      'checking',
+      'connecting',
+      'ready',
+      'thinking',
+      'speaking',
+      'thinking',
+      'speaking',
+      'degraded',
+      'connecting',
+      'ready',
+      'closed',
+      'checking',
+      'error',
+      'closed',
+      'off',
     ];
     for (const to of path) machine.transition(to);
     expect(machine.state).to.equal('off');

@@ -9,11 +9,13 @@ export type ApiMode = (typeof API_MODES)[number];
 export const MODES = ['hands-free', 'push-to-talk', 'text'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const API_MODE_TO_MODE = { webrtc: 'hands-free', websocket: 'push-to-talk', text: 'text' } as const satisfies Record<
-  ApiMode,
-  Mode
->;
-export const MODE_TO_API_MODE = { 'hands-free': 'webrtc', 'push-to-talk': 'websocket', text: 'text' } as const satisfies Record<
-  Mode,
-  ApiMode
->;
+export const API_MODE_TO_MODE = {
+  webrtc: 'hands-free',
+  websocket: 'push-to-talk',
+  text: 'text',
+} as const satisfies Record<ApiMode, Mode>;
+export const MODE_TO_API_MODE = {
+  'hands-free': 'webrtc',
+  'push-to-talk': 'websocket',
+  text: 'text',
+} as const satisfies Record<Mode, ApiMode>;

@@ -10,7 +10,10 @@ export const RELAY_CLOSE = {
   duration: { code: 4001, reasons: ['session_max_seconds'] },
   bytes: { code: 4002, reasons: ['session_max_bytes'] },
   rate: { code: 4003, reasons: ['events_per_second'] },
-  upstream: { code: 4004, reasons: ['upstream_closed', 'upstream_refused', 'upstream_unreachable', 'upstream_timeout'] },
+  upstream: {
+    code: 4004,
+    reasons: ['upstream_closed', 'upstream_refused', 'upstream_unreachable', 'upstream_timeout'],
+  },
   badEvent: { code: 4005, reasons: ['bad_event'] },
   frameTooLarge: { code: 4006, reasons: ['frame_too_large'] },
 } as const;

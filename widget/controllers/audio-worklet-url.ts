@@ -16,9 +16,9 @@ export class AudioError extends Error {
 }
 
 /**
- * Where the audio worklet module lives: next to the widget script (by its hashed name in a build), so pages with a strict Content-Security-Policy
- * (no blob: or data: workers) can still load it. `scriptUrl` is the widget script's own URL (`import.meta.url` in the
- * ES module build, `document.currentScript.src` in the IIFE build).
+ * Where the audio worklet module lives: next to the widget script (by its hashed name in a build), so pages with a
+ * strict Content-Security-Policy (no blob: or data: workers) can still load it. `scriptUrl` is the widget script's own
+ * URL (`import.meta.url` in the ES module build, `document.currentScript.src` in the IIFE build).
  */
 export function workletUrl(scriptUrl: string): string {
   return new URL(ASSET_FILES.worklet, scriptUrl).href;
@@ -51,12 +51,20 @@ export class AudioEngine {
       try {
         ctx = this.ctx = new AudioContext(this.contextOptions);
       } catch (err) {
-        return Promise.reject(new AudioError('audio_unavailable', 'This browser cannot play or record audio here. Please type instead.', { cause: err }));
+        return Promise.reject(
+          new AudioError('audio_unavailable', 'This browser cannot play or record audio here. Please type instead.', {
+            cause: err,
+          }),
+        );
       }
       this.loading = ctx.audioWorklet.addModule(this.workletUrl).then(
         () => ctx,
         (err: unknown) => {
-          throw new AudioError('audio_unavailable', 'The audio module could not be loaded. Reload the page and try again, or type instead.', { cause: err });
+          throw new AudioError(
+            'audio_unavailable',
+            'The audio module could not be loaded. Reload the page and try again, or type instead.',
+            { cause: err },
+          );
         },
       );
     }
@@ -78,11 +86,17 @@ export class AudioEngine {
 export async function resumeContext(ctx: AudioContext, waitMs = 400): Promise<void> {
   if (ctx.state === 'running') return;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([ctx.resume().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  await Promise.race([
+    ctx.resume().catch(() => {}),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs))),
+  ]);
   clearTimeout(timer);
   // Read again: resume() changed it after the check above narrowed its type.
   if ((ctx.state as AudioContextState) !== 'running') {
-    throw new AudioError('audio_blocked', 'Your browser is holding back sound until you tap the page. Tap "Turn on sound" to hear the assistant.');
+    throw new AudioError(
+      'audio_blocked',
+      'Your browser is holding back sound until you tap the page. Tap "Turn on sound" to hear the assistant.',
+    );
   }
 }
 

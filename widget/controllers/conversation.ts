@@ -64,7 +64,8 @@ export class Conversation implements ReactiveController {
       handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
     });
     this.bootstrap = new Task(host, {
-      args: () => [validUrl('api-base', host.apiBase) ?? SCRIPT_ORIGIN, validKey('key', host.key)] as [string, string | null],
+      args: () =>
+        [validUrl('api-base', host.apiBase) ?? SCRIPT_ORIGIN, validKey('key', host.key)] as [string, string | null],
       task: ([base, key], { signal }) => this.load(base, key, signal),
     });
   }

@@ -35,13 +35,19 @@ export class EventBridge implements ReactiveController {
       s.$status.listen((status) => {
         const reason = this.reason;
         this.reason = undefined;
-        emit(this.host, 'voice-buddy-status-change', { status, previous, mode: s.$mode.get(), ...(reason ? { reason } : {}) });
+        emit(this.host, 'voice-buddy-status-change', {
+          status,
+          previous,
+          mode: s.$mode.get(),
+          ...(reason ? { reason } : {}),
+        });
         previous = status;
       }),
       s.$transcript.listen((transcript) => {
         const before = new Set(last);
         last = transcript;
-        for (const entry of transcript) if (!before.has(entry)) emit(this.host, 'voice-buddy-transcript', { entry, transcript });
+        for (const entry of transcript)
+          if (!before.has(entry)) emit(this.host, 'voice-buddy-transcript', { entry, transcript });
       }),
       s.onError(({ code, message, text, params }) => {
         const words = this.locale().message(text ?? code, message, errorParams(params));

@@ -87,7 +87,7 @@ export function watchMicPermission(onChange: (state: PermissionState) => void): 
   let stopped = false;
   const update = () => status && onChange(status.state);
   navigator.permissions
-    ?.query({ name: 'microphone' as PermissionName })
+    ?.query({ name: 'microphone' })
     .then((s) => {
       if (stopped) return;
       status = s;

@@ -191,7 +191,9 @@ export class PcmPlayer {
     this.waiting.clear();
   }
 
-  /** Keeps what each item got to play, then starts an empty stream; the worklet's reports of the old one are ignored. */
+  /**
+   * Keeps what each item got to play, then starts an empty stream; the worklet's reports of the old one are ignored.
+   */
   private endEpoch() {
     const pos = this.position();
     for (const s of this.spans) if (pos > s.start) this.remember(s.id, Math.min(pos - s.start, s.frames));
@@ -228,7 +230,8 @@ export class PcmPlayer {
   /** Frames of the epoch played by now: the last report plus the audio clock's progress since, never past the queue. */
   private position(): number {
     let pos = this.heard;
-    if (this.heardPlaying && this.ctx) pos += clamp(this.ctx.currentTime - this.heardAt, 0, MAX_EXTRAPOLATION_S) * 24000;
+    if (this.heardPlaying && this.ctx)
+      pos += clamp(this.ctx.currentTime - this.heardAt, 0, MAX_EXTRAPOLATION_S) * 24000;
     // Monotonic, so an estimate handed out (say, for a truncate) is never contradicted by a smaller one.
     this.highest = Math.max(this.highest, Math.min(Math.floor(pos), this.total));
     return this.highest;

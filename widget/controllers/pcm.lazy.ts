@@ -6,7 +6,10 @@ import { PcmCapture } from './pcm-capture.ts';
 import { PcmPlayer } from './pcm-player.ts';
 
 /** A capture and a player sharing the worklet next to the widget script (`scriptUrl`). */
-export function createPttAudio(scriptUrl: string, onChunk: (base64: string) => void): {
+export function createPttAudio(
+  scriptUrl: string,
+  onChunk: (base64: string) => void,
+): {
   capture: PcmCapture;
   player: PcmPlayer;
 } {

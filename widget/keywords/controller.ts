@@ -50,7 +50,9 @@ export class KeywordsController implements ReactiveController {
   }
 
   /** Answers the model's function calls of the conversation, whichever session is live. */
-  answerCalls(on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void): () => void {
+  answerCalls(
+    on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void,
+  ): () => void {
     return on('function-call', (call) => void this.handleCall(call));
   }
 
@@ -151,7 +153,10 @@ export class KeywordsController implements ReactiveController {
     const proceed = emit(this.element, 'voice-buddy-handoff', { keywords, sessionId: this.host.sessionId(), trigger });
     if (!proceed) return true;
     const local = `pending-${Date.now()}`;
-    this.store.$generations.set([...this.store.$generations.get(), { id: local, keywords, status: 'starting', percent: 0, stage: 'starting', concepts: [] }]);
+    this.store.$generations.set([
+      ...this.store.$generations.get(),
+      { id: local, keywords, status: 'starting', percent: 0, stage: 'starting', concepts: [] },
+    ]);
     try {
       const res = await api.handoff({ keywords, sessionId: this.host.sessionId(), uid: this.host.uid() });
       this.store.updateGeneration(local, () => ({ id: res.generationId, status: 'queued' }));
@@ -177,11 +182,17 @@ export class KeywordsController implements ReactiveController {
     es.addEventListener('queued', () => this.store.updateGeneration(id, () => ({ status: 'queued', stage: 'queued' })));
     es.addEventListener('progress', (e) => {
       const d = data(e);
-      this.store.updateGeneration(id, () => ({ status: 'running', percent: Number(d.percent) || 0, stage: String(d.stage ?? '') }));
+      this.store.updateGeneration(id, () => ({
+        status: 'running',
+        percent: Number(d.percent) || 0,
+        stage: typeof d.stage === 'string' ? d.stage : '',
+      }));
     });
     es.addEventListener('concept', (e) => {
       const concept = data(e) as unknown as Concept;
-      this.store.updateGeneration(id, (g) => ({ concepts: [...g.concepts.filter((c) => c.index !== concept.index), concept].sort((a, b) => a.index - b.index) }));
+      this.store.updateGeneration(id, (g) => ({
+        concepts: [...g.concepts.filter((c) => c.index !== concept.index), concept].sort((a, b) => a.index - b.index),
+      }));
       emit(this.element, 'voice-buddy-concept', { generationId: id, concept });
     });
     es.addEventListener('done', () => {
@@ -195,7 +206,7 @@ export class KeywordsController implements ReactiveController {
         return;
       }
       const d = data(e);
-      const code = String(d.code ?? 'generation_failed');
+      const code = typeof d.code === 'string' ? d.code : 'generation_failed';
       const message = typeof d.message === 'string' ? d.message : WidgetError.of('generation_failed').message;
       this.store.updateGeneration(id, () => ({ status: 'error', error: message, errorCode: code }));
       this.store.reportError(code, message);

@@ -8,7 +8,8 @@ import type { Keywords } from './types.ts';
 type Field = keyof Keywords;
 const LIST_FIELDS: readonly Field[] = ['subject', 'elements', 'style', 'colors', 'mood', 'exclude'];
 const isList = (field: Field) => LIST_FIELDS.includes(field);
-const isEmpty = (k: Keywords) => LIST_FIELDS.every((f) => (k[f] as string[]).length === 0) && !k.placement && !k.size && !k.lettering;
+const isEmpty = (k: Keywords) =>
+  LIST_FIELDS.every((f) => (k[f] as string[]).length === 0) && !k.placement && !k.size && !k.lettering;
 
 /** The keywords without one chip. */
 export function withoutChip(current: Keywords, field: Field, value: string): Keywords {

@@ -5,23 +5,28 @@ import { emptyKeywords } from './types.ts';
 describe('extractKeywords', () => {
   describe('whole sentences', () => {
     it('reads subject, elements, style, colour, placement and size together', () => {
-      expect(extractKeywords('A big neo trad tiger with peonies and smoke on my outer thigh, full colour'))
-        .to.deep.equal({
-          subject: ['tiger'],
-          elements: ['peony', 'smoke'],
-          style: ['neo-traditional'],
-          colors: ['full-color'],
-          placement: 'thigh',
-          size: 'large',
-          mood: [],
-          lettering: null,
-          exclude: [],
-        });
+      expect(
+        extractKeywords('A big neo trad tiger with peonies and smoke on my outer thigh, full colour'),
+      ).to.deep.equal({
+        subject: ['tiger'],
+        elements: ['peony', 'smoke'],
+        style: ['neo-traditional'],
+        colors: ['full-color'],
+        placement: 'thigh',
+        size: 'large',
+        mood: [],
+        lettering: null,
+        exclude: [],
+      });
     });
 
     it('reads a lettering-only piece as script', () => {
       expect(extractKeywords('just the word "breathe" on my inner wrist, really tiny')).to.deep.equal({
-        ...emptyKeywords(), style: ['script'], placement: 'wrist', size: 'tiny', lettering: 'breathe',
+        ...emptyKeywords(),
+        style: ['script'],
+        placement: 'wrist',
+        size: 'tiny',
+        lettering: 'breathe',
       });
     });
 
@@ -44,7 +49,8 @@ describe('extractKeywords', () => {
     });
 
     it('singularises motifs and folds variants', () => {
-      expect(extractKeywords('two wolves under the stars')).to.include({ placement: null })
+      expect(extractKeywords('two wolves under the stars'))
+        .to.include({ placement: null })
         .and.to.deep.include({ subject: ['wolf'], elements: ['star'] });
       expect(extractKeywords('butterflies and daisies').subject).to.deep.equal(['butterfly']);
       expect(extractKeywords('a koi fish with cherry blossoms').elements).to.deep.equal(['cherry blossom']);
@@ -182,7 +188,8 @@ describe('extractKeywords', () => {
       expect(drawn.subject).to.deep.equal(['hand']);
       expect(extractKeywords('a rose on my hand').placement).to.equal('hand');
       expect(extractKeywords('praying hands on my chest')).to.deep.include({
-        subject: ['praying hands'], placement: 'chest',
+        subject: ['praying hands'],
+        placement: 'chest',
       });
     });
   });

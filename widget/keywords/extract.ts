@@ -3,16 +3,52 @@
 import { emptyKeywords, type Keywords } from './types.ts';
 import { largerSize, normaliseLettering, sizeFromDimensions } from './normalise.ts';
 import {
-  DROP_WORDS, GENERIC_MOTIFS, MOTIF_MOODS, MOTIF_SIZES, SECONDARY_MOTIFS, matchPhrases, motifKind,
-  type Color, type PhraseMatch, type Size, type Tag,
+  DROP_WORDS,
+  GENERIC_MOTIFS,
+  MOTIF_MOODS,
+  MOTIF_SIZES,
+  SECONDARY_MOTIFS,
+  matchPhrases,
+  motifKind,
+  type Color,
+  type PhraseMatch,
+  type Size,
+  type Tag,
 } from './vocab.ts';
 
 const MAX_INPUT_CHARS = 4000;
 
 // Words that end a negated stretch: "skip the roses, I just want the dagger", "not in colour, just black".
-const NEGATION_ENDS = new Set(['but', 'though', 'although', 'however', 'just', 'only', 'i', 'id', 'im', 'ill', 'ive',
-  'we', 'so', 'then', 'also', 'plus', 'with', 'because', 'since', 'while', 'maybe', 'perhaps', 'instead', 'rather',
-  'for', 'into', 'by', 'more']);
+const NEGATION_ENDS = new Set([
+  'but',
+  'though',
+  'although',
+  'however',
+  'just',
+  'only',
+  'i',
+  'id',
+  'im',
+  'ill',
+  'ive',
+  'we',
+  'so',
+  'then',
+  'also',
+  'plus',
+  'with',
+  'because',
+  'since',
+  'while',
+  'maybe',
+  'perhaps',
+  'instead',
+  'rather',
+  'for',
+  'into',
+  'by',
+  'more',
+]);
 // Negations that tone down rather than rule out: "less dark", "tone down the red".
 const SOFT_NEGATIONS = new Set(['less', 'not as', 'not so', 'tone down']);
 // A negation that only tones something down drops it without excluding it: "not too dark", "no skulls that look
@@ -20,42 +56,168 @@ const SOFT_NEGATIONS = new Set(['less', 'not as', 'not so', 'tone down']);
 const SOFTENERS = new Set(['too', 'overly', 'very', 'super', 'so', 'particularly', 'especially', 'that']);
 const QUALIFIERS = new Set(['that', 'which', 'who', 'looking', 'where', 'like']);
 // What may come right before an everyday body word for it to be a placement ("my hand", "on the back").
-const PLACEMENT_CONTEXT = new Set(['my', 'our', 'your', 'his', 'her', 'their', 'the', 'on', 'across', 'along',
-  'down', 'around', 'covering', 'behind', 'both', 'whole', 'full', 'entire', 'onto', 'upon', 'inner', 'outer', 'left',
-  'right', 'upper', 'lower', 'top', 'inside', 'each', 'either', 'one']);
-const EXTENT_LARGE = new Set(['across', 'covering', 'cover', 'covers', 'down', 'spanning', 'spans', 'span', 'wrapping',
-  'wraps', 'wrap', 'whole', 'entire', 'full']);
+const PLACEMENT_CONTEXT = new Set([
+  'my',
+  'our',
+  'your',
+  'his',
+  'her',
+  'their',
+  'the',
+  'on',
+  'across',
+  'along',
+  'down',
+  'around',
+  'covering',
+  'behind',
+  'both',
+  'whole',
+  'full',
+  'entire',
+  'onto',
+  'upon',
+  'inner',
+  'outer',
+  'left',
+  'right',
+  'upper',
+  'lower',
+  'top',
+  'inside',
+  'each',
+  'either',
+  'one',
+]);
+const EXTENT_LARGE = new Set([
+  'across',
+  'covering',
+  'cover',
+  'covers',
+  'down',
+  'spanning',
+  'spans',
+  'span',
+  'wrapping',
+  'wraps',
+  'wrap',
+  'whole',
+  'entire',
+  'full',
+]);
 // Running across these still makes a modest piece ("across my knuckles").
-const SMALL_AREAS: ReadonlySet<string> = new Set(['wrist', 'finger', 'hand', 'ankle', 'foot', 'collarbone', 'neck',
-  'behind-ear', 'hip', 'sternum']);
+const SMALL_AREAS: ReadonlySet<string> = new Set([
+  'wrist',
+  'finger',
+  'hand',
+  'ankle',
+  'foot',
+  'collarbone',
+  'neck',
+  'behind-ear',
+  'hip',
+  'sternum',
+]);
 // "a sprig of lavender" is lavender; "a yin yang circle" is a yin yang.
 const MEASURES = new Set(['sprig', 'bouquet', 'wreath', 'branch', 'ring', 'circle', 'garland', 'field', 'vine']);
 // "a holly branch" is holly: the part names the plant's form, not another motif.
 const PLANT_PARTS = new Set(['branch', 'sprig', 'twig', 'stem', 'vine', 'bouquet', 'wreath', 'garland', 'bush']);
 // Verbs that look like style words: "could you sketch a wolf".
-const VERB_LEADS = new Set(['you', 'to', 'can', 'could', 'will', 'would', 'please', 'pls', 'lets', 'let', 'i', 'and',
-  'we', 'just', 'me', 'should', 'might']);
+const VERB_LEADS = new Set([
+  'you',
+  'to',
+  'can',
+  'could',
+  'will',
+  'would',
+  'please',
+  'pls',
+  'lets',
+  'let',
+  'i',
+  'and',
+  'we',
+  'just',
+  'me',
+  'should',
+  'might',
+]);
 const SHAPES = new Set(['circle', 'triangle', 'hexagon', 'shape', 'diamond shape']);
 // "I love the sea, so an octopus": what the person likes sets the scene; the picture comes after.
-const LIKING = new Set(['love', 'loves', 'loved', 'adore', 'adores', 'adored', 'enjoy', 'enjoys', 'enjoyed',
-  'obsessed', 'passionate']);
+const LIKING = new Set([
+  'love',
+  'loves',
+  'loved',
+  'adore',
+  'adores',
+  'adored',
+  'enjoy',
+  'enjoys',
+  'enjoyed',
+  'obsessed',
+  'passionate',
+]);
 const WISHING = new Set(['id', 'would', 'wed', 'youd', 'shed', 'hed']);
 const FIGURATIVE = new Set(['root', 'heart', 'soul', 'spirit', 'light', 'star', 'world', 'sky']);
 const POSSESSIVES = new Set(['my', 'our', 'his', 'her', 'their', 'your']);
 const OWNED = new Set(['name', 'names', 'initials', 'initial', 'birthday', 'birthdate', 'signature', 'handwriting']);
 // "for my late dog": who the piece is for, not what is in it.
 const DEDICATION_WORDS = new Set(['late', 'dear', 'beloved', 'little', 'baby', 'old', 'sweet', 'first', 'best']);
-const FRAMING = new Set(['framing', 'frames', 'surrounding', 'surrounds', 'encircling', 'encircles', 'encasing',
-  'circling']);
-const APPOSITION_FILLER = new Set([',', 'like', 'maybe', 'perhaps', 'probably', 'possibly', 'specifically', 'say',
-  'such', 'as', 'ideally', 'preferably', 'actually', 'or', 'kind', 'type', 'of', 'particularly', 'something']);
-const HEDGES = new Set(['like', 'maybe', 'perhaps', 'probably', 'possibly', 'specifically', 'say', 'ideally',
-  'preferably', 'actually', 'particularly']);
+const FRAMING = new Set([
+  'framing',
+  'frames',
+  'surrounding',
+  'surrounds',
+  'encircling',
+  'encircles',
+  'encasing',
+  'circling',
+]);
+const APPOSITION_FILLER = new Set([
+  ',',
+  'like',
+  'maybe',
+  'perhaps',
+  'probably',
+  'possibly',
+  'specifically',
+  'say',
+  'such',
+  'as',
+  'ideally',
+  'preferably',
+  'actually',
+  'or',
+  'kind',
+  'type',
+  'of',
+  'particularly',
+  'something',
+]);
+const HEDGES = new Set([
+  'like',
+  'maybe',
+  'perhaps',
+  'probably',
+  'possibly',
+  'specifically',
+  'say',
+  'ideally',
+  'preferably',
+  'actually',
+  'particularly',
+]);
 
-const NO_TEXT = /\b(?:no|without(?: any)?|don'?t want(?: any)?|skip(?: the)?|not any)\s+(?:text|lettering|words|writing|script)\b/i;
+const NO_TEXT =
+  /\b(?:no|without(?: any)?|don'?t want(?: any)?|skip(?: the)?|not any)\s+(?:text|lettering|words|writing|script)\b/i;
 
-interface Token { word: string; raw: number }
-interface Item extends PhraseMatch { negated: 'hard' | 'soft' | null }
+interface Token {
+  word: string;
+  raw: number;
+}
+interface Item extends PhraseMatch {
+  negated: 'hard' | 'soft' | null;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Lettering
@@ -63,21 +225,40 @@ interface Item extends PhraseMatch { negated: 'hard' | 'soft' | null }
 const QUOTED_DOUBLE = /(^|[^\p{L}\p{N}])["\u201c\u201d]([^"\u201c\u201d]{1,120}?)["\u201c\u201d](?![\p{L}\p{N}])/u;
 const QUOTED_SINGLE =
   /(^|[\s([{:,;\u2013\u2014-])['\u2018]((?:[^'\u2018\u2019\n]|['\u2019](?=\p{L}))+?)['\u2019](?![\p{L}\p{N}])/u;
-const SAYS = new RegExp(String.raw`\b(?:(?:that|which|it)\s+(?:says|said|reads|read|spells(?:\s+out)?)|` +
-  // "reading"/"saying" after a verb of liking is the hobby, not the text ("he loved reading").
-  String.raw`(?<!\b(?:love|loves|loved|enjoy|enjoys|enjoyed|like|likes|liked|into|of|about|for|from|keep|kept|i|he|she|we|they|is|was|am|been|stop|started)\s+)` +
-  String.raw`(?:saying|reading|spelling(?:\s+out)?)|` +
-  String.raw`(?:with\s+)?(?:the|my|his|her|our|their)\s+(?:words?|text|phrase|quote|lyrics?|motto|saying|date|number|year|verse)|` +
-  String.raw`spelling\s+out)[:,]?\s+`, 'i');
+const SAYS = new RegExp(
+  String.raw`\b(?:(?:that|which|it)\s+(?:says|said|reads|read|spells(?:\s+out)?)|` +
+    // "reading"/"saying" after a verb of liking is the hobby, not the text ("he loved reading").
+    String.raw`(?<!\b(?:love|loves|loved|enjoy|enjoys|enjoyed|like|likes|liked|into|of|about|for|from|keep|kept|i|he|she|we|they|is|was|am|been|stop|started)\s+)` +
+    String.raw`(?:saying|reading|spelling(?:\s+out)?)|` +
+    String.raw`(?:with\s+)?(?:the|my|his|her|our|their)\s+(?:words?|text|phrase|quote|lyrics?|motto|saying|date|number|year|verse)|` +
+    String.raw`spelling\s+out)[:,]?\s+`,
+  'i',
+);
 const NAMED = /\b(?:names?|initials)[:,]?\s+((?:[A-Z][\p{L}.'-]*)(?:\s+(?:(?:and|&)\s+)?[A-Z][\p{L}.'-]*)*)/u;
-const LETTERING_STOP = new RegExp(String.raw`\s+(?:in|on|at|underneath|under|below|above|beneath|across|along|` +
-  String.raw`around|with|written|inside|next|beside|over|for|between|behind|near|down|done|placed|framed|` +
-  String.raw`surrounded|maybe|please)\b.*$`, 'is');
+const LETTERING_STOP = new RegExp(
+  String.raw`\s+(?:in|on|at|underneath|under|below|above|beneath|across|along|` +
+    String.raw`around|with|written|inside|next|beside|over|for|between|behind|near|down|done|placed|framed|` +
+    String.raw`surrounded|maybe|please)\b.*$`,
+  'is',
+);
 const ROMAN_NUMERALS = /\broman\s+numerals?\b/i;
 
 function toRoman(n: number): string {
-  const table: [number, string][] = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'],
-    [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  const table: [number, string][] = [
+    [1000, 'M'],
+    [900, 'CM'],
+    [500, 'D'],
+    [400, 'CD'],
+    [100, 'C'],
+    [90, 'XC'],
+    [50, 'L'],
+    [40, 'XL'],
+    [10, 'X'],
+    [9, 'IX'],
+    [5, 'V'],
+    [4, 'IV'],
+    [1, 'I'],
+  ];
   let out = '';
   let rest = n;
   for (const [value, numeral] of table) {
@@ -143,8 +324,10 @@ function takeLettering(text: string): { lettering: string | null; rest: string }
 /** Paraphrases the lexicon cannot see word by word. */
 function rewrite(text: string): string {
   return text
-    .replace(/\bskin\s+(?:is\s+|being\s+|that'?s\s+)?(?:torn|ripped|peeled|tearing|ripping)(?:\s+(?:open|apart|away|back))?/gi,
-      ' torn skin ')
+    .replace(
+      /\bskin\s+(?:is\s+|being\s+|that'?s\s+)?(?:torn|ripped|peeled|tearing|ripping)(?:\s+(?:open|apart|away|back))?/gi,
+      ' torn skin ',
+    )
     .replace(/\b(?:tear|rip)(?:s|ping)?\s+(?:through|into|open)?\s*(?:the\s+|my\s+)?skin\b/gi, ' torn skin ')
     .replace(/\bover\s+(?:my|the|your)\s+heart\b/gi, ' on my chest ')
     .replace(/\s[-\u2013\u2014]+\s|[\u2013\u2014]/g, ' , ');
@@ -173,8 +356,12 @@ function walk(words: readonly string[], raw: readonly string[], tokens: readonly
     if (!match) continue;
     i = match.end - 1;
     if (match.tags.some((t) => t.kind === 'noop')) continue;
-    if (words[match.start] === 'sketch' && match.end - match.start === 1
-      && VERB_LEADS.has(raw[(tokens[match.start]?.raw ?? 0) - 1] ?? '')) continue;
+    if (
+      words[match.start] === 'sketch' &&
+      match.end - match.start === 1 &&
+      VERB_LEADS.has(raw[(tokens[match.start]?.raw ?? 0) - 1] ?? '')
+    )
+      continue;
     if (match.tags.some((t) => t.kind === 'negation')) {
       negationAt = match.end;
       softNegation = SOFT_NEGATIONS.has(words.slice(match.start, match.end).join(' '));
@@ -184,8 +371,10 @@ function walk(words: readonly string[], raw: readonly string[], tokens: readonly
     if (negationAt !== null) {
       const between = words.slice(negationAt, match.start);
       const next = raw[(tokens[match.end - 1]?.raw ?? -2) + 1];
-      negated = softNegation || between.some((w) => SOFTENERS.has(w)) || (next !== undefined && QUALIFIERS.has(next))
-        ? 'soft' : 'hard';
+      negated =
+        softNegation || between.some((w) => SOFTENERS.has(w)) || (next !== undefined && QUALIFIERS.has(next))
+          ? 'soft'
+          : 'hard';
     }
     items.push({ ...match, negated });
   }
@@ -252,8 +441,14 @@ function isDedication(item: Item, raw: readonly string[], tokens: readonly Token
 function isQualifier(item: Item, motifs: readonly Item[], words: readonly string[]): boolean {
   const value = tagOf(item, 'motif')?.value ?? '';
   if (MEASURES.has(value) && words[item.end] === 'of' && motifs.some((m) => m.start === item.end + 1)) return true;
-  return (SHAPES.has(value) || PLANT_PARTS.has(value)) && motifs.some((m) => m.end === item.start
-    && (SHAPES.has(value) || ['flower', 'plant', 'tree'].includes(motifKind(tagOf(m, 'motif')?.value ?? '') ?? '')));
+  return (
+    (SHAPES.has(value) || PLANT_PARTS.has(value)) &&
+    motifs.some(
+      (m) =>
+        m.end === item.start &&
+        (SHAPES.has(value) || ['flower', 'plant', 'tree'].includes(motifKind(tagOf(m, 'motif')?.value ?? '') ?? '')),
+    )
+  );
 }
 
 /** Clause number of every word (commas and full stops split clauses). */
@@ -273,26 +468,34 @@ function backdrop(motifs: readonly Item[], words: readonly string[]): Set<Item> 
   return inLiking.length < motifs.length ? new Set(inLiking) : new Set();
 }
 
-function chooseMotifs(motifs: Item[], words: readonly string[], raw: readonly string[], tokens: readonly Token[]):
-  { subject: string[]; elements: string[] } {
+function chooseMotifs(
+  motifs: Item[],
+  words: readonly string[],
+  raw: readonly string[],
+  tokens: readonly Token[],
+): { subject: string[]; elements: string[] } {
   const scenery = backdrop(motifs, words);
-  let kept = dropRestated(motifs.filter((m) => !scenery.has(m) && !isDedication(m, raw, tokens)
-    && !isQualifier(m, motifs, words)), words);
+  let kept = dropRestated(
+    motifs.filter((m) => !scenery.has(m) && !isDedication(m, raw, tokens) && !isQualifier(m, motifs, words)),
+    words,
+  );
   // A hobby stands in for the picture only when nothing else is pictured ("he loved fishing").
   const pictured = kept.filter((m) => motifKind(tagOf(m, 'motif')?.value ?? '') !== 'activity');
   if (pictured.length) kept = pictured;
   const values = unique(kept.map((m) => tagOf(m, 'motif')?.value ?? '').filter(Boolean));
   const framed = kept.find((m) => FRAMING.has(words[m.start - 1] ?? ''));
-  const subject = (framed && tagOf(framed, 'motif')?.value)
-    ?? values.find((v) => !SECONDARY_MOTIFS.has(v))
-    ?? values[0];
+  const subject =
+    (framed && tagOf(framed, 'motif')?.value) ?? values.find((v) => !SECONDARY_MOTIFS.has(v)) ?? values[0];
   return subject
     ? { subject: [subject], elements: values.filter((v) => v !== subject) }
     : { subject: [], elements: [] };
 }
 
 function chooseColors(items: Item[], exclude: string[], styles: readonly string[]): Color[] {
-  const said = items.filter((i) => !i.negated).map((i) => tagOf(i, 'color')).filter((t) => t !== undefined);
+  const said = items
+    .filter((i) => !i.negated)
+    .map((i) => tagOf(i, 'color'))
+    .filter((t) => t !== undefined);
   const named = said.filter((t) => !t.weak).map((t) => t.value);
   const colors: Color[] = named.length ? named : said.map((t) => t.value);
   const noColor = items.some((i) => i.negated === 'hard' && tagOf(i, 'color')?.value === 'full-color');
@@ -301,12 +504,16 @@ function chooseColors(items: Item[], exclude: string[], styles: readonly string[
   // Trash polka is black and red by definition.
   if (styles.includes('trash-polka')) colors.push('red', 'black');
   const last = [...colors].reverse().find((c) => c === 'black-and-grey' || c === 'full-color');
-  return unique(colors).filter((c) => !exclude.includes(c)
-    && (c === last || (c !== 'black-and-grey' && c !== 'full-color')));
+  return unique(colors).filter(
+    (c) => !exclude.includes(c) && (c === last || (c !== 'black-and-grey' && c !== 'full-color')),
+  );
 }
 
 function chooseSize(items: Item[], placements: Item[], words: readonly string[], dimension: Size | null): Size | null {
-  const said = items.filter((i) => !i.negated).map((i) => tagOf(i, 'size')?.value).filter((s) => s !== undefined);
+  const said = items
+    .filter((i) => !i.negated)
+    .map((i) => tagOf(i, 'size')?.value)
+    .filter((s) => s !== undefined);
   let size = dimension ?? said[said.length - 1] ?? null;
   for (const item of placements) {
     size = largerSize(size, tagOf(item, 'placement')?.size ?? null);
@@ -332,8 +539,9 @@ function chooseMoods(items: Item[], words: readonly string[], motifs: readonly s
     const next = matchPhrases(words.slice(item.end, item.end + 4))[0];
     return !(next?.start === 0 && next.tags.some((t) => t.kind === 'color'));
   });
-  return unique([...said.map((i) => tagOf(i, 'mood')?.value ?? ''), ...motifs.map((m) => MOTIF_MOODS[m] ?? '')]
-    .filter(Boolean));
+  return unique(
+    [...said.map((i) => tagOf(i, 'mood')?.value ?? ''), ...motifs.map((m) => MOTIF_MOODS[m] ?? '')].filter(Boolean),
+  );
 }
 
 /** Keywords from one spoken or typed sentence (or a few), with no model involved. */
@@ -373,7 +581,7 @@ export function extractKeywords(text: string): Keywords {
   }
   out.colors = chooseColors(items, exclude, out.style);
   const [where] = placements;
-  out.placement = where ? tagOf(where, 'placement')?.value ?? null : null;
+  out.placement = where ? (tagOf(where, 'placement')?.value ?? null) : null;
   out.size = chooseSize(positive, placements, words, dimension);
   if (!out.size && out.style.includes('minimalist')) out.size = 'small';
   out.size ??= [...out.subject, ...out.elements].map((m) => MOTIF_SIZES[m]).find((s) => s !== undefined) ?? null;

@@ -2,7 +2,12 @@ export type { Keywords } from './types.ts';
 export { emptyKeywords } from './types.ts';
 export { COLORS, PLACEMENTS, SIZES, STYLES, type Color, type Placement, type Size, type Style } from './vocab.ts';
 export {
-  normaliseColor, normaliseKeywords, normaliseLettering, normaliseMotif, normalisePlacement, normaliseSize,
+  normaliseColor,
+  normaliseKeywords,
+  normaliseLettering,
+  normaliseMotif,
+  normalisePlacement,
+  normaliseSize,
   normaliseStyle,
 } from './normalise.ts';
 export { mergeKeywords } from './merge.ts';

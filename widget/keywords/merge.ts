@@ -39,6 +39,9 @@ export function mergeKeywords(current: Keywords, update: Partial<Keywords>): Key
     size: next.size ?? base.size,
     mood: union(base.mood, next.mood),
     lettering: next.lettering ?? base.lettering,
-    exclude: union(base.exclude.filter((item) => !asked.has(item) || banned.has(item)), next.exclude),
+    exclude: union(
+      base.exclude.filter((item) => !asked.has(item) || banned.has(item)),
+      next.exclude,
+    ),
   };
 }

@@ -1,6 +1,11 @@
 import { expect } from '@open-wc/testing';
 import {
-  normaliseColor, normaliseKeywords, normaliseLettering, normaliseMotif, normalisePlacement, normaliseSize,
+  normaliseColor,
+  normaliseKeywords,
+  normaliseLettering,
+  normaliseMotif,
+  normalisePlacement,
+  normaliseSize,
   normaliseStyle,
 } from './normalise.ts';
 import { EXTRACT_KEYWORDS_TOOL, KEYWORD_INSTRUCTIONS } from './tool.ts';
@@ -211,8 +216,10 @@ describe('normaliseKeywords', () => {
   });
 
   it('keeps only the first of black-and-grey and full-color', () => {
-    expect(normaliseKeywords({ colors: ['greywash', 'red', 'full colour'] }).colors)
-      .to.deep.equal(['black-and-grey', 'red']);
+    expect(normaliseKeywords({ colors: ['greywash', 'red', 'full colour'] }).colors).to.deep.equal([
+      'black-and-grey',
+      'red',
+    ]);
   });
 
   it('reads "yin and yang" as one motif but "wolf and moon" as two', () => {
@@ -224,10 +231,32 @@ describe('normaliseKeywords', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     circular.subject = circular;
-    const hostile = Object.defineProperty({}, 'subject', { get: () => { throw new Error('boom'); } });
-    const inputs: unknown[] = [null, undefined, 0, 42, Number.NaN, true, '', '{', 'not json', '[]', [], [[1]],
-      Symbol('x'), 10n, Object.create(null), circular, hostile, { subject: { deep: { deeper: 1 } } },
-      { subject: [[['Wolves']], null, 7, { name: 'Fox' }, { junk: true }], style: [[null]], size: {}, mood: 5 }];
+    const hostile = Object.defineProperty({}, 'subject', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    const inputs: unknown[] = [
+      null,
+      undefined,
+      0,
+      42,
+      Number.NaN,
+      true,
+      '',
+      '{',
+      'not json',
+      '[]',
+      [],
+      [[1]],
+      Symbol('x'),
+      10n,
+      Object.create(null),
+      circular,
+      hostile,
+      { subject: { deep: { deeper: 1 } } },
+      { subject: [[['Wolves']], null, 7, { name: 'Fox' }, { junk: true }], style: [[null]], size: {}, mood: 5 },
+    ];
     for (const input of inputs) {
       const got = normaliseKeywords(input);
       expect(Object.keys(got).sort()).to.deep.equal(Object.keys(emptyKeywords()).sort());

@@ -2,8 +2,16 @@
 // input shrinks to empty lists and nulls.
 import { emptyKeywords, type Keywords } from './types.ts';
 import {
-  SIZES, lookupKey, lookupPhrase, matchPhrases, singularise,
-  type Color, type Placement, type Size, type Style, type Tag,
+  SIZES,
+  lookupKey,
+  lookupPhrase,
+  matchPhrases,
+  singularise,
+  type Color,
+  type Placement,
+  type Size,
+  type Style,
+  type Tag,
 } from './vocab.ts';
 
 const MAX_ITEMS = 24;
@@ -11,9 +19,40 @@ const MAX_MOTIF_CHARS = 48;
 const MAX_LETTERING_CHARS = 200;
 
 // Words a model wraps around a motif or a style id that carry no meaning of their own.
-const FILLER = new Set(['tattoo', 'tattoos', 'design', 'designs', 'motif', 'motifs', 'piece', 'style', 'styled',
-  'inspired', 'look', 'vibe', 'vibes', 'art', 'artwork', 'drawing', 'image', 'icon', 'one', 'two', 'three', 'four',
-  'five', 'pair', 'couple', 'few', 'several', 'of', 'small', 'big', 'simple', 'cute']);
+const FILLER = new Set([
+  'tattoo',
+  'tattoos',
+  'design',
+  'designs',
+  'motif',
+  'motifs',
+  'piece',
+  'style',
+  'styled',
+  'inspired',
+  'look',
+  'vibe',
+  'vibes',
+  'art',
+  'artwork',
+  'drawing',
+  'image',
+  'icon',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'pair',
+  'couple',
+  'few',
+  'several',
+  'of',
+  'small',
+  'big',
+  'simple',
+  'cute',
+]);
 
 const SIZE_ORDER: readonly Size[] = SIZES;
 
@@ -54,8 +93,17 @@ export function normalisePlacement(value: unknown): Placement | null {
   return valuesIn(value, 'placement')[0]?.value ?? null;
 }
 
-const LETTER_SIZES: Readonly<Record<string, Size>> = { xs: 'tiny', s: 'small', sm: 'small', m: 'medium', md: 'medium',
-  l: 'large', lg: 'large', xxl: 'extra-large', xxxl: 'extra-large' };
+const LETTER_SIZES: Readonly<Record<string, Size>> = {
+  xs: 'tiny',
+  s: 'small',
+  sm: 'small',
+  m: 'medium',
+  md: 'medium',
+  l: 'large',
+  lg: 'large',
+  xxl: 'extra-large',
+  xxxl: 'extra-large',
+};
 
 export function normaliseSize(value: unknown): Size | null {
   if (typeof value !== 'string') return null;
@@ -63,35 +111,64 @@ export function normaliseSize(value: unknown): Size | null {
   const letter = LETTER_SIZES[key];
   if (letter) return letter;
   // "full sleeve", "back piece": the area says how big.
-  return valuesIn(value, 'size')[0]?.value ?? valuesIn(value, 'placement').find((t) => t.size)?.size
-    ?? sizeFromDimensions(value).size;
+  return (
+    valuesIn(value, 'size')[0]?.value ??
+    valuesIn(value, 'placement').find((t) => t.size)?.size ??
+    sizeFromDimensions(value).size
+  );
 }
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5,
-  six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, half: 0.5 };
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  half: 0.5,
+};
 const DIMENSION = new RegExp(
   String.raw`(\d+(?:\.\d+)?|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half)\b)\s*` +
-  String.raw`(?:(-|to|or|x|by)\s*(\d+(?:\.\d+)?)\s*)?-?\s*` +
-  String.raw`(inches|inch|in\.|in(?=\s*(?:[.,;!?)]|$|wide|tall|long|high|across|x\b))|"|\u201d|cm|centimet(?:er|re)s?|mm|millimet(?:er|re)s?|ft\b)`,
-  'gi');
+    String.raw`(?:(-|to|or|x|by)\s*(\d+(?:\.\d+)?)\s*)?-?\s*` +
+    String.raw`(inches|inch|in\.|in(?=\s*(?:[.,;!?)]|$|wide|tall|long|high|across|x\b))|"|\u201d|cm|centimet(?:er|re)s?|mm|millimet(?:er|re)s?|ft\b)`,
+  'gi',
+);
 const PER_INCH: Readonly<Record<string, number>> = { cm: 2.54, mm: 25.4 };
 
 /** Size class from a measurement in the text ("2 inch", "5cm", "3x4in"); the text with it blanked out. */
 export function sizeFromDimensions(text: string): { size: Size | null; rest: string } {
   let size: Size | null = null;
-  const rest = text.replace(DIMENSION, (match, first: string, joiner: string | undefined, second: string | undefined,
-    unit: string) => {
-    const a = NUMBER_WORDS[first.toLowerCase()] ?? Number.parseFloat(first);
-    const b = second === undefined ? a : Number.parseFloat(second);
-    // "3x4" is the long side; "3-4" is a range, so its middle.
-    const value = joiner && /x|by/i.test(joiner) ? Math.max(a, b) : (a + b) / 2;
-    const u = unit.toLowerCase();
-    const inches = u.startsWith('ft') ? value * 12 : value / (PER_INCH[u.slice(0, 2)] ?? 1);
-    if (!Number.isFinite(inches) || inches <= 0) return match;
-    size = inches <= 1.25 ? 'tiny' : inches <= 3.5 ? 'small' : inches <= 7 ? 'medium' : inches <= 11 ? 'large'
-      : 'extra-large';
-    return ' ';
-  });
+  const rest = text.replace(
+    DIMENSION,
+    (match, first: string, joiner: string | undefined, second: string | undefined, unit: string) => {
+      const a = NUMBER_WORDS[first.toLowerCase()] ?? Number.parseFloat(first);
+      const b = second === undefined ? a : Number.parseFloat(second);
+      // "3x4" is the long side; "3-4" is a range, so its middle.
+      const value = joiner && /x|by/i.test(joiner) ? Math.max(a, b) : (a + b) / 2;
+      const u = unit.toLowerCase();
+      const inches = u.startsWith('ft') ? value * 12 : value / (PER_INCH[u.slice(0, 2)] ?? 1);
+      if (!Number.isFinite(inches) || inches <= 0) return match;
+      size =
+        inches <= 1.25
+          ? 'tiny'
+          : inches <= 3.5
+            ? 'small'
+            : inches <= 7
+              ? 'medium'
+              : inches <= 11
+                ? 'large'
+                : 'extra-large';
+      return ' ';
+    },
+  );
   return { size, rest };
 }
 
@@ -110,11 +187,16 @@ function motifsIn(value: unknown): string[] {
   // "yin and yang", "bow and arrow" are one motif; otherwise a joined list is several.
   const whole = lookupPhrase(lookupKey(value))?.find((t) => t.kind === 'motif');
   if (whole) return [whole.value];
-  return value.split(/\s*(?:[,;+]|\band\b|\bwith\b|&)\s*/i).map(motifOf).filter((m): m is string => m !== null);
+  return value
+    .split(/\s*(?:[,;+]|\band\b|\bwith\b|&)\s*/i)
+    .map(motifOf)
+    .filter((m): m is string => m !== null);
 }
 
 function motifOf(part: string): string | null {
-  let words = lookupKey(part).split(' ').filter((w) => w && !/^\d+$/.test(w));
+  let words = lookupKey(part)
+    .split(' ')
+    .filter((w) => w && !/^\d+$/.test(w));
   while (words.length > 1 && FILLER.has(words[0] ?? '')) words = words.slice(1);
   while (words.length > 1 && FILLER.has(words[words.length - 1] ?? '')) words = words.slice(0, -1);
   const key = words.join(' ');
@@ -140,8 +222,18 @@ function moodOf(value: string): string | null {
   return lookupPhrase(key)?.find((t) => t.kind === 'mood')?.value ?? key;
 }
 
-const TEXT_WORDS = new Set(['text', 'lettering', 'letters', 'words', 'word', 'writing', 'quote', 'quotes', 'name',
-  'names']);
+const TEXT_WORDS = new Set([
+  'text',
+  'lettering',
+  'letters',
+  'words',
+  'word',
+  'writing',
+  'quote',
+  'quotes',
+  'name',
+  'names',
+]);
 
 /** An exclusion is a style, a colour or a motif, in that order of preference. */
 function excludesIn(value: unknown): string[] {
@@ -171,11 +263,17 @@ export function normaliseLettering(value: unknown): string | null {
 
 /** Strings out of a string, a list, or a list of lists (depth-limited); objects give their name/value/id. */
 function strings(value: unknown, depth = 0): string[] {
-  if (typeof value === 'string') return value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(/[,;\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (depth > 2 || value === null || typeof value !== 'object') return [];
   if (Array.isArray(value)) return value.slice(0, MAX_ITEMS * 2).flatMap((v) => strings(v, depth + 1));
-  const named = (value as Record<string, unknown>).name ?? (value as Record<string, unknown>).value
-    ?? (value as Record<string, unknown>).id;
+  const named =
+    (value as Record<string, unknown>).name ??
+    (value as Record<string, unknown>).value ??
+    (value as Record<string, unknown>).id;
   return typeof named === 'string' ? [named] : [];
 }
 
@@ -197,7 +295,9 @@ function asRecord(input: unknown): Record<string, unknown> | null {
       return null;
     }
   }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : null;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /**
@@ -225,13 +325,18 @@ function fromRecord(record: Record<string, unknown> | null): Keywords {
   const shade = colors.find((c) => c === 'black-and-grey' || c === 'full-color');
   return {
     subject,
-    elements: keep(strings(pick('elements', 'element', 'motifs', 'secondary')).flatMap(motifsIn))
-      .filter((m) => !subject.includes(m)),
+    elements: keep(strings(pick('elements', 'element', 'motifs', 'secondary')).flatMap(motifsIn)).filter(
+      (m) => !subject.includes(m),
+    ),
     style: keep(strings(pick('style', 'styles')).flatMap(stylesIn)),
     colors: colors.filter((c) => c === shade || (c !== 'black-and-grey' && c !== 'full-color')),
     placement: normalisePlacement(first(pick('placement', 'location', 'body_part', 'bodyPart'))),
     size: normaliseSize(first(pick('size'))),
-    mood: unique(strings(pick('mood', 'moods', 'feeling', 'vibe')).map(moodOf).filter((m): m is string => !!m)),
+    mood: unique(
+      strings(pick('mood', 'moods', 'feeling', 'vibe'))
+        .map(moodOf)
+        .filter((m): m is string => !!m),
+    ),
     lettering: normaliseLettering(pick('lettering', 'text', 'words', 'script_text')),
     exclude,
   };

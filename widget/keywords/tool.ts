@@ -50,7 +50,9 @@ export const GENERATE_CONCEPTS_TOOL = {
   parameters: {
     type: 'object',
     additionalProperties: false,
-    properties: { reason: { type: 'string', description: 'What the person said to agree or to ask for a new version.' } },
+    properties: {
+      reason: { type: 'string', description: 'What the person said to agree or to ask for a new version.' },
+    },
   },
 } as const satisfies RealtimeFunctionTool;
 

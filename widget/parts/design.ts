@@ -22,8 +22,20 @@ export function defineDesignParts(): Promise<void> {
   defined ??= loadDesignParts()
     .then((parts) => {
       const kit: PartsKit = {
-        LitElement, css, html, nothing, svg, keyed,
-        ContextConsumer, sessionContext, StoreController, describeKeywords, defineOnce, emit, VIEWER_PARTS, LocaleConsumer,
+        LitElement,
+        css,
+        html,
+        nothing,
+        svg,
+        keyed,
+        ContextConsumer,
+        sessionContext,
+        StoreController,
+        describeKeywords,
+        defineOnce,
+        emit,
+        VIEWER_PARTS,
+        LocaleConsumer,
       };
       return parts.defineDesignParts(kit);
     })

@@ -26,7 +26,9 @@ function setup(failures: Partial<Record<Mode, WidgetError[]>> = {}) {
     const session = new RealtimeSession(o.store, transport);
     o.attach(session);
     await transport.connect();
-    transport.on('closed', ({ error }) => o.onClosed(error ?? new WidgetError('connection_lost', 'The connection closed.')));
+    transport.on('closed', ({ error }) =>
+      o.onClosed(error ?? new WidgetError('connection_lost', 'The connection closed.')),
+    );
     const release = () => {
       session.dispose();
       transport.close();
@@ -76,7 +78,9 @@ describe('VoiceConnection over a scripted transport', () => {
     store.$mode.set('push-to-talk');
     await connection.connect();
     transports[0]!.play(server.error('session_max_seconds'));
-    transports[0]!.drop(new WidgetError('session_max_seconds', 'This conversation reached its time limit.', { retryable: false }));
+    transports[0]!.drop(
+      new WidgetError('session_max_seconds', 'This conversation reached its time limit.', { retryable: false }),
+    );
     await waitUntil(() => store.$status.get() === 'error', 'no error status');
     expect(errors).to.deep.equal(['session_max_seconds']);
     expect(opened).to.deep.equal(['push-to-talk']);
@@ -96,7 +100,9 @@ describe('VoiceConnection over a scripted transport', () => {
   });
 
   it('a refusal of the site is final in every mode: no fallback', async () => {
-    const { store, connection, opened } = setup({ 'push-to-talk': [new WidgetError('quota_exceeded', 'Limit reached.', { retryable: false })] });
+    const { store, connection, opened } = setup({
+      'push-to-talk': [new WidgetError('quota_exceeded', 'Limit reached.', { retryable: false })],
+    });
     store.$mode.set('push-to-talk');
     await connection.connect();
     expect(opened).to.deep.equal(['push-to-talk']);

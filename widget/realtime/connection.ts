@@ -32,7 +32,15 @@ export interface ConnectionOptions {
 }
 
 /** The live session's events that the conversation passes on, whichever session is live (reconnects included). */
-const FORWARDED = ['assistant-delta', 'assistant-done', 'reply-done', 'barge-in', 'function-call', 'usage', 'error'] as const;
+const FORWARDED = [
+  'assistant-delta',
+  'assistant-done',
+  'reply-done',
+  'barge-in',
+  'function-call',
+  'usage',
+  'error',
+] as const;
 
 /** A prewarmed key is used only while it has at least this long to live. */
 const KEY_MARGIN_S = 30;
@@ -96,7 +104,13 @@ export class VoiceConnection {
   }
 
   private requestWebRtc(): Promise<SessionResponse> {
-    return this.opts.api.createSession({ mode: 'webrtc', uid: this.opts.uid(), model: this.opts.model(), voice: this.opts.voice(), language: this.opts.language() });
+    return this.opts.api.createSession({
+      mode: 'webrtc',
+      uid: this.opts.uid(),
+      model: this.opts.model(),
+      voice: this.opts.voice(),
+      language: this.opts.language(),
+    });
   }
 
   /**
@@ -117,11 +131,14 @@ export class VoiceConnection {
         if (g.mode !== 'webrtc' || this.prewarmed !== grant) return;
         const ms = (g.expiresAt - KEY_MARGIN_S) * 1000 - Date.now();
         clearTimeout(this.refreshTimer);
-        this.refreshTimer = setTimeout(() => {
-          if (this.prewarmed !== grant) return;
-          this.prewarmed = null;
-          if (this.refreshes++ < MAX_PREWARM_REFRESHES && document.visibilityState === 'visible') this.prewarm();
-        }, Math.max(1000, ms));
+        this.refreshTimer = setTimeout(
+          () => {
+            if (this.prewarmed !== grant) return;
+            this.prewarmed = null;
+            if (this.refreshes++ < MAX_PREWARM_REFRESHES && document.visibilityState === 'visible') this.prewarm();
+          },
+          Math.max(1000, ms),
+        );
       },
       () => {
         if (this.prewarmed === grant) this.prewarmed = null; // the click asks again and shows the error
@@ -180,7 +197,9 @@ export class VoiceConnection {
       },
       playRemote: (stream) => this.audio.play(stream),
       pttAudio: async () => {
-        const audio = await this.opts.pttAudio((chunk) => this.live?.session.send({ type: 'input_audio_buffer.append', audio: chunk }));
+        const audio = await this.opts.pttAudio((chunk) =>
+          this.live?.session.send({ type: 'input_audio_buffer.append', audio: chunk }),
+        );
         this.player = audio.player;
         audio.player.setMuted(this.outputMuted);
         return audio;
@@ -210,7 +229,11 @@ export class VoiceConnection {
     await this.connectFrom(this.opts.store.$mode.get(), gen, null);
   }
 
-  private async connectFrom(start: Mode, gen: number, firstFailure: { mode: Mode; error: WidgetError } | null): Promise<void> {
+  private async connectFrom(
+    start: Mode,
+    gen: number,
+    firstFailure: { mode: Mode; error: WidgetError } | null,
+  ): Promise<void> {
     const { store } = this.opts;
     let mode: Mode | null = start;
     let origin = firstFailure;
@@ -393,4 +416,3 @@ export class VoiceConnection {
     clearTimeout(this.refreshTimer);
   }
 }
-

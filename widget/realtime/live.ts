@@ -11,7 +11,12 @@ import { WebRtcTransport, type PreparedPeer } from './webrtc.ts';
 
 /** Push-to-talk audio: capture (paused between presses) and playback; closed with the live session. */
 export interface PttAudio {
-  capture: { start(stream: MediaStream, opts?: { paused?: boolean }): Promise<void>; resume(): void; pause(): Promise<void>; stop(): void };
+  capture: {
+    start(stream: MediaStream, opts?: { paused?: boolean }): Promise<void>;
+    resume(): void;
+    pause(): Promise<void>;
+    stop(): void;
+  };
   player: AudioSink & { start(): Promise<void>; close(): void; setMuted(muted: boolean): void };
 }
 
@@ -45,7 +50,6 @@ export interface OpenOptions {
   onAudioBlocked: () => void;
 }
 
-
 function relayGrant(g: SessionResponse, mode: Mode): RelaySessionResponse {
   if (g.mode === 'websocket' || g.mode === 'text') return g;
   throw new WidgetError('unexpected_grant', `The server answered ${g.mode} for ${mode}.`);
@@ -53,7 +57,14 @@ function relayGrant(g: SessionResponse, mode: Mode): RelaySessionResponse {
 
 /** Opens a conversation in `mode`. Anything opened before a failure is closed again before it throws. */
 export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
-  const request = () => o.api.createSession({ mode: MODE_TO_API_MODE[mode], uid: o.uid, model: o.model, voice: o.voice, language: o.language });
+  const request = () =>
+    o.api.createSession({
+      mode: MODE_TO_API_MODE[mode],
+      uid: o.uid,
+      model: o.model,
+      voice: o.voice,
+      language: o.language,
+    });
   const cleanups: Array<() => void> = [];
   const release = () => {
     for (const fn of cleanups.splice(0).reverse()) fn();
@@ -75,13 +86,23 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
       if (grant.mode === 'sandbox') {
         throw WidgetError.of('webrtc_unavailable', { retryable: false });
       }
-      if (grant.mode !== 'webrtc') throw new WidgetError('unexpected_grant', `The server answered ${grant.mode} for hands-free.`);
+      if (grant.mode !== 'webrtc')
+        throw new WidgetError('unexpected_grant', `The server answered ${grant.mode} for hands-free.`);
       const open = async (g: typeof grant & { mode: 'webrtc' }) => {
         const bearer = g.ticket ?? g.clientSecret?.value ?? '';
-        const transport = new WebRtcTransport({ callsUrl: g.callsUrl, bearer, mic, onRemoteStream: o.playRemote, prepared });
+        const transport = new WebRtcTransport({
+          callsUrl: g.callsUrl,
+          bearer,
+          mic,
+          onRemoteStream: o.playRemote,
+          prepared,
+        });
         prepared = null; // a retry with a fresh grant makes its own offer
         const opened = session(transport);
-        cleanups.push(() => opened.dispose(), () => transport.close());
+        cleanups.push(
+          () => opened.dispose(),
+          () => transport.close(),
+        );
         await transport.connect();
         return { transport, session: opened };
       };
@@ -108,7 +129,10 @@ export async function openLive(mode: Mode, o: OpenOptions): Promise<Live> {
     if (mic) {
       audio = await o.pttAudio();
       const a = audio;
-      cleanups.push(() => a.capture.stop(), () => a.player.close());
+      cleanups.push(
+        () => a.capture.stop(),
+        () => a.player.close(),
+      );
     }
     const relaySession = session(transport, audio?.player);
     cleanups.push(() => relaySession.dispose());

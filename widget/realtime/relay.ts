@@ -81,7 +81,11 @@ export class RelayTransport implements RealtimeTransport {
 
   private closeError(e: CloseEvent): WidgetError {
     const known = readRelayClose(e.code, e.reason);
-    if (known) return WidgetError.of(known.reason, { retryable: errorPolicy(known.reason).retry, text: CLOSE_TEXT[known.close] });
+    if (known)
+      return WidgetError.of(known.reason, {
+        retryable: errorPolicy(known.reason).retry,
+        text: CLOSE_TEXT[known.close],
+      });
     return WidgetError.of(e.code === CLOSE_NORMAL ? 'session_ended' : 'relay_unreachable', { retryable: true });
   }
 
@@ -95,7 +99,8 @@ export class RelayTransport implements RealtimeTransport {
     this.socket = null;
     if (!socket) return;
     socket.onopen = socket.onmessage = socket.onclose = null;
-    if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(1000, 'client closed');
+    if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)
+      socket.close(1000, 'client closed');
   }
 
   close(): void {

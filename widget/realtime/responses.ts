@@ -47,7 +47,9 @@ export class ResponseGate {
     this.flush();
   }
 
-  /** Sends `response.cancel` only when there is a response to cancel (else the API answers response_cancel_not_active). */
+  /**
+   * Sends `response.cancel` only when there is a response to cancel (else the API answers response_cancel_not_active).
+   */
   cancel(): boolean {
     if (!this.active || this.cancelling) return false;
     this.cancelling = true;

@@ -16,7 +16,14 @@ const MAX_TURN_CHARS = 400;
 export function seedEvents(store: SessionStore): RealtimeClientEvent[] {
   const turns = store.$transcript
     .get()
-    .filter((e) => (e.kind === 'user' || e.kind === 'assistant') && !e.placeholder && !e.delivery && e.text.trim() && e.text !== '…')
+    .filter(
+      (e) =>
+        (e.kind === 'user' || e.kind === 'assistant') &&
+        !e.placeholder &&
+        !e.delivery &&
+        e.text.trim() &&
+        e.text !== '…',
+    )
     .slice(-MAX_TURNS);
   const keywords = store.$keywords.get();
   const events: RealtimeClientEvent[] = [];
@@ -25,8 +32,15 @@ export function seedEvents(store: SessionStore): RealtimeClientEvent[] {
       const text = e.text.trim().replace(/\s+/g, ' ');
       return `${e.kind === 'user' ? 'Visitor' : 'Assistant'}: ${text.length > MAX_TURN_CHARS ? `${text.slice(0, MAX_TURN_CHARS)}…` : text}`;
     });
-    const text = [`${CONTEXT_NOTE_PREFIX} Continue the conversation where it left off; do not reply to this note or greet again.]`, 'Earlier in this conversation:', ...lines].join('\n');
-    events.push({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+    const text = [
+      `${CONTEXT_NOTE_PREFIX} Continue the conversation where it left off; do not reply to this note or greet again.]`,
+      'Earlier in this conversation:',
+      ...lines,
+    ].join('\n');
+    events.push({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+    });
   }
   if (keywords) events.push({ type: 'conversation.item.create', item: briefItem(keywords) });
   return events;

@@ -5,10 +5,19 @@ import { announcesRelayClose } from '../contract/relay.ts';
 // The texts are the catalogue's `err.<key>` (widget/i18n/en.ts).
 
 /** Codes whose text is another code's; any code without a text of its own reads as `err.realtime`. */
-const SAME_AS: Record<string, string> = { session_update_refused: 'not_allowed', response_override_refused: 'not_allowed' };
+const SAME_AS: Record<string, string> = {
+  session_update_refused: 'not_allowed',
+  response_override_refused: 'not_allowed',
+};
 const OWN = new Set([
-  'input_audio_buffer_commit_empty', 'rate_limit_exceeded', 'session_expired', 'server_error', 'invalid_api_key',
-  'insufficient_quota', 'item_not_allowed', 'event_not_allowed',
+  'input_audio_buffer_commit_empty',
+  'rate_limit_exceeded',
+  'session_expired',
+  'server_error',
+  'invalid_api_key',
+  'insufficient_quota',
+  'item_not_allowed',
+  'event_not_allowed',
 ]);
 
 /** The catalogue code (`err.<code>`) of a Realtime error code. */

@@ -45,7 +45,9 @@ export interface SessionEvents extends Record<string, unknown> {
   status: Status;
 }
 
-/** Whatever speaks the assistant's replies (the avatar, the text-mode speaker): it follows them and stops on barge-in. */
+/**
+ * Whatever speaks the assistant's replies (the avatar, the text-mode speaker): it follows them and stops on barge-in.
+ */
 export interface ReplyFollower {
   onAssistantDelta(delta: AssistantDelta): void;
   onReplyDone(responseId: string | null): void;

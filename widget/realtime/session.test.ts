@@ -11,11 +11,19 @@ async function setup() {
   const session = new RealtimeSession(store, transport);
   const seen: Array<[keyof SessionEvents, unknown]> = [];
   const types: Array<keyof SessionEvents> = [
-    'assistant-delta', 'assistant-done', 'reply-done', 'barge-in', 'function-call', 'usage', 'error', 'status',
+    'assistant-delta',
+    'assistant-done',
+    'reply-done',
+    'barge-in',
+    'function-call',
+    'usage',
+    'error',
+    'status',
   ];
   for (const type of types) session.on(type, (payload) => seen.push([type, payload]));
   await transport.connect();
-  const of = <K extends keyof SessionEvents>(type: K) => seen.filter(([t]) => t === type).map(([, p]) => p as SessionEvents[K]);
+  const of = <K extends keyof SessionEvents>(type: K) =>
+    seen.filter(([t]) => t === type).map(([, p]) => p as SessionEvents[K]);
   return { store, transport, session, seen, of };
 }
 
@@ -34,11 +42,15 @@ describe('RealtimeSession: the one decoder', () => {
       ['r1', 'i1', 'A wolf ', 'text'],
       ['r1', 'i1', 'on the forearm.', 'text'],
     ]);
-    expect(of('assistant-done')).to.deep.equal([{ responseId: 'r1', itemId: 'i1', text: 'A wolf on the forearm.', source: 'text' }]);
+    expect(of('assistant-done')).to.deep.equal([
+      { responseId: 'r1', itemId: 'i1', text: 'A wolf on the forearm.', source: 'text' },
+    ]);
     expect(of('reply-done')).to.deep.equal([{ responseId: 'r1' }]);
     expect(of('usage')[0]).to.include({ inputTokens: 10, outputTokens: 5, totalTokens: 15 });
     expect(store.$usage.get()).to.include({ responses: 1, totalTokens: 15 });
-    expect(store.$transcript.get().map((e) => [e.kind, e.text, e.final])).to.deep.equal([['assistant', 'A wolf on the forearm.', true]]);
+    expect(store.$transcript.get().map((e) => [e.kind, e.text, e.final])).to.deep.equal([
+      ['assistant', 'A wolf on the forearm.', true],
+    ]);
     expect(of('status')).to.deep.equal(['listening', 'thinking', 'listening']);
   });
 
@@ -49,7 +61,9 @@ describe('RealtimeSession: the one decoder', () => {
     expect(call).to.include({ name: 'extract_keywords', callId: 'c1', arguments: '{"subject":["wolf"]}' });
     call!.answer({ ok: true });
     expect(transport.types()).to.deep.equal(['conversation.item.create']);
-    expect(transport.sent[0]).to.deep.include({ item: { type: 'function_call_output', call_id: 'c1', output: '{"ok":true}' } });
+    expect(transport.sent[0]).to.deep.include({
+      item: { type: 'function_call_output', call_id: 'c1', output: '{"ok":true}' },
+    });
     transport.play(server.responseDone('r1'));
     expect(transport.types()).to.deep.equal(['conversation.item.create', 'response.create']);
   });

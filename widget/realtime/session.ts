@@ -133,16 +133,31 @@ export class RealtimeSession {
       case 'response.output_text.delta': {
         s.appendDelta(event.item_id, 'assistant', event.delta, this.anchor(event.item_id));
         const source = event.type === 'response.output_text.delta' ? 'text' : 'audio';
-        this.events.emit('assistant-delta', { responseId: event.response_id, itemId: event.item_id, delta: event.delta, source });
+        this.events.emit('assistant-delta', {
+          responseId: event.response_id,
+          itemId: event.item_id,
+          delta: event.delta,
+          source,
+        });
         break;
       }
       case 'response.output_audio_transcript.done':
         s.setText(event.item_id, 'assistant', event.transcript, true, this.anchor(event.item_id));
-        this.events.emit('assistant-done', { responseId: event.response_id, itemId: event.item_id, text: event.transcript, source: 'audio' });
+        this.events.emit('assistant-done', {
+          responseId: event.response_id,
+          itemId: event.item_id,
+          text: event.transcript,
+          source: 'audio',
+        });
         break;
       case 'response.output_text.done':
         s.setText(event.item_id, 'assistant', event.text, true, this.anchor(event.item_id));
-        this.events.emit('assistant-done', { responseId: event.response_id, itemId: event.item_id, text: event.text, source: 'text' });
+        this.events.emit('assistant-done', {
+          responseId: event.response_id,
+          itemId: event.item_id,
+          text: event.text,
+          source: 'text',
+        });
         break;
       case 'output_audio_buffer.started':
         this.speaking = true;
@@ -229,7 +244,13 @@ export class RealtimeSession {
       this.send({ type: 'output_audio_buffer.clear' });
     } else if (this.audio) {
       const heard = this.audio.clear();
-      if (heard) this.send({ type: 'conversation.item.truncate', item_id: heard.itemId, content_index: 0, audio_end_ms: Math.floor(heard.playedMs) });
+      if (heard)
+        this.send({
+          type: 'conversation.item.truncate',
+          item_id: heard.itemId,
+          content_index: 0,
+          audio_end_ms: Math.floor(heard.playedMs),
+        });
     }
   }
 
@@ -238,13 +259,19 @@ export class RealtimeSession {
     this.store.setText(id, 'user', text);
     this.store.setDelivery(id, undefined);
     this.interrupt('text');
-    this.send({ type: 'conversation.item.create', item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+    this.send({
+      type: 'conversation.item.create',
+      item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+    });
     this.requestResponse({ user: true });
   }
 
   /** The output goes at once; the follow-up response waits for the end of the response that made the call. */
   answerFunctionCall(callId: string, output: unknown, respond = true): void {
-    this.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(output) } });
+    this.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(output) },
+    });
     this.responses.answered(callId);
     if (respond) this.requestResponse();
   }

@@ -52,7 +52,8 @@ async function sdpError(res: Response): Promise<WidgetError> {
   if (res.status === 401 && (code === 'invalid_ticket' || code === 'ticket_used' || !body?.error?.requestId)) {
     return WidgetError.of('key_expired', { retryable: true });
   }
-  if (code && body?.error?.requestId) return fromServerError(code, body.error.message ?? 'The voice connection was refused.');
+  if (code && body?.error?.requestId)
+    return fromServerError(code, body.error.message ?? 'The voice connection was refused.');
   return WidgetError.of('sdp_error', { retryable: true });
 }
 

@@ -5,7 +5,8 @@ import type { MessageKey } from '../i18n/en.ts';
 import { ENGLISH, type Params } from '../i18n/locale.ts';
 import type { Keywords } from '../keywords/types.ts';
 
-export type Status = 'idle' | 'connecting' | 'listening' | 'thinking' | 'speaking' | 'reconnecting' | 'fallback' | 'error';
+export type Status =
+  'idle' | 'connecting' | 'listening' | 'thinking' | 'speaking' | 'reconnecting' | 'fallback' | 'error';
 export type { Mode };
 export type EntryKind = 'user' | 'assistant' | 'tool' | 'notice';
 
@@ -87,7 +88,13 @@ export interface Placement {
 }
 
 export const emptyUsage = (): Usage => ({
-  responses: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, audioInputTokens: 0, audioOutputTokens: 0, cachedTokens: 0,
+  responses: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+  audioInputTokens: 0,
+  audioOutputTokens: 0,
+  cachedTokens: 0,
 });
 
 /**
@@ -121,11 +128,24 @@ export function createSessionStore() {
    * A new entry placed by the conversation's own order goes after `place.after`, past the entries that follow it
    * without being conversation items (notes, notices), and before the first later item; otherwise at the end.
    */
-  function upsert(id: string, kind: EntryKind, update: (previous: TranscriptEntry | undefined) => Partial<TranscriptEntry>, place?: Placement) {
+  function upsert(
+    id: string,
+    kind: EntryKind,
+    update: (previous: TranscriptEntry | undefined) => Partial<TranscriptEntry>,
+    place?: Placement,
+  ) {
     const list = $transcript.get();
     const index = list.findIndex((e) => e.id === id);
     const previous = index >= 0 ? list[index] : undefined;
-    const next: TranscriptEntry = { id, kind, text: '', final: false, at: Date.now(), ...previous, ...update(previous) };
+    const next: TranscriptEntry = {
+      id,
+      kind,
+      text: '',
+      final: false,
+      at: Date.now(),
+      ...previous,
+      ...update(previous),
+    };
     if (index >= 0) {
       $transcript.set(list.map((e, i) => (i === index ? next : e)));
       return next;
@@ -159,14 +179,24 @@ export function createSessionStore() {
       $generations.set($generations.get().map((g) => (g.id === id ? { ...g, ...update(g) } : g)));
     },
     appendDelta(id: string, kind: EntryKind, delta: string, place?: Placement) {
-      return upsert(id, kind, (prev) => ({ text: (prev?.placeholder ? '' : (prev?.text ?? '')) + delta, final: false, placeholder: false }), place);
+      return upsert(
+        id,
+        kind,
+        (prev) => ({ text: (prev?.placeholder ? '' : (prev?.text ?? '')) + delta, final: false, placeholder: false }),
+        place,
+      );
     },
     setText(id: string, kind: EntryKind, text: string, final = true, place?: Placement) {
       return upsert(id, kind, () => ({ text, final, placeholder: false }), place);
     },
     /** A tool's line from the catalogue (`text` is its English), shown in the widget's language. */
     setToolNote(id: string, key: MessageKey, params: Params) {
-      return upsert(id, 'tool', () => ({ text: ENGLISH.t(key, params), final: true, placeholder: false, i18n: { key, params } }));
+      return upsert(id, 'tool', () => ({
+        text: ENGLISH.t(key, params),
+        final: true,
+        placeholder: false,
+        i18n: { key, params },
+      }));
     },
     setDelivery(id: string, delivery: TranscriptEntry['delivery']) {
       const list = $transcript.get();
@@ -182,7 +212,9 @@ export function createSessionStore() {
       upsert(id, kind, () => ({ text: '…', final: false, placeholder: true }), place);
     },
     addNotice(text: string, tone: TranscriptEntry['tone'] = 'info', i18n?: TranscriptEntry['i18n']) {
-      return upsert(`notice-${++noticeSeq}`, 'notice', () => (i18n ? { text, final: true, tone, i18n } : { text, final: true, tone }));
+      return upsert(`notice-${++noticeSeq}`, 'notice', () =>
+        i18n ? { text, final: true, tone, i18n } : { text, final: true, tone },
+      );
     },
     /** A notice from the catalogue (widget/i18n/en.ts), shown in the widget's language. */
     note(key: MessageKey, tone: TranscriptEntry['tone'] = 'info', params?: Params) {
@@ -193,7 +225,12 @@ export function createSessionStore() {
      * into the one `voice-buddy-error` (widget/controllers/event-bridge.ts). Showing it is the caller's business.
      */
     reportError(code: string, message: string, words: { text?: string; params?: Params } = {}) {
-      const error: ReportedError = { code, message, ...(words.text ? { text: words.text } : {}), ...(words.params ? { params: words.params } : {}) };
+      const error: ReportedError = {
+        code,
+        message,
+        ...(words.text ? { text: words.text } : {}),
+        ...(words.params ? { params: words.params } : {}),
+      };
       for (const listener of [...errorListeners]) listener(error);
     },
     onError(listener: (error: ReportedError) => void): () => void {

@@ -1,18 +1,23 @@
 // Starts and stops the lazily loaded telemetry for one element, as a reactive controller: on when the site allows it
-// (bootstrap's `telemetry.enabled`) and the page did not say `telemetry="off"`. Kept tiny: it is in the start-up bundle.
+// (bootstrap's `telemetry.enabled`) and the page did not say `telemetry="off"`. Kept tiny: it is in the start-up
+// bundle.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { oneOf, SCRIPT_ORIGIN, validKey, validUrl } from '../attributes.ts';
 import { loadTelemetry } from '../lazy.ts';
 import type { createSessionStore } from '../state/session-store.ts';
 
-type Host = ReactiveControllerHost & HTMLElement & { key: string | null; apiBase: string | null; telemetry: string | null };
+type Host = ReactiveControllerHost &
+  HTMLElement & { key: string | null; apiBase: string | null; telemetry: string | null };
 
 export class TelemetryHost implements ReactiveController {
   private stopFn: (() => void) | null = null;
   private for = '';
   private off: (() => void) | null = null;
 
-  constructor(private readonly host: Host, private readonly store: ReturnType<typeof createSessionStore>) {
+  constructor(
+    private readonly host: Host,
+    private readonly store: ReturnType<typeof createSessionStore>,
+  ) {
     host.addController(this);
   }
 
@@ -41,10 +46,13 @@ export class TelemetryHost implements ReactiveController {
     this.stop();
     this.for = id;
     if (!allowed || key === null) return;
-    void loadTelemetry().then(({ startTelemetry }) => {
-      if (this.for !== id) return;
-      this.stopFn = startTelemetry({ host, store: this.store, base, publishableKey: key });
-    }, () => {});
+    void loadTelemetry().then(
+      ({ startTelemetry }) => {
+        if (this.for !== id) return;
+        this.stopFn = startTelemetry({ host, store: this.store, base, publishableKey: key });
+      },
+      () => {},
+    );
   }
 
   private stop(): void {

@@ -16,15 +16,26 @@ export interface TelemetryOptions {
   publishableKey: string;
 }
 
-const MODES: Record<WidgetMode, NonNullable<Event['mode']>> = { 'hands-free': 'webrtc', 'push-to-talk': 'websocket', text: 'text' };
+const MODES: Record<WidgetMode, NonNullable<Event['mode']>> = {
+  'hands-free': 'webrtc',
+  'push-to-talk': 'websocket',
+  text: 'text',
+};
 const LIVE = new Set(['listening', 'thinking', 'speaking']);
 const FLUSH_MS = 5_000;
 const MAX_BATCH = 100;
-const code = (s: string) => s.replace(/[^a-z0-9_.-]+/gi, '_').replace(/^[^a-z0-9]+/i, '').slice(0, 48) || 'unknown';
+const code = (s: string) =>
+  s
+    .replace(/[^a-z0-9_.-]+/gi, '_')
+    .replace(/^[^a-z0-9]+/i, '')
+    .slice(0, 48) || 'unknown';
 
 function randomId(bytes = 16): string {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** SHA-256 of "<publishable key>:<random per-browser id>": not linkable across sites, never the id itself. */
@@ -33,7 +44,10 @@ async function visitorHash(key: string): Promise<string | undefined> {
     let id = localStorage.getItem('voice-buddy-visitor');
     if (!id) localStorage.setItem('voice-buddy-visitor', (id = randomId()));
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${key}:${id}`));
-    return [...new Uint8Array(digest)].slice(0, 16).map((x) => x.toString(16).padStart(2, '0')).join('');
+    return [...new Uint8Array(digest)]
+      .slice(0, 16)
+      .map((x) => x.toString(16).padStart(2, '0'))
+      .join('');
   } catch {
     return undefined; // no storage or no crypto.subtle (an insecure page): events go without a visitor
   }
@@ -50,7 +64,9 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
   let timer: ReturnType<typeof setTimeout> | null = null;
   const mode = () => MODES[store.$mode.get()];
 
-  /** keepalive fetch normally; sendBeacon when the page is going away. text/plain and the key in the URL: no preflight. */
+  /**
+   * keepalive fetch normally; sendBeacon when the page is going away. text/plain and the key in the URL: no preflight.
+   */
   const flush = (leaving = false) => {
     if (timer) clearTimeout(timer);
     timer = null;
@@ -58,8 +74,13 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
       const body = JSON.stringify({ session, ...(visitor ? { visitor } : {}), events: queue.splice(0, MAX_BATCH) });
       const blob = new Blob([body], { type: 'text/plain' });
       if (leaving && navigator.sendBeacon?.(url.href, blob)) continue;
-      fetch(url.href, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } })
-        .catch(() => {});
+      fetch(url.href, {
+        method: 'POST',
+        body,
+        keepalive: true,
+        credentials: 'omit',
+        headers: { 'Content-Type': 'text/plain' },
+      }).catch(() => {});
     }
   };
   const push = (e: Event, now = false) => {
@@ -75,7 +96,16 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
   const turnsAtStart = { n: 0 };
   const endSession = (reason: string) => {
     if (!liveAt) return;
-    push({ name: 'session_end', mode: mode(), ms: Date.now() - liveAt, turns: Math.max(0, turns() - turnsAtStart.n), reason }, true);
+    push(
+      {
+        name: 'session_end',
+        mode: mode(),
+        ms: Date.now() - liveAt,
+        turns: Math.max(0, turns() - turnsAtStart.n),
+        reason,
+      },
+      true,
+    );
     liveAt = 0;
   };
 
@@ -99,7 +129,13 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
         liveAt = Date.now();
         turnsAtStart.n = turns();
       } else if (status === 'error' && attemptAt) {
-        push({ name: 'connect_result', mode: mode(), ok: false, ms: Date.now() - attemptAt, code: code(store.$error.get()?.code ?? 'error') });
+        push({
+          name: 'connect_result',
+          mode: mode(),
+          ok: false,
+          ms: Date.now() - attemptAt,
+          code: code(store.$error.get()?.code ?? 'error'),
+        });
         attemptAt = 0;
       } else if (status === 'idle' || status === 'error') {
         endSession(status === 'idle' ? 'ended' : 'error');
@@ -128,7 +164,11 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
         }
         if ((g.status === 'done' || g.status === 'error') && !finished.has(g.id)) {
           finished.add(g.id);
-          push(g.status === 'done' ? { name: 'generation_done' } : { name: 'generation_failed', code: code(g.error ?? 'error') });
+          push(
+            g.status === 'done'
+              ? { name: 'generation_done' }
+              : { name: 'generation_failed', code: code(g.error ?? 'error') },
+          );
         }
       }
     }),

@@ -10,7 +10,6 @@ export type { SpeechDetail };
 
 type Speaking = Pick<ReplyFollower, 'onAssistantDelta' | 'onReplyDone'>;
 
-
 export interface SpeechHostOptions {
   store: SessionStore;
   api: () => ApiClient | null;
@@ -19,7 +18,6 @@ export interface SpeechHostOptions {
   silenced: () => boolean;
   emit: (detail: SpeechDetail) => void;
 }
-
 
 /**
  * The main bundle's side of spoken replies (text mode, `tts` flag): whether they are on, the visitor's mute, the
@@ -84,7 +82,9 @@ export class SpeechHost implements ReactiveController {
   }
 
   /** Text replies are spoken as they stream; a barge-in (the visitor typed) silences them at once. */
-  follow(on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void): () => void {
+  follow(
+    on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void,
+  ): () => void {
     const offs = [
       on('assistant-delta', (d) => this.pass((h) => h.onAssistantDelta(d))),
       on('reply-done', ({ responseId }) => this.pass((h) => h.onReplyDone(responseId))),

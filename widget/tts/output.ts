@@ -265,7 +265,8 @@ export class DecodedOutput implements SpeechOutput {
   }
 
   private maybeEnded(): void {
-    if (this.stopped || !this.ending || this.pendingDecodes > 0 || this.sources.size > 0 || this.chunks.length > 0) return;
+    if (this.stopped || !this.ending || this.pendingDecodes > 0 || this.sources.size > 0 || this.chunks.length > 0)
+      return;
     this.stopped = true;
     this.events.ended();
   }

@@ -113,7 +113,9 @@ class Turn {
     }
     const max = this.o.maxRequestChars ?? 600;
     let text = this.sentences.shift()!;
-    if (this.requests > 0) while (this.sentences.length && text.length + 1 + this.sentences[0]!.length <= max) text += ` ${this.sentences.shift()!}`;
+    if (this.requests > 0)
+      while (this.sentences.length && text.length + 1 + this.sentences[0]!.length <= max)
+        text += ` ${this.sentences.shift()!}`;
     this.requests++;
     this.fetching = true;
     void this.fetch(output, text).then(() => {

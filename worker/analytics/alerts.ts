@@ -69,8 +69,9 @@ export async function checkTenantAlerts(env: Env, tenant: Tenant, now: number): 
       );
     } else if (c.status === 'pass') {
       statements.push(
-        env.DB.prepare('UPDATE analytics_alerts SET closed_at = ?3 WHERE tenant_id = ?1 AND metric = ?2 AND closed_at IS NULL')
-          .bind(tenant.id, c.metric, at),
+        env.DB.prepare(
+          'UPDATE analytics_alerts SET closed_at = ?3 WHERE tenant_id = ?1 AND metric = ?2 AND closed_at IS NULL',
+        ).bind(tenant.id, c.metric, at),
       );
     }
   }
@@ -85,12 +86,23 @@ async function notify(env: Env, tenant: Tenant, now: number): Promise<void> {
   if (!alerts?.webhookUrl || !secret) return;
   const { results } = await env.DB.prepare(
     'SELECT * FROM analytics_alerts WHERE tenant_id = ?1 AND closed_at IS NULL AND notified_at IS NULL',
-  ).bind(tenant.id).all<AlertRow>();
+  )
+    .bind(tenant.id)
+    .all<AlertRow>();
   for (const row of results) {
     const body = JSON.stringify({ type: 'analytics.alert', alert: rowToEpisode(row) });
-    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'voice-buddy-webhook/1', ...(await signWebhook(secret, body)) };
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'voice-buddy-webhook/1',
+      ...(await signWebhook(secret, body)),
+    };
     try {
-      const res = await callProvider('The alert webhook', alerts.webhookUrl, { method: 'POST', headers, body, redirect: 'manual' }, upstreamTimeout(env));
+      const res = await callProvider(
+        'The alert webhook',
+        alerts.webhookUrl,
+        { method: 'POST', headers, body, redirect: 'manual' },
+        upstreamTimeout(env),
+      );
       await res.body?.cancel().catch(() => {});
       if (res.status >= 300) continue;
     } catch {
@@ -98,7 +110,8 @@ async function notify(env: Env, tenant: Tenant, now: number): Promise<void> {
     }
     // Guarded, so two overlapping crons never both count as the one notification.
     await env.DB.prepare('UPDATE analytics_alerts SET notified_at = ?2 WHERE id = ?1 AND notified_at IS NULL')
-      .bind(row.id, new Date(now).toISOString()).run();
+      .bind(row.id, new Date(now).toISOString())
+      .run();
   }
 }
 

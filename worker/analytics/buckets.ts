@@ -2,8 +2,8 @@
 // BOUNDS[i-1]); the last one everything beyond. Counts add across hours, days and tenants, so a percentile over any
 // range is exact to the bucket: reported as the bucket's upper bound, never better than what was measured.
 export const BOUNDS = [
-  25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 600, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 7500,
-  10_000, 15_000, 20_000, 30_000, 60_000,
+  25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 600, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10_000,
+  15_000, 20_000, 30_000, 60_000,
 ] as const;
 
 export function bucketOf(ms: number): number {

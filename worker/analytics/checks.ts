@@ -29,13 +29,10 @@ export type Thresholds = typeof DEFAULT_THRESHOLDS;
 
 type Status = ReportCheck['status'];
 
-const check = (metric: string, value: number | null, threshold: string, ok: (v: number) => boolean, limit: number) => ({
-  metric,
-  value: value === null ? null : Math.round(value * 10_000) / 10_000,
-  threshold,
-  status: (value === null ? 'no_data' : ok(value) ? 'pass' : 'fail') as Status,
-  limit,
-});
+const check = (metric: string, value: number | null, threshold: string, ok: (v: number) => boolean, limit: number) => {
+  const status: Status = value === null ? 'no_data' : ok(value) ? 'pass' : 'fail';
+  return { metric, value: value === null ? null : Math.round(value * 10_000) / 10_000, threshold, status, limit };
+};
 
 export type Check = ReturnType<typeof check>;
 
@@ -49,18 +46,55 @@ export function runChecks(agg: Aggregate, t: Thresholds, budgetUsd = t.dailyBudg
     return n >= t.minSamples ? percentiles(agg, metric).p95 : null;
   };
   const attempts = count(agg, 'widget.connect_attempt');
-  const voiceAttempts = count(agg, 'widget.connect_attempt.mode=webrtc') + count(agg, 'widget.connect_attempt.mode=websocket');
+  const voiceAttempts =
+    count(agg, 'widget.connect_attempt.mode=webrtc') + count(agg, 'widget.connect_attempt.mode=websocket');
   const voiceErrors = count(agg, 'widget.error.mode=webrtc') + count(agg, 'widget.error.mode=websocket');
   const avatarAsked = count(agg, 'server.avatar_session');
   const avatarStarted = count(agg, 'server.avatar_session.ok=true');
   const checks = [
-    check('connection_success', rate(count(agg, 'widget.connect_result.ok=true'), attempts), `>= ${t.connectionSuccessMin}`, (v) => v >= t.connectionSuccessMin, t.connectionSuccessMin),
-    check('error_rate', rate(count(agg, 'widget.error'), attempts), `< ${t.errorRateMax}`, (v) => v < t.errorRateMax, t.errorRateMax),
-    check('voice_error_rate', rate(voiceErrors, voiceAttempts), `< ${t.voiceErrorRateMax}`, (v) => v < t.voiceErrorRateMax, t.voiceErrorRateMax),
+    check(
+      'connection_success',
+      rate(count(agg, 'widget.connect_result.ok=true'), attempts),
+      `>= ${t.connectionSuccessMin}`,
+      (v) => v >= t.connectionSuccessMin,
+      t.connectionSuccessMin,
+    ),
+    check(
+      'error_rate',
+      rate(count(agg, 'widget.error'), attempts),
+      `< ${t.errorRateMax}`,
+      (v) => v < t.errorRateMax,
+      t.errorRateMax,
+    ),
+    check(
+      'voice_error_rate',
+      rate(voiceErrors, voiceAttempts),
+      `< ${t.voiceErrorRateMax}`,
+      (v) => v < t.voiceErrorRateMax,
+      t.voiceErrorRateMax,
+    ),
     check('tts_p95_ms', p95('server.tts'), `< ${t.ttsP95MsMax} ms`, (v) => v < t.ttsP95MsMax, t.ttsP95MsMax),
-    check('api_p95_ms', p95('server.session_granted'), `< ${t.apiP95MsMax} ms`, (v) => v < t.apiP95MsMax, t.apiP95MsMax),
-    check('avatar_success', rate(avatarStarted, avatarAsked), `>= ${t.avatarSuccessMin}`, (v) => v >= t.avatarSuccessMin, t.avatarSuccessMin),
-    check('avatar_failure_rate', rate(count(agg, 'widget.avatar_fallback'), avatarStarted), `< ${t.avatarFailureMax}`, (v) => v < t.avatarFailureMax, t.avatarFailureMax),
+    check(
+      'api_p95_ms',
+      p95('server.session_granted'),
+      `< ${t.apiP95MsMax} ms`,
+      (v) => v < t.apiP95MsMax,
+      t.apiP95MsMax,
+    ),
+    check(
+      'avatar_success',
+      rate(avatarStarted, avatarAsked),
+      `>= ${t.avatarSuccessMin}`,
+      (v) => v >= t.avatarSuccessMin,
+      t.avatarSuccessMin,
+    ),
+    check(
+      'avatar_failure_rate',
+      rate(count(agg, 'widget.avatar_fallback'), avatarStarted),
+      `< ${t.avatarFailureMax}`,
+      (v) => v < t.avatarFailureMax,
+      t.avatarFailureMax,
+    ),
     check(
       'generation_failure_rate',
       rate(count(agg, 'server.generation_failed'), count(agg, 'server.generation_requested')),
@@ -87,4 +121,9 @@ export function checksForFlag(flag: string): string[] {
   return common;
 }
 
-export const toReportCheck = ({ metric, value, threshold, status }: Check): ReportCheck => ({ metric, value, threshold, status });
+export const toReportCheck = ({ metric, value, threshold, status }: Check): ReportCheck => ({
+  metric,
+  value,
+  threshold,
+  status,
+});

@@ -8,8 +8,17 @@ import { PRICES } from './prices.ts';
 
 const DIMENSIONS = ['mode', 'to', 'ok', 'code', 'reason', 'outcome', 'quality', 'provider'] as const;
 const SUMS = [
-  'turns', 'bytes', 'refused', 'characters', 'images', 'seconds',
-  'inputTextTokens', 'inputAudioTokens', 'cachedTokens', 'outputTextTokens', 'outputAudioTokens',
+  'turns',
+  'bytes',
+  'refused',
+  'characters',
+  'images',
+  'seconds',
+  'inputTextTokens',
+  'inputAudioTokens',
+  'cachedTokens',
+  'outputTextTokens',
+  'outputAudioTokens',
 ] as const;
 
 type AnyEvent = Omit<WidgetEvent, 'name'> & Omit<ServerEvent, 'name'> & { name: string };
@@ -102,7 +111,9 @@ export async function writeRollup(env: Env, rollup: Rollup): Promise<void> {
 
 /** Queue handler (worker/index.ts). Delivery is at least once: a retried batch may count twice (README). */
 export async function consumeAnalytics(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
-  const messages = batch.messages.map((m) => m.body).filter((b) => b && typeof b.tenant === 'string' && Array.isArray(b.events));
+  const messages = batch.messages
+    .map((m) => m.body)
+    .filter((b) => b && typeof b.tenant === 'string' && Array.isArray(b.events));
   await writeRollup(env, rollUp(messages));
   batch.ackAll();
 }

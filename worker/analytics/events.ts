@@ -42,7 +42,10 @@ export type WidgetEventName = (typeof WIDGET_EVENTS)[number];
 export type ServerEventName = (typeof SERVER_EVENTS)[number];
 
 /** A short token: an error code, a reason, a mode, a provider. Low cardinality by construction, no free text. */
-const token = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_.-]{0,47}$/i, 'must be a short code (letters, digits, _ . -)'));
+const token = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9][a-z0-9_.-]{0,47}$/i, 'must be a short code (letters, digits, _ . -)'),
+);
 const ms = v.pipe(v.number(), v.minValue(0), v.maxValue(86_400_000));
 const amount = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000_000));
 

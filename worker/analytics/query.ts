@@ -44,7 +44,9 @@ export async function loadDays(
   const where = `day BETWEEN ?1 AND ?2 AND hour >= ?3${tenant === null ? '' : ' AND tenant_id = ?4'}`;
   const params: (string | number)[] = [from, to, sinceHour, ...(tenant === null ? [] : [tenant])];
   const [counters, histograms] = await env.DB.batch<Record<string, unknown>>([
-    env.DB.prepare(`SELECT day, metric, SUM(value) AS n FROM analytics_counters WHERE ${where} GROUP BY day, metric`).bind(...params),
+    env.DB.prepare(
+      `SELECT day, metric, SUM(value) AS n FROM analytics_counters WHERE ${where} GROUP BY day, metric`,
+    ).bind(...params),
     env.DB.prepare(
       `SELECT day, metric, bucket, SUM(count) AS n FROM analytics_histograms WHERE ${where} GROUP BY day, metric, bucket`,
     ).bind(...params),

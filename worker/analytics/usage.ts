@@ -11,7 +11,11 @@ export interface TokenTotals {
 }
 
 export const emptyTokens = (): TokenTotals => ({
-  inputTextTokens: 0, inputAudioTokens: 0, cachedTokens: 0, outputTextTokens: 0, outputAudioTokens: 0,
+  inputTextTokens: 0,
+  inputAudioTokens: 0,
+  cachedTokens: 0,
+  outputTextTokens: 0,
+  outputAudioTokens: 0,
 });
 
 export function addUsage(t: TokenTotals, usage: Usage | undefined): void {
@@ -43,4 +47,9 @@ export const tokensEvent = (t: TokenTotals, mode: ServerEvent['mode']): ServerEv
 
 /** A close reason as a short code: `session_max_bytes: the session …` → `session_max_bytes`. */
 export const reasonCode = (reason: string) =>
-  reason.split(':')[0]!.trim().toLowerCase().replace(/[^a-z0-9_.-]+/g, '_').slice(0, 48) || 'unknown';
+  reason
+    .split(':')[0]!
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '_')
+    .slice(0, 48) || 'unknown';

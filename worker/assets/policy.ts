@@ -42,7 +42,9 @@ export function releaseContentType(file: string): string {
 export function assetHeaders(version: string): string {
   const major = version.split('.')[0];
   const rule = (path: string, headers: Record<string, string>) =>
-    `${path}\n${Object.entries(headers).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`;
+    `${path}\n${Object.entries(headers)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join('\n')}\n`;
   const loaders = (prefix: string) => LOADERS.map((f) => rule(`${prefix}/${f}`, { 'Cache-Control': REVALIDATE }));
   return [
     '# Written by the build (vite.config.ts, from worker/assets/policy.ts): do not edit.\n',

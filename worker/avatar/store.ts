@@ -39,7 +39,15 @@ export interface AvatarSessionRow {
 
 export type NewAvatarSession = Pick<
   AvatarSessionRow,
-  'id' | 'tenant_id' | 'akool_id' | 'uid' | 'avatar_id' | 'created_at' | 'ends_at' | 'cost_per_minute_usd' | 'quota_month'
+  | 'id'
+  | 'tenant_id'
+  | 'akool_id'
+  | 'uid'
+  | 'avatar_id'
+  | 'created_at'
+  | 'ends_at'
+  | 'cost_per_minute_usd'
+  | 'quota_month'
 >;
 
 export async function insertAvatarSession(env: Env, s: NewAvatarSession): Promise<void> {
@@ -47,13 +55,25 @@ export async function insertAvatarSession(env: Env, s: NewAvatarSession): Promis
     `INSERT INTO avatar_sessions (id, tenant_id, akool_id, uid, avatar_id, status, created_at, ends_at, cost_per_minute_usd, quota_month)
      VALUES (?, ?, ?, ?, ?, 'creating', ?, ?, ?, ?)`,
   )
-    .bind(s.id, s.tenant_id, s.akool_id, s.uid, s.avatar_id, s.created_at, s.ends_at, s.cost_per_minute_usd, s.quota_month)
+    .bind(
+      s.id,
+      s.tenant_id,
+      s.akool_id,
+      s.uid,
+      s.avatar_id,
+      s.created_at,
+      s.ends_at,
+      s.cost_per_minute_usd,
+      s.quota_month,
+    )
     .run();
 }
 
 /** Only the owning tenant sees a session; for any other it does not exist. */
 export async function getAvatarSession(env: Env, id: string, tenantId?: string): Promise<AvatarSessionRow | null> {
-  const sql = tenantId ? 'SELECT * FROM avatar_sessions WHERE id = ? AND tenant_id = ?' : 'SELECT * FROM avatar_sessions WHERE id = ?';
+  const sql = tenantId
+    ? 'SELECT * FROM avatar_sessions WHERE id = ? AND tenant_id = ?'
+    : 'SELECT * FROM avatar_sessions WHERE id = ?';
   const stmt = tenantId ? env.DB.prepare(sql).bind(id, tenantId) : env.DB.prepare(sql).bind(id);
   return stmt.first<AvatarSessionRow>();
 }
@@ -64,7 +84,9 @@ export async function getAvatarSession(env: Env, id: string, tenantId?: string):
  * processing. False when the session left `creating` meanwhile.
  */
 export async function markAvatarReady(env: Env, id: string, at: number): Promise<boolean> {
-  const res = await env.DB.prepare("UPDATE avatar_sessions SET status = 'ready', ready_at = ? WHERE id = ? AND status = 'creating'")
+  const res = await env.DB.prepare(
+    "UPDATE avatar_sessions SET status = 'ready', ready_at = ? WHERE id = ? AND status = 'creating'",
+  )
     .bind(new Date(at).toISOString(), id)
     .run();
   return res.meta.changes === 1;
@@ -74,7 +96,10 @@ export async function markAvatarReady(env: Env, id: string, at: number): Promise
  * Billed use: from creation (Akool's clock starts there) to the end, never past `ends_at` (Akool stops the session
  * itself then), rounded up to whole seconds; cost is per started minute at the rate stored with the session.
  */
-export function billedUse(row: Pick<AvatarSessionRow, 'created_at' | 'ends_at' | 'cost_per_minute_usd'>, endMs: number) {
+export function billedUse(
+  row: Pick<AvatarSessionRow, 'created_at' | 'ends_at' | 'cost_per_minute_usd'>,
+  endMs: number,
+) {
   const end = Math.min(endMs, Date.parse(row.ends_at));
   const seconds = Math.max(0, Math.ceil((end - Date.parse(row.created_at)) / 1000));
   const minutes = Math.ceil(seconds / 60);
@@ -87,7 +112,10 @@ export async function closeAtAkool(env: Env, row: Pick<AvatarSessionRow, 'id' | 
     await closeAvatarSession(env, row.akool_id);
   } catch (e) {
     // The sweep retries every row still at akool_closed = 0.
-    console.warn('avatar close at Akool failed', { sessionId: row.id, code: (e as { code?: string }).code ?? (e as Error).name });
+    console.warn('avatar close at Akool failed', {
+      sessionId: row.id,
+      code: (e as { code?: string }).code ?? (e as Error).name,
+    });
     return false;
   }
   await env.DB.prepare('UPDATE avatar_sessions SET akool_closed = 1 WHERE id = ?').bind(row.id).run();
@@ -119,12 +147,18 @@ export async function endAvatarSession(env: Env, row: AvatarSessionRow, opts: En
     )
       .bind(failed ? 'failed' : 'ended', new Date(opts.at).toISOString(), opts.reason, use.seconds, use.costUsd, row.id)
       .run();
-    if (failed && opts.refund && res.meta.changes === 1) await releaseUnit(env, row.tenant_id, 'avatar_session', row.quota_month);
+    if (failed && opts.refund && res.meta.changes === 1)
+      await releaseUnit(env, row.tenant_id, 'avatar_session', row.quota_month);
     if (res.meta.changes === 1) {
       // Analytics: minutes and cost per started minute, at the rate copied at creation (else the price table's).
       const rate = row.cost_per_minute_usd > 0 ? { ratePerMinuteUsd: row.cost_per_minute_usd } : {};
-      await recordTenant(env, row.tenant_id, { name: 'avatar_end', ok: !failed, seconds: use.seconds, reason: reasonCode(opts.reason), ...rate })
-        .catch(() => {});
+      await recordTenant(env, row.tenant_id, {
+        name: 'avatar_end',
+        ok: !failed,
+        seconds: use.seconds,
+        reason: reasonCode(opts.reason),
+        ...rate,
+      }).catch(() => {});
     }
   }
   const current = (await getAvatarSession(env, row.id)) ?? row;
@@ -137,7 +171,11 @@ export async function endAvatarSession(env: Env, row: AvatarSessionRow, opts: En
 }
 
 /** What Akool says of a session nobody has seen running: it ran (`ready`), it never did, or no answer. */
-export async function readinessAtAkool(env: Env, row: Pick<AvatarSessionRow, 'id' | 'akool_id'>, at: number): Promise<'ready' | 'not_ready' | 'akool_failed' | 'unknown'> {
+export async function readinessAtAkool(
+  env: Env,
+  row: Pick<AvatarSessionRow, 'id' | 'akool_id'>,
+  at: number,
+): Promise<'ready' | 'not_ready' | 'akool_failed' | 'unknown'> {
   let status: number;
   try {
     status = await avatarSessionStatus(env, row.akool_id);
@@ -156,7 +194,11 @@ export async function readinessAtAkool(env: Env, row: Pick<AvatarSessionRow, 'id
  * its avatar did run it is billed like any other; if it never ran (still queueing, or failed) it is recorded failed
  * and the unit goes back, as when Akool never got it ready. Without an answer it is failed and the unit kept.
  */
-export async function closeAvatarSessionRow(env: Env, row: AvatarSessionRow, opts: EndOptions): Promise<AvatarSessionRow> {
+export async function closeAvatarSessionRow(
+  env: Env,
+  row: AvatarSessionRow,
+  opts: EndOptions,
+): Promise<AvatarSessionRow> {
   if (row.status !== 'creating') return endAvatarSession(env, row, opts);
   const readiness = await readinessAtAkool(env, row, opts.at);
   if (readiness === 'ready') return endAvatarSession(env, { ...row, status: 'ready' }, opts);
@@ -170,12 +212,25 @@ export interface AvatarUsage {
 }
 
 /** Minutes (per started minute, per session) and estimated cost of the sessions that ended, by quota month. */
-export async function avatarUsageByTenant(env: Env, month: string, tenantId?: string): Promise<Map<string, AvatarUsage>> {
+export async function avatarUsageByTenant(
+  env: Env,
+  month: string,
+  tenantId?: string,
+): Promise<Map<string, AvatarUsage>> {
   const where = tenantId ? 'quota_month = ? AND tenant_id = ?' : 'quota_month = ?';
   const stmt = env.DB.prepare(
     `SELECT tenant_id, SUM((duration_seconds + 59) / 60) AS minutes, SUM(estimated_cost_usd) AS cost
      FROM avatar_sessions WHERE ${where} AND status = 'ended' GROUP BY tenant_id`,
   );
-  const { results } = await (tenantId ? stmt.bind(month, tenantId) : stmt.bind(month)).all<{ tenant_id: string; minutes: number; cost: number }>();
-  return new Map(results.map((r) => [r.tenant_id, { minutes: r.minutes ?? 0, costUsd: Math.round((r.cost ?? 0) * 10_000) / 10_000 }]));
+  const { results } = await (tenantId ? stmt.bind(month, tenantId) : stmt.bind(month)).all<{
+    tenant_id: string;
+    minutes: number;
+    cost: number;
+  }>();
+  return new Map(
+    results.map((r) => [
+      r.tenant_id,
+      { minutes: r.minutes ?? 0, costUsd: Math.round((r.cost ?? 0) * 10_000) / 10_000 },
+    ]),
+  );
 }

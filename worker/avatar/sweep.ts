@@ -1,7 +1,13 @@
 // The cron sweep: no avatar session stays open at Akool because a page closed without its beacon, an isolate died
 // mid-create, or Akool failed to answer a close. Safe to run twice at once: ending is idempotent, and so is a close.
 import type { Env } from '../env.ts';
-import { type AvatarSessionRow, endAvatarSession, MAX_SESSION_SECONDS, readinessAtAkool, readyTimeout } from './store.ts';
+import {
+  type AvatarSessionRow,
+  endAvatarSession,
+  MAX_SESSION_SECONDS,
+  readinessAtAkool,
+  readyTimeout,
+} from './store.ts';
 
 /** A session still unconfirmed this long after create, whose status Akool does not answer, is given up on. */
 export const ABANDONED_CREATE_MS = 2 * 60_000;

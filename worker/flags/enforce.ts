@@ -9,17 +9,28 @@ import { listFlags } from './store.ts';
 export { UidSchema } from '../routes/schemas.ts';
 
 /** Which flag each voice mode needs. */
-export const MODE_FLAGS: Record<Mode, ProductFlagKey> = { webrtc: 'voice.webrtc', websocket: 'voice.websocket', text: 'voice.text' };
+export const MODE_FLAGS: Record<Mode, ProductFlagKey> = {
+  webrtc: 'voice.webrtc',
+  websocket: 'voice.websocket',
+  text: 'voice.text',
+};
 
 /**
  * Refuses a request whose feature is off for this unit (the tenant from tenantAuth, and the uid the widget sent),
  * so a flag that hides a feature in the widget also closes it on the server. Same evaluation as /v1/bootstrap.
  */
-export async function requireFlag(c: Context<AppEnv>, key: ProductFlagKey | (string & {}), uid?: string | null): Promise<FlagResult> {
+export async function requireFlag(
+  c: Context<AppEnv>,
+  key: ProductFlagKey | (string & {}),
+  uid?: string | null,
+): Promise<FlagResult> {
   const tenant = c.get('tenant');
   const result = evaluateFlag(await listFlags(c.env), key, { tenantId: tenant.id, uid: uid ?? null });
   if (!result.enabled) {
-    throw new ApiError(403, 'feature_disabled', `The feature "${key}" is not available right now`, { flag: key, reason: result.reason });
+    throw new ApiError(403, 'feature_disabled', `The feature "${key}" is not available right now`, {
+      flag: key,
+      reason: result.reason,
+    });
   }
   return result;
 }

@@ -3,7 +3,14 @@
 import type { FlagResult } from '../api-types.ts';
 
 /** The product flags seeded by migration 0002. Later features add theirs here and in a migration. */
-export const FLAG_KEYS = ['voice.webrtc', 'voice.websocket', 'voice.text', 'avatar', 'keywords.handoff', 'tts'] as const;
+export const FLAG_KEYS = [
+  'voice.webrtc',
+  'voice.websocket',
+  'voice.text',
+  'avatar',
+  'keywords.handoff',
+  'tts',
+] as const;
 export type ProductFlagKey = (typeof FLAG_KEYS)[number];
 
 export type FlagReason = FlagResult['reason'];
@@ -106,14 +113,21 @@ function indexFlags(flags: readonly FlagConfig[]): Map<string, FlagConfig> {
   return new Map(flags.map((f) => [f.key, f]));
 }
 
-function evaluateOne(byKey: ReadonlyMap<string, FlagConfig>, key: string, unit: FlagUnit, memo: Map<string, FlagResult>, path: Set<string>): FlagResult {
+function evaluateOne(
+  byKey: ReadonlyMap<string, FlagConfig>,
+  key: string,
+  unit: FlagUnit,
+  memo: Map<string, FlagResult>,
+  path: Set<string>,
+): FlagResult {
   const known = memo.get(key);
   if (known) return known;
   const flag = byKey.get(key);
   // An unknown key is simply off: a widget asking about a flag this Worker does not know must not get a feature.
   if (!flag || !flag.enabled) return remember(memo, key, { enabled: false, reason: 'DISABLED' });
 
-  if (!prerequisitesHold(byKey, flag, unit, memo, path)) return remember(memo, key, { enabled: false, reason: 'PREREQUISITE_FAILED' });
+  if (!prerequisitesHold(byKey, flag, unit, memo, path))
+    return remember(memo, key, { enabled: false, reason: 'PREREQUISITE_FAILED' });
   if (flag.tenants.includes(unit.tenantId)) return remember(memo, key, { enabled: true, reason: 'TARGET_MATCH' });
   const threshold = Math.round(flag.rollout * 100);
   if (threshold >= BUCKETS) return remember(memo, key, { enabled: true, reason: 'DEFAULT' });
@@ -121,11 +135,19 @@ function evaluateOne(byKey: ReadonlyMap<string, FlagConfig>, key: string, unit: 
   return remember(memo, key, { enabled: bucketOf(flag.salt, stickinessKey(unit)) < threshold, reason: 'SPLIT' });
 }
 
-function prerequisitesHold(byKey: ReadonlyMap<string, FlagConfig>, flag: FlagConfig, unit: FlagUnit, memo: Map<string, FlagResult>, path: Set<string>): boolean {
+function prerequisitesHold(
+  byKey: ReadonlyMap<string, FlagConfig>,
+  flag: FlagConfig,
+  unit: FlagUnit,
+  memo: Map<string, FlagResult>,
+  path: Set<string>,
+): boolean {
   path.add(flag.key);
   try {
     // Writes refuse cycles; the path check only keeps a bad row from recursing forever.
-    return flag.prerequisites.every((pre) => !path.has(pre) && byKey.has(pre) && evaluateOne(byKey, pre, unit, memo, path).enabled);
+    return flag.prerequisites.every(
+      (pre) => !path.has(pre) && byKey.has(pre) && evaluateOne(byKey, pre, unit, memo, path).enabled,
+    );
   } finally {
     path.delete(flag.key);
   }

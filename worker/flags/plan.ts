@@ -25,13 +25,22 @@ export interface PlanContext {
 export const normaliseRollout = (r: number) => Math.round(r * 100) / 100;
 
 const configOf = (f: FlagConfig | null) =>
-  f && { key: f.key, description: f.description, enabled: f.enabled, rollout: f.rollout, tenants: f.tenants, prerequisites: f.prerequisites, salt: f.salt };
+  f && {
+    key: f.key,
+    description: f.description,
+    enabled: f.enabled,
+    rollout: f.rollout,
+    tenants: f.tenants,
+    prerequisites: f.prerequisites,
+    salt: f.salt,
+  };
 
 /** Whether a step changes anything but who touched the flag and when. */
 export const changesConfig = (s: Step) => JSON.stringify(configOf(s.before)) !== JSON.stringify(configOf(s.after));
 
 type Problem = { path: string; message: string };
-const invalid = (problems: Problem[]) => new ApiError(400, 'invalid_request', `Invalid ${problems[0]!.path}: ${problems[0]!.message}`, problems);
+const invalid = (problems: Problem[]) =>
+  new ApiError(400, 'invalid_request', `Invalid ${problems[0]!.path}: ${problems[0]!.message}`, problems);
 
 /** A bulk change, validated as a whole against the current flags: the steps of all of it, or a 400. */
 export function planChanges(current: FlagSet, changes: readonly FlagChange[], ctx: PlanContext): Step[] {
@@ -40,12 +49,15 @@ export function planChanges(current: FlagSet, changes: readonly FlagChange[], ct
   const steps: Step[] = [];
   changes.forEach((ch, i) => {
     const at = `changes.${i}`;
-    if (seen.has(ch.key)) problems.push({ path: `${at}.key`, message: `"${ch.key}" appears more than once in this change` });
+    if (seen.has(ch.key))
+      problems.push({ path: `${at}.key`, message: `"${ch.key}" appears more than once in this change` });
     seen.add(ch.key);
     const existing = current.get(ch.key) ?? null;
     if (ch.create) {
-      if (existing) problems.push({ path: `${at}.key`, message: `flag "${ch.key}" already exists; drop create to change it` });
-      if (ch.description === undefined) problems.push({ path: `${at}.description`, message: 'a new flag needs a description' });
+      if (existing)
+        problems.push({ path: `${at}.key`, message: `flag "${ch.key}" already exists; drop create to change it` });
+      if (ch.description === undefined)
+        problems.push({ path: `${at}.description`, message: 'a new flag needs a description' });
       const after: FlagConfig = {
         key: ch.key,
         description: ch.description ?? '',
@@ -61,7 +73,10 @@ export function planChanges(current: FlagSet, changes: readonly FlagChange[], ct
       return;
     }
     if (!existing) {
-      problems.push({ path: `${at}.key`, message: `unknown flag "${ch.key}" (send create: true with a description to add it)` });
+      problems.push({
+        path: `${at}.key`,
+        message: `unknown flag "${ch.key}" (send create: true with a description to add it)`,
+      });
       return;
     }
     const after: FlagConfig = {
@@ -94,12 +109,18 @@ export function planChanges(current: FlagSet, changes: readonly FlagChange[], ct
  */
 export function planRollback(current: FlagSet, entry: FlagHistoryEntry, ctx: Omit<PlanContext, 'newSalt'>): Step[] {
   const existing = current.get(entry.key) ?? null;
-  if (entry.before) return [{ key: entry.key, before: existing, after: { ...entry.before, updatedAt: ctx.now, updatedBy: ctx.actor } }];
+  if (entry.before)
+    return [{ key: entry.key, before: existing, after: { ...entry.before, updatedAt: ctx.now, updatedBy: ctx.actor } }];
   const dependents = [...current.values()].filter((f) => f.prerequisites.includes(entry.key)).map((f) => f.key);
   if (dependents.length > 0) {
-    throw new ApiError(409, 'conflict', `Cannot remove "${entry.key}": ${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on it`, {
-      dependents,
-    });
+    throw new ApiError(
+      409,
+      'conflict',
+      `Cannot remove "${entry.key}": ${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on it`,
+      {
+        dependents,
+      },
+    );
   }
   return [{ key: entry.key, before: existing, after: null }];
 }
@@ -117,9 +138,12 @@ export function applySteps(current: FlagSet, steps: readonly Step[]): Map<string
 /** The set as it would be after a write: every prerequisite must exist and none may lead back to its flag. */
 export function validateSet(next: FlagSet): void {
   const dangling = [...next.values()].flatMap((f) =>
-    f.prerequisites.filter((p) => !next.has(p)).map((p) => ({ path: `${f.key}.prerequisites`, message: `unknown flag "${p}"` })),
+    f.prerequisites
+      .filter((p) => !next.has(p))
+      .map((p) => ({ path: `${f.key}.prerequisites`, message: `unknown flag "${p}"` })),
   );
   if (dangling.length > 0) throw invalid(dangling);
   const cycle = findCycle([...next.values()]);
-  if (cycle) throw new ApiError(400, 'prerequisite_cycle', `Prerequisites would form a cycle: ${cycle.join(' -> ')}`, { cycle });
+  if (cycle)
+    throw new ApiError(400, 'prerequisite_cycle', `Prerequisites would form a cycle: ${cycle.join(' -> ')}`, { cycle });
 }

@@ -111,15 +111,23 @@ function randomSalt(): string {
 
 /** Applies a bulk change, validated as a whole against the current flags: all of it or nothing. */
 export function applyFlagChanges(env: Env, changes: FlagChange[], meta: WriteMeta): Promise<WriteResult> {
-  return commit(env, meta, (current, now) => planChanges(current, changes, { actor: meta.actor, now, newSalt: randomSalt }));
+  return commit(env, meta, (current, now) =>
+    planChanges(current, changes, { actor: meta.actor, now, newSalt: randomSalt }),
+  );
 }
 
 /** Rolls a flag back to before one history entry (plan.ts, planRollback); the rollback is recorded with rollbackOf. */
-export async function rollbackFlag(env: Env, historyId: number, meta: Omit<WriteMeta, 'rollbackOf'>): Promise<WriteResult> {
+export async function rollbackFlag(
+  env: Env,
+  historyId: number,
+  meta: Omit<WriteMeta, 'rollbackOf'>,
+): Promise<WriteResult> {
   const row = await env.DB.prepare('SELECT * FROM flag_history WHERE id = ?').bind(historyId).first<HistoryRow>();
   if (!row) throw new ApiError(404, 'not_found', `History entry ${historyId} not found`);
   const entry = rowToEntry(row);
-  return commit(env, { ...meta, rollbackOf: entry.id }, (current, now) => planRollback(current, entry, { actor: meta.actor, now }));
+  return commit(env, { ...meta, rollbackOf: entry.id }, (current, now) =>
+    planRollback(current, entry, { actor: meta.actor, now }),
+  );
 }
 
 const MAX_ATTEMPTS = 6;
@@ -131,7 +139,11 @@ const MAX_ATTEMPTS = 6;
  * then planned again on fresh state, so concurrent writers all land, in some order, each recorded against the exact
  * state it changed.
  */
-async function commit(env: Env, meta: WriteMeta, plan: (current: FlagSet, now: string) => Step[]): Promise<WriteResult> {
+async function commit(
+  env: Env,
+  meta: WriteMeta,
+  plan: (current: FlagSet, now: string) => Step[],
+): Promise<WriteResult> {
   for (let attempt = 1; ; attempt++) {
     const [revRes, flagsRes] = await env.DB.batch([
       env.DB.prepare('SELECT rev FROM flag_meta WHERE id = 1'),
@@ -154,7 +166,17 @@ async function commit(env: Env, meta: WriteMeta, plan: (current: FlagSet, now: s
         env.DB.prepare(
           `INSERT INTO flag_history (key, batch, actor, at, before, after, note, rollback_of)
            VALUES ((SELECT ? FROM flag_meta WHERE id = 1 AND rev = ?), ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        ).bind(s.key, newRev, batch, meta.actor, now, json(s.before), json(s.after), meta.note, meta.rollbackOf ?? null),
+        ).bind(
+          s.key,
+          newRev,
+          batch,
+          meta.actor,
+          now,
+          json(s.before),
+          json(s.after),
+          meta.note,
+          meta.rollbackOf ?? null,
+        ),
         s.after ? upsert(env, s.after) : env.DB.prepare('DELETE FROM flags WHERE key = ?').bind(s.key),
       ]),
     ];
@@ -167,7 +189,11 @@ async function commit(env: Env, meta: WriteMeta, plan: (current: FlagSet, now: s
       const latest = await env.DB.prepare('SELECT rev FROM flag_meta WHERE id = 1').first<{ rev: string }>();
       if (latest?.rev === rev) throw e; // not a lost race: a fault of ours, reported as one
       if (attempt >= MAX_ATTEMPTS) {
-        throw new ApiError(409, 'conflict', 'The flags kept changing while this change was applied; nothing was changed, try again');
+        throw new ApiError(
+          409,
+          'conflict',
+          'The flags kept changing while this change was applied; nothing was changed, try again',
+        );
       }
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
     }
@@ -183,7 +209,17 @@ function upsert(env: Env, f: FlagConfig) {
      ON CONFLICT (key) DO UPDATE SET description = excluded.description, enabled = excluded.enabled,
        rollout = excluded.rollout, tenants = excluded.tenants, prerequisites = excluded.prerequisites,
        salt = excluded.salt, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-  ).bind(f.key, f.description, f.enabled ? 1 : 0, f.rollout, JSON.stringify(f.tenants), JSON.stringify(f.prerequisites), f.salt, f.updatedAt, f.updatedBy);
+  ).bind(
+    f.key,
+    f.description,
+    f.enabled ? 1 : 0,
+    f.rollout,
+    JSON.stringify(f.tenants),
+    JSON.stringify(f.prerequisites),
+    f.salt,
+    f.updatedAt,
+    f.updatedBy,
+  );
 }
 
 export interface HistoryQuery {
@@ -194,7 +230,10 @@ export interface HistoryQuery {
 }
 
 /** History newest first, one page; nextCursor is null on the last page. */
-export async function flagHistory(env: Env, q: HistoryQuery): Promise<{ entries: FlagHistoryEntry[]; nextCursor: string | null }> {
+export async function flagHistory(
+  env: Env,
+  q: HistoryQuery,
+): Promise<{ entries: FlagHistoryEntry[]; nextCursor: string | null }> {
   const { results } = await env.DB.prepare(
     `SELECT * FROM flag_history WHERE (?1 IS NULL OR key = ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3`,
   )

@@ -39,7 +39,9 @@ export function resolveTarget(env: Env, tenant: Tenant): Target {
   return target;
 }
 
-/** Runs one generation to its end; every failure becomes an `error` event, and the unit goes back if nothing was made. */
+/**
+ * Runs one generation to its end; every failure becomes an `error` event, and the unit goes back if nothing was made.
+ */
 export async function runGeneration(env: Env, job: GenerationJob): Promise<void> {
   const emit = emitter(env, job.id);
   try {
@@ -49,21 +51,33 @@ export async function runGeneration(env: Env, job: GenerationJob): Promise<void>
       await generateWithOpenAI(env, job.prompt, (i) => altText(job.keywords, i, IMAGE_COUNT), emit);
     } else {
       const { webhookUrl, webhookSecret } = job.tenant.settings.handoff ?? {};
-      await dispatchWebhook(env, webhookUrl!, webhookSecret!, {
-        type: 'generation.requested',
-        generationId: job.id,
-        tenantId: job.tenant.id,
-        sessionId: job.sessionId,
-        keywords: job.keywords,
-        prompt: job.prompt,
-        callbackUrl: job.callbackUrl,
-        createdAt: job.createdAt,
-      }, emit);
+      await dispatchWebhook(
+        env,
+        webhookUrl!,
+        webhookSecret!,
+        {
+          type: 'generation.requested',
+          generationId: job.id,
+          tenantId: job.tenant.id,
+          sessionId: job.sessionId,
+          keywords: job.keywords,
+          prompt: job.prompt,
+          callbackUrl: job.callbackUrl,
+          createdAt: job.createdAt,
+        },
+        emit,
+      );
     }
   } catch (e) {
     if (e instanceof GenerationClosed) return;
     const err = e instanceof ApiError ? e : new ApiError(502, 'generation_failed', 'Generating the concepts failed');
-    console.error('generation failed', { generationId: job.id, tenant: job.tenant.id, target: job.target, code: err.code, ...(e instanceof ApiError ? {} : { error: (e as Error).message }) });
+    console.error('generation failed', {
+      generationId: job.id,
+      tenant: job.tenant.id,
+      target: job.target,
+      code: err.code,
+      ...(e instanceof ApiError ? {} : { error: (e as Error).message }),
+    });
     await failGeneration(env, job.id, err.code, err.message).catch((f: Error) =>
       console.error('recording a failed generation failed', { generationId: job.id, error: f.message }),
     );

@@ -21,7 +21,8 @@ export function emitter(env: Env, generationId: string): Emit {
     if ((await appendEvent(env, generationId, type, data)) === null) throw new GenerationClosed();
   };
   return {
-    progress: (percent, stage) => append('progress', { percent: Math.max(0, Math.min(100, Math.round(percent))), stage }),
+    progress: (percent, stage) =>
+      append('progress', { percent: Math.max(0, Math.min(100, Math.round(percent))), stage }),
     concept: (index, imageUrl, alt) => append('concept', { index, imageUrl, alt }),
     done: (concepts) => append('done', { concepts }),
   };

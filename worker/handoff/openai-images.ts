@@ -21,7 +21,12 @@ export const IMAGE_TIMEOUT_MS = 25_000;
 /** Stored inline as data URLs in D1, whose values stop at 2 MB; JPEG at 80 keeps a 1024 px image near 200 KB. */
 const MAX_IMAGE_CHARS = 1_500_000;
 
-export async function generateWithOpenAI(env: Env, prompt: string, alts: (index: number) => string, emit: Emit): Promise<void> {
+export async function generateWithOpenAI(
+  env: Env,
+  prompt: string,
+  alts: (index: number) => string,
+  emit: Emit,
+): Promise<void> {
   const body: ImageGenerateParamsNonStreaming = {
     model: IMAGE_MODEL,
     prompt,
@@ -43,7 +48,11 @@ export async function generateWithOpenAI(env: Env, prompt: string, alts: (index:
     const res = await callProvider(
       'OpenAI',
       `${openaiBase(env)}/v1/images/generations`,
-      { method: 'POST', headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      },
       IMAGE_TIMEOUT_MS,
     );
     data = (await res.json().catch(() => ({}))) as Partial<ImagesResponse>;
@@ -53,9 +62,16 @@ export async function generateWithOpenAI(env: Env, prompt: string, alts: (index:
   const format = data.output_format === 'png' || data.output_format === 'webp' ? data.output_format : 'jpeg';
   const images = (data.data ?? [])
     .map((image) => image.b64_json)
-    .filter((b64): b64 is string => typeof b64 === 'string' && b64.length > 0 && b64.length <= MAX_IMAGE_CHARS && /^[A-Za-z0-9+/]+={0,2}$/.test(b64));
+    .filter(
+      (b64): b64 is string =>
+        typeof b64 === 'string' &&
+        b64.length > 0 &&
+        b64.length <= MAX_IMAGE_CHARS &&
+        /^[A-Za-z0-9+/]+={0,2}$/.test(b64),
+    );
   if (images.length === 0) throw new ApiError(502, 'provider_error', 'OpenAI answered without usable images');
   await emit.progress(90, 'finishing');
-  for (const [index, b64] of images.entries()) await emit.concept(index, `data:image/${format};base64,${b64}`, alts(index));
+  for (const [index, b64] of images.entries())
+    await emit.concept(index, `data:image/${format};base64,${b64}`, alts(index));
   await emit.done(images.length);
 }

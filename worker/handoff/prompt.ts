@@ -38,7 +38,10 @@ export function humanise(id: string): string {
   return WORDS[id] ?? id.replace(/-/g, ' ');
 }
 
-/** Alt text for concept `index` (0-based; `total` when known): what a screen reader user needs to tell the concepts apart. */
+/**
+ * Alt text for concept `index` (0-based; `total` when known): what a screen reader user needs to tell the concepts
+ * apart.
+ */
 export function altText(k: Keywords, index: number, total?: number, variant?: string): string {
   const motif = [...k.subject, ...k.elements].map(humanise);
   const what = motif.length > 1 ? `${motif.slice(0, -1).join(', ')} and ${motif.at(-1)}` : (motif[0] ?? 'tattoo');

@@ -12,8 +12,19 @@ const W = 600;
 const H = 800;
 
 const INK: Record<string, string> = {
-  red: '#c0392b', blue: '#2e6fd8', green: '#2f9e5b', yellow: '#e8b923', orange: '#e67e22', purple: '#8e44ad',
-  pink: '#e86aa6', white: '#f4f1ea', gold: '#c9a227', teal: '#1fa5a0', brown: '#8b5a2b', black: '#141414', grey: '#7a7a7a',
+  red: '#c0392b',
+  blue: '#2e6fd8',
+  green: '#2f9e5b',
+  yellow: '#e8b923',
+  orange: '#e67e22',
+  purple: '#8e44ad',
+  pink: '#e86aa6',
+  white: '#f4f1ea',
+  gold: '#c9a227',
+  teal: '#1fa5a0',
+  brown: '#8b5a2b',
+  black: '#141414',
+  grey: '#7a7a7a',
 };
 
 /** Colours to draw with: named colours first, then what the broad choices mean; plain ink when nothing was said. */
@@ -48,7 +59,8 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 /** A few recognisable shapes; anything else gets a geometric shape picked by a stable hash of its name. */
 function motif(name: string, cx: number, cy: number, r: number, fill: string, stroke: string): string {
   const n = name.toLowerCase();
-  const a = (attrs: string) => `${attrs} fill="${fill}" stroke="${stroke}" stroke-width="${Math.max(2, r / 14).toFixed(1)}"`;
+  const a = (attrs: string) =>
+    `${attrs} fill="${fill}" stroke="${stroke}" stroke-width="${Math.max(2, r / 14).toFixed(1)}"`;
   const star = (points: number, inner: number) =>
     Array.from({ length: points * 2 }, (_, i) => {
       const rad = i % 2 ? r * inner : r;
@@ -58,8 +70,10 @@ function motif(name: string, cx: number, cy: number, r: number, fill: string, st
   if (/moon|crescent/.test(n)) {
     return `<path ${a('')} d="M ${cx} ${cy - r} A ${r} ${r} 0 0 0 ${cx} ${cy + r} A ${r * 0.55} ${r} 0 0 1 ${cx} ${cy - r} Z"/>`;
   }
-  if (/star|compass/.test(n)) return `<polygon ${a('')} points="${star(n.includes('compass') ? 4 : 5, n.includes('compass') ? 0.25 : 0.45)}"/>`;
-  if (/sun/.test(n)) return `<polygon ${a('')} points="${star(12, 0.7)}"/><circle ${a(`cx="${cx}" cy="${cy}" r="${r * 0.45}"`)}/>`;
+  if (/star|compass/.test(n))
+    return `<polygon ${a('')} points="${star(n.includes('compass') ? 4 : 5, n.includes('compass') ? 0.25 : 0.45)}"/>`;
+  if (/sun/.test(n))
+    return `<polygon ${a('')} points="${star(12, 0.7)}"/><circle ${a(`cx="${cx}" cy="${cy}" r="${r * 0.45}"`)}/>`;
   if (/heart/.test(n)) {
     return `<path ${a('')} d="M ${cx} ${cy + r * 0.8} C ${cx - r * 1.4} ${cy - r * 0.1} ${cx - r * 0.6} ${cy - r * 1.1} ${cx} ${cy - r * 0.35} C ${cx + r * 0.6} ${cy - r * 1.1} ${cx + r * 1.4} ${cy - r * 0.1} ${cx} ${cy + r * 0.8} Z"/>`;
   }

@@ -21,7 +21,13 @@ export interface StreamOptions {
  * when none do, so an event shows at most a second late, which is nothing next to a render. It needs no extra
  * binding and behaves the same under wrangler dev, in workerd tests and in production.
  */
-export const STREAM_DEFAULTS: StreamOptions = { pollMs: 100, maxPollMs: 1_000, heartbeatMs: 15_000, maxMs: 5 * 60_000, stallCheckMs: 10_000 };
+export const STREAM_DEFAULTS: StreamOptions = {
+  pollMs: 100,
+  maxPollMs: 1_000,
+  heartbeatMs: 15_000,
+  maxMs: 5 * 60_000,
+  stallCheckMs: 10_000,
+};
 
 const enc = new TextEncoder();
 
@@ -30,7 +36,12 @@ export function formatEvent(e: EventRow): string {
 }
 
 /** The body of GET /v1/generations/:id/events: events after `afterSeq` from D1, then new ones as they are written. */
-export function eventStream(env: Env, generationId: string, afterSeq: number, opts: StreamOptions = STREAM_DEFAULTS): ReadableStream<Uint8Array> {
+export function eventStream(
+  env: Env,
+  generationId: string,
+  afterSeq: number,
+  opts: StreamOptions = STREAM_DEFAULTS,
+): ReadableStream<Uint8Array> {
   const started = Date.now();
   let last = afterSeq;
   let lastWrite = started;

@@ -47,7 +47,15 @@ const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /** The generation row and its first event, together, so an event stream never sees one without the other. */
 export async function createGeneration(
   env: Env,
-  g: { id: string; tenantId: string; sessionId: string | null; keywords: Keywords; prompt: string; target: Target; quotaMonth: string },
+  g: {
+    id: string;
+    tenantId: string;
+    sessionId: string | null;
+    keywords: Keywords;
+    prompt: string;
+    target: Target;
+    quotaMonth: string;
+  },
 ): Promise<void> {
   await env.DB.batch([
     env.DB.prepare(
@@ -138,10 +146,16 @@ async function recordGenerationFact(
 }
 
 /** What became of a callback's event: applied now, applied before (same event id), or refused and why. */
-export type CallbackOutcome = { kind: 'applied'; seq: number } | { kind: 'duplicate'; seq: number } | { kind: 'finished'; status: string } | { kind: 'full' };
+export type CallbackOutcome =
+  | { kind: 'applied'; seq: number }
+  | { kind: 'duplicate'; seq: number }
+  | { kind: 'finished'; status: string }
+  | { kind: 'full' };
 
 async function seqOfEvent(env: Env, id: string, eventId: string): Promise<number | null> {
-  const row = await env.DB.prepare('SELECT seq FROM generation_events WHERE generation_id = ? AND event_id = ?').bind(id, eventId).first<{ seq: number }>();
+  const row = await env.DB.prepare('SELECT seq FROM generation_events WHERE generation_id = ? AND event_id = ?')
+    .bind(id, eventId)
+    .first<{ seq: number }>();
   return row?.seq ?? null;
 }
 
@@ -179,7 +193,9 @@ export async function appendCallbackEvent(
 }
 
 export async function getGeneration(env: Env, id: string, tenantId?: string): Promise<GenerationRow | null> {
-  const sql = tenantId ? 'SELECT * FROM generations WHERE id = ? AND tenant_id = ?' : 'SELECT * FROM generations WHERE id = ?';
+  const sql = tenantId
+    ? 'SELECT * FROM generations WHERE id = ? AND tenant_id = ?'
+    : 'SELECT * FROM generations WHERE id = ?';
   const stmt = env.DB.prepare(sql);
   return (tenantId ? stmt.bind(id, tenantId) : stmt.bind(id)).first<GenerationRow>();
 }
@@ -194,13 +210,17 @@ export async function eventsAfter(env: Env, id: string, afterSeq: number, limit 
 }
 
 export async function lastSeq(env: Env, id: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT MAX(seq) AS seq FROM generation_events WHERE generation_id = ?').bind(id).first<{ seq: number | null }>();
+  const row = await env.DB.prepare('SELECT MAX(seq) AS seq FROM generation_events WHERE generation_id = ?')
+    .bind(id)
+    .first<{ seq: number | null }>();
   return row?.seq ?? 0;
 }
 
 /** The seq of the concept with this index, if one was received. */
 export async function conceptSeq(env: Env, id: string, index: number): Promise<number | null> {
-  const row = await env.DB.prepare("SELECT seq FROM generation_events WHERE generation_id = ? AND type = 'concept' AND json_extract(data, '$.index') = ?")
+  const row = await env.DB.prepare(
+    "SELECT seq FROM generation_events WHERE generation_id = ? AND type = 'concept' AND json_extract(data, '$.index') = ?",
+  )
     .bind(id, index)
     .first<{ seq: number }>();
   return row?.seq ?? null;

@@ -11,7 +11,10 @@ const LIMIT_FIELD = {
 } as const satisfies Record<UsageKind, keyof Tenant['limits']>;
 
 const NOUN: Record<UsageKind, string> = {
-  voice_session: 'voice session', avatar_session: 'avatar session', generation: 'generation', tts_character: 'text-to-speech character',
+  voice_session: 'voice session',
+  avatar_session: 'avatar session',
+  generation: 'generation',
+  tts_character: 'text-to-speech character',
 };
 
 export const limitsStub = (env: Env, tenantId: string) => env.LIMITS.get(env.LIMITS.idFromName(tenantId));
@@ -29,7 +32,11 @@ export async function consumeQuota(env: Env, tenant: Tenant, kind: UsageKind, am
   if (!result.granted) {
     const left = Math.max(0, result.limit - result.used);
     const tail = amount > 1 ? ` (${left} left, ${amount} asked for)` : '';
-    throw new ApiError(402, 'quota_exceeded', `This site has used all ${result.limit} ${NOUN[kind]}s for ${month}${tail}`);
+    throw new ApiError(
+      402,
+      'quota_exceeded',
+      `This site has used all ${result.limit} ${NOUN[kind]}s for ${month}${tail}`,
+    );
   }
   let released = false;
   return {

@@ -29,7 +29,8 @@ export class RateLimiter extends DurableObject<Env> {
     const elapsed = (now - start) / windowMs;
     const estimate = this.previous * (1 - elapsed) + this.current;
     const reset = Math.max(1, Math.ceil((start + windowMs - now) / 1000));
-    if (estimate + cost > limit) return { allowed: false, limit, remaining: Math.max(0, Math.floor(limit - estimate)), reset };
+    if (estimate + cost > limit)
+      return { allowed: false, limit, remaining: Math.max(0, Math.floor(limit - estimate)), reset };
     this.current += cost;
     return { allowed: true, limit, remaining: Math.max(0, Math.floor(limit - estimate - cost)), reset };
   }

@@ -25,7 +25,9 @@ export class TenantLimits extends DurableObject<Env> {
   }
 
   private used(month: string, kind: UsageKind): number {
-    const row = this.sql.exec<{ used: number }>('SELECT used FROM usage WHERE month = ? AND kind = ?', month, kind).toArray()[0];
+    const row = this.sql
+      .exec<{ used: number }>('SELECT used FROM usage WHERE month = ? AND kind = ?', month, kind)
+      .toArray()[0];
     return row?.used ?? 0;
   }
 
@@ -54,13 +56,20 @@ export class TenantLimits extends DurableObject<Env> {
    */
   redeemTicket(jti: string, exp: number, now: number = Math.floor(Date.now() / 1000)): boolean {
     this.sql.exec('DELETE FROM used_tickets WHERE exp < ?', now - 60);
-    const inserted = this.sql.exec('INSERT INTO used_tickets (jti, exp) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING jti', jti, exp);
+    const inserted = this.sql.exec(
+      'INSERT INTO used_tickets (jti, exp) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING jti',
+      jti,
+      exp,
+    );
     return inserted.toArray().length === 1;
   }
 
   usage(month: string = utcMonth()): Record<UsageKind, number> {
     const out: Record<UsageKind, number> = { voice_session: 0, avatar_session: 0, generation: 0, tts_character: 0 };
-    for (const row of this.sql.exec<{ kind: UsageKind; used: number }>('SELECT kind, used FROM usage WHERE month = ?', month)) {
+    for (const row of this.sql.exec<{ kind: UsageKind; used: number }>(
+      'SELECT kind, used FROM usage WHERE month = ?',
+      month,
+    )) {
       out[row.kind] = row.used;
     }
     return out;

@@ -19,9 +19,15 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!expected) throw new ApiError(401, 'unauthorized', 'The admin API is disabled: set ADMIN_TOKEN');
   if (!match || !(await tokenMatches(match[1]!.trim(), expected))) {
-    throw new ApiError(401, 'unauthorized', 'A valid admin token is required (Authorization: Bearer <token>)', undefined, {
-      'WWW-Authenticate': 'Bearer realm="voice-buddy-admin"',
-    });
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'A valid admin token is required (Authorization: Bearer <token>)',
+      undefined,
+      {
+        'WWW-Authenticate': 'Bearer realm="voice-buddy-admin"',
+      },
+    );
   }
   await next();
 });

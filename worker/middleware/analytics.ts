@@ -22,10 +22,13 @@ export const analyticsContext = createMiddleware<AppEnv>(async (c, next) => {
     if (res.status < 300) {
       // The mode is in the answer; it is read from a copy in the background, not before the visitor has it.
       background(
-        res.clone().json<{ mode?: string }>().then(
-          (body) => record({ name: 'session_granted', ms, ...(isMode(body.mode) ? { mode: body.mode } : {}) }),
-          () => record({ name: 'session_granted', ms }),
-        ),
+        res
+          .clone()
+          .json<{ mode?: string }>()
+          .then(
+            (body) => record({ name: 'session_granted', ms, ...(isMode(body.mode) ? { mode: body.mode } : {}) }),
+            () => record({ name: 'session_granted', ms }),
+          ),
       );
     } else {
       const code = c.error instanceof ApiError ? c.error.code : `http_${res.status}`;
@@ -34,4 +37,5 @@ export const analyticsContext = createMiddleware<AppEnv>(async (c, next) => {
   });
 });
 
-const isMode = (m: unknown): m is 'webrtc' | 'websocket' | 'text' => m === 'webrtc' || m === 'websocket' || m === 'text';
+const isMode = (m: unknown): m is 'webrtc' | 'websocket' | 'text' =>
+  m === 'webrtc' || m === 'websocket' || m === 'text';

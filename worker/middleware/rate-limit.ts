@@ -17,10 +17,16 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     RateLimit: `limit=${limit}, remaining=${decision.remaining}, reset=${decision.reset}`,
   };
   if (!decision.allowed) {
-    throw new ApiError(429, 'rate_limited', `Too many requests: at most ${limit} a minute. Try again in ${decision.reset} s.`, undefined, {
-      ...headers,
-      'Retry-After': String(decision.reset),
-    });
+    throw new ApiError(
+      429,
+      'rate_limited',
+      `Too many requests: at most ${limit} a minute. Try again in ${decision.reset} s.`,
+      undefined,
+      {
+        ...headers,
+        'Retry-After': String(decision.reset),
+      },
+    );
   }
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
   await next();

@@ -11,7 +11,10 @@ let allOrigins: { origins: string[]; at: number } | null = null;
 async function anyTenantAllows(env: Env, origin: string): Promise<boolean> {
   if (!allOrigins || Date.now() - allOrigins.at > 5_000) {
     const tenants = await listTenants(env);
-    allOrigins = { origins: tenants.filter((t) => t.status === 'active').flatMap((t) => t.allowedOrigins), at: Date.now() };
+    allOrigins = {
+      origins: tenants.filter((t) => t.status === 'active').flatMap((t) => t.allowedOrigins),
+      at: Date.now(),
+    };
   }
   return originAllowed(origin, allOrigins.origins);
 }
@@ -19,7 +22,8 @@ async function anyTenantAllows(env: Env, origin: string): Promise<boolean> {
 function publishableKey(req: Request): string | null {
   const header = req.headers.get('x-voice-buddy-key');
   if (header) return header;
-  const isGetLike = req.method === 'GET' || req.method === 'HEAD' || req.headers.get('upgrade')?.toLowerCase() === 'websocket';
+  const isGetLike =
+    req.method === 'GET' || req.method === 'HEAD' || req.headers.get('upgrade')?.toLowerCase() === 'websocket';
   // navigator.sendBeacon cannot set headers, so the avatar's unload beacon names its tenant in the URL (Origin is
   // still checked: browsers send it on every POST).
   const path = new URL(req.url).pathname;
@@ -39,7 +43,8 @@ export const tenantAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (req.method === 'OPTIONS') {
     const key = new URL(req.url).searchParams.get('key');
     const tenant = key ? await getTenantByKey(c.env, key) : null;
-    const allowed = origin && (tenant ? originAllowed(origin, tenant.allowedOrigins) : await anyTenantAllows(c.env, origin));
+    const allowed =
+      origin && (tenant ? originAllowed(origin, tenant.allowedOrigins) : await anyTenantAllows(c.env, origin));
     if (!allowed) throw new ApiError(403, 'origin_not_allowed', `Origin ${origin ?? '(none)'} may not call this API`);
     return preflightResponse(origin, c.get('requestId'));
   }
@@ -52,11 +57,14 @@ export const tenantAuth = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError(
       403,
       'origin_not_allowed',
-      origin ? `Origin ${origin} is not on this site's allowlist` : 'Requests must come from a page on an allowed origin',
+      origin
+        ? `Origin ${origin} is not on this site's allowlist`
+        : 'Requests must come from a page on an allowed origin',
     );
   }
   setCorsHeaders(c, origin);
-  if (tenant.status === 'suspended') throw new ApiError(403, 'tenant_suspended', 'This voice assistant is not available right now');
+  if (tenant.status === 'suspended')
+    throw new ApiError(403, 'tenant_suspended', 'This voice assistant is not available right now');
   c.set('tenant', tenant);
   c.set('origin', origin);
   await next();

@@ -31,9 +31,13 @@ const CREDIT_CODES = new Set([
   1006 /* insufficient quota balance */, 1103 /* not paid or overdue */, 1104 /* insufficient credit balance */,
   1213 /* requires a subscription */, 1221 /* account not subscribed */,
 ]);
-const AUTH_CODES = new Set([1101 /* illegal token */, 1102 /* token empty */, 1109 /* account missing */, 1200 /* blocked */]);
+const AUTH_CODES = new Set([
+  1101 /* illegal token */, 1102 /* token empty */, 1109 /* account missing */, 1200 /* blocked */,
+]);
 /** Codes that mean the avatar (or another named resource) does not exist or was refused as a parameter. */
-export const NOT_FOUND_CODES = new Set([1003 /* parameter error */, 1008 /* content not exist */, 1014 /* resource not exist */]);
+export const NOT_FOUND_CODES = new Set([
+  1003 /* parameter error */, 1008 /* content not exist */, 1014 /* resource not exist */,
+]);
 /** Codes that mean the session is already over at Akool: a close has nothing left to do. */
 const GONE_CODES = new Set([1216 /* session not exist */, 1219 /* liveAvatar closed */]);
 
@@ -53,11 +57,22 @@ export class AkoolError extends ApiError {
 }
 
 const busy = (retryAfter: number, akoolCode: number | null) =>
-  new AkoolError(503, 'avatar_busy', `The avatar service is busy right now; try again in ${retryAfter} s. The voice conversation goes on.`, akoolCode, {
-    'Retry-After': String(retryAfter),
-  });
+  new AkoolError(
+    503,
+    'avatar_busy',
+    `The avatar service is busy right now; try again in ${retryAfter} s. The voice conversation goes on.`,
+    akoolCode,
+    {
+      'Retry-After': String(retryAfter),
+    },
+  );
 const creditsExhausted = (akoolCode: number | null) =>
-  new AkoolError(402, 'avatar_credits_exhausted', "The site's avatar credits are used up; the voice conversation goes on without the avatar.", akoolCode);
+  new AkoolError(
+    402,
+    'avatar_credits_exhausted',
+    "The site's avatar credits are used up; the voice conversation goes on without the avatar.",
+    akoolCode,
+  );
 
 function retryAfter(res: Response): number {
   const n = Number(res.headers.get('retry-after'));
@@ -73,14 +88,25 @@ export function akoolCodeError(code: number | null, res?: Response): AkoolError 
   if (code !== null && BUSY_CODES.has(code)) return busy(res ? retryAfter(res) : DEFAULT_BUSY_RETRY_S, code);
   if (code !== null && CREDIT_CODES.has(code)) return creditsExhausted(code);
   if (code !== null && AUTH_CODES.has(code)) {
-    return new AkoolError(502, 'provider_auth_failed', `${PROVIDER} refused the server's credentials; the site owner must check its API key`, code);
+    return new AkoolError(
+      502,
+      'provider_auth_failed',
+      `${PROVIDER} refused the server's credentials; the site owner must check its API key`,
+      code,
+    );
   }
-  if (code !== null && GONE_CODES.has(code)) return new AkoolError(410, 'avatar_session_gone', 'The avatar session is already over', code);
+  if (code !== null && GONE_CODES.has(code))
+    return new AkoolError(410, 'avatar_session_gone', 'The avatar session is already over', code);
   return new AkoolError(502, 'provider_error', `${PROVIDER} refused the request (code ${code ?? 'missing'})`, code);
 }
 
 /** One call: HTTP failures and business codes become ApiErrors; success yields `data`. */
-async function akoolCall(env: Env, path: string, init: RequestInit, timeoutMs = upstreamTimeout(env)): Promise<unknown> {
+async function akoolCall(
+  env: Env,
+  path: string,
+  init: RequestInit,
+  timeoutMs = upstreamTimeout(env),
+): Promise<unknown> {
   let res: Response;
   const fact = providerFact(PROVIDER);
   try {
@@ -94,7 +120,11 @@ async function akoolCall(env: Env, path: string, init: RequestInit, timeoutMs = 
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       fact(false, 'provider_timeout');
-      throw new ApiError(504, 'provider_timeout', `${PROVIDER} did not answer within ${Math.round(timeoutMs / 100) / 10} s`);
+      throw new ApiError(
+        504,
+        'provider_timeout',
+        `${PROVIDER} did not answer within ${Math.round(timeoutMs / 100) / 10} s`,
+      );
     }
     fact(false, 'provider_unreachable');
     throw new ApiError(502, 'provider_unreachable', `${PROVIDER} could not be reached`);
@@ -114,7 +144,7 @@ async function akoolCall(env: Env, path: string, init: RequestInit, timeoutMs = 
   }
   let body: { code?: unknown; data?: unknown };
   try {
-    body = (await res.json()) as typeof body;
+    body = await res.json<typeof body>();
   } catch {
     throw new ApiError(502, 'provider_error', `${PROVIDER} answered with something that is not JSON`);
   }
@@ -128,7 +158,14 @@ const malformed = (what: string) => new ApiError(502, 'provider_error', `${PROVI
 function readAgora(data: unknown): AgoraCredentials {
   const cred = (data as { credentials?: Record<string, unknown> } | null)?.credentials;
   const { agora_app_id: appId, agora_channel: channel, agora_token: token, agora_uid: uid } = cred ?? {};
-  if (typeof appId !== 'string' || !appId || typeof channel !== 'string' || !channel || typeof token !== 'string' || !token) {
+  if (
+    typeof appId !== 'string' ||
+    !appId ||
+    typeof channel !== 'string' ||
+    !channel ||
+    typeof token !== 'string' ||
+    !token
+  ) {
     throw malformed('the Agora credentials');
   }
   const numericUid = typeof uid === 'number' ? uid : Number(uid);
@@ -140,10 +177,18 @@ function readAgora(data: unknown): AgoraCredentials {
  * Creates a session in "retelling" mode (mode_type 1): the avatar speaks the text the widget sends it, since the
  * conversation itself is OpenAI's. Akool pre-charges credits for the whole `duration`.
  */
-export async function createAvatarSession(env: Env, opts: { avatarId: string; durationSeconds: number }): Promise<CreatedSession> {
+export async function createAvatarSession(
+  env: Env,
+  opts: { avatarId: string; durationSeconds: number },
+): Promise<CreatedSession> {
   const data = await akoolCall(env, '/api/open/v4/liveAvatar/session/create', {
     method: 'POST',
-    body: JSON.stringify({ avatar_id: opts.avatarId, duration: opts.durationSeconds, mode_type: 1, stream_type: 'agora' }),
+    body: JSON.stringify({
+      avatar_id: opts.avatarId,
+      duration: opts.durationSeconds,
+      mode_type: 1,
+      stream_type: 'agora',
+    }),
   }).catch((e: unknown) => {
     // "Session gone" means nothing for a create: it is just another refusal.
     if (e instanceof AkoolError && e.code === 'avatar_session_gone') {
@@ -159,12 +204,22 @@ export async function createAvatarSession(env: Env, opts: { avatarId: string; du
 }
 
 /** `session/detail`: the status (1-4) and the raw data; a session Akool no longer knows counts as completed. */
-async function sessionDetail(env: Env, akoolId: string, timeoutMs?: number): Promise<{ status: number; data: unknown }> {
+async function sessionDetail(
+  env: Env,
+  akoolId: string,
+  timeoutMs?: number,
+): Promise<{ status: number; data: unknown }> {
   let data: unknown;
   try {
-    data = await akoolCall(env, `/api/open/v4/liveAvatar/session/detail?id=${encodeURIComponent(akoolId)}`, { method: 'GET' }, timeoutMs);
+    data = await akoolCall(
+      env,
+      `/api/open/v4/liveAvatar/session/detail?id=${encodeURIComponent(akoolId)}`,
+      { method: 'GET' },
+      timeoutMs,
+    );
   } catch (e) {
-    if (e instanceof AkoolError && e.code === 'avatar_session_gone') return { status: AkoolStatus.COMPLETED, data: null };
+    if (e instanceof AkoolError && e.code === 'avatar_session_gone')
+      return { status: AkoolStatus.COMPLETED, data: null };
     throw e;
   }
   const status = (data as { status?: unknown } | null)?.status;
@@ -181,7 +236,10 @@ export async function avatarSessionStatus(env: Env, akoolId: string, timeoutMs?:
  * The status and, while the session runs, fresh Agora credentials for the same channel and uid: a new token, as
  * Agora tokens live about 5 minutes and sessions up to an hour.
  */
-export async function avatarSessionCredentials(env: Env, akoolId: string): Promise<{ status: number; agora: AgoraCredentials | null }> {
+export async function avatarSessionCredentials(
+  env: Env,
+  akoolId: string,
+): Promise<{ status: number; agora: AgoraCredentials | null }> {
   const { status, data } = await sessionDetail(env, akoolId);
   const running = status === AkoolStatus.QUEUEING || status === AkoolStatus.PROCESSING;
   return { status, agora: running ? readAgora(data) : null };
@@ -190,7 +248,10 @@ export async function avatarSessionCredentials(env: Env, akoolId: string): Promi
 /** Closes a session; closing one that is already over is a success, so a close can be repeated safely. */
 export async function closeAvatarSession(env: Env, akoolId: string): Promise<void> {
   try {
-    await akoolCall(env, '/api/open/v4/liveAvatar/session/close', { method: 'POST', body: JSON.stringify({ id: akoolId }) });
+    await akoolCall(env, '/api/open/v4/liveAvatar/session/close', {
+      method: 'POST',
+      body: JSON.stringify({ id: akoolId }),
+    });
   } catch (e) {
     if (e instanceof AkoolError && e.code === 'avatar_session_gone') return;
     throw e;

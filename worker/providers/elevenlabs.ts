@@ -6,7 +6,8 @@ import { VOICE_ID_PATTERN, type Tenant } from '../tenants/model.ts';
 import { providerError, providerFact, upstreamTimeout } from './upstream.ts';
 
 const PROVIDER = 'ElevenLabs';
-export const elevenlabsBase = (env: Env) => (env.ELEVENLABS_BASE_URL || 'https://api.elevenlabs.io').replace(/\/+$/, '');
+export const elevenlabsBase = (env: Env) =>
+  (env.ELEVENLABS_BASE_URL || 'https://api.elevenlabs.io').replace(/\/+$/, '');
 
 export const TTS_MODEL = 'eleven_multilingual_v2';
 /** How long an isolate trusts the voice list it read (a voice the account loses makes the next request fail anyway). */
@@ -17,7 +18,11 @@ export type VoiceSource = 'request' | 'tenant' | 'env' | 'listed';
 /** ElevenLabs said the voice does not exist for this account (unknown, deleted, or a retired default). */
 export class VoiceNotFoundError extends ApiError {
   constructor(readonly voiceId: string) {
-    super(502, 'tts_voice_not_found', `ElevenLabs has no voice "${voiceId}" on this account; set settings.tts.voiceId or ELEVENLABS_VOICE_ID to a voice it lists`);
+    super(
+      502,
+      'tts_voice_not_found',
+      `ElevenLabs has no voice "${voiceId}" on this account; set settings.tts.voiceId or ELEVENLABS_VOICE_ID to a voice it lists`,
+    );
   }
 }
 
@@ -43,7 +48,11 @@ async function call(env: Env, path: string, init: RequestInit, voiceId?: string)
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       fact(false, 'provider_timeout');
-      throw new ApiError(504, 'provider_timeout', `${PROVIDER} did not answer within ${Math.round(timeoutMs / 100) / 10} s`);
+      throw new ApiError(
+        504,
+        'provider_timeout',
+        `${PROVIDER} did not answer within ${Math.round(timeoutMs / 100) / 10} s`,
+      );
     }
     fact(false, 'provider_unreachable');
     throw new ApiError(502, 'provider_unreachable', `${PROVIDER} could not be reached`);
@@ -81,7 +90,7 @@ export async function listedVoice(env: Env, now = Date.now()): Promise<string> {
   const res = await call(env, '/v1/voices', { method: 'GET', headers: headers(env, false) });
   let voices: Array<{ voice_id?: unknown; category?: unknown }>;
   try {
-    voices = ((await res.json()) as { voices?: typeof voices }).voices ?? [];
+    voices = (await res.json<{ voices?: typeof voices }>()).voices ?? [];
   } catch {
     throw new ApiError(502, 'provider_error', `${PROVIDER} answered the voice list with something that is not JSON`);
   }
@@ -93,7 +102,11 @@ export async function listedVoice(env: Env, now = Date.now()): Promise<string> {
 }
 
 /** The voice to speak with: the request's, else the tenant's, else the server's, else one the API lists. */
-export async function resolveVoice(env: Env, tenant?: Tenant | null, requested?: string): Promise<{ voiceId: string; source: VoiceSource }> {
+export async function resolveVoice(
+  env: Env,
+  tenant?: Tenant | null,
+  requested?: string,
+): Promise<{ voiceId: string; source: VoiceSource }> {
   if (requested) return { voiceId: requested, source: 'request' };
   const configured = tenant?.settings.tts?.voiceId;
   if (configured) return { voiceId: configured, source: 'tenant' };
@@ -101,7 +114,8 @@ export async function resolveVoice(env: Env, tenant?: Tenant | null, requested?:
   return { voiceId: await listedVoice(env), source: 'listed' };
 }
 
-const voicePath = (voiceId: string, stream: boolean) => `/v1/text-to-speech/${encodeURIComponent(voiceId)}${stream ? '/stream' : ''}`;
+const voicePath = (voiceId: string, stream: boolean) =>
+  `/v1/text-to-speech/${encodeURIComponent(voiceId)}${stream ? '/stream' : ''}`;
 
 function checkAudio(res: Response): string {
   const contentType = res.headers.get('content-type') ?? '';
@@ -113,7 +127,11 @@ function checkAudio(res: Response): string {
 }
 
 /** Synthesises `text` to one MP3 (the health ping). */
-export async function synthesize(env: Env, text: string, voiceId: string): Promise<{ audio: ArrayBuffer; contentType: string }> {
+export async function synthesize(
+  env: Env,
+  text: string,
+  voiceId: string,
+): Promise<{ audio: ArrayBuffer; contentType: string }> {
   const res = await call(env, voicePath(voiceId, false), ttsRequest(env, text), voiceId);
   const contentType = checkAudio(res);
   let audio: ArrayBuffer;
@@ -131,7 +149,11 @@ export async function synthesize(env: Env, text: string, voiceId: string): Promi
  * arriving. The returned stream errors when ElevenLabs goes quiet for the upstream timeout, so a stalled answer
  * cannot hold the visitor's request open.
  */
-export async function synthesizeStream(env: Env, text: string, voiceId: string): Promise<{ body: ReadableStream<Uint8Array>; contentType: string }> {
+export async function synthesizeStream(
+  env: Env,
+  text: string,
+  voiceId: string,
+): Promise<{ body: ReadableStream<Uint8Array>; contentType: string }> {
   const res = await call(env, voicePath(voiceId, true), ttsRequest(env, text), voiceId);
   const contentType = checkAudio(res);
   if (!res.body) throw new ApiError(502, 'provider_error', `${PROVIDER} answered without audio`);

@@ -15,7 +15,11 @@ export interface ClientSecret {
 }
 
 /** Mints an ephemeral key for one browser (GA endpoint). The server key stays here. */
-export async function createClientSecret(env: Env, session: RealtimeSessionCreateRequest, ttlSeconds = 600): Promise<ClientSecret> {
+export async function createClientSecret(
+  env: Env,
+  session: RealtimeSessionCreateRequest,
+  ttlSeconds = 600,
+): Promise<ClientSecret> {
   const body: ClientSecretCreateParams = { expires_after: { anchor: 'created_at', seconds: ttlSeconds }, session };
   const res = await callProvider(
     'OpenAI',
@@ -55,12 +59,17 @@ export async function createCall(env: Env, offer: string, session: RealtimeSessi
   const res = await callProvider(
     'OpenAI',
     `${openaiBase(env)}/v1/realtime/calls`,
-    { method: 'POST', headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}`, Accept: 'application/sdp' }, body: form },
+    {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.OPENAI_API_KEY}`, Accept: 'application/sdp' },
+      body: form,
+    },
     upstreamTimeout(env),
   );
   const answer = await res.text();
   const callId = res.headers.get('location')?.split('/').pop() ?? '';
-  if (!answer.startsWith('v=') || !/^[\w-]{1,128}$/.test(callId)) throw new ApiError(502, 'provider_error', 'OpenAI answered the call without an SDP answer or a call id');
+  if (!answer.startsWith('v=') || !/^[\w-]{1,128}$/.test(callId))
+    throw new ApiError(502, 'provider_error', 'OpenAI answered the call without an SDP answer or a call id');
   return { callId, answer };
 }
 

@@ -13,7 +13,12 @@ export function upstreamTimeout(env: Env): number {
  * Calls a provider with a timeout and maps its failures onto our error codes. The provider's body is never passed
  * through: it may echo request details, and its wording is not ours to show.
  */
-export async function callProvider(provider: string, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+export async function callProvider(
+  provider: string,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<Response> {
   let res: Response;
   const fact = providerFact(provider);
   try {
@@ -22,7 +27,11 @@ export async function callProvider(provider: string, url: string, init: RequestI
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       fact(false, 'provider_timeout');
-      throw new ApiError(504, 'provider_timeout', `${provider} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+      throw new ApiError(
+        504,
+        'provider_timeout',
+        `${provider} did not answer within ${Math.round(timeoutMs / 1000)} s`,
+      );
     }
     fact(false, 'provider_unreachable');
     throw new ApiError(502, 'provider_unreachable', `${provider} could not be reached`);
@@ -40,18 +49,26 @@ export async function callProvider(provider: string, url: string, init: RequestI
  */
 export function providerFact(provider: string): (ok: boolean, code: string) => void {
   const started = Date.now();
-  return (ok, code) => record({ name: 'provider_call', provider: providerCode(provider), ms: Date.now() - started, ok, code });
+  return (ok, code) =>
+    record({ name: 'provider_call', provider: providerCode(provider), ms: Date.now() - started, ok, code });
 }
 
 /** "The image webhook" → "image_webhook": a provider's display name as an analytics code. */
 const providerCode = (provider: string) =>
-  provider.replace(/^the\s+/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 48) || 'provider';
+  provider
+    .replace(/^the\s+/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .slice(0, 48) || 'provider';
 
 /**
  * What a provider's error body says about the cause, for the logs: OpenAI's `error.{type, code, param}`. Its
  * `message` is left out: it can echo what was sent (a visitor's words, a prompt) and, for a bad key, part of the key.
  */
-export async function providerErrorFields(res: Response): Promise<{ type: string | null; code: string | null; param: string | null }> {
+export async function providerErrorFields(
+  res: Response,
+): Promise<{ type: string | null; code: string | null; param: string | null }> {
   const none = { type: null, code: null, param: null };
   try {
     const text = (await res.text()).slice(0, 16_384);
@@ -65,7 +82,12 @@ export async function providerErrorFields(res: Response): Promise<{ type: string
 }
 
 /** One line per failed provider call: which endpoint (no query), the status and the provider's code and param. */
-export function logProviderError(provider: string, url: string, status: number, fields: { type: string | null; code: string | null; param: string | null }): void {
+export function logProviderError(
+  provider: string,
+  url: string,
+  status: number,
+  fields: { type: string | null; code: string | null; param: string | null },
+): void {
   let endpoint = url;
   try {
     endpoint = new URL(url).pathname;
@@ -77,13 +99,20 @@ export function logProviderError(provider: string, url: string, status: number, 
 
 export function providerError(provider: string, res: Response): ApiError {
   if (res.status === 401 || res.status === 403) {
-    return new ApiError(502, 'provider_auth_failed', `${provider} refused the server's credentials; the site owner must check its API key`);
+    return new ApiError(
+      502,
+      'provider_auth_failed',
+      `${provider} refused the server's credentials; the site owner must check its API key`,
+    );
   }
   if (res.status === 429) {
     const retry = retryAfterSeconds(res.headers.get('retry-after'));
-    return new ApiError(503, 'provider_busy', `${provider} is busy right now; try again in ${retry} s`, undefined, { 'Retry-After': String(retry) });
+    return new ApiError(503, 'provider_busy', `${provider} is busy right now; try again in ${retry} s`, undefined, {
+      'Retry-After': String(retry),
+    });
   }
-  if (res.status >= 500) return new ApiError(502, 'provider_error', `${provider} had an internal error (${res.status})`);
+  if (res.status >= 500)
+    return new ApiError(502, 'provider_error', `${provider} had an internal error (${res.status})`);
   return new ApiError(502, 'provider_rejected', `${provider} rejected the request (${res.status})`);
 }
 

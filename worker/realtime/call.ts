@@ -36,14 +36,31 @@ export class RealtimeCall extends DurableObject<Env> {
   private info: CallInfo | null = null;
   private socket: WebSocket | null = null;
   private ended = false;
-  private readonly stats = { events: 0, responses: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, audioInputTokens: 0, audioOutputTokens: 0 };
+  private readonly stats = {
+    events: 0,
+    responses: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    totalTokens: 0,
+    audioInputTokens: 0,
+    audioOutputTokens: 0,
+  };
   private readonly upstreamErrors: Array<{ code: string | null; param: string | null }> = [];
 
   async start(info: CallInfo): Promise<void> {
     this.info = info;
     await this.ctx.storage.put('info', info);
     await this.ctx.storage.setAlarm(info.startedAt + info.maxSeconds * 1000);
-    console.log(JSON.stringify({ event: 'call_start', tenant: info.tenantId, mode: 'webrtc', sessionId: info.sessionId, model: info.model, callId: info.callId }));
+    console.log(
+      JSON.stringify({
+        event: 'call_start',
+        tenant: info.tenantId,
+        mode: 'webrtc',
+        sessionId: info.sessionId,
+        model: info.model,
+        callId: info.callId,
+      }),
+    );
     this.ctx.waitUntil(this.attach());
   }
 
@@ -61,10 +78,16 @@ export class RealtimeCall extends DurableObject<Env> {
           headers: { Upgrade: 'websocket', Authorization: `Bearer ${this.env.OPENAI_API_KEY}` },
         });
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const res = await Promise.race([attempt, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), upstreamTimeout(this.env))))]);
+        const res = await Promise.race([
+          attempt,
+          new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), upstreamTimeout(this.env)))),
+        ]);
         clearTimeout(timer);
         if (!res) {
-          attempt.then((late) => late.webSocket?.close(1000, 'gave up'), () => {});
+          attempt.then(
+            (late) => late.webSocket?.close(1000, 'gave up'),
+            () => {},
+          );
           continue;
         }
         const ws = res.webSocket;
@@ -90,13 +113,19 @@ export class RealtimeCall extends DurableObject<Env> {
     ws.addEventListener('message', (msg) => {
       if (typeof msg.data !== 'string') return;
       this.stats.events++;
-      let event: { type?: string; session?: { instructions?: string; tools?: Array<{ name?: string }> }; response?: { usage?: Usage }; error?: { code?: unknown; param?: unknown } };
+      let event: {
+        type?: string;
+        session?: { instructions?: string; tools?: Array<{ name?: string }> };
+        response?: { usage?: Usage };
+        error?: { code?: unknown; param?: unknown };
+      };
       try {
         event = JSON.parse(msg.data);
       } catch {
         return;
       }
-      if (event.type === 'session.updated' && this.tampered(event.session)) void this.end('session_tampered', 'relay', true);
+      if (event.type === 'session.updated' && this.tampered(event.session))
+        void this.end('session_tampered', 'relay', true);
       else if (event.type === 'response.done') this.count(event.response?.usage);
       else if (event.type === 'error' && this.upstreamErrors.length < 20) {
         const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 80) : null);
@@ -144,7 +173,10 @@ export class RealtimeCall extends DurableObject<Env> {
     const info = this.info ?? (await this.ctx.storage.get<CallInfo>('info')) ?? null;
     let hungUp: boolean | null = null;
     if (hangup && info) {
-      hungUp = await hangupCall(this.env, info.callId).then(() => true, () => false);
+      hungUp = await hangupCall(this.env, info.callId).then(
+        () => true,
+        () => false,
+      );
     }
     try {
       this.socket?.close(1000, 'call ended');
@@ -156,17 +188,40 @@ export class RealtimeCall extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     if (!info) return;
     const durationMs = Date.now() - info.startedAt;
-    console.log(JSON.stringify({
-      event: 'call_end', tenant: info.tenantId, mode: 'webrtc', sessionId: info.sessionId, model: info.model, callId: info.callId,
-      durationMs, endReason: reason, closedBy, hungUp, ...this.stats, upstreamErrors: this.upstreamErrors,
-    }));
-    recordFor(this.env, (p) => this.ctx.waitUntil(p), info.tenantId, {
-      name: 'call_end', mode: 'webrtc', ms: durationMs, reason, ok: reason === 'call_ended',
-    }, ...tokensEvent(this.tokens, 'webrtc'));
-    await this.env.DB.prepare('UPDATE sessions SET ended_at = ?, end_reason = ?, input_tokens = ?, output_tokens = ? WHERE id = ?')
+    console.log(
+      JSON.stringify({
+        event: 'call_end',
+        tenant: info.tenantId,
+        mode: 'webrtc',
+        sessionId: info.sessionId,
+        model: info.model,
+        callId: info.callId,
+        durationMs,
+        endReason: reason,
+        closedBy,
+        hungUp,
+        ...this.stats,
+        upstreamErrors: this.upstreamErrors,
+      }),
+    );
+    recordFor(
+      this.env,
+      (p) => this.ctx.waitUntil(p),
+      info.tenantId,
+      {
+        name: 'call_end',
+        mode: 'webrtc',
+        ms: durationMs,
+        reason,
+        ok: reason === 'call_ended',
+      },
+      ...tokensEvent(this.tokens, 'webrtc'),
+    );
+    await this.env.DB.prepare(
+      'UPDATE sessions SET ended_at = ?, end_reason = ?, input_tokens = ?, output_tokens = ? WHERE id = ?',
+    )
       .bind(new Date().toISOString(), reason, this.stats.inputTokens, this.stats.outputTokens, info.sessionId)
       .run()
       .catch((e: Error) => console.error('call record failed', { sessionId: info.sessionId, error: e.message }));
   }
 }
-

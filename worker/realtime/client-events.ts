@@ -56,7 +56,11 @@ export function checkClientEvent(text: string): Verdict {
   }
   if (!isObject(parsed) || typeof parsed.type !== 'string') return { kind: 'malformed', reason: 'event has no type' };
   const eventId = typeof parsed.event_id === 'string' ? parsed.event_id : null;
-  const refuse = (code: string, message: string, param: string | null = null): Verdict => ({ kind: 'refused', refusal: { code, message, param }, eventId });
+  const refuse = (code: string, message: string, param: string | null = null): Verdict => ({
+    kind: 'refused',
+    refusal: { code, message, param },
+    eventId,
+  });
   const event = parsed as unknown as RealtimeClientEvent;
   const forward: Verdict = { kind: 'forward', event };
 
@@ -68,19 +72,29 @@ export function checkClientEvent(text: string): Verdict {
       if (item.type === 'message' && item.role === 'user') return forward;
       if (item.type === 'function_call_output') return forward;
       if (item.type === 'message' && item.role === 'system') return designBrief(parsed, item, refuse);
-      return refuse('item_not_allowed', 'Only user messages, function_call_output items and design briefs may be added to the conversation', 'item.type');
+      return refuse(
+        'item_not_allowed',
+        'Only user messages, function_call_output items and design briefs may be added to the conversation',
+        'item.type',
+      );
     }
     case 'response.create': {
       const response = parsed.response;
       if (response === undefined) return forward;
       if (!isObject(response)) return refuse('response_override_refused', 'response must be an object', 'response');
       const key = firstKeyOutside(response, RESPONSE_KEYS);
-      if (key) return refuse('response_override_refused', `response.${key} is set by the site and cannot be overridden`, `response.${key}`);
+      if (key)
+        return refuse(
+          'response_override_refused',
+          `response.${key} is set by the site and cannot be overridden`,
+          `response.${key}`,
+        );
       return forward;
     }
     case 'session.update': {
       const session = parsed.session;
-      if (!isObject(session)) return refuse('session_update_refused', 'session.update needs a session object', 'session');
+      if (!isObject(session))
+        return refuse('session_update_refused', 'session.update needs a session object', 'session');
       const stripped = Object.keys(session).filter((k) => !SESSION_KEYS.has(k));
       if (stripped.length === 0) return forward;
       const kept = Object.fromEntries(Object.entries(session).filter(([k]) => SESSION_KEYS.has(k)));
@@ -88,7 +102,11 @@ export function checkClientEvent(text: string): Verdict {
       return { kind: 'forward', event: clean, rewritten: JSON.stringify(clean), stripped };
     }
     default:
-      return refuse('event_not_allowed', `Client event '${parsed.type.slice(0, 64)}' is not allowed through this relay`, 'type');
+      return refuse(
+        'event_not_allowed',
+        `Client event '${parsed.type.slice(0, 64)}' is not allowed through this relay`,
+        'type',
+      );
   }
 }
 
@@ -96,13 +114,26 @@ export function checkClientEvent(text: string): Verdict {
  * The one system item a client may add: the visitor's design brief (widget/keywords/brief.ts). It is rebuilt from
  * its validated JSON, so no instruction can ride along in its text; anything else in a system item is refused.
  */
-function designBrief(event: Record<string, unknown>, item: Record<string, unknown>, refuse: (code: string, message: string, param?: string | null) => Verdict): Verdict {
+function designBrief(
+  event: Record<string, unknown>,
+  item: Record<string, unknown>,
+  refuse: (code: string, message: string, param?: string | null) => Verdict,
+): Verdict {
   const content = Array.isArray(item.content) && item.content.length === 1 ? (item.content[0] as unknown) : null;
-  const text = isObject(content) && content.type === 'input_text' && typeof content.text === 'string' ? content.text : '';
+  const text =
+    isObject(content) && content.type === 'input_text' && typeof content.text === 'string' ? content.text : '';
   const brief = v.safeParse(KeywordsSchema, briefJson(text));
-  if (!brief.success) return refuse('item_not_allowed', 'A system item may only carry a design brief with valid keywords', 'item.content');
+  if (!brief.success)
+    return refuse(
+      'item_not_allowed',
+      'A system item may only carry a design brief with valid keywords',
+      'item.content',
+    );
   const id = typeof item.id === 'string' && /^[\w-]{1,32}$/.test(item.id) ? { id: item.id } : {};
-  const rebuilt: RealtimeClientEvent = { type: 'conversation.item.create', item: { ...id, ...briefItem(tidyKeywords(brief.output)) } };
+  const rebuilt: RealtimeClientEvent = {
+    type: 'conversation.item.create',
+    item: { ...id, ...briefItem(tidyKeywords(brief.output)) },
+  };
   if (typeof event.event_id === 'string') rebuilt.event_id = event.event_id;
   if (typeof event.previous_item_id === 'string') rebuilt.previous_item_id = event.previous_item_id;
   return { kind: 'forward', event: rebuilt, rewritten: JSON.stringify(rebuilt) };

@@ -4,12 +4,23 @@
 
 export const DEFAULT_MODEL = 'gpt-realtime-2.1';
 export const DEFAULT_MODELS = ['gpt-realtime-2.1', 'gpt-realtime-2.1-mini'];
-/** Supports `keywords` (the design vocabulary) and `language`; the 4o transcribers and whisper-1 shut down 2027-02-26. */
+/**
+ * Supports `keywords` (the design vocabulary) and `language`; the 4o transcribers and whisper-1 shut down 2027-02-26.
+ */
 export const TRANSCRIPTION_MODEL = 'gpt-transcribe';
 
 /** The Realtime API's voices. */
 export const VOICES = [
-  'alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar',
+  'alloy',
+  'ash',
+  'ballad',
+  'coral',
+  'echo',
+  'sage',
+  'shimmer',
+  'verse',
+  'marin',
+  'cedar',
 ] as const;
 
 /** Model -> [shutdown date, replacement]. */

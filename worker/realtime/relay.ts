@@ -1,6 +1,12 @@
 import { recordFor, type Background } from '../analytics/record.ts';
 import { addUsage, emptyTokens, reasonCode, tokensEvent, usageOfFrame } from '../analytics/usage.ts';
-import { CLOSE_NORMAL, closeReason, RELAY_CLOSE, type RelayClose, type RelayCloseReason } from '../../widget/contract/relay.ts';
+import {
+  CLOSE_NORMAL,
+  closeReason,
+  RELAY_CLOSE,
+  type RelayClose,
+  type RelayCloseReason,
+} from '../../widget/contract/relay.ts';
 import type { Env } from '../env.ts';
 import { utcMonth } from '../limits/month.ts';
 import { limitsStub } from '../limits/quota.ts';
@@ -15,7 +21,9 @@ import type { TicketClaims } from './ticket.ts';
 /** Close codes the relay uses towards the browser: the contract shared with the widget (README, "Relay"). */
 const CLOSE = {
   normal: CLOSE_NORMAL,
-  ...(Object.fromEntries(Object.entries(RELAY_CLOSE).map(([k, v]) => [k, v.code])) as { [K in RelayClose]: (typeof RELAY_CLOSE)[K]['code'] }),
+  ...(Object.fromEntries(Object.entries(RELAY_CLOSE).map(([k, v]) => [k, v.code])) as {
+    [K in RelayClose]: (typeof RELAY_CLOSE)[K]['code'];
+  }),
 };
 
 /**
@@ -33,7 +41,9 @@ export interface UpstreamSocket {
   addEventListener(type: 'error', handler: (event: Event) => void): void;
 }
 
-type Opened = { ok: true; socket: UpstreamSocket } | { ok: false; refusal: Refusal; status?: number; providerCode?: string | null; providerParam?: string | null };
+type Opened =
+  | { ok: true; socket: UpstreamSocket }
+  | { ok: false; refusal: Refusal; status?: number; providerCode?: string | null; providerParam?: string | null };
 
 /** Opens the server-to-server Realtime WebSocket with the server key (Workers' outbound WebSocket: fetch + Upgrade). */
 async function openOpenAI(env: Env, model: string): Promise<Opened> {
@@ -46,19 +56,42 @@ async function openOpenAI(env: Env, model: string): Promise<Opened> {
   try {
     res = await Promise.race([attempt, timeout]);
   } catch {
-    return { ok: false, refusal: { code: 'upstream_unreachable', message: 'The voice service could not be reached', param: null } };
+    return {
+      ok: false,
+      refusal: { code: 'upstream_unreachable', message: 'The voice service could not be reached', param: null },
+    };
   } finally {
     clearTimeout(timer);
   }
   if (res === 'timeout') {
     // A socket that opens after we gave up must not stay open, billing nobody's session.
-    attempt.then((late) => late.webSocket?.close(1000, 'gave up'), () => {});
-    return { ok: false, refusal: { code: 'upstream_timeout', message: `The voice service did not answer within ${Math.round(ms / 1000)} s`, param: null } };
+    attempt.then(
+      (late) => late.webSocket?.close(1000, 'gave up'),
+      () => {},
+    );
+    return {
+      ok: false,
+      refusal: {
+        code: 'upstream_timeout',
+        message: `The voice service did not answer within ${Math.round(ms / 1000)} s`,
+        param: null,
+      },
+    };
   }
   const ws = res.webSocket;
   if (res.status !== 101 || !ws) {
     const { code: providerCode, param: providerParam } = await providerErrorFields(res);
-    return { ok: false, status: res.status, providerCode, providerParam, refusal: { code: 'upstream_refused', message: `The voice service refused the connection (HTTP ${res.status})`, param: null } };
+    return {
+      ok: false,
+      status: res.status,
+      providerCode,
+      providerParam,
+      refusal: {
+        code: 'upstream_refused',
+        message: `The voice service refused the connection (HTTP ${res.status})`,
+        param: null,
+      },
+    };
   }
   ws.accept();
   return { ok: true, socket: ws };
@@ -81,7 +114,9 @@ const frameBytes = (data: unknown): number =>
   typeof data === 'string' ? textBytes(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
 /** UTF-8 is never shorter than its UTF-16 length: a string longer than the cap is over it without a scan. */
 const overCap = (data: unknown): boolean =>
-  typeof data === 'string' ? data.length > MAX_CLIENT_FRAME_BYTES || textBytes(data) > MAX_CLIENT_FRAME_BYTES : frameBytes(data) > MAX_CLIENT_FRAME_BYTES;
+  typeof data === 'string'
+    ? data.length > MAX_CLIENT_FRAME_BYTES || textBytes(data) > MAX_CLIENT_FRAME_BYTES
+    : frameBytes(data) > MAX_CLIENT_FRAME_BYTES;
 
 /** Upstream error events are rare and small: a cheap look at the frame's start finds them without parsing audio. */
 function upstreamError(data: unknown): { code: string | null; param: string | null } | null {
@@ -123,7 +158,17 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
   let lastRefill = started;
 
   const log = (event: string, extra: Record<string, unknown> = {}) =>
-    console.log(JSON.stringify({ event, tenant: tenant.id, mode: claims.mode, sessionId: claims.sid, model: claims.model, sandbox, ...extra }));
+    console.log(
+      JSON.stringify({
+        event,
+        tenant: tenant.id,
+        mode: claims.mode,
+        sessionId: claims.sid,
+        model: claims.model,
+        sandbox,
+        ...extra,
+      }),
+    );
 
   const sendClient = (data: string) => {
     try {
@@ -133,7 +178,12 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
     }
   };
 
-  const end = (code: number, reason: string, closedBy: 'client' | 'relay' | 'upstream', error?: { refusal: Refusal; type?: 'server_error' }) => {
+  const end = (
+    code: number,
+    reason: string,
+    closedBy: 'client' | 'relay' | 'upstream',
+    error?: { refusal: Refusal; type?: 'server_error' },
+  ) => {
     if (ended) return;
     ended = true;
     clearTimeout(durationTimer);
@@ -148,12 +198,31 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
     } catch {
       /* already closed */
     }
-    log('relay_end', { durationMs: Date.now() - started, closeCode: code, closeReason: reason, closedBy, ...stats, upstreamErrors, ...upstreamFailure });
+    log('relay_end', {
+      durationMs: Date.now() - started,
+      closeCode: code,
+      closeReason: reason,
+      closedBy,
+      ...stats,
+      upstreamErrors,
+      ...upstreamFailure,
+    });
     if (background) {
-      recordFor(env, background, tenant.id, {
-        name: 'relay_end', mode: claims.mode, ms: Date.now() - started, bytes: stats.bytesIn + stats.bytesOut,
-        refused: stats.refused, reason: reasonCode(reason), ok: closedBy === 'client',
-      }, ...tokensEvent(tokenTotals, claims.mode));
+      recordFor(
+        env,
+        background,
+        tenant.id,
+        {
+          name: 'relay_end',
+          mode: claims.mode,
+          ms: Date.now() - started,
+          bytes: stats.bytesIn + stats.bytesOut,
+          refused: stats.refused,
+          reason: reasonCode(reason),
+          ok: closedBy === 'client',
+        },
+        ...tokensEvent(tokenTotals, claims.mode),
+      );
     }
   };
 
@@ -176,16 +245,26 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
     // Before anything reads the frame: a huge one is refused without being scanned twice or parsed.
     if (overCap(msg.data)) {
       return end(CLOSE.frameTooLarge, `frame_too_large: a client frame over ${MAX_CLIENT_FRAME_BYTES} bytes`, 'relay', {
-        refusal: { code: 'frame_too_large', message: `Client events may be at most ${MAX_CLIENT_FRAME_BYTES} bytes through this relay; send audio in smaller chunks`, param: null },
+        refusal: {
+          code: 'frame_too_large',
+          message: `Client events may be at most ${MAX_CLIENT_FRAME_BYTES} bytes through this relay; send audio in smaller chunks`,
+          param: null,
+        },
       });
     }
     const bytes = frameBytes(msg.data);
     const now = Date.now();
     tokens = Math.min(limits.eventsPerSecond, tokens + ((now - lastRefill) * limits.eventsPerSecond) / 1000);
     lastRefill = now;
-    if (tokens < 1) return cap(CLOSE.rate, 'events_per_second', `more than ${limits.eventsPerSecond} events a second from the client`);
+    if (tokens < 1)
+      return cap(
+        CLOSE.rate,
+        'events_per_second',
+        `more than ${limits.eventsPerSecond} events a second from the client`,
+      );
     tokens -= 1;
-    if (overBytes(bytes)) return cap(CLOSE.bytes, 'session_max_bytes', `the session reached its limit of ${limits.sessionMaxBytes} bytes`);
+    if (overBytes(bytes))
+      return cap(CLOSE.bytes, 'session_max_bytes', `the session reached its limit of ${limits.sessionMaxBytes} bytes`);
     stats.bytesIn += bytes;
     if (typeof msg.data !== 'string') {
       return end(CLOSE.badEvent, 'bad_event: binary frames are not Realtime events', 'relay', {
@@ -221,7 +300,12 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
       if (ended) return;
       const data = msg.data as string | ArrayBuffer;
       const bytes = frameBytes(data);
-      if (overBytes(bytes)) return cap(CLOSE.bytes, 'session_max_bytes', `the session reached its limit of ${limits.sessionMaxBytes} bytes`);
+      if (overBytes(bytes))
+        return cap(
+          CLOSE.bytes,
+          'session_max_bytes',
+          `the session reached its limit of ${limits.sessionMaxBytes} bytes`,
+        );
       stats.bytesOut += bytes;
       stats.eventsOut++;
       addUsage(tokenTotals, usageOfFrame(data));
@@ -231,13 +315,22 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
     });
     const dropped = (why: string) =>
       end(CLOSE.upstream, `upstream_closed: ${why}`, 'upstream', {
-        refusal: { code: 'upstream_closed', message: 'The voice service ended the session; start a new one', param: null },
+        refusal: {
+          code: 'upstream_closed',
+          message: 'The voice service ended the session; start a new one',
+          param: null,
+        },
         type: 'server_error',
       });
     socket.addEventListener('close', (e) => dropped(`the voice service closed the connection (${e.code})`));
     socket.addEventListener('error', () => dropped('the connection to the voice service failed'));
     // The tenant's session config goes first, so nothing a client queued can run under another configuration.
-    const config = buildSessionConfig(tenant, { mode: claims.mode, model: claims.model, voice: claims.voice, language: claims.lang });
+    const config = buildSessionConfig(tenant, {
+      mode: claims.mode,
+      model: claims.model,
+      voice: claims.voice,
+      language: claims.lang,
+    });
     socket.send(JSON.stringify({ type: 'session.update', event_id: 'event_relay_config', session: config }));
     for (const data of queue.splice(0)) socket.send(data);
     upstream = socket;
@@ -259,9 +352,16 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
   openOpenAI(env, claims.model).then(
     async (opened) => {
       if (opened.ok) return attach(opened.socket);
-      upstreamFailure = { upstreamStatus: opened.status ?? null, upstreamCode: opened.providerCode ?? null, upstreamParam: opened.providerParam ?? null };
+      upstreamFailure = {
+        upstreamStatus: opened.status ?? null,
+        upstreamCode: opened.providerCode ?? null,
+        upstreamParam: opened.providerParam ?? null,
+      };
       await giveBack();
-      end(CLOSE.upstream, `${opened.refusal.code}: ${opened.refusal.message}`, 'upstream', { refusal: opened.refusal, type: 'server_error' });
+      end(CLOSE.upstream, `${opened.refusal.code}: ${opened.refusal.message}`, 'upstream', {
+        refusal: opened.refusal,
+        type: 'server_error',
+      });
     },
     async () => {
       await giveBack();

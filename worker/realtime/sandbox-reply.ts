@@ -65,14 +65,16 @@ export function summary(k: Keywords): string {
     .join(', ');
 }
 
-export const isEmpty = (k: Keywords) => QUESTIONS.every(([field]) => missing(k, field)) && !k.lettering && k.exclude.length === 0;
+export const isEmpty = (k: Keywords) =>
+  QUESTIONS.every(([field]) => missing(k, field)) && !k.lettering && k.exclude.length === 0;
 
 /** The assistant's answer to the visitor's latest message, given the brief before and after it. */
 export function replyTo(before: Keywords, now: Keywords): string {
   const parts = news(before, now);
   const first = isEmpty(before);
   let ack = '';
-  if (parts.length) ack = first && now.subject.length ? `Nice idea: ${parts.join(', ')}.` : `Got it: ${parts.join(', ')}.`;
+  if (parts.length)
+    ack = first && now.subject.length ? `Nice idea: ${parts.join(', ')}.` : `Got it: ${parts.join(', ')}.`;
   else if (!isEmpty(now)) ack = "I didn't catch anything new there.";
   const next = QUESTIONS.find(([field]) => missing(now, field));
   if (!next) {
@@ -84,13 +86,16 @@ export function replyTo(before: Keywords, now: Keywords): string {
 
 /** After the widget answered the keyword call: a short, natural follow-up. */
 export function afterToolOutput(now: Keywords): string {
-  return isEmpty(now) ? 'Whenever you are ready, tell me what you have in mind.' : `Saved to your brief: ${summary(now)}.`;
+  return isEmpty(now)
+    ? 'Whenever you are ready, tell me what you have in mind.'
+    : `Saved to your brief: ${summary(now)}.`;
 }
 
 /** The reply offers to draw concepts: a plain "yes" to it means go. */
 export const offersConcepts = (reply: string) => reply.endsWith('shall I draw some concepts?');
 
-const GO = /\b(generate|draw (it|them|some|me|a few)|sketch (it|them|some)|show me (it|them|the (concepts?|designs?|sketch(es)?)|some (concepts?|designs?|ideas))|let'?s see (it|them|some)|go ahead|do it|make (it|them) (more |a bit |bit )?\w+|bolder|darker|lighter|smaller|bigger)\b/i;
+const GO =
+  /\b(generate|draw (it|them|some|me|a few)|sketch (it|them|some)|show me (it|them|the (concepts?|designs?|sketch(es)?)|some (concepts?|designs?|ideas))|let'?s see (it|them|some)|go ahead|do it|make (it|them) (more |a bit |bit )?\w+|bolder|darker|lighter|smaller|bigger)\b/i;
 const YES = /^\s*(yes|yeah|yep|sure|ok(ay)?|please( do)?|go( for it)?|sounds good|perfect)\b/i;
 
 /** Whether the visitor asked for concepts (or a new version of them), given whether the assistant just offered. */

@@ -16,7 +16,14 @@ import { normaliseKeywords } from '../../widget/keywords/normalise.ts';
 import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
 import { CONTEXT_NOTE_PREFIX } from '../../widget/realtime/context-note.ts';
 import {
-  afterToolOutput, choiceReply, chosenConcept, drawingReply, isEmpty, offersConcepts, replyTo, VOICE_NEEDS_KEY,
+  afterToolOutput,
+  choiceReply,
+  chosenConcept,
+  drawingReply,
+  isEmpty,
+  offersConcepts,
+  replyTo,
+  VOICE_NEEDS_KEY,
   wantsConcepts,
 } from './sandbox-reply.ts';
 
@@ -30,7 +37,8 @@ const STEP_MS = 15;
 const MIN_COMMIT_BYTES = 4800;
 
 const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, '').slice(0, 22)}`;
-const base64Bytes = (b64: string) => Math.max(0, Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0));
+const base64Bytes = (b64: string) =>
+  Math.max(0, Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0));
 const tokens = (chars: number) => Math.max(1, Math.ceil(chars / 4));
 
 interface ActiveResponse {
@@ -45,7 +53,9 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
   private lastItemId: string | null = null;
   /** The conversation's items, for retrieve, truncate and function_call_output checks, as OpenAI keeps them. */
   private readonly items = new Map<string, ConversationItem>();
-  /** Transcription results wait for the next response.created: OpenAI's arrive asynchronously, after the reply starts. */
+  /**
+   * Transcription results wait for the next response.created: OpenAI's arrive asynchronously, after the reply starts.
+   */
   private transcripts: ServerEventBody[] = [];
   private audioBytes = 0;
   private keywords: Keywords = emptyKeywords();
@@ -88,7 +98,7 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     try {
       event = JSON.parse(data) as RealtimeClientEvent;
     } catch {
-      return this.error('invalid_json', "We could not parse the JSON body of your request.", null);
+      return this.error('invalid_json', 'We could not parse the JSON body of your request.', null);
     }
     this.handle(event);
   }
@@ -115,7 +125,10 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
   }
 
   private error(code: string, message: string, eventId: string | null | undefined, param: string | null = null) {
-    this.emit({ type: 'error', error: { type: 'invalid_request_error', code, message, param, event_id: eventId ?? null } });
+    this.emit({
+      type: 'error',
+      error: { type: 'invalid_request_error', code, message, param, event_id: eventId ?? null },
+    });
   }
 
   private addItem(item: ConversationItem & { id: string }) {
@@ -133,7 +146,10 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
         Object.assign(this.session, rest);
         if (audio) {
           const current = this.session.audio ?? {};
-          this.session.audio = { input: { ...current.input, ...audio.input }, output: { ...current.output, ...audio.output } };
+          this.session.audio = {
+            input: { ...current.input, ...audio.input },
+            output: { ...current.output, ...audio.output },
+          };
         }
         return this.emit({ type: 'session.updated', session: this.session });
       }
@@ -149,39 +165,87 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
         return this.createItem(event);
       case 'conversation.item.truncate': {
         const item = this.items.get(event.item_id);
-        if (!item) return this.error('item_truncate_invalid_item_id', `Item with item_id not found: ${event.item_id}`, event.event_id, 'item_id');
+        if (!item)
+          return this.error(
+            'item_truncate_invalid_item_id',
+            `Item with item_id not found: ${event.item_id}`,
+            event.event_id,
+            'item_id',
+          );
         // The sandbox speaks no audio: there is nothing to truncate past its start.
-        if (event.audio_end_ms > 0) return this.error('invalid_value', `Audio content of 0ms is shorter than ${event.audio_end_ms}ms.`, event.event_id, 'audio_end_ms');
-        return this.emit({ type: 'conversation.item.truncated', item_id: event.item_id, content_index: event.content_index, audio_end_ms: event.audio_end_ms });
+        if (event.audio_end_ms > 0)
+          return this.error(
+            'invalid_value',
+            `Audio content of 0ms is shorter than ${event.audio_end_ms}ms.`,
+            event.event_id,
+            'audio_end_ms',
+          );
+        return this.emit({
+          type: 'conversation.item.truncated',
+          item_id: event.item_id,
+          content_index: event.content_index,
+          audio_end_ms: event.audio_end_ms,
+        });
       }
       case 'conversation.item.retrieve': {
         const item = this.items.get(event.item_id);
-        if (!item) return this.error('item_not_found', `Item with item_id not found: ${event.item_id}`, event.event_id, 'item_id');
+        if (!item)
+          return this.error(
+            'item_not_found',
+            `Item with item_id not found: ${event.item_id}`,
+            event.event_id,
+            'item_id',
+          );
         return this.emit({ type: 'conversation.item.retrieved', item });
       }
       case 'response.cancel':
-        if (!this.active) return this.error('response_cancel_not_active', 'Cancellation failed: no active response found.', event.event_id);
+        if (!this.active)
+          return this.error(
+            'response_cancel_not_active',
+            'Cancellation failed: no active response found.',
+            event.event_id,
+          );
         this.active.cancelled = true;
         return;
       case 'response.create':
         if (this.active) {
-          return this.error('conversation_already_has_active_response', `Conversation already has an active response in progress: ${this.active.id}. Wait until the response is finished before creating a new one.`, event.event_id);
+          return this.error(
+            'conversation_already_has_active_response',
+            `Conversation already has an active response in progress: ${this.active.id}. Wait until the response is finished before creating a new one.`,
+            event.event_id,
+          );
         }
         return this.respond(event.response?.output_modalities ?? this.session.output_modalities ?? ['audio']);
       default:
-        return this.error('invalid_value', `Invalid value: '${event.type}'. The sandbox does not support this event.`, event.event_id, 'type');
+        return this.error(
+          'invalid_value',
+          `Invalid value: '${event.type}'. The sandbox does not support this event.`,
+          event.event_id,
+          'type',
+        );
     }
   }
 
   private commit(eventId: string | undefined) {
     if (this.audioBytes < MIN_COMMIT_BYTES) {
       const ms = (this.audioBytes / 48).toFixed(2);
-      return this.error('input_audio_buffer_commit_empty', `Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has ${ms}ms of audio.`, eventId);
+      return this.error(
+        'input_audio_buffer_commit_empty',
+        `Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has ${ms}ms of audio.`,
+        eventId,
+      );
     }
     this.audioBytes = 0;
     const itemId = newId('item');
     this.emit({ type: 'input_audio_buffer.committed', previous_item_id: this.lastItemId, item_id: itemId });
-    this.addItem({ id: itemId, object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio' }] });
+    this.addItem({
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_audio' }],
+    });
     // Nothing here can turn speech into words; say so the way the API reports a failed transcription, and when.
     this.transcripts.push({
       type: 'conversation.item.input_audio_transcription.failed',
@@ -202,16 +266,33 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     const id = item.id ?? newId('item');
     const previous = event.previous_item_id;
     if (previous && previous !== 'root' && !this.items.has(previous)) {
-      return this.error('item_not_found', `Previous item with item_id not found: ${previous}`, event.event_id, 'previous_item_id');
+      return this.error(
+        'item_not_found',
+        `Previous item with item_id not found: ${previous}`,
+        event.event_id,
+        'previous_item_id',
+      );
     }
-    if (this.items.has(id)) return this.error('invalid_value', `Item with id '${id}' already exists.`, event.event_id, 'item.id');
-    if (item.type === 'function_call_output' && ![...this.items.values()].some((i) => i.type === 'function_call' && i.call_id === item.call_id)) {
-      return this.error('invalid_value', `No tool call found for function call output with call_id ${item.call_id}.`, event.event_id, 'item.call_id');
+    if (this.items.has(id))
+      return this.error('invalid_value', `Item with id '${id}' already exists.`, event.event_id, 'item.id');
+    if (
+      item.type === 'function_call_output' &&
+      ![...this.items.values()].some((i) => i.type === 'function_call' && i.call_id === item.call_id)
+    ) {
+      return this.error(
+        'invalid_value',
+        `No tool call found for function call output with call_id ${item.call_id}.`,
+        event.event_id,
+        'item.call_id',
+      );
     }
     if (item.type === 'message' && item.role === 'user' && this.isContextNote(item.content)) {
       // A renewed connection's note: not something the visitor said (the brief item after it carries the keywords).
     } else if (item.type === 'message' && item.role === 'user') {
-      const text = item.content.map((c) => (c.type === 'input_text' ? (c.text ?? '') : '')).join(' ').trim();
+      const text = item.content
+        .map((c) => (c.type === 'input_text' ? (c.text ?? '') : ''))
+        .join(' ')
+        .trim();
       this.transcriptChars += text.length;
       this.chosen = text ? chosenConcept(text) : null;
       if (text) this.heardText = true;
@@ -228,7 +309,7 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
       const text = item.content.map((c) => (c.type === 'input_text' ? (c.text ?? '') : '')).join('');
       const brief = briefJson(text);
       if (brief !== undefined) {
-        this.keywords = this.keywordsAtLastReply = normaliseKeywords(brief as Partial<Keywords>);
+        this.keywords = this.keywordsAtLastReply = normaliseKeywords(brief);
         this.lastCalled = JSON.stringify(this.keywords);
       }
     }
@@ -271,18 +352,46 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
     this.lastItemId = msgId;
     const steps: ServerEventBody[] = [];
     const message = (status: 'in_progress' | 'completed', content: string | null): ConversationItem => ({
-      id: msgId, object: 'realtime.item', type: 'message', role: 'assistant', status,
-      content: content === null ? [] : [audio ? { type: 'output_audio', transcript: content } : { type: 'output_text', text: content }],
+      id: msgId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'assistant',
+      status,
+      content:
+        content === null
+          ? []
+          : [audio ? { type: 'output_audio', transcript: content } : { type: 'output_text', text: content }],
     });
     const where = { response_id, item_id: msgId, output_index: 0, content_index: 0 };
-    steps.push({ type: 'response.output_item.added', response_id, output_index: 0, item: message('in_progress', null) });
+    steps.push({
+      type: 'response.output_item.added',
+      response_id,
+      output_index: 0,
+      item: message('in_progress', null),
+    });
     steps.push({ type: 'conversation.item.added', previous_item_id: previous, item: message('in_progress', null) });
-    steps.push({ type: 'response.content_part.added', ...where, part: audio ? { type: 'audio', transcript: '' } : { type: 'text', text: '' } });
+    steps.push({
+      type: 'response.content_part.added',
+      ...where,
+      part: audio ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
+    });
     for (const delta of text.match(/\S+\s*/g) ?? []) {
-      steps.push(audio ? { type: 'response.output_audio_transcript.delta', ...where, delta } : { type: 'response.output_text.delta', ...where, delta });
+      steps.push(
+        audio
+          ? { type: 'response.output_audio_transcript.delta', ...where, delta }
+          : { type: 'response.output_text.delta', ...where, delta },
+      );
     }
-    steps.push(audio ? { type: 'response.output_audio_transcript.done', ...where, transcript: text } : { type: 'response.output_text.done', ...where, text });
-    steps.push({ type: 'response.content_part.done', ...where, part: audio ? { type: 'audio', transcript: text } : { type: 'text', text } });
+    steps.push(
+      audio
+        ? { type: 'response.output_audio_transcript.done', ...where, transcript: text }
+        : { type: 'response.output_text.done', ...where, text },
+    );
+    steps.push({
+      type: 'response.content_part.done',
+      ...where,
+      part: audio ? { type: 'audio', transcript: text } : { type: 'text', text },
+    });
     steps.push({ type: 'response.output_item.done', response_id, output_index: 0, item: message('completed', text) });
     steps.push({ type: 'conversation.item.done', previous_item_id: previous, item: message('completed', text) });
     const output: ConversationItem[] = [message('completed', text)];
@@ -297,13 +406,20 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
       const callItemId = newId('item');
       const callId = newId('call');
       const fn = (status: 'in_progress' | 'completed', value: string): ConversationItem => ({
-        id: callItemId, object: 'realtime.item', type: 'function_call', status, call_id: callId, name, arguments: value,
+        id: callItemId,
+        object: 'realtime.item',
+        type: 'function_call',
+        status,
+        call_id: callId,
+        name,
+        arguments: value,
       });
       const at = { response_id, item_id: callItemId, output_index, call_id: callId };
       const after = this.lastItemId;
       steps.push({ type: 'response.output_item.added', response_id, output_index, item: fn('in_progress', '') });
       steps.push({ type: 'conversation.item.added', previous_item_id: after, item: fn('in_progress', '') });
-      for (const chunk of a.match(/.{1,48}/g) ?? []) steps.push({ type: 'response.function_call_arguments.delta', ...at, delta: chunk });
+      for (const chunk of a.match(/.{1,48}/g) ?? [])
+        steps.push({ type: 'response.function_call_arguments.delta', ...at, delta: chunk });
       steps.push({ type: 'response.function_call_arguments.done', ...at, name, arguments: a });
       steps.push({ type: 'response.output_item.done', response_id, output_index, item: fn('completed', a) });
       steps.push({ type: 'conversation.item.done', previous_item_id: after, item: fn('completed', a) });
@@ -314,13 +430,32 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
 
     const usage = this.usage(text.length + args.length);
     this.items.set(msgId, message('completed', text));
-    this.emit({ type: 'response.created', response: { id: response_id, object: 'realtime.response', status: 'in_progress', output: [], output_modalities: audio ? ['audio'] : ['text'] } });
+    this.emit({
+      type: 'response.created',
+      response: {
+        id: response_id,
+        object: 'realtime.response',
+        status: 'in_progress',
+        output: [],
+        output_modalities: audio ? ['audio'] : ['text'],
+      },
+    });
     this.flushTranscripts();
     let i = 0;
     const tick = () => {
       if (response.cancelled) {
         this.active = null;
-        return this.emit({ type: 'response.done', response: { id: response_id, object: 'realtime.response', status: 'cancelled', status_details: { type: 'cancelled', reason: 'client_cancelled' }, output: [], usage } });
+        return this.emit({
+          type: 'response.done',
+          response: {
+            id: response_id,
+            object: 'realtime.response',
+            status: 'cancelled',
+            status_details: { type: 'cancelled', reason: 'client_cancelled' },
+            output: [],
+            usage,
+          },
+        });
       }
       const step = steps[i++];
       if (step) {
@@ -329,8 +464,24 @@ export class SandboxSocket extends EventTarget<{ message: MessageEvent; close: C
       }
       this.active = null;
       this.transcriptChars += text.length + args.length;
-      this.emit({ type: 'response.done', response: { id: response_id, object: 'realtime.response', status: 'completed', output, output_modalities: audio ? ['audio'] : ['text'], usage } });
-      this.emit({ type: 'rate_limits.updated', rate_limits: [{ name: 'requests', limit: 1000, remaining: 999, reset_seconds: 60 }, { name: 'tokens', limit: 40000, remaining: 40000 - (usage.total_tokens ?? 0), reset_seconds: 60 }] });
+      this.emit({
+        type: 'response.done',
+        response: {
+          id: response_id,
+          object: 'realtime.response',
+          status: 'completed',
+          output,
+          output_modalities: audio ? ['audio'] : ['text'],
+          usage,
+        },
+      });
+      this.emit({
+        type: 'rate_limits.updated',
+        rate_limits: [
+          { name: 'requests', limit: 1000, remaining: 999, reset_seconds: 60 },
+          { name: 'tokens', limit: 40000, remaining: 40000 - (usage.total_tokens ?? 0), reset_seconds: 60 },
+        ],
+      });
     };
     this.later(tick, STEP_MS);
   }

@@ -5,7 +5,6 @@ import { PLACEMENTS, STYLES } from '../../widget/keywords/vocab.ts';
 import type { Mode, Tenant } from '../tenants/model.ts';
 import { TRANSCRIPTION_MODEL } from './models.ts';
 
-
 const BASE_INSTRUCTIONS =
   'You are a friendly design assistant embedded on a website. Keep spoken answers short (one to three sentences), ' +
   'ask one question at a time, and help the visitor shape their idea.';
@@ -15,9 +14,20 @@ const BASE_INSTRUCTIONS =
  * general model tends to miss ("irezumi", "dotwork", "trash polka", "sternum").
  */
 export const TRANSCRIPTION_KEYWORDS = [
-  'tattoo', 'flash', 'linework', 'stippling', 'shading', 'irezumi', 'koi', 'mandala', 'lettering', 'stencil',
+  'tattoo',
+  'flash',
+  'linework',
+  'stippling',
+  'shading',
+  'irezumi',
+  'koi',
+  'mandala',
+  'lettering',
+  'stencil',
   ...STYLES.map((s) => s.replace(/-/g, ' ')),
-  ...PLACEMENTS.filter((p) => !['back', 'chest', 'hand', 'foot', 'neck', 'hip'].includes(p)).map((p) => p.replace(/-/g, ' ')),
+  ...PLACEMENTS.filter((p) => !['back', 'chest', 'hand', 'foot', 'neck', 'hip'].includes(p)).map((p) =>
+    p.replace(/-/g, ' '),
+  ),
 ];
 
 /**
@@ -28,12 +38,16 @@ export function languageInstruction(language: string | undefined): string {
   const lang = supportedLanguage(language);
   if (!lang) return '';
   const name = LANGUAGE_NAMES[lang];
-  return `Converse with the visitor in ${name}: speak and write ${name.split(' ')[0]} unless they ask for another ` +
-    'language. Keep the arguments of your tool calls in English, as the tools describe.';
+  return (
+    `Converse with the visitor in ${name}: speak and write ${name.split(' ')[0]} unless they ask for another ` +
+    'language. Keep the arguments of your tool calls in English, as the tools describe.'
+  );
 }
 
 export function instructionsFor(tenant: Tenant, language?: string): string {
-  return [BASE_INSTRUCTIONS, tenant.persona.trim(), KEYWORD_INSTRUCTIONS, languageInstruction(language)].filter(Boolean).join('\n\n');
+  return [BASE_INSTRUCTIONS, tenant.persona.trim(), KEYWORD_INSTRUCTIONS, languageInstruction(language)]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /**
@@ -41,7 +55,10 @@ export function instructionsFor(tenant: Tenant, language?: string): string {
  * `language` (the widget's, else the tenant's default) adds the line that sets the conversation's language.
  * webrtc: hands-free with semantic VAD; websocket: push-to-talk (manual turns); text: text in and out.
  */
-export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: string; voice: string; language?: string }): RealtimeSessionCreateRequest {
+export function buildSessionConfig(
+  tenant: Tenant,
+  opts: { mode: Mode; model: string; voice: string; language?: string },
+): RealtimeSessionCreateRequest {
   const textOnly = opts.mode === 'text';
   return {
     type: 'realtime',
@@ -52,9 +69,15 @@ export function buildSessionConfig(tenant: Tenant, opts: { mode: Mode; model: st
       input: {
         format: { type: 'audio/pcm', rate: 24000 },
         noise_reduction: { type: 'near_field' },
-        transcription: { model: TRANSCRIPTION_MODEL, keywords: TRANSCRIPTION_KEYWORDS, ...(opts.language ? { language: opts.language } : {}) },
+        transcription: {
+          model: TRANSCRIPTION_MODEL,
+          keywords: TRANSCRIPTION_KEYWORDS,
+          ...(opts.language ? { language: opts.language } : {}),
+        },
         turn_detection:
-          opts.mode === 'webrtc' ? { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true } : null,
+          opts.mode === 'webrtc'
+            ? { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true }
+            : null,
       },
       output: { format: { type: 'audio/pcm', rate: 24000 }, voice: opts.voice },
     },

@@ -4,7 +4,13 @@ import type { Context } from 'hono';
 import type * as v from 'valibot';
 import type { AvatarCloseResponse, AvatarCredentialsResponse, AvatarSessionResponse } from '../api-types.ts';
 import {
-  type AvatarSessionRow, closeAvatarSessionRow, endAvatarSession, getAvatarSession, insertAvatarSession, markAvatarReady, MAX_SESSION_SECONDS,
+  type AvatarSessionRow,
+  closeAvatarSessionRow,
+  endAvatarSession,
+  getAvatarSession,
+  insertAvatarSession,
+  markAvatarReady,
+  MAX_SESSION_SECONDS,
   readyTimeout,
 } from '../avatar/store.ts';
 import type { AppEnv, Env } from '../env.ts';
@@ -12,7 +18,14 @@ import { ApiError, notFound } from '../errors.ts';
 import { requireFlag } from '../flags/enforce.ts';
 import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
-import { AkoolError, AkoolStatus, avatarSessionCredentials, closeAvatarSession, createAvatarSession, NOT_FOUND_CODES } from '../providers/akool.ts';
+import {
+  AkoolError,
+  AkoolStatus,
+  avatarSessionCredentials,
+  closeAvatarSession,
+  createAvatarSession,
+  NOT_FOUND_CODES,
+} from '../providers/akool.ts';
 import type { Tenant } from '../tenants/model.ts';
 import { json, param } from '../validator.ts';
 import { AvatarSessionBody, IdParam } from './schemas.ts';
@@ -69,14 +82,32 @@ async function openSession(
     throw e;
   }
 
-  const full = { ...row, status: 'creating', ready_at: null, ended_at: null, end_reason: null, duration_seconds: null, estimated_cost_usd: null, akool_closed: 0 } satisfies AvatarSessionRow;
+  const full = {
+    ...row,
+    status: 'creating',
+    ready_at: null,
+    ended_at: null,
+    end_reason: null,
+    duration_seconds: null,
+    estimated_cost_usd: null,
+    akool_closed: 0,
+  } satisfies AvatarSessionRow;
   // Failed (4) or already over (3) at create: it will never run.
   if (!created.agora) {
     await endAvatarSession(env, full, { reason: 'akool_failed', at: Date.now(), as: 'failed' });
-    throw new ApiError(502, 'avatar_failed', 'The avatar service could not start the avatar; the voice conversation goes on without it');
+    throw new ApiError(
+      502,
+      'avatar_failed',
+      'The avatar service could not start the avatar; the voice conversation goes on without it',
+    );
   }
   if (created.status === AkoolStatus.PROCESSING) await markAvatarReady(env, id, Date.now());
-  return { sessionId: id, agora: created.agora, expiresAt: Math.floor(Date.parse(row.ends_at) / 1000), readyTimeoutMs: readyTimeout(env) };
+  return {
+    sessionId: id,
+    agora: created.agora,
+    expiresAt: Math.floor(Date.parse(row.ends_at) / 1000),
+    readyTimeoutMs: readyTimeout(env),
+  };
 }
 
 const notOurs = () => notFound('Avatar session');
@@ -110,7 +141,11 @@ export const avatar = new Hono<AppEnv>()
     }
     // A configuration state, not a fault: bootstrap already told the widget avatars are unavailable.
     if (!c.env.AKOOL_API_KEY) {
-      throw new ApiError(409, 'avatar_unavailable', 'The talking avatar is not set up on this server; the voice conversation works without it');
+      throw new ApiError(
+        409,
+        'avatar_unavailable',
+        'The talking avatar is not set up on this server; the voice conversation works without it',
+      );
     }
     let session: Awaited<ReturnType<typeof openSession>>;
     try {
@@ -130,10 +165,15 @@ export const avatar = new Hono<AppEnv>()
     if (row.status === 'ended' || row.status === 'failed') throw gone();
     const { status, agora } = await avatarSessionCredentials(c.env, row.akool_id);
     if (!agora) {
-      await endAvatarSession(c.env, row, { reason: 'akool_ended', at: Date.now(), as: status === AkoolStatus.FAILED ? 'failed' : 'ended' });
+      await endAvatarSession(c.env, row, {
+        reason: 'akool_ended',
+        at: Date.now(),
+        as: status === AkoolStatus.FAILED ? 'failed' : 'ended',
+      });
       throw gone();
     }
-    if (status === AkoolStatus.PROCESSING && row.status === 'creating') await markAvatarReady(c.env, row.id, Date.now());
+    if (status === AkoolStatus.PROCESSING && row.status === 'creating')
+      await markAvatarReady(c.env, row.id, Date.now());
     const answer = {
       sessionId: row.id,
       agora,
@@ -150,6 +190,10 @@ export const avatar = new Hono<AppEnv>()
   // page sent (ignored). The page is going away, so the close at Akool finishes after the answer.
   .post('/session/:id/close', sessionId, async (c) => {
     const row = await ownedSession(c, c.req.valid('param').id);
-    const ended = await closeAvatarSessionRow(c.env, row, { reason: 'unload', at: Date.now(), background: (p) => c.executionCtx.waitUntil(p) });
+    const ended = await closeAvatarSessionRow(c.env, row, {
+      reason: 'unload',
+      at: Date.now(),
+      background: (p) => c.executionCtx.waitUntil(p),
+    });
     return c.json(closeView(ended), 202);
   });

@@ -52,7 +52,10 @@ export function publicConfig(tenant: Tenant, env: Env, flags: Record<string, Fla
     ownerView: tenant.settings.widget?.ownerView === true,
     telemetry: { enabled: tenant.settings.telemetry?.enabled !== false && Boolean(env.ANALYTICS) },
     language: tenant.settings.widget?.language ?? null,
-    avatar: { available: Boolean(env.AKOOL_API_KEY) && tenant.settings.avatar?.enabled === true && flags.avatar?.enabled !== false },
+    avatar: {
+      available:
+        Boolean(env.AKOOL_API_KEY) && tenant.settings.avatar?.enabled === true && flags.avatar?.enabled !== false,
+    },
     // Spoken text-mode replies: the server has an ElevenLabs key and the `tts` flag is on for this unit.
     tts: { available: Boolean(env.ELEVENLABS_API_KEY) && flags.tts?.enabled !== false },
     flags,
@@ -61,7 +64,10 @@ export function publicConfig(tenant: Tenant, env: Env, flags: Record<string, Fla
 
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(body));
-  const hex = [...new Uint8Array(digest)].slice(0, 12).map((b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = [...new Uint8Array(digest)]
+    .slice(0, 12)
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
   return `"${hex}"`;
 }
 

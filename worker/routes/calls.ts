@@ -18,26 +18,43 @@ import { verifyTicket } from '../realtime/ticket.ts';
 export const calls = new Hono<AppEnv>().post('/calls', async (c) => {
   const tenant = c.get('tenant');
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/sdp') throw new ApiError(415, 'unsupported_media_type', 'Send the SDP offer with Content-Type: application/sdp');
+  if (type !== 'application/sdp')
+    throw new ApiError(415, 'unsupported_media_type', 'Send the SDP offer with Content-Type: application/sdp');
   const auth = c.req.header('authorization') ?? '';
   const ticket = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
   const claims = ticket ? await verifyTicket(c.env, ticket) : null;
   if (!claims || claims.tid !== tenant.id || claims.mode !== 'webrtc') {
-    throw new ApiError(401, 'invalid_ticket', 'The hands-free ticket is missing, invalid or expired; get a new one from POST /v1/realtime/session');
+    throw new ApiError(
+      401,
+      'invalid_ticket',
+      'The hands-free ticket is missing, invalid or expired; get a new one from POST /v1/realtime/session',
+    );
   }
   const offer = await readLimited(c.req.raw);
   if (!offer.startsWith('v=0')) throw new ApiError(400, 'invalid_offer', 'The body is not an SDP offer');
   const stub = limitsStub(c.env, tenant.id);
-  const session = buildSessionConfig(tenant, { mode: 'webrtc', model: claims.model, voice: claims.voice, language: claims.lang });
+  const session = buildSessionConfig(tenant, {
+    mode: 'webrtc',
+    model: claims.model,
+    voice: claims.voice,
+    language: claims.lang,
+  });
   // Redeeming the ticket and creating the call run side by side (one round trip less before the answer); a ticket
   // that turns out to be spent hangs its call up again, so it still opens one call only.
   const [redeemed, outcome] = await Promise.all([
     stub.redeemTicket(claims.jti, claims.exp),
-    createCall(c.env, offer, session).then((created) => ({ created }), (error: unknown) => ({ error })),
+    createCall(c.env, offer, session).then(
+      (created) => ({ created }),
+      (error: unknown) => ({ error }),
+    ),
   ]);
   if (!redeemed) {
     if ('created' in outcome) c.executionCtx.waitUntil(hangupCall(c.env, outcome.created.callId).catch(() => {}));
-    throw new ApiError(401, 'ticket_used', 'This hands-free ticket was already used; get a new one from POST /v1/realtime/session');
+    throw new ApiError(
+      401,
+      'ticket_used',
+      'This hands-free ticket was already used; get a new one from POST /v1/realtime/session',
+    );
   }
   if ('error' in outcome) {
     // The unit this ticket took pays for a call that never started: it goes back (once: the ticket is spent now).
@@ -57,7 +74,11 @@ export const calls = new Hono<AppEnv>().post('/calls', async (c) => {
   };
   // The object attaches the sideband while the browser connects; the answer does not wait for it.
   // A call nobody holds would run uncapped: if its object cannot take it, it is hung up.
-  c.executionCtx.waitUntil(c.env.CALLS.get(c.env.CALLS.idFromName(created.callId)).start(info).catch(() => hangupCall(c.env, created.callId).catch(() => {})));
+  c.executionCtx.waitUntil(
+    c.env.CALLS.get(c.env.CALLS.idFromName(created.callId))
+      .start(info)
+      .catch(() => hangupCall(c.env, created.callId).catch(() => {})),
+  );
   // Through the context, so the CORS headers of the tenant's origin come along.
   return c.body(created.answer, 201, { 'Content-Type': 'application/sdp', 'Cache-Control': 'no-store' });
 });

@@ -30,11 +30,22 @@ export const events = new Hono<AppEnv>().post('/', async (c) => {
   const stub = c.env.RATE.get(c.env.RATE.idFromName(`events|${tenant.id}|${batch.session}`));
   const decision = await stub.hit(SESSION_EVENT_CAP, SESSION_WINDOW_MS, Date.now(), batch.events.length);
   if (!decision.allowed) {
-    throw new ApiError(429, 'rate_limited', `Too many events for one session: at most ${SESSION_EVENT_CAP} in 10 minutes`, undefined, {
-      'Retry-After': String(decision.reset),
-    });
+    throw new ApiError(
+      429,
+      'rate_limited',
+      `Too many events for one session: at most ${SESSION_EVENT_CAP} in 10 minutes`,
+      undefined,
+      {
+        'Retry-After': String(decision.reset),
+      },
+    );
   }
   // The visitor hash and the session id stay here: rollups count events, they never store who sent them.
-  sendEvents(c.env, (p) => c.executionCtx.waitUntil(p), { tenant: tenant.id, at: Date.now(), source: 'widget', events: batch.events });
+  sendEvents(c.env, (p) => c.executionCtx.waitUntil(p), {
+    tenant: tenant.id,
+    at: Date.now(),
+    source: 'widget',
+    events: batch.events,
+  });
   return c.json({ accepted: batch.events.length, max: MAX_EVENTS_PER_REQUEST }, 202);
 });

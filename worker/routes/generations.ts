@@ -7,14 +7,24 @@ import { ApiError, notFound } from '../errors.ts';
 import { altText } from '../handoff/prompt.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../handoff/signature.ts';
 import { eventStream } from '../handoff/sse.ts';
-import { appendCallbackEvent, concepts, conceptSeq, expireIfStalled, getGeneration, isTerminal, lastSeq } from '../handoff/store.ts';
+import {
+  appendCallbackEvent,
+  concepts,
+  conceptSeq,
+  expireIfStalled,
+  getGeneration,
+  isTerminal,
+  lastSeq,
+} from '../handoff/store.ts';
 import { param } from '../validator.ts';
 import { IdParam } from './schemas.ts';
 
 /** `:id`, a UUID: anything else cannot exist, and is answered like an id that does not. */
 const generationId = param(IdParam, () => notFound('Generation'));
 
-function lastEventId(c: { req: { header(name: string): string | undefined; query(name: string): string | undefined } }): number {
+function lastEventId(c: {
+  req: { header(name: string): string | undefined; query(name: string): string | undefined };
+}): number {
   const raw = c.req.header('last-event-id') ?? c.req.query('lastEventId');
   if (raw === undefined || raw === '') return 0;
   if (!/^\d{1,9}$/.test(raw)) {
@@ -69,7 +79,10 @@ export const generations = new Hono<AppEnv>()
 const imageUrl = v.pipe(
   v.string(),
   v.maxLength(60_000),
-  v.regex(/^(?:https?:\/\/\S+|data:image\/(?:png|jpeg|webp|gif|svg\+xml);base64,[A-Za-z0-9+/]+={0,2})$/, 'must be an http(s) URL or a base64 image data URL'),
+  v.regex(
+    /^(?:https?:\/\/\S+|data:image\/(?:png|jpeg|webp|gif|svg\+xml);base64,[A-Za-z0-9+/]+={0,2})$/,
+    'must be an http(s) URL or a base64 image data URL',
+  ),
 );
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
@@ -90,7 +103,13 @@ const CallbackBody = v.variant('type', [
     stage: v.optional(v.pipe(v.string(), v.regex(/^[\w .-]{1,40}$/, 'must be a short word'))),
     ...callbackEntries,
   }),
-  v.strictObject({ type: v.literal('concept'), imageUrl, alt: v.optional(text(300)), index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))), ...callbackEntries }),
+  v.strictObject({
+    type: v.literal('concept'),
+    imageUrl,
+    alt: v.optional(text(300)),
+    index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))),
+    ...callbackEntries,
+  }),
   v.strictObject({ type: v.literal('done'), ...callbackEntries }),
   v.strictObject({
     type: v.literal('error'),
@@ -102,7 +121,8 @@ const CallbackBody = v.variant('type', [
 
 const MAX_EVENTS = 200;
 
-const badSignature = () => new ApiError(401, 'invalid_signature', 'The callback signature is missing, wrong or outside the 5-minute window');
+const badSignature = () =>
+  new ApiError(401, 'invalid_signature', 'The callback signature is missing, wrong or outside the 5-minute window');
 
 /**
  * The webhook callback: called by the tenant's server, not a browser, so it is authenticated by the signature
@@ -114,8 +134,12 @@ export const generationCallbacks = new Hono<AppEnv>().post('/:id/callback', gene
   const raw = await readLimited(c.req.raw);
   const g = await getGeneration(c.env, id);
   if (!g || g.target !== 'webhook') throw notFound('Generation');
-  const tenant = await c.env.DB.prepare('SELECT settings FROM tenants WHERE id = ?').bind(g.tenant_id).first<{ settings: string }>();
-  const secret = tenant ? (JSON.parse(tenant.settings) as { handoff?: { webhookSecret?: string | null } }).handoff?.webhookSecret : null;
+  const tenant = await c.env.DB.prepare('SELECT settings FROM tenants WHERE id = ?')
+    .bind(g.tenant_id)
+    .first<{ settings: string }>();
+  const secret = tenant
+    ? (JSON.parse(tenant.settings) as { handoff?: { webhookSecret?: string | null } }).handoff?.webhookSecret
+    : null;
   if (!secret) throw badSignature();
   const verdict = await verifyWebhook(secret, raw, c.req.header(TIMESTAMP_HEADER), c.req.header(SIGNATURE_HEADER));
   if (!verdict.ok) throw badSignature();
@@ -135,7 +159,10 @@ export const generationCallbacks = new Hono<AppEnv>().post('/:id/callback', gene
 
   let data: Record<string, unknown>;
   if (event.type === 'error') {
-    data = { code: event.code ?? 'generation_failed', message: event.message ?? 'The image service could not make the concepts' };
+    data = {
+      code: event.code ?? 'generation_failed',
+      message: event.message ?? 'The image service could not make the concepts',
+    };
   } else if (event.type === 'progress') {
     data = { percent: Math.round(event.percent), stage: event.stage ?? 'rendering' };
   } else if (event.type === 'concept') {
@@ -150,8 +177,14 @@ export const generationCallbacks = new Hono<AppEnv>().post('/:id/callback', gene
   const outcome = await appendCallbackEvent(c.env, id, event.eventId, event.type, data, MAX_EVENTS);
   if (outcome.kind === 'duplicate') return c.json({ ok: true, seq: outcome.seq, duplicate: true });
   if (outcome.kind === 'finished') throw finished(outcome.status);
-  if (outcome.kind === 'full') throw new ApiError(409, 'too_many_events', `A generation takes at most ${MAX_EVENTS} events (done or error still end it)`);
+  if (outcome.kind === 'full')
+    throw new ApiError(
+      409,
+      'too_many_events',
+      `A generation takes at most ${MAX_EVENTS} events (done or error still end it)`,
+    );
   return c.json({ ok: true, seq: outcome.seq });
 });
 
-const finished = (status: string) => new ApiError(409, 'generation_finished', `This generation has already ended (${status})`);
+const finished = (status: string) =>
+  new ApiError(409, 'generation_finished', `This generation has already ended (${status})`);

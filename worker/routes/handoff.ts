@@ -19,7 +19,11 @@ export const handoff = new Hono<AppEnv>().post('/', json(HandoffBody), async (c)
   await requireFlag(c, 'keywords.handoff', body.uid);
   const keywords = tidyKeywords(body.keywords);
   if (keywords.subject.length === 0 && keywords.elements.length === 0) {
-    throw new ApiError(400, 'keywords_incomplete', 'Say what the design should show (a subject or an element) before generating');
+    throw new ApiError(
+      400,
+      'keywords_incomplete',
+      'Say what the design should show (a subject or an element) before generating',
+    );
   }
   const target = resolveTarget(c.env, tenant);
   const lease = await consumeQuota(c.env, tenant, 'generation');
@@ -27,7 +31,15 @@ export const handoff = new Hono<AppEnv>().post('/', json(HandoffBody), async (c)
   const prompt = buildPrompt(keywords);
   const createdAt = new Date().toISOString();
   try {
-    await createGeneration(c.env, { id, tenantId: tenant.id, sessionId: body.sessionId, keywords, prompt, target, quotaMonth: utcMonth() });
+    await createGeneration(c.env, {
+      id,
+      tenantId: tenant.id,
+      sessionId: body.sessionId,
+      keywords,
+      prompt,
+      target,
+      quotaMonth: utcMonth(),
+    });
   } catch (e) {
     await lease.release();
     throw e;
@@ -40,7 +52,16 @@ export const handoff = new Hono<AppEnv>().post('/', json(HandoffBody), async (c)
   // anyway, the stall check fails the generation and gives the unit back. A runner that outlives these bounds
   // (a Durable Object alarm) would need a new class and migration for no gain at these durations.
   c.executionCtx.waitUntil(
-    runGeneration(c.env, { id, tenant, sessionId: body.sessionId, keywords, prompt, target, callbackUrl: `${origin}/v1/generations/${id}/callback`, createdAt }),
+    runGeneration(c.env, {
+      id,
+      tenant,
+      sessionId: body.sessionId,
+      keywords,
+      prompt,
+      target,
+      callbackUrl: `${origin}/v1/generations/${id}/callback`,
+      createdAt,
+    }),
   );
   const events = new URL(`/v1/generations/${id}/events`, origin);
   // EventSource cannot send headers; the publishable key is public, so it may ride in the URL.

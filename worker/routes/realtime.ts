@@ -20,7 +20,11 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
   await requireFlag(c, MODE_FLAGS[body.mode], body.uid);
   const model = body.model ?? tenant.defaultModel;
   if (!tenant.allowedModels.includes(model)) {
-    throw new ApiError(400, 'model_not_allowed', `Model "${model}" is not enabled for this site; use one of ${tenant.allowedModels.join(', ')}`);
+    throw new ApiError(
+      400,
+      'model_not_allowed',
+      `Model "${model}" is not enabled for this site; use one of ${tenant.allowedModels.join(', ')}`,
+    );
   }
   const voice = body.voice ?? tenant.voice;
   // The widget sends the language it shows; without one the site's default applies.
@@ -43,7 +47,15 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
       return c.json(answer, 201);
     }
     const session = buildSessionConfig(tenant, { mode: 'webrtc', model, voice, language });
-    const summary = { model, voice, outputModalities: session.output_modalities, turnDetection: 'semantic_vad', tools: (session.tools ?? []).map((t) => ('name' in t ? t.name : undefined)).filter((n): n is string => Boolean(n)) };
+    const summary = {
+      model,
+      voice,
+      outputModalities: session.output_modalities,
+      turnDetection: 'semantic_vad',
+      tools: (session.tools ?? [])
+        .map((t) => ('name' in t ? t.name : undefined))
+        .filter((n): n is string => Boolean(n)),
+    };
     if (tenant.settings.realtime?.clientSecret) {
       // Opt-in per tenant, and uncapped: the browser holds an OpenAI key that opens several sessions until it
       // expires and can rewrite the instructions and tools over the data channel; no sessionMaxSeconds applies.
@@ -63,7 +75,18 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
     // The Worker creates the call (POST /v1/realtime/calls with this ticket): no OpenAI credential in the browser.
     const exp = Math.floor(Date.now() / 1000) + CALL_TICKET_TTL_S;
     const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-      signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: 'webrtc', model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...lang }),
+      signTicket(c.env, {
+        jti: crypto.randomUUID(),
+        tid: tenant.id,
+        mode: 'webrtc',
+        model,
+        voice,
+        uid: body.uid ?? null,
+        sid: sessionId,
+        exp,
+        mon: utcMonth(),
+        ...lang,
+      }),
     );
     record('webrtc');
     const callsUrl = new URL('/v1/realtime/calls', c.req.url);
@@ -83,7 +106,18 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
   // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
   const exp = Math.floor(Date.now() / 1000) + TICKET_TTL_S;
   const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-    signTicket(c.env, { jti: crypto.randomUUID(), tid: tenant.id, mode: body.mode, model, voice, uid: body.uid ?? null, sid: sessionId, exp, mon: utcMonth(), ...lang }),
+    signTicket(c.env, {
+      jti: crypto.randomUUID(),
+      tid: tenant.id,
+      mode: body.mode,
+      model,
+      voice,
+      uid: body.uid ?? null,
+      sid: sessionId,
+      exp,
+      mon: utcMonth(),
+      ...lang,
+    }),
   );
   record(body.mode);
   const wsUrl = new URL('/v1/realtime/ws', c.req.url);

@@ -21,7 +21,11 @@ export const tts = new Hono<AppEnv>().post('/', json(TtsBody), async (c) => {
   const body = c.req.valid('json');
   await requireFlag(c, 'tts', body.uid);
   if (!c.env.ELEVENLABS_API_KEY) {
-    throw new ApiError(409, 'tts_unavailable', 'Spoken replies are not set up on this server; the conversation works as text');
+    throw new ApiError(
+      409,
+      'tts_unavailable',
+      'Spoken replies are not set up on this server; the conversation works as text',
+    );
   }
   const characters = ttsCharacters(body.text);
   const lease = await consumeQuota(c.env, tenant, 'tts_character', characters);
@@ -36,7 +40,8 @@ export const tts = new Hono<AppEnv>().post('/', json(TtsBody), async (c) => {
     } catch (e) {
       record({ name: 'tts', ok: false, code: e instanceof ApiError ? e.code : 'tts_failed' });
       // A voice the page asked for is the caller's mistake; a configured one is the site owner's (502 as it is).
-      if (e instanceof VoiceNotFoundError && source === 'request') throw new ApiError(400, 'voice_not_found', `There is no voice "${voiceId}"`);
+      if (e instanceof VoiceNotFoundError && source === 'request')
+        throw new ApiError(400, 'voice_not_found', `There is no voice "${voiceId}"`);
       if (e instanceof VoiceNotFoundError) console.warn('tts voice not found', { tenant: tenant.id, source, voiceId });
       throw e;
     }

@@ -26,7 +26,11 @@ async function probe<T>(provider: string, work: () => Promise<T>): Promise<Outco
 
 function ttsHealth(env: Env) {
   if (!env.ELEVENLABS_API_KEY) {
-    return { status: 'sandbox', provider: 'elevenlabs', message: 'No ELEVENLABS_API_KEY: text-to-speech is not configured (sandbox)' } as const;
+    return {
+      status: 'sandbox',
+      provider: 'elevenlabs',
+      message: 'No ELEVENLABS_API_KEY: text-to-speech is not configured (sandbox)',
+    } as const;
   }
   return probe('elevenlabs', async () => {
     // The voice a tenant without its own would get: ELEVENLABS_VOICE_ID, else one the account lists.
@@ -39,7 +43,11 @@ function ttsHealth(env: Env) {
 
 function openaiHealth(env: Env) {
   if (isSandbox(env)) {
-    return { status: 'sandbox', provider: 'openai', message: 'No OPENAI_API_KEY: voice runs on the built-in sandbox responder' } as const;
+    return {
+      status: 'sandbox',
+      provider: 'openai',
+      message: 'No OPENAI_API_KEY: voice runs on the built-in sandbox responder',
+    } as const;
   }
   return probe('openai', async () => {
     const started = Date.now();

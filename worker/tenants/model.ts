@@ -26,7 +26,10 @@ export const VoiceIdSchema = v.pipe(
   v.regex(VOICE_ID_PATTERN, 'must be an ElevenLabs voice id (10-40 letters and digits)'),
 );
 
-const color = v.pipe(v.string(), v.regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i, 'must be a hex colour like #1a2b3c'));
+const color = v.pipe(
+  v.string(),
+  v.regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i, 'must be a hex colour like #1a2b3c'),
+);
 const httpsUrl = v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'));
 
 export const BrandingSchema = v.strictObject({
@@ -41,7 +44,10 @@ export type Branding = v.InferOutput<typeof BrandingSchema>;
 /** An allowed origin: scheme://host[:port], or https://*.example.com for every subdomain. */
 export const OriginSchema = v.pipe(
   v.string(),
-  v.regex(/^https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?$/i, 'must be scheme://host[:port] with no path, e.g. https://shop.example.com or https://*.example.com'),
+  v.regex(
+    /^https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?$/i,
+    'must be scheme://host[:port] with no path, e.g. https://shop.example.com or https://*.example.com',
+  ),
 );
 
 const count = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
@@ -120,7 +126,11 @@ export type Settings = v.InferOutput<typeof SettingsSchema>;
 
 const modelName = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,63}$/i, 'must be a model name'));
 const nonEmptyUnique = <T extends v.GenericSchema>(item: T) =>
-  v.pipe(v.array(item), v.minLength(1), v.check((a) => new Set(a).size === a.length, 'must not repeat values'));
+  v.pipe(
+    v.array(item),
+    v.minLength(1),
+    v.check((a) => new Set(a).size === a.length, 'must not repeat values'),
+  );
 
 const optionalTenantFields = {
   status: v.optional(v.picklist(['active', 'suspended'])),
@@ -138,7 +148,9 @@ const tenantName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)
 
 export const TenantCreateSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2-63 lower-case letters, digits or dashes')),
-  publishableKey: v.optional(v.pipe(v.string(), v.regex(/^pk_[A-Za-z0-9_]{3,64}$/, 'must start with pk_ and use letters, digits or _'))),
+  publishableKey: v.optional(
+    v.pipe(v.string(), v.regex(/^pk_[A-Za-z0-9_]{3,64}$/, 'must start with pk_ and use letters, digits or _')),
+  ),
   name: tenantName,
   ...optionalTenantFields,
 });

@@ -1,7 +1,15 @@
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { DEFAULT_MODEL, DEFAULT_MODELS, retiredModel } from '../realtime/models.ts';
-import { adminView, DEFAULT_LIMITS, rowToTenant, type Tenant, type TenantCreate, type TenantPatch, type TenantRow } from './model.ts';
+import {
+  adminView,
+  DEFAULT_LIMITS,
+  rowToTenant,
+  type Tenant,
+  type TenantCreate,
+  type TenantPatch,
+  type TenantRow,
+} from './model.ts';
 
 /**
  * Tenants are read on every tenant request, so each isolate keeps them for a few seconds.
@@ -36,7 +44,10 @@ export async function listTenants(env: Env): Promise<Tenant[]> {
 }
 
 function checkModels(t: Pick<Tenant, 'allowedModels' | 'defaultModel'>) {
-  const named: Array<[model: string, path: string]> = [...t.allowedModels.map((m, i): [string, string] => [m, `allowedModels[${i}]`]), [t.defaultModel, 'defaultModel']];
+  const named: Array<[model: string, path: string]> = [
+    ...t.allowedModels.map((m, i): [string, string] => [m, `allowedModels[${i}]`]),
+    [t.defaultModel, 'defaultModel'],
+  ];
   const retired = named.flatMap(([m, path]) => {
     const message = retiredModel(m);
     return message ? [{ path, message }] : [];
@@ -51,7 +62,13 @@ function checkModels(t: Pick<Tenant, 'allowedModels' | 'defaultModel'>) {
 
 function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return 'pk_' + [...bytes].map((b) => b.toString(36).padStart(2, '0')).join('').slice(0, 24);
+  return (
+    'pk_' +
+    [...bytes]
+      .map((b) => b.toString(36).padStart(2, '0'))
+      .join('')
+      .slice(0, 24)
+  );
 }
 
 const toRow = (t: Tenant) => [
@@ -70,7 +87,14 @@ const toRow = (t: Tenant) => [
 ];
 
 /** Audit rows keep the admin's view of a tenant: a secret never lands in the audit table. */
-function auditStatement(env: Env, actor: string, action: string, target: string, before: Tenant | null, after: Tenant | null) {
+function auditStatement(
+  env: Env,
+  actor: string,
+  action: string,
+  target: string,
+  before: Tenant | null,
+  after: Tenant | null,
+) {
   return env.DB.prepare('INSERT INTO admin_audit (actor, action, target, before, after) VALUES (?, ?, ?, ?, ?)').bind(
     actor,
     action,
@@ -103,7 +127,12 @@ export async function createTenant(env: Env, input: TenantCreate, actor: string)
   const clash = await env.DB.prepare('SELECT id, publishable_key FROM tenants WHERE id = ? OR publishable_key = ?')
     .bind(tenant.id, tenant.publishableKey)
     .first<{ id: string }>();
-  if (clash) throw new ApiError(409, 'conflict', clash.id === tenant.id ? `Tenant "${tenant.id}" exists` : 'That publishable key is taken');
+  if (clash)
+    throw new ApiError(
+      409,
+      'conflict',
+      clash.id === tenant.id ? `Tenant "${tenant.id}" exists` : 'That publishable key is taken',
+    );
   await env.DB.batch([
     env.DB.prepare(
       `INSERT INTO tenants (id, publishable_key, name, status, allowed_origins, branding, persona, allowed_modes,
@@ -150,7 +179,15 @@ export async function updateTenant(env: Env, id: string, patch: TenantPatch, act
 export async function auditLog(env: Env, target: string, limit = 50) {
   const { results } = await env.DB.prepare('SELECT * FROM admin_audit WHERE target = ? ORDER BY id DESC LIMIT ?')
     .bind(target, limit)
-    .all<{ id: number; actor: string; action: string; target: string; before: string | null; after: string | null; at: string }>();
+    .all<{
+      id: number;
+      actor: string;
+      action: string;
+      target: string;
+      before: string | null;
+      after: string | null;
+      at: string;
+    }>();
   // Masked again on the way out: rows written before secrets were masked at write time still hold them.
   const parse = (json: string | null) => (json ? adminView(JSON.parse(json) as Tenant) : null);
   return results.map((r) => ({ ...r, before: parse(r.before), after: parse(r.after) }));

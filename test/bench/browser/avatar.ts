@@ -38,7 +38,11 @@ const bench = {
   /** Mounts the widget and starts a conversation (before the network is throttled: only the avatar is measured). */
   async prepare(o: AvatarRun): Promise<void> {
     ({ backend } = installBackend(o.rttMs));
-    backend.config = { ...backend.config, avatar: { available: true }, flags: { avatar: { enabled: true, reason: 'DEFAULT' } } };
+    backend.config = {
+      ...backend.config,
+      avatar: { available: true },
+      flags: { avatar: { enabled: true, reason: 'DEFAULT' } },
+    };
     backend.avatarCreateDelayMs = o.akoolCreateMs;
     FakeAgoraRtc.defaults.joinLatencyMs = o.joinRoundTrips * o.rttMs;
     FakeAgoraRtc.avatarDefaults.start = 'on-join';
@@ -78,14 +82,22 @@ const bench = {
     part<HTMLButtonElement>(element, 'avatar-button')!.click();
     await waitFor(() => fake.avatarAnswers.length > created, 'no avatar session', 30_000);
     marks.sessionAnswered = performance.now() - t0;
-    await waitFor(() => fallback !== undefined || Boolean(part(element, 'avatar')?.querySelector('video')), 'no avatar video', 30_000);
+    await waitFor(
+      () => fallback !== undefined || Boolean(part(element, 'avatar')?.querySelector('video')),
+      'no avatar video',
+      30_000,
+    );
     if (fallback) {
       element.disconnect();
       return { ...(marks as AvatarTimings), fallback };
     }
     const video = part(element, 'avatar')!.querySelector('video')!;
     // The first frame is there to show (HAVE_CURRENT_DATA): what the visitor sees.
-    await waitFor(() => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA, 'the avatar video shows no frame', 30_000);
+    await waitFor(
+      () => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA,
+      'the avatar video shows no frame',
+      30_000,
+    );
     marks.firstFrame = performance.now() - t0;
     await waitFor(() => marks.live !== undefined, 'the avatar did not report started', 30_000);
     element.disconnect();

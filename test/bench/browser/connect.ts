@@ -55,7 +55,10 @@ const bench = {
     await listening;
     const answered = el.transcript.filter((e) => e.kind === 'assistant' && e.final).length;
     await backend.latestPeer.play(turnEvents({ userItem: `u${i}`, assistantItem: `a${i}`, responseId: `r${i}` }), 1);
-    await waitFor(() => el.transcript.filter((e) => e.kind === 'assistant' && e.final).length > answered, 'the turn did not finish');
+    await waitFor(
+      () => el.transcript.filter((e) => e.kind === 'assistant' && e.final).length > answered,
+      'the turn did not finish',
+    );
     await hangUp();
   },
 

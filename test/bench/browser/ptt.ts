@@ -18,7 +18,10 @@ interface LongFrame extends PerformanceEntry {
 }
 const longFrames: LongFrame[] = [];
 if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
-  new PerformanceObserver((list) => longFrames.push(...(list.getEntries() as LongFrame[]))).observe({ type: 'long-animation-frame', buffered: true });
+  new PerformanceObserver((list) => longFrames.push(...(list.getEntries() as LongFrame[]))).observe({
+    type: 'long-animation-frame',
+    buffered: true,
+  });
 }
 
 let el: VoiceBuddy | null = null;
@@ -51,7 +54,10 @@ const bench = {
   status: () => ready().status,
   replies: () => ready().transcript.filter((e) => e.kind === 'assistant' && e.final).length,
 
-  longTasks(from: number, to: number): { count: number; longest: number; total: number; before: number; scripts: string[] } {
+  longTasks(
+    from: number,
+    to: number,
+  ): { count: number; longest: number; total: number; before: number; scripts: string[] } {
     const inside = longTasks.filter((t) => t.startTime >= from && t.startTime < to);
     // The scripts that ran longest inside long animation frames of the window: where the time went, if it was ours.
     const scripts = longFrames
@@ -60,7 +66,10 @@ const bench = {
       .filter((s) => s.duration >= 20)
       .sort((a, b) => b.duration - a.duration)
       .slice(0, 3)
-      .map((s) => `${Math.round(s.duration)} ms ${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} (${new URL(s.sourceURL || location.href).pathname})`);
+      .map(
+        (s) =>
+          `${Math.round(s.duration)} ms ${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} (${new URL(s.sourceURL || location.href).pathname})`,
+      );
     return {
       count: inside.length,
       longest: Math.max(0, ...inside.map((t) => t.duration)),

@@ -87,6 +87,8 @@ const contextOf = (req: Request) =>
   ({ req: { header: (name: string) => req.headers.get(name) ?? undefined, raw: req } }) as unknown as Context;
 
 /** Settles with `work`, or rejects with the signal's reason once it aborts, as fetch does. */
+// fetch rejects with the signal's reason as it is, whatever it is.
+/* eslint-disable @typescript-eslint/prefer-promise-reject-errors */
 function abortable<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
@@ -95,6 +97,7 @@ function abortable<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+/* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
 
 export class FakeAdminApi {
   token = ADMIN_TOKEN;

@@ -1,10 +1,21 @@
 import type { AkoolChatMessage, AkoolCommandMessage } from '../../../widget/avatar/message-queue.ts';
-import type { AvatarRtc, AvatarRtcEvents, ConnectionState, MediaKind, RemoteAudioTrack, RemoteStreamType, RemoteUser, RemoteVideoTrack, UID } from '../../../widget/avatar/rtc.ts';
+import type {
+  AvatarRtc,
+  AvatarRtcEvents,
+  ConnectionState,
+  MediaKind,
+  RemoteAudioTrack,
+  RemoteStreamType,
+  RemoteUser,
+  RemoteVideoTrack,
+  UID,
+} from '../../../widget/avatar/rtc.ts';
 
 type Listener = (...args: never[]) => void;
 
 /** An Agora error as the SDK throws it: `code` is one of its AgoraRTCErrorCode names. */
-const agoraError = (code: string, message: string) => Object.assign(new Error(`AgoraRTCError ${code}: ${message}`), { name: 'AgoraRTCException', code });
+const agoraError = (code: string, message: string) =>
+  Object.assign(new Error(`AgoraRTCError ${code}: ${message}`), { name: 'AgoraRTCException', code });
 
 /**
  * The Agora tokens Akool mints (in these tests, the fake Worker does), each for one channel and uid, valid for a
@@ -23,7 +34,8 @@ export const FakeAgoraTokens = {
   problem(token: string | null, channel: string, uid: UID | null | undefined): string | null {
     const t = token ? this.tokens.get(token) : undefined;
     if (!t) return 'invalid token, authorized failed';
-    if (t.channel !== channel || (uid !== null && uid !== undefined && t.uid !== uid)) return 'invalid token, channel or uid mismatch';
+    if (t.channel !== channel || (uid !== null && uid !== undefined && t.uid !== uid))
+      return 'invalid token, channel or uid mismatch';
     if (t.expiresAt <= Date.now()) return 'dynamic key expired';
     return null;
   },
@@ -111,11 +123,27 @@ export const STREAM_LIMITS = { maxBytes: 1024, perSecondBytes: 6 * 1024, perSeco
 export class FakeAgoraRtc implements AvatarRtc {
   static readonly instances: FakeAgoraRtc[] = [];
   static defaults = { joinLatencyMs: 150, tokenWarnBeforeMs: 30_000 };
-  static avatarDefaults: FakeAvatarBehaviour = { start: 'on-join', startMs: 200, publishes: true, speechDelayMs: 100, msPerChar: 5, silent: false, ackCode: 1000 };
+  static avatarDefaults: FakeAvatarBehaviour = {
+    start: 'on-join',
+    startMs: 200,
+    publishes: true,
+    speechDelayMs: 100,
+    msPerChar: 5,
+    silent: false,
+    ackCode: 1000,
+  };
   static reset(): void {
     FakeAgoraRtc.instances.length = 0;
     FakeAgoraRtc.defaults = { joinLatencyMs: 150, tokenWarnBeforeMs: 30_000 };
-    FakeAgoraRtc.avatarDefaults = { start: 'on-join', startMs: 200, publishes: true, speechDelayMs: 100, msPerChar: 5, silent: false, ackCode: 1000 };
+    FakeAgoraRtc.avatarDefaults = {
+      start: 'on-join',
+      startMs: 200,
+      publishes: true,
+      speechDelayMs: 100,
+      msPerChar: 5,
+      silent: false,
+      ackCode: 1000,
+    };
   }
 
   connectionState: ConnectionState = 'DISCONNECTED';
@@ -172,15 +200,16 @@ export class FakeAgoraRtc implements AvatarRtc {
   on<K extends keyof AvatarRtcEvents>(event: K, listener: AvatarRtcEvents[K]): void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as Listener);
+    set.add(listener);
   }
 
   off<K extends keyof AvatarRtcEvents>(event: K, listener: AvatarRtcEvents[K]): void {
-    this.listeners.get(event)?.delete(listener as Listener);
+    this.listeners.get(event)?.delete(listener);
   }
 
   emit<K extends keyof AvatarRtcEvents>(event: K, ...args: Parameters<AvatarRtcEvents[K]>): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as (...a: Parameters<AvatarRtcEvents[K]>) => void)(...args);
+    for (const listener of [...(this.listeners.get(event) ?? [])])
+      (listener as (...a: Parameters<AvatarRtcEvents[K]>) => void)(...args);
   }
 
   /** The avatar sends a v2 message to us, as Akool's does over the data stream. */
@@ -206,7 +235,8 @@ export class FakeAgoraRtc implements AvatarRtc {
 
   async join(appId: string, channel: string, token: string | null, uid?: UID | null): Promise<UID> {
     this.joins.push({ appId, channel, token, uid });
-    if (this.connectionState !== 'DISCONNECTED') throw agoraError('INVALID_OPERATION', `[client] Client already in connecting/connected state`);
+    if (this.connectionState !== 'DISCONNECTED')
+      throw agoraError('INVALID_OPERATION', `[client] Client already in connecting/connected state`);
     this.setState('CONNECTING');
     const behaviour = this.joinBehaviour;
     if (behaviour === 'hang') {
@@ -225,7 +255,10 @@ export class FakeAgoraRtc implements AvatarRtc {
     const problem = FakeAgoraTokens.problem(token, channel, uid);
     if (problem) {
       this.setState('DISCONNECTED', 'NETWORK_ERROR');
-      throw agoraError('CAN_NOT_GET_GATEWAY_SERVER', `flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: ${problem}`);
+      throw agoraError(
+        'CAN_NOT_GET_GATEWAY_SERVER',
+        `flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: ${problem}`,
+      );
     }
     this.channel = channel;
     this.uid = uid;
@@ -250,7 +283,10 @@ export class FakeAgoraRtc implements AvatarRtc {
     this.token = token;
     const left = FakeAgoraTokens.expiresAt(token) - Date.now();
     this.tokenTimers = [
-      setTimeout(() => this.joined && this.emit('token-privilege-will-expire'), Math.max(0, left - this.tokenWarnBeforeMs)),
+      setTimeout(
+        () => this.joined && this.emit('token-privilege-will-expire'),
+        Math.max(0, left - this.tokenWarnBeforeMs),
+      ),
       setTimeout(() => this.expire(), Math.max(0, left)),
     ];
   }
@@ -299,7 +335,8 @@ export class FakeAgoraRtc implements AvatarRtc {
   subscribe(user: RemoteUser, mediaType: 'audio'): Promise<RemoteAudioTrack>;
   async subscribe(user: RemoteUser, mediaType: MediaKind): Promise<RemoteVideoTrack | RemoteAudioTrack> {
     if (!this.joined) throw agoraError('INVALID_OPERATION', 'subscribe before join');
-    if (user.uid !== this.avatar.uid || !this.published) throw agoraError('INVALID_REMOTE_USER', 'user is not in the channel');
+    if (user.uid !== this.avatar.uid || !this.published)
+      throw agoraError('INVALID_REMOTE_USER', 'user is not in the channel');
     if (mediaType === 'video') {
       const track = new FakeVideoTrack();
       this.videoTracks.push(track);
@@ -327,13 +364,17 @@ export class FakeAgoraRtc implements AvatarRtc {
     while (this.sendLog.length && this.sendLog[0]!.at <= now - 1000) this.sendLog.shift();
     const bytes = this.sendLog.reduce((n, e) => n + e.bytes, 0) + message.byteLength;
     if (bytes > STREAM_LIMITS.perSecondBytes || this.sendLog.length + 1 > STREAM_LIMITS.perSecondMessages) {
-      const reason = bytes > STREAM_LIMITS.perSecondBytes ? `${bytes} bytes in one second` : `${this.sendLog.length + 1} messages in one second`;
+      const reason =
+        bytes > STREAM_LIMITS.perSecondBytes
+          ? `${bytes} bytes in one second`
+          : `${this.sendLog.length + 1} messages in one second`;
       this.refused.push({ bytes: message.byteLength, reason });
       throw agoraError('DATA_STREAM_RATE_LIMITED', `send data stream too frequently (${reason})`);
     }
     this.sendLog.push({ at: now, bytes: message.byteLength });
     this.messages.push(message);
-    if (this.published) this.avatarHears(JSON.parse(new TextDecoder().decode(message)) as AkoolChatMessage | AkoolCommandMessage);
+    if (this.published)
+      this.avatarHears(JSON.parse(new TextDecoder().decode(message)) as AkoolChatMessage | AkoolCommandMessage);
   }
 
   /** Akool's side: speaks finished sentences in order, acknowledges commands. */
@@ -344,18 +385,28 @@ export class FakeAgoraRtc implements AvatarRtc {
         this.speakingUntil = 0;
         this.avatarSays({ type: 'event', mid: m.mid, pld: { event: 'audio_end' } });
       }
-      this.avatarSays({ type: 'command', mid: m.mid, pld: { cmd: m.pld.cmd, code: this.behaviour.ackCode, msg: this.behaviour.ackCode === 1000 ? 'OK' : 'refused' } });
+      this.avatarSays({
+        type: 'command',
+        mid: m.mid,
+        pld: { cmd: m.pld.cmd, code: this.behaviour.ackCode, msg: this.behaviour.ackCode === 1000 ? 'OK' : 'refused' },
+      });
       return;
     }
     if (!m.fin || this.behaviour.silent) return;
-    const text = this.sent.filter((x): x is AkoolChatMessage => x.type === 'chat' && x.mid === m.mid).map((x) => x.pld.text).join('');
+    const text = this.sent
+      .filter((x): x is AkoolChatMessage => x.type === 'chat' && x.mid === m.mid)
+      .map((x) => x.pld.text)
+      .join('');
     const duration = text.length * this.behaviour.msPerChar;
     const now = Date.now();
     if (this.speakingUntil > now) {
       this.speakingUntil += duration; // queued behind what it is saying
     } else {
       this.speakingUntil = now + this.behaviour.speechDelayMs + duration;
-      this.later(() => this.avatarSays({ type: 'event', mid: m.mid, pld: { event: 'audio_start' } }), this.behaviour.speechDelayMs);
+      this.later(
+        () => this.avatarSays({ type: 'event', mid: m.mid, pld: { event: 'audio_start' } }),
+        this.behaviour.speechDelayMs,
+      );
     }
     clearTimeout(this.speakingTimer);
     this.speakingTimer = this.later(() => {

@@ -1,4 +1,9 @@
-import type { AvatarCredentialsResponse, AvatarSessionResponse, BootstrapResponse, SessionResponse } from '../../../worker/api-types.ts';
+import type {
+  AvatarCredentialsResponse,
+  AvatarSessionResponse,
+  BootstrapResponse,
+  SessionResponse,
+} from '../../../worker/api-types.ts';
 import { closeReason, readRelayClose } from '../../../widget/contract/relay.ts';
 // @ts-expect-error plain JS module without types
 import { fakeMp3Bytes } from '../../fakes/mp3.js';
@@ -10,7 +15,13 @@ export const OPENAI = 'https://fake-openai.test';
 
 export const baseConfig = (over: Partial<BootstrapResponse> = {}): BootstrapResponse => ({
   tenant: { id: 'studio', name: 'Ink & Iron' },
-  branding: { name: 'Ink & Iron', primaryColor: '#1f2937', accentColor: null, logoUrl: null, greeting: 'Hi! What shall we design?' },
+  branding: {
+    name: 'Ink & Iron',
+    primaryColor: '#1f2937',
+    accentColor: null,
+    logoUrl: null,
+    greeting: 'Hi! What shall we design?',
+  },
   modes: ['webrtc', 'websocket', 'text'],
   unavailableModes: {},
   defaultMode: 'webrtc',
@@ -102,22 +113,45 @@ export class FakeBackend {
    * close codes does what worker/realtime/relay.ts does: an `error` event with the reason as its code, then the close
    * with `"<reason>: <sentence>"`.
    */
-  static async relay(action: 'behaviour' | 'reset' | 'drop', body: { code?: number; reason?: string } | object = {}): Promise<void> {
+  static async relay(
+    action: 'behaviour' | 'reset' | 'drop',
+    body: { code?: number; reason?: string } | object = {},
+  ): Promise<void> {
     const drop = body as { code?: number; reason?: string };
     const known = action === 'drop' && drop.code ? readRelayClose(drop.code, drop.reason ?? '') : null;
     if (known) {
       const sentence = `the relay closed the session (${known.reason})`;
       const type = known.close === 'upstream' ? 'server_error' : 'invalid_request_error';
       const error = { type, code: known.reason, message: sentence, param: null, event_id: null };
-      body = { code: drop.code, reason: closeReason(known.reason, sentence), before: { type: 'error', event_id: 'event_relay_cap', error } };
+      body = {
+        code: drop.code,
+        reason: closeReason(known.reason, sentence),
+        before: { type: 'error', event_id: 'event_relay_cap', error },
+      };
     }
     await fetch(`/__fake-relay/${action}`, { method: 'POST', body: JSON.stringify(body) });
   }
 
-  /** Per relay connection: the client events received, what the fake refused (as OpenAI would), and whether it closed. */
-  static async relayLog(): Promise<Array<{ received: Array<{ type: string; [k: string]: unknown }>; refusals: Array<{ code: string; param: string | null }>; closed: boolean }>> {
+  /**
+   * Per relay connection: the client events received, what the fake refused (as OpenAI would), and whether it closed.
+   */
+  static async relayLog(): Promise<
+    Array<{
+      received: Array<{ type: string; [k: string]: unknown }>;
+      refusals: Array<{ code: string; param: string | null }>;
+      closed: boolean;
+    }>
+  > {
     const res = await fetch('/__fake-relay/log');
-    return ((await res.json()) as { connections: Array<{ received: Array<{ type: string }>; refusals: Array<{ code: string; param: string | null }>; closed: boolean }> }).connections;
+    return (
+      (await res.json()) as {
+        connections: Array<{
+          received: Array<{ type: string }>;
+          refusals: Array<{ code: string; param: string | null }>;
+          closed: boolean;
+        }>;
+      }
+    ).connections;
   }
 
   get latestPeer(): FakeOpenAIPeer {
@@ -132,12 +166,14 @@ export class FakeBackend {
 
   private async route(req: Request, url: URL, body: string): Promise<Response> {
     // The unload beacon cannot send headers: its key is in the query.
-    const keyInUrl = (url.pathname.endsWith('/close') || url.pathname === '/v1/realtime/calls') && url.searchParams.get('key');
+    const keyInUrl =
+      (url.pathname.endsWith('/close') || url.pathname === '/v1/realtime/calls') && url.searchParams.get('key');
     if (url.origin === API && !req.headers.get('x-voice-buddy-key') && !keyInUrl) {
       return json({ error: { code: 'unknown_key', message: 'Send the key', requestId: 'r' } }, 401);
     }
     if (url.pathname === '/v1/bootstrap') {
-      if (this.bootstrapReply) return typeof this.bootstrapReply === 'function' ? this.bootstrapReply() : this.bootstrapReply.clone();
+      if (this.bootstrapReply)
+        return typeof this.bootstrapReply === 'function' ? this.bootstrapReply() : this.bootstrapReply.clone();
       return json(this.config, 200, { ETag: '"cfg"' });
     }
     if (url.pathname === '/v1/realtime/session') {
@@ -146,8 +182,34 @@ export class FakeBackend {
       const mode = (JSON.parse(body) as { mode: string }).mode;
       const expiresAt = Math.floor(Date.now() / 1000) + this.expiresInSeconds;
       const grant: SessionResponse = this.clientSecretGrants
-        ? { mode: 'webrtc', sessionId: crypto.randomUUID(), clientSecret: { value: `ek_test_${this.requests.length}`, expiresAt }, expiresAt, model: 'gpt-realtime-2.1', callsUrl: `${OPENAI}/v1/realtime/calls`, session: { model: 'gpt-realtime-2.1', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] } }
-        : { mode: 'webrtc', sessionId: crypto.randomUUID(), ticket: `call-ticket-${this.requests.length}`, expiresAt, model: 'gpt-realtime-2.1', callsUrl: `${API}/v1/realtime/calls?key=pk_test`, session: { model: 'gpt-realtime-2.1', voice: 'marin', turnDetection: 'semantic_vad', tools: ['extract_keywords'] } };
+        ? {
+            mode: 'webrtc',
+            sessionId: crypto.randomUUID(),
+            clientSecret: { value: `ek_test_${this.requests.length}`, expiresAt },
+            expiresAt,
+            model: 'gpt-realtime-2.1',
+            callsUrl: `${OPENAI}/v1/realtime/calls`,
+            session: {
+              model: 'gpt-realtime-2.1',
+              voice: 'marin',
+              turnDetection: 'semantic_vad',
+              tools: ['extract_keywords'],
+            },
+          }
+        : {
+            mode: 'webrtc',
+            sessionId: crypto.randomUUID(),
+            ticket: `call-ticket-${this.requests.length}`,
+            expiresAt,
+            model: 'gpt-realtime-2.1',
+            callsUrl: `${API}/v1/realtime/calls?key=pk_test`,
+            session: {
+              model: 'gpt-realtime-2.1',
+              voice: 'marin',
+              turnDetection: 'semantic_vad',
+              tools: ['extract_keywords'],
+            },
+          };
       if (mode === 'websocket' || mode === 'text') {
         const relay: SessionResponse = {
           mode,
@@ -160,7 +222,11 @@ export class FakeBackend {
         };
         return json(relay, 201);
       }
-      if (this.sandbox) return json({ mode: 'sandbox', requestedMode: 'webrtc', sessionId: crypto.randomUUID(), reason: 'no key' }, 201);
+      if (this.sandbox)
+        return json(
+          { mode: 'sandbox', requestedMode: 'webrtc', sessionId: crypto.randomUUID(), reason: 'no key' },
+          201,
+        );
       return json(grant, 201);
     }
     if (url.pathname === '/v1/avatar/session' && req.method === 'POST') {
@@ -182,7 +248,8 @@ export class FakeBackend {
     if (renew && req.method === 'GET') {
       const sessionId = decodeURIComponent(renew[1]!);
       const session = this.avatarSessions.get(sessionId);
-      if (!session) return json({ error: { code: 'not_found', message: 'No such avatar session', requestId: 'r' } }, 404);
+      if (!session)
+        return json({ error: { code: 'not_found', message: 'No such avatar session', requestId: 'r' } }, 404);
       const scripted = this.credentialsReplies.shift();
       if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
       if (session.closedBy) return workerError(410, 'avatar_session_gone', 'This avatar session is over');
@@ -193,9 +260,16 @@ export class FakeBackend {
     if (avatarClose && (req.method === 'DELETE' || (avatarClose[2] && req.method === 'POST'))) {
       const sessionId = decodeURIComponent(avatarClose[1]!);
       const session = this.avatarSessions.get(sessionId);
-      if (!session) return json({ error: { code: 'not_found', message: 'No such avatar session', requestId: 'r' } }, 404);
+      if (!session)
+        return json({ error: { code: 'not_found', message: 'No such avatar session', requestId: 'r' } }, 404);
       session.closedBy ??= avatarClose[2] ? 'beacon' : 'delete';
-      const closed = { sessionId, status: 'ended', endedAt: new Date().toISOString(), endReason: 'client', durationSeconds: 1 };
+      const closed = {
+        sessionId,
+        status: 'ended',
+        endedAt: new Date().toISOString(),
+        endReason: 'client',
+        durationSeconds: 1,
+      };
       return json(closed, avatarClose[2] ? 202 : 200);
     }
     if (url.pathname === '/v1/tts' && req.method === 'POST') return this.tts(req, body);
@@ -206,7 +280,10 @@ export class FakeBackend {
       const events = new URL('/__fake-sse', location.href);
       events.searchParams.set('id', id);
       for (const [k, v] of Object.entries(this.sseOptions)) events.searchParams.set(k, v);
-      return json({ generationId: id, eventsUrl: events.toString(), statusUrl: `${API}/v1/generations/${id}`, target: 'sandbox' }, 202);
+      return json(
+        { generationId: id, eventsUrl: events.toString(), statusUrl: `${API}/v1/generations/${id}`, target: 'sandbox' },
+        202,
+      );
     }
     // The Worker's calls endpoint (the default) and OpenAI's (a tenant that opted in to browser keys): either way the
     // offer meets OpenAI's side of the call, played by a second peer connection in the page.
@@ -215,7 +292,16 @@ export class FakeBackend {
       if (scripted) return typeof scripted === 'function' ? scripted() : scripted;
       const bearer = url.origin === API ? /^Bearer call-ticket-/ : /^Bearer ek_/;
       if (!bearer.test(req.headers.get('authorization') ?? '')) {
-        return json({ error: { message: 'Missing bearer or basic authentication in header', type: 'invalid_request_error', code: null } }, 401);
+        return json(
+          {
+            error: {
+              message: 'Missing bearer or basic authentication in header',
+              type: 'invalid_request_error',
+              code: null,
+            },
+          },
+          401,
+        );
       }
       if (req.headers.get('content-type') !== 'application/sdp') {
         return json({ error: { message: 'Unsupported content type', type: 'invalid_request_error' } }, 400);
@@ -224,8 +310,15 @@ export class FakeBackend {
       peer.blockIce = this.blockIce;
       this.peers.push(peer);
       const answer = await peer.answer(body);
-      setTimeout(() => void peer.opened().then(() => peer.send({ type: 'session.created', session: { type: 'realtime', id: 'sess_1', object: 'realtime.session', model: 'gpt-realtime-2.1' } } as Record<string, unknown>)), 0);
-      return new Response(answer, { status: 201, headers: { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/rtc_${this.peers.length}` } });
+      const created: Record<string, unknown> = {
+        type: 'session.created',
+        session: { type: 'realtime', id: 'sess_1', object: 'realtime.session', model: 'gpt-realtime-2.1' },
+      };
+      setTimeout(() => void peer.opened().then(() => peer.send(created)), 0);
+      return new Response(answer, {
+        status: 201,
+        headers: { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/rtc_${this.peers.length}` },
+      });
     }
     return json({ error: { code: 'not_found', message: `No route ${url.pathname}`, requestId: 'r' } }, 404);
   }
@@ -233,12 +326,18 @@ export class FakeBackend {
   /** What Akool mints for the session: a new token each time, for the same channel and uid. */
   private agoraCredentials(sessionId: string): AvatarSessionResponse['agora'] {
     const channel = `channel_${sessionId}`;
-    return { appId: 'agora-app-id', channel, token: FakeAgoraTokens.issue(channel, 1001, this.avatarTokenTtlMs), uid: 1001 };
+    return {
+      appId: 'agora-app-id',
+      channel,
+      token: FakeAgoraTokens.issue(channel, 1001, this.avatarTokenTtlMs),
+      uid: 1001,
+    };
   }
 
   /** As strict as the Worker's route: JSON, 1-2000 characters of text, nothing else but `voice` and `uid`. */
   private tts(req: Request, raw: string): Response | Promise<Response> {
-    if (!(req.headers.get('content-type') ?? '').startsWith('application/json')) return workerError(415, 'unsupported_media_type', 'Send JSON');
+    if (!(req.headers.get('content-type') ?? '').startsWith('application/json'))
+      return workerError(415, 'unsupported_media_type', 'Send JSON');
     let body: { text?: unknown; uid?: string; voice?: string };
     try {
       body = JSON.parse(raw) as typeof body;
@@ -274,9 +373,14 @@ export class FakeBackend {
         if (offset >= audio.length) controller.close();
       },
     });
-    return new Response(stream, { status: 200, headers: { 'Content-Type': 'audio/mpeg', 'Cache-Control': 'no-store' } });
+    return new Response(stream, {
+      status: 200,
+      headers: { 'Content-Type': 'audio/mpeg', 'Cache-Control': 'no-store' },
+    });
   }
 }
 
-export const openAIError = (status: number, message: string) => json({ error: { message, type: 'invalid_request_error', code: null, param: null } }, status);
-export const workerError = (status: number, code: string, message: string) => json({ error: { code, message, requestId: 'req-1' } }, status);
+export const openAIError = (status: number, message: string) =>
+  json({ error: { message, type: 'invalid_request_error', code: null, param: null } }, status);
+export const workerError = (status: number, code: string, message: string) =>
+  json({ error: { code, message, requestId: 'req-1' } }, status);

@@ -51,7 +51,9 @@ export class FakeOpenAIPeer {
       channel.onmessage = (m) => {
         const event = JSON.parse(String(m.data)) as RealtimeClientEvent;
         this.received.push(event);
-        this.receivedWaiters = this.receivedWaiters.filter((w) => (w.type === event.type ? (w.resolve(event), false) : true));
+        this.receivedWaiters = this.receivedWaiters.filter((w) =>
+          w.type === event.type ? (w.resolve(event), false) : true,
+        );
         this.handle(event);
       };
       const opened = () => {
@@ -83,7 +85,11 @@ export class FakeOpenAIPeer {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       this.receivedWaiters.push({ type, resolve });
-      setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms; got ${this.received.map((e) => e.type).join(', ')}`)), timeoutMs);
+      setTimeout(
+        () =>
+          reject(new Error(`no ${type} within ${timeoutMs} ms; got ${this.received.map((e) => e.type).join(', ')}`)),
+        timeoutMs,
+      );
     });
   }
 
@@ -91,17 +97,27 @@ export class FakeOpenAIPeer {
 
   private refuse(event: RealtimeClientEvent, code: string, message: string) {
     this.refused.push({ type: event.type, code });
-    this.send({ type: 'error', error: { type: 'invalid_request_error', code, message, param: null, event_id: event.event_id ?? null } });
+    this.send({
+      type: 'error',
+      error: { type: 'invalid_request_error', code, message, param: null, event_id: event.event_id ?? null },
+    });
   }
 
   /** What the API does with the client events that start and stop responses. */
   private handle(event: RealtimeClientEvent) {
     if (event.type === 'response.create') {
       if (this.activeResponse) {
-        return this.refuse(event, 'conversation_already_has_active_response', `Conversation already has an active response in progress: ${this.activeResponse}. Wait until the response is finished before creating a new one.`);
+        return this.refuse(
+          event,
+          'conversation_already_has_active_response',
+          `Conversation already has an active response in progress: ${this.activeResponse}. Wait until the response is finished before creating a new one.`,
+        );
       }
       const id = `resp_auto_${++this.responseSeq}`;
-      this.send({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress', output: [] } });
+      this.send({
+        type: 'response.created',
+        response: { id, object: 'realtime.response', status: 'in_progress', output: [] },
+      });
       void (async () => {
         for (const e of this.reply(id)) {
           await new Promise((r) => setTimeout(r, this.replyGapMs));
@@ -109,13 +125,27 @@ export class FakeOpenAIPeer {
           this.send(e);
         }
         await new Promise((r) => setTimeout(r, this.replyGapMs));
-        if (this.activeResponse === id) this.send({ type: 'response.done', response: { id, object: 'realtime.response', status: 'completed', output: [] } });
+        if (this.activeResponse === id)
+          this.send({
+            type: 'response.done',
+            response: { id, object: 'realtime.response', status: 'completed', output: [] },
+          });
       })();
     } else if (event.type === 'response.cancel') {
-      if (!this.activeResponse) return this.refuse(event, 'response_cancel_not_active', 'Cancellation failed: no active response found.');
+      if (!this.activeResponse)
+        return this.refuse(event, 'response_cancel_not_active', 'Cancellation failed: no active response found.');
       const id = this.activeResponse;
       this.cancelled.add(id);
-      this.send({ type: 'response.done', response: { id, object: 'realtime.response', status: 'cancelled', status_details: { type: 'cancelled', reason: 'client_cancelled' }, output: [] } });
+      this.send({
+        type: 'response.done',
+        response: {
+          id,
+          object: 'realtime.response',
+          status: 'cancelled',
+          status_details: { type: 'cancelled', reason: 'client_cancelled' },
+          output: [],
+        },
+      });
     }
   }
 
@@ -161,7 +191,13 @@ export class FakeOpenAIPeer {
   }
 }
 
-const usage = { total_tokens: 321, input_tokens: 200, output_tokens: 121, input_token_details: { text_tokens: 50, audio_tokens: 150, cached_tokens: 10 }, output_token_details: { text_tokens: 21, audio_tokens: 100 } };
+const usage = {
+  total_tokens: 321,
+  input_tokens: 200,
+  output_tokens: 121,
+  input_token_details: { text_tokens: 50, audio_tokens: 150, cached_tokens: 10 },
+  output_token_details: { text_tokens: 21, audio_tokens: 100 },
+};
 
 /** A realistic GA event sequence for one hands-free turn. */
 export function turnEvents(opts: { userItem?: string; assistantItem?: string; responseId?: string } = {}) {
@@ -172,18 +208,71 @@ export function turnEvents(opts: { userItem?: string; assistantItem?: string; re
     { type: 'input_audio_buffer.speech_started', audio_start_ms: 120, item_id: userItem },
     { type: 'input_audio_buffer.speech_stopped', audio_end_ms: 2400, item_id: userItem },
     { type: 'input_audio_buffer.committed', previous_item_id: null, item_id: userItem },
-    { type: 'conversation.item.input_audio_transcription.delta', item_id: userItem, content_index: 0, delta: 'I want a wolf ' },
-    { type: 'conversation.item.input_audio_transcription.delta', item_id: userItem, content_index: 0, delta: 'on my forearm' },
-    { type: 'conversation.item.input_audio_transcription.completed', item_id: userItem, content_index: 0, transcript: 'I want a wolf on my forearm' },
-    { type: 'response.created', response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] } },
-    { type: 'response.output_item.added', response_id: responseId, output_index: 0, item: { id: assistantItem, type: 'message', role: 'assistant', content: [] } },
+    {
+      type: 'conversation.item.input_audio_transcription.delta',
+      item_id: userItem,
+      content_index: 0,
+      delta: 'I want a wolf ',
+    },
+    {
+      type: 'conversation.item.input_audio_transcription.delta',
+      item_id: userItem,
+      content_index: 0,
+      delta: 'on my forearm',
+    },
+    {
+      type: 'conversation.item.input_audio_transcription.completed',
+      item_id: userItem,
+      content_index: 0,
+      transcript: 'I want a wolf on my forearm',
+    },
+    {
+      type: 'response.created',
+      response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] },
+    },
+    {
+      type: 'response.output_item.added',
+      response_id: responseId,
+      output_index: 0,
+      item: { id: assistantItem, type: 'message', role: 'assistant', content: [] },
+    },
     { type: 'output_audio_buffer.started', response_id: responseId },
-    { type: 'response.output_audio_transcript.delta', response_id: responseId, item_id: assistantItem, output_index: 0, content_index: 0, delta: 'A wolf on the forearm ' },
-    { type: 'response.output_audio_transcript.delta', response_id: responseId, item_id: assistantItem, output_index: 0, content_index: 0, delta: 'sounds great.' },
-    { type: 'response.output_audio_transcript.done', response_id: responseId, item_id: assistantItem, output_index: 0, content_index: 0, transcript: 'A wolf on the forearm sounds great.' },
-    { type: 'response.done', response: { id: responseId, object: 'realtime.response', status: 'completed', output: [], usage } },
+    {
+      type: 'response.output_audio_transcript.delta',
+      response_id: responseId,
+      item_id: assistantItem,
+      output_index: 0,
+      content_index: 0,
+      delta: 'A wolf on the forearm ',
+    },
+    {
+      type: 'response.output_audio_transcript.delta',
+      response_id: responseId,
+      item_id: assistantItem,
+      output_index: 0,
+      content_index: 0,
+      delta: 'sounds great.',
+    },
+    {
+      type: 'response.output_audio_transcript.done',
+      response_id: responseId,
+      item_id: assistantItem,
+      output_index: 0,
+      content_index: 0,
+      transcript: 'A wolf on the forearm sounds great.',
+    },
+    {
+      type: 'response.done',
+      response: { id: responseId, object: 'realtime.response', status: 'completed', output: [], usage },
+    },
     { type: 'output_audio_buffer.stopped', response_id: responseId },
-    { type: 'rate_limits.updated', rate_limits: [{ name: 'requests', limit: 1000, remaining: 998, reset_seconds: 60 }, { name: 'tokens', limit: 50000, remaining: 49679, reset_seconds: 60 }] },
+    {
+      type: 'rate_limits.updated',
+      rate_limits: [
+        { name: 'requests', limit: 1000, remaining: 998, reset_seconds: 60 },
+        { name: 'tokens', limit: 50000, remaining: 49679, reset_seconds: 60 },
+      ],
+    },
   ];
 }
 
@@ -191,25 +280,50 @@ export function turnEvents(opts: { userItem?: string; assistantItem?: string; re
  * One response in which the model calls tools, as the API streams it: each call's `function_call_arguments.done`
  * comes inside the response, before its `response.done` (which `done: false` leaves out, for the test to send).
  */
-export function toolCallResponse(calls: Array<{ name: string; args: unknown; callId?: string }>, opts: { responseId?: string; done?: boolean } = {}) {
+export function toolCallResponse(
+  calls: Array<{ name: string; args: unknown; callId?: string }>,
+  opts: { responseId?: string; done?: boolean } = {},
+) {
   const response_id = opts.responseId ?? `resp_tools_${Math.random().toString(36).slice(2, 8)}`;
   const events: Array<Record<string, unknown>> = [
-    { type: 'response.created', response: { id: response_id, object: 'realtime.response', status: 'in_progress', output: [] } },
+    {
+      type: 'response.created',
+      response: { id: response_id, object: 'realtime.response', status: 'in_progress', output: [] },
+    },
   ];
   const output: unknown[] = [];
   calls.forEach((c, output_index) => {
     const call_id = c.callId ?? `call_${Math.random().toString(36).slice(2, 8)}`;
     const item_id = `item_fc_${call_id}`;
     const args = typeof c.args === 'string' ? c.args : JSON.stringify(c.args);
-    const item = (status: string, a: string) => ({ id: item_id, object: 'realtime.item', type: 'function_call', status, call_id, name: c.name, arguments: a });
+    const item = (status: string, a: string) => ({
+      id: item_id,
+      object: 'realtime.item',
+      type: 'function_call',
+      status,
+      call_id,
+      name: c.name,
+      arguments: a,
+    });
     events.push(
       { type: 'response.output_item.added', response_id, output_index, item: item('in_progress', '') },
       { type: 'response.function_call_arguments.delta', response_id, item_id, output_index, call_id, delta: args },
-      { type: 'response.function_call_arguments.done', response_id, item_id, output_index, call_id, name: c.name, arguments: args },
+      {
+        type: 'response.function_call_arguments.done',
+        response_id,
+        item_id,
+        output_index,
+        call_id,
+        name: c.name,
+        arguments: args,
+      },
       { type: 'response.output_item.done', response_id, output_index, item: item('completed', args) },
     );
     output.push(item('completed', args));
   });
-  const done = { type: 'response.done', response: { id: response_id, object: 'realtime.response', status: 'completed', output, usage } };
+  const done = {
+    type: 'response.done',
+    response: { id: response_id, object: 'realtime.response', status: 'completed', output, usage },
+  };
   return { responseId: response_id, events: opts.done === false ? events : [...events, done], done };
 }

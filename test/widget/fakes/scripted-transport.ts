@@ -1,7 +1,11 @@
 import { WidgetError } from '../../../widget/api/errors.ts';
 import { Emitter } from '../../../widget/realtime/emitter.ts';
 import type {
-  RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport, TransportEvents, TransportKind,
+  RealtimeClientEvent,
+  RealtimeServerEvent,
+  RealtimeTransport,
+  TransportEvents,
+  TransportKind,
 } from '../../../widget/realtime/transport.ts';
 
 /**
@@ -58,20 +62,53 @@ export class ScriptedTransport implements RealtimeTransport {
 /** Server events as the GA Realtime API sends them, with only the fields the widget reads filled in. */
 export const server = {
   created: () => ({ type: 'session.created', event_id: 'ev', session: { type: 'realtime' } }),
-  responseCreated: (id: string) => ({ type: 'response.created', event_id: 'ev', response: { id, object: 'realtime.response', status: 'in_progress', output: [] } }),
+  responseCreated: (id: string) => ({
+    type: 'response.created',
+    event_id: 'ev',
+    response: { id, object: 'realtime.response', status: 'in_progress', output: [] },
+  }),
   textDelta: (responseId: string, itemId: string, delta: string) => ({
-    type: 'response.output_text.delta', event_id: 'ev', response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, delta,
+    type: 'response.output_text.delta',
+    event_id: 'ev',
+    response_id: responseId,
+    item_id: itemId,
+    output_index: 0,
+    content_index: 0,
+    delta,
   }),
   textDone: (responseId: string, itemId: string, text: string) => ({
-    type: 'response.output_text.done', event_id: 'ev', response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, text,
+    type: 'response.output_text.done',
+    event_id: 'ev',
+    response_id: responseId,
+    item_id: itemId,
+    output_index: 0,
+    content_index: 0,
+    text,
   }),
   call: (responseId: string, callId: string, name: string, args: string) => ({
-    type: 'response.function_call_arguments.done', event_id: 'ev', response_id: responseId, item_id: `item_${callId}`, output_index: 0,
-    call_id: callId, name, arguments: args,
+    type: 'response.function_call_arguments.done',
+    event_id: 'ev',
+    response_id: responseId,
+    item_id: `item_${callId}`,
+    output_index: 0,
+    call_id: callId,
+    name,
+    arguments: args,
   }),
   responseDone: (id: string, usage?: { input_tokens: number; output_tokens: number; total_tokens: number }) => ({
-    type: 'response.done', event_id: 'ev', response: { id, object: 'realtime.response', status: 'completed', output: [], ...(usage ? { usage } : {}) },
+    type: 'response.done',
+    event_id: 'ev',
+    response: { id, object: 'realtime.response', status: 'completed', output: [], ...(usage ? { usage } : {}) },
   }),
-  speechStarted: () => ({ type: 'input_audio_buffer.speech_started', event_id: 'ev', audio_start_ms: 0, item_id: 'item_speech' }),
-  error: (code: string) => ({ type: 'error', event_id: 'ev', error: { type: 'invalid_request_error', code, message: `raw ${code}`, param: null, event_id: null } }),
+  speechStarted: () => ({
+    type: 'input_audio_buffer.speech_started',
+    event_id: 'ev',
+    audio_start_ms: 0,
+    item_id: 'item_speech',
+  }),
+  error: (code: string) => ({
+    type: 'error',
+    event_id: 'ev',
+    error: { type: 'invalid_request_error', code, message: `raw ${code}`, param: null, event_id: null },
+  }),
 };

@@ -67,14 +67,22 @@ export function chosenMessage(n: number, k: Keywords): string {
 }
 
 const EXTENSIONS: Record<string, string> = {
-  'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'image/svg+xml': 'svg',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/svg+xml': 'svg',
   'image/avif': 'avif',
 };
 
 /** A file name a person recognises in their downloads: "wolf-moon-concept-2.png". */
 export function downloadName(k: Keywords, n: number, mimeType: string): string {
   const words = [...k.subject, ...k.elements].join(' ').toLowerCase();
-  const slug = words.normalize('NFKD').replace(/[^a-z0-9]+/g, '-').slice(0, 40).replace(/^-+|-+$/g, '');
+  const slug = words
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, '');
   const ext = EXTENSIONS[mimeType.split(';')[0]!.trim().toLowerCase()];
   return `${slug ? `${slug}-` : ''}concept-${n}${ext ? `.${ext}` : ''}`;
 }

@@ -2,13 +2,30 @@ import type { MessageKey } from '../../i18n/en.ts';
 import type { Generation } from '../../state/session-store.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
 import {
-  ContextConsumer, css, describeKeywords, html, LitElement, nothing, sessionContext, StoreController, VIEWER_PARTS, LocaleConsumer,
+  ContextConsumer,
+  css,
+  describeKeywords,
+  html,
+  LitElement,
+  nothing,
+  sessionContext,
+  StoreController,
+  VIEWER_PARTS,
+  LocaleConsumer,
 } from '../kit.ts';
 import type { VoiceBuddyConceptViewer } from './concept-viewer.component.ts';
 
-
 /** The stages the Worker's generators report (worker/handoff/). */
-const STAGES = new Set(['starting', 'queued', 'composing', 'requesting', 'dispatched', 'drawing', 'rendering', 'finishing']);
+const STAGES = new Set([
+  'starting',
+  'queued',
+  'composing',
+  'requesting',
+  'dispatched',
+  'drawing',
+  'rendering',
+  'finishing',
+]);
 
 /**
  * Generations with their progress and concepts, newest first. Arrow keys move between concepts; Enter opens one in
@@ -49,8 +66,14 @@ export class VoiceBuddyConceptGallery extends LitElement {
   /** The id of the generation in the viewer. */
   declare viewing: string | null;
 
-  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
-  private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$generations] : []));
+  private readonly session = new ContextConsumer(this, {
+    context: sessionContext,
+    subscribe: true,
+    callback: () => this.stores.resubscribe(),
+  });
+  private readonly stores = new StoreController(this, () =>
+    this.session.value ? [this.session.value.$generations] : [],
+  );
   private readonly i18n = new LocaleConsumer(this);
 
   constructor() {
@@ -88,14 +111,17 @@ export class VoiceBuddyConceptGallery extends LitElement {
     const stage = STAGES.has(g.stage) ? t(`gen.${g.stage}` as MessageKey) : g.stage;
     return html`<section class="gen" part="generation" aria-label=${t('gen.label', { keywords })} aria-busy=${busy ? 'true' : 'false'}>
       <h3>${t('gen.title', { keywords })}</h3>
-      ${busy
-        ? html`<div class="bar" part="progress" role="progressbar" aria-label=${t('gen.progress')} aria-valuemin="0" aria-valuemax="100"
+      ${
+        busy
+          ? html`<div class="bar" part="progress" role="progressbar" aria-label=${t('gen.progress')} aria-valuemin="0" aria-valuemax="100"
               aria-valuenow=${g.percent} aria-valuetext=${`${percent(g.percent)} · ${stage}`}><span style=${`inline-size:${g.percent}%`}></span></div>
             <span class="stage">${stage}…</span>`
-        : nothing}
+          : nothing
+      }
       ${g.status === 'error' ? html`<p class="error" role="alert">${message(g.errorCode ?? 'generation_failed', g.error ?? '')}</p>` : nothing}
-      ${g.concepts.length
-        ? html`<ul @keydown=${this.onKeydown}>
+      ${
+        g.concepts.length
+          ? html`<ul @keydown=${this.onKeydown}>
             ${g.concepts.map(
               (c, i) => html`<li><button class="thumb" part="concept"
                 aria-label=${t('gen.open', { n: c.index + 1, alt: c.alt })}
@@ -103,7 +129,8 @@ export class VoiceBuddyConceptGallery extends LitElement {
                 <img src=${c.imageUrl} alt=${c.alt} loading="lazy" /></button></li>`,
             )}
           </ul>`
-        : nothing}
+          : nothing
+      }
     </section>`;
   }
 

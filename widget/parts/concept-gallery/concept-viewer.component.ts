@@ -201,7 +201,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
     const dx = e.clientX - start.x;
     if (Math.abs(dx) < SWIPE_PX || Math.abs(dx) <= Math.abs(e.clientY - start.y)) return;
     // A swipe towards the start of the line brings the next concept: leftwards, or rightwards in RTL.
-    this.go((dx < 0) !== this.rtl ? 1 : -1);
+    this.go(dx < 0 !== this.rtl ? 1 : -1);
   }
 
   private onClose() {
@@ -287,22 +287,28 @@ export class VoiceBuddyConceptViewer extends LitElement {
     return html`<dialog part="viewer" aria-labelledby="position" aria-describedby="caption"
       @keydown=${this.onKeydown} @keyup=${(e: Event) => e.stopPropagation()} @close=${this.onClose}
       @click=${this.onClick}>
-      ${concept && this.generation
-        ? html`<header>
+      ${
+        concept && this.generation
+          ? html`<header>
               <h2 id="position" part="viewer-position">${s.position(this.position + 1, total)}</h2>
               <button class="icon" part="viewer-close" aria-label=${s.close}
                 @click=${this.close}>${icon(cross)}</button>
             </header>
             <div class="stage" part="viewer-stage" @pointerdown=${this.onPointerDown} @pointerup=${this.onPointerUp}
               @pointercancel=${() => (this.swipe = null)}>
-              ${keyed(concept.imageUrl, html`<img part="viewer-image" src=${concept.imageUrl} alt=${concept.alt}
-                draggable="false" />`)}
-              ${total > 1
-                ? html`<button class="icon nav prev" part="viewer-previous" aria-label=${s.previous}
+              ${keyed(
+                concept.imageUrl,
+                html`<img part="viewer-image" src=${concept.imageUrl} alt=${concept.alt}
+                draggable="false" />`,
+              )}
+              ${
+                total > 1
+                  ? html`<button class="icon nav prev" part="viewer-previous" aria-label=${s.previous}
                       @click=${() => this.go(-1)}>${icon(chevron)}</button>
                     <button class="icon nav next" part="viewer-next" aria-label=${s.next}
                       @click=${() => this.go(1)}>${icon(chevron)}</button>`
-                : nothing}
+                  : nothing
+              }
             </div>
             <!-- dir="auto": a caption in another script than the page's keeps its punctuation where it belongs. -->
             <p class="caption" id="caption" part="viewer-caption" dir="auto">${captionFor(this.generation.keywords)}</p>
@@ -311,7 +317,8 @@ export class VoiceBuddyConceptViewer extends LitElement {
               ${this.renderDownload()}
             </div>
             <div class="sr-only" role="status">${this.said}</div>`
-        : nothing}
+          : nothing
+      }
     </dialog>`;
   }
 }

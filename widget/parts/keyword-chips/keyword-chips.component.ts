@@ -1,9 +1,26 @@
 import type { Keywords } from '../../keywords/types.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
-import { ContextConsumer, css, html, LitElement, nothing, sessionContext, StoreController, LocaleConsumer } from '../kit.ts';
+import {
+  ContextConsumer,
+  css,
+  html,
+  LitElement,
+  nothing,
+  sessionContext,
+  StoreController,
+  LocaleConsumer,
+} from '../kit.ts';
 
 const FIELDS: Array<keyof Keywords> = [
-  'subject', 'elements', 'style', 'colors', 'placement', 'size', 'mood', 'lettering', 'exclude',
+  'subject',
+  'elements',
+  'style',
+  'colors',
+  'placement',
+  'size',
+  'mood',
+  'lettering',
+  'exclude',
 ];
 
 /** Detail of the internal events this part sends to its <voice-buddy>. */
@@ -80,7 +97,11 @@ export class VoiceBuddyKeywordChips extends LitElement {
   /** Where focus goes after an edit ends by key; `keywords` is the set before the edit, to wait for the new one. */
   private refocus: { field: keyof Keywords; text: string; keywords: Keywords | null | undefined } | null = null;
 
-  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
+  private readonly session = new ContextConsumer(this, {
+    context: sessionContext,
+    subscribe: true,
+    callback: () => this.stores.resubscribe(),
+  });
   private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$keywords] : []));
   private readonly i18n = new LocaleConsumer(this);
 
@@ -167,18 +188,32 @@ export class VoiceBuddyKeywordChips extends LitElement {
     this.editing = null;
     const changed = to.trim() !== from;
     if (changed) this.send('vb-chip-edit', { field, from, to } satisfies ChipEditDetail);
-    if (refocus) this.refocus = { field, text: changed ? to.trim() : from, keywords: changed ? this.session.value?.$keywords.get() : undefined };
+    if (refocus)
+      this.refocus = {
+        field,
+        text: changed ? to.trim() : from,
+        keywords: changed ? this.session.value?.$keywords.get() : undefined,
+      };
   }
 
-  /** After an edit by key, focus lands on the edited chip once the keywords show the edit (the text may be normalised). */
+  /**
+   * After an edit by key, focus lands on the edited chip once the keywords show the edit (the text may be normalised).
+   */
   protected override updated(): void {
     const wanted = this.refocus;
     const keywords = this.session.value?.$keywords.get();
     if (!wanted || (wanted.keywords !== undefined && keywords === wanted.keywords)) return;
     this.refocus = null;
-    const inField = [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~="group"][data-field="${wanted.field}"] [part~="chip-edit"]`)];
+    const inField = [
+      ...this.renderRoot.querySelectorAll<HTMLElement>(
+        `[part~="group"][data-field="${wanted.field}"] [part~="chip-edit"]`,
+      ),
+    ];
     const simple = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, '');
-    const target = inField.find((c) => simple(c.textContent ?? '') === simple(wanted.text)) ?? inField[0] ?? this.renderRoot.querySelector<HTMLElement>('[part~="add-input"]');
+    const target =
+      inField.find((c) => simple(c.textContent ?? '') === simple(wanted.text)) ??
+      inField[0] ??
+      this.renderRoot.querySelector<HTMLElement>('[part~="add-input"]');
     target?.focus();
   }
 
@@ -205,8 +240,8 @@ export class VoiceBuddyKeywordChips extends LitElement {
         (g) => html`<div class="group" part="group" role="group" aria-label=${g.label} data-field=${g.field}>
           <span class="label" aria-hidden="true">${g.label}</span>
           <ul>
-            ${g.values.map(
-              (v) => this.editing?.field === g.field && this.editing.value === v
+            ${g.values.map((v) =>
+              this.editing?.field === g.field && this.editing.value === v
                 ? html`<li class="chip" part="chip"><input part="chip-input" .value=${v} aria-label=${t('kw.edit', { value: v, field: g.label })}
                     @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)} @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)} /></li>`
                 : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${t('kw.edit', { value: v, field: g.label })}
@@ -216,16 +251,20 @@ export class VoiceBuddyKeywordChips extends LitElement {
           </ul>
         </div>`,
       )}
-      ${this.removed
-        ? html`<p class="undo" part="undo" role="status">${this.removedText(this.removed.label, this.removed.value)}
+      ${
+        this.removed
+          ? html`<p class="undo" part="undo" role="status">${this.removedText(this.removed.label, this.removed.value)}
             <button type="button" @click=${() => this.undo()}>${t('kw.undo')}</button></p>`
-        : nothing}
+          : nothing
+      }
       <form @submit=${this.onAdd}>
         <input part="add-input" aria-label=${t('kw.add')} placeholder=${t('kw.addHint')} />
         <button class="add" type="submit">${t('kw.addButton')}</button>
-        ${this.allowGenerate
-          ? html`<button class="gen" part="generate-button" type="button" ?disabled=${!this.canGenerate} @click=${() => this.send('vb-generate')}>${t('kw.generate')}</button>`
-          : nothing}
+        ${
+          this.allowGenerate
+            ? html`<button class="gen" part="generate-button" type="button" ?disabled=${!this.canGenerate} @click=${() => this.send('vb-generate')}>${t('kw.generate')}</button>`
+            : nothing
+        }
       </form>
     </section>`;
   }

@@ -56,7 +56,8 @@ export class VoiceBuddyStatusPill extends LitElement {
     if (this.showUsage) {
       const usage = s.$usage.get();
       if (usage.totalTokens > 0) parts.push(t('usage.tokens', { n: usage.totalTokens }));
-      for (const l of s.$rateLimits.get()) parts.push(t('usage.left', { name: l.name, remaining: l.remaining, limit: l.limit }));
+      for (const l of s.$rateLimits.get())
+        parts.push(t('usage.left', { name: l.name, remaining: l.remaining, limit: l.limit }));
     }
     return html`<span class="pill" part="pill" data-status=${status}>
       <span class="dot" aria-hidden="true"></span><span class="label">${t(`status.${status}`)}</span>

@@ -1,4 +1,5 @@
-// Defines <voice-buddy-status-pill> unless the tag is taken; the class module (status-pill.component.ts) has no side effects.
+// Defines <voice-buddy-status-pill> unless the tag is taken; the class module (status-pill.component.ts) has no side
+// effects.
 import { defineOnce } from '../../define.ts';
 import { VoiceBuddyStatusPill } from './status-pill.component.ts';
 

@@ -51,8 +51,14 @@ export class VoiceBuddyTranscript extends LitElement {
   declare placeholder: string;
   declare unseen: boolean;
 
-  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: () => this.stores.resubscribe() });
-  private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$transcript] : []));
+  private readonly session = new ContextConsumer(this, {
+    context: sessionContext,
+    subscribe: true,
+    callback: () => this.stores.resubscribe(),
+  });
+  private readonly stores = new StoreController(this, () =>
+    this.session.value ? [this.session.value.$transcript] : [],
+  );
   private readonly i18n = new LocaleConsumer(this);
   private stickToBottom = true;
 
@@ -95,9 +101,11 @@ export class VoiceBuddyTranscript extends LitElement {
 
   private delivery(e: TranscriptEntry) {
     const { t } = this.i18n.locale;
-    if (e.delivery === 'pending') return html`<span class="status" part="message-status" role="status">${t('log.pending')}</span>`;
+    if (e.delivery === 'pending')
+      return html`<span class="status" part="message-status" role="status">${t('log.pending')}</span>`;
     if (e.delivery !== 'failed') return nothing;
-    const resend = () => this.dispatchEvent(new CustomEvent('vb-resend', { detail: e.id, bubbles: true, composed: true }));
+    const resend = () =>
+      this.dispatchEvent(new CustomEvent('vb-resend', { detail: e.id, bubbles: true, composed: true }));
     return html`<span class="status" part="message-status">${t('log.failed')}<button part="resend-button" @click=${resend}>${t('retry')}</button></span>`;
   }
 
@@ -110,7 +118,9 @@ export class VoiceBuddyTranscript extends LitElement {
         ${repeat(
           entries,
           (e) => e.id,
-          (e) => html`<li class="msg ${e.kind} ${e.final ? '' : 'partial'}" part="message message-${e.kind}" data-kind=${e.kind} data-tone=${e.tone ?? nothing}
+          (
+            e,
+          ) => html`<li class="msg ${e.kind} ${e.final ? '' : 'partial'}" part="message message-${e.kind}" data-kind=${e.kind} data-tone=${e.tone ?? nothing}
             data-delivery=${e.delivery ?? nothing}><span class="who">${t(`who.${e.kind}`)}: </span><span dir="auto">${e.i18n ? t(e.i18n.key, e.i18n.params) : e.text}</span>${this.delivery(e)}</li>`,
         )}
       </ol>

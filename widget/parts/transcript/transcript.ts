@@ -1,4 +1,5 @@
-// Defines <voice-buddy-transcript> unless the tag is taken; the class module (transcript.component.ts) has no side effects.
+// Defines <voice-buddy-transcript> unless the tag is taken; the class module (transcript.component.ts) has no side
+// effects.
 import { defineOnce } from '../../define.ts';
 import { VoiceBuddyTranscript } from './transcript.component.ts';
 

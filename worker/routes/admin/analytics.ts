@@ -13,7 +13,8 @@ import { AlertsQuery, AnalyticsQuery, ReportQuery } from './schemas.ts';
 export const adminAnalytics = new Hono<AppEnv>()
   .get('/analytics', async (c) => {
     const q = validate(AnalyticsQuery, c.req.query());
-    if (q.tenant && !(await getTenant(c.env, q.tenant))) throw new ApiError(404, 'not_found', `Tenant "${q.tenant}" not found`);
+    if (q.tenant && !(await getTenant(c.env, q.tenant)))
+      throw new ApiError(404, 'not_found', `Tenant "${q.tenant}" not found`);
     const body: AnalyticsResponse = await analytics(c.env, q.tenant ?? null, q.from, q.to);
     return c.json(body);
   })

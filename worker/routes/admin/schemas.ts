@@ -28,13 +28,7 @@ export const ChangeSchema = v.pipe(
     description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500))),
     enabled: v.optional(v.boolean()),
     rollout: v.optional(RolloutSchema),
-    tenants: v.optional(
-      v.pipe(
-        v.array(TenantIdSchema),
-        v.maxLength(1000),
-        v.check(unique, 'must not repeat tenants'),
-      ),
-    ),
+    tenants: v.optional(v.pipe(v.array(TenantIdSchema), v.maxLength(1000), v.check(unique, 'must not repeat tenants'))),
     prerequisites: v.optional(
       v.pipe(v.array(FlagKeySchema), v.maxLength(20), v.check(unique, 'must not repeat flags')),
     ),
@@ -126,5 +120,10 @@ export const ReportQuery = v.strictObject({ date: DateSchema });
 /** GET /admin/alerts: `open=1` only the episodes still open, `open=0` only the closed ones. */
 export const AlertsQuery = v.strictObject({
   tenant: v.optional(TenantIdSchema),
-  open: v.optional(v.pipe(v.picklist(['0', '1'], 'must be 1 or 0'), v.transform((o) => o === '1'))),
+  open: v.optional(
+    v.pipe(
+      v.picklist(['0', '1'], 'must be 1 or 0'),
+      v.transform((o) => o === '1'),
+    ),
+  ),
 });
