@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { ADMIN, call, createTenant, expectError, ORIGIN, tenantHeaders } from './helpers.ts';
+import { ADMIN, call, createTenant, expectError, ORIGIN, tenantHeaders, uniqueId } from './helpers.ts';
 
 describe('tenant key and origin', () => {
   it('serves an allowed origin with CORS headers for that origin only', async () => {
@@ -127,6 +127,33 @@ describe('tenant key and origin', () => {
     });
     await expectError(foreign, 403, 'origin_not_allowed');
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers a keyless preflight for a site added or changed a moment ago, and stops for one suspended', async () => {
+    // A keyless preflight is decided on the origins of all tenants, which an isolate keeps a few seconds. A write of
+    // this isolate must show at once (the e2e run created a tenant, then its page's bootstrap preflight got a 403).
+    const preflight = (origin: string) =>
+      call('/v1/bootstrap', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' } });
+    await createTenant();
+    expect((await preflight(ORIGIN)).status).toBe(204);
+    const fresh = `https://fresh-${uniqueId()}.example`;
+    await expectError(await preflight(fresh), 403, 'origin_not_allowed');
+    const t = await createTenant({ allowedOrigins: [fresh] });
+    const created = await preflight(fresh);
+    expect(created.status).toBe(204);
+    expect(created.headers.get('access-control-allow-origin')).toBe(fresh);
+    const added = `https://added-${uniqueId()}.example`;
+    await expectError(await preflight(added), 403, 'origin_not_allowed');
+    const put = (body: unknown) =>
+      call(`/admin/tenants/${t.id}`, {
+        method: 'PUT',
+        headers: { ...ADMIN, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await put({ allowedOrigins: [fresh, added] })).status).toBe(200);
+    expect((await preflight(added)).status).toBe(204);
+    expect((await put({ status: 'suspended' })).status).toBe(200);
+    await expectError(await preflight(added), 403, 'origin_not_allowed');
   });
 
   it('refuses an unknown or missing key with 401', async () => {

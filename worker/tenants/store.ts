@@ -17,9 +17,22 @@ import {
  */
 const CACHE_TTL_MS = 5_000;
 const byKey = new Map<string, { tenant: Tenant | null; at: number }>();
+/** The origins every active tenant allows, for a preflight that names no tenant (worker/middleware/tenant.ts). */
+let activeOrigins: { origins: string[]; at: number } | null = null;
 
 export function invalidateTenantCache(): void {
   byKey.clear();
+  activeOrigins = null;
+}
+
+/** Allowlist entries of all active tenants, kept like the tenants themselves (and dropped by the same writes). */
+export async function allActiveOrigins(env: Env): Promise<readonly string[]> {
+  const now = Date.now();
+  if (activeOrigins && now - activeOrigins.at < CACHE_TTL_MS) return activeOrigins.origins;
+  const tenants = await listTenants(env);
+  const origins = tenants.filter((t) => t.status === 'active').flatMap((t) => t.allowedOrigins);
+  activeOrigins = { origins, at: now };
+  return origins;
 }
 
 export async function getTenantByKey(env: Env, key: string): Promise<Tenant | null> {
