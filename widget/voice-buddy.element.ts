@@ -205,6 +205,7 @@ export class VoiceBuddy extends LitElement {
     avatar: this.avatarHost,
     speech: this.speech,
     events: this.events,
+    telemetry: this.telemetryHost,
     // The language the widget shows is the one the assistant speaks (the Worker adds it to the session).
     language: () => this.i18n.language,
     // The site's default language may apply once bootstrap answered.

@@ -7,6 +7,24 @@ import { launchBrowser, startPartnerSite, startWorker, until } from './support.m
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** The relay's own log lines (worker/realtime/relay.ts `relay_end`) of one tenant, from wrangler's output. */
+const relayEnds = (worker, tenant) =>
+  worker
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"event":"relay_end"') && l.includes(`"tenant":"${tenant}"`))
+    .map((l) => JSON.parse(l.slice(l.indexOf('{'))));
+
+const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+
+async function waitFor(check, ms, what) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function analyticsUntil(worker, tenant, check, what, ms = 10_000) {
   const deadline = Date.now() + ms;
   let last;
@@ -20,15 +38,11 @@ async function analyticsUntil(worker, tenant, check, what, ms = 10_000) {
   throw new Error(`${what} did not show up in /admin/analytics within ${ms} ms: ${JSON.stringify(last?.totals)}`);
 }
 
-async function converse(page, url, { talk = true } = {}) {
+async function converse(page, url, { talk = true, bootstrapMs = 15_000 } = {}) {
   await page.goto(url);
   try {
-    await until(
-      page,
-      () => document.querySelector('voice-buddy')?.store?.$config.get()?.telemetry?.enabled === true,
-      null,
-      'no bootstrap',
-    );
+    const ready = () => document.querySelector('voice-buddy')?.store?.$config.get()?.telemetry?.enabled === true;
+    await until(page, ready, null, 'no bootstrap', bootstrapMs);
   } catch (err) {
     const state = await page.evaluate(() => {
       const el = document.querySelector('voice-buddy');
@@ -74,25 +88,6 @@ describe('analytics from a partner page', () => {
     await worker?.dispose();
   });
 
-  // First: after the page that leaves mid-conversation, the local wrangler dev answered nothing for a while (the
-  // widget saw a network error on bootstrap); the order keeps that out of this case until it is understood.
-  it('telemetry="off" sends nothing', async () => {
-    const off = await startPartnerSite(worker, {
-      id: 'analytics-off',
-      key: 'pk_analytics_off',
-      attributes: 'telemetry="off"',
-    });
-    const page = await browser.newPage();
-    const posts = [];
-    page.on('request', (r) => r.url().includes('/v1/events') && posts.push(r.url()));
-    await converse(page, off.url, { talk: false });
-    await page.goto('about:blank');
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(posts, []);
-    await page.close();
-    await off.close();
-  });
-
   it('a conversation shows up within seconds; leaving mid-conversation still reports the session end', async () => {
     const page = await browser.newPage();
     const started = Date.now();
@@ -108,7 +103,9 @@ describe('analytics from a partner page', () => {
     assert.ok(live.totals.connectMs.p50 > 0);
     console.log(`# connected session in /admin/analytics ${Date.now() - started} ms after the page opened`);
 
-    // Mid-conversation, the visitor follows a link away: pagehide sends the session's end by beacon.
+    // Mid-conversation, the visitor follows a link away: pagehide sends the session's end by beacon. The page stays
+    // alive in the back/forward cache (open, not closed, until the page is closed below), and Chromium would keep its
+    // WebSocket open all that time: the widget ends the conversation as the page leaves, so the relay ends now.
     await page.goto('about:blank');
     const ended = await analyticsUntil(
       worker,
@@ -117,6 +114,27 @@ describe('analytics from a partner page', () => {
       'the session end',
     );
     assert.equal(ended.totals.sessions.turns, 1);
+    const relayEnded = () => relayEnds(worker, 'analytics-partner');
+    await waitFor(() => relayEnded().length === 1, 5_000, 'the relay to end after the page left');
+    // 1000 is the widget's own close (widget/realtime/relay.ts); the browser's, as a page goes, is 1001.
+    assert.deepEqual(pick(relayEnded()[0], ['closedBy', 'closeCode']), { closedBy: 'client', closeCode: 1000 });
     await page.close();
+  });
+
+  // After the page that left mid-conversation, on a site created a moment ago: its preflight used to be refused for up
+  // to 5 s (a cache of all tenants' origins that a tenant write did not drop), which the widget saw as a network
+  // error on bootstrap. It must bootstrap at once.
+  it('telemetry="off" sends nothing', async () => {
+    const attributes = 'telemetry="off"';
+    const off = await startPartnerSite(worker, { id: 'analytics-off', key: 'pk_analytics_off', attributes });
+    const page = await browser.newPage();
+    const posts = [];
+    page.on('request', (r) => r.url().includes('/v1/events') && posts.push(r.url()));
+    await converse(page, off.url, { talk: false, bootstrapMs: 3_000 });
+    await page.goto('about:blank');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(posts, []);
+    await page.close();
+    await off.close();
   });
 });

@@ -146,7 +146,13 @@ ${script}
     }),
   });
   if (created.status !== 201) throw new Error(`partner tenant: ${created.status} ${await created.text()}`);
-  return { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(resolve)) };
+  // Chromium keeps connections to the page open (keep-alive, preconnects): close() alone waited for them for minutes.
+  const close = () =>
+    new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    });
+  return { url: `${origin}/`, origin, close };
 }
 
 /**

@@ -8,6 +8,7 @@ import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
 import { KeywordsController } from '../keywords/controller.ts';
 import { VoiceConnection } from '../realtime/connection.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
+import type { TelemetryHost } from '../telemetry/host.ts';
 import type { SpeechHost } from '../tts/host.ts';
 import type { EventBridge } from './event-bridge.ts';
 import { watchMicPermission } from './mic.ts';
@@ -29,6 +30,7 @@ export interface ConversationParts {
   avatar: AvatarHost;
   speech: SpeechHost;
   events: EventBridge;
+  telemetry: Pick<TelemetryHost, 'pageHide'>;
   /** The language the widget shows: the session is asked for in it. */
   language: () => string;
   /** Bootstrap answered (the site's default language may apply now). */
@@ -88,6 +90,16 @@ export class Conversation implements ReactiveController {
 
   hostConnected(): void {
     this.offs.push(watchMicPermission((state) => this.store.$micPermission.set(state)));
+    // A page that goes away may stay alive in the back/forward cache, and Chromium then keeps its WebSocket open
+    // until the page is restored or evicted (minutes): the relay, and OpenAI behind it, would run for nobody. End the
+    // conversation as the page leaves (the transcript stays); a restored page shows it ended. Telemetry hears of it
+    // first, so the session's end is reported as `pagehide` rather than as the visitor's own.
+    const onPageHide = () => {
+      this.parts.telemetry.pageHide();
+      this.connection?.disconnect();
+    };
+    window.addEventListener('pagehide', onPageHide);
+    this.offs.push(() => window.removeEventListener('pagehide', onPageHide));
     if (this.stale) void this.bootstrap.run();
   }
 

@@ -10,7 +10,7 @@ type Host = ReactiveControllerHost &
   HTMLElement & { key: string | null; apiBase: string | null; telemetry: string | null };
 
 export class TelemetryHost implements ReactiveController {
-  private stopFn: (() => void) | null = null;
+  private running: { stop(): void; pageHide(): void } | null = null;
   private for = '';
   private off: (() => void) | null = null;
 
@@ -46,18 +46,20 @@ export class TelemetryHost implements ReactiveController {
     this.stop();
     this.for = id;
     if (!allowed || key === null) return;
-    void loadTelemetry().then(
-      ({ startTelemetry }) => {
-        if (this.for !== id) return;
-        this.stopFn = startTelemetry({ host, store: this.store, base, publishableKey: key });
-      },
-      () => {},
-    );
+    void loadTelemetry().then(({ startTelemetry }) => {
+      if (this.for !== id) return;
+      this.running = startTelemetry({ host, store: this.store, base, publishableKey: key });
+    }, () => {});
+  }
+
+  /** The page is going away: the session's end goes out now, as `pagehide` (before the conversation ends it). */
+  pageHide(): void {
+    this.running?.pageHide();
   }
 
   private stop(): void {
-    this.stopFn?.();
-    this.stopFn = null;
+    this.running?.stop();
+    this.running = null;
     this.for = '';
   }
 }

@@ -53,8 +53,9 @@ async function visitorHash(key: string): Promise<string | undefined> {
   }
 }
 
-/** Starts observing; returns the stop function (which sends what is left). */
-export function startTelemetry({ host, store, base, publishableKey }: TelemetryOptions): () => void {
+/** Starts observing; `stop` sends what is left, `pageHide` reports the session's end now (the page is going). */
+export function startTelemetry(opts: TelemetryOptions): { stop(): void; pageHide(): void } {
+  const { host, store, base, publishableKey } = opts;
   const url = new URL('/v1/events', base);
   url.searchParams.set('key', publishableKey);
   let session = randomId();
@@ -190,8 +191,9 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
   };
   host.addEventListener('voice-buddy-avatar', onAvatar);
   document.addEventListener('visibilitychange', onHide);
+  // The element calls pageHide() itself before it ends the conversation; this listener covers the rest (idempotent).
   window.addEventListener('pagehide', onPageHide);
-  return () => {
+  const stop = () => {
     for (const off of offs) off();
     host.removeEventListener('voice-buddy-avatar', onAvatar);
     document.removeEventListener('visibilitychange', onHide);
@@ -199,4 +201,5 @@ export function startTelemetry({ host, store, base, publishableKey }: TelemetryO
     endSession('removed');
     flush(true);
   };
+  return { stop, pageHide: onPageHide };
 }
