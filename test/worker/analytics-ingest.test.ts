@@ -65,6 +65,8 @@ describe('POST /v1/events', () => {
       { name: 'connect_result', mode: 'text', ok: true, ms: 90 },
       { name: 'error', code: 'mic_denied', mode: 'websocket' },
       { name: 'session_end', mode: 'websocket', ms: 65_000, turns: 4, reason: 'ended' },
+      { name: 'page_ready', ms: 180 },
+      { name: 'avatar_sync', ms: 640 },
     ];
     // sendBeacon's way: key in the URL, text/plain body.
     const res = await sendEvents(
@@ -94,6 +96,9 @@ describe('POST /v1/events', () => {
     expect(a.totals.errors).toEqual({ byCode: { mic_denied: 1 }, rate: 0.3333 });
     // Bucket upper bounds: 90 ms is in (75, 100], 420 ms in (400, 500].
     expect(a.totals.connectMs).toEqual({ p50: 100, p95: 500 });
+    // The added figures (the shape keeps its fields): page ready 180 ms in (150, 200], sync 640 in (600, 750].
+    expect(a.totals.pageMs).toEqual({ p50: 200, p95: 200 });
+    expect(a.totals.avatar.syncMs).toEqual({ p50: 750, p95: 750 });
     expect(await counter(t.id, 'widget.session_end.turns')).toBe(4);
   });
 

@@ -28,6 +28,8 @@ describe('GET /admin/report', () => {
     await seed(t.id, `${date}T09:00:00Z`, 'widget', [
       ...sessions(20, 20),
       ...Array.from({ length: 5 }, () => ({ name: 'avatar_fallback' as const, reason: 'agora_failed' })),
+      ...Array.from({ length: 12 }, () => ({ name: 'page_ready' as const, ms: 220 })),
+      ...Array.from({ length: 12 }, () => ({ name: 'avatar_sync' as const, ms: 1400 })),
     ]);
     await seed(t.id, `${date}T10:00:00Z`, 'server', [
       ...Array.from({ length: 12 }, () => ({ name: 'tts' as const, ok: true, characters: 10, ms: 400 })),
@@ -44,11 +46,15 @@ describe('GET /admin/report', () => {
     expect(health.tts_p95_ms).toMatchObject({ value: 400, status: 'pass' });
     expect(health.avatar_failure_rate).toMatchObject({ value: 0.5, status: 'fail' });
     expect(health.generation_failure_rate?.status).toBe('no_data');
+    expect(health.page_p95_ms).toMatchObject({ value: 250, status: 'pass', threshold: '< 500 ms' });
+    expect(health.avatar_sync_p95_ms).toMatchObject({ value: 1500, status: 'fail', threshold: '< 1000 ms' });
     const feature = (flag: string) => report.features.find((f) => f.flag === flag)!;
     expect(feature('voice.webrtc').verdict).toBe('GO');
     expect(feature('tts').verdict).toBe('GO');
     expect(feature('avatar').verdict).toBe('NO-GO');
     expect(feature('avatar').reasons.join(' ')).toMatch(/avatar_failure_rate is 0.5, the rule is < 0.1/);
+    expect(feature('avatar').reasons.join(' ')).toMatch(/avatar_sync_p95_ms is 1500, the rule is < 1000 ms/);
+    expect(feature('voice.webrtc').checks.map((c) => c.metric)).toContain('page_p95_ms');
     // Nothing measured for generations: no_data never makes a GO.
     expect(feature('keywords.handoff').verdict).toBe('NO-GO');
     expect(feature('keywords.handoff').reasons.join(' ')).toMatch(/not enough data/);
@@ -126,6 +132,36 @@ describe('alerts', () => {
     posts = await received(name);
     expect(posts).toHaveLength(2);
     await expectError(await call('/admin/alerts?open=yes', { headers: ADMIN }), 400, 'invalid_request');
+  });
+
+  it('alerts on an avatar sync delay p95 over 1 s and a page p95 over 500 ms; a tenant may move either line', async () => {
+    const slow = [
+      ...Array.from({ length: 10 }, () => ({ name: 'avatar_sync' as const, ms: 1800 })),
+      ...Array.from({ length: 10 }, () => ({ name: 'page_ready' as const, ms: 900 })),
+    ];
+    const strict = await createTenant();
+    await seed(strict.id, '2031-07-02T09:10:00Z', 'widget', slow);
+    await cron('2031-07-02T09:20:00Z');
+    const open = (await alerts(strict.id)).map((a) => ({ metric: a.metric, threshold: a.threshold }));
+    expect(open).toEqual(
+      expect.arrayContaining([
+        { metric: 'avatar_sync_p95_ms', threshold: 1000 },
+        { metric: 'page_p95_ms', threshold: 500 },
+      ]),
+    );
+    expect(open).toHaveLength(2);
+    // The same figures under a tenant's own, looser lines: no alert.
+    const lenient = await createTenant({ settings: { alerts: { thresholds: { avatarSyncP95MsMax: 3000, pageP95MsMax: 2000 } } } });
+    await seed(lenient.id, '2031-07-02T09:10:00Z', 'widget', slow);
+    await cron('2031-07-02T09:20:00Z');
+    expect(await alerts(lenient.id)).toEqual([]);
+    // A threshold that is not a number of ms is refused like the others.
+    const bad = await call(`/admin/tenants/${lenient.id}`, {
+      method: 'PUT',
+      headers: { ...ADMIN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ settings: { alerts: { thresholds: { pageP95MsMax: -1 } } } }),
+    });
+    expect(bad.status).toBe(400);
   });
 
   it('a tenant over its daily budget gets a cost alert', async () => {

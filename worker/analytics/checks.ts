@@ -14,6 +14,10 @@ export const DEFAULT_THRESHOLDS = {
   ttsP95MsMax: 1500,
   /** API p95 (the session routes: bootstrap, session, ticket), under (ms). */
   apiP95MsMax: 300,
+  /** Page p95: the widget's time from its script starting to its site's config (bootstrap) being in, under (ms). */
+  pageP95MsMax: 500,
+  /** Avatar sync delay p95: from a reply's first text to the avatar starting to say it, under (ms). */
+  avatarSyncP95MsMax: 1000,
   /** Avatar sessions that started / asked for, at least. */
   avatarSuccessMin: 0.7,
   /** Avatar fallbacks / started avatars, under. */
@@ -74,27 +78,17 @@ export function runChecks(agg: Aggregate, t: Thresholds, budgetUsd = t.dailyBudg
       t.voiceErrorRateMax,
     ),
     check('tts_p95_ms', p95('server.tts'), `< ${t.ttsP95MsMax} ms`, (v) => v < t.ttsP95MsMax, t.ttsP95MsMax),
+    check('api_p95_ms', p95('server.session_granted'), `< ${t.apiP95MsMax} ms`, (v) => v < t.apiP95MsMax, t.apiP95MsMax),
+    check('page_p95_ms', p95('widget.page_ready'), `< ${t.pageP95MsMax} ms`, (v) => v < t.pageP95MsMax, t.pageP95MsMax),
     check(
-      'api_p95_ms',
-      p95('server.session_granted'),
-      `< ${t.apiP95MsMax} ms`,
-      (v) => v < t.apiP95MsMax,
-      t.apiP95MsMax,
+      'avatar_sync_p95_ms',
+      p95('widget.avatar_sync'),
+      `< ${t.avatarSyncP95MsMax} ms`,
+      (v) => v < t.avatarSyncP95MsMax,
+      t.avatarSyncP95MsMax,
     ),
-    check(
-      'avatar_success',
-      rate(avatarStarted, avatarAsked),
-      `>= ${t.avatarSuccessMin}`,
-      (v) => v >= t.avatarSuccessMin,
-      t.avatarSuccessMin,
-    ),
-    check(
-      'avatar_failure_rate',
-      rate(count(agg, 'widget.avatar_fallback'), avatarStarted),
-      `< ${t.avatarFailureMax}`,
-      (v) => v < t.avatarFailureMax,
-      t.avatarFailureMax,
-    ),
+    check('avatar_success', rate(avatarStarted, avatarAsked), `>= ${t.avatarSuccessMin}`, (v) => v >= t.avatarSuccessMin, t.avatarSuccessMin),
+    check('avatar_failure_rate', rate(count(agg, 'widget.avatar_fallback'), avatarStarted), `< ${t.avatarFailureMax}`, (v) => v < t.avatarFailureMax, t.avatarFailureMax),
     check(
       'generation_failure_rate',
       rate(count(agg, 'server.generation_failed'), count(agg, 'server.generation_requested')),
@@ -108,14 +102,14 @@ export function runChecks(agg: Aggregate, t: Thresholds, budgetUsd = t.dailyBudg
   return Object.fromEntries(checks.map((c) => [c.metric, c]));
 }
 
-/** Which checks decide a flag's verdict (besides error_rate, api_p95_ms and cost_usd, which apply to all). */
-export const COMMON_CHECKS = ['error_rate', 'api_p95_ms', 'cost_usd'];
+/** Which checks decide a flag's verdict (besides the common ones: errors, page and API p95, cost, for all). */
+export const COMMON_CHECKS = ['error_rate', 'api_p95_ms', 'page_p95_ms', 'cost_usd'];
 
 export function checksForFlag(flag: string): string[] {
   const common = COMMON_CHECKS;
   if (flag === 'voice.text') return ['connection_success', ...common];
   if (flag.startsWith('voice.')) return ['connection_success', 'voice_error_rate', ...common];
-  if (flag.startsWith('avatar')) return ['avatar_success', 'avatar_failure_rate', ...common];
+  if (flag.startsWith('avatar')) return ['avatar_success', 'avatar_failure_rate', 'avatar_sync_p95_ms', ...common];
   if (flag.startsWith('tts')) return ['tts_p95_ms', ...common];
   if (flag.startsWith('keywords') || flag.startsWith('generation')) return ['generation_failure_rate', ...common];
   return common;

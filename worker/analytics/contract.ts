@@ -25,10 +25,19 @@ export interface AnalyticsMetrics {
   errors: { byCode: Record<string, number>; rate: number | null };
   /** Connected sessions by mode (`webrtc`, `websocket`, `text`). */
   modes: Record<string, number>;
-  avatar: { started: number; fallbacks: number; minutes: number; costUsd: number };
+  avatar: {
+    started: number;
+    fallbacks: number;
+    minutes: number;
+    costUsd: number;
+    /** Added after the issue's shape (optional for older fakes): a reply's first text to the avatar saying it. */
+    syncMs?: Percentiles;
+  };
   generations: { requested: number; done: number; failed: number; firstConceptMs: Percentiles };
   tts: { characters: number; synthMs: { p95: number | null } };
   costUsd: number;
+  /** Added after the issue's shape: the widget's time from its script starting to its bootstrap answered. */
+  pageMs?: Percentiles;
 }
 
 export interface AnalyticsDay extends AnalyticsMetrics {
@@ -50,7 +59,10 @@ export type Verdict = 'GO' | 'NO-GO';
 
 /** One health metric of the daily report against its threshold. */
 export interface ReportCheck {
-  /** e.g. `connection_success`, `error_rate`, `voice_error_rate`, `tts_p95_ms`, `avatar_success`, `cost_usd`. */
+  /**
+   * e.g. `connection_success`, `error_rate`, `voice_error_rate`, `tts_p95_ms`, `api_p95_ms`, `page_p95_ms`,
+   * `avatar_success`, `avatar_sync_p95_ms`, `cost_usd`.
+   */
   metric: string;
   value: number | null;
   /** Human-readable rule, e.g. ">= 0.95" or "< 1500 ms". */

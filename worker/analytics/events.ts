@@ -19,6 +19,8 @@ export const WIDGET_EVENTS = [
   'generation_first_concept',
   'generation_done',
   'generation_failed',
+  'avatar_sync',
+  'page_ready',
 ] as const;
 
 /** Facts the Worker records itself (worker/analytics/record.ts); never accepted from a browser. */

@@ -109,6 +109,7 @@ export function metricsOf(agg: Aggregate): AnalyticsMetrics {
       fallbacks: count(agg, 'widget.avatar_fallback'),
       minutes: round(count(agg, 'server.avatar_end.seconds') / 60, 2),
       costUsd: round(count(agg, 'cost.avatar.usd')),
+      syncMs: percentiles(agg, 'widget.avatar_sync'),
     },
     generations: {
       requested: count(agg, 'server.generation_requested'),
@@ -118,6 +119,7 @@ export function metricsOf(agg: Aggregate): AnalyticsMetrics {
     },
     tts: { characters: count(agg, 'server.tts.characters'), synthMs: { p95: percentiles(agg, 'server.tts').p95 } },
     costUsd: round(count(agg, 'cost.usd')),
+    pageMs: percentiles(agg, 'widget.page_ready'),
   };
 }
 

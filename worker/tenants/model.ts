@@ -102,6 +102,8 @@ export const SettingsSchema = v.strictObject({
           voiceErrorRateMax: v.optional(fraction),
           ttsP95MsMax: v.optional(count(600_000)),
           apiP95MsMax: v.optional(count(600_000)),
+          pageP95MsMax: v.optional(count(600_000)),
+          avatarSyncP95MsMax: v.optional(count(600_000)),
           avatarSuccessMin: v.optional(fraction),
           avatarFailureMax: v.optional(fraction),
           generationFailureMax: v.optional(fraction),
