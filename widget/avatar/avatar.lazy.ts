@@ -11,7 +11,10 @@ export type { AvatarRtc } from './rtc.ts';
 
 /** The `voice-buddy-avatar` event's detail. */
 export type AvatarDetail =
-  { type: 'started' } | { type: 'fallback'; reason: string } | { type: 'quality-changed'; quality: AvatarQuality };
+  | { type: 'started' }
+  | { type: 'fallback'; reason: string }
+  | { type: 'quality-changed'; quality: AvatarQuality }
+  | { type: 'sync'; ms: number };
 
 /** How the element hears about its avatar; wired here so that the main bundle stays small. */
 export interface AvatarBridge {
@@ -34,6 +37,7 @@ export function startAvatar({ bridge, ...options }: StartAvatarOptions): AvatarH
     handle.on('started', () => bridge.event({ type: 'started' }));
     handle.on('quality-changed', ({ quality }) => bridge.event({ type: 'quality-changed', quality }));
     handle.on('fallback', ({ reason }) => bridge.event({ type: 'fallback', reason }));
+    handle.on('sync', ({ ms }) => bridge.event({ type: 'sync', ms }));
     handle.on('error', ({ code, message }) => bridge.error(code, message));
     handle.on('state', ({ to }) => bridge.state(to));
   }

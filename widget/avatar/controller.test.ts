@@ -207,6 +207,23 @@ describe('AvatarController', () => {
     await t.avatar.stop();
   });
 
+  it('reports its sync delay: from a reply’s first text to the avatar beginning to say it, once per reply', async () => {
+    const t = setup();
+    t.rtc.behaviour.speechDelayMs = 400;
+    t.rtc.behaviour.msPerChar = 5;
+    const syncs: number[] = [];
+    t.avatar.on('sync', ({ ms }) => syncs.push(ms));
+    await waitUntil(() => t.avatar.state === 'ready');
+    t.avatar.onAssistantDelta({ responseId: 'r1', itemId: 'i1', delta: 'A wolf. ', source: 'text' });
+    t.avatar.onAssistantDelta({ responseId: 'r1', itemId: 'i1', delta: 'Under the moon. ', source: 'text' });
+    t.avatar.onReplyDone('r1');
+    await waitUntil(() => t.avatar.state === 'ready' && syncs.length > 0, 'never spoke', { timeout: 3000 });
+    expect(syncs).to.have.length(1);
+    // The fake starts speaking 400 ms after a sentence arrives (and the queue paces what it sends).
+    expect(syncs[0]).to.be.within(400, 1500);
+    await t.avatar.stop();
+  });
+
   it('an avatar that never starts to speak falls back to audio only: the model speaks again, the video goes', async () => {
     const t = setup({ speechStartTimeoutMs: 300 });
     t.rtc.behaviour.silent = true;

@@ -30,6 +30,8 @@ export interface AvatarEvents {
   /** The avatar ended without being asked to; the conversation goes on with the model's own voice. */
   fallback: { reason: string; message: string };
   'quality-changed': { quality: AvatarQuality };
+  /** The avatar began to say a reply `ms` after its first text arrived. */
+  sync: { ms: number };
   state: AvatarStateChange;
   error: { code: string; message: string };
 }
@@ -267,6 +269,7 @@ export class AvatarController implements AvatarHandle {
         },
         // The model's voice comes back at once; the video goes, since a mute face helps nobody.
         cannotSpeak: (reason) => void this.fail(reason, '', true),
+        synced: (ms) => this.emit('sync', { ms }),
       },
       this.o.speechStartTimeoutMs,
     );

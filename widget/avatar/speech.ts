@@ -28,6 +28,8 @@ export interface SpeechCallbacks {
   activity(activity: Activity): void;
   /** The avatar will not speak: no `audio_start` for a sentence in time, or an acknowledgement that says so. */
   cannotSpeak(reason: 'avatar_silent' | 'avatar_refused'): void;
+  /** The avatar began to say a reply `ms` after the reply's first text arrived (its sync delay, for telemetry). */
+  synced?(ms: number): void;
 }
 
 /**
@@ -45,6 +47,8 @@ export class AvatarSpeech implements ReplyFollower {
   private startTimer: ReturnType<typeof setTimeout> | undefined;
   private response: string | undefined;
   private cancelled: string | undefined;
+  /** When the text the avatar has not yet begun to say arrived (performance.now()); null while it talks or is idle. */
+  private textSince: number | null = null;
 
   constructor(
     send: (bytes: Uint8Array) => void | Promise<void>,
@@ -70,6 +74,8 @@ export class AvatarSpeech implements ReplyFollower {
   /** What the avatar sent us. */
   onAvatarMessage(m: AvatarMessage): void {
     if (m.type === 'event' && m.pld.event === 'audio_start') {
+      if (this.textSince !== null) this.on.synced?.(Math.round(performance.now() - this.textSince));
+      this.textSince = null;
       clearTimeout(this.startTimer);
       this.startTimer = undefined;
       this.talking = true;
@@ -86,6 +92,8 @@ export class AvatarSpeech implements ReplyFollower {
   /** A sentence is sent the moment it ends, while the model is still writing the next. */
   private onTranscriptDelta(delta: string): void {
     this.responseDone = false;
+    // The visitor sees this text now; how long until the avatar says it is the sync delay.
+    if (!this.talking && this.textSince === null) this.textSince = performance.now();
     if (this.activity === 'ready') this.set('thinking');
     this.queue.pushDelta(delta);
   }
@@ -106,6 +114,7 @@ export class AvatarSpeech implements ReplyFollower {
     this.queue.interrupt();
     this.responseDone = true;
     this.talking = false;
+    this.textSince = null;
     clearTimeout(this.startTimer);
     this.startTimer = undefined;
     this.set('ready');

@@ -13,6 +13,10 @@ export class TelemetryHost implements ReactiveController {
   private running: { stop(): void; pageHide(): void } | null = null;
   private for = '';
   private off: (() => void) | null = null;
+  /** When the element first met the page (the script upgrading it), and how long until its bootstrap answered. */
+  private startedAt: number | null = null;
+  private readyMs: number | null = null;
+  private readySent = false;
 
   constructor(
     private readonly host: Host,
@@ -22,6 +26,7 @@ export class TelemetryHost implements ReactiveController {
   }
 
   hostConnected(): void {
+    this.startedAt ??= performance.now();
     this.off = this.store.$config.listen(() => this.sync());
   }
 
@@ -40,7 +45,9 @@ export class TelemetryHost implements ReactiveController {
     const key = validKey('key', host.key);
     const base = validUrl('api-base', host.apiBase) ?? SCRIPT_ORIGIN;
     const on = oneOf('telemetry', host.telemetry ?? null, ['on', 'off'] as const, 'on') === 'on';
-    const allowed = on && key !== null && this.store.$config.get()?.telemetry?.enabled === true;
+    const config = this.store.$config.get();
+    if (config && this.readyMs === null && this.startedAt !== null) this.readyMs = performance.now() - this.startedAt;
+    const allowed = on && key !== null && config?.telemetry?.enabled === true;
     const id = allowed ? `${base}|${key}` : '';
     if (id === this.for) return;
     this.stop();
@@ -48,7 +55,10 @@ export class TelemetryHost implements ReactiveController {
     if (!allowed || key === null) return;
     void loadTelemetry().then(({ startTelemetry }) => {
       if (this.for !== id) return;
-      this.running = startTelemetry({ host, store: this.store, base, publishableKey: key });
+      // The page figure goes once per element, with the first telemetry that runs.
+      const readyMs = this.readySent ? undefined : (this.readyMs ?? undefined);
+      this.readySent = true;
+      this.running = startTelemetry({ host, store: this.store, base, publishableKey: key, readyMs });
     }, () => {});
   }
 

@@ -14,6 +14,8 @@ export interface TelemetryOptions {
   /** API base (the script's origin unless api-base says otherwise) and the tenant's publishable key. */
   base: string;
   publishableKey: string;
+  /** The element's time from meeting the page to its bootstrap answered (sent once, as page_ready). */
+  readyMs?: number;
 }
 
 const MODES: Record<WidgetMode, NonNullable<Event['mode']>> = {
@@ -24,11 +26,8 @@ const MODES: Record<WidgetMode, NonNullable<Event['mode']>> = {
 const LIVE = new Set(['listening', 'thinking', 'speaking']);
 const FLUSH_MS = 5_000;
 const MAX_BATCH = 100;
-const code = (s: string) =>
-  s
-    .replace(/[^a-z0-9_.-]+/gi, '_')
-    .replace(/^[^a-z0-9]+/i, '')
-    .slice(0, 48) || 'unknown';
+const clampMs = (ms: number) => Math.min(86_400_000, Math.max(0, Math.round(ms)));
+const code = (s: string) => s.replace(/[^a-z0-9_.-]+/gi, '_').replace(/^[^a-z0-9]+/i, '').slice(0, 48) || 'unknown';
 
 function randomId(bytes = 16): string {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
@@ -55,7 +54,7 @@ async function visitorHash(key: string): Promise<string | undefined> {
 
 /** Starts observing; `stop` sends what is left, `pageHide` reports the session's end now (the page is going). */
 export function startTelemetry(opts: TelemetryOptions): { stop(): void; pageHide(): void } {
-  const { host, store, base, publishableKey } = opts;
+  const { host, store, base, publishableKey, readyMs } = opts;
   const url = new URL('/v1/events', base);
   url.searchParams.set('key', publishableKey);
   let session = randomId();
@@ -89,6 +88,8 @@ export function startTelemetry(opts: TelemetryOptions): { stop(): void; pageHide
     if (now || queue.length >= MAX_BATCH) flush();
     else timer ??= setTimeout(flush, FLUSH_MS);
   };
+
+  if (readyMs !== undefined) push({ name: 'page_ready', ms: clampMs(readyMs) });
 
   let attemptAt = 0;
   let liveAt = 0;
@@ -175,10 +176,11 @@ export function startTelemetry(opts: TelemetryOptions): { stop(): void; pageHide
     }),
   ];
   const onAvatar = (e: globalThis.Event) => {
-    const d = (e as CustomEvent<{ type: string; reason?: string; quality?: string }>).detail;
+    const d = (e as CustomEvent<{ type: string; reason?: string; quality?: string; ms?: number }>).detail;
     if (d.type === 'started') push({ name: 'avatar_start' });
     else if (d.type === 'fallback') push({ name: 'avatar_fallback', reason: code(d.reason ?? 'unknown') });
     else if (d.type === 'quality-changed') push({ name: 'avatar_quality', quality: code(d.quality ?? 'unknown') });
+    else if (d.type === 'sync' && typeof d.ms === 'number') push({ name: 'avatar_sync', ms: clampMs(d.ms) });
   };
   // A hidden page may never come back (mobile browsers discard it without pagehide): send what is queued now.
   const onHide = () => {
