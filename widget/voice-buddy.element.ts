@@ -266,7 +266,10 @@ export class VoiceBuddy extends LitElement {
     return this.conversation.connect();
   }
 
-  /** Ends the conversation and releases the microphone and the connection. The transcript stays. */
+  /**
+   * Ends the conversation and releases the microphone and the connection. The transcript stays. The widget does this
+   * itself as the page goes away (`pagehide`, into the back/forward cache too).
+   */
   disconnect(): void {
     this.conversation.disconnect();
   }
