@@ -45,7 +45,7 @@ export default {
     testFramework,
   ) => `<!doctype html><html><head><script>window.process = { env: { NODE_ENV: 'development' } };</script></head>
     <body><script type="module" src="${testFramework}"></script></body></html>`,
-  middleware: [relay.middleware, relay.middlewareSse],
+  middleware: [relay.middleware, relay.middlewareSse, relay.middlewareEvents],
   plugins: [relay, agoraSdkBundle(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'widget/tsconfig.json' })],
   browsers: [
     chromeLauncher({

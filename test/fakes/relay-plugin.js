@@ -1,7 +1,9 @@
 // A @web/test-runner plugin that serves the fake OpenAI realtime socket at /fake-relay, speaking what the Worker's
-// relay forwards (GA server events), so widget tests exercise push-to-talk and text over a real WebSocket. Control:
-// POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code, reason, before?}, POST
-// /__fake-relay/reset, GET /__fake-relay/log.
+// relay forwards (GA server events), so widget tests exercise push-to-talk and text over a real WebSocket.
+// Control: POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code, reason, before?},
+// POST /__fake-relay/reset, GET /__fake-relay/log.
+// It also takes the widget's telemetry as the Worker's POST /v1/events would (202), and keeps what arrived, by key:
+// GET /__fake-events/log?key=<publishable key> -> [{ contentType, fetchMode, body }].
 import { WebSocketServer } from 'ws';
 import { attachRealtimeSocket } from './openai-realtime-ws.js';
 
@@ -11,6 +13,7 @@ export function fakeRelayPlugin() {
   const wss = new WebSocketServer({ noServer: true });
   const sseDropped = new Set();
   const sseLog = [];
+  const eventPosts = [];
 
   async function readJson(ctx) {
     const chunks = [];
@@ -112,6 +115,32 @@ export function fakeRelayPlugin() {
           }),
         };
       }
+      return undefined;
+    },
+    // As strict as the Worker's route: a key in the URL, JSON or text/plain, a JSON body of 1-200 events.
+    middlewareEvents: async (ctx, next) => {
+      if (ctx.path === '/__fake-events/log') {
+        ctx.body = eventPosts.filter((p) => p.key === ctx.query.key);
+        return undefined;
+      }
+      if (ctx.path !== '/v1/events' || ctx.method !== 'POST') return next();
+      const type = ctx.get('content-type');
+      const chunks = [];
+      for await (const c of ctx.req) chunks.push(c);
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = null;
+      }
+      const key = String(ctx.query.key ?? '');
+      const batch = Array.isArray(body?.events) && body.events.length >= 1 && body.events.length <= 200;
+      const ok = key && /^(application\/json|text\/plain)\b/i.test(type) && batch;
+      // Sec-Fetch-Mode tells sendBeacon (no-cors) from fetch (cors) apart.
+      eventPosts.push({ key, contentType: type, fetchMode: ctx.get('sec-fetch-mode'), body, accepted: !!ok });
+      ctx.status = ok ? 202 : 400;
+      const refusal = { error: { code: 'invalid_request', message: 'not a batch', requestId: 'fake' } };
+      ctx.body = ok ? { accepted: body.events.length } : refusal;
       return undefined;
     },
     middleware: async (ctx, next) => {

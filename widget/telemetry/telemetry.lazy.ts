@@ -26,6 +26,8 @@ const MODES: Record<WidgetMode, NonNullable<Event['mode']>> = {
 const LIVE = new Set(['listening', 'thinking', 'speaking']);
 const FLUSH_MS = 5_000;
 const MAX_BATCH = 100;
+/** The Worker takes at most 1,000 events of one session in 10 minutes (429 beyond): more is not worth sending. */
+const MAX_PER_SESSION = 1000;
 const clampMs = (ms: number) => Math.min(86_400_000, Math.max(0, Math.round(ms)));
 const code = (s: string) => s.replace(/[^a-z0-9_.-]+/gi, '_').replace(/^[^a-z0-9]+/i, '').slice(0, 48) || 'unknown';
 
@@ -83,9 +85,13 @@ export function startTelemetry(opts: TelemetryOptions): { stop(): void; pageHide
       }).catch(() => {});
     }
   };
+  let sentInSession = 0;
+  /** Set while pagehide runs: whatever is sent then (the session's end) goes by beacon. */
+  let leaving = false;
   const push = (e: Event, now = false) => {
+    if (++sentInSession > MAX_PER_SESSION) return;
     queue.push(e);
-    if (now || queue.length >= MAX_BATCH) flush();
+    if (now || queue.length >= MAX_BATCH) flush(leaving);
     else timer ??= setTimeout(flush, FLUSH_MS);
   };
 
@@ -120,7 +126,10 @@ export function startTelemetry(opts: TelemetryOptions): { stop(): void; pageHide
       const was = previous;
       previous = status;
       if (status === 'connecting' && was !== 'reconnecting') {
-        session = liveAt ? session : randomId();
+        if (!liveAt) {
+          session = randomId();
+          sentInSession = 0;
+        }
         attemptAt = Date.now();
         push({ name: 'connect_attempt', mode: mode() });
       } else if (status === 'reconnecting') {
@@ -188,8 +197,10 @@ export function startTelemetry(opts: TelemetryOptions): { stop(): void; pageHide
   };
   // A page that goes away mid-conversation still reports the session's end, by beacon.
   const onPageHide = () => {
+    leaving = true;
     endSession('pagehide');
     flush(true);
+    leaving = false;
   };
   host.addEventListener('voice-buddy-avatar', onAvatar);
   document.addEventListener('visibilitychange', onHide);
