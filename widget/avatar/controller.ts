@@ -75,6 +75,8 @@ export interface AvatarHandle extends ReplyFollower {
   setQuality(quality: AvatarQualitySetting): void;
   /** Releases everything: listeners, tracks, the Agora channel, then the session at the Worker. */
   stop(): Promise<void>;
+  /** The page is going away: the session is closed by beacon (a request the page waits for might never go). */
+  pageHide(): void;
   /** The visitor spoke, pressed to talk or typed: the avatar stops mid-sentence and its queue empties. */
   onBargeIn(): void;
   on<K extends keyof AvatarEvents>(type: K, listener: (payload: AvatarEvents[K]) => void): () => void;
@@ -483,6 +485,10 @@ export class AvatarController implements AvatarHandle {
   }
 
   /** The page is going away: the beacon closes the session even if the DELETE below never gets out. */
+  pageHide(): void {
+    this.onPageHide();
+  }
+
   private readonly onPageHide = () => {
     const session = this.session;
     this.session = null;

@@ -86,6 +86,11 @@ export class AvatarHost implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The page is going away: the avatar closes its session by beacon, before the conversation ends it. */
+  pageHide(): void {
+    this.handle?.pageHide();
+  }
+
   setQuality(quality: AvatarQualitySetting): void {
     this.quality = quality;
     this.handle?.setQuality(quality);
