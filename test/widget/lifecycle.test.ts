@@ -16,6 +16,15 @@ describe('lifecycle and resources', () => {
     backend.uninstall();
   });
 
+  it('ends the conversation as the page goes, into the back/forward cache too: nothing stays open for nobody', async () => {
+    const el = await mount();
+    await connected(el);
+    expect(resources.live().peers).to.equal(1);
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    expect(el.status).to.equal('idle');
+    await waitUntil(() => resources.live().peers === 0 && resources.live().tracks === 0, 'the call or the mic stayed open');
+  });
+
   it('leaves no live track, peer connection or audio context after 10 connect/disconnect cycles', async () => {
     const el = await mount();
     for (let i = 0; i < 10; i++) {
