@@ -60,8 +60,13 @@ import * as view from './voice-buddy.view.ts';
  * the concept viewer; cancelable: call `preventDefault()` to take it to booking or a cart yourself. Not cancelled,
  * the widget tells the assistant which concept was chosen (as the visitor's message) and the assistant confirms.
  * The viewer closes either way.
- * @fires voice-buddy-speech - `{ type: 'started' }` when a text-mode reply starts to be spoken, `{ type: 'ended', reason }` (`finished` | `interrupted` | `muted`) when it stops, `{ type: 'fallback', reason }` when speech failed and replies go on as silent text (`reason` is an error code).
- * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed', quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality, `{ type: 'sync', ms }` when it begins to say a reply, `ms` after the reply's text arrived.
+ * @fires voice-buddy-speech - `{ type: 'started' }` when a text-mode reply starts to be spoken, `{ type: 'ended',
+ *   reason }` (`finished` | `interrupted` | `muted`) when it stops, `{ type: 'fallback', reason }` when speech failed
+ *   and replies go on as silent text (`reason` is an error code).
+ * @fires voice-buddy-avatar - `{ type: 'started' }` when the avatar is live, `{ type: 'fallback', reason }` when it
+ *   ended by itself (the conversation goes on without it; `reason` is an error code), `{ type: 'quality-changed',
+ *   quality }` (`high` | `medium` | `low`) when the visitor or a weak connection changed its video quality, `{ type:
+ *   'sync', ms }` when it begins to say a reply, `ms` after the reply's text arrived.
  *
  * @csspart launcher - Floating variant: the round button that opens the panel; `data-live` (ring) while a conversation
  *   goes on

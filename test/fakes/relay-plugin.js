@@ -1,9 +1,9 @@
 // A @web/test-runner plugin that serves the fake OpenAI realtime socket at /fake-relay, speaking what the Worker's
-// relay forwards (GA server events), so widget tests exercise push-to-talk and text over a real WebSocket.
-// Control: POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code, reason, before?},
-// POST /__fake-relay/reset, GET /__fake-relay/log.
-// It also takes the widget's telemetry as the Worker's POST /v1/events would (202), and keeps what arrived, by key:
-// GET /__fake-events/log?key=<publishable key> -> [{ contentType, fetchMode, body }].
+// relay forwards (GA server events), so widget tests exercise push-to-talk and text over a real WebSocket. Control:
+// POST /__fake-relay/behaviour {..} (see openai-realtime-ws.js), POST /__fake-relay/drop {code, reason, before?}, POST
+// /__fake-relay/reset, GET /__fake-relay/log. It also takes the widget's telemetry as the Worker's POST /v1/events
+// would (202), and keeps what arrived, by key: GET /__fake-events/log?key=<publishable key> -> [{ contentType,
+// fetchMode, body }].
 import { WebSocketServer } from 'ws';
 import { attachRealtimeSocket } from './openai-realtime-ws.js';
 

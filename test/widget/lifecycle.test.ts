@@ -22,7 +22,10 @@ describe('lifecycle and resources', () => {
     expect(resources.live().peers).to.equal(1);
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
     expect(el.status).to.equal('idle');
-    await waitUntil(() => resources.live().peers === 0 && resources.live().tracks === 0, 'the call or the mic stayed open');
+    await waitUntil(
+      () => resources.live().peers === 0 && resources.live().tracks === 0,
+      'the call or the mic stayed open',
+    );
   });
 
   it('leaves no live track, peer connection or audio context after 10 connect/disconnect cycles', async () => {

@@ -40,7 +40,7 @@ function watchFetch() {
   const original = window.fetch;
   const calls: Array<{ url: string; init?: RequestInit }> = [];
   window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({ url: String(input), init });
+    calls.push({ url: input instanceof Request ? input.url : String(input), init });
     return original(input, init);
   };
   return { calls, restore: () => (window.fetch = original) };
@@ -166,7 +166,10 @@ describe('telemetry host', () => {
   };
 
   it('telemetry="off", or a site that turned it off, sends nothing, even as the page goes', async () => {
-    for (const [telemetry, siteAllows] of [['off', true], [undefined, false]] as const) {
+    for (const [telemetry, siteAllows] of [
+      ['off', true],
+      [undefined, false],
+    ] as const) {
       const key = newKey();
       const el = await mountHost(key, { telemetry, siteAllows });
       el.store.$status.set('connecting');

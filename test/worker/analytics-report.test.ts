@@ -151,7 +151,9 @@ describe('alerts', () => {
     );
     expect(open).toHaveLength(2);
     // The same figures under a tenant's own, looser lines: no alert.
-    const lenient = await createTenant({ settings: { alerts: { thresholds: { avatarSyncP95MsMax: 3000, pageP95MsMax: 2000 } } } });
+    const lenient = await createTenant({
+      settings: { alerts: { thresholds: { avatarSyncP95MsMax: 3000, pageP95MsMax: 2000 } } },
+    });
     await seed(lenient.id, '2031-07-02T09:10:00Z', 'widget', slow);
     await cron('2031-07-02T09:20:00Z');
     expect(await alerts(lenient.id)).toEqual([]);

@@ -53,13 +53,16 @@ export class TelemetryHost implements ReactiveController {
     this.stop();
     this.for = id;
     if (!allowed || key === null) return;
-    void loadTelemetry().then(({ startTelemetry }) => {
-      if (this.for !== id) return;
-      // The page figure goes once per element, with the first telemetry that runs.
-      const readyMs = this.readySent ? undefined : (this.readyMs ?? undefined);
-      this.readySent = true;
-      this.running = startTelemetry({ host, store: this.store, base, publishableKey: key, readyMs });
-    }, () => {});
+    void loadTelemetry().then(
+      ({ startTelemetry }) => {
+        if (this.for !== id) return;
+        // The page figure goes once per element, with the first telemetry that runs.
+        const readyMs = this.readySent ? undefined : (this.readyMs ?? undefined);
+        this.readySent = true;
+        this.running = startTelemetry({ host, store: this.store, base, publishableKey: key, readyMs });
+      },
+      () => {},
+    );
   }
 
   /** The page is going away: the session's end goes out now, as `pagehide` (before the conversation ends it). */

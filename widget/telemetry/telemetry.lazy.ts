@@ -29,7 +29,11 @@ const MAX_BATCH = 100;
 /** The Worker takes at most 1,000 events of one session in 10 minutes (429 beyond): more is not worth sending. */
 const MAX_PER_SESSION = 1000;
 const clampMs = (ms: number) => Math.min(86_400_000, Math.max(0, Math.round(ms)));
-const code = (s: string) => s.replace(/[^a-z0-9_.-]+/gi, '_').replace(/^[^a-z0-9]+/i, '').slice(0, 48) || 'unknown';
+const code = (s: string) =>
+  s
+    .replace(/[^a-z0-9_.-]+/gi, '_')
+    .replace(/^[^a-z0-9]+/i, '')
+    .slice(0, 48) || 'unknown';
 
 function randomId(bytes = 16): string {
   const b = crypto.getRandomValues(new Uint8Array(bytes));

@@ -78,7 +78,13 @@ export function runChecks(agg: Aggregate, t: Thresholds, budgetUsd = t.dailyBudg
       t.voiceErrorRateMax,
     ),
     check('tts_p95_ms', p95('server.tts'), `< ${t.ttsP95MsMax} ms`, (v) => v < t.ttsP95MsMax, t.ttsP95MsMax),
-    check('api_p95_ms', p95('server.session_granted'), `< ${t.apiP95MsMax} ms`, (v) => v < t.apiP95MsMax, t.apiP95MsMax),
+    check(
+      'api_p95_ms',
+      p95('server.session_granted'),
+      `< ${t.apiP95MsMax} ms`,
+      (v) => v < t.apiP95MsMax,
+      t.apiP95MsMax,
+    ),
     check('page_p95_ms', p95('widget.page_ready'), `< ${t.pageP95MsMax} ms`, (v) => v < t.pageP95MsMax, t.pageP95MsMax),
     check(
       'avatar_sync_p95_ms',
@@ -87,8 +93,20 @@ export function runChecks(agg: Aggregate, t: Thresholds, budgetUsd = t.dailyBudg
       (v) => v < t.avatarSyncP95MsMax,
       t.avatarSyncP95MsMax,
     ),
-    check('avatar_success', rate(avatarStarted, avatarAsked), `>= ${t.avatarSuccessMin}`, (v) => v >= t.avatarSuccessMin, t.avatarSuccessMin),
-    check('avatar_failure_rate', rate(count(agg, 'widget.avatar_fallback'), avatarStarted), `< ${t.avatarFailureMax}`, (v) => v < t.avatarFailureMax, t.avatarFailureMax),
+    check(
+      'avatar_success',
+      rate(avatarStarted, avatarAsked),
+      `>= ${t.avatarSuccessMin}`,
+      (v) => v >= t.avatarSuccessMin,
+      t.avatarSuccessMin,
+    ),
+    check(
+      'avatar_failure_rate',
+      rate(count(agg, 'widget.avatar_fallback'), avatarStarted),
+      `< ${t.avatarFailureMax}`,
+      (v) => v < t.avatarFailureMax,
+      t.avatarFailureMax,
+    ),
     check(
       'generation_failure_rate',
       rate(count(agg, 'server.generation_failed'), count(agg, 'server.generation_requested')),
