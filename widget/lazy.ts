@@ -9,6 +9,7 @@ export const loadSpeech = () => import('./tts/speech.lazy.ts');
 export const loadTelemetry = () => import('./telemetry/telemetry.lazy.ts');
 export const loadDesignParts = () => import('./parts/design.lazy.ts');
 export const loadPcmAudio = () => import('./controllers/pcm.lazy.ts');
+export const loadConversation = () => import('./realtime/conversation.lazy.ts');
 
 /** One language's texts (widget/i18n/lang/): English is built in, the others load when a widget needs them. */
 const CATALOGUES: Record<Exclude<Language, 'en'>, () => Promise<{ default: Catalogue }>> = {

@@ -48,7 +48,7 @@ export function conversationView(
   fold: () => void,
 ): TemplateResult {
   const { conversation: c } = v;
-  const k = c.keywords;
+  const k = c.keywords; // null until the machinery loaded: there are no keywords before that
   const config = v.store.$config.get();
   const summary = designSummary(v.store.$keywords.get(), v.store.$generations.get(), v.locale);
   return html`<voice-buddy-transcript part="transcript" exportparts=${TRANSCRIPT_PARTS} .placeholder=${greeting}
@@ -58,13 +58,12 @@ export function conversationView(
         ? html`<button part="design-summary" class="summary" aria-expanded=${designOpen ? 'true' : 'false'}
           aria-controls="design" @click=${fold}><span class="summary-text">${summary}</span><span aria-hidden="true"
           >${designOpen ? '▾' : '▸'}</span></button>`
-        : nothing
-    }
-    <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void k.remove(e.detail.field, e.detail.value)}
-      @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void k.edit(e.detail.field, e.detail.from, e.detail.to)}
-      @vb-chip-add=${(e: CustomEvent<string>) => void k.add(e.detail)} @vb-chip-undo=${() => k.undoRemove()}
-      @vb-generate=${() => void k.generate('button')}>
-      <voice-buddy-keyword-chips part="keywords" exportparts=${KEYWORD_PARTS} ?can-generate=${k.canGenerate()}
+      : nothing}
+    <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void k?.remove(e.detail.field as KeywordField, e.detail.value)}
+      @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void k?.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
+      @vb-chip-add=${(e: CustomEvent<string>) => void k?.add(e.detail)} @vb-chip-undo=${() => k?.undoRemove()}
+      @vb-generate=${() => void k?.generate('button')}>
+      <voice-buddy-keyword-chips part="keywords" exportparts=${KEYWORD_PARTS} ?can-generate=${k?.canGenerate() ?? false}
         ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
       <voice-buddy-concept-gallery part="gallery" exportparts=${GALLERY_PARTS}
         @vb-say=${(e: CustomEvent<string>) => void c.sendText(e.detail)}></voice-buddy-concept-gallery>

@@ -1,19 +1,44 @@
 import { Task } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
-import { errorInfo, WidgetError } from '../api/errors.ts';
-import { MODES, oneOf, SCRIPT_ORIGIN, storedVisitorId, validId, validKey, validUrl, warnOnce } from '../attributes.ts';
+import { errorInfo, fromServerError, WidgetError } from '../api/errors.ts';
+import { MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, validId, validKey, validUrl, warnOnce } from '../attributes.ts';
 import type { AvatarHost } from '../avatar/host.ts';
+import { errorPolicy } from '../contract/errors.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
-import { KeywordsController } from '../keywords/controller.ts';
-import { VoiceConnection } from '../realtime/connection.ts';
+import { emit } from '../events.ts';
+import { describeKeywords } from '../keywords/describe.ts';
+import { loadConversation, loadKeywordTools, loadPcmAudio } from '../lazy.ts';
+import type { KeywordsController, VoiceConnection } from '../realtime/conversation.lazy.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
 import type { TelemetryHost } from '../telemetry/host.ts';
 import type { SpeechHost } from '../tts/host.ts';
 import type { EventBridge } from './event-bridge.ts';
-import { watchMicPermission } from './mic.ts';
-import { loadPttAudio, prefetchPttAudio } from './ptt-audio.ts';
+import { browserName, watchMicPermission } from './mic.ts';
 import { defineDesignParts } from '../parts/design.ts';
+
+type Machinery = Awaited<ReturnType<typeof loadConversation>>;
+
+let machinery: Promise<Machinery> | null = null;
+
+/**
+ * The conversation's machinery (realtime/conversation.lazy.ts), loaded once for the page and handed what it shares
+ * with this bundle. A failed load (offline, the page's CSP) rejects with `load_failed` and is tried again next time.
+ */
+export function loadMachinery(): Promise<Machinery> {
+  machinery ??= loadConversation().then(
+    (m) => {
+      m.provide({ WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords, loadKeywordTools, loadPcmAudio, SCRIPT_URL });
+      return m;
+    },
+    (cause: unknown) => {
+      machinery = null;
+      // Its words are network_error's (in every language): a chunk that did not arrive is a network failure.
+      throw WidgetError.of('load_failed', { cause, text: 'network_error' });
+    },
+  );
+  return machinery;
+}
 
 /** The element's attributes the conversation reads. */
 export interface ConversationHost extends ReactiveControllerHost, HTMLElement {
@@ -40,16 +65,20 @@ export interface ConversationParts {
 /**
  * Owns the conversation of one element: bootstrap (a `@lit/task` keyed on the API base and the key), the API
  * client, the connection (a new one per bootstrap) and the keywords, and the mode the visitor talks in. The
- * avatar, the speaker and the keywords follow the connection's semantic events. Released when the element leaves
- * the page; bootstrapped again when it comes back.
+ * connection and the keywords are the lazy machinery's: made when the visitor first acts (or hovers Start), never
+ * for the first screen. The avatar, the speaker and the keywords follow the connection's semantic events. Released
+ * when the element leaves the page; bootstrapped again when it comes back.
  */
 export class Conversation implements ReactiveController {
   api: ApiClient | null = null;
   connection: VoiceConnection | null = null;
-  readonly keywords: KeywordsController;
+  /** There once the machinery loaded: before that there are no keywords to edit. */
+  keywords: KeywordsController | null = null;
   private readonly bootstrap: Task<[string, string | null], void>;
   /** Bootstrap failed, or the element left the page since: the next connect or retry runs it again. */
   private stale = false;
+  /** Bumped by disconnect(): a connect still waiting for the machinery gives up. */
+  private attempt = 0;
   private offs: Array<() => void> = [];
 
   constructor(
@@ -58,13 +87,6 @@ export class Conversation implements ReactiveController {
     private readonly parts: ConversationParts,
   ) {
     host.addController(this);
-    this.keywords = new KeywordsController(host, store, {
-      api: () => this.api,
-      session: () => this.connection?.currentSession ?? null,
-      sessionId: () => this.connection?.currentLive?.sessionId ?? null,
-      uid: () => this.visitorId,
-      handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
-    });
     this.bootstrap = new Task(host, {
       args: () =>
         [validUrl('api-base', host.apiBase) ?? SCRIPT_ORIGIN, validKey('key', host.key)] as [string, string | null],
@@ -106,6 +128,7 @@ export class Conversation implements ReactiveController {
 
   hostDisconnected(): void {
     for (const off of this.offs.splice(0)) off();
+    this.stopWaiting();
     this.connection?.dispose();
     this.connection = null;
     this.stale = true;
@@ -119,24 +142,9 @@ export class Conversation implements ReactiveController {
     }
     this.stale = false;
     this.connection?.dispose();
-    this.keywords.dispose();
+    this.connection = null;
+    this.keywords?.dispose();
     const api = (this.api = new ApiClient(base, key));
-    const connection = (this.connection = new VoiceConnection({
-      api,
-      store,
-      host: this.host,
-      uid: () => this.visitorId,
-      model: () => this.host.model ?? undefined,
-      voice: () => this.host.voice ?? undefined,
-      language: parts.language,
-      allowedModes: () => this.allowedModes,
-      pttAudio: loadPttAudio,
-      onStatusReason: (_status, reason) => parts.events.because(reason),
-    }));
-    const on = connection.on.bind(connection);
-    parts.avatar.follow(on);
-    parts.speech.follow(on);
-    this.keywords.answerCalls(on);
     try {
       const config = await api.bootstrap(this.visitorId);
       if (signal.aborted) return;
@@ -195,10 +203,83 @@ export class Conversation implements ReactiveController {
     await this.connect();
   }
 
-  /** Start is hovered or focused: the key (hands-free) or the audio code (push-to-talk) is fetched ahead. */
+  /**
+   * The connection of this bootstrap, made once the machinery is there (null without a key); the keywords' side is
+   * made with the first one. Rejects with `load_failed` when the machinery cannot load.
+   */
+  private async ensureConnection(): Promise<VoiceConnection | null> {
+    const m = await loadMachinery();
+    const { store, parts } = this;
+    this.keywords ??= new m.KeywordsController(this.host, store, {
+      api: () => this.api,
+      session: () => this.connection?.currentSession ?? null,
+      sessionId: () => this.connection?.currentLive?.sessionId ?? null,
+      uid: () => this.visitorId,
+      handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
+    });
+    if (this.connection || !this.api) return this.connection;
+    const connection = (this.connection = new m.VoiceConnection({
+      api: this.api,
+      store,
+      host: this.host,
+      uid: () => this.visitorId,
+      model: () => this.host.model ?? undefined,
+      voice: () => this.host.voice ?? undefined,
+      language: parts.language,
+      allowedModes: () => this.allowedModes,
+      pttAudio: m.loadPttAudio,
+      onStatusReason: (_status, reason) => parts.events.because(reason),
+    }));
+    const on = connection.on.bind(connection);
+    parts.avatar.follow(on);
+    parts.speech.follow(on);
+    this.keywords.answerCalls(on);
+    return connection;
+  }
+
+  /**
+   * The connection for what the visitor did; `connecting` shows while the machinery loads for a Start. A load that
+   * failed is the widget's error (`load_failed`, with Retry); one overtaken by disconnect() gives null.
+   */
+  private async connectionFor(start: boolean): Promise<VoiceConnection | null> {
+    if (this.connection) return this.connection;
+    const attempt = this.attempt;
+    const status = this.store.$status.get();
+    if (start && (status === 'idle' || status === 'error')) {
+      this.store.$error.set(null);
+      this.store.$status.set('connecting');
+    }
+    try {
+      const connection = await this.ensureConnection();
+      return attempt === this.attempt ? connection : null;
+    } catch (err) {
+      if (attempt !== this.attempt) return null;
+      const error = err instanceof WidgetError ? err : WidgetError.of('load_failed', { cause: err, text: 'network_error' });
+      this.parts.events.because(error.code);
+      this.store.$error.set(errorInfo(error));
+      this.store.$status.set('error');
+      this.store.reportError(error.code, error.message, error.options);
+      return null;
+    }
+  }
+
+  /** A connect waiting for the machinery gives up; its `connecting` ends. */
+  private stopWaiting(): void {
+    this.attempt++;
+    if (!this.connection && this.store.$status.get() === 'connecting') this.store.$status.set('idle');
+  }
+
+  /**
+   * Start is hovered or focused, the visitor's intent: the machinery loads, and the key (hands-free) or the audio
+   * code (push-to-talk) is fetched ahead. A failure is left to the click, which shows it.
+   */
   prewarm(): void {
-    this.connection?.prewarm();
-    if (this.store.$mode.get() === 'push-to-talk') prefetchPttAudio();
+    if (!this.api) return;
+    void this.ensureConnection().then(
+      (connection) => connection?.prewarm(),
+      () => {},
+    );
+    if (this.store.$mode.get() === 'push-to-talk') loadPcmAudio().catch(() => {});
   }
 
   async connect(): Promise<void> {
@@ -208,19 +289,22 @@ export class Conversation implements ReactiveController {
     if (!this.store.$config.get()) return;
     // The visitor acted: the chips and the gallery load now, so that the first keywords need not wait for them.
     void defineDesignParts();
-    await this.connection?.connect();
+    const connection = await this.connectionFor(true);
+    await connection?.connect();
   }
 
   disconnect(): void {
+    this.stopWaiting();
     this.connection?.disconnect();
   }
 
   async sendText(text: string): Promise<boolean> {
     const trimmed = text.trim();
     if (!trimmed) return false;
-    if (!this.connection) await this.connect();
-    if (!this.connection) return false;
-    return this.deliver(this.connection.sendText(trimmed));
+    if (!this.api) await this.connect();
+    const connection = this.api ? await this.connectionFor(false) : null;
+    if (!connection) return false;
+    return this.deliver(connection.sendText(trimmed));
   }
 
   /** Starts a conversation for a waiting message when none is on its way; one that cannot start marks it not sent. */

@@ -1,8 +1,7 @@
-// Start-up side of push-to-talk's audio (pcm.lazy.ts): loads it when a push-to-talk conversation opens and gives
-// its errors the widget's own type, so that they are told to the visitor and drive the fallback like any other.
-import { WidgetError } from '../api/errors.ts';
-import { SCRIPT_URL } from '../attributes.ts';
-import { loadPcmAudio } from '../lazy.ts';
+// Push-to-talk's audio (pcm.lazy.ts), for the conversation's machinery: loads it when a push-to-talk conversation
+// opens and gives its errors the widget's own type, so that they are told to the visitor and drive the fallback like
+// any other.
+import { loadPcmAudio, SCRIPT_URL, WidgetError } from '../realtime/kit.ts';
 import type { PttAudio } from '../realtime/live.ts';
 
 /** An AudioError of the lazy chunk (by its shape: the chunk's class is not this bundle's) as a WidgetError. */
@@ -14,11 +13,6 @@ const widgetError = (err: unknown): unknown =>
 const rethrow = (err: unknown): never => {
   throw widgetError(err);
 };
-
-/** Fetches the chunk ahead (Start hovered or focused); a failure is left to the load that needs it. */
-export function prefetchPttAudio(): void {
-  loadPcmAudio().catch(() => {});
-}
 
 export async function loadPttAudio(onChunk: (base64: string) => void): Promise<PttAudio> {
   const { createPttAudio } = await loadPcmAudio();

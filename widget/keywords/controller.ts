@@ -1,13 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.ts';
-import { WidgetError } from '../api/errors.ts';
-import { emit } from '../events.ts';
-import { loadKeywordTools } from '../lazy.ts';
+import { describeKeywords, emit, loadKeywordTools, WidgetError } from '../realtime/kit.ts';
 import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
 import { briefItem } from './brief.ts';
-import { describeKeywords } from './describe.ts';
 import type * as Tools from './keywords.lazy.ts';
 import type { Keywords } from './types.ts';
 

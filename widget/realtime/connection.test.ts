@@ -2,10 +2,14 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { ScriptedTransport, server } from '../../test/widget/fakes/scripted-transport.ts';
 import { ApiClient } from '../api/client.ts';
 import { WidgetError } from '../api/errors.ts';
+import { loadMachinery } from '../controllers/conversation.ts';
 import { createSessionStore, type Mode } from '../state/session-store.ts';
 import { VoiceConnection } from './connection.ts';
 import type { Live, OpenOptions } from './live.ts';
 import { RealtimeSession } from './session.ts';
+
+// The connection is the lazy machinery's: it runs with what the start-up bundle hands it (realtime/kit.ts).
+before(() => loadMachinery());
 
 /**
  * A connection whose sessions run over scripted transports: `failures` are what the next opens of a mode throw.

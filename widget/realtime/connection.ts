@@ -1,12 +1,11 @@
 import type { SessionResponse } from '../../worker/api-types.ts';
 import type { ApiClient } from '../api/client.ts';
-import { errorInfo, WidgetError } from '../api/errors.ts';
-import { errorPolicy } from '../contract/errors.ts';
 import { AudioOutput } from '../controllers/audio-output.ts';
 import { LevelMeter } from '../controllers/level-meter.ts';
-import { Microphone } from '../controllers/mic.ts';
+import { Microphone } from '../controllers/microphone.ts';
 import type { Mode, SessionStore, Status } from '../state/session-store.ts';
 import { Emitter } from './emitter.ts';
+import { errorInfo, errorPolicy, WidgetError } from './kit.ts';
 import { openLive, type Live, type OpenOptions, type PttAudio } from './live.ts';
 import { seedEvents } from './seed.ts';
 import type { SessionEvents } from './session-events.ts';

@@ -1,8 +1,7 @@
 import type { RelaySessionResponse, SessionResponse } from '../../worker/api-types.ts';
 import type { ApiClient } from '../api/client.ts';
-import { WidgetError } from '../api/errors.ts';
-import { MODE_TO_API_MODE } from '../contract/modes.ts';
 import type { Mode, SessionStore } from '../state/session-store.ts';
+import { MODE_TO_API_MODE, WidgetError } from './kit.ts';
 import { PushToTalk } from './ptt.ts';
 import { RelayTransport } from './relay.ts';
 import { RealtimeSession, type AudioSink } from './session.ts';

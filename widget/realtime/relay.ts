@@ -1,7 +1,6 @@
-import { WidgetError } from '../api/errors.ts';
-import { errorPolicy } from '../contract/errors.ts';
 import { CLOSE_NORMAL, readRelayClose, type RelayClose } from '../contract/relay.ts';
 import { Emitter } from './emitter.ts';
+import { errorPolicy, WidgetError } from './kit.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport, TransportEvents } from './transport.ts';
 
 /** The catalogue's `err.<key>` the visitor reads for each of the relay's closes (widget/contract/relay.ts). */

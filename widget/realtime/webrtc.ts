@@ -1,5 +1,5 @@
-import { fromServerError, WidgetError } from '../api/errors.ts';
 import { Emitter } from './emitter.ts';
+import { fromServerError, WidgetError } from './kit.ts';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeTransport, TransportEvents } from './transport.ts';
 
 export interface WebRtcOptions {
