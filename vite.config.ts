@@ -72,6 +72,33 @@ function esAssets(): Plugin {
   };
 }
 
+/**
+ * Lit's css`` keeps its text as written (comments, indentation), and a minifier never looks inside a template: the
+ * widget's stylesheets are squeezed here instead, where it is safe. Comments go, runs of whitespace become one space,
+ * and the spaces next to { } ; , > and after a colon go (none of those is a descendant combinator; + and - stay,
+ * calc() needs their spaces). Templates with ${} are left as they are.
+ */
+export function minifyCss(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,>])\s*/g, '$1')
+    .replace(/:\s+/g, ':')
+    .replace(/;}/g, '}')
+    .trim();
+}
+
+function minifyStyles(): Plugin {
+  return {
+    name: 'voice-buddy-minify-css',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/widget\/.*\.ts$/.test(id) || !code.includes('css`')) return null;
+      return { code: code.replace(/\bcss`((?:[^`$\\]|\$(?!\{))*)`/g, (_all, text: string) => `css\`${minifyCss(text)}\``), map: null };
+    },
+  };
+}
+
 /** Vite leaves whitespace in ES library output; the widget ships to browsers as is, so minify it fully. */
 function minifyEsOutput(): Plugin {
   return {
@@ -134,7 +161,7 @@ export default defineConfig(({ mode }) => {
       // A classic script has no import.meta; the widget reads document.currentScript instead.
       ...(iife ? { 'import.meta.url': 'undefined' } : {}),
     },
-    plugins: iife ? [lazyByUrl(), releaseFiles()] : [esAssets(), minifyEsOutput()],
+    plugins: iife ? [lazyByUrl(), minifyStyles(), releaseFiles()] : [esAssets(), minifyStyles(), minifyEsOutput()],
     build: {
       target: 'es2022',
       outDir: 'dist',
