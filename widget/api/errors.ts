@@ -1,5 +1,6 @@
 import { errorPolicy } from '../contract/errors.ts';
-import { en, type MessageKey } from '../i18n/en.ts';
+import type { MessageKey } from '../i18n/en.ts';
+import { english } from '../i18n/english.ts';
 import { ENGLISH, type Params } from '../i18n/locale.ts';
 import type { ErrorInfo } from '../state/session-store.ts';
 
@@ -26,7 +27,7 @@ export class WidgetError extends Error {
   /** An error whose message is the English catalogue's `err.<code>`. */
   static of(code: string, options: WidgetError['options'] = {}): WidgetError {
     const key = `err.${options.text ?? code}`;
-    return new WidgetError(code, key in en ? ENGLISH.t(key as MessageKey, options.params) : code, options);
+    return new WidgetError(code, key in english ? ENGLISH.t(key as MessageKey, options.params) : code, options);
   }
   get retryable(): boolean {
     return this.options.retryable ?? true;
@@ -35,7 +36,7 @@ export class WidgetError extends Error {
 
 /** The visitor's message for one of the Worker's error codes (written for the visitor, not the developer). */
 export function messageForServerError(code: string, fallback: string): string {
-  return `err.${code}` in en ? ENGLISH.t(`err.${code}` as MessageKey) : fallback;
+  return `err.${code}` in english ? ENGLISH.t(`err.${code}` as MessageKey) : fallback;
 }
 
 export function fromServerError(code: string, message: string, retryAfterSeconds?: number): WidgetError {

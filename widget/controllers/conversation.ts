@@ -7,6 +7,7 @@ import type { AvatarHost } from '../avatar/host.ts';
 import { errorPolicy } from '../contract/errors.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
 import { emit } from '../events.ts';
+import { addEnglish } from '../i18n/english.ts';
 import { describeKeywords } from '../keywords/describe.ts';
 import { loadConversation, loadKeywordTools, loadPcmAudio } from '../lazy.ts';
 import type { KeywordsController, VoiceConnection } from '../realtime/conversation.lazy.ts';
@@ -28,6 +29,7 @@ let machinery: Promise<Machinery> | null = null;
 export function loadMachinery(): Promise<Machinery> {
   machinery ??= loadConversation().then(
     (m) => {
+      addEnglish(m.english);
       m.provide({ WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords, loadKeywordTools, loadPcmAudio, SCRIPT_URL });
       return m;
     },

@@ -1,6 +1,7 @@
 // One language's messages with Intl's plurals and numbers. A key the catalogue lacks falls back to English and warns
 // once per key and language.
-import { en, type Catalogue, type MessageKey } from './en.ts';
+import type { Catalogue, MessageKey } from './en.ts';
+import { english } from './english.ts';
 import { RTL_LANGUAGES, type Language } from './languages.ts';
 
 /** A placeholder's value: text, a number (written the language's way) or another message of the catalogue. */
@@ -38,7 +39,7 @@ export class Locale {
         warned.add(id);
         console.warn(`<voice-buddy>: the "${this.lang}" catalogue has no "${key}"; using English.`);
       }
-      message = en[key];
+      message = english[key] ?? key;
     }
     const value = (name: string) => {
       const v = params[name];
@@ -59,7 +60,7 @@ export class Locale {
    * catalogue's `err.<code>` when there is one, else `text`.
    */
   readonly message = (code: string, text: string, params?: Params): string =>
-    this.lang !== 'en' && `err.${code}` in en ? this.t(`err.${code}` as MessageKey, params) : text;
+    this.lang !== 'en' && `err.${code}` in english ? this.t(`err.${code}` as MessageKey, params) : text;
 }
 
-export const ENGLISH = new Locale('en', en);
+export const ENGLISH = new Locale('en', english);

@@ -4,6 +4,8 @@
 import { provide, type PartsKit } from './kit.ts';
 
 export type { PartsKit } from './kit.ts';
+/** What the parts say, in English: added to the page's English before they are defined. */
+export { design as english } from '../i18n/en-design.ts';
 
 /** Defines the chips, the gallery and the viewer (unless their tags are taken) with the entry's Lit. */
 export async function defineDesignParts(kit: PartsKit): Promise<void> {

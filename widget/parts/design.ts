@@ -13,6 +13,7 @@ import type { PartsKit } from './design.lazy.ts';
 import { sessionContext } from '../state/context.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import { StoreController } from '../state/store-controller.ts';
+import { addEnglish } from '../i18n/english.ts';
 import { LocaleConsumer } from '../i18n/locale-controller.ts';
 
 let defined: Promise<void> | null = null;
@@ -37,6 +38,7 @@ export function defineDesignParts(): Promise<void> {
         VIEWER_PARTS,
         LocaleConsumer,
       };
+      addEnglish(parts.english);
       return parts.defineDesignParts(kit);
     })
     .catch((err: unknown) => {

@@ -3,6 +3,8 @@
 // and its level, the audio output and the keywords' side of a conversation. The first screen needs none of it.
 // Self-contained: what it shares with the start-up bundle comes in through provide() (kit.ts), called first.
 export { loadPttAudio } from '../controllers/ptt-audio.ts';
+/** What only a conversation says, in English: added to the page's English before anything here runs. */
+export { conversation as english } from '../i18n/en-conversation.ts';
 export { KeywordsController } from '../keywords/controller.ts';
 export { VoiceConnection } from './connection.ts';
 export { provide, type ConversationKit } from './kit.ts';
