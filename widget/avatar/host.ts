@@ -1,18 +1,12 @@
 import type { Locale } from '../i18n/locale.ts';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.ts';
-import { errorPolicy } from '../contract/errors.ts';
-import { loadAvatar } from '../lazy.ts';
-import { followReplies, type SessionEvents } from '../realtime/session-events.ts';
+import { StatusFollower } from '../controllers/status-follower.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { AvatarDetail, AvatarHandle, AvatarQualitySetting, StartAvatarOptions } from './avatar.lazy.ts';
+import type { AvatarRunner } from './runner.ts';
 
 export type { AvatarDetail, AvatarQualitySetting };
-
-type SessionEventSource = <K extends keyof SessionEvents>(
-  type: K,
-  listener: (payload: SessionEvents[K]) => void,
-) => () => void;
 
 export const AVATAR_QUALITIES: readonly AvatarQualitySetting[] = ['auto', 'high', 'medium', 'low'];
 
@@ -27,37 +21,36 @@ export interface AvatarHostOptions {
 }
 
 /**
- * The main bundle's side of the avatar: the visitor's switch and quality, and the link to the conversation. The
- * avatar itself (and Agora) lives in a lazy chunk, loaded the first time it starts; this file must stay small.
- * The avatar runs only while a conversation does: a session costs the site a unit and Akool credits.
+ * The start-up bundle's side of the avatar: the visitor's switch and quality. Running it is the conversation's
+ * machinery's (runner.ts, handed over with the first connection), and the avatar itself (and Agora) a lazy chunk of
+ * its own, loaded the first time it starts; this file must stay small.
  */
-export class AvatarHost implements ReactiveController {
+export class AvatarHost extends StatusFollower {
   /** Applied to every avatar the page starts; tests inject a fake Agora client and short timings. */
   static overrides: Partial<StartAvatarOptions> = {};
   /** The visitor (or `avatar="on"`) wants the avatar. A failure clears it, so it does not restart in a loop. */
   wanted = false;
   quality: AvatarQualitySetting = 'auto';
-  handle: AvatarHandle | null = null;
-  private active = false;
-  private run = 0;
-  private off: (() => void) | null = null;
+  /** Runs the avatar with the conversation; there once the machinery is. */
+  runner: AvatarRunner | null = null;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly o: AvatarHostOptions,
+    host: ReactiveControllerHost,
+    readonly o: AvatarHostOptions,
   ) {
-    host.addController(this);
+    super(host, o.store);
   }
 
-  /** Follows the conversation's status while the element is on the page; stops the avatar when it leaves. */
-  hostConnected(): void {
-    this.off = this.o.store.$status.listen(() => this.sync());
+  get handle(): AvatarHandle | null {
+    return this.runner?.handle ?? null;
   }
 
-  hostDisconnected(): void {
-    this.off?.();
-    this.off = null;
-    void this.stop();
+  get overrides(): Partial<StartAvatarOptions> {
+    return AvatarHost.overrides;
+  }
+
+  changed(): void {
+    this.host.requestUpdate();
   }
 
   /** Alt+V switches the avatar, Alt+Q steps through its qualities; returns what to announce, if anything. */
@@ -97,69 +90,12 @@ export class AvatarHost implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** On every status change: runs while a conversation does. */
+  /** On every status change: the avatar runs while a conversation does (none runs before the machinery is there). */
   sync(): void {
-    const status = this.o.store.$status.get();
-    if (!this.wanted || !this.available || status === 'idle' || status === 'error') void this.stop();
-    else if (!this.active && (status === 'listening' || status === 'thinking' || status === 'speaking'))
-      void this.start();
+    this.runner?.sync();
   }
 
-  private async start(): Promise<void> {
-    const run = ++this.run;
-    this.active = true;
-    const api = this.o.api();
-    const container = this.o.container();
-    try {
-      const { startAvatar } = await loadAvatar();
-      if (run !== this.run) return;
-      if (!api || !container) return void (this.active = false);
-      const handle = (this.handle = startAvatar({
-        container,
-        uid: this.o.uid(),
-        quality: this.quality,
-        api,
-        muteModel: this.o.muteModel,
-        refused: (code) => !errorPolicy(code).restart,
-        notice: (text, tone) => this.o.store.addNotice(text, tone),
-        bridge: {
-          event: (detail) => {
-            if (detail.type === 'fallback') this.wanted = false;
-            this.o.emit(detail);
-          },
-          error: (code, message) => this.o.store.reportError(code, message),
-          state: (state) => {
-            if (state === 'off' && this.handle === handle) {
-              this.handle = null;
-              this.active = false;
-            }
-            this.host.requestUpdate();
-          },
-        },
-        ...AvatarHost.overrides,
-      }));
-      this.host.requestUpdate();
-    } catch {
-      // The chunk did not load (offline, blocked by the page's CSP): the conversation goes on without it.
-      if (run !== this.run) return;
-      this.active = this.wanted = false;
-      this.o.store.addNotice('The avatar could not be loaded.', 'warning');
-      this.host.requestUpdate();
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (!this.active) return;
-    this.run++;
-    this.active = false;
-    const handle = this.handle;
-    this.handle = null;
-    this.host.requestUpdate();
-    await handle?.stop();
-  }
-
-  /** The conversation's replies are what the avatar says; a barge-in stops it mid-sentence. */
-  follow(on: SessionEventSource): () => void {
-    return followReplies(on, () => this.handle);
+  protected left(): void {
+    void this.runner?.stop();
   }
 }

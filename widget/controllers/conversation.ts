@@ -9,7 +9,7 @@ import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
 import { emit } from '../events.ts';
 import { addEnglish } from '../i18n/english.ts';
 import { describeKeywords } from '../keywords/describe.ts';
-import { loadConversation, loadKeywordTools, loadPcmAudio } from '../lazy.ts';
+import { loadAvatar, loadConversation, loadKeywordTools, loadPcmAudio, loadSpeech } from '../lazy.ts';
 import type { KeywordsController, VoiceConnection } from '../realtime/conversation.lazy.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
 import type { TelemetryHost } from '../telemetry/host.ts';
@@ -30,7 +30,10 @@ export function loadMachinery(): Promise<Machinery> {
   machinery ??= loadConversation().then(
     (m) => {
       addEnglish(m.english);
-      m.provide({ WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords, loadKeywordTools, loadPcmAudio, SCRIPT_URL });
+      m.provide({
+        WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords,
+        loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL,
+      });
       return m;
     },
     (cause: unknown) => {
@@ -219,6 +222,8 @@ export class Conversation implements ReactiveController {
       uid: () => this.visitorId,
       handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
     });
+    parts.avatar.runner ??= new m.AvatarRunner(parts.avatar);
+    parts.speech.runner ??= new m.SpeechRunner(parts.speech);
     if (this.connection || !this.api) return this.connection;
     const connection = (this.connection = new m.VoiceConnection({
       api: this.api,
@@ -233,8 +238,8 @@ export class Conversation implements ReactiveController {
       onStatusReason: (_status, reason) => parts.events.because(reason),
     }));
     const on = connection.on.bind(connection);
-    parts.avatar.follow(on);
-    parts.speech.follow(on);
+    parts.avatar.runner.follow(on);
+    parts.speech.runner.follow(on);
     this.keywords.answerCalls(on);
     return connection;
   }

@@ -10,7 +10,7 @@ import type { MODE_TO_API_MODE as ModeToApiMode } from '../contract/modes.ts';
 import type { browserName as BrowserName } from '../controllers/mic.ts';
 import type { emit as Emit } from '../events.ts';
 import type { describeKeywords as DescribeKeywords } from '../keywords/describe.ts';
-import type { loadKeywordTools as LoadKeywordTools, loadPcmAudio as LoadPcmAudio } from '../lazy.ts';
+import type * as Lazy from '../lazy.ts';
 
 export interface ConversationKit {
   WidgetError: typeof Errors.WidgetError;
@@ -21,8 +21,10 @@ export interface ConversationKit {
   browserName: typeof BrowserName;
   emit: typeof Emit;
   describeKeywords: typeof DescribeKeywords;
-  loadKeywordTools: typeof LoadKeywordTools;
-  loadPcmAudio: typeof LoadPcmAudio;
+  loadKeywordTools: typeof Lazy.loadKeywordTools;
+  loadPcmAudio: typeof Lazy.loadPcmAudio;
+  loadAvatar: typeof Lazy.loadAvatar;
+  loadSpeech: typeof Lazy.loadSpeech;
   SCRIPT_URL: typeof ScriptUrl;
 }
 
@@ -38,9 +40,11 @@ export let emit: ConversationKit['emit'];
 export let describeKeywords: ConversationKit['describeKeywords'];
 export let loadKeywordTools: ConversationKit['loadKeywordTools'];
 export let loadPcmAudio: ConversationKit['loadPcmAudio'];
+export let loadAvatar: ConversationKit['loadAvatar'];
+export let loadSpeech: ConversationKit['loadSpeech'];
 export let SCRIPT_URL: ConversationKit['SCRIPT_URL'];
 
 export function provide(kit: ConversationKit): void {
   ({ WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit } = kit);
-  ({ describeKeywords, loadKeywordTools, loadPcmAudio, SCRIPT_URL } = kit);
+  ({ describeKeywords, loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL } = kit);
 }

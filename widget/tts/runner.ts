@@ -1,0 +1,101 @@
+// The speaker's side of a conversation, part of the conversation's machinery (realtime/conversation.lazy.ts): loads
+// the speaker (its own lazy chunk) ahead of the first reply of a text conversation, passes it the replies, and falls
+// back to silent text with one notice. The visitor's mute stays with the host (host.ts), in the start-up bundle.
+import { loadSpeech } from '../realtime/kit.ts';
+import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
+import type { SpeechHost } from './host.ts';
+import type { EndReason, SpeechHandle } from './speech.lazy.ts';
+
+type Speaking = Pick<ReplyFollower, 'onAssistantDelta' | 'onReplyDone'>;
+
+export class SpeechRunner {
+  private handle: SpeechHandle | null = null;
+  private loading: Promise<void> | null = null;
+  /** What arrived while the speaker loaded, replayed when it is there. */
+  private backlog: Array<(handle: Speaking) => void> = [];
+  /** Failed in this conversation: silent text until the next one. */
+  failed = false;
+
+  constructor(private readonly speech: SpeechHost) {}
+
+  private get active(): boolean {
+    return this.speech.offered && !this.speech.muted && !this.speech.o.silenced();
+  }
+
+  /** Called on every status change: load ahead of the first reply; stop with the conversation. */
+  sync(): void {
+    const status = this.speech.o.store.$status.get();
+    if (status === 'idle' || status === 'error' || !this.speech.offered) {
+      this.stop();
+      if (status === 'idle' && this.failed) this.reset();
+    } else if (this.active) this.load();
+  }
+
+  /** Text replies are spoken as they stream; a barge-in (the visitor typed) silences them at once. */
+  follow(on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void): () => void {
+    const offs = [
+      on('assistant-delta', (d) => this.pass((h) => h.onAssistantDelta(d))),
+      on('reply-done', ({ responseId }) => this.pass((h) => h.onReplyDone(responseId))),
+      on('barge-in', () => this.stop()),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  private pass(deliver: (handle: Speaking) => void): void {
+    if (!this.active) return;
+    if (this.handle) return deliver(this.handle);
+    this.backlog.push(deliver);
+    this.load();
+  }
+
+  stop(reason: EndReason = 'interrupted'): void {
+    this.backlog = [];
+    this.handle?.stop(reason);
+  }
+
+  resume(): void {
+    this.handle?.resume();
+  }
+
+  private load(): void {
+    const { o } = this.speech;
+    const api = o.api();
+    if (this.loading || !api) return;
+    this.loading = (async () => {
+      try {
+        const { startSpeech } = await loadSpeech();
+        this.handle = await startSpeech({
+          api: { tts: (body, signal) => api.tts(body, signal) },
+          uid: o.uid,
+          started: () => o.emit({ type: 'started' }),
+          ended: (reason) => o.emit({ type: 'ended', reason }),
+          failed: (code, message) => this.fail(code, message),
+          blocked: () => o.store.$needsAudioUnlock.set(true),
+          ...this.speech.overrides,
+        });
+        for (const deliver of this.backlog.splice(0)) this.pass(deliver);
+      } catch {
+        // The chunk did not load (offline, the page's CSP).
+        this.fail('tts_unavailable', 'Spoken replies are not available right now; replies continue as text.');
+      }
+    })();
+  }
+
+  private fail(code: string, message: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.backlog = [];
+    const { o } = this.speech;
+    o.store.addNotice(message, 'warning');
+    o.emit({ type: 'fallback', reason: code });
+    o.store.reportError(code, message);
+    this.speech.changed();
+  }
+
+  /** A failed speaker stays stopped; the next conversation gets a new one (and, failing, one notice again). */
+  private reset(): void {
+    this.failed = false;
+    this.handle = null;
+    this.loading = null;
+  }
+}
