@@ -8,7 +8,6 @@ import { Conversation } from './controllers/conversation.ts';
 import { EventBridge } from './controllers/event-bridge.ts';
 import { LevelStyle } from './controllers/level-style.ts';
 import { DesignPartsLoader } from './parts/design.ts';
-import { PushToTalkInput } from './controllers/push-to-talk.ts';
 import { emit } from './events.ts';
 import { LocaleController } from './i18n/locale-controller.ts';
 import { sessionContext } from './state/context.ts';
@@ -212,7 +211,6 @@ export class VoiceBuddy extends LitElement {
     // The site's default language may apply once bootstrap answered.
     configured: () => this.i18n.update(),
   });
-  private readonly talk = new PushToTalkInput(this, () => this.conversation.connection?.currentLive?.ptt ?? null);
   // Keeps the accent readable: measured after each render (theme/contrast-controller.ts).
   private readonly contrast = new ContrastController(this, () => this.renderRoot.querySelector('.root'));
   // The chips and the gallery load with the first keywords or concepts (parts/design.ts).
@@ -312,7 +310,7 @@ export class VoiceBuddy extends LitElement {
       this.toggleOpen(false);
       return;
     }
-    this.talk.onKeydown(e);
+    this.conversation.talk?.onKeydown(e);
     const said = this.avatarHost.shortcut(e, this.i18n.locale);
     if (said) this.a11y.announce(said, 'message');
   }
@@ -328,7 +326,6 @@ export class VoiceBuddy extends LitElement {
       store: s,
       locale,
       conversation: this.conversation,
-      talk: this.talk,
       avatar: this.avatarHost,
       speech: this.speech,
       live: status !== 'idle' && status !== 'error',
@@ -346,7 +343,8 @@ export class VoiceBuddy extends LitElement {
     const panelId = 'voice-buddy-panel';
 
     return html`<div class="root" style=${rootStyle} lang=${locale.lang} dir=${locale.dir} @keydown=${this.onKeydown}
-      @keyup=${(e: KeyboardEvent) => this.talk.onKeyup(e)} @focusout=${this.talk.onFocusLost}>
+      @keyup=${(e: KeyboardEvent) => this.conversation.talk?.onKeyup(e)}
+      @focusout=${(e: FocusEvent) => this.conversation.talk?.onFocusLost(e)}>
       ${floating ? view.launcherView(v, this.open, name, panelId, () => this.toggleOpen()) : nothing}
       <section class="panel" part="panel" id=${panelId} aria-label=${t('app.label', { name })} ?hidden=${floating && !this.open}>
         <header part="header">

@@ -5,7 +5,6 @@ import { AVATAR_QUALITIES, type AvatarHost, type AvatarQualitySetting } from './
 import { micPermissionLabel } from './controllers/mic.ts';
 import type { Conversation } from './controllers/conversation.ts';
 import { errorParams } from './controllers/event-bridge.ts';
-import type { PushToTalkInput } from './controllers/push-to-talk.ts';
 import type { Locale } from './i18n/locale.ts';
 import { VIEWER_PARTS } from './parts/concept-gallery/viewer-parts.ts';
 import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.component.ts';
@@ -19,7 +18,6 @@ export interface PanelView {
   /** The element's language now. */
   locale: Locale;
   conversation: Conversation;
-  talk: PushToTalkInput;
   avatar: AvatarHost;
   speech: SpeechHost;
   live: boolean;
@@ -109,17 +107,17 @@ export function controlsView(v: PanelView): TemplateResult {
   const { store: s, conversation: c, avatar, speech, live } = v;
   const { t } = v.locale;
   const ptt = c.connection?.currentLive?.ptt ?? null;
+  const talk = c.talk;
   const muted = s.$muted.get();
   return html`<div class="controls" part="controls">
     <button part="connect-button" class=${live ? 'danger' : 'primary'} ?disabled=${!s.$config.get() && !s.$error.get()}
       @pointerenter=${() => c.prewarm()} @focus=${() => c.prewarm()}
       @click=${() => (live ? c.disconnect() : void c.connect())}
     >${t(live ? 'app.end' : v.mode === 'text' ? 'app.startText' : 'app.startVoice')}</button>
-    ${
-      ptt
-        ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
-          aria-describedby="talk-hint" @pointerdown=${v.talk.onPointerDown} @pointerup=${v.talk.onPointerUp}
-          @pointercancel=${v.talk.onPointerUp} @contextmenu=${(e: Event) => e.preventDefault()}
+    ${ptt && talk
+      ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
+          aria-describedby="talk-hint" @pointerdown=${talk.onPointerDown} @pointerup=${talk.onPointerUp}
+          @pointercancel=${talk.onPointerUp} @contextmenu=${(e: Event) => e.preventDefault()}
           >${t(ptt.pressed ? 'app.talking' : 'app.talk')}</button>
           <span id="talk-hint" class="sr-only">${t('app.talkHint')}</span>`
         : nothing

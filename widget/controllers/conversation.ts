@@ -10,7 +10,7 @@ import { emit } from '../events.ts';
 import { addEnglish } from '../i18n/english.ts';
 import { describeKeywords } from '../keywords/describe.ts';
 import { loadAvatar, loadConversation, loadKeywordTools, loadPcmAudio, loadSpeech } from '../lazy.ts';
-import type { KeywordsController, VoiceConnection } from '../realtime/conversation.lazy.ts';
+import type { KeywordsController, PushToTalkInput, VoiceConnection } from '../realtime/conversation.lazy.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
 import type { TelemetryHost } from '../telemetry/host.ts';
 import type { SpeechHost } from '../tts/host.ts';
@@ -79,6 +79,8 @@ export class Conversation implements ReactiveController {
   connection: VoiceConnection | null = null;
   /** There once the machinery loaded: before that there are no keywords to edit. */
   keywords: KeywordsController | null = null;
+  /** Push-to-talk's button and Space key; there once the machinery is (a turn needs a live push-to-talk session). */
+  talk: PushToTalkInput | null = null;
   private readonly bootstrap: Task<[string, string | null], void>;
   /** Bootstrap failed, or the element left the page since: the next connect or retry runs it again. */
   private stale = false;
@@ -222,6 +224,7 @@ export class Conversation implements ReactiveController {
       uid: () => this.visitorId,
       handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
     });
+    this.talk ??= new m.PushToTalkInput(this.host, () => this.connection?.currentLive?.ptt ?? null);
     parts.avatar.runner ??= new m.AvatarRunner(parts.avatar);
     parts.speech.runner ??= new m.SpeechRunner(parts.speech);
     if (this.connection || !this.api) return this.connection;

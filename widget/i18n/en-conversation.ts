@@ -1,7 +1,16 @@
-// English, part 2 of 3 (en.ts): what only a conversation says (its notes, the errors of connecting, the microphone
-// and the realtime session). It comes with the conversation's machinery (realtime/conversation.lazy.ts).
+// English, part 2 of 3 (en.ts): what only a conversation says (push-to-talk, a fallback, a message waiting to be
+// sent, the notes, the errors of connecting, of the microphone and of the realtime session). It comes with the
+// conversation's machinery (realtime/conversation.lazy.ts).
 
 export const conversation = {
+  'app.talk': 'Hold to talk',
+  'app.talking': 'Listening… release to send',
+  'app.talkHint': 'Press and hold, or hold the Space key, while you speak.',
+  'app.using': 'Now using: {mode}.',
+  'app.upgrade': 'Try {mode} again',
+  'app.sound': 'Tap to turn on sound',
+  'log.pending': 'Sending when the connection is back…',
+  'log.failed': 'Not sent',
   'kw.notes': 'Design notes: {keywords}',
   'note.micAsk':
     'Your browser will ask to use the microphone so the assistant can hear you. Nothing is sent until you connect.',

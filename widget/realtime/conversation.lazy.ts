@@ -3,6 +3,7 @@
 // and its level, the audio output, and the keywords', the avatar's and the speaker's sides of a conversation. The first screen needs none of it.
 // Self-contained: what it shares with the start-up bundle comes in through provide() (kit.ts), called first.
 export { loadPttAudio } from '../controllers/ptt-audio.ts';
+export { PushToTalkInput } from '../controllers/push-to-talk.ts';
 /** What only a conversation says, in English: added to the page's English before anything here runs. */
 export { conversation as english } from '../i18n/en-conversation.ts';
 export { AvatarRunner } from '../avatar/runner.ts';
