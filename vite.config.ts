@@ -17,8 +17,23 @@ const DIST = fileURLToPath(new URL('dist/', import.meta.url));
 const CHUNK_MAP = `${DIST}.vite/lazy-chunks.json`;
 const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { version: string };
 
-const hash = (bytes: string | Buffer, length = 10) =>
-  createHash('sha256').update(bytes).digest('base64url').slice(0, length);
+/** A lazy chunk's file (rollup's chunkFileNames below); the IIFE rebuilds it from the name and the hash (lazy.iife.ts). */
+const CHUNK_FILE = 'chunks/voice-buddy-[name]-[hash].js';
+const chunkFile = (name: string, hash: string) => CHUNK_FILE.replace('[name]', name).replace('[hash]', hash);
+
+/** The IIFE carries each chunk's content hash only (start-up bytes): lazy.iife.ts rebuilds the file name from it. */
+function chunkHashes(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files).map(([name, file]) => {
+      const [prefix, suffix] = chunkFile(name, '|').split('|') as [string, string];
+      const hash = file.slice(prefix.length, file.length - suffix.length);
+      if (chunkFile(name, hash) !== file) throw new Error(`voice-buddy: chunk ${file} is not named ${CHUNK_FILE}`);
+      return [name, hash];
+    }),
+  );
+}
+
+const hash = (bytes: string | Buffer, length = 10) => createHash('sha256').update(bytes).digest('base64url').slice(0, length);
 
 /** The worklet's content-hashed name, the same in both builds: it can then be cached for a year. */
 const workletSource = readFileSync(WORKLET_SOURCE, 'utf8');
@@ -157,7 +172,7 @@ export default defineConfig(({ mode }) => {
       // Library mode leaves process.env alone, but nanostores reads it: a page has no `process`.
       'process.env.NODE_ENV': JSON.stringify('production'),
       // What the widget loads after start-up, by content-hashed name (widget/assets.ts).
-      __VB_ASSETS__: JSON.stringify({ worklet: WORKLET_FILE, chunks }),
+      __VB_ASSETS__: JSON.stringify({ worklet: WORKLET_FILE, chunks: chunkHashes(chunks) }),
       // A classic script has no import.meta; the widget reads document.currentScript instead.
       ...(iife ? { 'import.meta.url': 'undefined' } : {}),
     },
@@ -177,7 +192,7 @@ export default defineConfig(({ mode }) => {
       },
       rollupOptions: {
         // Content-hashed chunk names: the files never change, so a CDN and browsers keep them for a year.
-        output: iife ? {} : { chunkFileNames: 'chunks/voice-buddy-[name]-[hash].js' },
+        output: iife ? {} : { chunkFileNames: CHUNK_FILE },
       },
     },
   };

@@ -13,9 +13,10 @@ import type * as Speech from './tts/speech.lazy.ts';
 import type * as Telemetry from './telemetry/telemetry.lazy.ts';
 
 const chunk = <T>(name: string): Promise<T> => {
-  const file = ASSET_FILES.chunks[name];
-  if (!file) return Promise.reject(new Error(`voice-buddy: the build has no chunk "${name}"`));
-  return import(/* @vite-ignore */ new URL(file, SCRIPT_URL).href) as Promise<T>;
+  // The build gives each chunk's content hash; the file is named as vite.config.ts's CHUNK_FILE says.
+  const hash = ASSET_FILES.chunks[name];
+  if (!hash) return Promise.reject(new Error(`voice-buddy: the build has no chunk "${name}"`));
+  return import(/* @vite-ignore */ new URL(`chunks/voice-buddy-${name}-${hash}.js`, SCRIPT_URL).href) as Promise<T>;
 };
 
 export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords.lazy');

@@ -80,51 +80,29 @@ export function noticesView(v: PanelView): TemplateResult {
   const { store: s, conversation: c, locale } = v;
   const { t } = locale;
   const error = s.$error.get();
-  const fallback = s.$fallback.get();
-  const typeInstead = error?.code.startsWith('mic_') && c.allowedModes.includes('text');
-  return html`${
-    error
-      ? html`<div class="error" part="error" role="alert">${locale.message(error.text ?? error.code, error.message, errorParams(error.params))}${
-          error.retryable ? html`<button part="retry-button" @click=${() => c.retry()}>${t('retry')}</button>` : nothing
-        }${
-          typeInstead
-            ? html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}>${t('app.typeInstead')}</button>`
-            : nothing
-        }</div>`
-      : nothing
-  }
-  ${
-    fallback && v.live
-      ? html`<div class="offer" part="fallback-notice">${t('app.using', { mode: { key: `mode.${v.mode}` } })}
-        <button part="upgrade-button" @click=${() => c.switchTo({ mode: fallback.from })}
-          >${t('app.upgrade', { mode: { key: `mode.${fallback.from}` } })}</button></div>`
-      : nothing
-  }`;
+  const later = c.views; // what only a conversation shows: the machinery's
+  return html`${error
+    ? html`<div class="error" part="error" role="alert">${locale.message(error.text ?? error.code, error.message, errorParams(error.params))}${error.retryable
+        ? html`<button part="retry-button" @click=${() => c.retry()}>${t('retry')}</button>`
+        : nothing}${later?.typeInstead(v) ?? nothing}</div>`
+    : nothing}
+  ${later?.fallback(v) ?? nothing}`;
 }
 
 /** Start/end, push-to-talk, mute, spoken replies, avatar and sound. */
 export function controlsView(v: PanelView): TemplateResult {
   const { store: s, conversation: c, avatar, speech, live } = v;
   const { t } = v.locale;
-  const ptt = c.connection?.currentLive?.ptt ?? null;
-  const talk = c.talk;
+  const later = c.views; // what only a conversation shows: the machinery's
   const muted = s.$muted.get();
   return html`<div class="controls" part="controls">
     <button part="connect-button" class=${live ? 'danger' : 'primary'} ?disabled=${!s.$config.get() && !s.$error.get()}
       @pointerenter=${() => c.prewarm()} @focus=${() => c.prewarm()}
       @click=${() => (live ? c.disconnect() : void c.connect())}
     >${t(live ? 'app.end' : v.mode === 'text' ? 'app.startText' : 'app.startVoice')}</button>
-    ${ptt && talk
-      ? html`<button part="talk-button" class="talk" aria-pressed=${ptt.pressed ? 'true' : 'false'}
-          aria-describedby="talk-hint" @pointerdown=${talk.onPointerDown} @pointerup=${talk.onPointerUp}
-          @pointercancel=${talk.onPointerUp} @contextmenu=${(e: Event) => e.preventDefault()}
-          >${t(ptt.pressed ? 'app.talking' : 'app.talk')}</button>
-          <span id="talk-hint" class="sr-only">${t('app.talkHint')}</span>`
-        : nothing
-    }
-    ${
-      live && v.mode !== 'text'
-        ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
+    ${later?.talk(v) ?? nothing}
+    ${live && v.mode !== 'text'
+      ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
             ${t(muted ? 'app.unmute' : 'app.mute')}
           </button>
           <div class="meter" part="level-meter" role="img" aria-label=${t('app.level')}><span></span></div>`
@@ -140,16 +118,8 @@ export function controlsView(v: PanelView): TemplateResult {
       avatar.available
         ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V"
           title=${t('app.avatarTitle')} @click=${() => avatar.toggle()}>${t('app.avatar')}</button>`
-        : nothing
-    }
-    ${
-      s.$needsAudioUnlock.get()
-        ? html`<button part="sound-button" class="primary" @click=${() => {
-            speech.unlock();
-            void c.connection?.unlockAudio();
-          }}>${t('app.sound')}</button>`
-        : nothing
-    }
+      : nothing}
+    ${later?.sound(v) ?? nothing}
   </div>`;
 }
 

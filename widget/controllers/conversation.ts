@@ -1,5 +1,5 @@
 import { Task } from '@lit/task';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
 import { errorInfo, fromServerError, WidgetError } from '../api/errors.ts';
 import { MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, validId, validKey, validUrl, warnOnce } from '../attributes.ts';
@@ -10,7 +10,7 @@ import { emit } from '../events.ts';
 import { addEnglish } from '../i18n/english.ts';
 import { describeKeywords } from '../keywords/describe.ts';
 import { loadAvatar, loadConversation, loadKeywordTools, loadPcmAudio, loadSpeech } from '../lazy.ts';
-import type { KeywordsController, PushToTalkInput, VoiceConnection } from '../realtime/conversation.lazy.ts';
+import type { ConversationViews, KeywordsController, PushToTalkInput, VoiceConnection } from '../realtime/conversation.lazy.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
 import type { TelemetryHost } from '../telemetry/host.ts';
 import type { SpeechHost } from '../tts/host.ts';
@@ -31,7 +31,7 @@ export function loadMachinery(): Promise<Machinery> {
     (m) => {
       addEnglish(m.english);
       m.provide({
-        WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords,
+        html, nothing, WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords,
         loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL,
       });
       return m;
@@ -81,6 +81,8 @@ export class Conversation implements ReactiveController {
   keywords: KeywordsController | null = null;
   /** Push-to-talk's button and Space key; there once the machinery is (a turn needs a live push-to-talk session). */
   talk: PushToTalkInput | null = null;
+  /** The pieces of the panel only a conversation shows (talk, fallback offer, sound); there once the machinery is. */
+  views: ConversationViews | null = null;
   private readonly bootstrap: Task<[string, string | null], void>;
   /** Bootstrap failed, or the element left the page since: the next connect or retry runs it again. */
   private stale = false;
@@ -89,9 +91,9 @@ export class Conversation implements ReactiveController {
   private offs: Array<() => void> = [];
 
   constructor(
-    private readonly host: ConversationHost,
-    private readonly store: SessionStore,
-    private readonly parts: ConversationParts,
+    readonly host: ConversationHost,
+    readonly store: SessionStore,
+    readonly parts: ConversationParts,
   ) {
     host.addController(this);
     this.bootstrap = new Task(host, {
@@ -216,36 +218,11 @@ export class Conversation implements ReactiveController {
    */
   private async ensureConnection(): Promise<VoiceConnection | null> {
     const m = await loadMachinery();
-    const { store, parts } = this;
-    this.keywords ??= new m.KeywordsController(this.host, store, {
-      api: () => this.api,
-      session: () => this.connection?.currentSession ?? null,
-      sessionId: () => this.connection?.currentLive?.sessionId ?? null,
-      uid: () => this.visitorId,
-      handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
-    });
-    this.talk ??= new m.PushToTalkInput(this.host, () => this.connection?.currentLive?.ptt ?? null);
-    parts.avatar.runner ??= new m.AvatarRunner(parts.avatar);
-    parts.speech.runner ??= new m.SpeechRunner(parts.speech);
-    if (this.connection || !this.api) return this.connection;
-    const connection = (this.connection = new m.VoiceConnection({
-      api: this.api,
-      store,
-      host: this.host,
-      uid: () => this.visitorId,
-      model: () => this.host.model ?? undefined,
-      voice: () => this.host.voice ?? undefined,
-      language: parts.language,
-      allowedModes: () => this.allowedModes,
-      pttAudio: m.loadPttAudio,
-      onStatusReason: (_status, reason) => parts.events.because(reason),
-    }));
-    const on = connection.on.bind(connection);
-    parts.avatar.runner.follow(on);
-    parts.speech.runner.follow(on);
-    this.keywords.answerCalls(on);
-    return connection;
+    if (!this.keywords) m.equip(this);
+    if (!this.connection && this.api) this.connection = m.openConnection(this, this.api);
+    return this.connection;
   }
+
 
   /**
    * The connection for what the visitor did; `connecting` shows while the machinery loads for a Start. A load that

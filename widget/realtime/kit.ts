@@ -3,6 +3,7 @@
 // both sides: the API client throws the start-up's, the connection catches them), the error policy, the lazy loaders
 // (one map of chunk names), and small helpers the entry already has. The entry hands them over through provide()
 // before it creates anything; these bindings are live.
+import type * as Lit from 'lit';
 import type * as Errors from '../api/errors.ts';
 import type { SCRIPT_URL as ScriptUrl } from '../attributes.ts';
 import type { errorPolicy as ErrorPolicy } from '../contract/errors.ts';
@@ -13,6 +14,8 @@ import type { describeKeywords as DescribeKeywords } from '../keywords/describe.
 import type * as Lazy from '../lazy.ts';
 
 export interface ConversationKit {
+  html: typeof Lit.html;
+  nothing: typeof Lit.nothing;
   WidgetError: typeof Errors.WidgetError;
   errorInfo: typeof Errors.errorInfo;
   fromServerError: typeof Errors.fromServerError;
@@ -29,6 +32,8 @@ export interface ConversationKit {
 }
 
 // Set once by provide(), before any of the machinery runs.
+export let html: ConversationKit['html'];
+export let nothing: ConversationKit['nothing'];
 export let WidgetError: ConversationKit['WidgetError'];
 export type WidgetError = Errors.WidgetError;
 export let errorInfo: ConversationKit['errorInfo'];
@@ -45,6 +50,7 @@ export let loadSpeech: ConversationKit['loadSpeech'];
 export let SCRIPT_URL: ConversationKit['SCRIPT_URL'];
 
 export function provide(kit: ConversationKit): void {
+  ({ html, nothing } = kit);
   ({ WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit } = kit);
   ({ describeKeywords, loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL } = kit);
 }

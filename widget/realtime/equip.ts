@@ -1,0 +1,50 @@
+// What the conversation's machinery makes for one element's conversation (controllers/conversation.ts keeps the
+// rest): the keywords' side, push-to-talk's input and the avatar's and the speaker's runners, once; then a
+// connection for each bootstrap, whose semantic events they follow.
+import type { ApiClient } from '../api/client.ts';
+import { AvatarRunner } from '../avatar/runner.ts';
+import type { Conversation } from '../controllers/conversation.ts';
+import { loadPttAudio } from '../controllers/ptt-audio.ts';
+import { PushToTalkInput } from '../controllers/push-to-talk.ts';
+import { KeywordsController } from '../keywords/controller.ts';
+import { SpeechRunner } from '../tts/runner.ts';
+import { VoiceConnection } from './connection.ts';
+import { views } from './views.ts';
+
+/** Gives the conversation what only the machinery has; once per element. */
+export function equip(c: Conversation): void {
+  const { host, store, parts } = c;
+  c.keywords = new KeywordsController(host, store, {
+    api: () => c.api,
+    session: () => c.connection?.currentSession ?? null,
+    sessionId: () => c.connection?.currentLive?.sessionId ?? null,
+    uid: () => c.visitorId,
+    handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
+  });
+  c.talk = new PushToTalkInput(host, () => c.connection?.currentLive?.ptt ?? null);
+  parts.avatar.runner = new AvatarRunner(parts.avatar);
+  parts.speech.runner = new SpeechRunner(parts.speech);
+  c.views = views;
+}
+
+/** A connection over this bootstrap's API client; the avatar, the speaker and the keywords follow its events. */
+export function openConnection(c: Conversation, api: ApiClient): VoiceConnection {
+  const { host, parts } = c;
+  const connection = new VoiceConnection({
+    api,
+    store: c.store,
+    host,
+    uid: () => c.visitorId,
+    model: () => host.model ?? undefined,
+    voice: () => host.voice ?? undefined,
+    language: parts.language,
+    allowedModes: () => c.allowedModes,
+    pttAudio: loadPttAudio,
+    onStatusReason: (_status, reason) => parts.events.because(reason),
+  });
+  const on = connection.on.bind(connection);
+  parts.avatar.runner?.follow(on);
+  parts.speech.runner?.follow(on);
+  c.keywords?.answerCalls(on);
+  return connection;
+}
