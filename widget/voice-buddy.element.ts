@@ -6,7 +6,6 @@ import { PLACEMENTS, THEMES, VARIANTS, oneOf, validColor, validLang } from './at
 import { AvatarHost } from './avatar/host.ts';
 import { Conversation } from './controllers/conversation.ts';
 import { EventBridge } from './controllers/event-bridge.ts';
-import { LevelStyle } from './controllers/level-style.ts';
 import { DesignPartsLoader } from './parts/design.ts';
 import { emit } from './events.ts';
 import { LocaleController } from './i18n/locale-controller.ts';
@@ -216,9 +215,6 @@ export class VoiceBuddy extends LitElement {
   // The chips and the gallery load with the first keywords or concepts (parts/design.ts).
   private readonly design = new DesignPartsLoader(this, this.store);
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
-  private readonly level = new LevelStyle(this, this.store.$level, () =>
-    this.renderRoot.querySelector('.meter > span'),
-  );
   private readonly stores = new StoreController(this, () => {
     const s = this.store;
     const design = [s.$fallback, s.$keywords, s.$micPermission, s.$generations];

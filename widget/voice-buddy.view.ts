@@ -7,7 +7,6 @@ import type { Conversation } from './controllers/conversation.ts';
 import { errorParams } from './controllers/event-bridge.ts';
 import type { Locale } from './i18n/locale.ts';
 import { VIEWER_PARTS } from './parts/concept-gallery/viewer-parts.ts';
-import type { ChipEditDetail, ChipRemoveDetail } from './parts/keyword-chips/keyword-chips.component.ts';
 import type { Keywords } from './keywords/types.ts';
 import type { Generation, Mode, SessionStore } from './state/session-store.ts';
 import type { SpeechHost } from './tts/host.ts';
@@ -57,10 +56,8 @@ export function conversationView(
           aria-controls="design" @click=${fold}><span class="summary-text">${summary}</span><span aria-hidden="true"
           >${designOpen ? '▾' : '▸'}</span></button>`
       : nothing}
-    <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${(e: CustomEvent<ChipRemoveDetail>) => void k?.remove(e.detail.field as KeywordField, e.detail.value)}
-      @vb-chip-edit=${(e: CustomEvent<ChipEditDetail>) => void k?.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to)}
-      @vb-chip-add=${(e: CustomEvent<string>) => void k?.add(e.detail)} @vb-chip-undo=${() => k?.undoRemove()}
-      @vb-generate=${() => void k?.generate('button')}>
+    <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${k?.onChipRemove}
+      @vb-chip-edit=${k?.onChipEdit} @vb-chip-add=${k?.onChipAdd} @vb-chip-undo=${k?.onChipUndo} @vb-generate=${k?.onGenerate}>
       <voice-buddy-keyword-chips part="keywords" exportparts=${KEYWORD_PARTS} ?can-generate=${k?.canGenerate() ?? false}
         ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
       <voice-buddy-concept-gallery part="gallery" exportparts=${GALLERY_PARTS}

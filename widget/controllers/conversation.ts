@@ -47,6 +47,7 @@ export function loadMachinery(): Promise<Machinery> {
 
 /** The element's attributes the conversation reads. */
 export interface ConversationHost extends ReactiveControllerHost, HTMLElement {
+  readonly renderRoot: HTMLElement | DocumentFragment;
   key: string | null;
   apiBase: string | null;
   mode: string | null;

@@ -6,6 +6,7 @@ import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
 import { briefItem } from './brief.ts';
 import type * as Tools from './keywords.lazy.ts';
+import type { ChipEditDetail, ChipRemoveDetail } from '../parts/keyword-chips/keyword-chips.component.ts';
 import type { Keywords } from './types.ts';
 
 type KeywordTools = typeof Tools;
@@ -84,6 +85,13 @@ export class KeywordsController implements ReactiveController {
     this.store.setToolNote(`tool-${call.callId}`, 'kw.notes', { keywords: describeKeywords(merged) });
     call.answer({ keywords: merged });
   }
+
+  /** The chips' events (the design area listens with these: voice-buddy.view.ts). */
+  readonly onChipRemove = (e: CustomEvent<ChipRemoveDetail>): void => void this.remove(e.detail.field as KeywordField, e.detail.value);
+  readonly onChipEdit = (e: CustomEvent<ChipEditDetail>): void => void this.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to);
+  readonly onChipAdd = (e: CustomEvent<string>): void => void this.add(e.detail);
+  readonly onChipUndo = (): void => void this.undoRemove();
+  readonly onGenerate = (): void => void this.generate('button');
 
   /** The visitor removed a chip. */
   async remove(field: KeywordField, value: string): Promise<void> {

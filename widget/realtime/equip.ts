@@ -1,9 +1,10 @@
 // What the conversation's machinery makes for one element's conversation (controllers/conversation.ts keeps the
-// rest): the keywords' side, push-to-talk's input and the avatar's and the speaker's runners, once; then a
-// connection for each bootstrap, whose semantic events they follow.
+// rest): the keywords' side, push-to-talk's input, the level meter's style and the avatar's and the speaker's
+// runners, once; then a connection for each bootstrap, whose semantic events they follow.
 import type { ApiClient } from '../api/client.ts';
 import { AvatarRunner } from '../avatar/runner.ts';
 import type { Conversation } from '../controllers/conversation.ts';
+import { LevelStyle } from '../controllers/level-style.ts';
 import { loadPttAudio } from '../controllers/ptt-audio.ts';
 import { PushToTalkInput } from '../controllers/push-to-talk.ts';
 import { KeywordsController } from '../keywords/controller.ts';
@@ -22,6 +23,8 @@ export function equip(c: Conversation): void {
     handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
   });
   c.talk = new PushToTalkInput(host, () => c.connection?.currentLive?.ptt ?? null);
+  // Only the machinery's level meter moves the level.
+  new LevelStyle(host, store.$level, () => host.renderRoot.querySelector('.meter > span'));
   parts.avatar.runner = new AvatarRunner(parts.avatar);
   parts.speech.runner = new SpeechRunner(parts.speech);
   c.views = views;
