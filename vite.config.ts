@@ -21,14 +21,17 @@ const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.
 const CHUNK_FILE = 'chunks/voice-buddy-[name]-[hash].js';
 const chunkFile = (name: string, hash: string) => CHUNK_FILE.replace('[name]', name).replace('[hash]', hash);
 
-/** The IIFE carries each chunk's content hash only (start-up bytes): lazy.iife.ts rebuilds the file name from it. */
+/**
+ * The IIFE carries each chunk's content hash only, by the name of its module without `.lazy` (start-up bytes):
+ * lazy.iife.ts rebuilds the file name from them.
+ */
 function chunkHashes(files: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(files).map(([name, file]) => {
       const [prefix, suffix] = chunkFile(name, '|').split('|') as [string, string];
       const hash = file.slice(prefix.length, file.length - suffix.length);
       if (chunkFile(name, hash) !== file) throw new Error(`voice-buddy: chunk ${file} is not named ${CHUNK_FILE}`);
-      return [name, hash];
+      return [name.replace(/\.lazy$/, ''), hash];
     }),
   );
 }

@@ -13,17 +13,18 @@ import type * as Speech from './tts/speech.lazy.ts';
 import type * as Telemetry from './telemetry/telemetry.lazy.ts';
 
 const chunk = <T>(name: string): Promise<T> => {
-  // The build gives each chunk's content hash; the file is named as vite.config.ts's CHUNK_FILE says.
+  // The build gives each chunk's content hash by its module's name (`de` for de.lazy.ts); the file is named as
+  // vite.config.ts's CHUNK_FILE says.
   const hash = ASSET_FILES.chunks[name];
   if (!hash) return Promise.reject(new Error(`voice-buddy: the build has no chunk "${name}"`));
-  return import(/* @vite-ignore */ new URL(`chunks/voice-buddy-${name}-${hash}.js`, SCRIPT_URL).href) as Promise<T>;
+  return import(/* @vite-ignore */ new URL(`chunks/voice-buddy-${name}.lazy-${hash}.js`, SCRIPT_URL).href) as Promise<T>;
 };
 
-export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords.lazy');
-export const loadAvatar = () => chunk<typeof Avatar>('avatar.lazy');
-export const loadSpeech = () => chunk<typeof Speech>('speech.lazy');
-export const loadTelemetry = () => chunk<typeof Telemetry>('telemetry.lazy');
-export const loadDesignParts = () => chunk<typeof DesignParts>('design.lazy');
-export const loadPcmAudio = () => chunk<typeof PcmAudio>('pcm.lazy');
-export const loadConversation = () => chunk<typeof Conversation>('conversation.lazy');
-export const loadCatalogue = (lang: Exclude<Language, 'en'>) => chunk<{ default: Catalogue }>(`${lang}.lazy`);
+export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords');
+export const loadAvatar = () => chunk<typeof Avatar>('avatar');
+export const loadSpeech = () => chunk<typeof Speech>('speech');
+export const loadTelemetry = () => chunk<typeof Telemetry>('telemetry');
+export const loadDesignParts = () => chunk<typeof DesignParts>('design');
+export const loadPcmAudio = () => chunk<typeof PcmAudio>('pcm');
+export const loadConversation = () => chunk<typeof Conversation>('conversation');
+export const loadCatalogue = (lang: Exclude<Language, 'en'>) => chunk<{ default: Catalogue }>(lang);

@@ -242,7 +242,7 @@ export class Conversation implements ReactiveController {
       return attempt === this.attempt ? connection : null;
     } catch (err) {
       if (attempt !== this.attempt) return null;
-      const error = err instanceof WidgetError ? err : WidgetError.of('load_failed', { cause: err, text: 'network_error' });
+      const error = err as WidgetError; // loadMachinery's load_failed
       this.parts.events.because(error.code);
       this.store.$error.set(errorInfo(error));
       this.store.$status.set('error');

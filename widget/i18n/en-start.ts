@@ -4,14 +4,7 @@
 export const start = {
   'status.idle': 'Ready',
   'status.connecting': 'Connecting…',
-  'status.listening': 'Listening',
-  'status.thinking': 'Thinking…',
-  'status.speaking': 'Speaking',
-  'status.reconnecting': 'Reconnecting…',
-  'status.fallback': 'Switching…',
   'status.error': 'Problem',
-  'usage.tokens': '{n, plural, one {# token} other {# tokens}}',
-  'usage.left': '{name} {remaining}/{limit} left',
 
   'who.user': 'You',
   'who.assistant': 'Assistant',
@@ -31,7 +24,6 @@ export const start = {
   'app.concepts': '{n, plural, one {# concept} other {# concepts}}',
   'app.greetText': 'Type your idea below to start.',
   'app.greetVoice': 'Press Start to talk about your idea.',
-  'app.typeInstead': 'Type instead',
   'app.end': 'End conversation',
   'app.startText': 'Start chatting',
   'app.startVoice': 'Start talking',
@@ -77,10 +69,7 @@ export const start = {
   'err.unknown_key': 'This assistant is not set up correctly (unknown site key). Please let the site owner know.',
   'err.origin_not_allowed': "The assistant isn't available on this page right now. Please let the site owner know.",
   'err.tenant_suspended': 'This assistant is not available right now.',
-  'err.quota_exceeded':
-    'The assistant has reached its limit for this month. Please try again later or contact the site.',
   'err.rate_limited': 'Too many attempts in a short time. Please wait a moment and try again.',
-  'err.feature_disabled': 'This feature is switched off right now.',
   'err.network_error': 'The assistant could not be reached. Check your connection and try again.',
   'err.bootstrap_failed': 'The assistant could not start. Please try again.',
 };
