@@ -107,16 +107,13 @@ export const styles = css`
   .meter { flex: 1; min-width: 60px; block-size: 6px; border-radius: 3px; background: var(--_pill-bg); overflow: hidden; }
   .meter > span { display: block; block-size: 100%; inline-size: 100%; background: var(--_accent); transform-origin: left; transform: scaleX(var(--_level, 0)); transition: transform 60ms linear; }
   .error { margin: 0 0.75em 0.5em; padding: 0.5em 0.75em; border-radius: 8px; background: #fef2f2; color: #991b1b; font-size: 0.9em; }
-  .error button { margin-inline-start: 0.5em; border-color: #991b1b; color: #991b1b; padding: 0.2em 0.7em; }
+  .error button { margin-inline-start: 0.5em; border-color: #991b1b; color: #991b1b; padding: 0.2em 0.7em; font-size: 0.9em; }
   form { display: flex; gap: 0.5em; padding: 0 0.75em 0.6em; }
   input[type='text'] {
     flex: 1; min-width: 0; font: inherit; color: inherit; background: var(--_bg); border: 1px solid var(--_border);
     border-radius: 999px; padding: 0.45em 0.9em;
   }
-  .talk { flex: 1; min-width: 9em; background: var(--_pill-bg); font-weight: 600; touch-action: none; user-select: none; -webkit-user-select: none; }
-  .talk[aria-pressed='true'] { background: var(--_accent); color: var(--_accent-fg); border-color: transparent; }
-  .offer { margin: 0 0.75em 0.5em; font-size: 0.85em; color: var(--_muted); }
-  .offer button, .error button { padding: 0.2em 0.7em; font-size: 0.9em; }
+  /* The talk button and the fallback offer are styled by the conversation's machinery (realtime/views.ts). */
   .settings { display: flex; flex-wrap: wrap; gap: 0.75em; padding: 0 0.75em 0.6em; font-size: 0.8em; color: var(--_muted); }
   .settings:empty { display: none; }
   .settings [part~='sandbox-notice'] { flex-basis: 100%; order: 1; }

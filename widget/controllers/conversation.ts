@@ -1,5 +1,5 @@
 import { Task } from '@lit/task';
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
 import { errorInfo, fromServerError, WidgetError } from '../api/errors.ts';
 import { MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, validId, validKey, validUrl, warnOnce } from '../attributes.ts';
@@ -31,7 +31,7 @@ export function loadMachinery(): Promise<Machinery> {
     (m) => {
       addEnglish(m.english);
       m.provide({
-        html, nothing, WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords,
+        css, html, nothing, WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords,
         loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL,
       });
       return m;

@@ -10,7 +10,7 @@ import { PushToTalkInput } from '../controllers/push-to-talk.ts';
 import { KeywordsController } from '../keywords/controller.ts';
 import { SpeechRunner } from '../tts/runner.ts';
 import { VoiceConnection } from './connection.ts';
-import { views } from './views.ts';
+import { addViewStyles, views } from './views.ts';
 
 /** Gives the conversation what only the machinery has; once per element. */
 export function equip(c: Conversation): void {
@@ -28,6 +28,8 @@ export function equip(c: Conversation): void {
   parts.avatar.runner = new AvatarRunner(parts.avatar);
   parts.speech.runner = new SpeechRunner(parts.speech);
   c.views = views;
+  // Added when the element has its shadow root (now, or when it is first put on the page).
+  host.addController({ hostConnected: () => host.shadowRoot && addViewStyles(host.shadowRoot) });
 }
 
 /** A connection over this bootstrap's API client; the avatar, the speaker and the keywords follow its events. */

@@ -14,6 +14,7 @@ import type { describeKeywords as DescribeKeywords } from '../keywords/describe.
 import type * as Lazy from '../lazy.ts';
 
 export interface ConversationKit {
+  css: typeof Lit.css;
   html: typeof Lit.html;
   nothing: typeof Lit.nothing;
   WidgetError: typeof Errors.WidgetError;
@@ -32,6 +33,7 @@ export interface ConversationKit {
 }
 
 // Set once by provide(), before any of the machinery runs.
+export let css: ConversationKit['css'];
 export let html: ConversationKit['html'];
 export let nothing: ConversationKit['nothing'];
 export let WidgetError: ConversationKit['WidgetError'];
@@ -50,7 +52,7 @@ export let loadSpeech: ConversationKit['loadSpeech'];
 export let SCRIPT_URL: ConversationKit['SCRIPT_URL'];
 
 export function provide(kit: ConversationKit): void {
-  ({ html, nothing } = kit);
+  ({ css, html, nothing } = kit);
   ({ WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit } = kit);
   ({ describeKeywords, loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL } = kit);
 }

@@ -1,11 +1,35 @@
 // The pieces of the panel that only a conversation shows, part of the machinery (conversation.lazy.ts): the talk
 // button, the offer to try the better mode again, "type instead" after a microphone error, and the sound button.
 // The element's view (voice-buddy.view.ts) renders them with the entry's Lit (kit.ts) once the machinery is there.
-import type { TemplateResult } from 'lit';
+import type { CSSResult, TemplateResult } from 'lit';
 import type { PanelView } from '../voice-buddy.view.ts';
-import { html, nothing } from './kit.ts';
+import { css, html, nothing } from './kit.ts';
 
 type Piece = TemplateResult | typeof nothing;
+
+/** The pieces' styles, after the element's own (voice-buddy.styles.ts): the first screen needs none of them. */
+const styles = () => css`
+  .talk { flex: 1; min-width: 9em; background: var(--_pill-bg); font-weight: 600; touch-action: none; user-select: none; -webkit-user-select: none; }
+  .talk[aria-pressed='true'] { background: var(--_accent); color: var(--_accent-fg); border-color: transparent; }
+  .offer { margin: 0 0.75em 0.5em; font-size: 0.85em; color: var(--_muted); }
+  .offer button { padding: 0.2em 0.7em; font-size: 0.9em; }
+`;
+
+let sheet: CSSResult | undefined;
+
+/** Adds the pieces' styles to an element's shadow root unless it has them (as Lit adopts: a sheet, else a <style>). */
+export function addViewStyles(root: ShadowRoot): void {
+  const result = (sheet ??= styles());
+  const adopted = result.styleSheet;
+  if (adopted) {
+    if (!root.adoptedStyleSheets.includes(adopted)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, adopted];
+  } else if (!root.querySelector('style[data-vb-views]')) {
+    const style = document.createElement('style');
+    style.setAttribute('data-vb-views', '');
+    style.textContent = result.cssText;
+    root.append(style);
+  }
+}
 
 export interface ConversationViews {
   talk(v: PanelView): Piece;
