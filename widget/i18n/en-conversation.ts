@@ -1,5 +1,5 @@
 // English, part 2 of 3 (en.ts): what only a conversation says (the states only it reaches, push-to-talk, a
-// fallback, a message waiting to be sent, the tokens used, the notes, the errors of connecting, of the microphone
+// fallback, a message waiting to be sent, the notes, the errors of connecting, of the microphone
 // and of the realtime session). It comes with the conversation's machinery (realtime/conversation.lazy.ts).
 
 export const conversation = {
@@ -12,8 +12,6 @@ export const conversation = {
   'err.feature_disabled': 'This feature is switched off right now.',
   'err.quota_exceeded':
     'The assistant has reached its limit for this month. Please try again later or contact the site.',
-  'usage.tokens': '{n, plural, one {# token} other {# tokens}}',
-  'usage.left': '{name} {remaining}/{limit} left',
   'app.talk': 'Hold to talk',
   'app.talking': 'Listening… release to send',
   'app.talkHint': 'Press and hold, or hold the Space key, while you speak.',

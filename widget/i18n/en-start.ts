@@ -5,6 +5,8 @@ export const start = {
   'status.idle': 'Ready',
   'status.connecting': 'Connecting…',
   'status.error': 'Problem',
+  'usage.tokens': '{n, plural, one {# token} other {# tokens}}',
+  'usage.left': '{name} {remaining}/{limit} left',
 
   'who.user': 'You',
   'who.assistant': 'Assistant',

@@ -1,8 +1,12 @@
 import { expect } from '@open-wc/testing';
 import { ScriptedTransport, server } from '../../test/widget/fakes/scripted-transport.ts';
+import { loadMachinery } from '../controllers/conversation.ts';
 import { createSessionStore } from '../state/session-store.ts';
 import type { SessionEvents } from './session-events.ts';
 import { RealtimeSession } from './session.ts';
+
+// The session is the lazy machinery's: its notes read the English that comes with it (realtime/kit.ts).
+before(() => loadMachinery());
 
 /** A session over a scripted transport, and every semantic event it emitted, in order. */
 async function setup() {
