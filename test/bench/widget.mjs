@@ -8,9 +8,12 @@ import { ROOT } from './support.mjs';
 
 export const title = 'Widget (issue 3)';
 
-const IIFE_BUDGET = 30 * 1024;
+/** Issue 17, a lighter start-up: the IIFE within 24 KB gzip -9 (it was 30 KB). */
+const IIFE_BUDGET = 24 * 1024;
 /** gzip -9 bytes of the start-up bundles at 541dd82, the commit before the catalogues (issue 13's 1 KB target). */
 const BEFORE_I18N = { es: 36_845, iife: 36_461 };
+/** gzip -9 bytes of the start-up bundles at 2632028, before issue 17 moved the conversation's machinery out. */
+const BEFORE_LIGHTER = { es: 37_702, iife: 37_345 };
 const CONNECTS = 20;
 const RTTS = [0, 50];
 const CYCLES = 10;
@@ -42,6 +45,7 @@ export const chunkFiles = () => {
 const CATALOGUE = /voice-buddy-([a-z]{2})\.lazy-/;
 const loadedWhen = (file) => {
   if (file.includes('audio.worklet')) return 'push-to-talk only, on demand';
+  if (file.includes('conversation.lazy')) return 'the visitor acts (Start, a message) or hovers Start';
   const lang = CATALOGUE.exec(file)?.[1];
   return lang ? `catalogue "${lang}", when shown` : 'lazy chunk, on demand';
 };
@@ -64,23 +68,20 @@ function sizes() {
     rows.push([file, when, num(s.raw), num(s.gzip), kib(s.gzip), num(s.brotli)]);
   }
   const catalogues = rows.filter((r) => String(r[1]).startsWith('catalogue'));
-  table(
-    'Bundle sizes (dist/, as built by npm run build)',
-    ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'],
-    rows,
-    [
-      `Budget: IIFE <= 30 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
-      `Languages: English is in the start-up bundle; ${catalogues.length} catalogues load on demand (one per language a widget shows).`,
-      `Start-up before the languages (541dd82): ES ${num(BEFORE_I18N.es)}, IIFE ${num(BEFORE_I18N.iife)} gzip -9 bytes; target: within +1 KB.`,
-    ],
-  );
+  table('Bundle sizes (dist/, as built by npm run build)', ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'], rows, [
+    `Budget (issue 17): IIFE <= 24 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
+    `Languages: English is in the start-up bundle; ${catalogues.length} catalogues load on demand (one per language a widget shows).`,
+    `Start-up before the languages (541dd82): ES ${num(BEFORE_I18N.es)}, IIFE ${num(BEFORE_I18N.iife)} gzip -9 bytes; target: within +1 KB.`,
+    `Start-up before issue 17 (2632028): ES ${num(BEFORE_LIGHTER.es)}, IIFE ${num(BEFORE_LIGHTER.iife)} gzip -9 bytes; the conversation's machinery now loads when the visitor acts.`,
+  ]);
   const growth = iife ? iife.gzip - BEFORE_I18N.iife : 0;
   return iife
     ? [
-        summaryRow('widget', 'IIFE gzip', kib(iife.gzip), '<= 30 KB', iife.gzip <= IIFE_BUDGET),
+        summaryRow('widget', 'IIFE gzip', kib(iife.gzip), '<= 24 KB', iife.gzip <= IIFE_BUDGET),
+        summaryRow('widget', 'IIFE saved by issue 17', `${num(BEFORE_LIGHTER.iife - iife.gzip)} bytes`),
         summaryRow('widget', 'IIFE growth since the languages', `${num(growth)} bytes`, '<= 1 KB', growth <= 1024),
       ]
-    : [summaryRow('widget', 'IIFE gzip', 'missing', '<= 30 KB', false)];
+    : [summaryRow('widget', 'IIFE gzip', 'missing', '<= 24 KB', false)];
 }
 
 async function connectTimes(ctx) {
