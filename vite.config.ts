@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
+import ts from 'typescript';
 import { defineConfig, type Plugin } from 'vite';
 import { assetHeaders, WIDGET_FILES } from './worker/assets/policy.ts';
 
@@ -117,6 +118,40 @@ function minifyStyles(): Plugin {
   };
 }
 
+/**
+ * The same for Lit's html`` and svg`` templates: a line break with the indentation around it becomes one space, in
+ * the templates' own text only (never inside their ${} expressions, found with TypeScript's parser). A browser
+ * renders the two alike (no widget template has preformatted text); only the whitespace of textContent changes.
+ */
+function minifyTemplates(): Plugin {
+  return {
+    name: 'voice-buddy-minify-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/widget\/.*\.ts$/.test(id) || !/\b(html|svg)`/.test(code)) return null;
+      const file = ts.createSourceFile(id, code, ts.ScriptTarget.Latest, true);
+      const edits: Array<[number, number, string]> = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && /^(html|svg)$/.test(node.tag.text)) {
+          const t = node.template;
+          const texts = ts.isNoSubstitutionTemplateLiteral(t) ? [t] : [t.head, ...t.templateSpans.map((s) => s.literal)];
+          for (const text of texts) {
+            const [start, end] = [text.getStart(file), text.end];
+            const raw = code.slice(start, end);
+            const squeezed = raw.replace(/[ \t]*\n\s*/g, ' ');
+            if (squeezed !== raw) edits.push([start, end, squeezed]);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      let out = code;
+      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
+      return { code: out, map: null };
+    },
+  };
+}
+
 /** Vite leaves whitespace in ES library output; the widget ships to browsers as is, so minify it fully. */
 function minifyEsOutput(): Plugin {
   return {
@@ -179,7 +214,9 @@ export default defineConfig(({ mode }) => {
       // A classic script has no import.meta; the widget reads document.currentScript instead.
       ...(iife ? { 'import.meta.url': 'undefined' } : {}),
     },
-    plugins: iife ? [lazyByUrl(), minifyStyles(), releaseFiles()] : [esAssets(), minifyStyles(), minifyEsOutput()],
+    plugins: iife
+      ? [lazyByUrl(), minifyStyles(), minifyTemplates(), releaseFiles()]
+      : [esAssets(), minifyStyles(), minifyTemplates(), minifyEsOutput()],
     build: {
       target: 'es2022',
       outDir: 'dist',
