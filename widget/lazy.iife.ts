@@ -17,7 +17,8 @@ const chunk = <T>(name: string): Promise<T> => {
   // vite.config.ts's CHUNK_FILE says.
   const hash = ASSET_FILES.chunks[name];
   if (!hash) return Promise.reject(new Error(`voice-buddy: the build has no chunk "${name}"`));
-  return import(/* @vite-ignore */ new URL(`chunks/voice-buddy-${name}.lazy-${hash}.js`, SCRIPT_URL).href) as Promise<T>;
+  const url = new URL(`chunks/voice-buddy-${name}.lazy-${hash}.js`, SCRIPT_URL).href;
+  return import(/* @vite-ignore */ url) as Promise<T>;
 };
 
 export const loadKeywordTools = () => chunk<typeof KeywordTools>('keywords');

@@ -57,7 +57,8 @@ export function conversationView(
           >${designOpen ? '▾' : '▸'}</span></button>`
       : nothing}
     <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${k?.onChipRemove}
-      @vb-chip-edit=${k?.onChipEdit} @vb-chip-add=${k?.onChipAdd} @vb-chip-undo=${k?.onChipUndo} @vb-generate=${k?.onGenerate}>
+      @vb-chip-edit=${k?.onChipEdit} @vb-chip-add=${k?.onChipAdd} @vb-chip-undo=${k?.onChipUndo}
+      @vb-generate=${k?.onGenerate}>
       <voice-buddy-keyword-chips part="keywords" exportparts=${KEYWORD_PARTS} ?can-generate=${k?.canGenerate() ?? false}
         ?allow-generate=${config?.flags['keywords.handoff']?.enabled !== false}></voice-buddy-keyword-chips>
       <voice-buddy-concept-gallery part="gallery" exportparts=${GALLERY_PARTS}

@@ -8,7 +8,8 @@ import { launchBrowser, startPartnerSite, startWorker, until, watch } from './su
 
 const MACHINERY = /\/chunks\/voice-buddy-conversation\.lazy-[\w-]+\.js$/;
 const status = (page) => page.evaluate(() => document.querySelector('voice-buddy').status);
-const started = (page) => until(page, () => document.querySelector('voice-buddy')?.store?.$config.get(), null, 'the widget did not start');
+const started = (page) =>
+  until(page, () => document.querySelector('voice-buddy')?.store?.$config.get(), null, 'the widget did not start');
 
 describe('start-up without the conversation machinery (sandbox server)', () => {
   let worker;
@@ -33,7 +34,8 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
     await page.waitForSelector('voice-buddy >>> [part~="connect-button"]:not([disabled])');
     // Long enough for anything the first screen would fetch by itself (language, telemetry) to have been asked for.
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(seen.loaded.filter((u) => MACHINERY.test(u)).length, 0, `fetched before the visitor acted:\n${seen.loaded.join('\n')}`);
+    const early = seen.loaded.filter((u) => MACHINERY.test(u));
+    assert.equal(early.length, 0, `fetched before the visitor acted:\n${seen.loaded.join('\n')}`);
     assert.equal(await status(page), 'idle');
 
     await page.$eval('voice-buddy >>> [part~="connect-button"]', (b) => b.click());
@@ -59,7 +61,7 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
     await page.close();
   });
 
-  it('a machinery chunk that does not arrive is a coded widget error with Retry; Retry fetches it and connects', async () => {
+  it('a machinery chunk that does not arrive is a coded error with Retry; Retry fetches it and connects', async () => {
     const page = await browser.newPage();
     let refuse = true;
     const requested = [];
@@ -79,10 +81,12 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
     await started(page);
 
     await page.$eval('voice-buddy >>> [part~="connect-button"]', (b) => b.click());
-    await until(page, () => document.querySelector('voice-buddy').status === 'error', null, 'no error for the missing chunk');
+    const reached = (want) => document.querySelector('voice-buddy').status === want;
+    await until(page, reached, 'error', 'no error for the missing chunk');
     const errors = await page.evaluate(() => window.__vbErrors);
     assert.deepEqual(errors.map((e) => e.code), ['load_failed']);
-    // The visitor reads a sentence (network_error's words), not the browser's "Failed to fetch dynamically imported module".
+    // The visitor reads a sentence (network_error's words), not the browser's "Failed to fetch dynamically imported
+    // module".
     assert.equal(errors[0].message, 'The assistant could not be reached. Check your connection and try again.');
     const shown = await page.$eval('voice-buddy >>> [part~="error"]', (e) => e.textContent);
     assert.match(shown, /could not be reached/);
@@ -91,7 +95,7 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
 
     refuse = false;
     await page.$eval('voice-buddy >>> [part~="retry-button"]', (b) => b.click());
-    await until(page, () => document.querySelector('voice-buddy').status === 'listening', null, 'Retry did not connect');
+    await until(page, reached, 'listening', 'Retry did not connect');
     assert.equal(requested.length, 2, 'Retry fetched the chunk again');
     assert.equal(await page.$('voice-buddy >>> [part~="error"]'), null, 'the error box is gone');
     await page.close();

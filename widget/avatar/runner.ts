@@ -7,7 +7,10 @@ import { errorPolicy, loadAvatar } from '../realtime/kit.ts';
 import type { AvatarHost } from './host.ts';
 import type { AvatarHandle } from './avatar.lazy.ts';
 
-type SessionEventSource = <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void;
+type SessionEventSource = <K extends keyof SessionEvents>(
+  type: K,
+  listener: (payload: SessionEvents[K]) => void,
+) => () => void;
 
 /** The avatar runs only while a conversation does: a session costs the site a unit and Akool credits. */
 export class AvatarRunner {
@@ -20,8 +23,9 @@ export class AvatarRunner {
   /** On every status change: runs while a conversation does. */
   sync(): void {
     const status = this.avatar.o.store.$status.get();
+    const talking = status === 'listening' || status === 'thinking' || status === 'speaking';
     if (!this.avatar.wanted || !this.avatar.available || status === 'idle' || status === 'error') void this.stop();
-    else if (!this.active && (status === 'listening' || status === 'thinking' || status === 'speaking')) void this.start();
+    else if (!this.active && talking) void this.start();
   }
 
   private async start(): Promise<void> {

@@ -2,7 +2,9 @@ import { Task } from '@lit/task';
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
 import { errorInfo, fromServerError, WidgetError } from '../api/errors.ts';
-import { MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, validId, validKey, validUrl, warnOnce } from '../attributes.ts';
+import {
+  MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, validId, validKey, validUrl, warnOnce,
+} from '../attributes.ts';
 import type { AvatarHost } from '../avatar/host.ts';
 import { errorPolicy } from '../contract/errors.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
@@ -10,7 +12,9 @@ import { emit } from '../events.ts';
 import { addEnglish } from '../i18n/english.ts';
 import { describeKeywords } from '../keywords/describe.ts';
 import { loadAvatar, loadConversation, loadKeywordTools, loadPcmAudio, loadSpeech } from '../lazy.ts';
-import type { ConversationViews, KeywordsController, PushToTalkInput, VoiceConnection } from '../realtime/conversation.lazy.ts';
+import type {
+  ConversationViews, KeywordsController, PushToTalkInput, VoiceConnection,
+} from '../realtime/conversation.lazy.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
 import type { TelemetryHost } from '../telemetry/host.ts';
 import type { SpeechHost } from '../tts/host.ts';
@@ -31,8 +35,8 @@ export function loadMachinery(): Promise<Machinery> {
     (m) => {
       addEnglish(m.english);
       m.provide({
-        css, html, nothing, WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit, describeKeywords,
-        loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL,
+        css, html, nothing, WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit,
+        describeKeywords, loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL,
       });
       return m;
     },

@@ -9,7 +9,10 @@ type Piece = TemplateResult | typeof nothing;
 
 /** The pieces' styles, after the element's own (voice-buddy.styles.ts): the first screen needs none of them. */
 const styles = () => css`
-  .talk { flex: 1; min-width: 9em; background: var(--_pill-bg); font-weight: 600; touch-action: none; user-select: none; -webkit-user-select: none; }
+  .talk {
+    flex: 1; min-width: 9em; background: var(--_pill-bg); font-weight: 600; touch-action: none; user-select: none;
+    -webkit-user-select: none;
+  }
   .talk[aria-pressed='true'] { background: var(--_accent); color: var(--_accent-fg); border-color: transparent; }
   .offer { margin: 0 0.75em 0.5em; font-size: 0.85em; color: var(--_muted); }
   .offer button { padding: 0.2em 0.7em; font-size: 0.9em; }
@@ -64,7 +67,8 @@ export const views: ConversationViews = {
   /** In the error box of a microphone error, where typing is allowed. */
   typeInstead({ store, conversation: c, locale: { t } }) {
     if (!store.$error.get()?.code.startsWith('mic_') || !c.allowedModes.includes('text')) return nothing;
-    return html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}>${t('app.typeInstead')}</button>`;
+    return html`<button part="type-instead-button" @click=${() => c.switchTo({ mode: 'text' })}
+      >${t('app.typeInstead')}</button>`;
   },
 
   /** The browser held sound back until the visitor taps: this is the tap. */

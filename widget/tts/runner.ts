@@ -32,7 +32,9 @@ export class SpeechRunner {
   }
 
   /** Text replies are spoken as they stream; a barge-in (the visitor typed) silences them at once. */
-  follow(on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void): () => void {
+  follow(
+    on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void,
+  ): () => void {
     const offs = [
       on('assistant-delta', (d) => this.pass((h) => h.onAssistantDelta(d))),
       on('reply-done', ({ responseId }) => this.pass((h) => h.onReplyDone(responseId))),
