@@ -228,7 +228,6 @@ export class Conversation implements ReactiveController {
     return this.connection;
   }
 
-
   /**
    * The connection for what the visitor did; `connecting` shows while the machinery loads for a Start. A load that
    * failed is the widget's error (`load_failed`, with Retry); one overtaken by disconnect() gives null.
@@ -266,12 +265,12 @@ export class Conversation implements ReactiveController {
    * code (push-to-talk) is fetched ahead. A failure is left to the click, which shows it.
    */
   prewarm(): void {
+    if (this.store.$mode.get() === 'push-to-talk') loadPcmAudio().catch(() => {});
     if (!this.api) return;
     void this.ensureConnection().then(
       (connection) => connection?.prewarm(),
       () => {},
     );
-    if (this.store.$mode.get() === 'push-to-talk') loadPcmAudio().catch(() => {});
   }
 
   async connect(): Promise<void> {
