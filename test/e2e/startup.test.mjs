@@ -15,14 +15,18 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
   let worker;
   let browser;
   let site;
+  let german;
   before(async () => {
     worker = await startWorker();
     browser = await launchBrowser();
+    // Both before the first request: the Worker caches the origins it allows.
     site = await startPartnerSite(worker, { id: 'startup', key: 'pk_startup', branding: { name: 'Startup Ink' } });
+    german = await startPartnerSite(worker, { id: 'startup-de', key: 'pk_startup_de', attributes: 'lang="de"' });
   });
   after(async () => {
     await browser?.close();
     await site?.close();
+    await german?.close();
     await worker?.dispose();
   });
 
@@ -57,6 +61,25 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.equal(await status(page), 'idle', 'a hover does not start anything the visitor can see');
+    assert.deepEqual(await seen.problems(), []);
+    await page.close();
+  });
+
+  it('a German widget loads its catalogue by the chunk map, and the conversation speaks German too', async () => {
+    const page = await browser.newPage();
+    const seen = watch(page);
+    await page.goto(german.url);
+    await started(page);
+    await until(page, () => {
+      const button = document.querySelector('voice-buddy').shadowRoot.querySelector('[part~="connect-button"]');
+      return button?.textContent.trim() === 'Chat starten';
+    }, null, 'no German first screen');
+    assert.ok(seen.loaded.some((u) => /\/chunks\/voice-buddy-de\.lazy-[\w-]+\.js$/.test(u)), seen.loaded.join('\n'));
+    await page.$eval('voice-buddy >>> [part~="connect-button"]', (b) => b.click());
+    await until(page, () => document.querySelector('voice-buddy').status === 'listening', null, 'did not connect');
+    // The machinery's English arrived for the page; the widget still shows its own language.
+    const pill = await page.$eval('voice-buddy >>> voice-buddy-status-pill >>> [part~="pill"]', (p) => p.textContent.trim());
+    assert.doesNotMatch(pill, /status\.|Listening/);
     assert.deepEqual(await seen.problems(), []);
     await page.close();
   });
