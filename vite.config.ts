@@ -18,7 +18,9 @@ const DIST = fileURLToPath(new URL('dist/', import.meta.url));
 const CHUNK_MAP = `${DIST}.vite/lazy-chunks.json`;
 const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { version: string };
 
-/** A lazy chunk's file (rollup's chunkFileNames below); the IIFE rebuilds it from the name and the hash (lazy.iife.ts). */
+/**
+ * A lazy chunk's file (rollup's chunkFileNames below); the IIFE rebuilds it from the name and the hash (lazy.iife.ts).
+ */
 const CHUNK_FILE = 'chunks/voice-buddy-[name]-[hash].js';
 const chunkFile = (name: string, hash: string) => CHUNK_FILE.replace('[name]', name).replace('[hash]', hash);
 
@@ -37,7 +39,8 @@ function chunkHashes(files: Record<string, string>): Record<string, string> {
   );
 }
 
-const hash = (bytes: string | Buffer, length = 10) => createHash('sha256').update(bytes).digest('base64url').slice(0, length);
+const hash = (bytes: string | Buffer, length = 10) =>
+  createHash('sha256').update(bytes).digest('base64url').slice(0, length);
 
 /** The worklet's content-hashed name, the same in both builds: it can then be cached for a year. */
 const workletSource = readFileSync(WORKLET_SOURCE, 'utf8');
@@ -113,7 +116,10 @@ function minifyStyles(): Plugin {
     apply: 'build',
     transform(code, id) {
       if (!/\/widget\/.*\.ts$/.test(id) || !code.includes('css`')) return null;
-      return { code: code.replace(/\bcss`((?:[^`$\\]|\$(?!\{))*)`/g, (_all, text: string) => `css\`${minifyCss(text)}\``), map: null };
+      return {
+        code: code.replace(/\bcss`((?:[^`$\\]|\$(?!\{))*)`/g, (_all, text: string) => `css\`${minifyCss(text)}\``),
+        map: null,
+      };
     },
   };
 }
@@ -134,7 +140,9 @@ function minifyTemplates(): Plugin {
       const visit = (node: ts.Node): void => {
         if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && /^(html|svg)$/.test(node.tag.text)) {
           const t = node.template;
-          const texts = ts.isNoSubstitutionTemplateLiteral(t) ? [t] : [t.head, ...t.templateSpans.map((s) => s.literal)];
+          const texts = ts.isNoSubstitutionTemplateLiteral(t)
+            ? [t]
+            : [t.head, ...t.templateSpans.map((s) => s.literal)];
           for (const text of texts) {
             const [start, end] = [text.getStart(file), text.end];
             const raw = code.slice(start, end);
@@ -146,7 +154,8 @@ function minifyTemplates(): Plugin {
       };
       visit(file);
       let out = code;
-      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
+      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0]))
+        out = out.slice(0, start) + text + out.slice(end);
       return { code: out, map: null };
     },
   };

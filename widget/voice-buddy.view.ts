@@ -55,7 +55,8 @@ export function conversationView(
         ? html`<button part="design-summary" class="summary" aria-expanded=${designOpen ? 'true' : 'false'}
           aria-controls="design" @click=${fold}><span class="summary-text">${summary}</span><span aria-hidden="true"
           >${designOpen ? '▾' : '▸'}</span></button>`
-      : nothing}
+        : nothing
+    }
     <div class="design" id="design" ?hidden=${Boolean(summary) && !designOpen} @vb-chip-remove=${k?.onChipRemove}
       @vb-chip-edit=${k?.onChipEdit} @vb-chip-add=${k?.onChipAdd} @vb-chip-undo=${k?.onChipUndo}
       @vb-generate=${k?.onGenerate}>
@@ -79,11 +80,13 @@ export function noticesView(v: PanelView): TemplateResult {
   const { t } = locale;
   const error = s.$error.get();
   const later = c.views; // what only a conversation shows: the machinery's
-  return html`${error
-    ? html`<div class="error" part="error" role="alert">${locale.message(error.text ?? error.code, error.message, errorParams(error.params))}${error.retryable
-        ? html`<button part="retry-button" @click=${() => c.retry()}>${t('retry')}</button>`
-        : nothing}${later?.typeInstead(v) ?? nothing}</div>`
-    : nothing}
+  return html`${
+    error
+      ? html`<div class="error" part="error" role="alert">${locale.message(error.text ?? error.code, error.message, errorParams(error.params))}${
+          error.retryable ? html`<button part="retry-button" @click=${() => c.retry()}>${t('retry')}</button>` : nothing
+        }${later?.typeInstead(v) ?? nothing}</div>`
+      : nothing
+  }
   ${later?.fallback(v) ?? nothing}`;
 }
 
@@ -99,8 +102,9 @@ export function controlsView(v: PanelView): TemplateResult {
       @click=${() => (live ? c.disconnect() : void c.connect())}
     >${t(live ? 'app.end' : v.mode === 'text' ? 'app.startText' : 'app.startVoice')}</button>
     ${later?.talk(v) ?? nothing}
-    ${live && v.mode !== 'text'
-      ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
+    ${
+      live && v.mode !== 'text'
+        ? html`<button part="mute-button" aria-pressed=${muted ? 'true' : 'false'} @click=${() => c.connection?.setMuted(!muted)}>
             ${t(muted ? 'app.unmute' : 'app.mute')}
           </button>
           <div class="meter" part="level-meter" role="img" aria-label=${t('app.level')}><span></span></div>`
@@ -116,7 +120,8 @@ export function controlsView(v: PanelView): TemplateResult {
       avatar.available
         ? html`<button part="avatar-button" aria-pressed=${avatar.wanted ? 'true' : 'false'} aria-keyshortcuts="Alt+V"
           title=${t('app.avatarTitle')} @click=${() => avatar.toggle()}>${t('app.avatar')}</button>`
-      : nothing}
+        : nothing
+    }
     ${later?.sound(v) ?? nothing}
   </div>`;
 }

@@ -68,12 +68,17 @@ function sizes() {
     rows.push([file, when, num(s.raw), num(s.gzip), kib(s.gzip), num(s.brotli)]);
   }
   const catalogues = rows.filter((r) => String(r[1]).startsWith('catalogue'));
-  table('Bundle sizes (dist/, as built by npm run build)', ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'], rows, [
-    `Budget (issue 17): IIFE <= 24 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
-    `Languages: English is in the start-up bundle; ${catalogues.length} catalogues load on demand (one per language a widget shows).`,
-    `Start-up before the languages (541dd82): ES ${num(BEFORE_I18N.es)}, IIFE ${num(BEFORE_I18N.iife)} gzip -9 bytes; target: within +1 KB.`,
-    `Start-up before issue 17 (2632028): ES ${num(BEFORE_LIGHTER.es)}, IIFE ${num(BEFORE_LIGHTER.iife)} gzip -9 bytes; the conversation's machinery now loads when the visitor acts.`,
-  ]);
+  table(
+    'Bundle sizes (dist/, as built by npm run build)',
+    ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'],
+    rows,
+    [
+      `Budget (issue 17): IIFE <= 24 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
+      `Languages: English is in the start-up bundle; ${catalogues.length} catalogues load on demand (one per language a widget shows).`,
+      `Start-up before the languages (541dd82): ES ${num(BEFORE_I18N.es)}, IIFE ${num(BEFORE_I18N.iife)} gzip -9 bytes; target: within +1 KB.`,
+      `Start-up before issue 17 (2632028): ES ${num(BEFORE_LIGHTER.es)}, IIFE ${num(BEFORE_LIGHTER.iife)} gzip -9 bytes; the conversation's machinery now loads when the visitor acts.`,
+    ],
+  );
   const growth = iife ? iife.gzip - BEFORE_I18N.iife : 0;
   return iife
     ? [

@@ -70,15 +70,25 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
     const seen = watch(page);
     await page.goto(german.url);
     await started(page);
-    await until(page, () => {
-      const button = document.querySelector('voice-buddy').shadowRoot.querySelector('[part~="connect-button"]');
-      return button?.textContent.trim() === 'Chat starten';
-    }, null, 'no German first screen');
-    assert.ok(seen.loaded.some((u) => /\/chunks\/voice-buddy-de\.lazy-[\w-]+\.js$/.test(u)), seen.loaded.join('\n'));
+    await until(
+      page,
+      () => {
+        const button = document.querySelector('voice-buddy').shadowRoot.querySelector('[part~="connect-button"]');
+        return button?.textContent.trim() === 'Chat starten';
+      },
+      null,
+      'no German first screen',
+    );
+    assert.ok(
+      seen.loaded.some((u) => /\/chunks\/voice-buddy-de\.lazy-[\w-]+\.js$/.test(u)),
+      seen.loaded.join('\n'),
+    );
     await page.$eval('voice-buddy >>> [part~="connect-button"]', (b) => b.click());
     await until(page, () => document.querySelector('voice-buddy').status === 'listening', null, 'did not connect');
     // The machinery's English arrived for the page; the widget still shows its own language.
-    const pill = await page.$eval('voice-buddy >>> voice-buddy-status-pill >>> [part~="pill"]', (p) => p.textContent.trim());
+    const pill = await page.$eval('voice-buddy >>> voice-buddy-status-pill >>> [part~="pill"]', (p) =>
+      p.textContent.trim(),
+    );
     assert.doesNotMatch(pill, /status\.|Listening/);
     assert.deepEqual(await seen.problems(), []);
     await page.close();
@@ -107,7 +117,10 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
     const reached = (want) => document.querySelector('voice-buddy').status === want;
     await until(page, reached, 'error', 'no error for the missing chunk');
     const errors = await page.evaluate(() => window.__vbErrors);
-    assert.deepEqual(errors.map((e) => e.code), ['load_failed']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['load_failed'],
+    );
     // The visitor reads a sentence (network_error's words), not the browser's "Failed to fetch dynamically imported
     // module".
     assert.equal(errors[0].message, 'The assistant could not be reached. Check your connection and try again.');

@@ -3,7 +3,15 @@ import { css, html, nothing, type ReactiveController, type ReactiveControllerHos
 import { ApiClient } from '../api/client.ts';
 import { errorInfo, fromServerError, WidgetError } from '../api/errors.ts';
 import {
-  MODES, oneOf, SCRIPT_ORIGIN, SCRIPT_URL, storedVisitorId, validId, validKey, validUrl, warnOnce,
+  MODES,
+  oneOf,
+  SCRIPT_ORIGIN,
+  SCRIPT_URL,
+  storedVisitorId,
+  validId,
+  validKey,
+  validUrl,
+  warnOnce,
 } from '../attributes.ts';
 import type { AvatarHost } from '../avatar/host.ts';
 import { errorPolicy } from '../contract/errors.ts';
@@ -13,7 +21,10 @@ import { addEnglish } from '../i18n/english.ts';
 import { describeKeywords } from '../keywords/describe.ts';
 import { loadAvatar, loadConversation, loadKeywordTools, loadPcmAudio, loadSpeech } from '../lazy.ts';
 import type {
-  ConversationViews, KeywordsController, PushToTalkInput, VoiceConnection,
+  ConversationViews,
+  KeywordsController,
+  PushToTalkInput,
+  VoiceConnection,
 } from '../realtime/conversation.lazy.ts';
 import type { SessionStore, Mode } from '../state/session-store.ts';
 import type { TelemetryHost } from '../telemetry/host.ts';
@@ -35,8 +46,22 @@ export function loadMachinery(): Promise<Machinery> {
     (m) => {
       addEnglish(m.english);
       m.provide({
-        css, html, nothing, WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit,
-        describeKeywords, loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL,
+        css,
+        html,
+        nothing,
+        WidgetError,
+        errorInfo,
+        fromServerError,
+        errorPolicy,
+        MODE_TO_API_MODE,
+        browserName,
+        emit,
+        describeKeywords,
+        loadKeywordTools,
+        loadPcmAudio,
+        loadAvatar,
+        loadSpeech,
+        SCRIPT_URL,
       });
       return m;
     },

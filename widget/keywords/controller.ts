@@ -87,10 +87,9 @@ export class KeywordsController implements ReactiveController {
   }
 
   /** The chips' events (the design area listens with these: voice-buddy.view.ts). */
-  readonly onChipRemove = (e: CustomEvent<ChipRemoveDetail>): void =>
-    void this.remove(e.detail.field as KeywordField, e.detail.value);
+  readonly onChipRemove = (e: CustomEvent<ChipRemoveDetail>): void => void this.remove(e.detail.field, e.detail.value);
   readonly onChipEdit = (e: CustomEvent<ChipEditDetail>): void =>
-    void this.edit(e.detail.field as KeywordField, e.detail.from, e.detail.to);
+    void this.edit(e.detail.field, e.detail.from, e.detail.to);
   readonly onChipAdd = (e: CustomEvent<string>): void => void this.add(e.detail);
   readonly onChipUndo = (): void => void this.undoRemove();
   readonly onGenerate = (): void => void this.generate('button');

@@ -56,7 +56,10 @@ export const views: ConversationViews = {
 
   /** After falling back to a simpler mode: the offer to try the better one again. */
   fallback(v) {
-    const { conversation: c, locale: { t } } = v;
+    const {
+      conversation: c,
+      locale: { t },
+    } = v;
     const fallback = v.store.$fallback.get();
     if (!fallback || !v.live) return nothing;
     return html`<div class="offer" part="fallback-notice">${t('app.using', { mode: { key: `mode.${v.mode}` } })}
