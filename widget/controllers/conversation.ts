@@ -151,17 +151,6 @@ export class Conversation implements ReactiveController {
 
   hostConnected(): void {
     this.offs.push(watchMicPermission((state) => this.store.$micPermission.set(state)));
-    // A page that goes away may stay alive in the back/forward cache, and Chromium then keeps its WebSocket open
-    // until the page is restored or evicted (minutes): the relay, and OpenAI behind it, would run for nobody. End the
-    // conversation as the page leaves (the transcript stays); a restored page shows it ended. Telemetry and the avatar
-    // hear of it first: the session's end is reported as `pagehide`, and the avatar's session closes by beacon.
-    const onPageHide = () => {
-      this.parts.telemetry.pageHide();
-      this.parts.avatar.pageHide();
-      this.connection?.disconnect();
-    };
-    window.addEventListener('pagehide', onPageHide);
-    this.offs.push(() => window.removeEventListener('pagehide', onPageHide));
     if (this.stale) void this.bootstrap.run();
   }
 

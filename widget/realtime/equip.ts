@@ -30,6 +30,20 @@ export function equip(c: Conversation): void {
   c.views = views;
   // Added when the element has its shadow root (now, or when it is first put on the page).
   host.addController({ hostConnected: () => host.shadowRoot && addViewStyles(host.shadowRoot) });
+  // A page that goes away may stay alive in the back/forward cache, and Chromium then keeps its WebSocket open
+  // until the page is restored or evicted (minutes): the relay, and OpenAI behind it, would run for nobody. End the
+  // conversation as the page leaves (the transcript stays); a restored page shows it ended. Telemetry and the avatar
+  // hear of it first: the session's end is reported as `pagehide`, and the avatar's session closes by beacon. (No
+  // machinery, no conversation: telemetry's own pagehide listener reports the rest.)
+  const onPageHide = () => {
+    parts.telemetry.pageHide();
+    parts.avatar.pageHide();
+    c.connection?.disconnect();
+  };
+  host.addController({
+    hostConnected: () => window.addEventListener('pagehide', onPageHide),
+    hostDisconnected: () => window.removeEventListener('pagehide', onPageHide),
+  });
 }
 
 /** A connection over this bootstrap's API client; the avatar, the speaker and the keywords follow its events. */
