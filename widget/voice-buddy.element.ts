@@ -184,7 +184,7 @@ export class VoiceBuddy extends LitElement {
   private readonly a11y = new A11yController(this, this.store, () => this.i18n.locale);
   private readonly avatarHost: AvatarHost = new AvatarHost(this, {
     store: this.store,
-    api: () => this.conversation.api,
+    api: () => this.conversation.endpoints(),
     uid: () => this.conversation.visitorId,
     container: () => this.renderRoot.querySelector('[part~="avatar"]'),
     muteModel: (muted) => this.conversation.connection?.setOutputMuted(muted),
@@ -195,7 +195,7 @@ export class VoiceBuddy extends LitElement {
   });
   private readonly speech: SpeechHost = new SpeechHost(this, {
     store: this.store,
-    api: () => this.conversation.api,
+    api: () => this.conversation.endpoints(),
     uid: () => this.conversation.visitorId,
     silenced: () => this.avatarHost.handle !== null,
     emit: (detail) => emit(this, 'voice-buddy-speech', detail),

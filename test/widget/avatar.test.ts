@@ -5,6 +5,7 @@ import type { AvatarDetail, AvatarHandle } from '../../widget/avatar/avatar.lazy
 import { AvatarHost } from '../../widget/avatar/host.ts';
 import type { AkoolChatMessage } from '../../widget/avatar/message-queue.ts';
 import { ApiClient } from '../../widget/api/client.ts';
+import { WorkerApi } from '../../widget/api/endpoints.ts';
 import { PcmPlayer } from '../../widget/controllers/pcm-player.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { FakeAgoraRtc, FakeAgoraTokens } from './fakes/agora.ts';
@@ -552,7 +553,7 @@ describe('the talking avatar', () => {
     const muted: boolean[] = [];
     const avatar = startAvatar({
       container,
-      api: new ApiClient(API, 'pk_test'),
+      api: new WorkerApi(new ApiClient(API, 'pk_test')),
       uid: 'v_test',
       muteModel: (m) => muted.push(m),
       notice: () => {},

@@ -13,7 +13,7 @@ import type {
 } from '../../worker/routes/schemas.ts';
 import type { TenantPatchSchema } from '../../worker/tenants/model.ts';
 import type { AdminClient } from '../admin/api.ts';
-import type { ApiClient } from './client.ts';
+import type { WorkerApi } from './endpoints.ts';
 import type { withQuery } from './query.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -22,16 +22,16 @@ type Arg<F, N extends number = 0> = F extends (...args: infer A) => unknown ? A[
 
 // The clients' arguments are the schemas' input types, exactly.
 export type _Checks = [
-  Assert<Equal<Arg<ApiClient['createAvatarSession']>, v.InferInput<typeof AvatarSessionBody>>>,
-  Assert<Equal<Arg<ApiClient['handoff']>, v.InferInput<typeof HandoffBody>>>,
-  Assert<Equal<Arg<ApiClient['tts']>, v.InferInput<typeof TtsBody>>>,
+  Assert<Equal<Arg<WorkerApi['createAvatarSession']>, v.InferInput<typeof AvatarSessionBody>>>,
+  Assert<Equal<Arg<WorkerApi['handoff']>, v.InferInput<typeof HandoffBody>>>,
+  Assert<Equal<Arg<WorkerApi['tts']>, v.InferInput<typeof TtsBody>>>,
   // All but `voice`, which the widget passes on from the page's attribute (worker/api-types.ts says why).
-  Assert<Equal<Omit<Arg<ApiClient['createSession']>, 'voice'>, Omit<v.InferInput<typeof SessionBody>, 'voice'>>>,
+  Assert<Equal<Omit<Arg<WorkerApi['createSession']>, 'voice'>, Omit<v.InferInput<typeof SessionBody>, 'voice'>>>,
   Assert<Equal<Arg<AdminClient['bulkFlags']>, v.InferInput<typeof ChangeSchema>[]>>,
   Assert<Equal<Arg<AdminClient['updateTenant'], 1>, v.InferInput<typeof TenantPatchSchema>>>,
 ];
 
-declare const api: ApiClient;
+declare const api: WorkerApi;
 declare const admin: AdminClient;
 declare const query: typeof withQuery;
 

@@ -1,6 +1,6 @@
 import type { Locale } from '../i18n/locale.ts';
 import type { ReactiveControllerHost } from 'lit';
-import type { ApiClient } from '../api/client.ts';
+import type { WorkerApi } from '../api/endpoints.ts';
 import { StatusFollower } from '../controllers/status-follower.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { AvatarDetail, AvatarHandle, AvatarQualitySetting, StartAvatarOptions } from './avatar.lazy.ts';
@@ -12,7 +12,7 @@ export const AVATAR_QUALITIES: readonly AvatarQualitySetting[] = ['auto', 'high'
 
 export interface AvatarHostOptions {
   store: SessionStore;
-  api: () => ApiClient | null;
+  api: () => WorkerApi | null;
   uid: () => string;
   /** The element's `part="avatar"`. */
   container: () => HTMLElement | null;

@@ -13,6 +13,7 @@ import {
   validUrl,
   warnOnce,
 } from '../attributes.ts';
+import type { WorkerApi } from '../api/endpoints.ts';
 import type { AvatarHost } from '../avatar/host.ts';
 import { errorPolicy } from '../contract/errors.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
@@ -106,6 +107,8 @@ export interface ConversationParts {
  */
 export class Conversation implements ReactiveController {
   api: ApiClient | null = null;
+  /** The routes a conversation uses, over `api`: null until the machinery (api/endpoints.ts) is there. */
+  endpoints: () => WorkerApi | null = () => null;
   connection: VoiceConnection | null = null;
   /** There once the machinery loaded: before that there are no keywords to edit. */
   keywords: KeywordsController | null = null;

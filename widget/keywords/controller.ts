@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ApiClient } from '../api/client.ts';
+import type { WorkerApi } from '../api/endpoints.ts';
 import { describeKeywords, emit, loadKeywordTools, WidgetError } from '../realtime/kit.ts';
 import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
@@ -14,7 +14,7 @@ type KeywordTools = typeof Tools;
 export type KeywordField = keyof Keywords;
 
 export interface KeywordsHost {
-  api: () => ApiClient | null;
+  api: () => WorkerApi | null;
   session: () => RealtimeSession | null;
   sessionId: () => string | null;
   uid: () => string;

@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { ScriptedTransport, server } from '../../test/widget/fakes/scripted-transport.ts';
 import { ApiClient } from '../api/client.ts';
+import { WorkerApi } from '../api/endpoints.ts';
 import { WidgetError } from '../api/errors.ts';
 import { loadMachinery } from '../controllers/conversation.ts';
 import { createSessionStore, type Mode } from '../state/session-store.ts';
@@ -40,7 +41,7 @@ function setup(failures: Partial<Record<Mode, WidgetError[]>> = {}) {
     return { mode, sessionId: `s${transports.length}`, session, transport, ptt: null, release };
   };
   const connection = new VoiceConnection({
-    api: new ApiClient('https://api.voice-buddy.invalid', 'pk_test'),
+    api: new WorkerApi(new ApiClient('https://api.voice-buddy.invalid', 'pk_test')),
     store,
     host: document.body,
     uid: () => 'visitor',

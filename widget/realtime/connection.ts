@@ -1,5 +1,5 @@
 import type { SessionResponse } from '../../worker/api-types.ts';
-import type { ApiClient } from '../api/client.ts';
+import type { WorkerApi } from '../api/endpoints.ts';
 import { AudioOutput } from '../controllers/audio-output.ts';
 import { LevelMeter } from '../controllers/level-meter.ts';
 import { Microphone } from '../controllers/microphone.ts';
@@ -13,7 +13,7 @@ import { localItemId, type RealtimeSession } from './session.ts';
 import { preparePeer, type PreparedPeer } from './webrtc.ts';
 
 export interface ConnectionOptions {
-  api: ApiClient;
+  api: WorkerApi;
   store: SessionStore;
   /** Element the level meter watches for visibility. */
   host: Element;

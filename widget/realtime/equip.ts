@@ -2,6 +2,7 @@
 // rest): the keywords' side, push-to-talk's input, the level meter's style and the avatar's and the speaker's
 // runners, once; then a connection for each bootstrap, whose semantic events they follow.
 import type { ApiClient } from '../api/client.ts';
+import { WorkerApi } from '../api/endpoints.ts';
 import { AvatarRunner } from '../avatar/runner.ts';
 import type { Conversation } from '../controllers/conversation.ts';
 import { LevelStyle } from '../controllers/level-style.ts';
@@ -15,8 +16,13 @@ import { addViewStyles, views } from './views.ts';
 /** Gives the conversation what only the machinery has; once per element. */
 export function equip(c: Conversation): void {
   const { host, store, parts } = c;
+  let endpoints: WorkerApi | null = null;
+  c.endpoints = () => {
+    if (c.api && endpoints?.client !== c.api) endpoints = new WorkerApi(c.api);
+    return c.api ? endpoints : null;
+  };
   c.keywords = new KeywordsController(host, store, {
-    api: () => c.api,
+    api: () => c.endpoints(),
     session: () => c.connection?.currentSession ?? null,
     sessionId: () => c.connection?.currentLive?.sessionId ?? null,
     uid: () => c.visitorId,
@@ -50,7 +56,7 @@ export function equip(c: Conversation): void {
 export function openConnection(c: Conversation, api: ApiClient): VoiceConnection {
   const { host, parts } = c;
   const connection = new VoiceConnection({
-    api,
+    api: c.endpoints() ?? new WorkerApi(api),
     store: c.store,
     host,
     uid: () => c.visitorId,

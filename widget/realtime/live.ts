@@ -1,5 +1,5 @@
 import type { RelaySessionResponse, SessionResponse } from '../../worker/api-types.ts';
-import type { ApiClient } from '../api/client.ts';
+import type { WorkerApi } from '../api/endpoints.ts';
 import type { Mode, SessionStore } from '../state/session-store.ts';
 import { MODE_TO_API_MODE, WidgetError } from './kit.ts';
 import { PushToTalk } from './ptt.ts';
@@ -30,7 +30,7 @@ export interface Live {
 }
 
 export interface OpenOptions {
-  api: ApiClient;
+  api: WorkerApi;
   store: SessionStore;
   uid: string;
   model?: string;

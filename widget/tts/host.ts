@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { ApiClient } from '../api/client.ts';
+import type { WorkerApi } from '../api/endpoints.ts';
 import { StatusFollower } from '../controllers/status-follower.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { SpeechDetail } from '../events.ts';
@@ -10,7 +10,7 @@ export type { SpeechDetail };
 
 export interface SpeechHostOptions {
   store: SessionStore;
-  api: () => ApiClient | null;
+  api: () => WorkerApi | null;
   uid: () => string;
   /** Another voice speaks the replies already (the avatar). */
   silenced: () => boolean;
