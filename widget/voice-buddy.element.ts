@@ -217,7 +217,8 @@ export class VoiceBuddy extends LitElement {
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this.store });
   private readonly stores = new StoreController(this, () => {
     const s = this.store;
-    const design = [s.$fallback, s.$keywords, s.$micPermission, s.$generations];
+    // The concepts' count, not the generations: their progress re-renders the gallery alone.
+    const design = [s.$fallback, s.$keywords, s.$micPermission, s.$conceptCount];
     return [s.$status, s.$config, s.$error, s.$muted, s.$needsAudioUnlock, s.$mode, ...design];
   });
 

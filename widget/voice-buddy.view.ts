@@ -8,7 +8,7 @@ import { errorParams } from './controllers/event-bridge.ts';
 import type { Locale } from './i18n/locale.ts';
 import { VIEWER_PARTS } from './parts/concept-gallery/viewer-parts.ts';
 import type { Keywords } from './keywords/types.ts';
-import type { Generation, Mode, SessionStore } from './state/session-store.ts';
+import type { Mode, SessionStore } from './state/session-store.ts';
 import type { SpeechHost } from './tts/host.ts';
 
 /** What the pieces render from. */
@@ -28,11 +28,10 @@ export interface PanelView {
 const selected = (e: Event) => (e.target as HTMLSelectElement).value;
 
 /** The design area folded into one line: the main keywords and how many concepts there are; '' while empty. */
-function designSummary(keywords: Keywords | null, generations: readonly Generation[], locale: Locale): string {
+function designSummary(keywords: Keywords | null, concepts: number, locale: Locale): string {
   const words = keywords
     ? [...keywords.subject, ...keywords.style, keywords.placement].filter(Boolean).slice(0, 4)
     : [];
-  const concepts = generations.reduce((n, g) => n + g.concepts.length, 0);
   const count = concepts ? locale.t('app.concepts', { n: concepts }) : '';
   return [words.join(' · '), count].filter(Boolean).join(' — ');
 }
@@ -47,7 +46,7 @@ export function conversationView(
   const { conversation: c } = v;
   const k = c.keywords; // null until the machinery loaded: there are no keywords before that
   const config = v.store.$config.get();
-  const summary = designSummary(v.store.$keywords.get(), v.store.$generations.get(), v.locale);
+  const summary = designSummary(v.store.$keywords.get(), v.store.$conceptCount.get(), v.locale);
   return html`<voice-buddy-transcript part="transcript" exportparts=${TRANSCRIPT_PARTS} .placeholder=${greeting}
       @vb-resend=${(e: CustomEvent<string>) => void c.deliver(c.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
     ${

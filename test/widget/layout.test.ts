@@ -45,6 +45,20 @@ describe('layout', () => {
     await setViewport({ width: 1280, height: 800 });
   });
 
+  it("a generation's progress re-renders the gallery, not the panel; a new concept updates the summary row", async () => {
+    const el = await mount();
+    withDesign(el);
+    const running = { ...el.store.$generations.get()[0]!, id: 'g2', status: 'running' as const, percent: 0 };
+    el.store.$generations.set([...el.store.$generations.get(), { ...running, concepts: [] }]);
+    await el.updateComplete;
+    el.store.updateGeneration('g2', () => ({ percent: 40, stage: 'rendering' }));
+    expect(el.isUpdatePending, 'a progress tick leaves the panel alone').to.be.false;
+    el.store.updateGeneration('g2', () => ({ concepts: [{ index: 0, imageUrl: PIXEL, alt: 'y' }] }));
+    expect(el.isUpdatePending, 'a new concept changes the summary row').to.be.true;
+    await el.updateComplete;
+    expect(part(el, 'design-summary')!.textContent).to.contain('4');
+  });
+
   it('the conversation keeps at least half the panel when chips and concepts are shown', async () => {
     const el = await mount();
     el.style.width = '380px';

@@ -120,6 +120,9 @@ export function createSessionStore() {
   const $keywords = atom<Keywords | null>(null);
   /** Concept generations, oldest first; refining starts a new one and keeps the earlier ones. */
   const $generations = atom<readonly Generation[]>([]);
+  /** How many concepts there are in all: what the panel's summary row shows (a progress tick leaves it alone). */
+  const $conceptCount = atom(0);
+  $generations.listen((gs) => $conceptCount.set(gs.reduce((n, g) => n + g.concepts.length, 0)));
 
   let noticeSeq = 0;
   const errorListeners = new Set<(error: ReportedError) => void>();
@@ -175,6 +178,7 @@ export function createSessionStore() {
     $fallback,
     $keywords,
     $generations,
+    $conceptCount,
     updateGeneration(id: string, update: (g: Generation) => Partial<Generation>) {
       $generations.set($generations.get().map((g) => (g.id === id ? { ...g, ...update(g) } : g)));
     },
