@@ -47,12 +47,23 @@ export class ContrastController implements ReactiveController {
     const root = this.root();
     if (!(root instanceof HTMLElement)) return;
     const style = getComputedStyle(root);
-    const [brand, bg, fg] = ['--_brand', '--_bg', '--_fg'].map((name) => toRgb(style.getPropertyValue(name).trim()));
-    if (!brand || !bg || !fg) return;
-    const accent = ensureContrast(brand, bg, 3, fg);
-    root.style.setProperty('--_accent-ui', hex(accent));
-    root.style.setProperty('--_accent-on', hex(textOn(accent)));
+    const colours = ['--_brand', '--_bg', '--_fg'].map((name) => style.getPropertyValue(name).trim());
+    // Most renders change no colour: the canvas is painted only when one did.
+    const key = colours.join('|');
+    if (key !== this.key) {
+      const [brand, bg, fg] = colours.map(toRgb);
+      if (!brand || !bg || !fg) return;
+      const accent = ensureContrast(brand, bg, 3, fg);
+      this.key = key;
+      this.values = [hex(accent), hex(textOn(accent))];
+    }
+    const [ui, on] = this.values;
+    if (root.style.getPropertyValue('--_accent-ui') !== ui) root.style.setProperty('--_accent-ui', ui);
+    if (root.style.getPropertyValue('--_accent-on') !== on) root.style.setProperty('--_accent-on', on);
   }
+
+  private key = '';
+  private values: [string, string] = ['', ''];
 
   private readonly remeasure = () => this.host.requestUpdate();
 }
