@@ -90,6 +90,11 @@ describe('push-to-talk, text and the fallback chain', () => {
       expect(await receivedTypes()).to.deep.equal(['conversation.item.create', 'response.create']);
       expect(resources.tracks, 'text mode never opens the microphone').to.have.length(0);
       expect(backend.requests.some((r) => r.body.includes('"mode":"text"'))).to.equal(true);
+      // Waiting for the next message, a text conversation is Ready: nothing listens.
+      await waitUntil(() => el.status === 'listening', 'never waiting for the visitor');
+      await el.updateComplete;
+      const pill = part(el, 'status')!.shadowRoot!.textContent.replace(/\s+/g, ' ').trim();
+      expect(pill).to.equal('Ready');
       el.disconnect();
     } finally {
       resources.restore();

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Locale } from '../i18n/locale.ts';
+import { statusKey, type Locale } from '../i18n/locale.ts';
 import type { SessionStore, TranscriptEntry } from '../state/session-store.ts';
 import { AnnouncementQueue, type AnnouncementKind } from './announcements.ts';
 
@@ -44,7 +44,7 @@ export class A11yController implements ReactiveController {
     let last: readonly TranscriptEntry[] = s.$transcript.get();
     const done = new Set<string>();
     this.offs.push(
-      s.$status.listen((status) => this.announce(this.locale().t(`status.${status}`))),
+      s.$status.listen((status) => this.announce(this.locale().t(statusKey(status, s.$mode.get())))),
       s.$transcript.listen((transcript) => {
         const before = new Set(last);
         last = transcript;

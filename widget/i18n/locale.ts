@@ -64,3 +64,7 @@ export class Locale {
 }
 
 export const ENGLISH = new Locale('en', english);
+
+/** The words for a status: a text conversation waiting for the visitor is "Ready", not "Listening" (no microphone). */
+export const statusKey = (status: string, mode: string) =>
+  (status === 'listening' && mode === 'text' ? 'status.idle' : `status.${status}`) as MessageKey;

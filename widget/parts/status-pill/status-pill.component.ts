@@ -1,6 +1,7 @@
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
 import { LocaleConsumer } from '../../i18n/locale-controller.ts';
+import { statusKey } from '../../i18n/locale.ts';
 import { sessionContext } from '../../state/context.ts';
 import { StoreController } from '../../state/store-controller.ts';
 
@@ -44,7 +45,7 @@ export class VoiceBuddyStatusPill extends LitElement {
   private readonly i18n = new LocaleConsumer(this);
   private readonly stores = new StoreController(this, () => {
     const s = this.session.value;
-    return s ? [s.$status, s.$usage, s.$rateLimits] : [];
+    return s ? [s.$status, s.$mode, s.$usage, s.$rateLimits] : [];
   });
 
   override render() {
@@ -60,7 +61,7 @@ export class VoiceBuddyStatusPill extends LitElement {
         parts.push(t('usage.left', { name: l.name, remaining: l.remaining, limit: l.limit }));
     }
     return html`<span class="pill" part="pill" data-status=${status}>
-      <span class="dot" aria-hidden="true"></span><span class="label">${t(`status.${status}`)}</span>
+      <span class="dot" aria-hidden="true"></span><span class="label">${t(statusKey(status, s.$mode.get()))}</span>
       ${parts.length ? html`<span class="usage" part="usage">· ${parts.join(' · ')}</span>` : nothing}
     </span>`;
   }
