@@ -68,7 +68,10 @@ export async function run(ctx) {
       page.evaluate(
         async (id, warm) => {
           const el = document.getElementById(id);
-          el.connection.constructor.prewarmOffer = warm !== 'key-only';
+          // The connection's class is the lazy machinery's: kept from the first (untimed) connect on.
+          const Connection = window.__vbConnection;
+          if (Connection) Connection.prewarmOffer = warm !== 'key-only';
+          else if (warm) throw new Error(`${id}: no connection yet to set the prewarm path on`);
           const button = el.shadowRoot.querySelector('[part~="connect-button"]');
           const wait = async (check, what) => {
             const deadline = Date.now() + 15_000;
@@ -79,7 +82,7 @@ export async function run(ctx) {
           };
           if (warm) {
             button.dispatchEvent(new button.ownerDocument.defaultView.PointerEvent('pointerenter'));
-            await wait(() => el.connection?.prewarmAgeMs !== null, 'no prewarm');
+            await wait(() => el.conversation.connection?.prewarmAgeMs !== null, 'no prewarm');
             await new Promise((r) => setTimeout(r, 300));
           }
           const t0 = performance.now();
@@ -89,6 +92,7 @@ export async function run(ctx) {
             'not connected',
           );
           const t = performance.now() - t0;
+          window.__vbConnection ??= el.conversation.connection?.constructor;
           const mode = el.store.$mode.get();
           el.disconnect();
           await new Promise((r) => setTimeout(r, 50));
