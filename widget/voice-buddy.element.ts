@@ -188,6 +188,7 @@ export class VoiceBuddy extends LitElement {
     uid: () => this.conversation.visitorId,
     container: () => this.renderRoot.querySelector('[part~="avatar"]'),
     muteModel: (muted) => this.conversation.connection?.setOutputMuted(muted),
+    locale: () => this.i18n.locale,
     emit: (detail) => {
       if (detail.type === 'started') this.speech.stop(); // the avatar speaks from here on
       emit(this, 'voice-buddy-avatar', detail);

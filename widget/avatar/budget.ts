@@ -9,6 +9,8 @@
  * - Network: `navigator.connection.downlink` (Chromium's estimate, in Mbps) of at least 2.
  * Agora's own network-quality reports are judged by the controller, which sees them as they arrive.
  */
+import { englishText, sayWith, type AvatarKey, type TextParams, type Words } from './texts.ts';
+
 export const AVATAR_BUDGET = {
   minCores: 4,
   minDeviceMemoryGb: 4,
@@ -27,41 +29,28 @@ export interface BudgetReading {
   droppedFrameRatio?: number;
 }
 
-export type BudgetVerdict = { ok: true } | { ok: false; reason: 'cpu' | 'memory' | 'network'; message: string };
+export type BudgetVerdict =
+  | { ok: true }
+  | { ok: false; reason: 'cpu' | 'memory' | 'network'; message: string; words: Words };
+
+const over = (reason: 'cpu' | 'memory' | 'network', key: AvatarKey, params?: TextParams): BudgetVerdict => {
+  const words = params ? { key, params } : { key };
+  return { ok: false, reason, message: sayWith(englishText)(words), words };
+};
 
 /** Judges a reading; `startHeapMb` is the heap when the avatar started (only readings taken while on pass it). */
 export function checkBudget(r: BudgetReading, startHeapMb?: number): BudgetVerdict {
   const b = AVATAR_BUDGET;
-  if (r.cores !== undefined && r.cores < b.minCores) {
-    return {
-      ok: false,
-      reason: 'cpu',
-      message: `This device has ${r.cores} processor cores; the avatar needs at least ${b.minCores}.`,
-    };
-  }
+  if (r.cores !== undefined && r.cores < b.minCores) return over('cpu', 'avatar.cores', { cores: r.cores, min: b.minCores });
   if (r.deviceMemoryGb !== undefined && r.deviceMemoryGb < b.minDeviceMemoryGb) {
-    return {
-      ok: false,
-      reason: 'memory',
-      message: `This device reports ${r.deviceMemoryGb} GB of memory; the avatar needs at least ${b.minDeviceMemoryGb} GB.`,
-    };
+    return over('memory', 'avatar.memory', { gb: r.deviceMemoryGb, min: b.minDeviceMemoryGb });
   }
   if (r.downlinkMbps !== undefined && r.downlinkMbps < b.minDownlinkMbps) {
-    return {
-      ok: false,
-      reason: 'network',
-      message: `The connection is too slow for the avatar's video (about ${r.downlinkMbps} Mbps; it needs ${b.minDownlinkMbps}).`,
-    };
+    return over('network', 'avatar.slow', { mbps: r.downlinkMbps, min: b.minDownlinkMbps });
   }
-  if (r.droppedFrameRatio !== undefined && r.droppedFrameRatio > b.maxDroppedFrameRatio) {
-    return {
-      ok: false,
-      reason: 'cpu',
-      message: 'This device cannot keep up with the avatar video (many frames dropped).',
-    };
-  }
+  if (r.droppedFrameRatio !== undefined && r.droppedFrameRatio > b.maxDroppedFrameRatio) return over('cpu', 'avatar.frames');
   if (startHeapMb !== undefined && r.heapMb !== undefined && r.heapMb - startHeapMb > b.maxHeapGrowthMb) {
-    return { ok: false, reason: 'memory', message: `The avatar is using more than ${b.maxHeapGrowthMb} MB of memory.` };
+    return over('memory', 'avatar.heap', { mb: b.maxHeapGrowthMb });
   }
   return { ok: true };
 }

@@ -10,6 +10,7 @@ import { describe, failure, fallbackMessage, within } from './failures.ts';
 import type { AvatarRtc, AvatarRtcEvents, MediaKind, RemoteTrack, RemoteUser } from './rtc.ts';
 import { AvatarSpeech, parseAvatarMessage, type Activity } from './speech.ts';
 import { AvatarStateMachine, type AvatarState, type AvatarStateChange } from './state-machine.ts';
+import { englishText, sayWith, type AvatarText, type Words } from './texts.ts';
 import { AvatarView } from './view.ts';
 
 export type AvatarQuality = 'high' | 'medium' | 'low';
@@ -45,6 +46,10 @@ export interface AvatarOptions {
   /** Silences the model's own voice while the avatar speaks for it (true), or brings it back (false). */
   muteModel: (muted: boolean) => void;
   notice: (text: string, tone: 'info' | 'warning' | 'error') => void;
+  /** Writes the overlay and the notices in the widget's language (`Locale.part`); English by default. */
+  text?: AvatarText;
+  /** The widget's language: only an English one shows the Worker's own (English) words. */
+  lang?: string;
   createRtc: () => AvatarRtc | Promise<AvatarRtc>;
   /**
    * The Worker said no for a reason another attempt would not change (the contract's policy, widget/contract/errors.ts,
@@ -104,6 +109,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class AvatarController implements AvatarHandle {
   private readonly machine: AvatarStateMachine;
+  private readonly say: (words: Words) => string;
   private readonly view: AvatarView;
   private readonly readBudget: () => BudgetReading;
   private readonly listeners = new Map<keyof AvatarEvents, Set<(payload: never) => void>>();
@@ -128,17 +134,14 @@ export class AvatarController implements AvatarHandle {
 
   constructor(private readonly o: AvatarOptions) {
     this.machine = new AvatarStateMachine({ strict: o.strict ?? false });
-    this.view = new AvatarView(o.container);
+    this.say = sayWith(o.text ?? englishText);
+    this.view = new AvatarView(o.container, this.say);
     this.readBudget = o.readBudget ?? browserBudgetReader(() => this.view.video);
     const quality = o.quality ?? 'auto';
     this.current = quality === 'auto' ? 'high' : quality;
     this.machine.subscribe((change) => {
-      const text =
-        change.to === 'error'
-          ? this.errorText
-          : change.reason === 'reconnecting'
-            ? 'Reconnecting the avatar…'
-            : undefined;
+      const reconnecting = change.reason === 'reconnecting' ? this.say({ key: 'avatar.reconnecting' }) : undefined;
+      const text = change.to === 'error' ? this.errorText : reconnecting;
       this.view.show(change.to, text);
       this.emit('state', change);
     });
@@ -179,7 +182,7 @@ export class AvatarController implements AvatarHandle {
     if (this.ended) return;
     this.machine.transition('checking');
     const verdict = checkBudget(this.readBudget());
-    if (!verdict.ok) return this.fail('performance_budget', verdict.message);
+    if (!verdict.ok) return this.fail('performance_budget', verdict.words);
     // The SDK chunk downloads while the Worker creates the session (which can take seconds at Akool).
     const rtcReady = Promise.resolve().then(this.o.createRtc);
     rtcReady.catch(() => {});
@@ -342,7 +345,7 @@ export class AvatarController implements AvatarHandle {
     if (verdict.ok && !weakNetwork) return;
     this.poorReports = 0;
     const reason = weakNetwork ? 'network_quality' : 'performance_budget';
-    const why = weakNetwork || verdict.ok ? 'The connection is weak.' : verdict.message;
+    const why: Words = weakNetwork || verdict.ok ? { key: 'avatar.weak' } : verdict.words;
     const next = LOWER[this.current];
     if (!next) {
       void this.fail(reason, why, true);
@@ -350,7 +353,8 @@ export class AvatarController implements AvatarHandle {
     }
     this.current = next;
     this.applyQuality();
-    this.o.notice(`${why} Lowering the avatar’s video quality to ${next}.`, 'warning');
+    const lower = this.say({ key: next === 'low' ? 'avatar.toLow' : 'avatar.toMedium' });
+    this.o.notice(`${this.say(why)} ${lower}`, 'warning');
     this.emit('quality-changed', { quality: next });
   }
 
@@ -468,17 +472,19 @@ export class AvatarController implements AvatarHandle {
     return (this.ending = this.release());
   }
 
-  private fail(code: string, detail: string, audioOnly = false): Promise<void> {
+  private fail(code: string, detail: string | Words, audioOnly = false): Promise<void> {
     if (this.ended) return this.ending ?? Promise.resolve();
     this.ended = true;
     // First, before anything slow: the model's voice is back within the sentence.
     this.o.muteModel(false);
     if (audioOnly && this.rtc && this.avatar) this.rtc.unsubscribe(this.avatar, 'video').catch(() => {});
-    const message = fallbackMessage(code, detail);
-    this.errorText = message;
+    // The page's event keeps English (the contract's `message`); the visitor reads their language.
+    const message = fallbackMessage(code, detail, sayWith(englishText), true);
+    const shown = fallbackMessage(code, detail, this.say, (this.o.lang ?? 'en') === 'en');
+    this.errorText = shown;
     const refused = this.machine.state === 'checking' && (this.o.refused(code) || code === 'performance_budget');
     if (this.machine.state !== 'off') this.machine.transition(refused ? 'off' : 'error', code);
-    this.o.notice(message, 'warning');
+    this.o.notice(shown, 'warning');
     this.emit('error', { code, message });
     this.emit('fallback', { reason: code, message });
     return (this.ending = this.release());

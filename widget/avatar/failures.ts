@@ -1,28 +1,22 @@
-/** What a visitor reads, per code; other codes keep the Worker's message (already written for visitors). */
-const MESSAGES: Record<string, string> = {
-  quota_exceeded: 'The avatar has reached this site’s limit for the month.',
-  avatar_credits_exhausted: 'The avatar service has run out of credits; please let the site owner know.',
-  avatar_busy: 'The avatar service is busy right now; try again in a minute.',
-  rate_limited: 'Too many avatar requests in a short time; please wait a moment.',
-  feature_disabled: 'The avatar is switched off on this site right now.',
-  avatar_not_enabled: 'This site does not offer the avatar.',
-  avatar_unavailable: 'The avatar is not set up on this server.',
-  avatar_timeout: 'The avatar took too long to start.',
-  avatar_failed: 'The avatar service could not start the avatar.',
-  avatar_sdk_failed: 'The avatar’s video player could not be loaded.',
-  avatar_join_timeout: 'The avatar’s video could not connect within a few seconds.',
-  avatar_join_failed: 'The avatar’s video could not connect.',
-  avatar_not_published: 'The avatar did not appear in time.',
-  avatar_silent: 'The avatar stopped speaking.',
-  avatar_refused: 'The avatar service ended the session.',
-  avatar_connection_lost: 'The connection to the avatar was lost.',
-  avatar_left: 'The avatar session ended.',
-  avatar_token_expired: 'The avatar session expired.',
-  network_quality: 'The connection stayed too weak for the avatar.',
-};
+import { AVATAR_TEXT, type AvatarKey, type Words } from './texts.ts';
 
-export function fallbackMessage(code: string, detail: string): string {
-  return `${MESSAGES[code] ?? detail} The conversation continues without the avatar.`;
+/**
+ * What a visitor reads when the avatar ends, in `say`'s language: the code's own text, else `detail` (a budget
+ * verdict's words, or the Worker's message: written for visitors, but in English, so only an English widget shows
+ * it), then that the conversation goes on.
+ */
+export function fallbackMessage(
+  code: string,
+  detail: string | Words,
+  say: (words: Words) => string,
+  english: boolean,
+): string {
+  const key = `avatar.${code}`;
+  let why = '';
+  if (key in AVATAR_TEXT) why = say({ key: key as AvatarKey });
+  else if (typeof detail !== 'string') why = say(detail);
+  else if (english) why = detail;
+  return `${why || say({ key: 'avatar.start' })} ${say({ key: 'avatar.continues' })}`;
 }
 
 /** Reads `code` and `message` off whatever was thrown: the main bundle's error class is not known in this chunk. */
@@ -30,7 +24,7 @@ export function describe(error: unknown, fallbackCode: string): { code: string; 
   const e = error as { code?: unknown; message?: unknown } | null;
   return {
     code: typeof e?.code === 'string' ? e.code : fallbackCode,
-    message: typeof e?.message === 'string' && e.message ? e.message : 'The avatar could not start.',
+    message: typeof e?.message === 'string' ? e.message : '',
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AvatarState } from './state-machine.ts';
+import type { AvatarKey, Words } from './texts.ts';
 
 // Plain DOM, no Lit: the lazy chunk must not pull in (or share) the main bundle's code. The container is the
 // element's `part="avatar"` in its shadow root, so this stylesheet stays inside the widget. The video is capped at
@@ -14,12 +15,12 @@ const CSS = `
 @media (max-width: 480px) { .vb-avatar { max-height: 140px; } }
 `;
 
-const TEXT: Partial<Record<AvatarState, string>> = {
-  checking: 'Checking whether this device can show the avatar…',
-  connecting: 'Connecting the avatar…',
-  thinking: 'Thinking…',
-  degraded: 'Weak connection: the avatar may stutter.',
-  closed: 'Avatar closed.',
+const TEXT: Partial<Record<AvatarState, AvatarKey>> = {
+  checking: 'avatar.checking',
+  connecting: 'avatar.connecting',
+  thinking: 'avatar.thinking',
+  degraded: 'avatar.degraded',
+  closed: 'avatar.closed',
 };
 
 /** The avatar's video with a status overlay (connecting, thinking, degraded, error) read out as a live region. */
@@ -30,14 +31,18 @@ export class AvatarView {
   /** Where Agora's player goes. */
   readonly videoSlot: HTMLElement;
 
-  constructor(container: HTMLElement) {
+  /** `say` writes the texts in the widget's language. */
+  constructor(
+    container: HTMLElement,
+    private readonly say: (words: Words) => string,
+  ) {
     const doc = container.ownerDocument;
     this.style = doc.createElement('style');
     this.style.textContent = CSS;
     this.root = doc.createElement('div');
     this.root.className = 'vb-avatar';
     this.root.setAttribute('role', 'group');
-    this.root.setAttribute('aria-label', 'Talking avatar');
+    this.root.setAttribute('aria-label', say({ key: 'avatar.label' }));
     this.videoSlot = doc.createElement('div');
     this.videoSlot.className = 'vb-avatar-video';
     // The avatar says what the transcript shows; the video itself has nothing more for a screen reader.
@@ -58,7 +63,8 @@ export class AvatarView {
   /** Shows the state; `text` overrides the default wording (an error's message, why it is degraded). */
   show(state: AvatarState, text?: string): void {
     this.root.dataset.state = state;
-    const next = text ?? TEXT[state] ?? '';
+    const key = TEXT[state];
+    const next = text ?? (key ? this.say({ key }) : '');
     if (this.overlay.textContent !== next) this.overlay.textContent = next;
   }
 

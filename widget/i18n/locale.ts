@@ -1,7 +1,6 @@
 // One language's messages with Intl's plurals and numbers. A key the catalogue lacks falls back to English and warns
 // once per key and language.
-import type { Catalogue, MessageKey } from './en.ts';
-import { english } from './english.ts';
+import { en, type Catalogue, type MessageKey, type PartKey } from './en.ts';
 import { RTL_LANGUAGES, type Language } from './languages.ts';
 
 /** A placeholder's value: text, a number (written the language's way) or another message of the catalogue. */
@@ -41,6 +40,16 @@ export class Locale {
       }
       message = english[key] ?? key;
     }
+    return this.fill(message, params);
+  };
+
+  /**
+   * A lazy part's text (see `PartKey`): this catalogue's, else `english`, the part's own (English has none of these).
+   */
+  readonly part = (key: PartKey, english: string, params: Params = {}): string =>
+    this.fill(this.messages[key] ?? english, params);
+
+  private fill(message: string, params: Params): string {
     const value = (name: string) => {
       const v = params[name];
       return typeof v === 'number' ? this.num(v) : typeof v === 'object' ? this.t(v.key) : (v ?? `{${name}}`);
@@ -53,7 +62,7 @@ export class Locale {
         return form.replace(/#/g, this.num(n));
       })
       .replace(/\{(\w+)\}/g, (_all, name: string) => value(name));
-  };
+  }
 
   /**
    * An error's words: `text` as it came in English (it may say more than the code: the Worker's own words), else the

@@ -1,6 +1,8 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { WorkerApi } from '../api/endpoints.ts';
-import { StatusFollower } from '../controllers/status-follower.ts';
+import type { ApiClient } from '../api/client.ts';
+import { en, type MessageKey } from '../i18n/en.ts';
+import { loadSpeech } from '../lazy.ts';
+import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { SpeechDetail } from '../events.ts';
 import type { EndReason, StartSpeechOptions } from './speech.lazy.ts';
@@ -83,5 +85,46 @@ export class SpeechHost extends StatusFollower {
   unlock(): void {
     this.runner?.resume();
     this.o.store.$needsAudioUnlock.set(false);
+  }
+
+  private load(): void {
+    const api = this.o.api();
+    if (this.loading || !api) return;
+    this.loading = (async () => {
+      try {
+        const { startSpeech } = await loadSpeech();
+        this.handle = await startSpeech({
+          api: { tts: (body, signal) => api.tts(body, signal) },
+          uid: this.o.uid,
+          started: () => this.o.emit({ type: 'started' }),
+          ended: (reason) => this.o.emit({ type: 'ended', reason }),
+          failed: (code) => this.fail(code),
+          blocked: () => this.o.store.$needsAudioUnlock.set(true),
+          ...SpeechHost.overrides,
+        });
+        for (const deliver of this.backlog.splice(0)) this.pass(deliver);
+      } catch {
+        // The chunk did not load (offline, the page's CSP).
+        this.fail('tts_unavailable');
+      }
+    })();
+  }
+
+  private fail(code: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.backlog = [];
+    const key = `speech.${code}`;
+    const notice = this.o.store.note(key in en ? (key as MessageKey) : 'speech.off', 'warning');
+    this.o.emit({ type: 'fallback', reason: code });
+    this.o.store.reportError(code, notice.text);
+    this.host.requestUpdate();
+  }
+
+  /** A failed speaker stays stopped; the next conversation gets a new one (and, failing, one notice again). */
+  private reset(): void {
+    this.failed = false;
+    this.handle = null;
+    this.loading = null;
   }
 }

@@ -16,18 +16,12 @@ export interface SpeechHandle {
 export type StartSpeechOptions = Omit<SpeakerOptions, 'createOutput' | 'failed'> & {
   /** Tests pass their own; by default MSE where the page allows it, else Web Audio. */
   createOutput?: (events: OutputEvents) => SpeechOutput;
-  /** Speech failed for good: `message` is the one notice the visitor reads; replies go on as text. */
-  failed(code: string, message: string): void;
+  /** Speech failed for good: the main bundle tells the visitor (once, in their language); replies go on as text. */
+  failed(code: string): void;
 };
 
-const FALLBACK = 'Spoken replies are not available right now; replies continue as text.';
-/** What a visitor reads, per code (the Worker's own messages are written for site owners). */
-const MESSAGES: Record<string, string> = {
-  quota_exceeded: 'Spoken replies have reached this site’s limit for the month; replies continue as text.',
-  feature_disabled: 'Spoken replies are switched off on this site right now; replies continue as text.',
-  rate_limited: 'Too many spoken replies in a short time; replies continue as text.',
-  tts_playback_failed: 'This browser could not play the spoken reply; replies continue as text.',
-};
+/** The codes the visitor is told about in their own words (the catalogue's `speech.<code>`); others are logged. */
+const TOLD = new Set(['quota_exceeded', 'feature_disabled', 'rate_limited', 'tts_playback_failed']);
 
 let mse: Promise<boolean> | null = null;
 let context: AudioContext | null = null;
@@ -45,8 +39,8 @@ export async function startSpeech(options: StartSpeechOptions): Promise<SpeechHa
     ...options,
     createOutput,
     failed: (code, error) => {
-      if (!MESSAGES[code]) console.warn('voice-buddy: spoken replies failed', error);
-      options.failed(code, MESSAGES[code] ?? FALLBACK);
+      if (!TOLD.has(code)) console.warn('voice-buddy: spoken replies failed', error);
+      options.failed(code);
     },
   });
   return {

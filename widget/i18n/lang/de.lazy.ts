@@ -202,4 +202,61 @@ export default {
   'err.datachannel_timeout': 'Die Sprachverbindung hat sich nicht rechtzeitig geöffnet.',
   'err.webrtc_unavailable':
     'Freihändiges Sprechen braucht den Sprachdienst, und der ist auf diesem Server nicht eingerichtet.',
+
+  'note.avatarLoad': 'Der Avatar konnte nicht geladen werden.',
+  'speech.off': 'Gesprochene Antworten sind gerade nicht verfügbar; die Antworten kommen weiter als Text.',
+  'speech.quota_exceeded':
+    'Gesprochene Antworten haben das Monatslimit dieser ' +
+    'Website erreicht; die Antworten kommen weiter als Text.',
+  'speech.feature_disabled':
+    'Gesprochene Antworten sind auf dieser Website gera' +
+    'de ausgeschaltet; die Antworten kommen weiter als Text.',
+  'speech.rate_limited': 'Zu viele gesprochene Antworten in kurzer Zeit; die Antworten kommen weiter als Text.',
+  'speech.tts_playback_failed':
+    'Dieser Browser konnte die gesprochene Antwort nich' +
+    't abspielen; die Antworten kommen weiter als Text.',
+  'err.unexpected_grant': 'Der Sprachdienst hat unerwartet geantwortet. Versuch es noch einmal.',
+  'avatar.label': 'Sprechender Avatar',
+  'avatar.checking': 'Prüfe, ob dieses Gerät den Avatar zeigen kann…',
+  'avatar.connecting': 'Verbinde den Avatar…',
+  'avatar.thinking': 'Denkt nach…',
+  'avatar.degraded': 'Schwache Verbindung: Der Avatar kann ruckeln.',
+  'avatar.closed': 'Avatar geschlossen.',
+  'avatar.reconnecting': 'Verbinde den Avatar neu…',
+  'avatar.weak': 'Die Verbindung ist schwach.',
+  'avatar.toMedium': 'Die Videoqualität des Avatars wird auf mittel gesenkt.',
+  'avatar.toLow': 'Die Videoqualität des Avatars wird auf niedrig gesenkt.',
+  'avatar.continues': 'Das Gespräch geht ohne den Avatar weiter.',
+  'avatar.start': 'Der Avatar konnte nicht starten.',
+  'avatar.cores': 'Dieses Gerät hat {cores} Prozessorkerne; der Avatar braucht mindestens {min}.',
+  'avatar.memory': 'Dieses Gerät meldet {gb} GB Arbeitsspeicher; der Avatar braucht mindestens {min} GB.',
+  'avatar.slow': 'Die Verbindung ist zu langsam für das Video des Avatars (etwa {mbps} Mbit/s; nötig sind {min}).',
+  'avatar.frames': 'Dieses Gerät kommt mit dem Video des Avatars nicht mit (viele Bilder fallen aus).',
+  'avatar.heap': 'Der Avatar braucht mehr als {mb} MB Speicher.',
+  'avatar.quota_exceeded': 'Der Avatar hat das Monatslimit dieser Website erreicht.',
+  'avatar.avatar_credits_exhausted':
+    'Der Avatar-Dienst hat kein Guthaben mehr; sag bitt' +
+    'e dem Betreiber der Website Bescheid.',
+  'avatar.avatar_busy': 'Der Avatar-Dienst ist gerade ausgelastet; versuch es in einer Minute noch einmal.',
+  'avatar.rate_limited': 'Zu viele Avatar-Anfragen in kurzer Zeit; warte bitte einen Moment.',
+  'avatar.feature_disabled': 'Der Avatar ist auf dieser Website gerade ausgeschaltet.',
+  'avatar.avatar_not_enabled': 'Diese Website bietet den Avatar nicht an.',
+  'avatar.avatar_unavailable': 'Der Avatar ist auf diesem Server nicht eingerichtet.',
+  'avatar.avatar_timeout': 'Der Avatar hat zu lange zum Starten gebraucht.',
+  'avatar.avatar_failed': 'Der Avatar-Dienst konnte den Avatar nicht starten.',
+  'avatar.avatar_sdk_failed': 'Der Videoplayer des Avatars konnte nicht geladen werden.',
+  'avatar.avatar_join_timeout': 'Das Video des Avatars konnte sich nicht in wenigen Sekunden verbinden.',
+  'avatar.avatar_join_failed': 'Das Video des Avatars konnte sich nicht verbinden.',
+  'avatar.avatar_not_published': 'Der Avatar ist nicht rechtzeitig erschienen.',
+  'avatar.avatar_silent': 'Der Avatar hat aufgehört zu sprechen.',
+  'avatar.avatar_refused': 'Der Avatar-Dienst hat die Sitzung beendet.',
+  'avatar.avatar_connection_lost': 'Die Verbindung zum Avatar ist abgebrochen.',
+  'avatar.avatar_left': 'Die Avatar-Sitzung ist beendet.',
+  'avatar.avatar_token_expired': 'Die Avatar-Sitzung ist abgelaufen.',
+  'avatar.network_quality': 'Die Verbindung blieb für den Avatar zu schwach.',
+  'cap.design': 'Ein Entwurf',
+  'cap.with': '{subject} mit {elements}',
+  'cap.field': '{field}: {value}',
+  'cap.quote': '„{text}“',
+  'cap.chosen': 'Ich möchte Entwurf {n} nehmen: {design}.',
 } satisfies Catalogue;

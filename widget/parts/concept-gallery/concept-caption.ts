@@ -1,7 +1,21 @@
 // What the concept viewer says about a design, written for people from the generation's keywords (the concept's
 // alt text and the image prompt are for screen readers and the image model). Pure, so the Worker's sandbox test can
 // build the same "use this design" message the widget sends.
+import type { Locale } from '../../i18n/locale.ts';
 import type { Keywords } from '../../keywords/types.ts';
+
+/**
+ * The caption's texts in the other languages (their catalogues have these keys): a short phrase for the motif, then
+ * the keywords under the labels the chips use, since each language builds a sentence its own way. English, below,
+ * keeps its sentence; these are its words for a catalogue that lacked one.
+ */
+export const CAPTION_TEXT = {
+  'cap.design': 'a design',
+  'cap.with': '{subject} with {elements}',
+  'cap.field': '{field}: {value}',
+  'cap.quote': '“{text}”',
+  'cap.chosen': "I'd like to use concept {n}: {design}.",
+};
 
 /** Every visitor-facing word here, in English, in one place for the translation catalogues. */
 export const CAPTION_STRINGS = {
@@ -64,6 +78,48 @@ export function captionFor(k: Keywords): string {
 /** What the visitor tells the assistant when they choose concept `n` (1-based). */
 export function chosenMessage(n: number, k: Keywords): string {
   return CAPTION_STRINGS.chosen(n, designPhrase(k));
+}
+
+type Words = Pick<Locale, 'lang' | 't' | 'part'>;
+type CaptionKey = keyof typeof CAPTION_TEXT;
+
+/** The caption's lines in `locale`'s language: what the design is, then its mood, lettering and what is not wanted. */
+function localLines(k: Keywords, locale: Words): { design: string[]; more: string[] } {
+  const part = (key: CaptionKey, params?: Record<string, string | number>) =>
+    locale.part(key, CAPTION_TEXT[key], params);
+  const and = new Intl.ListFormat(locale.lang, { type: 'conjunction' });
+  const field = (label: Parameters<Words['t']>[0], values: readonly string[]) =>
+    values.length ? [part('cap.field', { field: locale.t(label), value: and.format(values.map(noun)) })] : [];
+  const subject = k.subject.length ? and.format(k.subject.map(noun)) : part('cap.design');
+  const motif = k.elements.length ? part('cap.with', { subject, elements: and.format(k.elements.map(noun)) }) : subject;
+  const lettering = k.lettering ? [part('cap.quote', { text: k.lettering })] : [];
+  return {
+    design: [
+      capital(motif),
+      ...field('kw.style', k.style),
+      ...field('kw.size', k.size ? [k.size] : []),
+      ...field('kw.colors', k.colors),
+      ...field('kw.placement', k.placement ? [k.placement] : []),
+    ],
+    more: [
+      ...field('kw.mood', k.mood),
+      ...(lettering.length ? [part('cap.field', { field: locale.t('kw.lettering'), value: lettering[0]! })] : []),
+      ...field('kw.exclude', k.exclude),
+    ],
+  };
+}
+
+/** The caption in the widget's language: English's sentence, or the other languages' labelled keywords. */
+export function captionIn(k: Keywords, locale: Words): string {
+  if (locale.lang === 'en') return captionFor(k);
+  const { design, more } = localLines(k, locale);
+  return [...design, ...more].join(' · ');
+}
+
+/** What the visitor tells the assistant on choosing concept `n`, in the language the assistant speaks with them. */
+export function chosenIn(n: number, k: Keywords, locale: Words): string {
+  if (locale.lang === 'en') return chosenMessage(n, k);
+  return locale.part('cap.chosen', CAPTION_TEXT['cap.chosen'], { n, design: localLines(k, locale).design.join(', ') });
 }
 
 const EXTENSIONS: Record<string, string> = {

@@ -3,10 +3,11 @@ import type { Locale } from '../../i18n/locale.ts';
 import type { Generation } from '../../state/session-store.ts';
 // Lit and emit() come from the start-up bundle (../kit.ts): this part loads lazily.
 import { css, emit, html, keyed, LitElement, LocaleConsumer, nothing, svg } from '../kit.ts';
-import { captionFor, chosenMessage, dataUrlType, downloadName } from './concept-caption.ts';
+import { captionIn, chosenIn, dataUrlType, downloadName } from './concept-caption.ts';
 
 /** Every visitor-facing string of the viewer, from the widget's catalogue (widget/i18n/en.ts: `view.*`). */
-function viewerWords({ t }: Locale) {
+function viewerWords(locale: Locale) {
+  const { t } = locale;
   return {
     position: (n: number, total: number) => t('view.position', { n, total }),
     previous: t('view.previous'),
@@ -16,6 +17,7 @@ function viewerWords({ t }: Locale) {
     download: t('view.download'),
     open: t('view.open'),
     newTab: t('view.newTab'),
+    locale,
   };
 }
 
@@ -225,7 +227,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
     const proceed = emit(this, 'voice-buddy-select', detail);
     // Either way the dialog closes: a host that took over shows its own booking or cart, which a modal would block.
     this.close();
-    const message = chosenMessage(this.position + 1, g.keywords);
+    const message = chosenIn(this.position + 1, g.keywords, this.i18n.locale);
     if (proceed) this.dispatchEvent(new CustomEvent('vb-say', { detail: message, bubbles: true }));
   }
 
@@ -311,7 +313,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
               }
             </div>
             <!-- dir="auto": a caption in another script than the page's keeps its punctuation where it belongs. -->
-            <p class="caption" id="caption" part="viewer-caption" dir="auto">${captionFor(this.generation.keywords)}</p>
+            <p class="caption" id="caption" part="viewer-caption" dir="auto">${captionIn(this.generation.keywords, s.locale)}</p>
             <div class="actions">
               <button class="primary" part="select-button" @click=${this.choose}>${s.use}</button>
               ${this.renderDownload()}
