@@ -1,12 +1,16 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { en, type Catalogue, type MessageKey } from '../../widget/i18n/en.ts';
+import { AVATAR_TEXT } from '../../widget/avatar/texts.ts';
+import { en, type Catalogue, type MessageKey, type PartKey } from '../../widget/i18n/en.ts';
 import { LANGUAGES, type Language } from '../../widget/i18n/languages.ts';
 import { Locale } from '../../widget/i18n/locale.ts';
 import { loadCatalogue } from '../../widget/lazy.ts';
+import { CAPTION_TEXT } from '../../widget/parts/concept-gallery/concept-caption.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API, baseConfig, FakeBackend } from './fakes/backend.ts';
 import { mount, part } from './helpers.ts';
 
+/** All English: the start-up catalogue and the lazy parts' own (their keys must not collide with it). */
+const english: Record<MessageKey | PartKey, string> = { ...en, ...AVATAR_TEXT, ...CAPTION_TEXT };
 const others = LANGUAGES.filter((l): l is Exclude<Language, 'en'> => l !== 'en');
 const catalogue = async (lang: Exclude<Language, 'en'>): Promise<Catalogue> => (await loadCatalogue(lang)).default;
 
@@ -36,15 +40,18 @@ const root = (el: VoiceBuddy) => el.shadowRoot!.querySelector<HTMLElement>('.roo
 
 describe('catalogues', () => {
   it('every catalogue has every key of English, no other, the same placeholders and the plural forms its language needs', async () => {
-    const keys = Object.keys(en).sort();
+    const keys = Object.keys(english).sort();
+    expect(keys, 'the lazy parts use keys of their own').to.have.length(
+      Object.keys(en).length + Object.keys(AVATAR_TEXT).length + Object.keys(CAPTION_TEXT).length,
+    );
     for (const lang of others) {
       const messages = await catalogue(lang);
       expect(Object.keys(messages).sort(), `${lang}: keys`).to.deep.equal(keys);
-      for (const key of keys as MessageKey[]) {
+      for (const key of keys as Array<MessageKey | PartKey>) {
         const message = messages[key];
         expect(message.trim(), `${lang} ${key}: empty`).not.to.equal('');
-        expect(placeholders(message), `${lang} ${key}: placeholders`).to.deep.equal(placeholders(en[key]));
-        if (pluralForms(en[key]).length) {
+        expect(placeholders(message), `${lang} ${key}: placeholders`).to.deep.equal(placeholders(english[key]));
+        if (pluralForms(english[key]).length) {
           const forms = pluralForms(message);
           expect(forms, `${lang} ${key}: an "other" form`).to.include('other');
           for (const category of categoriesInUse(lang))
@@ -67,6 +74,21 @@ describe('catalogues', () => {
       'requests: 1.234/5.000 übrig',
     );
     expect(de.percent(40)).to.match(/^40\s%$/);
+  });
+
+  it('a lazy part\'s text: the catalogue\'s, filled in the language\'s way, else the part\'s own English', async () => {
+    const de = new Locale('de', await catalogue('de'));
+    expect(de.part('avatar.cores', AVATAR_TEXT['avatar.cores'], { cores: 2, min: 4 })).to.equal(
+      'Dieses Gerät hat 2 Prozessorkerne; der Avatar braucht mindestens 4.',
+    );
+    expect(de.part('avatar.memory', AVATAR_TEXT['avatar.memory'], { gb: 1.5, min: 4 })).to.equal(
+      'Dieses Gerät meldet 1,5 GB Arbeitsspeicher; der Avatar braucht mindestens 4 GB.',
+    );
+    const english = new Locale('en', en);
+    expect(english.part('avatar.cores', AVATAR_TEXT['avatar.cores'], { cores: 2, min: 4 })).to.equal(
+      'This device has 2 processor cores; the avatar needs at least 4.',
+    );
+    expect(new Locale('fr', {}).part('cap.design', 'a design')).to.equal('a design');
   });
 
   it('a missing key falls back to English and warns once per key and language', async () => {
