@@ -4,8 +4,8 @@
 // a client rewrote its instructions or tools, records usage and logs one line.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMIN, call, createTenant, expectError, fakeOpenAI, ORIGIN, postJson, uniqueId } from './helpers.ts';
-import { fakeRealtime, newTicket, sleep } from './relay-client.ts';
+import { ADMIN, call, expectError, fakeOpenAI, markedTenant, ORIGIN, postJson } from './helpers.ts';
+import { fakeRealtime, newTicket, sleep, until } from './relay-client.ts';
 
 interface FakeCall {
   id: string;
@@ -31,11 +31,7 @@ interface WebRtcGrant {
   clientSecret?: unknown;
 }
 
-async function tenant(overrides: Record<string, unknown> = {}) {
-  const marker = `persona-${uniqueId('c')}`;
-  const t = await createTenant({ persona: `You help visitors of Ink & Iron. ${marker}`, ...overrides });
-  return { ...t, marker };
-}
+const tenant = (overrides: Record<string, unknown> = {}) => markedTenant('c', overrides);
 
 async function grant(key: string): Promise<WebRtcGrant> {
   const res = await postJson('/v1/realtime/session', key, { mode: 'webrtc', uid: 'visitor-9' });
@@ -61,16 +57,6 @@ async function fakeCall(marker: string): Promise<FakeCall> {
     await sleep(50);
   }
   throw new Error('the call never reached the fake');
-}
-
-async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 const row = (sessionId: string) =>

@@ -39,6 +39,13 @@ export async function createTenant(overrides: Record<string, unknown> = {}) {
 }
 
 /** Headers of a browser request from an allowed page of the tenant. */
+/** A tenant whose persona carries a marker unique to the test: the fake OpenAI's log is found by it. */
+export async function markedTenant(prefix: string, overrides: Record<string, unknown> = {}) {
+  const marker = `persona-${uniqueId(prefix)}`;
+  const t = await createTenant({ persona: `You help visitors of Ink & Iron. ${marker}`, ...overrides });
+  return { ...t, marker };
+}
+
 export const tenantHeaders = (key: string, origin = ORIGIN, extra: Record<string, string> = {}) => ({
   'X-Voice-Buddy-Key': key,
   Origin: origin,

@@ -3,29 +3,15 @@
 // transcription gets the `language` hint. A client still cannot send instructions.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, call, createTenant, expectError, fakeOpenAI, ORIGIN, postJson, uniqueId } from './helpers.ts';
-import { fakeRealtime, openRelay, sleep } from './relay-client.ts';
+import { ADMIN, call, expectError, fakeOpenAI, markedTenant, ORIGIN, postJson } from './helpers.ts';
+import { fakeRealtime, openRelay, sleep, until } from './relay-client.ts';
 
 interface SentSession {
   instructions: string;
   audio: { input: { transcription: { model: string; language?: string } } };
 }
 
-async function tenant(settings: Record<string, unknown> = {}) {
-  const marker = `persona-${uniqueId('l')}`;
-  const t = await createTenant({ persona: `You help visitors of Ink & Iron. ${marker}`, settings });
-  return { ...t, marker };
-}
-
-async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const tenant = (settings: Record<string, unknown> = {}) => markedTenant('l', { settings });
 
 /** The session the browser-key path minted its key with (the fake OpenAI's last client_secrets request). */
 async function mintedSession(): Promise<SentSession> {

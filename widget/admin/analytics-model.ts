@@ -2,6 +2,21 @@
 // chart specs (series, a summary sentence, a data table) that the chart element only draws. No DOM, no clock.
 import type { AnalyticsDay, AnalyticsMetrics, AnalyticsResponse } from './api.ts';
 
+/** A range with nothing measured: every count zero, every rate and percentile null (what the Worker answers). */
+export function zeroMetrics(): AnalyticsMetrics {
+  return {
+    sessions: { attempts: 0, connected: 0, successRate: null },
+    connectMs: { p50: null, p95: null },
+    fallbacks: { byReason: {} },
+    errors: { byCode: {}, rate: null },
+    modes: {},
+    avatar: { started: 0, fallbacks: 0, minutes: 0, costUsd: 0 },
+    generations: { requested: 0, done: 0, failed: 0, firstConceptMs: { p50: null, p95: null } },
+    tts: { characters: 0, synthMs: { p95: null } },
+    costUsd: 0,
+  };
+}
+
 /** The Worker's MAX_ANALYTICS_DAYS (worker/routes/admin/schemas.ts; a test keeps the two equal). */
 export const MAX_RANGE_DAYS = 92;
 

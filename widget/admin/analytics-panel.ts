@@ -157,9 +157,9 @@ export class AdminAnalyticsPanel extends LitElement {
     return html`
       <p class="visually-hidden">Loading analytics…</p>
       <div class="kpis" aria-hidden="true">
-        ${m
-          .kpis(emptyTotals)
-          .map((k) => html`<div class="kpi skeleton"><span>${k.label}</span><span>&nbsp;</span></div>`)}
+        ${m.kpis(m.zeroMetrics()).map(
+          (k) => html`<div class="kpi skeleton"><span>${k.label}</span><span>&nbsp;</span></div>`,
+        )}
       </div>
       <div class="charts" aria-hidden="true">
         ${[0, 1].map(() => html`<div class="card skeleton chart-skeleton">Loading analytics…</div>`)}
@@ -191,18 +191,6 @@ export class AdminAnalyticsPanel extends LitElement {
     `;
   }
 }
-
-const emptyTotals: AnalyticsResponse['totals'] = {
-  sessions: { attempts: 0, connected: 0, successRate: null },
-  connectMs: { p50: null, p95: null },
-  fallbacks: { byReason: {} },
-  errors: { byCode: {}, rate: null },
-  modes: {},
-  avatar: { started: 0, fallbacks: 0, minutes: 0, costUsd: 0 },
-  generations: { requested: 0, done: 0, failed: 0, firstConceptMs: { p50: null, p95: null } },
-  tts: { characters: 0, synthMs: { p95: null } },
-  costUsd: 0,
-};
 
 /** The Worker's field problems for the range and tenant fields (its paths are the query's parameter names). */
 function problemsOf(e: AdminApiError): m.RangeProblems & { tenant?: string } {

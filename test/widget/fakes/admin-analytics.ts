@@ -14,21 +14,11 @@ import type {
   DailyReport,
   Percentiles,
 } from '../../../worker/analytics/contract.ts';
+import { zeroMetrics } from '../../../widget/admin/analytics-model.ts';
 import type { FlagConfig } from '../../../widget/admin/api.ts';
 
-export function zeroMetrics(): AnalyticsMetrics {
-  return {
-    sessions: { attempts: 0, connected: 0, successRate: null },
-    connectMs: { p50: null, p95: null },
-    fallbacks: { byReason: {} },
-    errors: { byCode: {}, rate: null },
-    modes: {},
-    avatar: { started: 0, fallbacks: 0, minutes: 0, costUsd: 0 },
-    generations: { requested: 0, done: 0, failed: 0, firstConceptMs: { p50: null, p95: null } },
-    tts: { characters: 0, synthMs: { p95: null } },
-    costUsd: 0,
-  };
-}
+// One empty range for the panel and the fake: they cannot drift apart.
+export { zeroMetrics };
 
 const addRecord = (a: Record<string, number>, b: Record<string, number>) => {
   const out = { ...a };
