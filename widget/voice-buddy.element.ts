@@ -199,6 +199,7 @@ export class VoiceBuddy extends LitElement {
     api: () => this.conversation.endpoints(),
     uid: () => this.conversation.visitorId,
     silenced: () => this.avatarHost.handle !== null,
+    locale: () => this.i18n.locale,
     emit: (detail) => emit(this, 'voice-buddy-speech', detail),
   });
   private readonly conversation = new Conversation(this, this.store, {

@@ -5,12 +5,13 @@ import { LANGUAGES, type Language } from '../../widget/i18n/languages.ts';
 import { Locale } from '../../widget/i18n/locale.ts';
 import { loadCatalogue } from '../../widget/lazy.ts';
 import { CAPTION_TEXT } from '../../widget/parts/concept-gallery/concept-caption.ts';
+import { SPEECH_TEXT } from '../../widget/tts/texts.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API, baseConfig, FakeBackend } from './fakes/backend.ts';
 import { mount, part } from './helpers.ts';
 
 /** All English: the start-up catalogue and the lazy parts' own (their keys must not collide with it). */
-const english: Record<MessageKey | PartKey, string> = { ...en, ...AVATAR_TEXT, ...CAPTION_TEXT };
+const english: Record<MessageKey | PartKey, string> = { ...en, ...AVATAR_TEXT, ...SPEECH_TEXT, ...CAPTION_TEXT };
 const others = LANGUAGES.filter((l): l is Exclude<Language, 'en'> => l !== 'en');
 const catalogue = async (lang: Exclude<Language, 'en'>): Promise<Catalogue> => (await loadCatalogue(lang)).default;
 
@@ -42,7 +43,8 @@ describe('catalogues', () => {
   it('every catalogue has every key of English, no other, the same placeholders and the plural forms its language needs', async () => {
     const keys = Object.keys(english).sort();
     expect(keys, 'the lazy parts use keys of their own').to.have.length(
-      Object.keys(en).length + Object.keys(AVATAR_TEXT).length + Object.keys(CAPTION_TEXT).length,
+      Object.keys(en).length + Object.keys(AVATAR_TEXT).length + Object.keys(SPEECH_TEXT).length +
+        Object.keys(CAPTION_TEXT).length,
     );
     for (const lang of others) {
       const messages = await catalogue(lang);

@@ -4,6 +4,7 @@
 // picks the branch, Intl.NumberFormat writes the number). Error messages are keyed by their code: `err.<code>`.
 
 import type { AVATAR_TEXT } from '../avatar/texts.ts';
+import type { SPEECH_TEXT } from '../tts/texts.ts';
 import type { CAPTION_TEXT } from '../parts/concept-gallery/concept-caption.ts';
 
 export const en = {
@@ -136,10 +137,6 @@ export const en = {
   'note.noReconnect': 'Could not reconnect {from}. Switching to {to}.',
   'note.avatarLoad': 'The avatar could not be loaded.',
   'speech.off': 'Spoken replies are not available right now; replies continue as text.',
-  'speech.quota_exceeded': 'Spoken replies have reached this site’s limit for the month; replies continue as text.',
-  'speech.feature_disabled': 'Spoken replies are switched off on this site right now; replies continue as text.',
-  'speech.rate_limited': 'Too many spoken replies in a short time; replies continue as text.',
-  'speech.tts_playback_failed': 'This browser could not play the spoken reply; replies continue as text.',
 
   'err.unknown_key': 'This assistant is not set up correctly (unknown site key). Please let the site owner know.',
   'err.origin_not_allowed': "The assistant isn't available on this page right now. Please let the site owner know.",
@@ -203,9 +200,9 @@ export const en = {
 
 export type MessageKey = keyof typeof en;
 /**
- * The texts only a lazy part shows (the avatar, the concept viewer's caption): their English sits in that part's
- * chunk, not here in the start-up bundle; `Locale.part()` reads them.
+ * The texts only a lazy part shows (the avatar, spoken replies, the concept viewer's caption): their English sits in
+ * that part's chunk, not here in the start-up bundle; `Locale.part()` reads them.
  */
-export type PartKey = keyof typeof AVATAR_TEXT | keyof typeof CAPTION_TEXT;
+export type PartKey = keyof typeof AVATAR_TEXT | keyof typeof SPEECH_TEXT | keyof typeof CAPTION_TEXT;
 /** Every catalogue has every key: tsc checks it here, test/widget/i18n.test.ts checks the placeholders. */
 export type Catalogue = Record<MessageKey | PartKey, string>;

@@ -1,6 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api/client.ts';
-import { en, type MessageKey } from '../i18n/en.ts';
+import type { Locale } from '../i18n/locale.ts';
 import { loadSpeech } from '../lazy.ts';
 import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
 import type { SessionStore } from '../state/session-store.ts';
@@ -17,6 +17,8 @@ export interface SpeechHostOptions {
   /** Another voice speaks the replies already (the avatar). */
   silenced: () => boolean;
   emit: (detail: SpeechDetail) => void;
+  /** The widget's language now: why speech stopped is said in it. */
+  locale: () => Locale;
 }
 
 /**
@@ -98,7 +100,8 @@ export class SpeechHost extends StatusFollower {
           uid: this.o.uid,
           started: () => this.o.emit({ type: 'started' }),
           ended: (reason) => this.o.emit({ type: 'ended', reason }),
-          failed: (code) => this.fail(code),
+          failed: (code, english, shown) => this.fail(code, english, shown),
+          text: (key, english) => this.o.locale().part(key, english),
           blocked: () => this.o.store.$needsAudioUnlock.set(true),
           ...SpeechHost.overrides,
         });
@@ -110,14 +113,14 @@ export class SpeechHost extends StatusFollower {
     })();
   }
 
-  private fail(code: string): void {
+  /** One notice: the chunk's words when it has them (`shown` in the widget's language), else `speech.off`. */
+  private fail(code: string, english?: string, shown?: string): void {
     if (this.failed) return;
     this.failed = true;
     this.backlog = [];
-    const key = `speech.${code}`;
-    const notice = this.o.store.note(key in en ? (key as MessageKey) : 'speech.off', 'warning');
+    const notice = english && shown ? this.o.store.addNotice(shown, 'warning') : this.o.store.note('speech.off', 'warning');
     this.o.emit({ type: 'fallback', reason: code });
-    this.o.store.reportError(code, notice.text);
+    this.o.store.reportError(code, english ?? notice.text);
     this.host.requestUpdate();
   }
 

@@ -2,6 +2,7 @@
 // shares no code with the main bundle (the IIFE build loads it by URL), so it takes plain callbacks.
 import { DecodedOutput, MseOutput, probeMse, type OutputEvents, type SpeechOutput } from './output.ts';
 import { Speaker, type SpeakerOptions } from './speaker.ts';
+import { SPEECH_TEXT, type SpeechKey } from './texts.ts';
 
 export type { EndReason, SpeechApi } from './speaker.ts';
 
@@ -16,12 +17,16 @@ export interface SpeechHandle {
 export type StartSpeechOptions = Omit<SpeakerOptions, 'createOutput' | 'failed'> & {
   /** Tests pass their own; by default MSE where the page allows it, else Web Audio. */
   createOutput?: (events: OutputEvents) => SpeechOutput;
-  /** Speech failed for good: the main bundle tells the visitor (once, in their language); replies go on as text. */
-  failed(code: string): void;
+  /**
+   * Speech failed for good; replies go on as text. `english` and `shown` (in the widget's language) say why, for
+   * the codes a visitor can act on; without them the main bundle says that spoken replies are not available.
+   */
+  failed(code: string, english?: string, shown?: string): void;
+  text?: SpeechText;
 };
 
-/** The codes the visitor is told about in their own words (the catalogue's `speech.<code>`); others are logged. */
-const TOLD = new Set(['quota_exceeded', 'feature_disabled', 'rate_limited', 'tts_playback_failed']);
+/** The widget's `Locale.part`: the text in the widget's language, `english` when it has none. */
+export type SpeechText = (key: SpeechKey, english: string) => string;
 
 let mse: Promise<boolean> | null = null;
 let context: AudioContext | null = null;
@@ -39,8 +44,13 @@ export async function startSpeech(options: StartSpeechOptions): Promise<SpeechHa
     ...options,
     createOutput,
     failed: (code, error) => {
-      if (!TOLD.has(code)) console.warn('voice-buddy: spoken replies failed', error);
-      options.failed(code);
+      const key = `speech.${code}`;
+      if (!(key in SPEECH_TEXT)) {
+        console.warn('voice-buddy: spoken replies failed', error);
+        return options.failed(code);
+      }
+      const english = SPEECH_TEXT[key as SpeechKey];
+      options.failed(code, english, options.text ? options.text(key as SpeechKey, english) : english);
     },
   });
   return {
