@@ -16,40 +16,51 @@ import { connected, mount, part, recordErrors } from './helpers.ts';
 const catalogue = async (lang: Exclude<Language, 'en'>): Promise<Catalogue> => (await loadCatalogue(lang)).default;
 const root = (el: VoiceBuddy) => el.shadowRoot!.querySelector<HTMLElement>('.root')!;
 /** What the visitor reads in the conversation (the transcript as rendered, not the store's English). */
-const shownTranscript = (el: VoiceBuddy) => part(el, 'transcript')!.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+const shownTranscript = (el: VoiceBuddy) => part(el, 'transcript')!.shadowRoot!.textContent.replace(/\s+/g, ' ');
 
 async function inLanguage(el: VoiceBuddy, lang: string) {
   await waitUntil(() => root(el).lang === lang, `expected lang ${lang}, got ${root(el).lang}`, { timeout: 5000 });
   await el.updateComplete;
 }
 
-const avatarConfig = () => baseConfig({ avatar: { available: true }, flags: { avatar: { enabled: true, reason: 'DEFAULT' } } });
+const avatarConfig = () =>
+  baseConfig({ avatar: { available: true }, flags: { avatar: { enabled: true, reason: 'DEFAULT' } } });
 const GOOD_DEVICE = () => ({ cores: 8, deviceMemoryGb: 8, downlinkMbps: 10 });
 const overlay = (el: VoiceBuddy) => part(el, 'avatar')!.querySelector<HTMLElement>('.vb-avatar-overlay');
 
-describe('the lazy parts in the widget\'s language', () => {
+describe("the lazy parts in the widget's language", () => {
   let backend: FakeBackend;
   beforeEach(() => {
     backend = new FakeBackend().install();
     FakeAgoraRtc.reset();
-    AvatarHost.overrides = { createRtc: () => new FakeAgoraRtc(), strict: true, backoffMs: [20], checkIntervalMs: 60_000, readBudget: GOOD_DEVICE };
+    AvatarHost.overrides = {
+      createRtc: () => new FakeAgoraRtc(),
+      strict: true,
+      backoffMs: [20],
+      checkIntervalMs: 60_000,
+      readBudget: GOOD_DEVICE,
+    };
   });
   afterEach(() => {
     backend.uninstall();
     AvatarHost.overrides = {};
   });
 
-  it('de: the avatar\'s overlay, its label and its notice are German (the error event keeps its English)', async () => {
+  it("de: the avatar's overlay, its label and its notice are German (the error event keeps its English)", async () => {
     backend.config = avatarConfig();
     backend.avatarCreateDelayMs = 400; // long enough to read the overlay while the device is checked
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} lang="de" avatar="on"></voice-buddy>`);
     await inLanguage(el, 'de');
     const errors = recordErrors(el);
-    const started = new Promise((resolve) => el.addEventListener('voice-buddy-avatar', (e) => e.detail.type === 'started' && resolve(null)));
+    const started = new Promise((resolve) =>
+      el.addEventListener('voice-buddy-avatar', (e) => e.detail.type === 'started' && resolve(null)),
+    );
     await connected(el);
     await waitUntil(() => overlay(el)?.textContent, 'no overlay', { timeout: 5000 });
     expect(overlay(el)!.textContent).to.equal('Prüfe, ob dieses Gerät den Avatar zeigen kann…');
-    expect(part(el, 'avatar')!.querySelector('[role="group"]')!.getAttribute('aria-label')).to.equal('Sprechender Avatar');
+    expect(part(el, 'avatar')!.querySelector('[role="group"]')!.getAttribute('aria-label')).to.equal(
+      'Sprechender Avatar',
+    );
     await started;
     const rtc = FakeAgoraRtc.instances.at(-1)!;
     rtc.emit('user-left', rtc.avatar, 'Quit');
@@ -63,7 +74,7 @@ describe('the lazy parts in the widget\'s language', () => {
     el.disconnect();
   });
 
-  it('ar: a device below the avatar\'s budget is told so in Arabic, its numbers written the Arabic way', async () => {
+  it("ar: a device below the avatar's budget is told so in Arabic, its numbers written the Arabic way", async () => {
     backend.config = avatarConfig();
     AvatarHost.overrides = { ...AvatarHost.overrides, readBudget: () => ({ cores: 2 }) };
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} lang="ar" avatar="on"></voice-buddy>`);
@@ -74,7 +85,8 @@ describe('the lazy parts in the widget\'s language', () => {
     await el.updateComplete;
     const ar = await catalogue('ar');
     const num = new Intl.NumberFormat('ar');
-    const expected = `${ar['avatar.cores'].replace('{cores}', num.format(2)).replace('{min}', num.format(4))} ` +
+    const expected =
+      `${ar['avatar.cores'].replace('{cores}', num.format(2)).replace('{min}', num.format(4))} ` +
       ar['avatar.continues'];
     expect(shownTranscript(el)).to.contain(expected);
     expect(shownTranscript(el)).not.to.contain('processor cores');
@@ -84,7 +96,10 @@ describe('the lazy parts in the widget\'s language', () => {
 
   it('de: spoken replies that fail are announced in German', async () => {
     backend.config = baseConfig({
-      modes: ['websocket', 'text'], defaultMode: 'text', tts: { available: true }, flags: { tts: { enabled: true, reason: 'DEFAULT' } },
+      modes: ['websocket', 'text'],
+      defaultMode: 'text',
+      tts: { available: true },
+      flags: { tts: { enabled: true, reason: 'DEFAULT' } },
     });
     backend.ttsReplies = [workerError(402, 'quota_exceeded', 'This site has used all its text-to-speech characters')];
     await FakeBackend.relay('reset');
@@ -104,10 +119,16 @@ describe('the lazy parts in the widget\'s language', () => {
   it('de: a grant for another way of talking (unexpected_grant) is explained in German', async () => {
     backend.config = baseConfig({ modes: ['websocket', 'text'], defaultMode: 'text' });
     const grant = {
-      mode: 'webrtc', sessionId: 'sess_x', ticket: 't', expiresAt: Math.floor(Date.now() / 1000) + 60, model: 'gpt-realtime-2.1',
-      callsUrl: `${API}/v1/realtime/calls?key=pk_test`, session: { model: 'gpt-realtime-2.1' },
+      mode: 'webrtc',
+      sessionId: 'sess_x',
+      ticket: 't',
+      expiresAt: Math.floor(Date.now() / 1000) + 60,
+      model: 'gpt-realtime-2.1',
+      callsUrl: `${API}/v1/realtime/calls?key=pk_test`,
+      session: { model: 'gpt-realtime-2.1' },
     };
-    const answer = () => new Response(JSON.stringify(grant), { status: 201, headers: { 'content-type': 'application/json' } });
+    const answer = () =>
+      new Response(JSON.stringify(grant), { status: 201, headers: { 'content-type': 'application/json' } });
     backend.sessionReplies = [answer, answer, answer, answer];
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text" lang="de"></voice-buddy>`);
     await inLanguage(el, 'de');
@@ -123,12 +144,20 @@ describe('the lazy parts in the widget\'s language', () => {
 });
 
 const KEYWORDS: Keywords = {
-  ...emptyKeywords(), subject: ['wolf'], elements: ['moon'], style: ['fine-line'], colors: ['black-and-grey'],
-  placement: 'forearm', size: 'small', mood: ['dark'], lettering: 'Carpe diem', exclude: ['red'],
+  ...emptyKeywords(),
+  subject: ['wolf'],
+  elements: ['moon'],
+  style: ['fine-line'],
+  colors: ['black-and-grey'],
+  placement: 'forearm',
+  size: 'small',
+  mood: ['dark'],
+  lettering: 'Carpe diem',
+  exclude: ['red'],
 };
 const IMAGE = `data:image/svg+xml;base64,${btoa('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="80"/>')}`;
 
-describe('the concept viewer in the widget\'s language', () => {
+describe("the concept viewer in the widget's language", () => {
   let backend: FakeBackend;
   beforeEach(() => {
     backend = new FakeBackend().install();
@@ -140,12 +169,20 @@ describe('the concept viewer in the widget\'s language', () => {
     await inLanguage(el, lang);
     await connected(el);
     el.store.$keywords.set(KEYWORDS);
-    el.store.$generations.set([{
-      id: 'gen_1', keywords: KEYWORDS, status: 'done', percent: 100, stage: 'done',
-      concepts: [0, 1].map((index) => ({ index, imageUrl: `${IMAGE}#${index}`, alt: `Concept ${index + 1}` })),
-    }]);
+    el.store.$generations.set([
+      {
+        id: 'gen_1',
+        keywords: KEYWORDS,
+        status: 'done',
+        percent: 100,
+        stage: 'done',
+        concepts: [0, 1].map((index) => ({ index, imageUrl: `${IMAGE}#${index}`, alt: `Concept ${index + 1}` })),
+      },
+    ]);
     const gallery = () => part(el, 'gallery')!.shadowRoot;
-    await waitUntil(() => gallery()?.querySelectorAll('[part~="concept"]').length === 2, 'no thumbnails', { timeout: 5000 });
+    await waitUntil(() => gallery()?.querySelectorAll('[part~="concept"]').length === 2, 'no thumbnails', {
+      timeout: 5000,
+    });
     gallery()!.querySelectorAll<HTMLButtonElement>('[part~="concept"]')[1]!.click();
     const viewer = gallery()!.querySelector('voice-buddy-concept-viewer')!.shadowRoot!;
     await waitUntil(() => viewer.querySelector('dialog')?.open, 'the viewer did not open');
@@ -173,8 +210,16 @@ describe('the concept viewer in the widget\'s language', () => {
   it('ar: the caption and the chosen concept use the Arabic catalogue, the number written the Arabic way', async () => {
     const { el, inViewer } = await openViewer('ar');
     const ar = await catalogue('ar');
-    const caption = inViewer('viewer-caption').textContent!;
-    for (const key of ['kw.style', 'kw.size', 'kw.colors', 'kw.placement', 'kw.mood', 'kw.lettering', 'kw.exclude'] as const) {
+    const caption = inViewer('viewer-caption').textContent;
+    for (const key of [
+      'kw.style',
+      'kw.size',
+      'kw.colors',
+      'kw.placement',
+      'kw.mood',
+      'kw.lettering',
+      'kw.exclude',
+    ] as const) {
       expect(caption, key).to.contain(`${ar[key]}: `);
     }
     expect(caption).to.contain(ar['cap.with'].replace('{subject}', 'Wolf').replace('{elements}', 'moon'));

@@ -43,7 +43,9 @@ describe('catalogues', () => {
   it('every catalogue has every key of English, no other, the same placeholders and the plural forms its language needs', async () => {
     const keys = Object.keys(english).sort();
     expect(keys, 'the lazy parts use keys of their own').to.have.length(
-      Object.keys(en).length + Object.keys(AVATAR_TEXT).length + Object.keys(SPEECH_TEXT).length +
+      Object.keys(en).length +
+        Object.keys(AVATAR_TEXT).length +
+        Object.keys(SPEECH_TEXT).length +
         Object.keys(CAPTION_TEXT).length,
     );
     for (const lang of others) {
@@ -78,7 +80,7 @@ describe('catalogues', () => {
     expect(de.percent(40)).to.match(/^40\s%$/);
   });
 
-  it('a lazy part\'s text: the catalogue\'s, filled in the language\'s way, else the part\'s own English', async () => {
+  it("a lazy part's text: the catalogue's, filled in the language's way, else the part's own English", async () => {
     const de = new Locale('de', await catalogue('de'));
     expect(de.part('avatar.cores', AVATAR_TEXT['avatar.cores'], { cores: 2, min: 4 })).to.equal(
       'Dieses Gerät hat 2 Prozessorkerne; der Avatar braucht mindestens 4.',

@@ -134,7 +134,11 @@ export const fakeRealtime = {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 50 ms until it gives a value, for at most `ms`. */
-export async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, ms = 8000): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  ms = 8000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -157,9 +157,9 @@ export class AdminAnalyticsPanel extends LitElement {
     return html`
       <p class="visually-hidden">Loading analytics…</p>
       <div class="kpis" aria-hidden="true">
-        ${m.kpis(m.zeroMetrics()).map(
-          (k) => html`<div class="kpi skeleton"><span>${k.label}</span><span>&nbsp;</span></div>`,
-        )}
+        ${m
+          .kpis(m.zeroMetrics())
+          .map((k) => html`<div class="kpi skeleton"><span>${k.label}</span><span>&nbsp;</span></div>`)}
       </div>
       <div class="charts" aria-hidden="true">
         ${[0, 1].map(() => html`<div class="card skeleton chart-skeleton">Loading analytics…</div>`)}

@@ -30,8 +30,7 @@ export interface BudgetReading {
 }
 
 export type BudgetVerdict =
-  | { ok: true }
-  | { ok: false; reason: 'cpu' | 'memory' | 'network'; message: string; words: Words };
+  { ok: true } | { ok: false; reason: 'cpu' | 'memory' | 'network'; message: string; words: Words };
 
 const over = (reason: 'cpu' | 'memory' | 'network', key: AvatarKey, params?: TextParams): BudgetVerdict => {
   const words = params ? { key, params } : { key };
@@ -41,14 +40,16 @@ const over = (reason: 'cpu' | 'memory' | 'network', key: AvatarKey, params?: Tex
 /** Judges a reading; `startHeapMb` is the heap when the avatar started (only readings taken while on pass it). */
 export function checkBudget(r: BudgetReading, startHeapMb?: number): BudgetVerdict {
   const b = AVATAR_BUDGET;
-  if (r.cores !== undefined && r.cores < b.minCores) return over('cpu', 'avatar.cores', { cores: r.cores, min: b.minCores });
+  if (r.cores !== undefined && r.cores < b.minCores)
+    return over('cpu', 'avatar.cores', { cores: r.cores, min: b.minCores });
   if (r.deviceMemoryGb !== undefined && r.deviceMemoryGb < b.minDeviceMemoryGb) {
     return over('memory', 'avatar.memory', { gb: r.deviceMemoryGb, min: b.minDeviceMemoryGb });
   }
   if (r.downlinkMbps !== undefined && r.downlinkMbps < b.minDownlinkMbps) {
     return over('network', 'avatar.slow', { mbps: r.downlinkMbps, min: b.minDownlinkMbps });
   }
-  if (r.droppedFrameRatio !== undefined && r.droppedFrameRatio > b.maxDroppedFrameRatio) return over('cpu', 'avatar.frames');
+  if (r.droppedFrameRatio !== undefined && r.droppedFrameRatio > b.maxDroppedFrameRatio)
+    return over('cpu', 'avatar.frames');
   if (startHeapMb !== undefined && r.heapMb !== undefined && r.heapMb - startHeapMb > b.maxHeapGrowthMb) {
     return over('memory', 'avatar.heap', { mb: b.maxHeapGrowthMb });
   }

@@ -97,63 +97,7 @@ export class AvatarHost extends StatusFollower {
     this.runner?.sync();
   }
 
-  private async start(): Promise<void> {
-    const run = ++this.run;
-    this.active = true;
-    const api = this.o.api();
-    const container = this.o.container();
-    try {
-      const { startAvatar } = await loadAvatar();
-      if (run !== this.run) return;
-      if (!api || !container) return void (this.active = false);
-      const handle = (this.handle = startAvatar({
-        container,
-        uid: this.o.uid(),
-        quality: this.quality,
-        api,
-        muteModel: this.o.muteModel,
-        refused: (code) => !errorPolicy(code).restart,
-        notice: (text, tone) => this.o.store.addNotice(text, tone),
-        text: (key, english, params) => this.o.locale().part(key, english, params),
-        lang: this.o.locale().lang,
-        bridge: {
-          event: (detail) => {
-            if (detail.type === 'fallback') this.wanted = false;
-            this.o.emit(detail);
-          },
-          error: (code, message) => this.o.store.reportError(code, message),
-          state: (state) => {
-            if (state === 'off' && this.handle === handle) {
-              this.handle = null;
-              this.active = false;
-            }
-            this.host.requestUpdate();
-          },
-        },
-        ...AvatarHost.overrides,
-      }));
-      this.host.requestUpdate();
-    } catch {
-      // The chunk did not load (offline, blocked by the page's CSP): the conversation goes on without it.
-      if (run !== this.run) return;
-      this.active = this.wanted = false;
-      this.o.store.note('note.avatarLoad', 'warning');
-      this.host.requestUpdate();
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (!this.active) return;
-    this.run++;
-    this.active = false;
-    const handle = this.handle;
-    this.handle = null;
-    this.host.requestUpdate();
-    await handle?.stop();
-  }
-
-  /** The conversation's replies are what the avatar says; a barge-in stops it mid-sentence. */
-  follow(on: SessionEventSource): () => void {
-    return followReplies(on, () => this.handle);
+  protected left(): void {
+    void this.runner?.stop();
   }
 }

@@ -46,6 +46,8 @@ export class AvatarRunner {
         muteModel: o.muteModel,
         refused: (code) => !errorPolicy(code).restart,
         notice: (text, tone) => o.store.addNotice(text, tone),
+        text: (key, english, params) => o.locale().part(key, english, params),
+        lang: o.locale().lang,
         bridge: {
           event: (detail) => {
             if (detail.type === 'fallback') this.avatar.wanted = false;
@@ -67,7 +69,7 @@ export class AvatarRunner {
       // The chunk did not load (offline, blocked by the page's CSP): the conversation goes on without it.
       if (run !== this.run) return;
       this.active = this.avatar.wanted = false;
-      o.store.addNotice('The avatar could not be loaded.', 'warning');
+      o.store.note('note.avatarLoad', 'warning');
       this.avatar.changed();
     }
   }

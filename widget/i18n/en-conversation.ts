@@ -26,6 +26,8 @@ export const conversation = {
   'note.reconnected': 'Reconnected.',
   'note.stepDown': '{from} could not connect. Switching to {to}.',
   'note.noReconnect': 'Could not reconnect {from}. Switching to {to}.',
+  'note.avatarLoad': 'The avatar could not be loaded.',
+  'speech.off': 'Spoken replies are not available right now; replies continue as text.',
   'err.mode_not_allowed': 'That way of talking is not available on this site.',
   'err.model_not_allowed': 'That assistant model is not available on this site.',
   'err.provider_busy': 'The voice service is busy right now. Please try again in a moment.',
@@ -73,5 +75,6 @@ export const conversation = {
   'err.connection_failed': 'Could not connect. Please try again.',
   'err.connection_lost': 'The connection closed.',
   'err.datachannel_timeout': 'The voice connection did not open in time.',
+  'err.unexpected_grant': 'The voice service answered in an unexpected way. Please try again.',
   'err.webrtc_unavailable': 'Hands-free voice needs the voice service, which is not set up on this server.',
 };

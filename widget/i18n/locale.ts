@@ -1,6 +1,7 @@
 // One language's messages with Intl's plurals and numbers. A key the catalogue lacks falls back to English and warns
 // once per key and language.
-import { en, type Catalogue, type MessageKey, type PartKey } from './en.ts';
+import type { Catalogue, MessageKey, PartKey } from './en.ts';
+import { english } from './english.ts';
 import { RTL_LANGUAGES, type Language } from './languages.ts';
 
 /** A placeholder's value: text, a number (written the language's way) or another message of the catalogue. */
@@ -44,10 +45,10 @@ export class Locale {
   };
 
   /**
-   * A lazy part's text (see `PartKey`): this catalogue's, else `english`, the part's own (English has none of these).
+   * A lazy part's text (see `PartKey`): this catalogue's, else `own`, the part's English (English has none of these).
    */
-  readonly part = (key: PartKey, english: string, params: Params = {}): string =>
-    this.fill(this.messages[key] ?? english, params);
+  readonly part = (key: PartKey, own: string, params: Params = {}): string =>
+    this.fill(this.messages[key] ?? own, params);
 
   private fill(message: string, params: Params): string {
     const value = (name: string) => {

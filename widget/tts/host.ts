@@ -1,8 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { ApiClient } from '../api/client.ts';
 import type { Locale } from '../i18n/locale.ts';
-import { loadSpeech } from '../lazy.ts';
-import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
+import type { ApiClient } from '../api/client.ts';
+import { StatusFollower } from '../controllers/status-follower.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { SpeechDetail } from '../events.ts';
 import type { EndReason, StartSpeechOptions } from './speech.lazy.ts';
@@ -87,47 +86,5 @@ export class SpeechHost extends StatusFollower {
   unlock(): void {
     this.runner?.resume();
     this.o.store.$needsAudioUnlock.set(false);
-  }
-
-  private load(): void {
-    const api = this.o.api();
-    if (this.loading || !api) return;
-    this.loading = (async () => {
-      try {
-        const { startSpeech } = await loadSpeech();
-        this.handle = await startSpeech({
-          api: { tts: (body, signal) => api.tts(body, signal) },
-          uid: this.o.uid,
-          started: () => this.o.emit({ type: 'started' }),
-          ended: (reason) => this.o.emit({ type: 'ended', reason }),
-          failed: (code, english, shown) => this.fail(code, english, shown),
-          text: (key, english) => this.o.locale().part(key, english),
-          blocked: () => this.o.store.$needsAudioUnlock.set(true),
-          ...SpeechHost.overrides,
-        });
-        for (const deliver of this.backlog.splice(0)) this.pass(deliver);
-      } catch {
-        // The chunk did not load (offline, the page's CSP).
-        this.fail('tts_unavailable');
-      }
-    })();
-  }
-
-  /** One notice: the chunk's words when it has them (`shown` in the widget's language), else `speech.off`. */
-  private fail(code: string, english?: string, shown?: string): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.backlog = [];
-    const notice = english && shown ? this.o.store.addNotice(shown, 'warning') : this.o.store.note('speech.off', 'warning');
-    this.o.emit({ type: 'fallback', reason: code });
-    this.o.store.reportError(code, english ?? notice.text);
-    this.host.requestUpdate();
-  }
-
-  /** A failed speaker stays stopped; the next conversation gets a new one (and, failing, one notice again). */
-  private reset(): void {
-    this.failed = false;
-    this.handle = null;
-    this.loading = null;
   }
 }

@@ -71,26 +71,28 @@ export class SpeechRunner {
           uid: o.uid,
           started: () => o.emit({ type: 'started' }),
           ended: (reason) => o.emit({ type: 'ended', reason }),
-          failed: (code, message) => this.fail(code, message),
+          failed: (code, english, shown) => this.fail(code, english, shown),
+          text: (key, english) => o.locale().part(key, english),
           blocked: () => o.store.$needsAudioUnlock.set(true),
           ...this.speech.overrides,
         });
         for (const deliver of this.backlog.splice(0)) this.pass(deliver);
       } catch {
         // The chunk did not load (offline, the page's CSP).
-        this.fail('tts_unavailable', 'Spoken replies are not available right now; replies continue as text.');
+        this.fail('tts_unavailable');
       }
     })();
   }
 
-  private fail(code: string, message: string): void {
+  /** One notice: the chunk's words when it has them (`shown` in the widget's language), else `speech.off`. */
+  private fail(code: string, english?: string, shown?: string): void {
     if (this.failed) return;
     this.failed = true;
     this.backlog = [];
     const { o } = this.speech;
-    o.store.addNotice(message, 'warning');
+    const notice = english && shown ? o.store.addNotice(shown, 'warning') : o.store.note('speech.off', 'warning');
     o.emit({ type: 'fallback', reason: code });
-    o.store.reportError(code, message);
+    o.store.reportError(code, english ?? notice.text);
     this.speech.changed();
   }
 

@@ -206,15 +206,12 @@ export default {
   'note.avatarLoad': 'Der Avatar konnte nicht geladen werden.',
   'speech.off': 'Gesprochene Antworten sind gerade nicht verfügbar; die Antworten kommen weiter als Text.',
   'speech.quota_exceeded':
-    'Gesprochene Antworten haben das Monatslimit dieser ' +
-    'Website erreicht; die Antworten kommen weiter als Text.',
+    'Gesprochene Antworten haben das Monatslimit dieser ' + 'Website erreicht; die Antworten kommen weiter als Text.',
   'speech.feature_disabled':
-    'Gesprochene Antworten sind auf dieser Website gera' +
-    'de ausgeschaltet; die Antworten kommen weiter als Text.',
+    'Gesprochene Antworten sind auf dieser Website gera' + 'de ausgeschaltet; die Antworten kommen weiter als Text.',
   'speech.rate_limited': 'Zu viele gesprochene Antworten in kurzer Zeit; die Antworten kommen weiter als Text.',
   'speech.tts_playback_failed':
-    'Dieser Browser konnte die gesprochene Antwort nich' +
-    't abspielen; die Antworten kommen weiter als Text.',
+    'Dieser Browser konnte die gesprochene Antwort nich' + 't abspielen; die Antworten kommen weiter als Text.',
   'err.unexpected_grant': 'Der Sprachdienst hat unerwartet geantwortet. Versuch es noch einmal.',
   'avatar.label': 'Sprechender Avatar',
   'avatar.checking': 'Prüfe, ob dieses Gerät den Avatar zeigen kann…',
@@ -235,8 +232,7 @@ export default {
   'avatar.heap': 'Der Avatar braucht mehr als {mb} MB Speicher.',
   'avatar.quota_exceeded': 'Der Avatar hat das Monatslimit dieser Website erreicht.',
   'avatar.avatar_credits_exhausted':
-    'Der Avatar-Dienst hat kein Guthaben mehr; sag bitt' +
-    'e dem Betreiber der Website Bescheid.',
+    'Der Avatar-Dienst hat kein Guthaben mehr; sag bitt' + 'e dem Betreiber der Website Bescheid.',
   'avatar.avatar_busy': 'Der Avatar-Dienst ist gerade ausgelastet; versuch es in einer Minute noch einmal.',
   'avatar.rate_limited': 'Zu viele Avatar-Anfragen in kurzer Zeit; warte bitte einen Moment.',
   'avatar.feature_disabled': 'Der Avatar ist auf dieser Website gerade ausgeschaltet.',

@@ -194,15 +194,12 @@ export default {
   'note.avatarLoad': 'No se pudo cargar el avatar.',
   'speech.off': 'Las respuestas habladas no están disponibles ahora; las respuestas siguen como texto.',
   'speech.quota_exceeded':
-    'Las respuestas habladas alcanzaron el límite mensu' +
-    'al de este sitio; las respuestas siguen como texto.',
+    'Las respuestas habladas alcanzaron el límite mensu' + 'al de este sitio; las respuestas siguen como texto.',
   'speech.feature_disabled':
-    'Las respuestas habladas están desactivadas en este ' +
-    'sitio ahora; las respuestas siguen como texto.',
+    'Las respuestas habladas están desactivadas en este ' + 'sitio ahora; las respuestas siguen como texto.',
   'speech.rate_limited': 'Demasiadas respuestas habladas en poco tiempo; las respuestas siguen como texto.',
   'speech.tts_playback_failed':
-    'Este navegador no pudo reproducir la respuesta hab' +
-    'lada; las respuestas siguen como texto.',
+    'Este navegador no pudo reproducir la respuesta hab' + 'lada; las respuestas siguen como texto.',
   'err.unexpected_grant': 'El servicio de voz respondió de forma inesperada. Inténtalo de nuevo.',
   'avatar.label': 'Avatar parlante',
   'avatar.checking': 'Comprobando si este dispositivo puede mostrar el avatar…',

@@ -200,11 +200,9 @@ export default {
   'note.avatarLoad': 'L’avatar n’a pas pu être chargé.',
   'speech.off': 'Les réponses parlées ne sont pas disponibles pour le moment ; les réponses continuent en texte.',
   'speech.quota_exceeded':
-    'Les réponses parlées ont atteint la limite mensuel' +
-    'le de ce site ; les réponses continuent en texte.',
+    'Les réponses parlées ont atteint la limite mensuel' + 'le de ce site ; les réponses continuent en texte.',
   'speech.feature_disabled':
-    'Les réponses parlées sont désactivées sur ce site ' +
-    'pour le moment ; les réponses continuent en texte.',
+    'Les réponses parlées sont désactivées sur ce site ' + 'pour le moment ; les réponses continuent en texte.',
   'speech.rate_limited': 'Trop de réponses parlées en peu de temps ; les réponses continuent en texte.',
   'speech.tts_playback_failed': 'Ce navigateur n’a pas pu lire la réponse parlée ; les réponses continuent en texte.',
   'err.unexpected_grant': 'Le service vocal a répondu de façon inattendue. Réessayez.',
@@ -227,8 +225,7 @@ export default {
   'avatar.heap': 'L’avatar utilise plus de {mb} Mo de mémoire.',
   'avatar.quota_exceeded': 'L’avatar a atteint la limite mensuelle de ce site.',
   'avatar.avatar_credits_exhausted':
-    'Le service d’avatar n’a plus de crédits ; merci de ' +
-    'prévenir le propriétaire du site.',
+    'Le service d’avatar n’a plus de crédits ; merci de ' + 'prévenir le propriétaire du site.',
   'avatar.avatar_busy': 'Le service d’avatar est occupé ; réessayez dans une minute.',
   'avatar.rate_limited': 'Trop de demandes d’avatar en peu de temps ; patientez un instant.',
   'avatar.feature_disabled': 'L’avatar est désactivé sur ce site pour le moment.',

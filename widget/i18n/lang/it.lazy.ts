@@ -196,15 +196,12 @@ export default {
   'note.avatarLoad': 'Non è stato possibile caricare l’avatar.',
   'speech.off': 'Le risposte vocali non sono disponibili ora; le risposte continuano come testo.',
   'speech.quota_exceeded':
-    'Le risposte vocali hanno raggiunto il limite mensi' +
-    'le di questo sito; le risposte continuano come testo.',
+    'Le risposte vocali hanno raggiunto il limite mensi' + 'le di questo sito; le risposte continuano come testo.',
   'speech.feature_disabled':
-    'Le risposte vocali sono disattivate su questo sito ' +
-    'ora; le risposte continuano come testo.',
+    'Le risposte vocali sono disattivate su questo sito ' + 'ora; le risposte continuano come testo.',
   'speech.rate_limited': 'Troppe risposte vocali in poco tempo; le risposte continuano come testo.',
   'speech.tts_playback_failed':
-    'Questo browser non ha potuto riprodurre la rispost' +
-    'a vocale; le risposte continuano come testo.',
+    'Questo browser non ha potuto riprodurre la rispost' + 'a vocale; le risposte continuano come testo.',
   'err.unexpected_grant': 'Il servizio vocale ha risposto in modo inatteso. Riprova.',
   'avatar.label': 'Avatar parlante',
   'avatar.checking': 'Verifico se questo dispositivo può mostrare l’avatar…',

@@ -192,13 +192,11 @@ export default {
   'note.avatarLoad': 'De avatar kon niet worden geladen.',
   'speech.off': 'Gesproken antwoorden zijn nu niet beschikbaar; de antwoorden gaan verder als tekst.',
   'speech.quota_exceeded':
-    'Gesproken antwoorden hebben de maandlimiet van dez' +
-    'e site bereikt; de antwoorden gaan verder als tekst.',
+    'Gesproken antwoorden hebben de maandlimiet van dez' + 'e site bereikt; de antwoorden gaan verder als tekst.',
   'speech.feature_disabled': 'Gesproken antwoorden staan op deze site nu uit; de antwoorden gaan verder als tekst.',
   'speech.rate_limited': 'Te veel gesproken antwoorden in korte tijd; de antwoorden gaan verder als tekst.',
   'speech.tts_playback_failed':
-    'Deze browser kon het gesproken antwoord niet afspe' +
-    'len; de antwoorden gaan verder als tekst.',
+    'Deze browser kon het gesproken antwoord niet afspe' + 'len; de antwoorden gaan verder als tekst.',
   'err.unexpected_grant': 'De spraakdienst antwoordde onverwacht. Probeer het opnieuw.',
   'avatar.label': 'Pratende avatar',
   'avatar.checking': 'Controleren of dit apparaat de avatar kan tonen…',

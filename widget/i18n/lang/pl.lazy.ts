@@ -200,8 +200,7 @@ export default {
   'speech.feature_disabled': 'Odpowiedzi głosowe są teraz wyłączone na tej stronie; odpowiedzi będą dalej tekstem.',
   'speech.rate_limited': 'Za dużo odpowiedzi głosowych w krótkim czasie; odpowiedzi będą dalej tekstem.',
   'speech.tts_playback_failed':
-    'Ta przeglądarka nie mogła odtworzyć odpowiedzi gło' +
-    'sowej; odpowiedzi będą dalej tekstem.',
+    'Ta przeglądarka nie mogła odtworzyć odpowiedzi gło' + 'sowej; odpowiedzi będą dalej tekstem.',
   'err.unexpected_grant': 'Usługa głosowa odpowiedziała w nieoczekiwany sposób. Spróbuj ponownie.',
   'avatar.label': 'Mówiący awatar',
   'avatar.checking': 'Sprawdzam, czy to urządzenie może pokazać awatara…',

@@ -190,15 +190,12 @@ export default {
   'note.avatarLoad': 'Não foi possível carregar o avatar.',
   'speech.off': 'As respostas faladas não estão disponíveis agora; as respostas continuam em texto.',
   'speech.quota_exceeded':
-    'As respostas faladas atingiram o limite mensal des' +
-    'te site; as respostas continuam em texto.',
+    'As respostas faladas atingiram o limite mensal des' + 'te site; as respostas continuam em texto.',
   'speech.feature_disabled':
-    'As respostas faladas estão desativadas neste site ' +
-    'agora; as respostas continuam em texto.',
+    'As respostas faladas estão desativadas neste site ' + 'agora; as respostas continuam em texto.',
   'speech.rate_limited': 'Muitas respostas faladas em pouco tempo; as respostas continuam em texto.',
   'speech.tts_playback_failed':
-    'Este navegador não conseguiu reproduzir a resposta ' +
-    'falada; as respostas continuam em texto.',
+    'Este navegador não conseguiu reproduzir a resposta ' + 'falada; as respostas continuam em texto.',
   'err.unexpected_grant': 'O serviço de voz respondeu de forma inesperada. Tente novamente.',
   'avatar.label': 'Avatar falante',
   'avatar.checking': 'Verificando se este dispositivo pode mostrar o avatar…',
