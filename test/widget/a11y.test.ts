@@ -6,7 +6,7 @@ import { emptyKeywords } from '../../widget/keywords/types.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API, FakeBackend, workerError } from './fakes/backend.ts';
 import { turnEvents } from './fakes/openai-peer.ts';
-import { connected, mount, part } from './helpers.ts';
+import { connected, mount, part, withConcepts } from './helpers.ts';
 
 // A real image, so the gallery renders as it does with a generation's output.
 const PIXEL =
@@ -20,17 +20,7 @@ function withDesign(el: VoiceBuddy) {
     placement: 'forearm',
     exclude: ['red'],
   };
-  el.store.$keywords.set(keywords);
-  el.store.$generations.set([
-    {
-      id: 'gen_1',
-      keywords,
-      status: 'done',
-      percent: 100,
-      stage: 'done',
-      concepts: [0, 1, 2].map((index) => ({ index, imageUrl: PIXEL, alt: `Concept ${index + 1}: a fine-line wolf` })),
-    },
-  ]);
+  withConcepts(el, keywords, [PIXEL, PIXEL, PIXEL], (n) => `Concept ${n}: a fine-line wolf`);
 }
 
 const variants = {

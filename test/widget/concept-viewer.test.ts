@@ -3,22 +3,12 @@
 // Escape, axe, and its layout on a phone and a desktop (by geometry and computed styles, never by pixels).
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, resetMouse, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
-import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
+import type { Keywords } from '../../widget/keywords/types.ts';
 import type { SelectDetail, VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API, FakeBackend } from './fakes/backend.ts';
-import { connected, mount, part } from './helpers.ts';
+import { connected, mount, part, withConcepts as withGeneration, WOLF_KEYWORDS } from './helpers.ts';
 
-const KEYWORDS: Keywords = {
-  ...emptyKeywords(),
-  subject: ['wolf'],
-  elements: ['moon'],
-  style: ['fine-line'],
-  colors: ['black-and-grey'],
-  placement: 'forearm',
-  size: 'small',
-  mood: ['dark'],
-  exclude: ['red'],
-};
+const KEYWORDS: Keywords = WOLF_KEYWORDS;
 const CAPTION = 'A small fine-line wolf with a moon, in black and grey, for the forearm. Feels dark. No red.';
 
 /** Three different images, so the test can tell which one is shown. */
@@ -29,17 +19,7 @@ const card = (fill: string) => `data:image/svg+xml;base64,${btoa(svgOf(fill))}`;
 const IMAGES = [card('#c0392b'), card('#2e6fd8'), card('#2f9e5b')];
 
 function withConcepts(el: VoiceBuddy, urls: readonly string[] = IMAGES) {
-  el.store.$keywords.set(KEYWORDS);
-  el.store.$generations.set([
-    {
-      id: 'gen_1',
-      keywords: KEYWORDS,
-      status: 'done',
-      percent: 100,
-      stage: 'done',
-      concepts: urls.map((imageUrl, index) => ({ index, imageUrl, alt: `Concept ${index + 1} of 3, badge: a wolf` })),
-    },
-  ]);
+  withGeneration(el, KEYWORDS, urls, (n) => `Concept ${n} of 3, badge: a wolf`);
 }
 
 const gallery = (el: VoiceBuddy) => part(el, 'gallery')!.shadowRoot!;

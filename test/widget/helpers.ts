@@ -1,5 +1,6 @@
 import { fixture, html, waitUntil } from '@open-wc/testing';
 import '../../widget/voice-buddy.ts';
+import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API } from './fakes/backend.ts';
 
@@ -37,4 +38,32 @@ export function recordErrors(el: EventTarget): Array<{ code: string; message: st
 export async function connected(el: VoiceBuddy): Promise<void> {
   await el.connect();
   await waitUntil(() => el.status === 'listening', `expected listening, got ${el.status}`, { timeout: 8000 });
+}
+
+/** A design with every kind of keyword but lettering: the concept viewer's tests caption it. */
+export const WOLF_KEYWORDS: Keywords = {
+  ...emptyKeywords(),
+  subject: ['wolf'],
+  elements: ['moon'],
+  style: ['fine-line'],
+  colors: ['black-and-grey'],
+  placement: 'forearm',
+  size: 'small',
+  mood: ['dark'],
+  exclude: ['red'],
+};
+
+/** A finished generation of `keywords` with one concept per image, shown by the widget's gallery. */
+export function withConcepts(el: VoiceBuddy, keywords: Keywords, urls: readonly string[], alt: (n: number) => string) {
+  el.store.$keywords.set(keywords);
+  el.store.$generations.set([
+    {
+      id: 'gen_1',
+      keywords,
+      status: 'done',
+      percent: 100,
+      stage: 'done',
+      concepts: urls.map((imageUrl, index) => ({ index, imageUrl, alt: alt(index + 1) })),
+    },
+  ]);
 }

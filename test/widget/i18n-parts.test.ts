@@ -6,12 +6,12 @@ import { AVATAR_TEXT } from '../../widget/avatar/texts.ts';
 import { AvatarHost } from '../../widget/avatar/host.ts';
 import type { Catalogue } from '../../widget/i18n/en.ts';
 import type { Language } from '../../widget/i18n/languages.ts';
-import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
+import type { Keywords } from '../../widget/keywords/types.ts';
 import { loadCatalogue } from '../../widget/lazy.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { FakeAgoraRtc } from './fakes/agora.ts';
 import { API, baseConfig, FakeBackend, workerError } from './fakes/backend.ts';
-import { connected, mount, part, recordErrors } from './helpers.ts';
+import { connected, mount, part, recordErrors, withConcepts, WOLF_KEYWORDS } from './helpers.ts';
 
 const catalogue = async (lang: Exclude<Language, 'en'>): Promise<Catalogue> => (await loadCatalogue(lang)).default;
 const root = (el: VoiceBuddy) => el.shadowRoot!.querySelector<HTMLElement>('.root')!;
@@ -143,18 +143,7 @@ describe("the lazy parts in the widget's language", () => {
   });
 });
 
-const KEYWORDS: Keywords = {
-  ...emptyKeywords(),
-  subject: ['wolf'],
-  elements: ['moon'],
-  style: ['fine-line'],
-  colors: ['black-and-grey'],
-  placement: 'forearm',
-  size: 'small',
-  mood: ['dark'],
-  lettering: 'Carpe diem',
-  exclude: ['red'],
-};
+const KEYWORDS: Keywords = { ...WOLF_KEYWORDS, lettering: 'Carpe diem' };
 const IMAGE = `data:image/svg+xml;base64,${btoa('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="80"/>')}`;
 
 describe("the concept viewer in the widget's language", () => {
@@ -168,17 +157,7 @@ describe("the concept viewer in the widget's language", () => {
     const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} lang=${lang}></voice-buddy>`);
     await inLanguage(el, lang);
     await connected(el);
-    el.store.$keywords.set(KEYWORDS);
-    el.store.$generations.set([
-      {
-        id: 'gen_1',
-        keywords: KEYWORDS,
-        status: 'done',
-        percent: 100,
-        stage: 'done',
-        concepts: [0, 1].map((index) => ({ index, imageUrl: `${IMAGE}#${index}`, alt: `Concept ${index + 1}` })),
-      },
-    ]);
+    withConcepts(el, KEYWORDS, [`${IMAGE}#0`, `${IMAGE}#1`], (n) => `Concept ${n}`);
     const gallery = () => part(el, 'gallery')!.shadowRoot;
     await waitUntil(() => gallery()?.querySelectorAll('[part~="concept"]').length === 2, 'no thumbnails', {
       timeout: 5000,

@@ -6,7 +6,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { emptyKeywords } from '../../widget/keywords/types.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API, FakeBackend } from './fakes/backend.ts';
-import { connected, mount, part } from './helpers.ts';
+import { connected, mount, part, withConcepts } from './helpers.ts';
 
 const PIXEL =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -19,17 +19,7 @@ function withDesign(el: VoiceBuddy) {
     placement: 'forearm',
     colors: ['black'],
   };
-  el.store.$keywords.set(keywords);
-  el.store.$generations.set([
-    {
-      id: 'g1',
-      keywords,
-      status: 'done',
-      percent: 100,
-      stage: 'done',
-      concepts: [0, 1, 2].map((index) => ({ index, imageUrl: PIXEL, alt: 'x' })),
-    },
-  ]);
+  withConcepts(el, keywords, [PIXEL, PIXEL, PIXEL], () => 'x');
 }
 
 const rect = (e: Element) => e.getBoundingClientRect();
