@@ -188,7 +188,6 @@ export class VoiceBuddy extends LitElement {
     uid: () => this.conversation.visitorId,
     container: () => this.renderRoot.querySelector('[part~="avatar"]'),
     muteModel: (muted) => this.conversation.connection?.setOutputMuted(muted),
-    locale: () => this.i18n.locale,
     emit: (detail) => {
       if (detail.type === 'started') this.speech.stop(); // the avatar speaks from here on
       emit(this, 'voice-buddy-avatar', detail);
@@ -199,7 +198,6 @@ export class VoiceBuddy extends LitElement {
     api: () => this.conversation.endpoints(),
     uid: () => this.conversation.visitorId,
     silenced: () => this.avatarHost.handle !== null,
-    locale: () => this.i18n.locale,
     emit: (detail) => emit(this, 'voice-buddy-speech', detail),
   });
   private readonly conversation = new Conversation(this, this.store, {
@@ -208,7 +206,7 @@ export class VoiceBuddy extends LitElement {
     events: this.events,
     telemetry: this.telemetryHost,
     // The language the widget shows is the one the assistant speaks (the Worker adds it to the session).
-    language: () => this.i18n.language,
+    i18n: this.i18n,
     // The site's default language may apply once bootstrap answered.
     configured: () => this.i18n.update(),
   });

@@ -82,17 +82,17 @@ describe('catalogues', () => {
 
   it("a lazy part's text: the catalogue's, filled in the language's way, else the part's own English", async () => {
     const de = new Locale('de', await catalogue('de'));
-    expect(de.part('avatar.cores', AVATAR_TEXT['avatar.cores'], { cores: 2, min: 4 })).to.equal(
+    expect(de.t('avatar.cores', { cores: 2, min: 4 }, AVATAR_TEXT['avatar.cores'])).to.equal(
       'Dieses Gerät hat 2 Prozessorkerne; der Avatar braucht mindestens 4.',
     );
-    expect(de.part('avatar.memory', AVATAR_TEXT['avatar.memory'], { gb: 1.5, min: 4 })).to.equal(
+    expect(de.t('avatar.memory', { gb: 1.5, min: 4 }, AVATAR_TEXT['avatar.memory'])).to.equal(
       'Dieses Gerät meldet 1,5 GB Arbeitsspeicher; der Avatar braucht mindestens 4 GB.',
     );
     const english = new Locale('en', en);
-    expect(english.part('avatar.cores', AVATAR_TEXT['avatar.cores'], { cores: 2, min: 4 })).to.equal(
+    expect(english.t('avatar.cores', { cores: 2, min: 4 }, AVATAR_TEXT['avatar.cores'])).to.equal(
       'This device has 2 processor cores; the avatar needs at least 4.',
     );
-    expect(new Locale('fr', {}).part('cap.design', 'a design')).to.equal('a design');
+    expect(new Locale('fr', {}).t('cap.design', {}, 'a design')).to.equal('a design');
   });
 
   it('a missing key falls back to English and warns once per key and language', async () => {

@@ -46,7 +46,7 @@ export interface AvatarOptions {
   /** Silences the model's own voice while the avatar speaks for it (true), or brings it back (false). */
   muteModel: (muted: boolean) => void;
   notice: (text: string, tone: 'info' | 'warning' | 'error') => void;
-  /** Writes the overlay and the notices in the widget's language (`Locale.part`); English by default. */
+  /** Writes the overlay and the notices in the widget's language (`Locale.t` with the English); English by default. */
   text?: AvatarText;
   /** The widget's language: only an English one shows the Worker's own (English) words. */
   lang?: string;

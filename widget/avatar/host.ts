@@ -18,8 +18,6 @@ export interface AvatarHostOptions {
   container: () => HTMLElement | null;
   muteModel: (muted: boolean) => void;
   emit: (detail: AvatarDetail) => void;
-  /** The widget's language now: the avatar writes its overlay and notices in it. */
-  locale: () => Locale;
 }
 
 /**

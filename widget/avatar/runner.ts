@@ -4,6 +4,7 @@
 import type { SessionEvents } from '../realtime/session-events.ts';
 import { followReplies } from '../realtime/session-events.ts';
 import { errorPolicy, loadAvatar } from '../realtime/kit.ts';
+import type { Locale } from '../i18n/locale.ts';
 import type { AvatarHost } from './host.ts';
 import type { AvatarHandle } from './avatar.lazy.ts';
 
@@ -18,7 +19,11 @@ export class AvatarRunner {
   private active = false;
   private run = 0;
 
-  constructor(private readonly avatar: AvatarHost) {}
+  constructor(
+    private readonly avatar: AvatarHost,
+    /** The widget's language now: the avatar writes its overlay and notices in it. */
+    private readonly locale: () => Locale,
+  ) {}
 
   /** On every status change: runs while a conversation does. */
   sync(): void {
@@ -46,8 +51,8 @@ export class AvatarRunner {
         muteModel: o.muteModel,
         refused: (code) => !errorPolicy(code).restart,
         notice: (text, tone) => o.store.addNotice(text, tone),
-        text: (key, english, params) => o.locale().part(key, english, params),
-        lang: o.locale().lang,
+        text: (key, english, params) => this.locale().t(key, params, english),
+        lang: this.locale().lang,
         bridge: {
           event: (detail) => {
             if (detail.type === 'fallback') this.avatar.wanted = false;

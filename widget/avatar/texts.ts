@@ -45,7 +45,7 @@ export const AVATAR_TEXT = {
 
 export type AvatarKey = keyof typeof AVATAR_TEXT;
 export type TextParams = Readonly<Record<string, string | number>>;
-/** The widget's `Locale.part`: the text of `key` in the widget's language, `english` when it has none. */
+/** `Locale.t` with the English: the text of `key` in the widget's language, `english` when it has none. */
 export type AvatarText = (key: AvatarKey, english: string, params?: TextParams) => string;
 /** A text still to be written in the visitor's language. */
 export interface Words {

@@ -1,3 +1,4 @@
+import type { LocaleController } from '../i18n/locale-controller.ts';
 import { Task } from '@lit/task';
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
@@ -92,8 +93,8 @@ export interface ConversationParts {
   speech: SpeechHost;
   events: EventBridge;
   telemetry: Pick<TelemetryHost, 'pageHide'>;
-  /** The language the widget shows: the session is asked for in it. */
-  language: () => string;
+  /** The widget's language: the session is asked for in it (`language`), the avatar and the speaker write in it. */
+  i18n: Pick<LocaleController, 'language' | 'locale'>;
   /** Bootstrap answered (the site's default language may apply now). */
   configured: () => void;
 }

@@ -16,7 +16,7 @@ export const en = { ...start, ...conversation, ...design };
 export type MessageKey = keyof typeof en;
 /**
  * The texts only a lazy part shows (the avatar, spoken replies, the concept viewer's caption): their English sits in
- * that part's chunk, not in these parts; `Locale.part()` reads them.
+ * that part's chunk, not in these parts; `Locale.t(key, params, english)` reads them.
  */
 export type PartKey = keyof typeof AVATAR_TEXT | keyof typeof SPEECH_TEXT | keyof typeof CAPTION_TEXT;
 /** Every catalogue has every key: tsc checks it here, test/widget/i18n.test.ts checks the placeholders. */

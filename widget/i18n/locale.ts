@@ -30,9 +30,12 @@ export class Locale {
   /** A percentage (0-100) as this language writes it: "50 %", "%50". */
   readonly percent = (n: number): string => new Intl.NumberFormat(this.lang, { style: 'percent' }).format(n / 100);
 
-  /** The message for `key` with its {placeholders} filled in. */
-  readonly t = (key: MessageKey, params: Params = {}): string => {
-    let message = this.messages[key];
+  /**
+   * The message for `key` with its {placeholders} filled in. A lazy part passes `own`, its English for one of its
+   * keys (`PartKey`): English has none of those, and a catalogue without one falls back to it.
+   */
+  readonly t = (key: MessageKey | PartKey, params: Params = {}, own?: string): string => {
+    let message = this.messages[key] ?? own;
     if (message === undefined) {
       const id = `${this.lang}:${key}`;
       if (!warned.has(id)) {
@@ -41,16 +44,6 @@ export class Locale {
       }
       message = english[key] ?? key;
     }
-    return this.fill(message, params);
-  };
-
-  /**
-   * A lazy part's text (see `PartKey`): this catalogue's, else `own`, the part's English (English has none of these).
-   */
-  readonly part = (key: PartKey, own: string, params: Params = {}): string =>
-    this.fill(this.messages[key] ?? own, params);
-
-  private fill(message: string, params: Params): string {
     const value = (name: string) => {
       const v = params[name];
       return typeof v === 'number' ? this.num(v) : typeof v === 'object' ? this.t(v.key) : (v ?? `{${name}}`);
@@ -63,7 +56,7 @@ export class Locale {
         return form.replace(/#/g, this.num(n));
       })
       .replace(/\{(\w+)\}/g, (_all, name: string) => value(name));
-  }
+  };
 
   /**
    * An error's words: `text` as it came in English (it may say more than the code: the Worker's own words), else the

@@ -31,8 +31,9 @@ export function equip(c: Conversation): void {
   c.talk = new PushToTalkInput(host, () => c.connection?.currentLive?.ptt ?? null);
   // Only the machinery's level meter moves the level.
   new LevelStyle(host, store.$level, () => host.renderRoot.querySelector('.meter > span'));
-  parts.avatar.runner = new AvatarRunner(parts.avatar);
-  parts.speech.runner = new SpeechRunner(parts.speech);
+  const locale = () => parts.i18n.locale;
+  parts.avatar.runner = new AvatarRunner(parts.avatar, locale);
+  parts.speech.runner = new SpeechRunner(parts.speech, locale);
   c.views = views;
   // Added when the element has its shadow root (now, or when it is first put on the page).
   host.addController({ hostConnected: () => host.shadowRoot && addViewStyles(host.shadowRoot) });
@@ -62,7 +63,7 @@ export function openConnection(c: Conversation, api: ApiClient): VoiceConnection
     uid: () => c.visitorId,
     model: () => host.model ?? undefined,
     voice: () => host.voice ?? undefined,
-    language: parts.language,
+    language: () => parts.i18n.language,
     allowedModes: () => c.allowedModes,
     pttAudio: loadPttAudio,
     onStatusReason: (_status, reason) => parts.events.because(reason),

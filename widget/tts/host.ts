@@ -1,5 +1,4 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { Locale } from '../i18n/locale.ts';
 import type { ApiClient } from '../api/client.ts';
 import { StatusFollower } from '../controllers/status-follower.ts';
 import type { SessionStore } from '../state/session-store.ts';
@@ -16,8 +15,6 @@ export interface SpeechHostOptions {
   /** Another voice speaks the replies already (the avatar). */
   silenced: () => boolean;
   emit: (detail: SpeechDetail) => void;
-  /** The widget's language now: why speech stopped is said in it. */
-  locale: () => Locale;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The speaker's side of a conversation, part of the conversation's machinery (realtime/conversation.lazy.ts): loads
 // the speaker (its own lazy chunk) ahead of the first reply of a text conversation, passes it the replies, and falls
 // back to silent text with one notice. The visitor's mute stays with the host (host.ts), in the start-up bundle.
+import type { Locale } from '../i18n/locale.ts';
 import { loadSpeech } from '../realtime/kit.ts';
 import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
 import type { SpeechHost } from './host.ts';
@@ -16,7 +17,11 @@ export class SpeechRunner {
   /** Failed in this conversation: silent text until the next one. */
   failed = false;
 
-  constructor(private readonly speech: SpeechHost) {}
+  constructor(
+    private readonly speech: SpeechHost,
+    /** The widget's language now: why speech stopped is said in it. */
+    private readonly locale: () => Locale,
+  ) {}
 
   private get active(): boolean {
     return this.speech.offered && !this.speech.muted && !this.speech.o.silenced();
@@ -72,7 +77,7 @@ export class SpeechRunner {
           started: () => o.emit({ type: 'started' }),
           ended: (reason) => o.emit({ type: 'ended', reason }),
           failed: (code, english, shown) => this.fail(code, english, shown),
-          text: (key, english) => o.locale().part(key, english),
+          text: (key, english) => this.locale().t(key, {}, english),
           blocked: () => o.store.$needsAudioUnlock.set(true),
           ...this.speech.overrides,
         });

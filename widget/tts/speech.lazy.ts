@@ -25,7 +25,7 @@ export type StartSpeechOptions = Omit<SpeakerOptions, 'createOutput' | 'failed'>
   text?: SpeechText;
 };
 
-/** The widget's `Locale.part`: the text in the widget's language, `english` when it has none. */
+/** `Locale.t` with the English: the text in the widget's language, `english` when it has none. */
 export type SpeechText = (key: SpeechKey, english: string) => string;
 
 let mse: Promise<boolean> | null = null;

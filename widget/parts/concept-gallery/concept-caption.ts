@@ -80,13 +80,12 @@ export function chosenMessage(n: number, k: Keywords): string {
   return CAPTION_STRINGS.chosen(n, designPhrase(k));
 }
 
-type Words = Pick<Locale, 'lang' | 't' | 'part'>;
+type Words = Pick<Locale, 'lang' | 't'>;
 type CaptionKey = keyof typeof CAPTION_TEXT;
 
 /** The caption's lines in `locale`'s language: what the design is, then its mood, lettering and what is not wanted. */
 function localLines(k: Keywords, locale: Words): { design: string[]; more: string[] } {
-  const part = (key: CaptionKey, params?: Record<string, string | number>) =>
-    locale.part(key, CAPTION_TEXT[key], params);
+  const part = (key: CaptionKey, params?: Record<string, string | number>) => locale.t(key, params, CAPTION_TEXT[key]);
   const and = new Intl.ListFormat(locale.lang, { type: 'conjunction' });
   const field = (label: Parameters<Words['t']>[0], values: readonly string[]) =>
     values.length ? [part('cap.field', { field: locale.t(label), value: and.format(values.map(noun)) })] : [];
@@ -119,7 +118,7 @@ export function captionIn(k: Keywords, locale: Words): string {
 /** What the visitor tells the assistant on choosing concept `n`, in the language the assistant speaks with them. */
 export function chosenIn(n: number, k: Keywords, locale: Words): string {
   if (locale.lang === 'en') return chosenMessage(n, k);
-  return locale.part('cap.chosen', CAPTION_TEXT['cap.chosen'], { n, design: localLines(k, locale).design.join(', ') });
+  return locale.t('cap.chosen', { n, design: localLines(k, locale).design.join(', ') }, CAPTION_TEXT['cap.chosen']);
 }
 
 const EXTENSIONS: Record<string, string> = {
