@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { ApiClient } from '../api/client.ts';
+import type { WorkerApi } from '../api/endpoints.ts';
 import { StatusFollower } from '../controllers/status-follower.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import type { SpeechDetail } from '../events.ts';
