@@ -38,6 +38,8 @@ function analyze() {
   if (res.status !== 0) throw new Error(`cem analyze failed:\n${res.stderr}`);
   const manifest = JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
   rmSync(out, { recursive: true, force: true });
+  // The analyzer lists modules in the order its glob met the files, which varies between runs: sort them.
+  manifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // The element's generic emit(type, ...) helper is not an event of its own.
   for (const mod of manifest.modules) {
     for (const d of mod.declarations ?? [])

@@ -28,7 +28,7 @@ const steps = [
   .filter(([name]) => only.length === 0 || only.includes(name));
 
 /** Lines that name a failure, with a few lines after each: repeated in the summary, which is what a CI log keeps. */
-const FAILURE = /❌|✖|^\s*not ok |\bFAIL\b|AssertionError|Error:/;
+const FAILURE = /❌|✖|^\s*not ok |\bFAIL\b|AssertionError|Error:|Out of date|first difference/;
 function failureLines(output, max = 60) {
   // eslint-disable-next-line no-control-regex -- progress bars and colours
   const lines = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\n');
