@@ -6,7 +6,9 @@ import { AVATAR_TEXT } from '../../widget/avatar/texts.ts';
 import { AvatarHost } from '../../widget/avatar/host.ts';
 import type { Catalogue } from '../../widget/i18n/en.ts';
 import type { Language } from '../../widget/i18n/languages.ts';
-import type { Keywords } from '../../widget/keywords/types.ts';
+import { ENGLISH } from '../../widget/i18n/locale.ts';
+import { describeKeywords } from '../../widget/keywords/describe.ts';
+import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
 import { loadCatalogue } from '../../widget/lazy.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { FakeAgoraRtc } from './fakes/agora.ts';
@@ -172,6 +174,19 @@ describe("the concept viewer in the widget's language", () => {
     const item = await backend.latestPeer.nextReceived('conversation.item.create');
     return (item as { item: { content: Array<{ text: string }> } }).item.content[0]!.text;
   }
+
+  it("de: the gallery names a generation's keywords with German words around them; English stays as it was", async () => {
+    const { el } = await openViewer('de');
+    const title = part(el, 'gallery')!.shadowRoot!.querySelector('h3')!.textContent;
+    for (const words of ['mit moon', 'am forearm', 'Schriftzug „Carpe diem“', 'kein red'])
+      expect(title).to.contain(words);
+    expect(title).not.to.match(/\bwith\b|on the|lettering|\bno\b/);
+    expect(describeKeywords(KEYWORDS, ENGLISH.t)).to.equal(
+      'wolf · with moon · fine-line · black-and-grey · on the forearm · small · dark · lettering "Carpe diem" · no red',
+    );
+    expect(describeKeywords(emptyKeywords(), ENGLISH.t)).to.equal('nothing yet');
+    el.disconnect();
+  });
 
   it('de: the caption is written with the German labels and the chosen concept is said in German', async () => {
     const { el, inViewer } = await openViewer('de');

@@ -4,6 +4,7 @@ import { en, type Catalogue, type MessageKey, type PartKey } from '../../widget/
 import { LANGUAGES, type Language } from '../../widget/i18n/languages.ts';
 import { Locale } from '../../widget/i18n/locale.ts';
 import { loadCatalogue } from '../../widget/lazy.ts';
+import { DESCRIBE_TEXT } from '../../widget/keywords/describe.ts';
 import { CAPTION_TEXT } from '../../widget/parts/concept-gallery/concept-caption.ts';
 import { SPEECH_TEXT } from '../../widget/tts/texts.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
@@ -11,7 +12,13 @@ import { API, baseConfig, FakeBackend } from './fakes/backend.ts';
 import { mount, part } from './helpers.ts';
 
 /** All English: the start-up catalogue and the lazy parts' own (their keys must not collide with it). */
-const english: Record<MessageKey | PartKey, string> = { ...en, ...AVATAR_TEXT, ...SPEECH_TEXT, ...CAPTION_TEXT };
+const english: Record<MessageKey | PartKey, string> = {
+  ...en,
+  ...AVATAR_TEXT,
+  ...SPEECH_TEXT,
+  ...CAPTION_TEXT,
+  ...DESCRIBE_TEXT,
+};
 const others = LANGUAGES.filter((l): l is Exclude<Language, 'en'> => l !== 'en');
 const catalogue = async (lang: Exclude<Language, 'en'>): Promise<Catalogue> => (await loadCatalogue(lang)).default;
 
@@ -46,7 +53,8 @@ describe('catalogues', () => {
       Object.keys(en).length +
         Object.keys(AVATAR_TEXT).length +
         Object.keys(SPEECH_TEXT).length +
-        Object.keys(CAPTION_TEXT).length,
+        Object.keys(CAPTION_TEXT).length +
+        Object.keys(DESCRIBE_TEXT).length,
     );
     for (const lang of others) {
       const messages = await catalogue(lang);

@@ -20,7 +20,6 @@ import { errorPolicy } from '../contract/errors.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
 import { emit } from '../events.ts';
 import { addEnglish } from '../i18n/english.ts';
-import { describeKeywords } from '../keywords/describe.ts';
 import { loadAvatar, loadConversation, loadKeywordTools, loadPcmAudio, loadSpeech } from '../lazy.ts';
 import type {
   ConversationViews,
@@ -58,7 +57,6 @@ export function loadMachinery(): Promise<Machinery> {
         MODE_TO_API_MODE,
         browserName,
         emit,
-        describeKeywords,
         loadKeywordTools,
         loadPcmAudio,
         loadAvatar,

@@ -5,6 +5,7 @@
 
 import type { AVATAR_TEXT } from '../avatar/texts.ts';
 import type { CAPTION_TEXT } from '../parts/concept-gallery/concept-caption.ts';
+import type { DESCRIBE_TEXT } from '../keywords/describe.ts';
 import type { SPEECH_TEXT } from '../tts/texts.ts';
 import { conversation } from './en-conversation.ts';
 import { design } from './en-design.ts';
@@ -18,6 +19,7 @@ export type MessageKey = keyof typeof en;
  * The texts only a lazy part shows (the avatar, spoken replies, the concept viewer's caption): their English sits in
  * that part's chunk, not in these parts; `Locale.t(key, params, english)` reads them.
  */
-export type PartKey = keyof typeof AVATAR_TEXT | keyof typeof SPEECH_TEXT | keyof typeof CAPTION_TEXT;
+export type PartKey =
+  keyof typeof AVATAR_TEXT | keyof typeof SPEECH_TEXT | keyof typeof CAPTION_TEXT | keyof typeof DESCRIBE_TEXT;
 /** Every catalogue has every key: tsc checks it here, test/widget/i18n.test.ts checks the placeholders. */
 export type Catalogue = Record<MessageKey | PartKey, string>;

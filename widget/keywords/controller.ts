@@ -1,6 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { WorkerApi } from '../api/endpoints.ts';
-import { describeKeywords, emit, loadKeywordTools, WidgetError } from '../realtime/kit.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { emit, loadKeywordTools, WidgetError } from '../realtime/kit.ts';
+import { describeKeywords } from './describe.ts';
 import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
@@ -19,6 +21,8 @@ export interface KeywordsHost {
   sessionId: () => string | null;
   uid: () => string;
   handoffEnabled: () => boolean;
+  /** The widget's language, for the design notes in the transcript. */
+  locale: () => Locale;
 }
 
 /**
@@ -82,7 +86,9 @@ export class KeywordsController implements ReactiveController {
     const update = tools.normaliseKeywords(parsed);
     const merged = tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), update);
     this.set(merged, 'model');
-    this.store.setToolNote(`tool-${call.callId}`, 'kw.notes', { keywords: describeKeywords(merged) });
+    this.store.setToolNote(`tool-${call.callId}`, 'kw.notes', {
+      keywords: describeKeywords(merged, this.host.locale().t),
+    });
     call.answer({ keywords: merged });
   }
 

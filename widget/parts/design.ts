@@ -6,7 +6,6 @@ import { css, html, LitElement, nothing, svg, type ReactiveController, type Reac
 import { keyed } from 'lit/directives/keyed.js';
 import { defineOnce } from '../define.ts';
 import { emit } from '../events.ts';
-import { describeKeywords } from '../keywords/describe.ts';
 import { loadDesignParts } from '../lazy.ts';
 import { VIEWER_PARTS } from './concept-gallery/viewer-parts.ts';
 import type { PartsKit } from './design.lazy.ts';
@@ -32,7 +31,6 @@ export function defineDesignParts(): Promise<void> {
         ContextConsumer,
         sessionContext,
         StoreController,
-        describeKeywords,
         defineOnce,
         emit,
         VIEWER_PARTS,

@@ -7,7 +7,6 @@ import type * as Lit from 'lit';
 import type { keyed as Keyed } from 'lit/directives/keyed.js';
 import type { defineOnce as DefineOnce } from '../define.ts';
 import type { emit as Emit } from '../events.ts';
-import type { describeKeywords as DescribeKeywords } from '../keywords/describe.ts';
 import type { sessionContext as SessionContext } from '../state/context.ts';
 import type { VIEWER_PARTS as ViewerParts } from './concept-gallery/viewer-parts.ts';
 import type { StoreController as Stores } from '../state/store-controller.ts';
@@ -23,7 +22,6 @@ export interface PartsKit {
   ContextConsumer: typeof Consumer;
   sessionContext: typeof SessionContext;
   StoreController: typeof Stores;
-  describeKeywords: typeof DescribeKeywords;
   defineOnce: typeof DefineOnce;
   emit: typeof Emit;
   VIEWER_PARTS: typeof ViewerParts;
@@ -40,13 +38,12 @@ export let keyed: PartsKit['keyed'];
 export let ContextConsumer: PartsKit['ContextConsumer'];
 export let sessionContext: PartsKit['sessionContext'];
 export let StoreController: PartsKit['StoreController'];
-export let describeKeywords: PartsKit['describeKeywords'];
 export let defineOnce: PartsKit['defineOnce'];
 export let emit: PartsKit['emit'];
 export let VIEWER_PARTS: PartsKit['VIEWER_PARTS'];
 export let LocaleConsumer: PartsKit['LocaleConsumer'];
 
 export function provide(kit: PartsKit): void {
-  ({ LitElement, css, html, nothing, ContextConsumer, sessionContext, StoreController, describeKeywords } = kit);
+  ({ LitElement, css, html, nothing, ContextConsumer, sessionContext, StoreController } = kit);
   ({ svg, keyed, defineOnce, emit, VIEWER_PARTS, LocaleConsumer } = kit);
 }

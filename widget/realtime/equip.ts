@@ -27,6 +27,7 @@ export function equip(c: Conversation): void {
     sessionId: () => c.connection?.currentLive?.sessionId ?? null,
     uid: () => c.visitorId,
     handoffEnabled: () => store.$config.get()?.flags['keywords.handoff']?.enabled !== false,
+    locale: () => parts.i18n.locale,
   });
   c.talk = new PushToTalkInput(host, () => c.connection?.currentLive?.ptt ?? null);
   // Only the machinery's level meter moves the level.

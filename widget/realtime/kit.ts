@@ -10,7 +10,6 @@ import type { errorPolicy as ErrorPolicy } from '../contract/errors.ts';
 import type { MODE_TO_API_MODE as ModeToApiMode } from '../contract/modes.ts';
 import type { browserName as BrowserName } from '../controllers/mic.ts';
 import type { emit as Emit } from '../events.ts';
-import type { describeKeywords as DescribeKeywords } from '../keywords/describe.ts';
 import type * as Lazy from '../lazy.ts';
 
 export interface ConversationKit {
@@ -24,7 +23,6 @@ export interface ConversationKit {
   MODE_TO_API_MODE: typeof ModeToApiMode;
   browserName: typeof BrowserName;
   emit: typeof Emit;
-  describeKeywords: typeof DescribeKeywords;
   loadKeywordTools: typeof Lazy.loadKeywordTools;
   loadPcmAudio: typeof Lazy.loadPcmAudio;
   loadAvatar: typeof Lazy.loadAvatar;
@@ -44,7 +42,6 @@ export let errorPolicy: ConversationKit['errorPolicy'];
 export let MODE_TO_API_MODE: ConversationKit['MODE_TO_API_MODE'];
 export let browserName: ConversationKit['browserName'];
 export let emit: ConversationKit['emit'];
-export let describeKeywords: ConversationKit['describeKeywords'];
 export let loadKeywordTools: ConversationKit['loadKeywordTools'];
 export let loadPcmAudio: ConversationKit['loadPcmAudio'];
 export let loadAvatar: ConversationKit['loadAvatar'];
@@ -54,5 +51,5 @@ export let SCRIPT_URL: ConversationKit['SCRIPT_URL'];
 export function provide(kit: ConversationKit): void {
   ({ css, html, nothing } = kit);
   ({ WidgetError, errorInfo, fromServerError, errorPolicy, MODE_TO_API_MODE, browserName, emit } = kit);
-  ({ describeKeywords, loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL } = kit);
+  ({ loadKeywordTools, loadPcmAudio, loadAvatar, loadSpeech, SCRIPT_URL } = kit);
 }

@@ -234,4 +234,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '«{text}»',
   'cap.chosen': 'أودّ استخدام التصميم {n}: {design}.',
+  'kw.with': 'مع {x}',
+  'kw.on': 'المكان: {x}',
+  'kw.letteringOf': 'كتابة «{x}»',
+  'kw.no': 'بدون {x}',
+  'kw.nothing': 'لا شيء بعد',
 } satisfies Catalogue;

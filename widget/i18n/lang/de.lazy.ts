@@ -255,4 +255,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '„{text}“',
   'cap.chosen': 'Ich möchte Entwurf {n} nehmen: {design}.',
+  'kw.with': 'mit {x}',
+  'kw.on': 'am {x}',
+  'kw.letteringOf': 'Schriftzug „{x}“',
+  'kw.no': 'kein {x}',
+  'kw.nothing': 'noch nichts',
 } satisfies Catalogue;

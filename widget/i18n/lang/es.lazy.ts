@@ -242,4 +242,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '«{text}»',
   'cap.chosen': 'Me gustaría usar el concepto {n}: {design}.',
+  'kw.with': 'con {x}',
+  'kw.on': 'en: {x}',
+  'kw.letteringOf': 'texto «{x}»',
+  'kw.no': 'sin {x}',
+  'kw.nothing': 'nada todavía',
 } satisfies Catalogue;

@@ -248,4 +248,9 @@ export default {
   'cap.field': '{field} : {value}',
   'cap.quote': '« {text} »',
   'cap.chosen': 'J’aimerais utiliser le concept {n} : {design}.',
+  'kw.with': 'avec {x}',
+  'kw.on': 'sur : {x}',
+  'kw.letteringOf': 'inscription « {x} »',
+  'kw.no': 'sans {x}',
+  'kw.nothing': 'rien pour l’instant',
 } satisfies Catalogue;

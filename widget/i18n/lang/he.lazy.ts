@@ -230,4 +230,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '”{text}“',
   'cap.chosen': 'אני רוצה להשתמש בקונספט {n}: {design}.',
+  'kw.with': 'עם {x}',
+  'kw.on': 'מיקום: {x}',
+  'kw.letteringOf': 'כיתוב „{x}”',
+  'kw.no': 'בלי {x}',
+  'kw.nothing': 'עדיין כלום',
 } satisfies Catalogue;

@@ -230,4 +230,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '“{text}”',
   'cap.chosen': 'मैं कॉन्सेप्ट {n} इस्तेमाल करना चाहता/चाहती हूँ: {design}।',
+  'kw.with': '{x} के साथ',
+  'kw.on': 'जगह: {x}',
+  'kw.letteringOf': 'लिखावट “{x}”',
+  'kw.no': '{x} नहीं',
+  'kw.nothing': 'अभी कुछ नहीं',
 } satisfies Catalogue;

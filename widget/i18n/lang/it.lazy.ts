@@ -244,4 +244,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '«{text}»',
   'cap.chosen': 'Vorrei usare il concept {n}: {design}.',
+  'kw.with': 'con {x}',
+  'kw.on': 'su: {x}',
+  'kw.letteringOf': 'scritta «{x}»',
+  'kw.no': 'senza {x}',
+  'kw.nothing': 'ancora niente',
 } satisfies Catalogue;

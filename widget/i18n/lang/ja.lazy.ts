@@ -235,4 +235,9 @@ export default {
   'cap.field': '{field}：{value}',
   'cap.quote': '「{text}」',
   'cap.chosen': 'デザイン案 {n} を使いたいです：{design}。',
+  'kw.with': '{x}付き',
+  'kw.on': '部位：{x}',
+  'kw.letteringOf': '文字「{x}」',
+  'kw.no': '{x}なし',
+  'kw.nothing': 'まだありません',
 } satisfies Catalogue;

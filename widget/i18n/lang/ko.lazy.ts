@@ -231,4 +231,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '“{text}”',
   'cap.chosen': '{n}번 시안을 쓰고 싶어요: {design}.',
+  'kw.with': '{x} 포함',
+  'kw.on': '부위: {x}',
+  'kw.letteringOf': '문구 “{x}”',
+  'kw.no': '{x} 제외',
+  'kw.nothing': '아직 없음',
 } satisfies Catalogue;

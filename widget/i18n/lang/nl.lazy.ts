@@ -239,4 +239,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '‘{text}’',
   'cap.chosen': 'Ik wil ontwerp {n} gebruiken: {design}.',
+  'kw.with': 'met {x}',
+  'kw.on': 'op: {x}',
+  'kw.letteringOf': 'tekst ‘{x}’',
+  'kw.no': 'geen {x}',
+  'kw.nothing': 'nog niets',
 } satisfies Catalogue;

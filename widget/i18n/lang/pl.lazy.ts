@@ -243,4 +243,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '„{text}”',
   'cap.chosen': 'Chcę użyć projektu {n}: {design}.',
+  'kw.with': 'z {x}',
+  'kw.on': 'miejsce: {x}',
+  'kw.letteringOf': 'napis „{x}”',
+  'kw.no': 'bez {x}',
+  'kw.nothing': 'jeszcze nic',
 } satisfies Catalogue;

@@ -238,4 +238,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '“{text}”',
   'cap.chosen': 'Quero usar o conceito {n}: {design}.',
+  'kw.with': 'com {x}',
+  'kw.on': 'em: {x}',
+  'kw.letteringOf': 'texto “{x}”',
+  'kw.no': 'sem {x}',
+  'kw.nothing': 'nada ainda',
 } satisfies Catalogue;

@@ -235,4 +235,9 @@ export default {
   'cap.field': '{field}: {value}',
   'cap.quote': '“{text}”',
   'cap.chosen': '{n}. konsepti kullanmak istiyorum: {design}.',
+  'kw.with': '{x} ile',
+  'kw.on': 'yer: {x}',
+  'kw.letteringOf': '“{x}” yazısı',
+  'kw.no': '{x} olmadan',
+  'kw.nothing': 'henüz bir şey yok',
 } satisfies Catalogue;

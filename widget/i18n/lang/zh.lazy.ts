@@ -226,4 +226,9 @@ export default {
   'cap.field': '{field}：{value}',
   'cap.quote': '“{text}”',
   'cap.chosen': '我想用第 {n} 个方案：{design}。',
+  'kw.with': '带{x}',
+  'kw.on': '部位：{x}',
+  'kw.letteringOf': '文字“{x}”',
+  'kw.no': '不要{x}',
+  'kw.nothing': '暂无',
 } satisfies Catalogue;

@@ -1,10 +1,10 @@
 import type { MessageKey } from '../../i18n/en.ts';
+import { describeKeywords } from '../../keywords/describe.ts';
 import type { Generation } from '../../state/session-store.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
 import {
   ContextConsumer,
   css,
-  describeKeywords,
   html,
   LitElement,
   nothing,
@@ -106,7 +106,7 @@ export class VoiceBuddyConceptGallery extends LitElement {
   private renderGeneration(g: Generation) {
     const busy = g.status !== 'done' && g.status !== 'error';
     const { t, percent, message } = this.i18n.locale;
-    const keywords = describeKeywords(g.keywords);
+    const keywords = describeKeywords(g.keywords, t);
     // A generator may name its own stages; the ones the Worker's generators use have words in the catalogue.
     const stage = STAGES.has(g.stage) ? t(`gen.${g.stage}` as MessageKey) : g.stage;
     return html`<section class="gen" part="generation" aria-label=${t('gen.label', { keywords })} aria-busy=${busy ? 'true' : 'false'}>
