@@ -7,7 +7,7 @@ import { utcMonth } from '../limits/month.ts';
 import { withQuota } from '../limits/quota.ts';
 import { createClientSecret, isSandbox, openaiBase } from '../providers/openai.ts';
 import { buildSessionConfig } from '../realtime/session-config.ts';
-import { CALL_TICKET_TTL_S, signTicket, TICKET_TTL_S } from '../realtime/ticket.ts';
+import { CALL_TICKET_TTL_S, signTicket, TICKET_TTL_S, type TicketClaims } from '../realtime/ticket.ts';
 import { json } from '../validator.ts';
 import { SessionBody } from './schemas.ts';
 
@@ -38,6 +38,16 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
         .run()
         .catch((e: Error) => console.error('session record failed', { sessionId, error: e.message })),
     );
+  /** A short, single-use, signed ticket for this session in `mode`, taken from the voice-session quota and recorded. */
+  const mintTicket = async (mode: TicketClaims['mode'], ttlS: number) => {
+    const exp = Math.floor(Date.now() / 1000) + ttlS;
+    const claims = { jti: crypto.randomUUID(), tid: tenant.id, mode, model, voice, uid: body.uid ?? null };
+    const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
+      signTicket(c.env, { ...claims, sid: sessionId, exp, mon: utcMonth(), ...lang }),
+    );
+    record(mode);
+    return { ticket, exp };
+  };
 
   if (body.mode === 'webrtc') {
     if (isSandbox(c.env)) {
@@ -73,22 +83,7 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
       return c.json(answer, 201);
     }
     // The Worker creates the call (POST /v1/realtime/calls with this ticket): no OpenAI credential in the browser.
-    const exp = Math.floor(Date.now() / 1000) + CALL_TICKET_TTL_S;
-    const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-      signTicket(c.env, {
-        jti: crypto.randomUUID(),
-        tid: tenant.id,
-        mode: 'webrtc',
-        model,
-        voice,
-        uid: body.uid ?? null,
-        sid: sessionId,
-        exp,
-        mon: utcMonth(),
-        ...lang,
-      }),
-    );
-    record('webrtc');
+    const { ticket, exp } = await mintTicket('webrtc', CALL_TICKET_TTL_S);
     const callsUrl = new URL('/v1/realtime/calls', c.req.url);
     callsUrl.searchParams.set('key', tenant.publishableKey);
     const answer = {
@@ -104,22 +99,7 @@ export const realtime = new Hono<AppEnv>().post('/session', json(SessionBody), a
   }
 
   // websocket and text go through the relay: a short, single-use, signed ticket that the WebSocket upgrade redeems.
-  const exp = Math.floor(Date.now() / 1000) + TICKET_TTL_S;
-  const ticket = await withQuota(c.env, tenant, 'voice_session', () =>
-    signTicket(c.env, {
-      jti: crypto.randomUUID(),
-      tid: tenant.id,
-      mode: body.mode,
-      model,
-      voice,
-      uid: body.uid ?? null,
-      sid: sessionId,
-      exp,
-      mon: utcMonth(),
-      ...lang,
-    }),
-  );
-  record(body.mode);
+  const { ticket, exp } = await mintTicket(body.mode, TICKET_TTL_S);
   const wsUrl = new URL('/v1/realtime/ws', c.req.url);
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   wsUrl.searchParams.set('key', tenant.publishableKey);
