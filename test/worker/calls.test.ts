@@ -4,7 +4,7 @@
 // a client rewrote its instructions or tools, records usage and logs one line.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMIN, call, expectError, fakeOpenAI, markedTenant, ORIGIN, postJson } from './helpers.ts';
+import { ADMIN, call, expectError, fakeOpenAI, markedTenant, ORIGIN, postJson, sendAsCallClient } from './helpers.ts';
 import { fakeRealtime, newTicket, sleep, until } from './relay-client.ts';
 
 interface FakeCall {
@@ -174,11 +174,7 @@ describe('POST /v1/realtime/calls: the Worker creates the call', () => {
     await postOffer(g.callsUrl, g.ticket);
     const created = await fakeCall(t.marker);
     await until(async () => (await fakeCall(t.marker)).sidebands === 1, 'the sideband');
-    const client = (event: unknown) =>
-      fetch(`${env.OPENAI_BASE_URL}/__fake/calls/${created.id}/client`, {
-        method: 'POST',
-        body: JSON.stringify({ event }),
-      });
+    const client = (event: unknown) => sendAsCallClient(created.id, event);
     await client({
       type: 'session.update',
       session: { type: 'realtime', audio: { input: { noise_reduction: { type: 'far_field' } } } },

@@ -101,3 +101,10 @@ export async function expectError(res: Response, status: number, code: string): 
   if (typeof body.error.message !== 'string' || !body.error.message) throw new Error('error must have a message');
   return body;
 }
+
+/** Sends `event` to the fake OpenAI's call `callId` as the browser would over the call's data channel. */
+export const sendAsCallClient = (callId: string, event: unknown) =>
+  fetch(`${env.OPENAI_BASE_URL}/__fake/calls/${callId}/client`, {
+    method: 'POST',
+    body: JSON.stringify({ event }),
+  });

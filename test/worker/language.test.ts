@@ -3,7 +3,7 @@
 // transcription gets the `language` hint. A client still cannot send instructions.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, call, expectError, fakeOpenAI, markedTenant, ORIGIN, postJson } from './helpers.ts';
+import { ADMIN, call, expectError, fakeOpenAI, markedTenant, ORIGIN, postJson, sendAsCallClient } from './helpers.ts';
 import { fakeRealtime, openRelay, sleep, until } from './relay-client.ts';
 
 interface SentSession {
@@ -126,11 +126,7 @@ describe('the language of the conversation', () => {
     expect(created.session.audio.input.transcription.language).toBe('he');
     await until(async () => (await fakeCall()).sidebands === 1, 'the sideband');
     // An audio-only change makes OpenAI answer session.updated with the whole session, language line included.
-    const client = (event: unknown) =>
-      fetch(`${env.OPENAI_BASE_URL}/__fake/calls/${created.id}/client`, {
-        method: 'POST',
-        body: JSON.stringify({ event }),
-      });
+    const client = (event: unknown) => sendAsCallClient(created.id, event);
     await client({
       type: 'session.update',
       session: { type: 'realtime', audio: { input: { noise_reduction: { type: 'far_field' } } } },
