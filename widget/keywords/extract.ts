@@ -173,27 +173,6 @@ const FRAMING = new Set([
   'encasing',
   'circling',
 ]);
-const APPOSITION_FILLER = new Set([
-  ',',
-  'like',
-  'maybe',
-  'perhaps',
-  'probably',
-  'possibly',
-  'specifically',
-  'say',
-  'such',
-  'as',
-  'ideally',
-  'preferably',
-  'actually',
-  'or',
-  'kind',
-  'type',
-  'of',
-  'particularly',
-  'something',
-]);
 const HEDGES = new Set([
   'like',
   'maybe',
@@ -207,6 +186,8 @@ const HEDGES = new Set([
   'actually',
   'particularly',
 ]);
+/** Words that may stand between a noun and its apposition: the hedges, and a few more. */
+const APPOSITION_FILLER = new Set([...HEDGES, ',', 'such', 'as', 'or', 'kind', 'type', 'of', 'something']);
 
 const NO_TEXT =
   /\b(?:no|without(?: any)?|don'?t want(?: any)?|skip(?: the)?|not any)\s+(?:text|lettering|words|writing|script)\b/i;
