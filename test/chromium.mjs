@@ -2,6 +2,21 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
+/** How every test and bench runs Chromium: headless, fake camera and microphone allowed without a prompt, no noise. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+  '--js-flags=--expose-gc',
+];
+
 const CANDIDATES = [
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',

@@ -2,7 +2,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
-import { findChromium } from './chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
 import { fakeRelayPlugin } from './fakes/relay-plugin.js';
 
 /**
@@ -51,19 +51,7 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath,
-        args: [
-          '--no-sandbox',
-          '--headless=new',
-          '--use-fake-ui-for-media-stream',
-          '--use-fake-device-for-media-stream',
-          '--autoplay-policy=no-user-gesture-required',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-gpu',
-          '--js-flags=--expose-gc',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

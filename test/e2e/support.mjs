@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { buildWidget, prepareDatabase, ROOT, startWrangler } from '../../demo/local.mjs';
-import { findChromium } from '../chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from '../chromium.mjs';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
@@ -66,19 +66,7 @@ export async function launchBrowser() {
   return puppeteer.launch({
     executablePath: findChromium(),
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-      '--js-flags=--expose-gc',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

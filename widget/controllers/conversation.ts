@@ -1,4 +1,3 @@
-import type { LocaleController } from '../i18n/locale-controller.ts';
 import { Task } from '@lit/task';
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../api/client.ts';
@@ -20,6 +19,7 @@ import { errorPolicy } from '../contract/errors.ts';
 import { API_MODE_TO_MODE, MODE_TO_API_MODE } from '../contract/modes.ts';
 import { emit } from '../events.ts';
 import { addEnglish } from '../i18n/english.ts';
+import type { LocaleController } from '../i18n/locale-controller.ts';
 import { loadAvatar, loadConversation, loadKeywordTools, loadPcmAudio, loadSpeech } from '../lazy.ts';
 import type {
   ConversationViews,
@@ -240,7 +240,8 @@ export class Conversation implements ReactiveController {
   private async ensureConnection(): Promise<VoiceConnection | null> {
     const m = await loadMachinery();
     if (!this.keywords) m.equip(this);
-    if (!this.connection && this.api) this.connection = m.openConnection(this, this.api);
+    const api = this.endpoints();
+    if (!this.connection && api) this.connection = m.openConnection(this, api);
     return this.connection;
   }
 

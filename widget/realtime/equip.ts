@@ -1,7 +1,6 @@
 // What the conversation's machinery makes for one element's conversation (controllers/conversation.ts keeps the
 // rest): the keywords' side, push-to-talk's input, the level meter's style and the avatar's and the speaker's
 // runners, once; then a connection for each bootstrap, whose semantic events they follow.
-import type { ApiClient } from '../api/client.ts';
 import { WorkerApi } from '../api/endpoints.ts';
 import { AvatarRunner } from '../avatar/runner.ts';
 import type { Conversation } from '../controllers/conversation.ts';
@@ -54,11 +53,11 @@ export function equip(c: Conversation): void {
   });
 }
 
-/** A connection over this bootstrap's API client; the avatar, the speaker and the keywords follow its events. */
-export function openConnection(c: Conversation, api: ApiClient): VoiceConnection {
+/** A connection over this bootstrap's endpoints; the avatar, the speaker and the keywords follow its events. */
+export function openConnection(c: Conversation, api: WorkerApi): VoiceConnection {
   const { host, parts } = c;
   const connection = new VoiceConnection({
-    api: c.endpoints() ?? new WorkerApi(api),
+    api,
     store: c.store,
     host,
     uid: () => c.visitorId,
