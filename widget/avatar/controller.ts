@@ -478,15 +478,15 @@ export class AvatarController implements AvatarHandle {
     // First, before anything slow: the model's voice is back within the sentence.
     this.o.muteModel(false);
     if (audioOnly && this.rtc && this.avatar) this.rtc.unsubscribe(this.avatar, 'video').catch(() => {});
-    // The page's event keeps English (the contract's `message`); the visitor reads their language.
-    const message = fallbackMessage(code, detail, sayWith(englishText), true);
+    // The visitor reads their language, and so does the page's `voice-buddy-error` (its `message` is the visitor's
+    // words, as for every other error); the code says what happened in any language.
     const shown = fallbackMessage(code, detail, this.say, (this.o.lang ?? 'en') === 'en');
     this.errorText = shown;
     const refused = this.machine.state === 'checking' && (this.o.refused(code) || code === 'performance_budget');
     if (this.machine.state !== 'off') this.machine.transition(refused ? 'off' : 'error', code);
     this.o.notice(shown, 'warning');
-    this.emit('error', { code, message });
-    this.emit('fallback', { reason: code, message });
+    this.emit('error', { code, message: shown });
+    this.emit('fallback', { reason: code, message: shown });
     return (this.ending = this.release());
   }
 
