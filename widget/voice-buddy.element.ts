@@ -356,8 +356,7 @@ export class VoiceBuddy extends LitElement {
           this.requestUpdate();
         })}
         ${view.noticesView(v)}
-        ${view.controlsView(v)}
-        ${view.textFormView(v)}
+        <div class="dock">${view.controlsView(v)}${view.textFormView(v)}</div>
         ${view.settingsView(v)}
       </section>
       <div class="sr-only" role="status" aria-live="polite">${this.a11y.text}</div>

@@ -94,7 +94,9 @@ export const styles = css`
     }
     :host([variant='floating'][open]) .launcher { display: none; }
   }
-  .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; padding: 0.6em 0.75em; border-block-start: 1px solid var(--_border); }
+  /* The buttons and the text row share one row when the panel is wide enough (the conversation keeps the height). */
+  .dock { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; padding: 0.6em 0.75em; border-block-start: 1px solid var(--_border); }
+  .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; flex: 1 1 auto; }
   button {
     font: inherit; color: inherit; cursor: pointer; border-radius: 999px; border: 1px solid var(--_border);
     background: transparent; padding: 0.45em 0.9em; line-height: 1.2;
@@ -108,7 +110,7 @@ export const styles = css`
   .meter > span { display: block; block-size: 100%; inline-size: 100%; background: var(--_accent); transform-origin: left; transform: scaleX(var(--_level, 0)); transition: transform 60ms linear; }
   .error { margin: 0 0.75em 0.5em; padding: 0.5em 0.75em; border-radius: 8px; background: #fef2f2; color: #991b1b; font-size: 0.9em; }
   .error button { margin-inline-start: 0.5em; border-color: #991b1b; color: #991b1b; padding: 0.2em 0.7em; font-size: 0.9em; }
-  form { display: flex; gap: 0.5em; padding: 0 0.75em 0.6em; }
+  form { display: flex; gap: 0.5em; flex: 1000 1 16em; min-inline-size: 0; }
   input[type='text'] {
     flex: 1; min-width: 0; font: inherit; color: inherit; background: var(--_bg); border: 1px solid var(--_border);
     border-radius: 999px; padding: 0.45em 0.9em;

@@ -62,6 +62,21 @@ describe('layout', () => {
     expect(rect(design).bottom, 'the design area stays inside the panel').to.be.at.most(panel.bottom);
   });
 
+  it('on a wide panel the buttons and the text row share one row; on a narrow one the text row wraps', async () => {
+    const el = await mount(html`<voice-buddy key="pk_test" api-base=${API} mode="text"></voice-buddy>`);
+    el.style.width = '900px';
+    await el.updateComplete;
+    const middle = (e: Element) => (rect(e).top + rect(e).bottom) / 2;
+    const start = part(el, 'connect-button')!;
+    const input = part(el, 'text-input')!;
+    expect(Math.abs(middle(start) - middle(input)), 'one row').to.be.below(4);
+    expect(rect(input).width, 'the text row takes the rest of the row').to.be.above(500);
+    el.style.width = '300px';
+    await new Promise(requestAnimationFrame);
+    expect(rect(input).top, 'the text row goes under the buttons').to.be.at.least(rect(start).bottom);
+    expect(rect(input).right, 'and stays inside the panel').to.be.at.most(rect(part(el, 'panel')!).right);
+  });
+
   it('the design area folds into a summary row and opens again', async () => {
     const el = await mount();
     withDesign(el);
