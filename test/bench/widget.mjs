@@ -14,6 +14,34 @@ const IIFE_BUDGET = 24 * 1024;
 const BEFORE_I18N = { es: 36_845, iife: 36_461 };
 /** gzip -9 bytes of the start-up bundles at 2632028, before issue 17 moved the conversation's machinery out. */
 const BEFORE_LIGHTER = { es: 37_702, iife: 37_345 };
+/**
+ * gzip -9 bytes of each lazy chunk at 2632028 (built there with `vite build`), by chunk name without its hash. The
+ * conversation's machinery had no chunk of its own: it was in the start-up bundle.
+ */
+const BEFORE_LIGHTER_CHUNKS = {
+  agora: 335_533,
+  'audio.worklet': 4_184,
+  'avatar.lazy': 7_790,
+  'design-parts': 7_235,
+  'design.lazy': 369,
+  'keywords.lazy': 18_863,
+  'pcm.lazy': 2_437,
+  'rolldown-runtime': 428,
+  sentences: 831,
+  'speech.lazy': 2_670,
+  'telemetry.lazy': 1_580,
+  ...{ 'ar.lazy': 3_723, 'de.lazy': 3_484, 'es.lazy': 3_280, 'fr.lazy': 3_399, 'he.lazy': 3_452, 'hi.lazy': 3_857 },
+  ...{ 'it.lazy': 3_275, 'ja.lazy': 3_727, 'ko.lazy': 3_595, 'nl.lazy': 3_289, 'pl.lazy': 3_492, 'pt.lazy': 3_198 },
+  ...{ 'tr.lazy': 3_272, 'zh.lazy': 3_409 },
+};
+/** A chunk's name without the hash Vite adds: `voice-buddy-design-parts-DJCGspbQ.js` -> `design-parts`. */
+const chunkName = (file) =>
+  /voice-buddy-([a-z]+(?:\.(?:lazy|worklet))?(?:-(?:parts|runtime))?)-/.exec(file)?.[1] ?? file;
+const beforeLighter = (file) => {
+  if (file.endsWith('voice-buddy.js')) return BEFORE_LIGHTER.es;
+  if (file.endsWith('voice-buddy.iife.js')) return BEFORE_LIGHTER.iife;
+  return BEFORE_LIGHTER_CHUNKS[chunkName(file)];
+};
 const CONNECTS = 20;
 const RTTS = [0, 50];
 const CYCLES = 10;
@@ -46,6 +74,19 @@ const CATALOGUE = /voice-buddy-([a-z]{2})\.lazy-/;
 const loadedWhen = (file) => {
   if (file.includes('audio.worklet')) return 'push-to-talk only, on demand';
   if (file.includes('conversation.lazy')) return 'the visitor acts (Start, a message) or hovers Start';
+  const when = {
+    agora: 'the avatar is turned on (Agora SDK)',
+    'avatar.lazy': 'the avatar is turned on',
+    'design-parts': 'the first keywords or concepts',
+    'design.lazy': 'the first keywords or concepts',
+    describe: 'the first keywords (design notes)',
+    'keywords.lazy': 'the first keyword tool call',
+    'speech.lazy': 'spoken replies (TTS mode)',
+    'pcm.lazy': 'a push-to-talk conversation starts',
+    sentences: 'spoken replies or the avatar',
+    'telemetry.lazy': 'after bootstrap, when the site has telemetry on',
+  }[chunkName(file)];
+  if (when) return when;
   const lang = CATALOGUE.exec(file)?.[1];
   return lang ? `catalogue "${lang}", when shown` : 'lazy chunk, on demand';
 };
@@ -61,16 +102,17 @@ function sizes() {
   for (const [file, when] of files) {
     const s = sizeOf(file);
     if (!s) {
-      rows.push([file, when, 'missing', '', '', '']);
+      rows.push([file, when, 'missing', '', '', '', '']);
       continue;
     }
     if (file.endsWith('.iife.js')) iife = s;
-    rows.push([file, when, num(s.raw), num(s.gzip), kib(s.gzip), num(s.brotli)]);
+    const before = beforeLighter(file);
+    rows.push([file, when, num(s.raw), num(s.gzip), kib(s.gzip), num(s.brotli), before ? num(before) : 'new']);
   }
   const catalogues = rows.filter((r) => String(r[1]).startsWith('catalogue'));
   table(
     'Bundle sizes (dist/, as built by npm run build)',
-    ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes'],
+    ['file', 'loaded', '>raw bytes', '>gzip -9 bytes', '>gzip', '>brotli bytes', '>gzip -9 before issue 17'],
     rows,
     [
       `Budget (issue 17): IIFE <= 24 KB gzip (${num(IIFE_BUDGET)} bytes)${iife ? `: ${kib(iife.gzip)} (${num((iife.gzip / IIFE_BUDGET) * 100)}% of it)` : ': no IIFE built'}.`,
