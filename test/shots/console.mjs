@@ -40,6 +40,9 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/admin`;
 
+/** A DOM click: on a page as long as the analytics a pointer click at an element's box can land elsewhere. */
+const press = async (tab, selector) => (await tab.waitForSelector(selector)).evaluate((b) => b.click());
+
 const browser = await puppeteer.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--headless=new'] });
 const errors = [];
 try {
@@ -58,12 +61,12 @@ try {
       ['alerts', '[data-alert]'],
     ];
     for (const [tab_, ready] of sections) {
-      await tab.locator(`vb-admin-app >>> #tab-${tab_}`).click();
+      await press(tab, `vb-admin-app >>> #tab-${tab_}`);
       await tab.waitForSelector(`vb-admin-app >>> #panel-${tab_} >>> ${ready}`);
       // What a reviewer also needs to see opened: the first chart's data table, the report's markdown.
-      if (tab_ === 'analytics') await tab.locator('vb-admin-app >>> vb-admin-chart >>> summary').click();
+      if (tab_ === 'analytics') await press(tab, 'vb-admin-app >>> vb-admin-chart >>> summary');
       if (tab_ === 'report') {
-        await tab.locator('vb-admin-app >>> vb-admin-report >>> button[aria-controls="report-md-body"]').click();
+        await press(tab, 'vb-admin-app >>> vb-admin-report >>> button[aria-controls="report-md-body"]');
         await tab.waitForSelector('vb-admin-app >>> vb-admin-report >>> #report-md');
       }
       // Charts draw after their element renders; give the canvases a frame or two.
@@ -81,8 +84,10 @@ try {
     // The states that must look finished too: nothing yet, waiting, unreachable.
     for (const state of ['empty', 'loading', 'offline']) {
       await tab.goto(`${url}?state=${state}`);
+      // The offline page signs in first and loses the network 300 ms later (console-data.ts): ask after that.
+      if (state === 'offline') await new Promise((r) => setTimeout(r, 500));
       for (const tab_ of ['analytics', 'alerts']) {
-        await tab.locator(`vb-admin-app >>> #tab-${tab_}`).click();
+        await press(tab, `vb-admin-app >>> #tab-${tab_}`);
         const ready = { empty: '[data-empty]', loading: '.skeleton', offline: '[role="alert"]' }[state];
         await tab.waitForSelector(`vb-admin-app >>> #panel-${tab_} >>> ${ready}`);
         await tab.screenshot({ path: `${out}/console-${tab_}-${state}-${name}.png` });

@@ -35,7 +35,7 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     await resetMouse();
   });
 
-  it('analytics: all tenants, the last 30 days, headline numbers and five drawn charts with their words', async () => {
+  it('analytics: all tenants, the last 30 days, headline numbers and six drawn charts with their words', async () => {
     seedAnalytics(api.analytics, 'demo', addDays(today, -40), today, { sessions: 120, success: 0.96 });
     seedAnalytics(api.analytics, 'acme', addDays(today, -40), today, { sessions: 40, success: 0.9 });
     const { app } = await signedIn(api);
@@ -163,8 +163,8 @@ describe('<vb-admin-app> analytics, report and alerts', () => {
     for (const day of Object.values(api.analytics.demo!)) day.fallbacks.byReason = {};
     const { app } = await signedIn(api);
     const section = await openTab(app, 'analytics', 'vb-admin-analytics', 'vb-admin-chart');
-    await waitUntil(() => charts(section).length === 5);
-    const [sessions, , fallbacks] = charts(section);
+    await waitUntil(() => charts(section).length === 6);
+    const [sessions, , , fallbacks] = charts(section);
     await waitUntil(() => inChart(sessions!, '.plot canvas'));
     expect(text(inChart(fallbacks!, '[data-empty]'))).to.equal('No fallbacks in this range.');
     expect(inChart(fallbacks!, 'canvas')).to.equal(null);

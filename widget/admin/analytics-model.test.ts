@@ -26,8 +26,9 @@ function threeDays() {
         connectMs: { p50: 450, p95: 980 },
         fallbacks: { byReason: { weak_network: 2 } },
         errors: { byCode: { provider_timeout: 1 }, rate: 0.01 },
-        avatar: { started: 10, fallbacks: 0, minutes: 30, costUsd: 3 },
+        avatar: { started: 10, fallbacks: 0, minutes: 30, costUsd: 3, syncMs: { p50: 300, p95: 700 } },
         costUsd: 7.5,
+        pageMs: { p50: 150, p95: 380 },
       }),
       '2026-11-03': day({
         attempts: 50,
@@ -35,8 +36,9 @@ function threeDays() {
         connectMs: { p50: 900, p95: 2100 },
         fallbacks: { byReason: { weak_network: 1, avatar_failed: 4 } },
         errors: { byCode: { provider_timeout: 3, rate_limited: 2 }, rate: 0.1 },
-        avatar: { started: 5, fallbacks: 4, minutes: 8, costUsd: 0.8 },
+        avatar: { started: 5, fallbacks: 4, minutes: 8, costUsd: 0.8, syncMs: { p50: 450, p95: 1300 } },
         costUsd: 2.3,
+        pageMs: { p50: 210, p95: 640 },
       }),
     },
   };
@@ -94,11 +96,11 @@ describe('analytics model', () => {
     expect(m.formatValue('usd', null)).to.equal('no data');
   });
 
-  it('turns an answer into five charts: series per day, a summary and a data table with totals', () => {
+  it('turns an answer into six charts: series per day, a summary and a data table with totals', () => {
     const r = threeDays();
     const charts = m.analyticsCharts(r);
-    expect(charts.map((c) => c.id)).to.deep.equal(['sessions', 'connect', 'fallbacks', 'errors', 'cost']);
-    const [sessions, connect, fallbacks, errors, cost] = charts;
+    expect(charts.map((c) => c.id)).to.deep.equal(['sessions', 'connect', 'ready', 'fallbacks', 'errors', 'cost']);
+    const [sessions, connect, ready, fallbacks, errors, cost] = charts;
     expect(sessions!.dates).to.deep.equal(['2026-11-01', '2026-11-02', '2026-11-03']);
     expect(sessions!.series.map((s) => [s.label, s.values])).to.deep.equal([
       ['Connected', [98, 0, 40]],
@@ -115,6 +117,18 @@ describe('analytics model', () => {
 
     expect(connect!.series[1]!.values).to.deep.equal([980, null, 2100]);
     expect(connect!.summary).to.contain('Slowest day Nov 3 (p95 2.1 s)');
+
+    expect(ready!.series.map((s) => [s.label, s.values])).to.deep.equal([
+      ['Ready p50', [150, null, 210]],
+      ['Ready p95', [380, null, 640]],
+      ['Avatar sync p95', [700, null, 1300]],
+    ]);
+    // Totals weighted as the fake Worker does: page times by attempts (100, 50), avatar sync by avatars started.
+    expect(ready!.summary).to.equal(
+      'From Nov 1 to Nov 3: the widget was ready 170 ms after it met the page (95th percentile 467 ms); the avatar ' +
+        'began a reply 900 ms after its text (p95). Slowest day Nov 3 (p95 640 ms).',
+    );
+    expect(ready!.table.rows[1]).to.deep.equal(['Nov 2', 'no data', 'no data', 'no data']);
 
     expect(fallbacks!.series.map((s) => s.label)).to.deep.equal(['avatar_failed', 'weak_network']);
     expect(fallbacks!.table.head).to.deep.equal(['Day', 'avatar_failed', 'weak_network', 'Total']);
@@ -147,6 +161,7 @@ describe('analytics model', () => {
     expect(charts.map((c) => c.empty)).to.deep.equal([
       'No session attempts in this range yet.',
       'No connect times measured in this range yet.',
+      'No page or avatar timings in this range yet.',
       'No fallbacks in this range.',
       'No errors in this range.',
       'No cost recorded in this range.',
@@ -165,7 +180,7 @@ describe('analytics model', () => {
       ]),
     ).to.deep.equal({ keys: ['a', 'c'], other: false });
     const store: AnalyticsStore = { demo: { '2026-11-01': day({ attempts: 20, fallbacks: { byReason: many } }) } };
-    const [, , fallbacks] = m.analyticsCharts(analyticsAnswer(store, ['demo'], null, '2026-11-01', '2026-11-01'));
+    const [, , , fallbacks] = m.analyticsCharts(analyticsAnswer(store, ['demo'], null, '2026-11-01', '2026-11-01'));
     expect(fallbacks!.series.map((s) => [s.label, s.values[0]])).to.deep.equal([
       ['b', 9],
       ['c', 3],

@@ -10,10 +10,11 @@ export function zeroMetrics(): AnalyticsMetrics {
     fallbacks: { byReason: {} },
     errors: { byCode: {}, rate: null },
     modes: {},
-    avatar: { started: 0, fallbacks: 0, minutes: 0, costUsd: 0 },
+    avatar: { started: 0, fallbacks: 0, minutes: 0, costUsd: 0, syncMs: { p50: null, p95: null } },
     generations: { requested: 0, done: 0, failed: 0, firstConceptMs: { p50: null, p95: null } },
     tts: { characters: 0, synthMs: { p95: null } },
     costUsd: 0,
+    pageMs: { p50: null, p95: null },
   };
 }
 
@@ -249,6 +250,40 @@ function connectChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
   };
 }
 
+/** How soon the widget answers on a page, and how closely the avatar follows the reply (checks page_p95_ms, ...). */
+function readyChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
+  const { days, totals } = r;
+  const page = (m: AnalyticsMetrics) => m.pageMs ?? { p50: null, p95: null };
+  const sync = (m: AnalyticsMetrics) => m.avatar.syncMs?.p95 ?? null;
+  const p50 = days.map((d) => page(d).p50);
+  const p95 = days.map((d) => page(d).p95);
+  const avatar = days.map(sync);
+  const high = extreme(dates, p95, 'max');
+  const summary =
+    `${span(r)}: the widget was ready ${formatMs(page(totals).p50)} after it met the page (95th percentile ` +
+    `${formatMs(page(totals).p95)})` +
+    (sync(totals) === null ? '.' : `; the avatar began a reply ${formatMs(sync(totals))} after its text (p95).`) +
+    (high && days.length > 1 ? ` Slowest day ${formatDay(high.day)} (p95 ${formatMs(high.value)}).` : '');
+  return {
+    id: 'ready',
+    title: 'Widget ready and avatar sync',
+    dates,
+    series: [
+      { label: 'Ready p50', kind: 'line', unit: 'ms', values: p50, color: PALETTE[0] },
+      { label: 'Ready p95', kind: 'line', unit: 'ms', values: p95, color: PALETTE[1], dashed: true },
+      { label: 'Avatar sync p95', kind: 'line', unit: 'ms', values: avatar, color: PALETTE[3], dashed: true },
+    ],
+    summary,
+    empty: [...p50, ...p95, ...avatar].every((v) => v === null) ? 'No page or avatar timings in this range yet.' : null,
+    table: table(
+      days,
+      ['Ready p50', 'Ready p95', 'Avatar sync p95'],
+      (m) => [formatMs(page(m).p50), formatMs(page(m).p95), formatMs(sync(m))],
+      totals,
+    ),
+  };
+}
+
 /** Stacked bars of one count per category (fallback reasons, error codes), the small ones folded into "Other". */
 function categorySeries(days: AnalyticsDay[], pick: (m: AnalyticsMetrics) => Record<string, number>) {
   const { keys, other } = topKeys(days.map(pick));
@@ -358,13 +393,14 @@ function costChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
   };
 }
 
-/** The section's five charts, in the order shown. */
+/** The section's six charts, in the order shown. */
 export function analyticsCharts(r: AnalyticsResponse): ChartSpec[] {
   const dates = r.days.map((d) => d.date);
-  return [sessionsChart, connectChart, fallbacksChart, errorsChart, costChart].map((chart) => chart(r, dates));
+  const charts = [sessionsChart, connectChart, readyChart, fallbacksChart, errorsChart, costChart];
+  return charts.map((chart) => chart(r, dates));
 }
 
-/** Nothing at all was recorded in the range: the section shows one empty state instead of five empty charts. */
+/** Nothing at all was recorded in the range: the section shows one empty state instead of six empty charts. */
 export const hasNoData = ({ totals: t }: AnalyticsResponse): boolean =>
   t.sessions.attempts === 0 && t.costUsd === 0 && sum(Object.values(t.errors.byCode)) === 0;
 

@@ -10,10 +10,10 @@ import { tenantSelect, tenantsLoad } from './tenant-select.ts';
 const PRESETS = [7, 30, 90] as const;
 
 /**
- * Analytics per tenant (or all) over a date range, from `GET /admin/analytics`: headline numbers, then five charts
- * (sessions and success rate, connect time, fallbacks by reason, errors, cost per day), each with its summary and
- * data table. The range is checked by the Worker's own rules before it is asked for; what the Worker still refuses
- * is shown beside the field it names.
+ * Analytics per tenant (or all) over a date range, from `GET /admin/analytics`: headline numbers, then six charts
+ * (sessions and success rate, connect time, widget ready and avatar sync, fallbacks by reason, errors, cost per day),
+ * each with its summary and data table. The range is checked by the Worker's own rules before it is asked for;
+ * what the Worker still refuses is shown beside the field it names.
  */
 export class AdminAnalyticsPanel extends LitElement {
   static override styles = [adminStyles, sectionStyles];

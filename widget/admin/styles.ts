@@ -445,8 +445,9 @@ export const sectionStyles = css`
   .charts > * {
     min-width: 0;
   }
-  /* The headline chart across the whole row; the other four pair up beside each other. */
-  .charts > :first-child {
+  /* The headline chart across the whole row; the others pair up, and an odd last one takes its row too. */
+  .charts > :first-child,
+  .charts > :last-child:nth-child(even) {
     grid-column: 1 / -1;
   }
   .skeleton {

@@ -64,6 +64,9 @@ export function mergeMetrics(parts: AnalyticsMetrics[]): AnalyticsMetrics {
   m.connectMs = percentiles(parts.map((p) => [p.connectMs, p.sessions.connected]));
   m.generations.firstConceptMs = percentiles(parts.map((p) => [p.generations.firstConceptMs, p.generations.done]));
   m.tts.synthMs = { p95: mean(parts.map((p) => [p.tts.synthMs.p95, p.tts.characters])) };
+  // As the Worker answers (worker/analytics/query.ts): always both, null when nothing was measured.
+  m.pageMs = percentiles(parts.map((p) => [p.pageMs ?? { p50: null, p95: null }, p.sessions.attempts]));
+  m.avatar.syncMs = percentiles(parts.map((p) => [p.avatar.syncMs ?? { p50: null, p95: null }, p.avatar.started]));
   return m;
 }
 
@@ -183,6 +186,7 @@ export function plausibleDay(tenant: string, day: string, p: Profile): Analytics
   const avatarCost = cents(minutes * 0.1);
   const characters = Math.round(connected * (300 + rnd() * 200));
   const p50 = Math.round((bad ? 900 : 480) + rnd() * 120);
+  const none = { p50: null, p95: null };
   return {
     sessions: { attempts, connected, successRate: attempts ? connected / attempts : null },
     connectMs: attempts ? { p50, p95: Math.round(p50 * (2.1 + rnd() * 0.6)) } : { p50: null, p95: null },
@@ -192,7 +196,13 @@ export function plausibleDay(tenant: string, day: string, p: Profile): Analytics
       rate: attempts ? errors / attempts : null,
     },
     modes: { webrtc: Math.round(connected * 0.6), websocket: Math.round(connected * 0.3), text: 0 },
-    avatar: { started: avatarStarted, fallbacks: byReason.avatar_failed ?? 0, minutes, costUsd: avatarCost },
+    avatar: {
+      started: avatarStarted,
+      fallbacks: byReason.avatar_failed ?? 0,
+      minutes,
+      costUsd: avatarCost,
+      syncMs: avatarStarted ? { p50: Math.round(280 + rnd() * 120), p95: Math.round(600 + rnd() * 300) } : none,
+    },
     generations: {
       requested: Math.round(connected * 0.4),
       done: Math.round(connected * 0.38),
@@ -201,6 +211,7 @@ export function plausibleDay(tenant: string, day: string, p: Profile): Analytics
     },
     tts: { characters, synthMs: { p95: Math.round(900 + rnd() * 400) } },
     costUsd: cents(avatarCost + connected * 0.045 + characters * 0.00003),
+    pageMs: attempts ? { p50: Math.round(140 + rnd() * 60), p95: Math.round((bad ? 620 : 320) + rnd() * 120) } : none,
   };
 }
 
