@@ -132,7 +132,7 @@ export interface ChartTable {
 }
 
 export interface ChartSpec {
-  id: 'sessions' | 'connect' | 'fallbacks' | 'errors' | 'cost';
+  id: 'sessions' | 'connect' | 'ready' | 'fallbacks' | 'errors' | 'cost';
   title: string;
   /** YYYY-MM-DD, one per point. */
   dates: string[];
