@@ -122,20 +122,19 @@ export const STREAM_LIMITS = { maxBytes: 1024, perSecondBytes: 6 * 1024, perSeco
  */
 export class FakeAgoraRtc implements AvatarRtc {
   static readonly instances: FakeAgoraRtc[] = [];
-  static defaults = { joinLatencyMs: 150, tokenWarnBeforeMs: 30_000 };
-  static avatarDefaults: FakeAvatarBehaviour = {
-    start: 'on-join',
-    startMs: 200,
-    publishes: true,
-    speechDelayMs: 100,
-    msPerChar: 5,
-    silent: false,
-    ackCode: 1000,
-  };
+  static defaults = FakeAgoraRtc.initialDefaults();
+  static avatarDefaults = FakeAgoraRtc.initialAvatarDefaults();
+  /** Tests and benches change the defaults in place, so each reset hands out fresh objects. */
   static reset(): void {
     FakeAgoraRtc.instances.length = 0;
-    FakeAgoraRtc.defaults = { joinLatencyMs: 150, tokenWarnBeforeMs: 30_000 };
-    FakeAgoraRtc.avatarDefaults = {
+    FakeAgoraRtc.defaults = FakeAgoraRtc.initialDefaults();
+    FakeAgoraRtc.avatarDefaults = FakeAgoraRtc.initialAvatarDefaults();
+  }
+  private static initialDefaults(): { joinLatencyMs: number; tokenWarnBeforeMs: number } {
+    return { joinLatencyMs: 150, tokenWarnBeforeMs: 30_000 };
+  }
+  private static initialAvatarDefaults(): FakeAvatarBehaviour {
+    return {
       start: 'on-join',
       startMs: 200,
       publishes: true,
