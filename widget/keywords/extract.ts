@@ -4,6 +4,7 @@ import { emptyKeywords, type Keywords } from './types.ts';
 import { largerSize, normaliseLettering, sizeFromDimensions } from './normalise.ts';
 import {
   DROP_WORDS,
+  POSSESSIVES as POSSESSIVE_WORDS,
   GENERIC_MOTIFS,
   MOTIF_MOODS,
   MOTIF_SIZES,
@@ -56,13 +57,8 @@ const SOFT_NEGATIONS = new Set(['less', 'not as', 'not so', 'tone down']);
 const SOFTENERS = new Set(['too', 'overly', 'very', 'super', 'so', 'particularly', 'especially', 'that']);
 const QUALIFIERS = new Set(['that', 'which', 'who', 'looking', 'where', 'like']);
 // What may come right before an everyday body word for it to be a placement ("my hand", "on the back").
-const PLACEMENT_CONTEXT = new Set([
-  'my',
-  'our',
-  'your',
-  'his',
-  'her',
-  'their',
+const PLACEMENT_CONTEXT = new Set<string>([
+  ...POSSESSIVE_WORDS,
   'the',
   'on',
   'across',
@@ -159,7 +155,7 @@ const LIKING = new Set([
 ]);
 const WISHING = new Set(['id', 'would', 'wed', 'youd', 'shed', 'hed']);
 const FIGURATIVE = new Set(['root', 'heart', 'soul', 'spirit', 'light', 'star', 'world', 'sky']);
-const POSSESSIVES = new Set(['my', 'our', 'his', 'her', 'their', 'your']);
+const POSSESSIVES: ReadonlySet<string> = new Set(POSSESSIVE_WORDS);
 const OWNED = new Set(['name', 'names', 'initials', 'initial', 'birthday', 'birthdate', 'signature', 'handwriting']);
 // "for my late dog": who the piece is for, not what is in it.
 const DEDICATION_WORDS = new Set(['late', 'dear', 'beloved', 'little', 'baby', 'old', 'sweet', 'first', 'best']);

@@ -2254,6 +2254,9 @@ function pluralPhrase(phrase: string): string {
   return words.join(' ');
 }
 
+/** The possessives a person puts before a body part ("my forearm", "her back"). */
+export const POSSESSIVES = ['my', 'our', 'your', 'his', 'her', 'their'] as const;
+
 /**
  * Words the tokeniser drops before phrase lookup ("on the back of my hand" -> "back of hand"); lexicon keys are
  * stored without them too.
@@ -2262,12 +2265,7 @@ export const DROP_WORDS: ReadonlySet<string> = new Set([
   'a',
   'an',
   'the',
-  'my',
-  'our',
-  'your',
-  'his',
-  'her',
-  'their',
+  ...POSSESSIVES,
   'its',
   'some',
   'left',
