@@ -31,7 +31,7 @@ export interface ConnectionOptions {
 }
 
 /** The live session's events that the conversation passes on, whichever session is live (reconnects included). */
-const FORWARDED = [
+export const FORWARDED_EVENTS = [
   'assistant-delta',
   'assistant-done',
   'reply-done',
@@ -208,7 +208,7 @@ export class VoiceConnection {
           if (gen === this.generation && this.live) this.setStatus(s);
         });
         session.on('error', ({ code, message, text }) => store.reportError(code, message, { text }));
-        for (const type of FORWARDED) session.on(type, (payload) => this.events.emit(type, payload as never));
+        for (const type of FORWARDED_EVENTS) session.on(type, (payload) => this.events.emit(type, payload as never));
       },
       onClosed: (error) => {
         if (gen === this.generation) void this.recover(error);

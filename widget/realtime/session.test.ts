@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { ScriptedTransport, server } from '../../test/widget/fakes/scripted-transport.ts';
 import { loadMachinery } from '../controllers/conversation.ts';
 import { createSessionStore } from '../state/session-store.ts';
+import { FORWARDED_EVENTS } from './connection.ts';
 import type { SessionEvents } from './session-events.ts';
 import { RealtimeSession } from './session.ts';
 
@@ -14,16 +15,8 @@ async function setup() {
   const transport = new ScriptedTransport('text');
   const session = new RealtimeSession(store, transport);
   const seen: Array<[keyof SessionEvents, unknown]> = [];
-  const types: Array<keyof SessionEvents> = [
-    'assistant-delta',
-    'assistant-done',
-    'reply-done',
-    'barge-in',
-    'function-call',
-    'usage',
-    'error',
-    'status',
-  ];
+  // What the conversation forwards, and the status the session decides itself.
+  const types: Array<keyof SessionEvents> = [...FORWARDED_EVENTS, 'status'];
   for (const type of types) session.on(type, (payload) => seen.push([type, payload]));
   await transport.connect();
   const of = <K extends keyof SessionEvents>(type: K) =>
