@@ -150,20 +150,9 @@ async function connectTimes(ctx) {
       if (page.pageErrors.length) throw new Error(`page errors: ${page.pageErrors.join('; ')}`);
       medians[rtt] = { cold: median(times.cold), warm: median(times.warm) };
       const label = rtt ? `+${rtt} ms round trip per request` : 'no added latency';
-      rows.push([
-        label,
-        'without prewarm',
-        num(median(times.cold), 1),
-        num(percentile(times.cold, 95), 1),
-        num(Math.min(...times.cold), 1),
-      ]);
-      rows.push([
-        label,
-        'with prewarm (hover, key fetched, then click)',
-        num(median(times.warm), 1),
-        num(percentile(times.warm, 95), 1),
-        num(Math.min(...times.warm), 1),
-      ]);
+      const row = (kind, xs) => [label, kind, num(median(xs), 1), num(percentile(xs, 95), 1), num(Math.min(...xs), 1)];
+      rows.push(row('without prewarm', times.cold));
+      rows.push(row('with prewarm (hover, key fetched, then click)', times.warm));
       rows.push([label, 'saved by prewarm (median)', num(median(times.cold) - median(times.warm), 1), '', '']);
     } finally {
       await page.close();
