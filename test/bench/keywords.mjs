@@ -2,6 +2,7 @@
 // time to the first concept in sandbox mode against wrangler dev, and the local extractor's F1 per field.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { WOLF_DESIGN } from '../fixtures/designs.mjs';
 import { median, ms, num, percentile, summaryRow, table } from './report.mjs';
 import { ROOT, runCommand, tenantHeaders, withTimeout } from './support.mjs';
 
@@ -108,17 +109,7 @@ async function readUntil(url, headers, type, t0) {
 
 async function firstConcept(ctx) {
   const worker = await ctx.sandboxWorker();
-  const keywords = {
-    subject: ['wolf'],
-    elements: ['moon'],
-    style: ['fine-line'],
-    colors: ['black-and-grey'],
-    placement: 'forearm',
-    size: 'small',
-    mood: ['calm'],
-    lettering: null,
-    exclude: [],
-  };
+  const keywords = WOLF_DESIGN;
   const accepted = [];
   const concepts = [];
   for (let i = 0; i < GENERATIONS; i++) {

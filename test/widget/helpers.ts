@@ -1,6 +1,7 @@
 import { fixture, html, waitUntil } from '@open-wc/testing';
 import '../../widget/voice-buddy.ts';
-import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
+import type { Keywords } from '../../widget/keywords/types.ts';
+import { WOLF_DESIGN } from '../fixtures/designs.mjs';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API } from './fakes/backend.ts';
 
@@ -41,17 +42,7 @@ export async function connected(el: VoiceBuddy): Promise<void> {
 }
 
 /** A design with every kind of keyword but lettering: the concept viewer's tests caption it. */
-export const WOLF_KEYWORDS: Keywords = {
-  ...emptyKeywords(),
-  subject: ['wolf'],
-  elements: ['moon'],
-  style: ['fine-line'],
-  colors: ['black-and-grey'],
-  placement: 'forearm',
-  size: 'small',
-  mood: ['dark'],
-  exclude: ['red'],
-};
+export const WOLF_KEYWORDS: Keywords = { ...WOLF_DESIGN, mood: ['dark'], exclude: ['red'] };
 
 /** A finished generation of `keywords` with one concept per image, shown by the widget's gallery. */
 export function withConcepts(el: VoiceBuddy, keywords: Keywords, urls: readonly string[], alt: (n: number) => string) {
