@@ -1,6 +1,7 @@
 // The semantic events of a conversation (RealtimeSession decodes the server's events once and emits these). Types
 // only: the lazy chunks (avatar, speech) import them without pulling in the session.
-import type { Status, Usage } from '../state/session-store.ts';
+import type { UsageTokens } from '../contract/usage.ts';
+import type { Status } from '../state/session-store.ts';
 
 /** A piece of the assistant's reply: typed text (`text`) or the transcript of its spoken audio (`audio`). */
 export interface AssistantDelta {
@@ -35,7 +36,7 @@ export interface SessionEvents extends Record<string, unknown> {
   'barge-in': { by: 'speech' | 'press' | 'text' };
   'function-call': FunctionCall;
   /** The tokens one response used. */
-  usage: Omit<Usage, 'responses'>;
+  usage: UsageTokens;
   /**
    * A server `error` the visitor should hear about (the session goes on); `message` is written for people (English),
    * `text` names its catalogue message `err.<text>`.

@@ -1,3 +1,4 @@
+import { usageTokens } from '../contract/openai-usage.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import type { Placement, SessionStore, Status } from '../state/session-store.ts';
 import { Emitter } from './emitter.ts';
@@ -180,14 +181,7 @@ export class RealtimeSession {
       case 'response.done': {
         const u = event.response.usage;
         if (u) {
-          const usage = {
-            inputTokens: u.input_tokens ?? 0,
-            outputTokens: u.output_tokens ?? 0,
-            totalTokens: u.total_tokens ?? 0,
-            audioInputTokens: u.input_token_details?.audio_tokens ?? 0,
-            audioOutputTokens: u.output_token_details?.audio_tokens ?? 0,
-            cachedTokens: u.input_token_details?.cached_tokens ?? 0,
-          };
+          const usage = usageTokens(u);
           s.addUsage(usage);
           this.events.emit('usage', usage);
         }

@@ -1,13 +1,14 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import type { BootstrapResponse } from '../../worker/api-types.ts';
 import type { Mode } from '../contract/modes.ts';
+import { addResponse, emptyUsage, type Usage, type UsageTokens } from '../contract/usage.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { ENGLISH, type Params } from '../i18n/locale.ts';
 import type { Keywords } from '../keywords/types.ts';
 
 export type Status =
   'idle' | 'connecting' | 'listening' | 'thinking' | 'speaking' | 'reconnecting' | 'fallback' | 'error';
-export type { Mode };
+export type { Mode, Usage };
 export type EntryKind = 'user' | 'assistant' | 'tool' | 'notice';
 
 export interface TranscriptEntry {
@@ -24,16 +25,6 @@ export interface TranscriptEntry {
   tone?: 'info' | 'warning' | 'error';
   /** A notice from the catalogue: shown in the widget's language (`text` is its English). */
   i18n?: { key: MessageKey; params?: Params };
-}
-
-export interface Usage {
-  responses: number;
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  audioInputTokens: number;
-  audioOutputTokens: number;
-  cachedTokens: number;
 }
 
 export interface RateLimit {
@@ -86,16 +77,6 @@ export interface Placement {
   after: string | null;
   isItem: (id: string) => boolean;
 }
-
-export const emptyUsage = (): Usage => ({
-  responses: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  totalTokens: 0,
-  audioInputTokens: 0,
-  audioOutputTokens: 0,
-  cachedTokens: 0,
-});
 
 /**
  * Everything one <voice-buddy> knows, as nanostores created per element instance (never module singletons):
@@ -241,17 +222,8 @@ export function createSessionStore() {
       errorListeners.add(listener);
       return () => errorListeners.delete(listener);
     },
-    addUsage(u: Partial<Usage>) {
-      const cur = $usage.get();
-      $usage.set({
-        responses: cur.responses + 1,
-        inputTokens: cur.inputTokens + (u.inputTokens ?? 0),
-        outputTokens: cur.outputTokens + (u.outputTokens ?? 0),
-        totalTokens: cur.totalTokens + (u.totalTokens ?? 0),
-        audioInputTokens: cur.audioInputTokens + (u.audioInputTokens ?? 0),
-        audioOutputTokens: cur.audioOutputTokens + (u.audioOutputTokens ?? 0),
-        cachedTokens: cur.cachedTokens + (u.cachedTokens ?? 0),
-      });
+    addUsage(u: Partial<UsageTokens>) {
+      $usage.set(addResponse($usage.get(), u));
     },
   };
 }

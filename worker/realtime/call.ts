@@ -1,6 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { RealtimeResponseUsage as Usage } from 'openai/resources/realtime/realtime';
 import { recordFor } from '../analytics/record.ts';
+import { usageTokens } from '../../widget/contract/openai-usage.ts';
+import { addResponse, emptyUsage } from '../../widget/contract/usage.ts';
 import { addUsage, emptyTokens, tokensEvent } from '../analytics/usage.ts';
 import type { Env } from '../env.ts';
 import { hangupCall, openaiBase } from '../providers/openai.ts';
@@ -36,15 +38,7 @@ export class RealtimeCall extends DurableObject<Env> {
   private info: CallInfo | null = null;
   private socket: WebSocket | null = null;
   private ended = false;
-  private readonly stats = {
-    events: 0,
-    responses: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    totalTokens: 0,
-    audioInputTokens: 0,
-    audioOutputTokens: 0,
-  };
+  private readonly stats = { events: 0, ...emptyUsage() };
   private readonly upstreamErrors: Array<{ code: string | null; param: string | null }> = [];
 
   async start(info: CallInfo): Promise<void> {
@@ -151,14 +145,9 @@ export class RealtimeCall extends DurableObject<Env> {
   private tokens = emptyTokens();
 
   private count(usage: Usage | undefined) {
-    this.stats.responses++;
+    // The widget counts the same way (widget/contract/usage.ts): a response without usage still counts as one.
+    Object.assign(this.stats, addResponse(this.stats, usage ? usageTokens(usage) : {}));
     addUsage(this.tokens, usage);
-    if (!usage) return;
-    this.stats.inputTokens += usage.input_tokens ?? 0;
-    this.stats.outputTokens += usage.output_tokens ?? 0;
-    this.stats.totalTokens += usage.total_tokens ?? 0;
-    this.stats.audioInputTokens += usage.input_token_details?.audio_tokens ?? 0;
-    this.stats.audioOutputTokens += usage.output_token_details?.audio_tokens ?? 0;
   }
 
   override async alarm(): Promise<void> {
