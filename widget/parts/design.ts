@@ -1,7 +1,6 @@
 // Start-up side of the design area's lazy parts (design.lazy.ts): loads them once, when a conversation starts or
 // keywords or concepts arrive, and hands them the entry's Lit and session helpers. Until then the element renders
 // their tags undefined (empty); defining them upgrades what is already in the page.
-import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { defineOnce } from '../define.ts';
@@ -9,9 +8,8 @@ import { emit } from '../events.ts';
 import { loadDesignParts } from '../lazy.ts';
 import { VIEWER_PARTS } from './concept-gallery/viewer-parts.ts';
 import type { PartsKit } from './design.lazy.ts';
-import { sessionContext } from '../state/context.ts';
 import type { SessionStore } from '../state/session-store.ts';
-import { StoreController } from '../state/store-controller.ts';
+import { SessionConsumer } from '../state/session-consumer.ts';
 import { addEnglish } from '../i18n/english.ts';
 import { LocaleConsumer } from '../i18n/locale-controller.ts';
 
@@ -28,9 +26,7 @@ export function defineDesignParts(): Promise<void> {
         nothing,
         svg,
         keyed,
-        ContextConsumer,
-        sessionContext,
-        StoreController,
+        SessionConsumer,
         defineOnce,
         emit,
         VIEWER_PARTS,

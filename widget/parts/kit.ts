@@ -1,15 +1,13 @@
 // What the lazily loaded parts (design.lazy.ts) take from the start-up bundle instead of bundling their own: Lit
-// itself (a second copy would weigh as much again), the session context (the element's own key, or the parts would
-// never find their <voice-buddy>), and the helpers the entry already has. The entry hands them over once, through
-// provide(), before it imports the parts; the parts import these bindings, which are live.
-import type { ContextConsumer as Consumer } from '@lit/context';
+// itself (a second copy would weigh as much again), the session's consumer (its context is the element's own key, or
+// the parts would never find their <voice-buddy>), and the helpers the entry already has. The entry hands them over
+// once, through provide(), before it imports the parts; the parts import these bindings, which are live.
 import type * as Lit from 'lit';
 import type { keyed as Keyed } from 'lit/directives/keyed.js';
 import type { defineOnce as DefineOnce } from '../define.ts';
 import type { emit as Emit } from '../events.ts';
-import type { sessionContext as SessionContext } from '../state/context.ts';
 import type { VIEWER_PARTS as ViewerParts } from './concept-gallery/viewer-parts.ts';
-import type { StoreController as Stores } from '../state/store-controller.ts';
+import type { SessionConsumer as Sessions } from '../state/session-consumer.ts';
 import type { LocaleConsumer as Locales } from '../i18n/locale-controller.ts';
 
 export interface PartsKit {
@@ -19,9 +17,7 @@ export interface PartsKit {
   nothing: typeof Lit.nothing;
   svg: typeof Lit.svg;
   keyed: typeof Keyed;
-  ContextConsumer: typeof Consumer;
-  sessionContext: typeof SessionContext;
-  StoreController: typeof Stores;
+  SessionConsumer: typeof Sessions;
   defineOnce: typeof DefineOnce;
   emit: typeof Emit;
   VIEWER_PARTS: typeof ViewerParts;
@@ -35,15 +31,13 @@ export let html: PartsKit['html'];
 export let nothing: PartsKit['nothing'];
 export let svg: PartsKit['svg'];
 export let keyed: PartsKit['keyed'];
-export let ContextConsumer: PartsKit['ContextConsumer'];
-export let sessionContext: PartsKit['sessionContext'];
-export let StoreController: PartsKit['StoreController'];
+export let SessionConsumer: PartsKit['SessionConsumer'];
 export let defineOnce: PartsKit['defineOnce'];
 export let emit: PartsKit['emit'];
 export let VIEWER_PARTS: PartsKit['VIEWER_PARTS'];
 export let LocaleConsumer: PartsKit['LocaleConsumer'];
 
 export function provide(kit: PartsKit): void {
-  ({ LitElement, css, html, nothing, ContextConsumer, sessionContext, StoreController } = kit);
+  ({ LitElement, css, html, nothing, SessionConsumer } = kit);
   ({ svg, keyed, defineOnce, emit, VIEWER_PARTS, LocaleConsumer } = kit);
 }

@@ -2,17 +2,7 @@ import type { MessageKey } from '../../i18n/en.ts';
 import { describeKeywords } from '../../keywords/describe.ts';
 import type { Generation } from '../../state/session-store.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
-import {
-  ContextConsumer,
-  css,
-  html,
-  LitElement,
-  nothing,
-  sessionContext,
-  StoreController,
-  VIEWER_PARTS,
-  LocaleConsumer,
-} from '../kit.ts';
+import { css, html, LitElement, nothing, SessionConsumer, VIEWER_PARTS, LocaleConsumer } from '../kit.ts';
 import type { VoiceBuddyConceptViewer } from './concept-viewer.component.ts';
 
 /** The stages the Worker's generators report (worker/handoff/). */
@@ -66,14 +56,7 @@ export class VoiceBuddyConceptGallery extends LitElement {
   /** The id of the generation in the viewer. */
   declare viewing: string | null;
 
-  private readonly session = new ContextConsumer(this, {
-    context: sessionContext,
-    subscribe: true,
-    callback: () => this.stores.resubscribe(),
-  });
-  private readonly stores = new StoreController(this, () =>
-    this.session.value ? [this.session.value.$generations] : [],
-  );
+  private readonly session = new SessionConsumer(this, (s) => [s.$generations]);
   private readonly i18n = new LocaleConsumer(this);
 
   constructor() {

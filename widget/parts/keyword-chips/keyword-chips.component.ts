@@ -1,15 +1,6 @@
 import type { Keywords } from '../../keywords/types.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
-import {
-  ContextConsumer,
-  css,
-  html,
-  LitElement,
-  nothing,
-  sessionContext,
-  StoreController,
-  LocaleConsumer,
-} from '../kit.ts';
+import { css, html, LitElement, nothing, SessionConsumer, LocaleConsumer } from '../kit.ts';
 
 const FIELDS: Array<keyof Keywords> = [
   'subject',
@@ -97,12 +88,7 @@ export class VoiceBuddyKeywordChips extends LitElement {
   /** Where focus goes after an edit ends by key; `keywords` is the set before the edit, to wait for the new one. */
   private refocus: { field: keyof Keywords; text: string; keywords: Keywords | null | undefined } | null = null;
 
-  private readonly session = new ContextConsumer(this, {
-    context: sessionContext,
-    subscribe: true,
-    callback: () => this.stores.resubscribe(),
-  });
-  private readonly stores = new StoreController(this, () => (this.session.value ? [this.session.value.$keywords] : []));
+  private readonly session = new SessionConsumer(this, (s) => [s.$keywords]);
   private readonly i18n = new LocaleConsumer(this);
 
   constructor() {

@@ -1,9 +1,7 @@
-import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
 import { LocaleConsumer } from '../../i18n/locale-controller.ts';
 import { statusKey } from '../../i18n/locale.ts';
-import { sessionContext } from '../../state/context.ts';
-import { StoreController } from '../../state/store-controller.ts';
+import { SessionConsumer } from '../../state/session-consumer.ts';
 
 /**
  * Shows the conversation state of one <voice-buddy> in words; with `show-usage` (the owner view) also the tokens used
@@ -37,16 +35,8 @@ export class VoiceBuddyStatusPill extends LitElement {
     this.showUsage = false;
   }
 
-  private readonly session = new ContextConsumer(this, {
-    context: sessionContext,
-    subscribe: true,
-    callback: () => this.stores.resubscribe(),
-  });
+  private readonly session = new SessionConsumer(this, (s) => [s.$status, s.$mode, s.$usage, s.$rateLimits]);
   private readonly i18n = new LocaleConsumer(this);
-  private readonly stores = new StoreController(this, () => {
-    const s = this.session.value;
-    return s ? [s.$status, s.$mode, s.$usage, s.$rateLimits] : [];
-  });
 
   override render() {
     const s = this.session.value;

@@ -1,10 +1,8 @@
-import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LocaleConsumer } from '../../i18n/locale-controller.ts';
-import { sessionContext } from '../../state/context.ts';
 import type { TranscriptEntry } from '../../state/session-store.ts';
-import { StoreController } from '../../state/store-controller.ts';
+import { SessionConsumer } from '../../state/session-consumer.ts';
 
 /**
  * The live conversation. Visitor, assistant, tool activity and notices look different; it follows new messages
@@ -51,14 +49,7 @@ export class VoiceBuddyTranscript extends LitElement {
   declare placeholder: string;
   declare unseen: boolean;
 
-  private readonly session = new ContextConsumer(this, {
-    context: sessionContext,
-    subscribe: true,
-    callback: () => this.stores.resubscribe(),
-  });
-  private readonly stores = new StoreController(this, () =>
-    this.session.value ? [this.session.value.$transcript] : [],
-  );
+  private readonly session = new SessionConsumer(this, (s) => [s.$transcript]);
   private readonly i18n = new LocaleConsumer(this);
   private stickToBottom = true;
 
