@@ -3,31 +3,45 @@
 // of its audio settings and of response.create, the models with their announced shutdown dates, and the voices.
 // A fake that accepts what this refuses is wrong, and so is one that refuses what the official client sends.
 
-/** RealtimeSessionCreateRequest */
-export const SESSION_KEYS = [
-  'type',
+// Each list is `@type {const}` so that TypeScript sees its literal members: the test compares them with the official
+// unions both ways, so a key the API does not have fails `npm run typecheck` as surely as a key the fake forgot.
+
+/** What response.create may set for one response, over the session's own settings (RealtimeResponseCreateParams). */
+const PER_RESPONSE_KEYS = /** @type {const} */ ([
   'audio',
-  'include',
   'instructions',
   'max_output_tokens',
-  'model',
   'output_modalities',
   'parallel_tool_calls',
   'prompt',
   'reasoning',
   'tool_choice',
   'tools',
+]);
+/** RealtimeSessionCreateRequest */
+export const SESSION_KEYS = /** @type {const} */ ([
+  ...PER_RESPONSE_KEYS,
+  'type',
+  'include',
+  'model',
   'tracing',
   'truncation',
-];
+]);
 /** RealtimeAudioConfig, RealtimeAudioConfigInput, RealtimeAudioConfigOutput, AudioTranscription, NoiseReduction */
-export const AUDIO_KEYS = ['input', 'output'];
-export const AUDIO_INPUT_KEYS = ['format', 'noise_reduction', 'transcription', 'turn_detection'];
-export const AUDIO_OUTPUT_KEYS = ['format', 'speed', 'voice'];
-export const TRANSCRIPTION_KEYS = ['delay', 'keywords', 'language', 'languages', 'model', 'prompt'];
-export const NOISE_REDUCTION_KEYS = ['strength', 'type'];
+export const AUDIO_KEYS = /** @type {const} */ (['input', 'output']);
+export const AUDIO_INPUT_KEYS = /** @type {const} */ (['format', 'noise_reduction', 'transcription', 'turn_detection']);
+export const AUDIO_OUTPUT_KEYS = /** @type {const} */ (['format', 'speed', 'voice']);
+export const TRANSCRIPTION_KEYS = /** @type {const} */ ([
+  'delay',
+  'keywords',
+  'language',
+  'languages',
+  'model',
+  'prompt',
+]);
+export const NOISE_REDUCTION_KEYS = /** @type {const} */ (['strength', 'type']);
 /** RealtimeAudioInputTurnDetection.ServerVad / .SemanticVad (the official SDK may add model_version) */
-export const SERVER_VAD_KEYS = [
+export const SERVER_VAD_KEYS = /** @type {const} */ ([
   'type',
   'create_response',
   'idle_timeout_ms',
@@ -35,30 +49,29 @@ export const SERVER_VAD_KEYS = [
   'prefix_padding_ms',
   'silence_duration_ms',
   'threshold',
-];
-export const SEMANTIC_VAD_KEYS = ['type', 'create_response', 'eagerness', 'interrupt_response'];
+]);
+export const SEMANTIC_VAD_KEYS = /** @type {const} */ (['type', 'create_response', 'eagerness', 'interrupt_response']);
 /** RealtimeResponseCreateParams */
-export const RESPONSE_KEYS = [
-  'audio',
-  'conversation',
-  'input',
-  'instructions',
-  'max_output_tokens',
-  'metadata',
-  'output_modalities',
-  'parallel_tool_calls',
-  'prompt',
-  'reasoning',
-  'tool_choice',
-  'tools',
-];
-export const VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'];
+export const RESPONSE_KEYS = /** @type {const} */ ([...PER_RESPONSE_KEYS, 'conversation', 'input', 'metadata']);
+/** RealtimeResponse.Audio.Output's voice (where the package spells the open end `string & {}`, so the names stay) */
+export const VOICES = /** @type {const} */ ([
+  'alloy',
+  'ash',
+  'ballad',
+  'coral',
+  'echo',
+  'sage',
+  'shimmer',
+  'verse',
+  'marin',
+  'cedar',
+]);
 
 /**
  * Realtime models (the `model` union of RealtimeSessionCreateRequest) and their announced shutdown dates: the
  * package's doc comment names six for 2027-01-20; ../shared/PROTOCOLS.md adds the older previews to that date.
  */
-export const REALTIME_MODELS = {
+export const REALTIME_MODELS = /** @type {const} */ ({
   'gpt-realtime-2.1': null,
   'gpt-realtime-2.1-mini': null,
   'gpt-realtime-2': null,
@@ -78,9 +91,9 @@ export const REALTIME_MODELS = {
   'gpt-4o-realtime-preview-2025-06-03': '2027-01-20',
   'gpt-4o-mini-realtime-preview': '2027-01-20',
   'gpt-4o-mini-realtime-preview-2024-12-17': '2027-01-20',
-};
+});
 /** Transcription models (AudioTranscription.model) and their announced shutdown dates. */
-export const TRANSCRIPTION_MODELS = {
+export const TRANSCRIPTION_MODELS = /** @type {const} */ ({
   'gpt-transcribe': null,
   'gpt-live-transcribe': null,
   'gpt-realtime-whisper': null,
@@ -89,7 +102,7 @@ export const TRANSCRIPTION_MODELS = {
   'gpt-4o-mini-transcribe-2025-12-15': '2027-02-26',
   'gpt-4o-transcribe': '2027-02-26',
   'gpt-4o-transcribe-diarize': '2027-02-26',
-};
+});
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const problem = (code, message, param) => ({ code, message, param });

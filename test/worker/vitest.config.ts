@@ -5,13 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { RTCPeerConnection } from 'werift';
-// @ts-expect-error plain JS module without types
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from '../fakes/openai.js';
-// @ts-expect-error plain JS module without types
 import { FAKE_ELEVENLABS_KEY, startFakeElevenLabs } from '../fakes/elevenlabs.js';
-// @ts-expect-error plain JS module without types
 import { startWebhookReceiver } from '../fakes/webhook-receiver.js';
-// @ts-expect-error plain JS module without types
 import { FAKE_AKOOL_KEY, startFakeAkool } from '../fakes/akool.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
