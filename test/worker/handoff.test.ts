@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { buildPrompt } from '../../worker/handoff/prompt.ts';
 import { IMAGE_MODEL } from '../../worker/handoff/openai-images.ts';
 import { drawCard, escapeXml } from '../../worker/handoff/sandbox-generator.ts';
-import type { Keywords } from '../../widget/keywords/types.ts';
+import { emptyKeywords, type Keywords } from '../../widget/keywords/types.ts';
 import { call, createTenant, expectError, fakeOpenAI, postJson, tenantHeaders } from './helpers.ts';
 import {
   decodeDataUrl,
@@ -118,17 +118,7 @@ describe('POST /v1/handoff: validation', () => {
     } as unknown as Keywords);
     await background;
     const g = await getStatus(generationId, t.publishableKey);
-    expect(g.keywords).toEqual({
-      subject: [],
-      elements: ['anchor'],
-      style: [],
-      colors: [],
-      placement: null,
-      size: null,
-      mood: [],
-      lettering: null,
-      exclude: [],
-    });
+    expect(g.keywords).toEqual({ ...emptyKeywords(), elements: ['anchor'] });
     expect(g.status).toBe('done');
   });
 });
@@ -286,19 +276,7 @@ describe('prompt builder', () => {
         'Avoid: no rose, no full color. Clean tattoo flash artwork on a plain background; no skin, no body, no photo mockup, no watermark.',
     );
     expect(buildPrompt({ ...k, lettering: 'say "hi"' })).toContain(`the words "say 'hi'"`);
-    expect(
-      buildPrompt({
-        subject: ['koi'],
-        elements: [],
-        style: [],
-        colors: [],
-        placement: null,
-        size: null,
-        mood: [],
-        lettering: null,
-        exclude: [],
-      }),
-    ).toBe(
+    expect(buildPrompt({ ...emptyKeywords(), subject: ['koi'] })).toBe(
       'Tattoo design concept. Subject: koi. Clean tattoo flash artwork on a plain background; no skin, no body, no photo mockup, no watermark.',
     );
   });
