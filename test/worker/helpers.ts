@@ -52,12 +52,16 @@ export const tenantHeaders = (key: string, origin = ORIGIN, extra: Record<string
   ...extra,
 });
 
-export const postJson = (path: string, key: string, body: unknown, origin = ORIGIN) =>
-  call(path, {
-    method: 'POST',
-    headers: tenantHeaders(key, origin, { 'Content-Type': 'application/json' }),
-    body: JSON.stringify(body),
-  });
+export const postJson = (path: string, key: string, body: unknown, origin = ORIGIN, envOverride: Partial<Env> = {}) =>
+  call(
+    path,
+    {
+      method: 'POST',
+      headers: tenantHeaders(key, origin, { 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    },
+    envOverride,
+  );
 
 /** Steers the fake OpenAI server (test/fakes/openai.js). */
 export const fakeOpenAI = {
