@@ -13,6 +13,7 @@ const TYPED = [
   'test/worker/**/*.ts',
   'test/widget/**/*.ts',
   'test/fakes/**/*.ts',
+  'test/fixtures/**/*.ts',
   'test/bench/browser/**/*.ts',
 ];
 

@@ -40,17 +40,12 @@ const getFlag = async (key: string) => (await allFlags()).find((f) => f.key === 
 const historyOf = async (key: string, limit = 100) =>
   (await ok<HistoryPage>(call(`/admin/flags/history?key=${key}&limit=${limit}`, { headers: ADMIN }))).entries;
 
-/** The configuration that evaluation depends on (updatedAt/By say who and when, and change with every write). */
-const config = (f: FlagConfig | null | undefined) =>
-  f && {
-    key: f.key,
-    description: f.description,
-    enabled: f.enabled,
-    rollout: f.rollout,
-    tenants: f.tenants,
-    prerequisites: f.prerequisites,
-    salt: f.salt,
-  };
+/** A flag's configuration: all of it but who wrote it and when (updatedAt/By change with every write). */
+const config = (f: FlagConfig | null | undefined) => {
+  if (!f) return f;
+  const { updatedAt: _at, updatedBy: _by, ...rest } = f;
+  return rest;
+};
 
 async function createFlag(over: Record<string, unknown> = {}): Promise<FlagConfig> {
   const key = newKey();

@@ -7,24 +7,10 @@ import {
   murmur3,
   type FlagConfig,
 } from '../../worker/flags/evaluate.ts';
+import { flag } from '../fixtures/flags.ts';
 
 const N = 100_000;
 const ids = Array.from({ length: N }, (_, i) => `visitor-${i.toString(36)}-${(i * 7919) % 1000}`);
-
-function flag(key: string, over: Partial<FlagConfig> = {}): FlagConfig {
-  return {
-    key,
-    description: key,
-    enabled: true,
-    rollout: 100,
-    tenants: [],
-    prerequisites: [],
-    salt: `salt-${key}`,
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    updatedBy: 'test',
-    ...over,
-  };
-}
 
 /** Which ids get the flag, as a bitmap. */
 function onSet(f: FlagConfig, tenantId = 'tenant-a'): Uint8Array {

@@ -2,20 +2,9 @@
 // flags-admin.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { FlagConfig } from '../../worker/flags/evaluate.ts';
+import { flag } from '../fixtures/flags.ts';
 import { applySteps, changesConfig, planChanges, planRollback, validateSet } from '../../worker/flags/plan.ts';
 
-const flag = (key: string, over: Partial<FlagConfig> = {}): FlagConfig => ({
-  key,
-  description: `${key} feature`,
-  enabled: true,
-  rollout: 100,
-  tenants: [],
-  prerequisites: [],
-  salt: `salt-${key}`,
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  updatedBy: 'seed',
-  ...over,
-});
 const set = (...flags: FlagConfig[]) => new Map(flags.map((f) => [f.key, f]));
 const ctx = { actor: 'ops', now: '2026-12-02T10:00:00.000Z', newSalt: () => 'fresh-salt' };
 

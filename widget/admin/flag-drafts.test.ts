@@ -1,19 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { AdminApiError, type FlagConfig } from './api.ts';
+import { AdminApiError } from './api.ts';
+import { flag } from '../../test/fixtures/flags.ts';
 import * as d from './flag-drafts.ts';
-
-const flag = (key: string, over: Partial<FlagConfig> = {}): FlagConfig => ({
-  key,
-  description: `${key} flag`,
-  enabled: true,
-  rollout: 100,
-  tenants: [],
-  prerequisites: [],
-  salt: `salt-${key}`,
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  updatedBy: 'seed',
-  ...over,
-});
 
 const FLAGS = [flag('avatar', { rollout: 50 }), flag('tts', { enabled: false, rollout: 0 }), flag('voice.text')];
 const start = () => d.loaded(d.emptyDrafts, FLAGS);

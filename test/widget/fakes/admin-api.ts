@@ -15,6 +15,7 @@ import { adminView, TenantPatchSchema, type TenantPatch } from '../../../worker/
 import { applySteps, changesConfig, planChanges, planRollback, validateSet } from '../../../worker/flags/plan.ts';
 import type { FlagSet, Step } from '../../../worker/flags/plan.ts';
 import type { AlertEpisode, AlertsResponse, DailyReport } from '../../../worker/analytics/contract.ts';
+import { flag as seededFlag } from '../../fixtures/flags.ts';
 import { analyticsAnswer, emptyReport, filterAlerts, reportMarkdown, type AnalyticsStore } from './admin-analytics.ts';
 import type {
   AdminTenant,
@@ -38,18 +39,8 @@ export interface RecordedRequest {
   signal: AbortSignal;
 }
 
-const flag = (key: string, description: string, over: Partial<FlagConfig> = {}): FlagConfig => ({
-  key,
-  description,
-  enabled: true,
-  rollout: 100,
-  tenants: [],
-  prerequisites: [],
-  salt: `salt-${key}`,
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  updatedBy: 'seed',
-  ...over,
-});
+const flag = (key: string, description: string, over: Partial<FlagConfig> = {}) =>
+  seededFlag(key, { description, ...over });
 
 const LIMITS = {
   voiceSessionsPerMonth: 100,
