@@ -25,6 +25,20 @@ async function waitForEnd(id: string, key: string) {
   throw new Error('generation did not end');
 }
 
+/** Records a queued webhook generation without dispatching it, so only the test writes its further events. */
+async function recordQueued(tenantId: string) {
+  const id = crypto.randomUUID();
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO generations (id, tenant_id, keywords, prompt, target, quota_month) VALUES (?, ?, '{}', 'p', 'webhook', '2026-01')",
+    ).bind(id, tenantId),
+    env.DB.prepare("INSERT INTO generation_events (generation_id, seq, type, data) VALUES (?, 1, 'queued', '{}')").bind(
+      id,
+    ),
+  ]);
+  return id;
+}
+
 describe('GET /v1/generations/:id/events', () => {
   it('streams a sandbox generation live: queued, progress, three concepts, done, then closes', async () => {
     const t = await createTenant({ settings: SANDBOX });
@@ -88,16 +102,7 @@ describe('GET /v1/generations/:id/events', () => {
 
   it('follows events written later by another request, with heartbeats while idle', async () => {
     const t = await createTenant({ settings: WEBHOOK });
-    // Record a webhook generation without dispatching it, so only this test writes its events.
-    const id = crypto.randomUUID();
-    await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO generations (id, tenant_id, keywords, prompt, target, quota_month) VALUES (?, ?, '{}', 'p', 'webhook', '2026-01')",
-      ).bind(id, t.id),
-      env.DB.prepare(
-        "INSERT INTO generation_events (generation_id, seq, type, data) VALUES (?, 1, 'queued', '{}')",
-      ).bind(id),
-    ]);
+    const id = await recordQueued(t.id);
     const stream = eventStream(env, id, 0, {
       pollMs: 20,
       maxPollMs: 40,
@@ -125,15 +130,7 @@ describe('GET /v1/generations/:id/events', () => {
 
   it('ends a stream after its maximum life so the client reconnects, and answers 204 once nothing is left', async () => {
     const t = await createTenant({ settings: WEBHOOK });
-    const id = crypto.randomUUID();
-    await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO generations (id, tenant_id, keywords, prompt, target, quota_month) VALUES (?, ?, '{}', 'p', 'webhook', '2026-01')",
-      ).bind(id, t.id),
-      env.DB.prepare(
-        "INSERT INTO generation_events (generation_id, seq, type, data) VALUES (?, 1, 'queued', '{}')",
-      ).bind(id),
-    ]);
+    const id = await recordQueued(t.id);
     const started = Date.now();
     const { closed, real } = await readSse(
       new Response(
