@@ -11,6 +11,7 @@
 // - the session ends at its maximum duration (60 minutes) with session_expired.
 // Behaviour: { reply, functionCall, transcript, transcriptAfter, stepMs, latencyMs, today, sessionMaxMs }.
 import { randomBytes } from 'node:crypto';
+import { assistantMessage, functionCallItem, responseUsage } from './realtime-items.js';
 import { itemProblem, modelProblem, responseProblem, sessionProblem } from './realtime-rules.js';
 
 const id = (prefix) => `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -18,13 +19,7 @@ const MAX_APPEND_BYTES = 15 * 1024 * 1024;
 /** 24 kHz PCM16 mono: 48 bytes a millisecond. */
 const BYTES_PER_MS = 48;
 const AUDIO_CHUNK_BYTES = 4800;
-const usage = {
-  total_tokens: 120,
-  input_tokens: 80,
-  output_tokens: 40,
-  input_token_details: { text_tokens: 60, audio_tokens: 20, cached_tokens: 0 },
-  output_token_details: { text_tokens: 10, audio_tokens: 30 },
-};
+const usage = responseUsage({ inputText: 60, inputAudio: 20, outputText: 10, outputAudio: 30 });
 
 export class FakeRealtimeSession {
   /**
@@ -497,25 +492,8 @@ export class FakeRealtimeSession {
     const reply = this.behaviour.reply ?? 'A fine-line wolf would look great on your forearm.';
     const words = reply.split(/(?<= )/);
     const where = { response_id: responseId, item_id: itemId, output_index: 0, content_index: 0 };
-    const assistant = {
-      id: itemId,
-      object: 'realtime.item',
-      type: 'message',
-      role: 'assistant',
-      status: 'in_progress',
-      content: [],
-    };
-    const message = (status, content) => ({
-      id: itemId,
-      object: 'realtime.item',
-      type: 'message',
-      role: 'assistant',
-      status,
-      content:
-        content === null
-          ? []
-          : [textOnly ? { type: 'output_text', text: content } : { type: 'output_audio', transcript: content }],
-    });
+    const message = (status, said) => assistantMessage(itemId, status, said, { audio: !textOnly });
+    const assistant = message('in_progress', null);
     const output = [message('completed', reply)];
     const steps = [];
     steps.push(() => {
@@ -545,7 +523,7 @@ export class FakeRealtimeSession {
       assistant.previous = previous_item_id;
     });
     steps.push(() => {
-      assistant.content = [textOnly ? { type: 'output_text', text: '' } : { type: 'output_audio', transcript: '' }];
+      assistant.content = message('in_progress', '').content;
       this.emit({
         type: 'response.content_part.added',
         ...where,
@@ -610,15 +588,7 @@ export class FakeRealtimeSession {
       const callItemId = id('item');
       const name = this.behaviour.functionName ?? 'extract_keywords';
       const args = JSON.stringify(this.behaviour.functionCall);
-      const fn = (status, a) => ({
-        id: callItemId,
-        object: 'realtime.item',
-        type: 'function_call',
-        status,
-        call_id: callId,
-        name,
-        arguments: a,
-      });
+      const fn = (status, a) => functionCallItem({ id: callItemId, callId, name }, status, a);
       const at = { response_id: responseId, item_id: callItemId, output_index: 1, call_id: callId };
       let previous_item_id = null;
       steps.push(() =>

@@ -5,7 +5,6 @@ import type {
   SessionResponse,
 } from '../../../worker/api-types.ts';
 import { closeReason, readRelayClose } from '../../../widget/contract/relay.ts';
-// @ts-expect-error plain JS module without types
 import { fakeMp3Bytes } from '../../fakes/mp3.js';
 import { FakeAgoraTokens } from './agora.ts';
 import { FakeOpenAIPeer } from './openai-peer.ts';

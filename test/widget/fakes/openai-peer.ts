@@ -1,4 +1,5 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import { assistantMessage, functionCallItem, responseUsage } from '../../fakes/realtime-items.js';
 
 /** Every peer connection and audio context the fake makes, so leak checks can leave them out. */
 export const fakeOwned = new Set<object>();
@@ -191,13 +192,7 @@ export class FakeOpenAIPeer {
   }
 }
 
-const usage = {
-  total_tokens: 321,
-  input_tokens: 200,
-  output_tokens: 121,
-  input_token_details: { text_tokens: 50, audio_tokens: 150, cached_tokens: 10 },
-  output_token_details: { text_tokens: 21, audio_tokens: 100 },
-};
+const usage = responseUsage({ inputText: 50, inputAudio: 150, cached: 10, outputText: 21, outputAudio: 100 });
 
 /** A realistic GA event sequence for one hands-free turn. */
 export function turnEvents(opts: { userItem?: string; assistantItem?: string; responseId?: string } = {}) {
@@ -234,7 +229,7 @@ export function turnEvents(opts: { userItem?: string; assistantItem?: string; re
       type: 'response.output_item.added',
       response_id: responseId,
       output_index: 0,
-      item: { id: assistantItem, type: 'message', role: 'assistant', content: [] },
+      item: assistantMessage(assistantItem, 'in_progress'),
     },
     { type: 'output_audio_buffer.started', response_id: responseId },
     {
@@ -296,15 +291,8 @@ export function toolCallResponse(
     const call_id = c.callId ?? `call_${Math.random().toString(36).slice(2, 8)}`;
     const item_id = `item_fc_${call_id}`;
     const args = typeof c.args === 'string' ? c.args : JSON.stringify(c.args);
-    const item = (status: string, a: string) => ({
-      id: item_id,
-      object: 'realtime.item',
-      type: 'function_call',
-      status,
-      call_id,
-      name: c.name,
-      arguments: a,
-    });
+    const item = (status: 'in_progress' | 'completed', a: string) =>
+      functionCallItem({ id: item_id, callId: call_id, name: c.name }, status, a);
     events.push(
       { type: 'response.output_item.added', response_id, output_index, item: item('in_progress', '') },
       { type: 'response.function_call_arguments.delta', response_id, item_id, output_index, call_id, delta: args },
