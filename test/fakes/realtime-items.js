@@ -31,6 +31,16 @@ export function assistantMessage(id, status, said = null, { audio = true } = {})
 }
 
 /**
+ * The visitor's committed audio as a user message. Its transcript is null until transcription delivers it: the API
+ * sends that null, which the package's type leaves out, so this one is not typed by it.
+ * @param {string} id
+ */
+export function userAudioMessage(id) {
+  const content = [{ type: 'input_audio', transcript: null }];
+  return { id, object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content };
+}
+
+/**
  * A function call item; its arguments arrive as deltas, so they are '' while it is being added.
  * @param {{ id: string, callId: string, name: string }} call
  * @param {Status} status

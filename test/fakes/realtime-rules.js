@@ -53,19 +53,12 @@ export const SERVER_VAD_KEYS = /** @type {const} */ ([
 export const SEMANTIC_VAD_KEYS = /** @type {const} */ (['type', 'create_response', 'eagerness', 'interrupt_response']);
 /** RealtimeResponseCreateParams */
 export const RESPONSE_KEYS = /** @type {const} */ ([...PER_RESPONSE_KEYS, 'conversation', 'input', 'metadata']);
-/** RealtimeResponse.Audio.Output's voice (where the package spells the open end `string & {}`, so the names stay) */
-export const VOICES = /** @type {const} */ ([
-  'alloy',
-  'ash',
-  'ballad',
-  'coral',
-  'echo',
-  'sage',
-  'shimmer',
-  'verse',
-  'marin',
-  'cedar',
-]);
+/**
+ * RealtimeResponse.Audio.Output's voice (where the package spells the open end `string & {}`, so the names stay):
+ * eight, and the two that came with the GA models, which the package recommends.
+ */
+const EARLIER_VOICES = /** @type {const} */ (['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse']);
+export const VOICES = /** @type {const} */ ([...EARLIER_VOICES, 'marin', 'cedar']);
 
 /**
  * Realtime models (the `model` union of RealtimeSessionCreateRequest) and their announced shutdown dates: the

@@ -11,7 +11,7 @@
 // - the session ends at its maximum duration (60 minutes) with session_expired.
 // Behaviour: { reply, functionCall, transcript, transcriptAfter, stepMs, latencyMs, today, sessionMaxMs }.
 import { randomBytes } from 'node:crypto';
-import { assistantMessage, functionCallItem, responseUsage } from './realtime-items.js';
+import { assistantMessage, functionCallItem, responseUsage, userAudioMessage } from './realtime-items.js';
 import { itemProblem, modelProblem, responseProblem, sessionProblem } from './realtime-rules.js';
 
 const id = (prefix) => `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -414,14 +414,7 @@ export class FakeRealtimeSession {
     const previous_item_id = this.items.at(-1)?.id ?? null;
     this.emit({ type: 'input_audio_buffer.committed', previous_item_id, item_id: itemId });
     this.lastInput = 'message';
-    this.addItem({
-      id: itemId,
-      object: 'realtime.item',
-      type: 'message',
-      role: 'user',
-      status: 'completed',
-      content: [{ type: 'input_audio', transcript: null }],
-    });
+    this.addItem(userAudioMessage(itemId));
     if (!this.session.audio.input.transcription) return itemId;
     const words = transcript.split(/(?<= )/);
     const events = [
