@@ -1,7 +1,7 @@
 // @ts-check
 // The Realtime API's objects as the fakes of OpenAI send them: the Node session (realtime-session.js) and the widget
 // tests' scripted peer (test/widget/fakes/openai-peer.ts) both build them here, typed by the official `openai`
-// package, so a field the API does not have fails `npm run typecheck`. Neither Node nor the DOM: both load it.
+// package, so a field the API does not have fails `npm run typecheck`. It uses no Node or DOM API: both load it.
 // The product (worker/realtime/sandbox.ts) builds the same objects its own way, from the same types.
 
 /**
