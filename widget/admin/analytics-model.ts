@@ -227,61 +227,78 @@ function sessionsChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
   };
 }
 
-function connectChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
-  const { days, totals } = r;
-  const p50 = days.map((d) => d.connectMs.p50);
-  const p95 = days.map((d) => d.connectMs.p95);
-  const high = extreme(dates, p95, 'max');
-  const summary =
-    `${span(r)}: median time to connect ${formatMs(totals.connectMs.p50)}, 95th percentile ` +
-    `${formatMs(totals.connectMs.p95)}.` +
-    (high && days.length > 1 ? ` Slowest day ${formatDay(high.day)} (p95 ${formatMs(high.value)}).` : '');
+/** One line of a timing chart: its label, its figure of a day (or of the range), its look. */
+interface TimingLine {
+  label: string;
+  pick: (m: AnalyticsMetrics) => number | null;
+  color: string;
+  dashed?: boolean;
+}
+
+/** A chart of timings per day, a line each; its data table has the same figures, and the range's in its foot. */
+function timingChart(
+  r: AnalyticsResponse,
+  dates: string[],
+  head: Pick<ChartSpec, 'id' | 'title' | 'summary'> & { empty: string },
+  lines: TimingLine[],
+): ChartSpec {
+  const values = lines.map((line) => r.days.map(line.pick));
   return {
-    id: 'connect',
-    title: 'Connect time',
+    ...head,
     dates,
-    series: [
-      { label: 'p50', kind: 'line', unit: 'ms', values: p50, color: PALETTE[0] },
-      { label: 'p95', kind: 'line', unit: 'ms', values: p95, color: PALETTE[1], dashed: true },
-    ],
-    summary,
-    empty: [...p50, ...p95].every((v) => v === null) ? 'No connect times measured in this range yet.' : null,
-    table: table(days, ['p50', 'p95'], (m) => [formatMs(m.connectMs.p50), formatMs(m.connectMs.p95)], totals),
+    series: lines.map(({ label, color, dashed }, i) => ({
+      label,
+      kind: 'line' as const,
+      unit: 'ms' as const,
+      values: values[i]!,
+      color,
+      ...(dashed ? { dashed } : {}),
+    })),
+    empty: values.flat().every((v) => v === null) ? head.empty : null,
+    table: table(
+      r.days,
+      lines.map((line) => line.label),
+      (m) => lines.map((line) => formatMs(line.pick(m))),
+      r.totals,
+    ),
   };
+}
+
+/** " Slowest day Nov 3 (p95 2.1 s)." over a range of more than one day. */
+function slowestDay(r: AnalyticsResponse, dates: string[], pick: (m: AnalyticsMetrics) => number | null): string {
+  const high = extreme(dates, r.days.map(pick), 'max');
+  return high && r.days.length > 1 ? ` Slowest day ${formatDay(high.day)} (p95 ${formatMs(high.value)}).` : '';
+}
+
+function connectChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
+  const p95 = (m: AnalyticsMetrics) => m.connectMs.p95;
+  const summary =
+    `${span(r)}: median time to connect ${formatMs(r.totals.connectMs.p50)}, 95th percentile ` +
+    `${formatMs(r.totals.connectMs.p95)}.${slowestDay(r, dates, p95)}`;
+  const empty = 'No connect times measured in this range yet.';
+  return timingChart(r, dates, { id: 'connect', title: 'Connect time', summary, empty }, [
+    { label: 'p50', pick: (m) => m.connectMs.p50, color: PALETTE[0] },
+    { label: 'p95', pick: p95, color: PALETTE[1], dashed: true },
+  ]);
 }
 
 /** How soon the widget answers on a page, and how closely the avatar follows the reply (checks page_p95_ms, ...). */
 function readyChart(r: AnalyticsResponse, dates: string[]): ChartSpec {
-  const { days, totals } = r;
-  const page = (m: AnalyticsMetrics) => m.pageMs ?? { p50: null, p95: null };
+  const p50 = (m: AnalyticsMetrics) => m.pageMs?.p50 ?? null;
+  const p95 = (m: AnalyticsMetrics) => m.pageMs?.p95 ?? null;
   const sync = (m: AnalyticsMetrics) => m.avatar.syncMs?.p95 ?? null;
-  const p50 = days.map((d) => page(d).p50);
-  const p95 = days.map((d) => page(d).p95);
-  const avatar = days.map(sync);
-  const high = extreme(dates, p95, 'max');
+  const avatar = sync(r.totals);
   const summary =
-    `${span(r)}: the widget was ready ${formatMs(page(totals).p50)} after it met the page (95th percentile ` +
-    `${formatMs(page(totals).p95)})` +
-    (sync(totals) === null ? '.' : `; the avatar began a reply ${formatMs(sync(totals))} after its text (p95).`) +
-    (high && days.length > 1 ? ` Slowest day ${formatDay(high.day)} (p95 ${formatMs(high.value)}).` : '');
-  return {
-    id: 'ready',
-    title: 'Widget ready and avatar sync',
-    dates,
-    series: [
-      { label: 'Ready p50', kind: 'line', unit: 'ms', values: p50, color: PALETTE[0] },
-      { label: 'Ready p95', kind: 'line', unit: 'ms', values: p95, color: PALETTE[1], dashed: true },
-      { label: 'Avatar sync p95', kind: 'line', unit: 'ms', values: avatar, color: PALETTE[3], dashed: true },
-    ],
-    summary,
-    empty: [...p50, ...p95, ...avatar].every((v) => v === null) ? 'No page or avatar timings in this range yet.' : null,
-    table: table(
-      days,
-      ['Ready p50', 'Ready p95', 'Avatar sync p95'],
-      (m) => [formatMs(page(m).p50), formatMs(page(m).p95), formatMs(sync(m))],
-      totals,
-    ),
-  };
+    `${span(r)}: the widget was ready ${formatMs(p50(r.totals))} after it met the page (95th percentile ` +
+    `${formatMs(p95(r.totals))})` +
+    (avatar === null ? '.' : `; the avatar began a reply ${formatMs(avatar)} after its text (p95).`) +
+    slowestDay(r, dates, p95);
+  const empty = 'No page or avatar timings in this range yet.';
+  return timingChart(r, dates, { id: 'ready', title: 'Widget ready and avatar sync', summary, empty }, [
+    { label: 'Ready p50', pick: p50, color: PALETTE[0] },
+    { label: 'Ready p95', pick: p95, color: PALETTE[1], dashed: true },
+    { label: 'Avatar sync p95', pick: sync, color: PALETTE[3], dashed: true },
+  ]);
 }
 
 /** Stacked bars of one count per category (fallback reasons, error codes), the small ones folded into "Other". */
