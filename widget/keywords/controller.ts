@@ -3,6 +3,7 @@ import type { WorkerApi } from '../api/endpoints.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { emit, loadKeywordTools, WidgetError } from '../realtime/kit.ts';
 import { describeKeywords } from './describe.ts';
+import { labelOf, loadLabels } from './labels.ts';
 import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
@@ -14,6 +15,9 @@ import type { Keywords } from './types.ts';
 type KeywordTools = typeof Tools;
 
 export type KeywordField = keyof Keywords;
+
+/** How many of the model's motif words the session keeps. */
+const MAX_LABELS = 96;
 
 export interface KeywordsHost {
   api: () => WorkerApi | null;
@@ -74,7 +78,9 @@ export class KeywordsController implements ReactiveController {
   }
 
   private async onExtract(call: FunctionCall) {
-    const tools = await loadKeywordTools();
+    const { lang, t } = this.host.locale();
+    // The design note below is written once: with the labels of its language when they can be had.
+    const [tools, table] = await Promise.all([loadKeywordTools(), loadLabels(lang)]);
     let parsed: unknown;
     try {
       parsed = JSON.parse(call.arguments);
@@ -85,9 +91,14 @@ export class KeywordsController implements ReactiveController {
     }
     const update = tools.normaliseKeywords(parsed);
     const merged = tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), update);
+    // Before the keywords, so the chips render them with their words. Earlier words stay (the gallery's older
+    // generations show them), the newest few dozen.
+    const labels = { ...this.store.$keywordLabels.get(), ...tools.normaliseLabels(parsed, merged) };
+    this.store.$keywordLabels.set(Object.fromEntries(Object.entries(labels).slice(-MAX_LABELS)));
     this.set(merged, 'model');
+    const motifs = this.store.$keywordLabels.get();
     this.store.setToolNote(`tool-${call.callId}`, 'kw.notes', {
-      keywords: describeKeywords(merged, this.host.locale().t),
+      keywords: describeKeywords(merged, t, (field, v) => (lang === 'en' ? v : labelOf(field, v, table, motifs))),
     });
     call.answer({ keywords: merged });
   }

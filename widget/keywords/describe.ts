@@ -10,19 +10,27 @@ export const DESCRIBE_TEXT = {
   'kw.nothing': 'nothing yet',
 };
 
-/** A short, readable summary of keywords for the transcript and the gallery, in the widget's language. */
-export function describeKeywords(k: Keywords, t: Locale['t']): string {
+/** A keyword's words for the visitor (labels.ts `labelOf`); the default shows the keyword itself. */
+export type ShowKeyword = (field: keyof Keywords, value: string) => string;
+
+/**
+ * A short, readable summary of keywords for the transcript and the gallery, in the widget's language: `show` gives
+ * each keyword's own words in it.
+ */
+export function describeKeywords(k: Keywords, t: Locale['t'], show: ShowKeyword = (_field, v) => v): string {
   const w = (key: keyof typeof DESCRIBE_TEXT, x = '') => t(key, { x }, DESCRIBE_TEXT[key]);
+  const all = (field: 'subject' | 'elements' | 'style' | 'colors' | 'mood' | 'exclude') =>
+    k[field].map((v) => show(field, v));
   const parts = [
-    ...k.subject,
-    ...k.elements.map((e) => w('kw.with', e)),
-    ...k.style,
-    ...k.colors,
-    k.placement && w('kw.on', k.placement),
-    k.size,
-    ...k.mood,
+    ...all('subject'),
+    ...all('elements').map((e) => w('kw.with', e)),
+    ...all('style'),
+    ...all('colors'),
+    k.placement && w('kw.on', show('placement', k.placement)),
+    k.size && show('size', k.size),
+    ...all('mood'),
     k.lettering && w('kw.letteringOf', k.lettering),
-    ...k.exclude.map((e) => w('kw.no', e)),
+    ...all('exclude').map((e) => w('kw.no', e)),
   ].filter(Boolean);
   return parts.join(' · ') || w('kw.nothing');
 }

@@ -3,5 +3,5 @@
 export { addChip, editChip, withoutChip } from './edits.ts';
 export { extractKeywords } from './extract.ts';
 export { mergeKeywords } from './merge.ts';
-export { normaliseKeywords } from './normalise.ts';
+export { normaliseKeywords, normaliseLabels } from './normalise.ts';
 export { emptyKeywords } from './types.ts';

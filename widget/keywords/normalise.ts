@@ -341,3 +341,30 @@ function fromRecord(record: Record<string, unknown> | null): Keywords {
     exclude,
   };
 }
+
+const MAX_LABELS = 48;
+const MAX_LABEL_CHARS = 48;
+
+/**
+ * The words the model gave (`labels`, in the conversation's language) for the motifs of `keywords`, by their English
+ * word as the keywords hold it. Display only; anything odd (not an object, a label that is not text or too long, a
+ * word the keywords lack) is left out, never an error: a bad label must not cost the keywords.
+ */
+export function normaliseLabels(input: unknown, keywords: Keywords): Record<string, string> {
+  try {
+    const labels = asRecord(input)?.labels;
+    if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return {};
+    const words = new Set([...keywords.subject, ...keywords.elements, ...keywords.mood, ...keywords.exclude]);
+    const found = new Map<string, string>();
+    for (const [word, label] of Object.entries(labels as Record<string, unknown>).slice(0, MAX_LABELS)) {
+      if (typeof label !== 'string' || word.length > MAX_LABEL_CHARS) continue;
+      const text = label.replace(/\s+/g, ' ').trim();
+      if (!text || text.length > MAX_LABEL_CHARS || !/\p{L}/u.test(text)) continue;
+      const key = [lookupKey(word), normaliseMotif(word), moodOf(word)].find((k) => k && words.has(k));
+      if (key && !found.has(key)) found.set(key, text);
+    }
+    return Object.fromEntries(found);
+  } catch {
+    return {}; // hostile objects only (throwing getters, proxies)
+  }
+}

@@ -35,6 +35,14 @@ export const EXTRACT_KEYWORDS_TOOL = {
         description: 'The exact words to be written in the tattoo, without quotes, or null.',
       },
       exclude: motifList('Motifs, styles or colours the person does not want, in the same canonical form.'),
+      labels: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description:
+          'Only when the conversation is not in English: each English word of subject, elements, mood and exclude ' +
+          "-> the word the person uses for it in the conversation's language, e.g. " +
+          '{"wolf": "Wolf", "moon": "Mond"}. Shown to the person; every other argument stays English.',
+      },
     },
   },
 } as const satisfies RealtimeFunctionTool;

@@ -99,6 +99,8 @@ export function createSessionStore() {
   const $fallback = atom<{ from: Mode; reason: string } | null>(null);
   /** The design keywords of the current idea (null until the first extraction). */
   const $keywords = atom<Keywords | null>(null);
+  /** The model's words for the motifs in the conversation's language (English word -> label): display only. */
+  const $keywordLabels = atom<Readonly<Record<string, string>>>({});
   /** Concept generations, oldest first; refining starts a new one and keeps the earlier ones. */
   const $generations = atom<readonly Generation[]>([]);
   /** How many concepts there are in all: what the panel's summary row shows (a progress tick leaves it alone). */
@@ -158,6 +160,7 @@ export function createSessionStore() {
     $level,
     $fallback,
     $keywords,
+    $keywordLabels,
     $generations,
     $conceptCount,
     updateGeneration(id: string, update: (g: Generation) => Partial<Generation>) {

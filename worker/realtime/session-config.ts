@@ -38,10 +38,15 @@ export function languageInstruction(language: string | undefined): string {
   const lang = supportedLanguage(language);
   if (!lang) return '';
   const name = LANGUAGE_NAMES[lang];
-  return (
-    `Converse with the visitor in ${name}: speak and write ${name.split(' ')[0]} unless they ask for another ` +
-    'language. Keep the arguments of your tool calls in English, as the tools describe.'
-  );
+  const spoken = name.split(' ')[0]!;
+  const line =
+    `Converse with the visitor in ${name}: speak and write ${spoken} unless they ask for another ` +
+    'language. Keep the arguments of your tool calls in English, as the tools describe.';
+  // The widget shows the motifs in the visitor's words only if the model names them; English needs none.
+  return lang === 'en'
+    ? line
+    : `${line} In extract_keywords, also fill labels: each English word of subject, elements, mood and exclude ` +
+        `-> the ${spoken} word the visitor would use for it.`;
 }
 
 export function instructionsFor(tenant: Tenant, language?: string): string {

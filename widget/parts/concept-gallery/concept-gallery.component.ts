@@ -1,5 +1,6 @@
 import type { MessageKey } from '../../i18n/en.ts';
 import { describeKeywords } from '../../keywords/describe.ts';
+import { KeywordLabels } from '../../keywords/labels.ts';
 import type { Generation } from '../../state/session-store.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
 import { css, html, LitElement, nothing, SessionConsumer, VIEWER_PARTS, LocaleConsumer } from '../kit.ts';
@@ -58,6 +59,11 @@ export class VoiceBuddyConceptGallery extends LitElement {
 
   private readonly session = new SessionConsumer(this, (s) => [s.$generations]);
   private readonly i18n = new LocaleConsumer(this);
+  private readonly labels = new KeywordLabels(
+    this,
+    () => this.i18n.locale.lang,
+    () => this.session.value?.$keywordLabels.get(),
+  );
 
   constructor() {
     super();
@@ -89,7 +95,7 @@ export class VoiceBuddyConceptGallery extends LitElement {
   private renderGeneration(g: Generation) {
     const busy = g.status !== 'done' && g.status !== 'error';
     const { t, percent, message } = this.i18n.locale;
-    const keywords = describeKeywords(g.keywords, t);
+    const keywords = describeKeywords(g.keywords, t, this.labels.of);
     // A generator may name its own stages; the ones the Worker's generators use have words in the catalogue.
     const stage = STAGES.has(g.stage) ? t(`gen.${g.stage}` as MessageKey) : g.stage;
     return html`<section class="gen" part="generation" aria-label=${t('gen.label', { keywords })} aria-busy=${busy ? 'true' : 'false'}>

@@ -1,3 +1,4 @@
+import { KeywordLabels } from '../../keywords/labels.ts';
 import type { Keywords } from '../../keywords/types.ts';
 // Lit and the session helpers come from the start-up bundle (../kit.ts): this part loads lazily.
 import { css, html, LitElement, nothing, SessionConsumer, LocaleConsumer } from '../kit.ts';
@@ -74,13 +75,14 @@ export class VoiceBuddyKeywordChips extends LitElement {
   };
   declare canGenerate: boolean;
   declare allowGenerate: boolean;
-  /** The chip being edited in place. */
-  declare editing: { field: keyof Keywords; value: string } | null;
+  /** The chip being edited in place: its keyword and the words it showed. */
+  declare editing: { field: keyof Keywords; value: string; shown: string } | null;
   /** The chip just removed, offered back for a while. */
   declare removed: {
     field: keyof Keywords;
     label: string;
     value: string;
+    shown: string;
     before: Keywords | null | undefined;
     after: Keywords | null | undefined;
   } | null;
@@ -88,8 +90,14 @@ export class VoiceBuddyKeywordChips extends LitElement {
   /** Where focus goes after an edit ends by key; `keywords` is the set before the edit, to wait for the new one. */
   private refocus: { field: keyof Keywords; text: string; keywords: Keywords | null | undefined } | null = null;
 
-  private readonly session = new SessionConsumer(this, (s) => [s.$keywords]);
+  private readonly session = new SessionConsumer(this, (s) => [s.$keywords, s.$keywordLabels]);
   private readonly i18n = new LocaleConsumer(this);
+  /** The chips show the visitor's words for the keywords; the events carry the keywords (English ids) themselves. */
+  private readonly labels = new KeywordLabels(
+    this,
+    () => this.i18n.locale.lang,
+    () => this.session.value?.$keywordLabels.get(),
+  );
 
   constructor() {
     super();
@@ -104,8 +112,8 @@ export class VoiceBuddyKeywordChips extends LitElement {
     clearTimeout(this.removedTimer);
   }
 
-  private async onRemove(field: keyof Keywords, label: string, value: string) {
-    this.removed = { field, label, value, before: this.session.value?.$keywords.get(), after: undefined };
+  private async onRemove(field: keyof Keywords, label: string, value: string, shown: string) {
+    this.removed = { field, label, value, shown, before: this.session.value?.$keywords.get(), after: undefined };
     this.send('vb-chip-remove', { field, value } satisfies ChipRemoveDetail);
     clearTimeout(this.removedTimer);
     this.removedTimer = setTimeout(() => (this.removed = null), 10_000);
@@ -118,7 +126,7 @@ export class VoiceBuddyKeywordChips extends LitElement {
     const removed = this.removed;
     if (!removed) return;
     // Before sending: the chip may be back before send() returns.
-    this.refocus = { field: removed.field, text: removed.value, keywords: this.session.value?.$keywords.get() };
+    this.refocus = { field: removed.field, text: removed.shown, keywords: this.session.value?.$keywords.get() };
     this.removed = null;
     clearTimeout(this.removedTimer);
     this.send('vb-chip-undo');
@@ -141,12 +149,13 @@ export class VoiceBuddyKeywordChips extends LitElement {
     e.preventDefault();
     const input = (e.currentTarget as HTMLFormElement).querySelector('input')!;
     if (!input.value.trim()) return;
-    this.send('vb-chip-add', input.value);
+    // One of the labels shown ("Unterarm") goes in as its keyword; a phrase or any other word as typed.
+    this.send('vb-chip-add', this.labels.id(input.value));
     input.value = '';
   }
 
-  private async startEdit(field: keyof Keywords, value: string) {
-    this.editing = { field, value };
+  private async startEdit(field: keyof Keywords, value: string, shown: string) {
+    this.editing = { field, value, shown };
     await this.updateComplete;
     const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="chip-input"]');
     input?.focus();
@@ -170,14 +179,18 @@ export class VoiceBuddyKeywordChips extends LitElement {
    * chip; after a click elsewhere it stays where the visitor put it.
    */
   private finishEdit(field: keyof Keywords, from: string, to: string, refocus = true) {
-    if (!this.editing || this.editing.field !== field || this.editing.value !== from) return;
+    const editing = this.editing;
+    if (!editing || editing.field !== field || editing.value !== from) return;
     this.editing = null;
-    const changed = to.trim() !== from;
-    if (changed) this.send('vb-chip-edit', { field, from, to } satisfies ChipEditDetail);
+    // The field showed the chip's words, which may be a label: saving them unchanged changes nothing.
+    const text = to.trim();
+    const changed = text !== from && text !== editing.shown;
+    // A label typed back ("Unterarm") is its keyword ("forearm"); any other text is read as typed.
+    if (changed) this.send('vb-chip-edit', { field, from, to: this.labels.id(text) } satisfies ChipEditDetail);
     if (refocus)
       this.refocus = {
         field,
-        text: changed ? to.trim() : from,
+        text: changed ? text : editing.shown,
         keywords: changed ? this.session.value?.$keywords.get() : undefined,
       };
   }
@@ -226,20 +239,21 @@ export class VoiceBuddyKeywordChips extends LitElement {
         (g) => html`<div class="group" part="group" role="group" aria-label=${g.label} data-field=${g.field}>
           <span class="label" aria-hidden="true">${g.label}</span>
           <ul>
-            ${g.values.map((v) =>
-              this.editing?.field === g.field && this.editing.value === v
-                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${v} aria-label=${t('kw.edit', { value: v, field: g.label })}
+            ${g.values.map((v) => {
+              const shown = this.labels.of(g.field, v);
+              return this.editing?.field === g.field && this.editing.value === v
+                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${shown} aria-label=${t('kw.edit', { value: shown, field: g.label })}
                     @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)} @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)} /></li>`
-                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${t('kw.edit', { value: v, field: g.label })}
-                    @click=${() => this.startEdit(g.field, v)}>${v}</button><button part="chip-remove" aria-label=${t('kw.remove', { value: v, field: g.label })}
-                    @click=${() => this.onRemove(g.field, g.label, v)}>×</button></li>`,
-            )}
+                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${t('kw.edit', { value: shown, field: g.label })}
+                    @click=${() => this.startEdit(g.field, v, shown)}>${shown}</button><button part="chip-remove" aria-label=${t('kw.remove', { value: shown, field: g.label })}
+                    @click=${() => this.onRemove(g.field, g.label, v, shown)}>×</button></li>`;
+            })}
           </ul>
         </div>`,
       )}
       ${
         this.removed
-          ? html`<p class="undo" part="undo" role="status">${this.removedText(this.removed.label, this.removed.value)}
+          ? html`<p class="undo" part="undo" role="status">${this.removedText(this.removed.label, this.removed.shown)}
             <button type="button" @click=${() => this.undo()}>${t('kw.undo')}</button></p>`
           : nothing
       }
