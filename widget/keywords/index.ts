@@ -4,6 +4,7 @@ export { COLORS, PLACEMENTS, SIZES, STYLES, type Color, type Placement, type Siz
 export {
   normaliseColor,
   normaliseKeywords,
+  normaliseLabels,
   normaliseLettering,
   normaliseMotif,
   normalisePlacement,

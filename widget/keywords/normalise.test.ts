@@ -262,13 +262,16 @@ describe('normaliseKeywords', () => {
 describe('EXTRACT_KEYWORDS_TOOL', () => {
   const props = keywords.EXTRACT_KEYWORDS_TOOL.parameters.properties;
 
-  it('is a Realtime function tool named extract_keywords with every field required', () => {
+  it('is a Realtime function tool named extract_keywords with every field required, and optional labels', () => {
     expect(keywords.EXTRACT_KEYWORDS_TOOL.type).to.equal('function');
     expect(keywords.EXTRACT_KEYWORDS_TOOL.name).to.equal('extract_keywords');
     expect([...keywords.EXTRACT_KEYWORDS_TOOL.parameters.required].sort()).to.deep.equal(
       Object.keys(keywords.emptyKeywords()).sort(),
     );
-    expect(Object.keys(props).sort()).to.deep.equal(Object.keys(keywords.emptyKeywords()).sort());
+    // labels is display only (the visitor's words for the motifs): the one property that is not a keyword.
+    expect(Object.keys(props).sort()).to.deep.equal([...Object.keys(keywords.emptyKeywords()), 'labels'].sort());
+    expect(props.labels.type).to.equal('object');
+    expect(props.labels.additionalProperties).to.deep.equal({ type: 'string' });
   });
 
   it('lists the closed vocabularies as enums, nullable where the field may be null', () => {
@@ -291,5 +294,51 @@ describe('EXTRACT_KEYWORDS_TOOL', () => {
   it('comes with instructions that ask for the whole idea', () => {
     expect(keywords.KEYWORD_INSTRUCTIONS).to.contain('extract_keywords');
     expect(keywords.KEYWORD_INSTRUCTIONS).to.contain('WHOLE');
+  });
+});
+
+describe('normaliseLabels', () => {
+  const wolf = keywords.normaliseKeywords({
+    subject: ['wolf'],
+    elements: ['moons'],
+    mood: ['dark'],
+    exclude: ['rose'],
+  });
+
+  it("keeps the model's words for the keywords' motifs, by the English word the keywords hold", () => {
+    const labels = { Wolf: 'Wolf', moons: ' Mond ', dark: 'düster', rose: 'Rose', 'fine-line': 'Fineline' };
+    expect(keywords.normaliseLabels({ labels }, wolf)).to.deep.equal({
+      wolf: 'Wolf',
+      moon: 'Mond',
+      dark: 'düster',
+      rose: 'Rose',
+    });
+    expect(keywords.normaliseLabels(JSON.stringify({ labels: { wolf: 'Wolf' } }), wolf)).to.deep.equal({
+      wolf: 'Wolf',
+    });
+  });
+
+  it('ignores junk: not an object, labels that are not text, empty or too long, words the keywords lack', () => {
+    for (const labels of ['Wolf', ['Wolf'], 42, null, true])
+      expect(keywords.normaliseLabels({ labels }, wolf), JSON.stringify(labels)).to.deep.equal({});
+    const junk = { wolf: 42, moon: { de: 'Mond' }, dark: '   ', rose: 'R'.repeat(49), bear: 'Bär' };
+    expect(keywords.normaliseLabels({ labels: junk }, wolf)).to.deep.equal({});
+    const own = JSON.parse('{"labels": {"__proto__": "x", "constructor": "y"}}') as unknown;
+    expect(keywords.normaliseLabels(own, wolf)).to.deep.equal({});
+    expect(keywords.normaliseLabels({ labels: { wolf: '123' } }, wolf), 'no letter').to.deep.equal({});
+    expect(keywords.normaliseLabels(undefined, wolf)).to.deep.equal({});
+    const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`thing${i}`, 'x']));
+    expect(
+      keywords.normaliseLabels({ labels: { ...many, wolf: 'Wolf' } }, wolf),
+      'only the first 48 are read',
+    ).to.deep.equal({});
+  });
+
+  it('never costs the keywords: a bad labels value leaves normaliseKeywords as it was', () => {
+    const args = { subject: ['wolf'], placement: 'forearm' };
+    expect(keywords.normaliseKeywords({ ...args, labels: 'junk' })).to.deep.equal(keywords.normaliseKeywords(args));
+    expect(keywords.normaliseKeywords({ ...args, labels: { wolf: 'Wolf' } })).to.deep.equal(
+      keywords.normaliseKeywords(args),
+    );
   });
 });
