@@ -1,9 +1,10 @@
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../widget/voice-buddy.ts';
 import type { Keywords } from '../../widget/keywords/types.ts';
 import { WOLF_DESIGN } from '../fixtures/designs.mjs';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { API } from './fakes/backend.ts';
+import type { FakeOpenAIPeer } from './fakes/openai-peer.ts';
 
 export async function mount(
   template = html`<voice-buddy key="pk_test" api-base=${API}></voice-buddy>`,
@@ -57,4 +58,48 @@ export function withConcepts(el: VoiceBuddy, keywords: Keywords, urls: readonly 
       concepts: urls.map((imageUrl, index) => ({ index, imageUrl, alt: alt(index + 1) })),
     },
   ]);
+}
+
+/** The model calls a function: its arguments' delta and done, as OpenAI sends them. Returns the call id. */
+export function callTool(
+  peer: FakeOpenAIPeer,
+  name: string,
+  args: unknown,
+  callId = `call_${Math.random().toString(36).slice(2, 8)}`,
+) {
+  const argsText = typeof args === 'string' ? args : JSON.stringify(args);
+  peer.send({
+    type: 'response.function_call_arguments.delta',
+    response_id: 'resp_t',
+    item_id: 'item_fc',
+    output_index: 0,
+    call_id: callId,
+    delta: argsText,
+  });
+  peer.send({
+    type: 'response.function_call_arguments.done',
+    response_id: 'resp_t',
+    item_id: 'item_fc',
+    output_index: 0,
+    call_id: callId,
+    name,
+    arguments: argsText,
+  });
+  return callId;
+}
+
+/** The widget's function_call_output for a call. */
+export async function outputFor(peer: FakeOpenAIPeer, callId: string) {
+  await waitUntil(
+    () =>
+      peer.received.some(
+        (e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId,
+      ),
+    `no function_call_output for ${callId}`,
+  );
+  const event = peer.received.find(
+    (e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId,
+  ) as { item: { type: string; output: string } };
+  expect(event.item.type).to.equal('function_call_output');
+  return JSON.parse(event.item.output) as { keywords?: Record<string, unknown>; error?: string; started?: boolean };
 }

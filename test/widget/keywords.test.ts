@@ -3,55 +3,12 @@ import { sendKeys } from '@web/test-runner-commands';
 import { briefJson } from '../../widget/keywords/brief.ts';
 import type { VoiceBuddy } from '../../widget/voice-buddy.ts';
 import { FakeBackend, workerError } from './fakes/backend.ts';
-import type { FakeOpenAIPeer } from './fakes/openai-peer.ts';
-import { connected, mount, part, transcriptTexts } from './helpers.ts';
+import { callTool, connected, mount, outputFor, part, transcriptTexts } from './helpers.ts';
 
 const chips = (el: VoiceBuddy) => part(el, 'keywords')!.shadowRoot!;
 const chipTexts = (el: VoiceBuddy) =>
   [...chips(el).querySelectorAll('[part~="chip-edit"]')].map((c) => c.textContent.trim());
 const gallery = (el: VoiceBuddy) => part(el, 'gallery')!.shadowRoot!;
-
-function callTool(
-  peer: FakeOpenAIPeer,
-  name: string,
-  args: unknown,
-  callId = `call_${Math.random().toString(36).slice(2, 8)}`,
-) {
-  const argsText = typeof args === 'string' ? args : JSON.stringify(args);
-  peer.send({
-    type: 'response.function_call_arguments.delta',
-    response_id: 'resp_t',
-    item_id: 'item_fc',
-    output_index: 0,
-    call_id: callId,
-    delta: argsText,
-  });
-  peer.send({
-    type: 'response.function_call_arguments.done',
-    response_id: 'resp_t',
-    item_id: 'item_fc',
-    output_index: 0,
-    call_id: callId,
-    name,
-    arguments: argsText,
-  });
-  return callId;
-}
-
-async function outputFor(peer: FakeOpenAIPeer, callId: string) {
-  await waitUntil(
-    () =>
-      peer.received.some(
-        (e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId,
-      ),
-    `no function_call_output for ${callId}`,
-  );
-  const event = peer.received.find(
-    (e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId,
-  ) as { item: { type: string; output: string } };
-  expect(event.item.type).to.equal('function_call_output');
-  return JSON.parse(event.item.output) as { keywords?: Record<string, unknown>; error?: string; started?: boolean };
-}
 
 describe('keywords: extract, show, edit, hand off', () => {
   let backend: FakeBackend;

@@ -2,6 +2,7 @@
 // alt text and the image prompt are for screen readers and the image model). Pure, so the Worker's sandbox test can
 // build the same "use this design" message the widget sends.
 import type { Locale } from '../../i18n/locale.ts';
+import type { ShowKeyword } from '../../keywords/describe.ts';
 import type { Keywords } from '../../keywords/types.ts';
 
 /**
@@ -83,42 +84,51 @@ export function chosenMessage(n: number, k: Keywords): string {
 type Words = Pick<Locale, 'lang' | 't'>;
 type CaptionKey = keyof typeof CAPTION_TEXT;
 
-/** The caption's lines in `locale`'s language: what the design is, then its mood, lettering and what is not wanted. */
-function localLines(k: Keywords, locale: Words): { design: string[]; more: string[] } {
+type Field = 'subject' | 'elements' | 'style' | 'size' | 'colors' | 'placement' | 'mood' | 'exclude';
+const asIs: ShowKeyword = (_field, value) => value;
+
+/**
+ * The caption's lines in `locale`'s language: what the design is, then its mood, lettering and what is not wanted.
+ * `show` gives a keyword's label in that language (labels.ts); one without a label reads as its id made a word.
+ */
+function localLines(k: Keywords, locale: Words, show: ShowKeyword): { design: string[]; more: string[] } {
   const part = (key: CaptionKey, params?: Record<string, string | number>) => locale.t(key, params, CAPTION_TEXT[key]);
   const and = new Intl.ListFormat(locale.lang, { type: 'conjunction' });
-  const field = (label: Parameters<Words['t']>[0], values: readonly string[]) =>
-    values.length ? [part('cap.field', { field: locale.t(label), value: and.format(values.map(noun)) })] : [];
-  const subject = k.subject.length ? and.format(k.subject.map(noun)) : part('cap.design');
-  const motif = k.elements.length ? part('cap.with', { subject, elements: and.format(k.elements.map(noun)) }) : subject;
+  const words = (field: Field, values: readonly string[]) =>
+    and.format(values.map((v) => (show(field, v) === v ? noun(v) : show(field, v))));
+  const field = (name: Exclude<Field, 'subject' | 'elements'>, values: readonly string[]) =>
+    values.length ? [part('cap.field', { field: locale.t(`kw.${name}`), value: words(name, values) })] : [];
+  const subject = k.subject.length ? words('subject', k.subject) : part('cap.design');
+  const motif = k.elements.length ? part('cap.with', { subject, elements: words('elements', k.elements) }) : subject;
   const lettering = k.lettering ? [part('cap.quote', { text: k.lettering })] : [];
   return {
     design: [
       capital(motif),
-      ...field('kw.style', k.style),
-      ...field('kw.size', k.size ? [k.size] : []),
-      ...field('kw.colors', k.colors),
-      ...field('kw.placement', k.placement ? [k.placement] : []),
+      ...field('style', k.style),
+      ...field('size', k.size ? [k.size] : []),
+      ...field('colors', k.colors),
+      ...field('placement', k.placement ? [k.placement] : []),
     ],
     more: [
-      ...field('kw.mood', k.mood),
+      ...field('mood', k.mood),
       ...(lettering.length ? [part('cap.field', { field: locale.t('kw.lettering'), value: lettering[0]! })] : []),
-      ...field('kw.exclude', k.exclude),
+      ...field('exclude', k.exclude),
     ],
   };
 }
 
 /** The caption in the widget's language: English's sentence, or the other languages' labelled keywords. */
-export function captionIn(k: Keywords, locale: Words): string {
+export function captionIn(k: Keywords, locale: Words, show = asIs): string {
   if (locale.lang === 'en') return captionFor(k);
-  const { design, more } = localLines(k, locale);
+  const { design, more } = localLines(k, locale, show);
   return [...design, ...more].join(' · ');
 }
 
 /** What the visitor tells the assistant on choosing concept `n`, in the language the assistant speaks with them. */
-export function chosenIn(n: number, k: Keywords, locale: Words): string {
+export function chosenIn(n: number, k: Keywords, locale: Words, show = asIs): string {
   if (locale.lang === 'en') return chosenMessage(n, k);
-  return locale.t('cap.chosen', { n, design: localLines(k, locale).design.join(', ') }, CAPTION_TEXT['cap.chosen']);
+  const design = localLines(k, locale, show).design.join(', ');
+  return locale.t('cap.chosen', { n, design }, CAPTION_TEXT['cap.chosen']);
 }
 
 const EXTENSIONS: Record<string, string> = {

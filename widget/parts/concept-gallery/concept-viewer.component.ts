@@ -4,6 +4,7 @@ import type { Generation } from '../../state/session-store.ts';
 // Lit and emit() come from the start-up bundle (../kit.ts): this part loads lazily.
 import { css, emit, html, keyed, LitElement, LocaleConsumer, nothing, svg } from '../kit.ts';
 import { captionIn, chosenIn, dataUrlType, downloadName } from './concept-caption.ts';
+import { KeywordLabels, type MotifLabels } from '../../keywords/labels.ts';
 
 /** Every visitor-facing string of the viewer, from the widget's catalogue (widget/i18n/en.ts: `view.*`). */
 function viewerWords(locale: Locale) {
@@ -118,18 +119,26 @@ export class VoiceBuddyConceptViewer extends LitElement {
 
   static override properties = {
     generation: { attribute: false },
+    motifs: { attribute: false },
     position: { state: true },
     said: { state: true },
     download: { state: true },
   };
   /** The generation whose concepts are shown; set by the gallery, kept current as concepts arrive. */
   declare generation: Generation | null;
+  /** The model's words for the motifs (the session's), set by the gallery. */
+  declare motifs: MotifLabels | null;
   declare position: number;
   /** The live region's text: the position after a move (the dialog's name says it on open). */
   declare said: string;
   declare download: Download | null;
 
   private readonly i18n = new LocaleConsumer(this);
+  private readonly labels = new KeywordLabels(
+    this,
+    () => this.i18n.locale.lang,
+    () => this.motifs,
+  );
   private opener: HTMLElement | null = null;
   private swipe: { id: number; x: number; y: number } | null = null;
   private objectUrl: string | null = null;
@@ -138,6 +147,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
   constructor() {
     super();
     this.generation = null;
+    this.motifs = null;
     this.position = 0;
     this.said = '';
     this.download = null;
@@ -227,7 +237,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
     const proceed = emit(this, 'voice-buddy-select', detail);
     // Either way the dialog closes: a host that took over shows its own booking or cart, which a modal would block.
     this.close();
-    const message = chosenIn(this.position + 1, g.keywords, this.i18n.locale);
+    const message = chosenIn(this.position + 1, g.keywords, this.i18n.locale, this.labels.of);
     if (proceed) this.dispatchEvent(new CustomEvent('vb-say', { detail: message, bubbles: true }));
   }
 
@@ -313,7 +323,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
               }
             </div>
             <!-- dir="auto": a caption in another script than the page's keeps its punctuation where it belongs. -->
-            <p class="caption" id="caption" part="viewer-caption" dir="auto">${captionIn(this.generation.keywords, s.locale)}</p>
+            <p class="caption" id="caption" part="viewer-caption" dir="auto">${captionIn(this.generation.keywords, s.locale, this.labels.of)}</p>
             <div class="actions">
               <button class="primary" part="select-button" @click=${this.choose}>${s.use}</button>
               ${this.renderDownload()}
