@@ -37,6 +37,32 @@ describe('the language of the conversation', () => {
     expect(session.audio.input.transcription.language).toBe('de');
   });
 
+  it('a conversation not in English is asked for the motif labels the tool takes; an English one is not', async () => {
+    const t = await tenant(BROWSER_KEYS);
+    expect((await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', language: 'de' })).status).toBe(
+      201,
+    );
+    const de = (await mintedSession()) as SentSession & {
+      tools: Array<{ name: string; parameters: { properties: Record<string, { type?: string }> } }>;
+    };
+    const extract = de.tools.find((tool) => tool.name === 'extract_keywords')!;
+    // The strict fake took the schema (201); labels is optional, an object of strings.
+    expect(extract.parameters.properties.labels).toMatchObject({
+      type: 'object',
+      additionalProperties: { type: 'string' },
+    });
+    expect(extract.parameters).toMatchObject({ required: expect.not.arrayContaining(['labels']) });
+    expect(de.instructions).toContain('In extract_keywords, also fill labels');
+    expect(de.instructions).toContain('the German word the visitor would use');
+
+    expect((await postJson('/v1/realtime/session', t.publishableKey, { mode: 'webrtc', language: 'en' })).status).toBe(
+      201,
+    );
+    const en = await mintedSession();
+    expect(en.instructions).toContain('Converse with the visitor in English');
+    expect(en.instructions).not.toContain('fill labels');
+  });
+
   it("without a language from the widget the tenant's default applies; with neither there is no language line", async () => {
     const ja = await tenant({ ...BROWSER_KEYS, widget: { language: 'ja' } });
     expect((await postJson('/v1/realtime/session', ja.publishableKey, { mode: 'webrtc' })).status).toBe(201);
