@@ -1,4 +1,4 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { fixture, html, waitUntil } from '@open-wc/testing';
 import '../../widget/voice-buddy.ts';
 import type { Keywords } from '../../widget/keywords/types.ts';
 import { WOLF_DESIGN } from '../fixtures/designs.mjs';
@@ -100,6 +100,6 @@ export async function outputFor(peer: FakeOpenAIPeer, callId: string) {
   const event = peer.received.find(
     (e) => e.type === 'conversation.item.create' && (e as { item: { call_id?: string } }).item.call_id === callId,
   ) as { item: { type: string; output: string } };
-  expect(event.item.type).to.equal('function_call_output');
+  if (event.item.type !== 'function_call_output') throw new Error(`${callId} was answered with ${event.item.type}`);
   return JSON.parse(event.item.output) as { keywords?: Record<string, unknown>; error?: string; started?: boolean };
 }

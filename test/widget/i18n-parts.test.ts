@@ -202,7 +202,8 @@ describe("the concept viewer in the widget's language", () => {
     );
     inViewer('select-button').click();
     expect(await said()).to.equal(
-      'Ich möchte Entwurf 2 nehmen: Wolf mit moon, Stil: Fineline, Größe: klein, Farben: Schwarz-Grau, Stelle: Unterarm.',
+      'Ich möchte Entwurf 2 nehmen: Wolf mit moon, Stil: Fineline, Größe: klein, Farben: Schwarz-Grau, ' +
+        'Stelle: Unterarm.',
     );
     el.disconnect();
   });

@@ -78,7 +78,7 @@ describe('keyword labels', () => {
     el.disconnect();
   });
 
-  it('de: a chip edited to a German label is its keyword; an unknown word is kept as typed; unchanged sends nothing', async () => {
+  it('de: a chip edited to a German label is its keyword, an unknown word stays as typed', async () => {
     const { el, events } = await mountIn('de');
     const peer = backend.latestPeer;
     await outputFor(peer, callTool(peer, 'extract_keywords', { ...WOLF_CALL, labels: GERMAN }));

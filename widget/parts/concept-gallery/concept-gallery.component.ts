@@ -150,7 +150,8 @@ export class VoiceBuddyConceptGallery extends LitElement {
     const viewing = generations.find((g) => g.id === this.viewing) ?? null;
     return html`${[...generations].reverse().map((g) => this.renderGeneration(g))}
       <voice-buddy-concept-viewer exportparts=${VIEWER_PARTS.join(', ')} .generation=${viewing}
-        .motifs=${this.session.value?.$keywordLabels.get() ?? null} @vb-say=${this.forwardSay}></voice-buddy-concept-viewer>`;
+        .motifs=${this.session.value?.$keywordLabels.get() ?? null}
+        @vb-say=${this.forwardSay}></voice-buddy-concept-viewer>`;
   }
 }
 

@@ -296,6 +296,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
     const s = viewerWords(this.i18n.locale);
     const concept = this.generation?.concepts[this.position];
     const total = this.total;
+    const caption = this.generation ? captionIn(this.generation.keywords, s.locale, this.labels.of) : '';
     return html`<dialog part="viewer" aria-labelledby="position" aria-describedby="caption"
       @keydown=${this.onKeydown} @keyup=${(e: Event) => e.stopPropagation()} @close=${this.onClose}
       @click=${this.onClick}>
@@ -323,7 +324,7 @@ export class VoiceBuddyConceptViewer extends LitElement {
               }
             </div>
             <!-- dir="auto": a caption in another script than the page's keeps its punctuation where it belongs. -->
-            <p class="caption" id="caption" part="viewer-caption" dir="auto">${captionIn(this.generation.keywords, s.locale, this.labels.of)}</p>
+            <p class="caption" id="caption" part="viewer-caption" dir="auto">${caption}</p>
             <div class="actions">
               <button class="primary" part="select-button" @click=${this.choose}>${s.use}</button>
               ${this.renderDownload()}

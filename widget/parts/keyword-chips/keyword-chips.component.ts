@@ -241,11 +241,15 @@ export class VoiceBuddyKeywordChips extends LitElement {
           <ul>
             ${g.values.map((v) => {
               const shown = this.labels.of(g.field, v);
+              const edit = t('kw.edit', { value: shown, field: g.label });
               return this.editing?.field === g.field && this.editing.value === v
-                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${shown} aria-label=${t('kw.edit', { value: shown, field: g.label })}
-                    @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)} @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)} /></li>`
-                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${t('kw.edit', { value: shown, field: g.label })}
-                    @click=${() => this.startEdit(g.field, v, shown)}>${shown}</button><button part="chip-remove" aria-label=${t('kw.remove', { value: shown, field: g.label })}
+                ? html`<li class="chip" part="chip"><input part="chip-input" .value=${shown} aria-label=${edit}
+                    @keydown=${(e: KeyboardEvent) => this.onEditKey(e, g.field, v)}
+                    @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)}
+                    /></li>`
+                : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${edit}
+                    @click=${() => this.startEdit(g.field, v, shown)}>${shown}</button><button part="chip-remove"
+                    aria-label=${t('kw.remove', { value: shown, field: g.label })}
                     @click=${() => this.onRemove(g.field, g.label, v, shown)}>×</button></li>`;
             })}
           </ul>
