@@ -36,7 +36,7 @@ const BEFORE_LIGHTER_CHUNKS = {
 };
 /** A chunk's name without the hash Vite adds: `voice-buddy-design-parts-DJCGspbQ.js` -> `design-parts`. */
 const chunkName = (file) =>
-  /voice-buddy-([a-z]+(?:\.(?:lazy|worklet))?(?:-(?:parts|runtime))?)-/.exec(file)?.[1] ?? file;
+  /voice-buddy-([a-z]+(?:\.(?:lazy|worklet))?(?:-(?:parts|runtime|labels))?)-/.exec(file)?.[1] ?? file;
 const beforeLighter = (file) => {
   if (file.endsWith('voice-buddy.js')) return BEFORE_LIGHTER.es;
   if (file.endsWith('voice-buddy.iife.js')) return BEFORE_LIGHTER.iife;
@@ -71,6 +71,8 @@ export const chunkFiles = () => {
 
 /** The catalogues (widget/i18n/lang/<language>.lazy.ts): each is fetched by a widget that shows that language. */
 const CATALOGUE = /voice-buddy-([a-z]{2})\.lazy-/;
+/** The keyword label tables (widget/keywords/labels/<language>-labels.ts), fetched by the design parts. */
+const LABELS = /voice-buddy-([a-z]{2})-labels-/;
 const loadedWhen = (file) => {
   if (file.includes('audio.worklet')) return 'push-to-talk only, on demand';
   if (file.includes('conversation.lazy')) return 'the visitor acts (Start, a message) or hovers Start';
@@ -80,6 +82,7 @@ const loadedWhen = (file) => {
     'design-parts': 'the first keywords or concepts',
     'design.lazy': 'the first keywords or concepts',
     describe: 'the first keywords (design notes)',
+    labels: 'the first keywords (design notes, keyword labels)',
     'keywords.lazy': 'the first keyword tool call',
     'speech.lazy': 'spoken replies (TTS mode)',
     'pcm.lazy': 'a push-to-talk conversation starts',
@@ -87,6 +90,8 @@ const loadedWhen = (file) => {
     'telemetry.lazy': 'after bootstrap, when the site has telemetry on',
   }[chunkName(file)];
   if (when) return when;
+  const labels = LABELS.exec(file)?.[1];
+  if (labels) return `keyword labels "${labels}", when a design part shows keywords`;
   const lang = CATALOGUE.exec(file)?.[1];
   return lang ? `catalogue "${lang}", when shown` : 'lazy chunk, on demand';
 };

@@ -90,6 +90,26 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
       p.textContent.trim(),
     );
     assert.doesNotMatch(pill, /status\.|Listening/);
+    // The design parts, loaded by the IIFE from the chunks, fetch the German keyword labels next to themselves.
+    await page.evaluate(() => {
+      const k = { subject: ['wolf'], elements: [], style: ['fine-line'], colors: [], placement: 'forearm' };
+      const keywords = { ...k, size: null, mood: [], lettering: null, exclude: [] };
+      document.querySelector('voice-buddy').store.$keywords.set(keywords);
+    });
+    // Runs in the page (serialised): it names nothing outside itself.
+    const chipTexts = () =>
+      [
+        ...(document
+          .querySelector('voice-buddy')
+          .shadowRoot.querySelector('voice-buddy-keyword-chips')
+          ?.shadowRoot?.querySelectorAll('[part~="chip-edit"]') ?? []),
+      ].map((c) => c.textContent.trim());
+    await until(page, `(${chipTexts})().includes('Unterarm')`, null, 'no German keyword labels');
+    assert.deepEqual(await page.evaluate(chipTexts), ['wolf', 'Fineline', 'Unterarm']);
+    assert.ok(
+      seen.loaded.some((u) => /\/chunks\/voice-buddy-de-labels-[\w-]+\.js$/.test(u)),
+      seen.loaded.join('\n'),
+    );
     assert.deepEqual(await seen.problems(), []);
     await page.close();
   });
