@@ -7,6 +7,7 @@ import type { Conversation } from './controllers/conversation.ts';
 import { errorParams } from './controllers/event-bridge.ts';
 import type { Locale } from './i18n/locale.ts';
 import { VIEWER_PARTS } from './parts/concept-gallery/viewer-parts.ts';
+import type { ShowKeyword } from './keywords/describe.ts';
 import type { Keywords } from './keywords/types.ts';
 import type { Mode, SessionStore } from './state/session-store.ts';
 import type { SpeechHost } from './tts/host.ts';
@@ -28,9 +29,13 @@ export interface PanelView {
 const selected = (e: Event) => (e.target as HTMLSelectElement).value;
 
 /** The design area folded into one line: the main keywords and how many concepts there are; '' while empty. */
-function designSummary(keywords: Keywords | null, concepts: number, locale: Locale): string {
-  const words = keywords
-    ? [...keywords.subject, ...keywords.style, keywords.placement].filter(Boolean).slice(0, 4)
+function designSummary(keywords: Keywords | null, concepts: number, locale: Locale, show?: ShowKeyword): string {
+  const k = keywords;
+  // The chips' words for them once the machinery is in (it has the labels); the keywords themselves before.
+  const words = k
+    ? (['subject', 'style', 'placement'] as const)
+        .flatMap((f) => [k[f] ?? []].flat().map((v) => show?.(f, v) ?? v))
+        .slice(0, 4)
     : [];
   const count = concepts ? locale.t('app.concepts', { n: concepts }) : '';
   return [words.join(' · '), count].filter(Boolean).join(' — ');
@@ -46,7 +51,7 @@ export function conversationView(
   const { conversation: c } = v;
   const k = c.keywords; // null until the machinery loaded: there are no keywords before that
   const config = v.store.$config.get();
-  const summary = designSummary(v.store.$keywords.get(), v.store.$conceptCount.get(), v.locale);
+  const summary = designSummary(v.store.$keywords.get(), v.store.$conceptCount.get(), v.locale, k?.show);
   return html`<voice-buddy-transcript part="transcript" exportparts=${TRANSCRIPT_PARTS} .placeholder=${greeting}
       @vb-resend=${(e: CustomEvent<string>) => void c.deliver(c.connection?.resend(e.detail) ?? false)}></voice-buddy-transcript>
     ${

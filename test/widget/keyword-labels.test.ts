@@ -66,6 +66,8 @@ describe('keyword labels', () => {
       'Rot',
     ]);
     expect(chip(el, 'Unterarm')!.getAttribute('aria-label')).to.equal('Unterarm bearbeiten (Stelle)');
+    // The panel's folded summary row (start-up code) shows the same words.
+    expect(part(el, 'design-summary')!.textContent).to.contain('Wolf · Fineline · Unterarm');
     // The design note is written when the call is answered, with the labels of its language.
     expect(shownTranscript(el)).to.contain(
       'Design-Notizen: Wolf · mit Mond · Fineline · Schwarz-Grau · am Unterarm · klein · düster · kein Rot',
@@ -169,6 +171,7 @@ describe('keyword labels', () => {
       'dark',
       'red',
     ]);
+    expect(part(el, 'design-summary')!.textContent).to.contain('wolf · fine-line · forearm');
     expect(shownTranscript(el)).to.contain(
       'Design notes: wolf · with moon · fine-line · black-and-grey · on the forearm · small · dark · no red',
     );

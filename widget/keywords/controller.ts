@@ -3,7 +3,7 @@ import type { WorkerApi } from '../api/endpoints.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { emit, loadKeywordTools, WidgetError } from '../realtime/kit.ts';
 import { describeKeywords } from './describe.ts';
-import { labelOf, loadLabels } from './labels.ts';
+import { labelOf, labelsIfLoaded, loadLabels } from './labels.ts';
 import type { FunctionCall, SessionEvents } from '../realtime/session-events.ts';
 import type { RealtimeSession } from '../realtime/session.ts';
 import type { Concept, SessionStore } from '../state/session-store.ts';
@@ -102,6 +102,15 @@ export class KeywordsController implements ReactiveController {
     });
     call.answer({ keywords: merged });
   }
+
+  /**
+   * A keyword's words in the widget's language, for the panel's folded summary row (the chips' labels). The table is
+   * in before the model's keywords are shown: onExtract waits for it.
+   */
+  readonly show = (field: KeywordField, value: string): string => {
+    const { lang } = this.host.locale();
+    return lang === 'en' ? value : labelOf(field, value, labelsIfLoaded(lang), this.store.$keywordLabels.get());
+  };
 
   /** The chips' events (the design area listens with these: voice-buddy.view.ts). */
   readonly onChipRemove = (e: CustomEvent<ChipRemoveDetail>): void => void this.remove(e.detail.field, e.detail.value);
