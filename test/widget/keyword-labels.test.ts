@@ -19,17 +19,8 @@ const shownTranscript = (el: VoiceBuddy) => part(el, 'transcript')!.shadowRoot!.
 const press = (el: VoiceBuddy, key: string) =>
   editInput(el)!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true }));
 
-const WOLF_CALL = {
-  subject: ['wolf'],
-  elements: ['moon'],
-  style: ['fine-line'],
-  colors: ['black-and-grey'],
-  placement: 'forearm',
-  size: 'small',
-  mood: ['dark'],
-  lettering: null,
-  exclude: ['red'],
-};
+/** The wolf design as the model would call the tool with it (English ids and words). */
+const WOLF_CALL = WOLF_KEYWORDS;
 const GERMAN = { wolf: 'Wolf', moon: 'Mond', dark: 'düster' };
 
 async function mountIn(lang: string) {

@@ -3,7 +3,8 @@ import { LANGUAGES, type Language } from '../i18n/languages.ts';
 import { ENGLISH } from '../i18n/locale.ts';
 import { describeKeywords } from './describe.ts';
 import { idOf, labelOf, loadLabels, type LabelTable } from './labels.ts';
-import { emptyKeywords } from './types.ts';
+import { emptyKeywords, type Keywords } from './types.ts';
+import { LOANWORDS as LATIN_LOANWORDS } from './labels/loanwords.ts';
 import { COLORS, PLACEMENTS, SIZES, STYLES } from './vocab.ts';
 
 const OTHERS = LANGUAGES.filter((l): l is Exclude<Language, 'en'> => l !== 'en');
@@ -12,17 +13,14 @@ const IDS: readonly string[] = [...STYLES, ...PLACEMENTS, ...SIZES, ...COLORS];
 /** Scripts without Latin letters: a Latin letter in their labels is an English word left in by mistake. */
 const NON_LATIN: readonly Language[] = ['ja', 'zh', 'ko', 'hi', 'ar', 'he'];
 /** Style names studios keep in English whatever their language. */
-const LOANWORDS = new Set([
+const LOANWORDS = new Set<string>([
+  ...Object.keys(LATIN_LOANWORDS),
   'traditional',
   'neo-traditional',
-  'blackwork',
   'fine-line',
   'dotwork',
   'tribal',
   'minimalist',
-  'trash-polka',
-  'new-school',
-  'chicano',
   'sketch',
   'ornamental',
   'sleeve',
@@ -88,24 +86,27 @@ describe('labelOf / idOf', () => {
 
   it('shows the table for canonical fields, the model for motifs, lettering as written', async () => {
     const de = await table('de');
-    expect(labelOf('placement', 'forearm', de, motifs)).to.equal('Unterarm');
-    expect(labelOf('style', 'fine-line', de, motifs)).to.equal('Fineline');
-    expect(labelOf('colors', 'black-and-grey', de, motifs)).to.equal('Schwarz-Grau');
-    expect(labelOf('subject', 'wolf', de, motifs)).to.equal('Wolf');
-    expect(labelOf('elements', 'star', de, motifs), 'no label: the word itself').to.equal('star');
-    expect(labelOf('exclude', 'red', de, motifs)).to.equal('Rot');
-    expect(labelOf('exclude', 'moon', de, motifs)).to.equal('Mond');
-    expect(labelOf('lettering', 'forearm', de, motifs)).to.equal('forearm');
+    const cases: Array<[keyof Keywords, string, string, string?]> = [
+      ['placement', 'forearm', 'Unterarm'],
+      ['style', 'fine-line', 'Fineline'],
+      ['colors', 'black-and-grey', 'Schwarz-Grau'],
+      ['subject', 'wolf', 'Wolf'],
+      ['elements', 'star', 'star', 'no label: the word itself'],
+      ['exclude', 'red', 'Rot'],
+      ['exclude', 'moon', 'Mond'],
+      ['lettering', 'forearm', 'forearm'],
+    ];
+    for (const [field, value, shown, why] of cases) {
+      expect(labelOf(field, value, de, motifs), why ?? `${field} ${value}`).to.equal(shown);
+    }
     expect(labelOf('placement', 'forearm', null, motifs), 'before the table arrives').to.equal('forearm');
     expect(labelOf('subject', 'constructor', de, {}), 'only own keys').to.equal('constructor');
   });
 
   it('reads a label back to its keyword, case aside; other text stays as typed', async () => {
     const de = await table('de');
-    expect(idOf('Unterarm', 'de', de, motifs)).to.equal('forearm');
-    expect(idOf(' unterarm ', 'de', de, motifs)).to.equal('forearm');
-    expect(idOf('Mond', 'de', de, motifs)).to.equal('moon');
-    expect(idOf('Flügel', 'de', de, motifs)).to.equal('Flügel');
+    const typed = { Unterarm: 'forearm', ' unterarm ': 'forearm', Mond: 'moon', Flügel: 'Flügel' };
+    for (const [text, keyword] of Object.entries(typed)) expect(idOf(text, 'de', de, motifs), text).to.equal(keyword);
     expect(idOf('Unterarm', 'de', null, null), 'before the table arrives').to.equal('Unterarm');
   });
 

@@ -1,11 +1,12 @@
 // Spanish display labels for the canonical keyword ids, as a Spanish studio says them (see ../labels.ts).
 import type { LabelTable } from '../labels.ts';
+import { LOANWORDS } from './loanwords.ts';
 
 export default {
+  ...LOANWORDS,
   traditional: 'tradicional',
   'neo-traditional': 'neotradicional',
   japanese: 'japonés',
-  blackwork: 'blackwork',
   'fine-line': 'línea fina',
   watercolor: 'acuarela',
   realism: 'realismo',
@@ -13,9 +14,6 @@ export default {
   dotwork: 'puntillismo',
   tribal: 'tribal',
   minimalist: 'minimalista',
-  'trash-polka': 'trash polka',
-  'new-school': 'new school',
-  chicano: 'chicano',
   illustrative: 'ilustrativo',
   sketch: 'boceto',
   ornamental: 'ornamental',

@@ -1,11 +1,12 @@
 // French display labels for the canonical keyword ids, as a French studio says them (see ../labels.ts).
 import type { LabelTable } from '../labels.ts';
+import { LOANWORDS } from './loanwords.ts';
 
 export default {
+  ...LOANWORDS,
   traditional: 'traditionnel',
   'neo-traditional': 'néo-traditionnel',
   japanese: 'japonais',
-  blackwork: 'blackwork',
   'fine-line': 'fine line',
   watercolor: 'aquarelle',
   realism: 'réalisme',
@@ -13,9 +14,6 @@ export default {
   dotwork: 'dotwork',
   tribal: 'tribal',
   minimalist: 'minimaliste',
-  'trash-polka': 'trash polka',
-  'new-school': 'new school',
-  chicano: 'chicano',
   illustrative: 'illustratif',
   sketch: 'croquis',
   ornamental: 'ornemental',

@@ -1,11 +1,12 @@
 // Italian display labels for the canonical keyword ids, as an Italian studio says them (see ../labels.ts).
 import type { LabelTable } from '../labels.ts';
+import { LOANWORDS } from './loanwords.ts';
 
 export default {
+  ...LOANWORDS,
   traditional: 'tradizionale',
   'neo-traditional': 'neotradizionale',
   japanese: 'giapponese',
-  blackwork: 'blackwork',
   'fine-line': 'fine line',
   watercolor: 'acquerello',
   realism: 'realistico',
@@ -13,9 +14,6 @@ export default {
   dotwork: 'dotwork',
   tribal: 'tribale',
   minimalist: 'minimal',
-  'trash-polka': 'trash polka',
-  'new-school': 'new school',
-  chicano: 'chicano',
   illustrative: 'illustrativo',
   sketch: 'schizzo',
   ornamental: 'ornamentale',

@@ -1,11 +1,12 @@
 // Dutch display labels for the canonical keyword ids, as a Dutch studio says them (see ../labels.ts).
 import type { LabelTable } from '../labels.ts';
+import { LOANWORDS } from './loanwords.ts';
 
 export default {
+  ...LOANWORDS,
   traditional: 'traditioneel',
   'neo-traditional': 'neotraditioneel',
   japanese: 'Japans',
-  blackwork: 'blackwork',
   'fine-line': 'fineline',
   watercolor: 'aquarel',
   realism: 'realisme',
@@ -13,9 +14,6 @@ export default {
   dotwork: 'dotwork',
   tribal: 'tribal',
   minimalist: 'minimalistisch',
-  'trash-polka': 'trash polka',
-  'new-school': 'new school',
-  chicano: 'chicano',
   illustrative: 'illustratief',
   sketch: 'schets',
   ornamental: 'ornamentaal',

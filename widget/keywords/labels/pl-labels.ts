@@ -1,11 +1,12 @@
 // Polish display labels for the canonical keyword ids, as a Polish studio says them (see ../labels.ts).
 import type { LabelTable } from '../labels.ts';
+import { LOANWORDS } from './loanwords.ts';
 
 export default {
+  ...LOANWORDS,
   traditional: 'tradycyjny',
   'neo-traditional': 'neotradycyjny',
   japanese: 'japoński',
-  blackwork: 'blackwork',
   'fine-line': 'fine line',
   watercolor: 'akwarela',
   realism: 'realizm',
@@ -13,9 +14,6 @@ export default {
   dotwork: 'dotwork',
   tribal: 'tribal',
   minimalist: 'minimalistyczny',
-  'trash-polka': 'trash polka',
-  'new-school': 'new school',
-  chicano: 'chicano',
   illustrative: 'ilustracyjny',
   sketch: 'szkic',
   ornamental: 'ornamentalny',

@@ -1,12 +1,13 @@
 // Portuguese (Brazilian, like the catalogue) display labels for the canonical keyword ids, as a studio in Brazil
 // says them (see ../labels.ts).
 import type { LabelTable } from '../labels.ts';
+import { LOANWORDS } from './loanwords.ts';
 
 export default {
+  ...LOANWORDS,
   traditional: 'tradicional',
   'neo-traditional': 'neotradicional',
   japanese: 'oriental',
-  blackwork: 'blackwork',
   'fine-line': 'fine line',
   watercolor: 'aquarela',
   realism: 'realismo',
@@ -14,9 +15,6 @@ export default {
   dotwork: 'pontilhismo',
   tribal: 'tribal',
   minimalist: 'minimalista',
-  'trash-polka': 'trash polka',
-  'new-school': 'new school',
-  chicano: 'chicano',
   illustrative: 'ilustrativo',
   sketch: 'rascunho',
   ornamental: 'ornamental',

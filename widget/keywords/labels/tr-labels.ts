@@ -1,11 +1,12 @@
 // Turkish display labels for the canonical keyword ids, as a Turkish studio says them (see ../labels.ts).
 import type { LabelTable } from '../labels.ts';
+import { LOANWORDS } from './loanwords.ts';
 
 export default {
+  ...LOANWORDS,
   traditional: 'geleneksel',
   'neo-traditional': 'neo geleneksel',
   japanese: 'Japon',
-  blackwork: 'blackwork',
   'fine-line': 'ince çizgi',
   watercolor: 'suluboya',
   realism: 'gerçekçi',
@@ -13,9 +14,6 @@ export default {
   dotwork: 'noktalama',
   tribal: 'tribal',
   minimalist: 'minimalist',
-  'trash-polka': 'trash polka',
-  'new-school': 'new school',
-  chicano: 'chicano',
   illustrative: 'illüstratif',
   sketch: 'eskiz',
   ornamental: 'süsleme',
