@@ -9,6 +9,7 @@ import { transform } from 'esbuild';
 import ts from 'typescript';
 import { defineConfig, type Plugin } from 'vite';
 import { assetHeaders, WIDGET_FILES } from './worker/assets/policy.ts';
+import { minifyCss } from './widget/theme/minify-css.ts';
 
 const LAZY = fileURLToPath(new URL('widget/lazy.ts', import.meta.url));
 const LAZY_IIFE = fileURLToPath(new URL('widget/lazy.iife.ts', import.meta.url));
@@ -94,22 +95,7 @@ function esAssets(): Plugin {
   };
 }
 
-/**
- * Lit's css`` keeps its text as written (comments, indentation), and a minifier never looks inside a template: the
- * widget's stylesheets are squeezed here instead, where it is safe. Comments go, runs of whitespace become one space,
- * and the spaces next to { } ; , > and after a colon go (none of those is a descendant combinator; + and - stay,
- * calc() needs their spaces). Templates with ${} are left as they are.
- */
-export function minifyCss(text: string): string {
-  return text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/\s*([{};,>])\s*/g, '$1')
-    .replace(/:\s+/g, ':')
-    .replace(/;}/g, '}')
-    .trim();
-}
-
+/** The widget's css`` templates squeezed at build time (widget/theme/minify-css.ts says what is safe). */
 function minifyStyles(): Plugin {
   return {
     name: 'voice-buddy-minify-css',
