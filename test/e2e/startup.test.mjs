@@ -19,7 +19,6 @@ describe('start-up without the conversation machinery (sandbox server)', () => {
   before(async () => {
     worker = await startWorker();
     browser = await launchBrowser();
-    // Both before the first request: the Worker caches the origins it allows.
     site = await startPartnerSite(worker, { id: 'startup', key: 'pk_startup', branding: { name: 'Startup Ink' } });
     german = await startPartnerSite(worker, { id: 'startup-de', key: 'pk_startup_de', attributes: 'lang="de"' });
   });
