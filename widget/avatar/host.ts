@@ -25,14 +25,12 @@ export interface AvatarHostOptions {
  * machinery's (runner.ts, handed over with the first connection), and the avatar itself (and Agora) a lazy chunk of
  * its own, loaded the first time it starts; this file must stay small.
  */
-export class AvatarHost extends StatusFollower {
+export class AvatarHost extends StatusFollower<AvatarRunner> {
   /** Applied to every avatar the page starts; tests inject a fake Agora client and short timings. */
   static overrides: Partial<StartAvatarOptions> = {};
   /** The visitor (or `avatar="on"`) wants the avatar. A failure clears it, so it does not restart in a loop. */
   wanted = false;
   quality: AvatarQualitySetting = 'auto';
-  /** Runs the avatar with the conversation; there once the machinery is. */
-  runner: AvatarRunner | null = null;
 
   constructor(
     host: ReactiveControllerHost,
@@ -47,10 +45,6 @@ export class AvatarHost extends StatusFollower {
 
   get overrides(): Partial<StartAvatarOptions> {
     return AvatarHost.overrides;
-  }
-
-  changed(): void {
-    this.host.requestUpdate();
   }
 
   /** Alt+V switches the avatar, Alt+Q steps through its qualities; returns what to announce, if anything. */
@@ -88,11 +82,6 @@ export class AvatarHost extends StatusFollower {
     this.quality = quality;
     this.handle?.setQuality(quality);
     this.host.requestUpdate();
-  }
-
-  /** On every status change: the avatar runs while a conversation does (none runs before the machinery is there). */
-  sync(): void {
-    this.runner?.sync();
   }
 
   protected left(): void {

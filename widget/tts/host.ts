@@ -23,12 +23,10 @@ export interface SpeechHostOptions {
  * itself (sentences, requests, playback) a lazy chunk loaded when a text conversation starts; this file must stay
  * small.
  */
-export class SpeechHost extends StatusFollower {
+export class SpeechHost extends StatusFollower<SpeechRunner> {
   /** Applied to every speaker the page starts; tests inject outputs. */
   static overrides: Partial<StartSpeechOptions> = {};
   muted = false;
-  /** Speaks the replies of the conversation; there once the machinery is. */
-  runner: SpeechRunner | null = null;
 
   constructor(
     host: ReactiveControllerHost,
@@ -39,10 +37,6 @@ export class SpeechHost extends StatusFollower {
 
   get overrides(): Partial<StartSpeechOptions> {
     return SpeechHost.overrides;
-  }
-
-  changed(): void {
-    this.host.requestUpdate();
   }
 
   /** The server can speak and the `tts` flag is on for this unit. */
@@ -57,11 +51,6 @@ export class SpeechHost extends StatusFollower {
    */
   get offered(): boolean {
     return this.available && this.o.store.$mode.get() === 'text' && !this.runner?.failed;
-  }
-
-  /** Called on every status change: load ahead of the first reply; stop with the conversation. */
-  sync(): void {
-    this.runner?.sync();
   }
 
   protected left(): void {
