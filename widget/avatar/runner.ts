@@ -1,17 +1,11 @@
 // The avatar's side of a conversation, part of the conversation's machinery (realtime/conversation.lazy.ts): starts
 // and stops the avatar (its own lazy chunk, with Agora) as the conversation goes, and passes it the replies. The
 // visitor's switch and quality stay with the host (host.ts), in the start-up bundle.
-import type { SessionEvents } from '../realtime/session-events.ts';
-import { followReplies } from '../realtime/session-events.ts';
+import { followReplies, type SessionEventSource } from '../realtime/session-events.ts';
 import { errorPolicy, loadAvatar } from '../realtime/kit.ts';
 import type { Locale } from '../i18n/locale.ts';
 import type { AvatarHost } from './host.ts';
 import type { AvatarHandle } from './avatar.lazy.ts';
-
-type SessionEventSource = <K extends keyof SessionEvents>(
-  type: K,
-  listener: (payload: SessionEvents[K]) => void,
-) => () => void;
 
 /** The avatar runs only while a conversation does: a session costs the site a unit and Akool credits. */
 export class AvatarRunner {

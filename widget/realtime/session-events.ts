@@ -55,10 +55,14 @@ export interface ReplyFollower {
   onBargeIn(): void;
 }
 
-type On = <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void;
+/** Subscribes to a conversation's semantic events (a connection's `on`); returns the unsubscribe. */
+export type SessionEventSource = <K extends keyof SessionEvents>(
+  type: K,
+  listener: (payload: SessionEvents[K]) => void,
+) => () => void;
 
 /** Subscribes a follower to a conversation's replies; returns the unsubscribe. */
-export function followReplies(on: On, follower: () => ReplyFollower | null): () => void {
+export function followReplies(on: SessionEventSource, follower: () => ReplyFollower | null): () => void {
   const offs = [
     on('assistant-delta', (d) => follower()?.onAssistantDelta(d)),
     on('reply-done', ({ responseId }) => follower()?.onReplyDone(responseId)),

@@ -3,7 +3,7 @@
 // back to silent text with one notice. The visitor's mute stays with the host (host.ts), in the start-up bundle.
 import type { Locale } from '../i18n/locale.ts';
 import { loadSpeech } from '../realtime/kit.ts';
-import type { ReplyFollower, SessionEvents } from '../realtime/session-events.ts';
+import type { ReplyFollower, SessionEventSource } from '../realtime/session-events.ts';
 import type { SpeechHost } from './host.ts';
 import type { EndReason, SpeechHandle } from './speech.lazy.ts';
 
@@ -37,9 +37,7 @@ export class SpeechRunner {
   }
 
   /** Text replies are spoken as they stream; a barge-in (the visitor typed) silences them at once. */
-  follow(
-    on: <K extends keyof SessionEvents>(type: K, listener: (payload: SessionEvents[K]) => void) => () => void,
-  ): () => void {
+  follow(on: SessionEventSource): () => void {
     const offs = [
       on('assistant-delta', (d) => this.pass((h) => h.onAssistantDelta(d))),
       on('reply-done', ({ responseId }) => this.pass((h) => h.onReplyDone(responseId))),
