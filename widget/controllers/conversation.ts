@@ -192,10 +192,15 @@ export class Conversation implements ReactiveController {
             "site's allowed origins.",
         );
       }
-      store.$error.set(errorInfo(error));
-      store.$status.set('error');
-      store.reportError(error.code, error.message, error.options);
+      this.fail(error);
     }
+  }
+
+  /** A failure of the conversation's own (bootstrap, the machinery's load): the error box, and the page is told. */
+  private fail(error: WidgetError): void {
+    this.store.$error.set(errorInfo(error));
+    this.store.$status.set('error');
+    this.store.reportError(error.code, error.message, error.options);
   }
 
   /** Bootstrap again when it failed or the element came back; else wait for the one under way. */
@@ -264,9 +269,7 @@ export class Conversation implements ReactiveController {
       if (attempt !== this.attempt) return null;
       const error = err as WidgetError; // loadMachinery's load_failed
       this.parts.events.because(error.code);
-      this.store.$error.set(errorInfo(error));
-      this.store.$status.set('error');
-      this.store.reportError(error.code, error.message, error.options);
+      this.fail(error);
       return null;
     }
   }
