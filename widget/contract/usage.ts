@@ -1,6 +1,7 @@
 // Part of the contract between the Worker and the widget (widget/contract/): plain values and types, no Worker, DOM
 // or library imports. The same token counters on both sides: the widget's `usage` and the Worker's `call_end` line
-// (OpenAI's usage maps to them in openai-usage.ts: a module of its own, as only the widget's lazy session reads it).
+// (OpenAI's usage maps to them in openai-usage.ts: a module of its own, as the widget's start-up bundle, whose store
+// sums these, does not need it; the widget's lazy session and the Worker's call read it).
 
 /** The tokens one response used. */
 export interface UsageTokens {
