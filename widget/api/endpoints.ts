@@ -13,24 +13,23 @@ import type {
 } from '../../worker/api-types.ts';
 import type { ApiClient } from './client.ts';
 
+/** A JSON POST of `body`, as the Worker's routes read it. */
+const post = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
 /** Each request fails with a WidgetError carrying the Worker's code (ApiClient.send). */
 export class WorkerApi {
   constructor(readonly client: ApiClient) {}
 
   createSession(body: SessionRequest): Promise<SessionResponse> {
-    return this.client.request<SessionResponse>(
-      'v1/realtime/session',
-      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
-      'session_failed',
-    );
+    return this.client.request<SessionResponse>('v1/realtime/session', post(body), 'session_failed');
   }
 
   createAvatarSession(body: AvatarSessionRequest): Promise<AvatarSessionResponse> {
-    return this.client.request(
-      'v1/avatar/session',
-      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
-      'avatar_session_failed',
-    );
+    return this.client.request('v1/avatar/session', post(body), 'avatar_session_failed');
   }
 
   closeAvatarSession(id: string): Promise<AvatarCloseResponse> {
@@ -57,18 +56,10 @@ export class WorkerApi {
 
   /** Speech for reply text: an audio/mpeg response whose body is still streaming. */
   tts(body: TtsRequest, signal?: AbortSignal): Promise<Response> {
-    return this.client.send(
-      'v1/tts',
-      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal },
-      'tts_failed',
-    );
+    return this.client.send('v1/tts', { ...post(body), signal }, 'tts_failed');
   }
 
   handoff(body: HandoffRequest): Promise<HandoffResponse> {
-    return this.client.request<HandoffResponse>(
-      'v1/handoff',
-      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
-      'handoff_failed',
-    );
+    return this.client.request<HandoffResponse>('v1/handoff', post(body), 'handoff_failed');
   }
 }
