@@ -3,13 +3,18 @@
 // back to silent text with one notice. The visitor's mute stays with the host (host.ts), in the start-up bundle.
 import type { Locale } from '../i18n/locale.ts';
 import { loadSpeech } from '../realtime/kit.ts';
-import type { ReplyFollower, SessionEventSource } from '../realtime/session-events.ts';
+import {
+  followReplies,
+  type AssistantDelta,
+  type ReplyFollower,
+  type SessionEventSource,
+} from '../realtime/session-events.ts';
 import type { SpeechHost } from './host.ts';
 import type { EndReason, SpeechHandle } from './speech.lazy.ts';
 
 type Speaking = Pick<ReplyFollower, 'onAssistantDelta' | 'onReplyDone'>;
 
-export class SpeechRunner {
+export class SpeechRunner implements ReplyFollower {
   private handle: SpeechHandle | null = null;
   private loading: Promise<void> | null = null;
   /** What arrived while the speaker loaded, replayed when it is there. */
@@ -38,12 +43,19 @@ export class SpeechRunner {
 
   /** Text replies are spoken as they stream; a barge-in (the visitor typed) silences them at once. */
   follow(on: SessionEventSource): () => void {
-    const offs = [
-      on('assistant-delta', (d) => this.pass((h) => h.onAssistantDelta(d))),
-      on('reply-done', ({ responseId }) => this.pass((h) => h.onReplyDone(responseId))),
-      on('barge-in', () => this.stop()),
-    ];
-    return () => offs.forEach((off) => off());
+    return followReplies(on, () => this);
+  }
+
+  onAssistantDelta(delta: AssistantDelta): void {
+    this.pass((h) => h.onAssistantDelta(delta));
+  }
+
+  onReplyDone(responseId: string | null): void {
+    this.pass((h) => h.onReplyDone(responseId));
+  }
+
+  onBargeIn(): void {
+    this.stop();
   }
 
   private pass(deliver: (handle: Speaking) => void): void {
