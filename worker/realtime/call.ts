@@ -145,7 +145,8 @@ export class RealtimeCall extends DurableObject<Env> {
   private tokens = emptyTokens();
 
   private count(usage: Usage | undefined) {
-    // The widget counts the same way (widget/contract/usage.ts): a response without usage still counts as one.
+    // With the widget's addResponse (widget/contract/usage.ts). Here a response.done without usage still counts as
+    // a response (it adds no tokens); the widget's session adds only responses that carry usage.
     Object.assign(this.stats, addResponse(this.stats, usage ? usageTokens(usage) : {}));
     addUsage(this.tokens, usage);
   }
