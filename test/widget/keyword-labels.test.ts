@@ -147,6 +147,19 @@ describe('keyword labels', () => {
     el.disconnect();
   });
 
+  it("de: the gallery's titles take the model's motif words that arrive after the generation", async () => {
+    const { el } = await mountIn('de');
+    withConcepts(el, WOLF_KEYWORDS, ['data:image/gif;base64,R0lGODlhAQABAAAAACw='], (n) => `Concept ${n}`);
+    const title = () => part(el, 'gallery')?.shadowRoot?.querySelector('h3')?.textContent ?? '';
+    await waitUntil(() => title().includes('Unterarm'), 'no German title', { timeout: 5000 });
+    expect(title()).to.contain('wolf');
+    // Nothing else changes: only the labels' store can bring the gallery to render again.
+    el.store.$keywordLabels.set({ wolf: 'Wolf', moon: 'Mond' });
+    await waitUntil(() => title().includes('Wolf'), `title: ${title()}`);
+    expect(title()).to.contain('mit Mond');
+    el.disconnect();
+  });
+
   it("en: the ids show as before, and a model's labels do not", async () => {
     const { el } = await mountIn('en');
     const peer = backend.latestPeer;
