@@ -78,9 +78,9 @@ export class KeywordsController implements ReactiveController {
   }
 
   private async onExtract(call: FunctionCall) {
-    const { lang, t } = this.host.locale();
-    // The design note below is written once: with the labels of its language when they can be had.
-    const [tools, table] = await Promise.all([loadKeywordTools(), loadLabels(lang)]);
+    // The design note below is written once: with the labels of its language when they can be had (`show` reads
+    // the table once it is in).
+    const [tools] = await Promise.all([loadKeywordTools(), loadLabels(this.host.locale().lang)]);
     let parsed: unknown;
     try {
       parsed = JSON.parse(call.arguments);
@@ -96,9 +96,8 @@ export class KeywordsController implements ReactiveController {
     const labels = { ...this.store.$keywordLabels.get(), ...tools.normaliseLabels(parsed, merged) };
     this.store.$keywordLabels.set(Object.fromEntries(Object.entries(labels).slice(-MAX_LABELS)));
     this.set(merged, 'model');
-    const motifs = this.store.$keywordLabels.get();
     this.store.setToolNote(`tool-${call.callId}`, 'kw.notes', {
-      keywords: describeKeywords(merged, t, (field, v) => (lang === 'en' ? v : labelOf(field, v, table, motifs))),
+      keywords: describeKeywords(merged, this.host.locale().t, this.show),
     });
     call.answer({ keywords: merged });
   }
