@@ -144,6 +144,7 @@ describe('keyword labels', () => {
       gallery.querySelector('voice-buddy-concept-viewer')!.shadowRoot!.querySelector('[part~="viewer-caption"]');
     await waitUntil(() => caption()?.textContent, 'no caption');
     expect(caption()!.textContent).to.contain('Wolf mit Mond · Stil: Fineline');
+    expect(caption()!.textContent).to.contain('Schriftzug: „Carpe diem“ · ');
     el.disconnect();
   });
 
