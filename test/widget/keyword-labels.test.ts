@@ -161,6 +161,21 @@ describe('keyword labels', () => {
     el.disconnect();
   });
 
+  it('de: the session keeps the newest motif words, and a word given again is new', async () => {
+    const { el } = await mountIn('de');
+    const peer = backend.latestPeer;
+    // A long conversation's worth: the wolf's word first, then 95 others (the session keeps 96).
+    const older = Object.fromEntries(Array.from({ length: 95 }, (_, i) => [`motif${i}`, `Motiv ${i}`]));
+    el.store.$keywordLabels.set({ wolf: 'Wolf', ...older });
+    await outputFor(peer, callTool(peer, 'extract_keywords', { ...WOLF_CALL, labels: GERMAN }));
+    const kept = el.store.$keywordLabels.get();
+    expect(Object.keys(kept)).to.have.length(96);
+    expect(kept).to.include({ wolf: 'Wolf', moon: 'Mond', dark: 'düster' });
+    expect(kept).not.to.have.any.keys('motif0', 'motif1');
+    await waitUntil(() => chipTexts(el).includes('Wolf'), `chips: ${chipTexts(el).join(', ')}`);
+    el.disconnect();
+  });
+
   it("en: the ids show as before, and a model's labels do not", async () => {
     const { el } = await mountIn('en');
     const peer = backend.latestPeer;
