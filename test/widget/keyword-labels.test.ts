@@ -144,6 +144,35 @@ describe('keyword labels', () => {
       gallery.querySelector('voice-buddy-concept-viewer')!.shadowRoot!.querySelector('[part~="viewer-caption"]');
     await waitUntil(() => caption()?.textContent, 'no caption');
     expect(caption()!.textContent).to.contain('Wolf mit Mond · Stil: Fineline');
+    expect(caption()!.textContent).to.contain('Schriftzug: „Carpe diem“ · ');
+    el.disconnect();
+  });
+
+  it("de: the gallery's titles take the model's motif words that arrive after the generation", async () => {
+    const { el } = await mountIn('de');
+    withConcepts(el, WOLF_KEYWORDS, ['data:image/gif;base64,R0lGODlhAQABAAAAACw='], (n) => `Concept ${n}`);
+    const title = () => part(el, 'gallery')?.shadowRoot?.querySelector('h3')?.textContent ?? '';
+    await waitUntil(() => title().includes('Unterarm'), 'no German title', { timeout: 5000 });
+    expect(title()).to.contain('wolf');
+    // Nothing else changes: only the labels' store can bring the gallery to render again.
+    el.store.$keywordLabels.set({ wolf: 'Wolf', moon: 'Mond' });
+    await waitUntil(() => title().includes('Wolf'), `title: ${title()}`);
+    expect(title()).to.contain('mit Mond');
+    el.disconnect();
+  });
+
+  it('de: the session keeps the newest motif words, and a word given again is new', async () => {
+    const { el } = await mountIn('de');
+    const peer = backend.latestPeer;
+    // A long conversation's worth: the wolf's word first, then 95 others (the session keeps 96).
+    const older = Object.fromEntries(Array.from({ length: 95 }, (_, i) => [`motif${i}`, `Motiv ${i}`]));
+    el.store.$keywordLabels.set({ wolf: 'Wolf', ...older });
+    await outputFor(peer, callTool(peer, 'extract_keywords', { ...WOLF_CALL, labels: GERMAN }));
+    const kept = el.store.$keywordLabels.get();
+    expect(Object.keys(kept)).to.have.length(96);
+    expect(kept).to.include({ wolf: 'Wolf', moon: 'Mond', dark: 'düster' });
+    expect(kept).not.to.have.any.keys('motif0', 'motif1');
+    await waitUntil(() => chipTexts(el).includes('Wolf'), `chips: ${chipTexts(el).join(', ')}`);
     el.disconnect();
   });
 

@@ -78,9 +78,9 @@ export class KeywordsController implements ReactiveController {
   }
 
   private async onExtract(call: FunctionCall) {
-    const { lang, t } = this.host.locale();
-    // The design note below is written once: with the labels of its language when they can be had.
-    const [tools, table] = await Promise.all([loadKeywordTools(), loadLabels(lang)]);
+    // The design note below is written once: with the labels of its language when they can be had (`show` reads
+    // the table once it is in).
+    const [tools] = await Promise.all([loadKeywordTools(), loadLabels(this.host.locale().lang)]);
     let parsed: unknown;
     try {
       parsed = JSON.parse(call.arguments);
@@ -93,12 +93,14 @@ export class KeywordsController implements ReactiveController {
     const merged = tools.mergeKeywords(this.store.$keywords.get() ?? tools.emptyKeywords(), update);
     // Before the keywords, so the chips render them with their words. Earlier words stay (the gallery's older
     // generations show them), the newest few dozen.
-    const labels = { ...this.store.$keywordLabels.get(), ...tools.normaliseLabels(parsed, merged) };
-    this.store.$keywordLabels.set(Object.fromEntries(Object.entries(labels).slice(-MAX_LABELS)));
+    // A word given again counts as new: spreading it over the old record would keep its first place, and the
+    // motifs on screen, whose words the model gives with every call, would be the first to go.
+    const fresh = tools.normaliseLabels(parsed, merged);
+    const kept = Object.entries(this.store.$keywordLabels.get()).filter(([word]) => !Object.hasOwn(fresh, word));
+    this.store.$keywordLabels.set(Object.fromEntries([...kept, ...Object.entries(fresh)].slice(-MAX_LABELS)));
     this.set(merged, 'model');
-    const motifs = this.store.$keywordLabels.get();
     this.store.setToolNote(`tool-${call.callId}`, 'kw.notes', {
-      keywords: describeKeywords(merged, t, (field, v) => (lang === 'en' ? v : labelOf(field, v, table, motifs))),
+      keywords: describeKeywords(merged, this.host.locale().t, this.show),
     });
     call.answer({ keywords: merged });
   }

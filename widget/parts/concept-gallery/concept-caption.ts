@@ -95,12 +95,16 @@ function localLines(k: Keywords, locale: Words, show: ShowKeyword): { design: st
   const part = (key: CaptionKey, params?: Record<string, string | number>) => locale.t(key, params, CAPTION_TEXT[key]);
   const and = new Intl.ListFormat(locale.lang, { type: 'conjunction' });
   const words = (field: Field, values: readonly string[]) =>
-    and.format(values.map((v) => (show(field, v) === v ? noun(v) : show(field, v))));
+    and.format(
+      values.map((v) => {
+        const shown = show(field, v);
+        return shown === v ? noun(v) : shown;
+      }),
+    );
   const field = (name: Exclude<Field, 'subject' | 'elements'>, values: readonly string[]) =>
     values.length ? [part('cap.field', { field: locale.t(`kw.${name}`), value: words(name, values) })] : [];
   const subject = k.subject.length ? words('subject', k.subject) : part('cap.design');
   const motif = k.elements.length ? part('cap.with', { subject, elements: words('elements', k.elements) }) : subject;
-  const lettering = k.lettering ? [part('cap.quote', { text: k.lettering })] : [];
   return {
     design: [
       capital(motif),
@@ -111,7 +115,9 @@ function localLines(k: Keywords, locale: Words, show: ShowKeyword): { design: st
     ],
     more: [
       ...field('mood', k.mood),
-      ...(lettering.length ? [part('cap.field', { field: locale.t('kw.lettering'), value: lettering[0]! })] : []),
+      ...(k.lettering
+        ? [part('cap.field', { field: locale.t('kw.lettering'), value: part('cap.quote', { text: k.lettering }) })]
+        : []),
       ...field('exclude', k.exclude),
     ],
   };

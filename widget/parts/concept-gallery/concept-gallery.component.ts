@@ -57,7 +57,8 @@ export class VoiceBuddyConceptGallery extends LitElement {
   /** The id of the generation in the viewer. */
   declare viewing: string | null;
 
-  private readonly session = new SessionConsumer(this, (s) => [s.$generations]);
+  // The titles and the viewer's caption read the model's motif words too: a render when they change.
+  private readonly session = new SessionConsumer(this, (s) => [s.$generations, s.$keywordLabels]);
   private readonly i18n = new LocaleConsumer(this);
   private readonly labels = new KeywordLabels(
     this,

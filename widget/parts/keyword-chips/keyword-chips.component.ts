@@ -75,14 +75,13 @@ export class VoiceBuddyKeywordChips extends LitElement {
   };
   declare canGenerate: boolean;
   declare allowGenerate: boolean;
-  /** The chip being edited in place: its keyword and the words it showed. */
-  declare editing: { field: keyof Keywords; value: string; shown: string } | null;
+  /** The chip being edited in place (its words are `labels.of(field, value)`). */
+  declare editing: { field: keyof Keywords; value: string } | null;
   /** The chip just removed, offered back for a while. */
   declare removed: {
     field: keyof Keywords;
     label: string;
     value: string;
-    shown: string;
     before: Keywords | null | undefined;
     after: Keywords | null | undefined;
   } | null;
@@ -112,8 +111,8 @@ export class VoiceBuddyKeywordChips extends LitElement {
     clearTimeout(this.removedTimer);
   }
 
-  private async onRemove(field: keyof Keywords, label: string, value: string, shown: string) {
-    this.removed = { field, label, value, shown, before: this.session.value?.$keywords.get(), after: undefined };
+  private async onRemove(field: keyof Keywords, label: string, value: string) {
+    this.removed = { field, label, value, before: this.session.value?.$keywords.get(), after: undefined };
     this.send('vb-chip-remove', { field, value } satisfies ChipRemoveDetail);
     clearTimeout(this.removedTimer);
     this.removedTimer = setTimeout(() => (this.removed = null), 10_000);
@@ -126,7 +125,11 @@ export class VoiceBuddyKeywordChips extends LitElement {
     const removed = this.removed;
     if (!removed) return;
     // Before sending: the chip may be back before send() returns.
-    this.refocus = { field: removed.field, text: removed.shown, keywords: this.session.value?.$keywords.get() };
+    this.refocus = {
+      field: removed.field,
+      text: this.labels.of(removed.field, removed.value),
+      keywords: this.session.value?.$keywords.get(),
+    };
     this.removed = null;
     clearTimeout(this.removedTimer);
     this.send('vb-chip-undo');
@@ -154,8 +157,8 @@ export class VoiceBuddyKeywordChips extends LitElement {
     input.value = '';
   }
 
-  private async startEdit(field: keyof Keywords, value: string, shown: string) {
-    this.editing = { field, value, shown };
+  private async startEdit(field: keyof Keywords, value: string) {
+    this.editing = { field, value };
     await this.updateComplete;
     const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="chip-input"]');
     input?.focus();
@@ -184,13 +187,14 @@ export class VoiceBuddyKeywordChips extends LitElement {
     this.editing = null;
     // The field showed the chip's words, which may be a label: saving them unchanged changes nothing.
     const text = to.trim();
-    const changed = text !== from && text !== editing.shown;
+    const shown = this.labels.of(field, from);
+    const changed = text !== from && text !== shown;
     // A label typed back ("Unterarm") is its keyword ("forearm"); any other text is read as typed.
     if (changed) this.send('vb-chip-edit', { field, from, to: this.labels.id(text) } satisfies ChipEditDetail);
     if (refocus)
       this.refocus = {
         field,
-        text: changed ? text : editing.shown,
+        text: changed ? text : shown,
         keywords: changed ? this.session.value?.$keywords.get() : undefined,
       };
   }
@@ -248,16 +252,19 @@ export class VoiceBuddyKeywordChips extends LitElement {
                     @blur=${(e: FocusEvent) => this.finishEdit(g.field, v, (e.target as HTMLInputElement).value, false)}
                     /></li>`
                 : html`<li class="chip" part="chip"><button class="text" part="chip-edit" aria-label=${edit}
-                    @click=${() => this.startEdit(g.field, v, shown)}>${shown}</button><button part="chip-remove"
+                    @click=${() => this.startEdit(g.field, v)}>${shown}</button><button part="chip-remove"
                     aria-label=${t('kw.remove', { value: shown, field: g.label })}
-                    @click=${() => this.onRemove(g.field, g.label, v, shown)}>×</button></li>`;
+                    @click=${() => this.onRemove(g.field, g.label, v)}>×</button></li>`;
             })}
           </ul>
         </div>`,
       )}
       ${
         this.removed
-          ? html`<p class="undo" part="undo" role="status">${this.removedText(this.removed.label, this.removed.shown)}
+          ? html`<p class="undo" part="undo" role="status">${this.removedText(
+              this.removed.label,
+              this.labels.of(this.removed.field, this.removed.value),
+            )}
             <button type="button" @click=${() => this.undo()}>${t('kw.undo')}</button></p>`
           : nothing
       }
