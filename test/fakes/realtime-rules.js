@@ -245,6 +245,41 @@ function audioProblem(audio, today) {
   return null;
 }
 
+const SCHEMA_TYPES = ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'];
+/**
+ * What the API's JSON Schema check refuses in a function's parameters, down every nested schema: an unknown `type`,
+ * an array without `items` ("array schema missing items", code invalid_function_parameters), `additionalProperties`
+ * that is neither a boolean nor a schema, a non-array `required` or `enum`. `at` is the context the API's message
+ * names; null when it is fine.
+ */
+function schemaProblem(schema, at) {
+  if (!isObject(schema)) return { at, why: `${JSON.stringify(schema)} is not of type 'object', 'boolean'` };
+  const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
+  const unknownType = types.find((t) => !SCHEMA_TYPES.includes(t));
+  if (unknownType !== undefined) return { at, why: `${JSON.stringify(unknownType)} is not a valid type` };
+  if (schema.enum !== undefined && !Array.isArray(schema.enum))
+    return { at, why: `${JSON.stringify(schema.enum)} is not of type 'array'` };
+  if (types.includes('array') && schema.items === undefined) return { at, why: 'array schema missing items' };
+  if (schema.items !== undefined) {
+    const p = schemaProblem(schema.items, [...at, 'items']);
+    if (p) return p;
+  }
+  const extra = schema.additionalProperties;
+  if (extra !== undefined && typeof extra !== 'boolean') {
+    const p = schemaProblem(extra, [...at, 'additionalProperties']);
+    if (p) return p;
+  }
+  const props = schema.properties ?? {};
+  if (!isObject(props)) return { at, why: "'properties' is not of type 'object'" };
+  for (const [key, sub] of Object.entries(props)) {
+    const p = schemaProblem(sub, [...at, 'properties', key]);
+    if (p) return p;
+  }
+  if (schema.required !== undefined && !Array.isArray(schema.required))
+    return { at, why: `${JSON.stringify(schema.required)} is not of type 'array'` };
+  return null;
+}
+
 /** Checks a session object (client_secrets, calls, session.update) the way the API does; null when it is fine. */
 export function sessionProblem(session, { today = new Date().toISOString().slice(0, 10) } = {}) {
   if (!isObject(session))
@@ -283,6 +318,14 @@ export function sessionProblem(session, { today = new Date().toISOString().slice
         return problem(
           'invalid_function_parameters',
           `Invalid schema for function '${tool.name}': parameters must be an object schema.`,
+          `session.tools[${i}].parameters`,
+        );
+      const bad = tool.parameters === undefined ? null : schemaProblem(tool.parameters, []);
+      if (bad)
+        return problem(
+          'invalid_function_parameters',
+          `Invalid schema for function '${tool.name}': In context=(${bad.at.map((k) => `'${k}'`).join(', ')}), ` +
+            `${bad.why}.`,
           `session.tools[${i}].parameters`,
         );
     }

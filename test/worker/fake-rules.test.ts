@@ -12,6 +12,7 @@ import type {
   RealtimeSessionCreateRequest,
 } from 'openai/resources/realtime/realtime';
 import { describe, expect, it } from 'vitest';
+import { EXTRACT_KEYWORDS_TOOL, GENERATE_CONCEPTS_TOOL } from '../../widget/keywords/tool.ts';
 import * as rules from '../fakes/realtime-rules.js';
 
 /** The literal members of a union that also admits any string. */
@@ -105,5 +106,27 @@ describe('the fake OpenAI rules follow the official types', () => {
       'model_not_found',
     );
     expect(rules.sessionProblem({ ...sdkSession, model: 'gpt-realtime' }, { today: '2027-01-19' })).toBe(null);
+  });
+
+  it("checks every nested schema of a tool's parameters as the API does, labels included", () => {
+    const session = { type: 'realtime', tools: [EXTRACT_KEYWORDS_TOOL, GENERATE_CONCEPTS_TOOL] };
+    expect(rules.sessionProblem(session)).toBe(null);
+    const props = EXTRACT_KEYWORDS_TOOL.parameters.properties;
+    const withProps = (changed: Record<string, unknown>) => ({
+      type: 'realtime',
+      tools: [{ ...EXTRACT_KEYWORDS_TOOL, parameters: { ...EXTRACT_KEYWORDS_TOOL.parameters, properties: changed } }],
+    });
+    // The API's own wording: "In context=('properties', 'subject'), array schema missing items."
+    const noItems = rules.sessionProblem(withProps({ ...props, subject: { type: 'array' } }));
+    expect(noItems).toMatchObject({ code: 'invalid_function_parameters', param: 'session.tools[0].parameters' });
+    expect(noItems?.message).toContain("In context=('properties', 'subject'), array schema missing items");
+    const labelsOfWhat = rules.sessionProblem(
+      withProps({ ...props, labels: { type: 'object', additionalProperties: 'string' } }),
+    );
+    expect(labelsOfWhat?.message).toContain("In context=('properties', 'labels', 'additionalProperties')");
+    const wrongType = rules.sessionProblem(withProps({ ...props, labels: { type: 'map' } }));
+    expect(wrongType?.code).toBe('invalid_function_parameters');
+    const deepItems = rules.sessionProblem(withProps({ ...props, style: { type: 'array', items: { type: 'array' } } }));
+    expect(deepItems?.message).toContain("In context=('properties', 'style', 'items'), array schema missing items");
   });
 });
