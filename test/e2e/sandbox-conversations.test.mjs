@@ -1,10 +1,11 @@
 // No protocol error in 20 consecutive sandbox conversations with keyword updates: each conversation types an idea
 // (the reply carries an extract_keywords call inside its response, whose follow-up must wait for response.done),
 // refines it, and removes a chip (the brief goes to the model as data). Every server event the page receives is
-// watched: not one `error` event, no voice-buddy-error, no warning in any transcript.
+// watched: not one `error` event, no voice-buddy-error, no warning in any transcript. The page is a partner's (another
+// origin than the Worker), as every real embed is.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, startWorker, until } from './support.mjs';
+import { launchBrowser, startPartnerSite, startWorker, until } from './support.mjs';
 
 const IDEAS = [
   ['a fine-line wolf on my forearm', 'make it small'],
@@ -32,12 +33,15 @@ const IDEAS = [
 describe('20 consecutive sandbox conversations with keyword updates', { timeout: 300_000 }, () => {
   let worker;
   let browser;
+  let site;
   before(async () => {
     worker = await startWorker();
     browser = await launchBrowser();
+    site = await startPartnerSite(worker, { id: 'conversations', key: 'pk_conversations' });
   });
   after(async () => {
     await browser?.close();
+    await site?.close();
     await worker?.dispose();
   });
 
@@ -62,20 +66,20 @@ describe('20 consecutive sandbox conversations with keyword updates', { timeout:
     });
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${worker.url}/`);
+    await page.goto(site.url);
     await until(
       page,
       () => customElements.get('voice-buddy') && document.querySelector('voice-buddy')?.store?.$config.get(),
       null,
-      'the demo did not start',
+      'the partner page did not start',
     );
 
     for (const [n, [idea, refinement]] of IDEAS.entries()) {
       const replies = await page.evaluate(
-        async (id, first, second) => {
+        async (id, key, first, second) => {
           const el = document.createElement('voice-buddy');
           el.id = id;
-          el.setAttribute('key', 'pk_demo');
+          el.setAttribute('key', key);
           el.setAttribute('mode', 'text');
           document.body.append(el);
           const wait = async (check, what, ms = 15_000) => {
@@ -111,6 +115,7 @@ describe('20 consecutive sandbox conversations with keyword updates', { timeout:
           };
         },
         `conversation-${n + 1}`,
+        'pk_conversations',
         idea,
         refinement,
       );
