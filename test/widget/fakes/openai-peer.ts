@@ -1,5 +1,6 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import { assistantMessage, functionCallItem, responseUsage } from '../../fakes/realtime-items.js';
+import { itemProblem, responseProblem, sessionProblem } from '../../fakes/realtime-rules.js';
 
 /** Every peer connection and audio context the fake makes, so leak checks can leave them out. */
 export const fakeOwned = new Set<object>();
@@ -14,6 +15,8 @@ type ServerEvent = RealtimeServerEvent | Record<string, unknown>;
  * It keeps the API's response rules: one response at a time (a `response.create` while one is in progress gets
  * `conversation_already_has_active_response`), `response.cancel` with nothing to cancel gets
  * `response_cancel_not_active`, and an accepted `response.create` starts a response (`reply` says what is in it).
+ * `session.update`, `conversation.item.create` and `response.create` are checked by the Node fake's rules
+ * (test/fakes/realtime-rules.js): an unknown key, a bad item or tool schema is refused as the API refuses it.
  * Whatever it refused is in `refused`, so a test can require that nothing was.
  */
 export class FakeOpenAIPeer {
@@ -96,16 +99,23 @@ export class FakeOpenAIPeer {
 
   private pending: string[] = [];
 
-  private refuse(event: RealtimeClientEvent, code: string, message: string) {
+  private refuse(event: RealtimeClientEvent, code: string, message: string, param: string | null = null) {
     this.refused.push({ type: event.type, code });
     this.send({
       type: 'error',
-      error: { type: 'invalid_request_error', code, message, param: null, event_id: event.event_id ?? null },
+      error: { type: 'invalid_request_error', code, message, param, event_id: event.event_id ?? null },
     });
   }
 
-  /** What the API does with the client events that start and stop responses. */
+  /** What the API does with the client events that configure the session, add items, start and stop responses. */
   private handle(event: RealtimeClientEvent) {
+    const problem =
+      event.type === 'session.update'
+        ? sessionProblem(event.session)
+        : event.type === 'conversation.item.create'
+          ? itemProblem(event.item)
+          : null;
+    if (problem) return this.refuse(event, problem.code, problem.message, problem.param);
     if (event.type === 'response.create') {
       if (this.activeResponse) {
         return this.refuse(
@@ -114,6 +124,8 @@ export class FakeOpenAIPeer {
           `Conversation already has an active response in progress: ${this.activeResponse}. Wait until the response is finished before creating a new one.`,
         );
       }
+      const bad = responseProblem(event.response);
+      if (bad) return this.refuse(event, bad.code, bad.message, bad.param);
       const id = `resp_auto_${++this.responseSeq}`;
       this.send({
         type: 'response.created',
