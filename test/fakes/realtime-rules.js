@@ -280,6 +280,32 @@ function schemaProblem(schema, at) {
   return null;
 }
 
+/** Checks a list of function tools (a session's, or one response's), their nested parameter schemas included. */
+function toolsProblem(tools, path) {
+  if (!Array.isArray(tools)) return problem('invalid_type', `Invalid type for '${path}'.`, path);
+  for (const [i, tool] of tools.entries()) {
+    if (!isObject(tool) || tool.type !== 'function' || typeof tool.name !== 'string')
+      return problem('invalid_value', `Invalid value for '${path}[${i}]'.`, `${path}[${i}]`);
+    const q = unknownKey(tool, ['type', 'name', 'description', 'parameters'], `${path}[${i}]`);
+    if (q) return q;
+    if (tool.parameters !== undefined && tool.parameters?.type !== 'object')
+      return problem(
+        'invalid_function_parameters',
+        `Invalid schema for function '${tool.name}': parameters must be an object schema.`,
+        `${path}[${i}].parameters`,
+      );
+    const bad = tool.parameters === undefined ? null : schemaProblem(tool.parameters, []);
+    if (bad)
+      return problem(
+        'invalid_function_parameters',
+        `Invalid schema for function '${tool.name}': In context=(${bad.at.map((k) => `'${k}'`).join(', ')}), ` +
+          `${bad.why}.`,
+        `${path}[${i}].parameters`,
+      );
+  }
+  return null;
+}
+
 /** Checks a session object (client_secrets, calls, session.update) the way the API does; null when it is fine. */
 export function sessionProblem(session, { today = new Date().toISOString().slice(0, 10) } = {}) {
   if (!isObject(session))
@@ -307,28 +333,8 @@ export function sessionProblem(session, { today = new Date().toISOString().slice
     if (a) return a;
   }
   if (session.tools !== undefined) {
-    if (!Array.isArray(session.tools))
-      return problem('invalid_type', "Invalid type for 'session.tools'.", 'session.tools');
-    for (const [i, tool] of session.tools.entries()) {
-      if (!isObject(tool) || tool.type !== 'function' || typeof tool.name !== 'string')
-        return problem('invalid_value', `Invalid value for 'session.tools[${i}]'.`, `session.tools[${i}]`);
-      const q = unknownKey(tool, ['type', 'name', 'description', 'parameters'], `session.tools[${i}]`);
-      if (q) return q;
-      if (tool.parameters !== undefined && tool.parameters?.type !== 'object')
-        return problem(
-          'invalid_function_parameters',
-          `Invalid schema for function '${tool.name}': parameters must be an object schema.`,
-          `session.tools[${i}].parameters`,
-        );
-      const bad = tool.parameters === undefined ? null : schemaProblem(tool.parameters, []);
-      if (bad)
-        return problem(
-          'invalid_function_parameters',
-          `Invalid schema for function '${tool.name}': In context=(${bad.at.map((k) => `'${k}'`).join(', ')}), ` +
-            `${bad.why}.`,
-          `session.tools[${i}].parameters`,
-        );
-    }
+    const t = toolsProblem(session.tools, 'session.tools');
+    if (t) return t;
   }
   if (
     session.tool_choice !== undefined &&
@@ -369,6 +375,10 @@ export function responseProblem(response) {
   if (!isObject(response)) return problem('invalid_type', "Invalid type for 'response'.", 'response');
   const unknown = unknownKey(response, RESPONSE_KEYS, 'response');
   if (unknown) return unknown;
+  if (response.tools !== undefined) {
+    const t = toolsProblem(response.tools, 'response.tools');
+    if (t) return t;
+  }
   if (response.output_modalities !== undefined) {
     const om = response.output_modalities;
     if (!Array.isArray(om) || om.length !== 1 || !['audio', 'text'].includes(om[0]))

@@ -128,5 +128,9 @@ describe('the fake OpenAI rules follow the official types', () => {
     expect(wrongType?.code).toBe('invalid_function_parameters');
     const deepItems = rules.sessionProblem(withProps({ ...props, style: { type: 'array', items: { type: 'array' } } }));
     expect(deepItems?.message).toContain("In context=('properties', 'style', 'items'), array schema missing items");
+    // One response's own tools are checked the same way.
+    expect(rules.responseProblem({ tools: [EXTRACT_KEYWORDS_TOOL] })).toBe(null);
+    const forOne = rules.responseProblem({ tools: withProps({ ...props, mood: { type: 'array' } }).tools });
+    expect(forOne).toMatchObject({ code: 'invalid_function_parameters', param: 'response.tools[0].parameters' });
   });
 });
