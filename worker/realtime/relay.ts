@@ -112,11 +112,12 @@ const textBytes = (s: string): number => {
 };
 const frameBytes = (data: unknown): number =>
   typeof data === 'string' ? textBytes(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
-/** UTF-8 is never shorter than its UTF-16 length: a string longer than the cap is over it without a scan. */
-const overCap = (data: unknown): boolean =>
-  typeof data === 'string'
-    ? data.length > MAX_CLIENT_FRAME_BYTES || textBytes(data) > MAX_CLIENT_FRAME_BYTES
-    : frameBytes(data) > MAX_CLIENT_FRAME_BYTES;
+/**
+ * A client frame's size, scanned once: UTF-8 is never shorter than its UTF-16 length, so a string longer than the cap
+ * is over it (Infinity) without a scan.
+ */
+const clientFrameBytes = (data: unknown): number =>
+  typeof data === 'string' && data.length > MAX_CLIENT_FRAME_BYTES ? Infinity : frameBytes(data);
 
 /** Upstream error events are rare and small: a cheap look at the frame's start finds them without parsing audio. */
 function upstreamError(data: unknown): { code: string | null; param: string | null } | null {
@@ -243,7 +244,8 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
     if (ended) return;
     stats.eventsIn++;
     // Before anything reads the frame: a huge one is refused without being scanned twice or parsed.
-    if (overCap(msg.data)) {
+    const bytes = clientFrameBytes(msg.data);
+    if (bytes > MAX_CLIENT_FRAME_BYTES) {
       return end(CLOSE.frameTooLarge, `frame_too_large: a client frame over ${MAX_CLIENT_FRAME_BYTES} bytes`, 'relay', {
         refusal: {
           code: 'frame_too_large',
@@ -252,7 +254,6 @@ export function startRelay(client: WebSocket, { env, tenant, claims, background 
         },
       });
     }
-    const bytes = frameBytes(msg.data);
     const now = Date.now();
     tokens = Math.min(limits.eventsPerSecond, tokens + ((now - lastRefill) * limits.eventsPerSecond) / 1000);
     lastRefill = now;
